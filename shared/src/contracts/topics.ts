@@ -1,0 +1,34 @@
+/**
+ * MQTT topic names: the only place that spells them.
+ * `<site>` and `<gateway>` are configured ids matching ID_PATTERN.
+ */
+export const TOPIC_ROOT = 'stockwire/v1';
+export const ID_PATTERN = /^[a-z0-9-]+$/;
+
+export type GatewayTopicKind = 'events' | 'status' | 'reads';
+
+export function gatewayTopic(siteId: string, gatewayId: string, kind: GatewayTopicKind): string {
+  return `${TOPIC_ROOT}/${siteId}/${gatewayId}/${kind}`;
+}
+
+export const DEADLETTER_TOPIC = `${TOPIC_ROOT}/deadletter`;
+export const ALERTS_TOPIC = `${TOPIC_ROOT}/alerts`;
+/** Subscription the cloud consumer uses for every gateway's movement events. */
+export const EVENTS_SUBSCRIPTION = `${TOPIC_ROOT}/+/+/events`;
+export const STATUS_SUBSCRIPTION = `${TOPIC_ROOT}/+/+/status`;
+
+export interface ParsedGatewayTopic {
+  siteId: string;
+  gatewayId: string;
+  kind: GatewayTopicKind;
+}
+
+/** Returns null for any topic that is not a well-formed gateway topic. */
+export function parseGatewayTopic(topic: string): ParsedGatewayTopic | null {
+  const parts = topic.split('/');
+  if (parts.length !== 5 || `${parts[0]}/${parts[1]}` !== TOPIC_ROOT) return null;
+  const [, , siteId, gatewayId, kind] = parts as [string, string, string, string, string];
+  if (!ID_PATTERN.test(siteId) || !ID_PATTERN.test(gatewayId)) return null;
+  if (kind !== 'events' && kind !== 'status' && kind !== 'reads') return null;
+  return { siteId, gatewayId, kind };
+}
