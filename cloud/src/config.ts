@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { loadConfigFile } from '../../shared/src/config/load.js';
+
+const TlsFilesSchema = z
+  .object({
+    caFile: z.string().optional(),
+    certFile: z.string().optional(),
+    keyFile: z.string().optional(),
+    rejectUnauthorized: z.boolean().default(true),
+  })
+  .strict();
+
+export const CloudMqttConfigSchema = z
+  .object({
+    url: z.string().default('mqtt://127.0.0.1:1883'),
+    clientId: z.string().min(1).max(64).default('stockwire-cloud'),
+    username: z.string().optional(),
+    password: z.string().optional(),
+    tls: TlsFilesSchema.optional(),
+  })
+  .strict();
+
+export const StoreConfigSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('memory') }).strict(),
+  z.object({ kind: z.literal('sqlite'), path: z.string().min(1) }).strict(),
+  z.object({ kind: z.literal('postgres'), url: z.string().min(1), poolSize: z.number().int().min(1).max(100).optional() }).strict(),
+]);
+
+export const HttpConfigSchema = z
+  .object({
+    host: z.string().default('127.0.0.1'),
+    port: z.number().int().min(0).max(65_535).default(8080),
+    /** Bearer tokens; `write` is needed for POST endpoints. */
+    tokens: z.array(z.object({ token: z.string().min(16, 'tokens need at least 16 characters'), scopes: z.array(z.enum(['read', 'write'])).min(1) }).strict()).default([]),
+    /** Serve GET endpoints without a token (the demo on loopback; never on a public interface). */
+    publicRead: z.boolean().default(false),
+  })
+  .strict();
+
+export const IngestConfigSchema = z
+  .object({
+    /** Largest MQTT payload accepted; bigger ones are dead-lettered (a 1,000-event document is ~0.5 MB). */
+    payloadBytesMax: z.number().int().positive().default(4 * 1024 * 1024),
+    verifyEventIds: z.boolean().default(true),
+    deadLetterPayloadBytesMax: z.number().int().positive().default(64 * 1024),
+    storeRetryDelayMsMax: z.number().int().positive().default(30_000),
+    trackedGatewaysMax: z.number().int().positive().default(100_000),
+  })
+  .strict();
+
+export const CloudConfigSchema = z
+  .object({
+    mqtt: CloudMqttConfigSchema.default({}),
+    store: StoreConfigSchema.default({ kind: 'sqlite', path: 'var/ledger.sqlite' }),
+    /** Products and locations (YAML); see config/catalog.example.yaml. */
+    catalogFile: z.string().min(1),
+    http: HttpConfigSchema.default({}),
+    ingest: IngestConfigSchema.default({}),
+  })
+  .strict();
+
+export type CloudConfig = z.infer<typeof CloudConfigSchema>;
+
+export function loadCloudConfig(file: string): Readonly<CloudConfig> {
+  return loadConfigFile(file, CloudConfigSchema);
+}

@@ -1,0 +1,68 @@
+import { formatIssues } from '../../../shared/src/config/load.js';
+import { deterministicEventId } from '../../../shared/src/contracts/event-id.js';
+import { EpcisDocumentSchema, type EpcisDocument } from '../../../shared/src/contracts/epcis.js';
+import { GatewayStatusSchema, type GatewayStatus } from '../../../shared/src/contracts/status.js';
+import { parseGatewayTopic } from '../../../shared/src/contracts/topics.js';
+import { makeError, type StockwireError } from '../../../shared/src/errors.js';
+import { IngestErrors } from './errors.js';
+
+export interface ValidateOptions {
+  payloadBytesMax: number;
+  /** Recompute each eventID from its content and refuse mismatches (our gateways' ids are deterministic). */
+  verifyEventIds: boolean;
+}
+
+export type ValidatedMessage =
+  | { kind: 'events'; siteId: string; gatewayId: string; document: EpcisDocument }
+  | { kind: 'status'; siteId: string; gatewayId: string; status: GatewayStatus | null }
+  | { kind: 'ignored' }
+  | { kind: 'invalid'; error: StockwireError };
+
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Pure validation of one MQTT message: topic, size, JSON, schema, identity.
+ * Never throws for bad input; returns `invalid` with a coded error instead.
+ */
+export function validateMessage(topic: string, payload: Buffer, options: ValidateOptions): ValidatedMessage {
+  const parsedTopic = parseGatewayTopic(topic);
+  if (!parsedTopic) return invalid(IngestErrors.UNKNOWN_TOPIC, { topic });
+  // Diagnostic raw reads are QoS 0 samples for people, not for the ledger.
+  if (parsedTopic.kind === 'reads') return { kind: 'ignored' };
+  const { siteId, gatewayId } = parsedTopic;
+  // An empty retained status clears it (MQTT convention), not an error.
+  if (parsedTopic.kind === 'status' && payload.length === 0) return { kind: 'status', siteId, gatewayId, status: null };
+  if (payload.length > options.payloadBytesMax) return invalid(IngestErrors.PAYLOAD_TOO_LARGE, { bytes: payload.length, limit: options.payloadBytesMax });
+
+  let json: unknown;
+  try {
+    json = JSON.parse(utf8Decoder.decode(payload));
+  } catch (error) {
+    return invalid(IngestErrors.NOT_JSON, { reason: error instanceof Error ? error.message : String(error) });
+  }
+
+  if (parsedTopic.kind === 'status') {
+    const status = GatewayStatusSchema.safeParse(json);
+    if (!status.success) return invalid(IngestErrors.STATUS_SCHEMA, { issues: formatIssues(status.error.issues) });
+    if (status.data.gatewayId !== gatewayId || status.data.siteId !== siteId) {
+      return invalid(IngestErrors.GATEWAY_MISMATCH, { claimed: `${status.data.siteId}/${status.data.gatewayId}`, topicGateway: `${siteId}/${gatewayId}` });
+    }
+    return { kind: 'status', siteId, gatewayId, status: status.data };
+  }
+
+  const document = EpcisDocumentSchema.safeParse(json);
+  if (!document.success) return invalid(IngestErrors.SCHEMA, { issues: formatIssues(document.error.issues.slice(0, 20)) });
+  const claimed = document.data['stockwire:gateway'];
+  if (claimed !== undefined && claimed !== gatewayId) return invalid(IngestErrors.GATEWAY_MISMATCH, { claimed, topicGateway: gatewayId });
+  if (options.verifyEventIds) {
+    for (const event of document.data.epcisBody.eventList) {
+      const expected = deterministicEventId(event as Record<string, unknown>);
+      if (expected !== event.eventID) return invalid(IngestErrors.EVENT_ID_MISMATCH, { eventId: event.eventID, expected });
+    }
+  }
+  return { kind: 'events', siteId, gatewayId, document: document.data };
+}
+
+function invalid(definition: { code: string; message: string }, details: Record<string, string | number>): ValidatedMessage {
+  return { kind: 'invalid', error: makeError(definition, details) };
+}
