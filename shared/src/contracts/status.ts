@@ -11,6 +11,10 @@ export const ReaderHealthSchema = z
     reconnects: z.number().int().nonnegative(),
     lastError: z.string().nullable(),
     readsPerSecond: z.number().nonnegative().optional(),
+    /** Optional per-antenna read rate and mean RSSI since the last status (analytics only). */
+    antennas: z
+      .array(z.object({ antenna: z.number().int().nonnegative(), readsPerSecond: z.number().nonnegative(), rssiDbmMean: z.number().nullable() }).strict())
+      .optional(),
   })
   .strict();
 export type ReaderHealth = z.infer<typeof ReaderHealthSchema>;

@@ -1,0 +1,46 @@
+import type { OutboxEntry, OutboxRow, OutboxStats, OutboxStore } from './store.js';
+import { payloadBytes } from './store.js';
+
+/** Volatile outbox for tests and replay: same contract as SQLite, nothing survives the process. */
+export function createMemoryOutboxStore(): OutboxStore {
+  // Rows stay sorted by sequence because sequences only grow.
+  let rows: OutboxRow[] = [];
+  let lastSequence = 0;
+  let bytes = 0;
+  let droppedTotal = 0;
+
+  return {
+    append(entries: readonly OutboxEntry[]): OutboxRow[] {
+      const appended = entries.map((entry) => ({ ...entry, sequence: ++lastSequence, bytes: payloadBytes(entry.payload) }));
+      for (const row of appended) bytes += row.bytes;
+      rows.push(...appended);
+      return appended;
+    },
+    readAfter(afterSequence: number, limit: number): OutboxRow[] {
+      const start = rows.findIndex((row) => row.sequence > afterSequence);
+      return start === -1 ? [] : rows.slice(start, start + limit);
+    },
+    remove(sequences: readonly number[]): number {
+      const doomed = new Set(sequences);
+      const before = rows.length;
+      rows = rows.filter((row) => {
+        if (!doomed.has(row.sequence)) return true;
+        bytes -= row.bytes;
+        return false;
+      });
+      return before - rows.length;
+    },
+    dropOldest(count: number): number {
+      const dropped = rows.splice(0, Math.max(0, count));
+      for (const row of dropped) bytes -= row.bytes;
+      droppedTotal += dropped.length;
+      return dropped.length;
+    },
+    stats(): OutboxStats {
+      return { depth: rows.length, bytes, lastSequence, droppedTotal };
+    },
+    close(): void {
+      rows = [];
+    },
+  };
+}

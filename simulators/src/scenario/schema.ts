@@ -1,0 +1,121 @@
+import { z } from 'zod';
+
+/**
+ * The scenario file (YAML or JSON): where the readers are, what is tagged, and
+ * what happens when. Times in the file are seconds (people write them); the engine
+ * works in integer milliseconds. Every object is `.strict()` so a typo is an error.
+ */
+const Id = z.string().regex(/^[a-z0-9-]+$/, 'must match [a-z0-9-]+');
+const Gtin14 = z.string().regex(/^\d{14}$/, 'GTIN must be 14 digits (pad GTIN-12/13 with leading zeros)');
+
+export const SimulatedReaderSchema = z
+  .object({
+    id: Id,
+    /** How the CLI exposes this reader: over a serial protocol on a pty, an OPC UA endpoint, or only as reads. */
+    protocol: z.enum(['chafon', 'thingmagic', 'opcua', 'simulated']).default('simulated'),
+    /** Serial protocols: where the CLI links the pty end the gateway opens (e.g. /tmp/stockwire/door-3). */
+    serialDevice: z.string().min(1).optional(),
+    /** OPC UA: TCP port of the simulated server on 127.0.0.1 (0 = ephemeral). */
+    opcuaPort: z.number().int().min(0).max(65535).optional(),
+    /** Time for one inventory round over all antennas; each antenna gets an equal slot. */
+    roundPeriodMs: z.number().int().min(10).max(60_000).default(200),
+    /** Receive sensitivity: tags weaker than this are never reported. */
+    sensitivityDbm: z.number().min(-100).max(-30).default(-80),
+  })
+  .strict();
+
+export const DoorSchema = z
+  .object({
+    id: Id,
+    site: Id.optional(),
+    reader: Id,
+    /** Antenna ports per side; outside = dock/yard side, inside = warehouse side. */
+    antennas: z.object({ outside: z.array(z.number().int().min(1).max(64)).min(1), inside: z.array(z.number().int().min(1).max(64)).min(1) }).strict(),
+    /** Doors close enough to cross-read this door's tags. */
+    neighbours: z.array(Id).default([]),
+    /** Chance per tag per round that a neighbouring door's antenna catches a weak stray read. */
+    strayReadProbability: z.number().min(0).max(1).default(0.02),
+  })
+  .strict();
+
+export const ShelfSchema = z
+  .object({
+    id: Id,
+    site: Id.optional(),
+    reader: Id,
+    antennas: z.array(z.number().int().min(1).max(64)).min(1),
+    /** Chance a present item answers in a round (shelves are dense; some tags are shadowed). */
+    readProbability: z.number().min(0).max(1).default(0.85),
+  })
+  .strict();
+
+export const SiteSchema = z.object({ id: Id, name: z.string().optional() }).strict();
+
+const ItemLineSchema = z
+  .object({
+    gtin: Gtin14,
+    companyPrefixLength: z.number().int().min(6).max(12).default(7),
+    count: z.number().int().min(1).max(10_000),
+    /** EPC filter value (1 = point-of-sale item, 2 = full case). */
+    filter: z.number().int().min(0).max(7).default(1),
+  })
+  .strict();
+
+export const PopulationSchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      id: Id,
+      kind: z.literal('pallet'),
+      sscc: z
+        .object({ companyPrefix: z.string().regex(/^\d{6,12}$/), extensionDigit: z.number().int().min(0).max(9).default(0), serialStart: z.number().int().min(0).default(1) })
+        .strict(),
+      cases: z.array(ItemLineSchema).min(1),
+      /** First SGTIN serial; each loop of the scenario continues after the previous loop's serials. */
+      serialStart: z.number().int().min(0).default(1),
+    })
+    .strict(),
+  z.object({ id: Id, kind: z.literal('items'), items: z.array(ItemLineSchema).min(1), serialStart: z.number().int().min(0).default(1) }).strict(),
+]);
+
+export const TimelineEventSchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('pallet-pass'),
+      atSeconds: z.number().min(0),
+      door: Id,
+      population: Id,
+      direction: z.enum(['inbound', 'outbound']),
+      /** Time the pallet takes to cross the read field (about 3 m on each side of the door). */
+      passSeconds: z.number().min(0.5).max(120).default(3),
+    })
+    .strict(),
+  z.object({ kind: z.literal('shelf-stock'), atSeconds: z.number().min(0), shelf: Id, population: Id }).strict(),
+  z
+    .object({ kind: z.literal('shelf-take'), atSeconds: z.number().min(0), shelf: Id, count: z.number().int().min(1), overSeconds: z.number().min(0).default(0) })
+    .strict(),
+  z.object({ kind: z.literal('reader-offline'), atSeconds: z.number().min(0), reader: Id, durationSeconds: z.number().min(0.1) }).strict(),
+]);
+
+export const ScenarioSchema = z
+  .object({
+    name: Id,
+    description: z.string().optional(),
+    seed: z.number().int().default(1),
+    /** Length of one run; with looping, the timeline repeats every durationSeconds with fresh serials. */
+    durationSeconds: z.number().min(1).max(86_400),
+    sites: z.array(SiteSchema).default([]),
+    readers: z.array(SimulatedReaderSchema).min(1),
+    doors: z.array(DoorSchema).default([]),
+    shelves: z.array(ShelfSchema).default([]),
+    populations: z.array(PopulationSchema).default([]),
+    timeline: z.array(TimelineEventSchema).default([]),
+  })
+  .strict();
+
+export type Scenario = z.infer<typeof ScenarioSchema>;
+export type ScenarioInput = z.input<typeof ScenarioSchema>;
+export type SimulatedReaderSpec = z.infer<typeof SimulatedReaderSchema>;
+export type DoorSpec = z.infer<typeof DoorSchema>;
+export type ShelfSpec = z.infer<typeof ShelfSchema>;
+export type PopulationSpec = z.infer<typeof PopulationSchema>;
+export type TimelineEvent = z.infer<typeof TimelineEventSchema>;
