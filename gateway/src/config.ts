@@ -5,6 +5,7 @@ import { DebounceConfigSchema } from './debounce/config.js';
 import { ReaderConfigSchema } from './readers/config.js';
 import { MqttConfigSchema } from './mqtt/config.js';
 import { OutboxConfigSchema } from './outbox/config.js';
+import { WatchdogConfigSchema } from './systemd/config.js';
 
 /**
  * The gateway's one config file (YAML or JSON). Each part owns its sub-schema
@@ -18,6 +19,13 @@ export const GatewayConfigSchema = z
     debounce: DebounceConfigSchema.default({}),
     mqtt: MqttConfigSchema.default({}),
     outbox: OutboxConfigSchema.default({}),
+    /** Period of the retained `online` status (heartbeat) and of systemd's STATUS= line. */
+    statusIntervalMs: z.number().int().min(100).default(30_000),
+    /** How long start-up waits for readers to connect before declaring READY anyway (they keep reconnecting). */
+    readerConnectTimeoutMs: z.number().int().positive().default(10_000),
+    /** On SIGTERM, how long to wait for the outbox to drain to the broker; keep well under TimeoutStopSec=. */
+    shutdownDrainMs: z.number().int().nonnegative().default(5_000),
+    watchdog: WatchdogConfigSchema.default({}),
   })
   .strict();
 export type GatewayConfig = z.infer<typeof GatewayConfigSchema>;

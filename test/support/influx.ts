@@ -74,9 +74,10 @@ async function waitForPing(url: string, child: ChildProcess, output: () => strin
   throw new Error(`influxd did not answer /ping within ${startTimeoutMs} ms: ${output()}`);
 }
 
-export async function startInflux(): Promise<RunningInflux> {
+/** `options.port` lets a test bring InfluxDB up on a port a client was already failing against. */
+export async function startInflux(options: { port?: number } = {}): Promise<RunningInflux> {
   const dir = mkdtempSync(join(tmpdir(), 'stockwire-influx-'));
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const rpcPort = await freePort();
   const configFile = join(dir, 'influxdb.conf');
   writeFileSync(configFile, configText(dir, port, rpcPort));

@@ -1,4 +1,6 @@
-import { InfluxDB, type IBackoffStrategy, type IPoint } from 'influx';
+import { InfluxDB, type IPoint, type ISingleHostConfig } from 'influx';
+
+type IBackoffStrategy = NonNullable<NonNullable<ISingleHostConfig['pool']>['backoff']>;
 import type { TimeseriesConfig } from './config.js';
 import type { TimeseriesPoint } from './points.js';
 import { redactUrl, type PointWriter } from './writer.js';
@@ -25,7 +27,7 @@ export class Influx1Writer implements PointWriter {
   constructor(private readonly config: TimeseriesConfig) {
     const url = new URL(config.url);
     this.target = `${redactUrl(config.url)}/db/${config.database}`;
-    this.client = new InfluxDB({
+    const hostConfig: ISingleHostConfig = {
       host: url.hostname,
       port: url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 8086,
       protocol: url.protocol === 'https:' ? 'https' : 'http',
@@ -34,7 +36,8 @@ export class Influx1Writer implements PointWriter {
       username: config.username ?? (decodeURIComponent(url.username) || undefined),
       password: config.password ?? (decodeURIComponent(url.password) || undefined),
       pool: { maxRetries: 0, requestTimeout: config.requestTimeoutMs, backoff: noBackoff },
-    } as ConstructorParameters<typeof InfluxDB>[0]);
+    };
+    this.client = new InfluxDB(hostConfig);
   }
 
   async prepare(): Promise<void> {

@@ -1,5 +1,133 @@
 import { z } from 'zod';
 
-// STUB (owned by the reader work, issue 7): one entry per reader, discriminated on `protocol`.
-export const ReaderConfigSchema = z.object({ id: z.string(), protocol: z.string() }).passthrough();
+/**
+ * One entry per reader in the gateway config (`readers: [...]`), discriminated on
+ * `protocol`. Every option has a default that works for the lab; see docs/readers.md.
+ */
+const ReaderId = z.string().regex(/^[a-z0-9-]+$/, 'must match [a-z0-9-]+').max(64);
+
+export const ReconnectConfigSchema = z
+  .object({
+    /** First retry delay after a lost connection. */
+    initialDelayMs: z.number().int().min(10).max(60_000).default(500),
+    /** Ceiling of the exponential backoff. */
+    maxDelayMs: z.number().int().min(100).max(600_000).default(30_000),
+    multiplier: z.number().min(1).max(10).default(2),
+    /** ± fraction of each delay drawn at random so a fleet does not reconnect in lockstep. */
+    jitterRatio: z.number().min(0).max(1).default(0.2),
+  })
+  .strict();
+export type ReconnectConfig = z.infer<typeof ReconnectConfigSchema>;
+
+const common = {
+  id: ReaderId,
+  reconnect: ReconnectConfigSchema.default({}),
+  /** Added to every reported RSSI (cable loss calibration, or a model's fixed offset). */
+  rssiOffsetDbm: z.number().min(-50).max(50).default(0),
+};
+
+const serialCommon = {
+  /** Serial device, e.g. /dev/ttyUSB0 or /dev/serial/by-id/usb-… (stable across replugs). */
+  device: z.string().min(1),
+  /** Reply deadline; a silent reader past this counts as a failure and triggers reconnect after `failuresMax`. */
+  responseTimeoutMs: z.number().int().min(50).max(30_000).default(1_000),
+  /** Consecutive timeouts/bad frames before the port is closed and reopened. */
+  failuresMax: z.number().int().min(1).max(100).default(3),
+};
+
+export const ChafonReaderConfigSchema = z
+  .object({
+    ...common,
+    ...serialCommon,
+    protocol: z.literal('chafon'),
+    baudRate: z.number().int().default(57_600),
+    /** Reader address byte; 0xFF = broadcast (any reader on a point-to-point link). */
+    address: z.number().int().min(0).max(255).default(0xff),
+    /** Pause between inventory commands (the protocol is request/response, so the gateway polls). */
+    pollIntervalMs: z.number().int().min(0).max(60_000).default(50),
+    /** UHFReader288 replies carry antenna + RSSI per tag; UHFReader18 (CF-RU5102 firmware) replies carry neither. */
+    variant: z.enum(['uhfreader288', 'uhfreader18']).default('uhfreader288'),
+    /** RSSI reported for UHFReader18 replies, which have none (debounce needs a number). */
+    rssiDefaultDbm: z.number().min(-120).max(0).default(-60),
+  })
+  .strict();
+
+export const ThingMagicReaderConfigSchema = z
+  .object({
+    ...common,
+    ...serialCommon,
+    protocol: z.literal('thingmagic'),
+    baudRate: z.number().int().default(115_200),
+    /** Antenna ports to read (M6e Nano has one; M6e/M7e up to four). */
+    antennas: z.array(z.number().int().min(1).max(16)).min(1).default([1]),
+    /** Keep-alives arrive ~1/s in continuous mode; silence longer than this means the link is dead. */
+    keepAliveTimeoutMs: z.number().int().min(500).max(60_000).default(5_000),
+    /** Gen2 session used for inventory (S1 default: tags reappear within ~0.5–5 s). */
+    session: z.number().int().min(0).max(3).default(1),
+  })
+  .strict();
+
+export const OpcUaReaderConfigSchema = z
+  .object({
+    ...common,
+    protocol: z.literal('opcua'),
+    endpointUrl: z.string().regex(/^opc\.tcp:\/\//, 'must start with opc.tcp://'),
+    /** BrowseName of the RfidReaderDeviceType instance under Objects/DeviceSet; default: the first one found. */
+    deviceName: z.string().min(1).optional(),
+    /** `subscription`: ScanStart + RfidScanEventType events. `poll`: call Scan repeatedly. */
+    mode: z.enum(['subscription', 'poll']).default('subscription'),
+    /** Poll mode: Scan duration per call. */
+    scanDurationMs: z.number().int().min(10).max(60_000).default(500),
+    /** Poll mode: pause between Scan calls. */
+    pollIntervalMs: z.number().int().min(0).max(60_000).default(0),
+    /** How the server reports Sighting.Strength: dBm, dBm×10 or dBm×100 (readers differ). */
+    strengthScale: z.enum(['dbm', 'dbm10', 'dbm100']).default('dbm'),
+    securityMode: z.enum(['None', 'Sign', 'SignAndEncrypt']).default('None'),
+    securityPolicy: z.enum(['None', 'Basic256Sha256', 'Aes128_Sha256_RsaOaep', 'Aes256_Sha256_RsaPss']).default('None'),
+    /** Client certificate and key (PEM) for Sign/SignAndEncrypt; node-opcua creates a self-signed pair in pkiDir when omitted. */
+    certificateFile: z.string().optional(),
+    privateKeyFile: z.string().optional(),
+    /** Client PKI folder (own/, trusted/, rejected/); default: node-opcua's per-user folder. */
+    pkiDir: z.string().optional(),
+    /** Trust a server certificate not yet in pkiDir/trusted (lab only: production copies it there). */
+    trustUnknownServerCertificate: z.boolean().default(false),
+    username: z.string().optional(),
+    password: z.string().optional(),
+    requestTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+  })
+  .strict();
+
+export const SimulatedReaderConfigSchema = z
+  .object({
+    ...common,
+    protocol: z.literal('simulated'),
+    /** Scenario file path (YAML/JSON), or the scenario object inline. */
+    scenario: z.union([z.string().min(1), z.record(z.unknown())]),
+    /** Which of the scenario's readers this driver plays; default: the reader with the same id, else the first. */
+    scenarioReaderId: z.string().optional(),
+    seed: z.number().int().default(1),
+    /** Repeat the scenario forever with fresh serials each loop. */
+    loop: z.boolean().default(true),
+    /** Time scale: 2 plays twice as fast. */
+    speed: z.number().min(0.01).max(1_000).default(1),
+  })
+  .strict();
+
+export const ReaderConfigSchema = z
+  .discriminatedUnion('protocol', [ChafonReaderConfigSchema, ThingMagicReaderConfigSchema, OpcUaReaderConfigSchema, SimulatedReaderConfigSchema])
+  // Cross-field check kept outside the members: discriminatedUnion needs plain objects.
+  .superRefine((config, context) => {
+    if (config.protocol === 'opcua' && (config.securityMode === 'None') !== (config.securityPolicy === 'None')) {
+      context.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['securityPolicy'],
+        message: 'securityMode and securityPolicy must both be None, or both set (e.g. SignAndEncrypt + Basic256Sha256)',
+      });
+    }
+  });
 export type ReaderConfig = z.infer<typeof ReaderConfigSchema>;
+export type ChafonReaderConfig = z.infer<typeof ChafonReaderConfigSchema>;
+export type ThingMagicReaderConfig = z.infer<typeof ThingMagicReaderConfigSchema>;
+export type OpcUaReaderConfig = z.infer<typeof OpcUaReaderConfigSchema>;
+export type SimulatedReaderConfig = z.infer<typeof SimulatedReaderConfigSchema>;
+export type ReaderProtocol = ReaderConfig['protocol'];

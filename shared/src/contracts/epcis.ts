@@ -33,7 +33,11 @@ const timeZoneOffset = z.string().regex(/^[+-]\d{2}:\d{2}$/, 'must look like +01
 export const EpcUrnSchema = z
   .string()
   .max(256)
-  .regex(/^urn:epc:(id|raw):[A-Za-z0-9-]+:[A-Za-z0-9.%:*_\-]+$/, 'must be an EPC URN (urn:epc:id:… or urn:epc:raw:…)');
+  .regex(
+    // Second branch: the TDS raw form (`urn:epc:raw:96.x3074…`) and the URN characters TDS leaves unescaped in serials (`!'()+,;=`).
+    /^urn:epc:(id|raw):[A-Za-z0-9-]+:[A-Za-z0-9.%:*_\-]+$|^urn:epc:(?:id:[a-z0-9-]+:[A-Za-z0-9.%:*_\-!'()+,;=]+|raw:\d+\.(?:[A-Za-z0-9]+\.)?x[0-9A-F]+)$/,
+    'must be an EPC URN (urn:epc:id:… or urn:epc:raw:…)',
+  );
 const uri = z.string().min(1).max(512).regex(/^[a-z][a-z0-9+.-]*:\S+$/i, 'must be a URI');
 
 export const QuantityElementSchema = z

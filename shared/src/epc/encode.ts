@@ -44,7 +44,7 @@ export function encodeSscc96(fields: Sscc96Fields): string {
   value = (value << 3n) | BigInt(row.partition);
   value = (value << BigInt(row.companyPrefixBits)) | BigInt(fields.companyPrefix);
   value = (value << BigInt(row.otherBits)) | BigInt(fields.extensionAndSerialReference);
-  value <<= 25n; // unallocated bits, zero
+  value <<= 24n; // unallocated bits, zero
   return value.toString(16).toUpperCase().padStart(24, '0');
 }
 

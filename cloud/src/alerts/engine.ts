@@ -1,0 +1,122 @@
+import type { GatewayStatus } from '../../../shared/src/contracts/status.js';
+import type { PositionChange } from '../events.js';
+import type { AlertsConfig } from './config.js';
+import { ageingRule } from './rules/ageing.js';
+import { gatewayOfflineRule, readerFaultRule, trackGatewayStatus, type GatewayTrack } from './rules/gateways.js';
+import { lowStockRule } from './rules/low-stock.js';
+import { oversellingRule } from './rules/overselling.js';
+import { applyCountChanges, countShrinkageRule, missingEpcRule, type CountFinding } from './rules/shrinkage.js';
+import type { StockSnapshot } from './rules/snapshot.js';
+import { ruleOfKey, SEVERITY_RANK, type Alert, type AlertCondition, type RuleId } from './types.js';
+
+/**
+ * The pure core of alerting: `(state, input, nowMs) → {state, raised, updated, cleared}`.
+ * Rules report the conditions that hold now; the engine diffs them against the active
+ * alerts of the same rules. No I/O, no clock, no timers: the shell (alert-service.ts)
+ * reads the ledger view, feeds inputs, and publishes the outcome.
+ */
+export interface AlertEngineState {
+  active: ReadonlyMap<string, Alert>;
+  gateways: ReadonlyMap<string, GatewayTrack>;
+  countFindings: ReadonlyMap<string, CountFinding>;
+}
+
+export type AlertInput =
+  | { kind: 'stock'; snapshot: StockSnapshot }
+  | { kind: 'positions'; changes: readonly PositionChange[] }
+  | { kind: 'gatewayStatus'; status: GatewayStatus }
+  | { kind: 'tick' }
+  /** Alerts found retained on the broker at start: active until a rule says otherwise. */
+  | { kind: 'adopt'; alerts: readonly Alert[] };
+
+export interface AlertOutcome {
+  state: AlertEngineState;
+  raised: Alert[];
+  updated: Alert[];
+  cleared: Alert[];
+  /** New alerts not raised because `alertsMax` was reached. */
+  suppressed: number;
+  /** Status messages ignored because `gatewaysMax` was reached. */
+  ignoredStatuses: number;
+}
+
+export function initialAlertState(): AlertEngineState {
+  return { active: new Map(), gateways: new Map(), countFindings: new Map() };
+}
+
+export function evaluateAlerts(state: AlertEngineState, input: AlertInput, nowMs: number, config: AlertsConfig): AlertOutcome {
+  switch (input.kind) {
+    case 'stock': {
+      const rules: RuleId[] = ['low_stock', 'ageing', 'shrinkage_count'];
+      const countFindings = applyCountChanges(state.countFindings, [], nowMs, config);
+      const conditions = [...lowStockRule(input.snapshot, config), ...ageingRule(input.snapshot, nowMs, config), ...countShrinkageRule(countFindings)];
+      if (input.snapshot.openDemand !== null) {
+        rules.push('overselling_risk');
+        conditions.push(...oversellingRule(input.snapshot));
+      }
+      if (input.snapshot.missingEpcs !== null) {
+        rules.push('shrinkage_missing');
+        conditions.push(...missingEpcRule(input.snapshot, nowMs, config));
+      }
+      return diff({ ...state, countFindings }, new Set(rules), conditions, nowMs, config, 0);
+    }
+    case 'positions': {
+      const countFindings = applyCountChanges(state.countFindings, input.changes, nowMs, config);
+      return diff({ ...state, countFindings }, new Set<RuleId>(['shrinkage_count']), countShrinkageRule(countFindings), nowMs, config, 0);
+    }
+    case 'gatewayStatus': {
+      const gateways = trackGatewayStatus(state.gateways, input.status, nowMs, config.gatewaysMax);
+      if (gateways === null) return { state, raised: [], updated: [], cleared: [], suppressed: 0, ignoredStatuses: 1 };
+      return diff({ ...state, gateways }, new Set<RuleId>(['gateway_offline', 'reader_fault']), [...gatewayOfflineRule(gateways, nowMs, config), ...readerFaultRule(gateways, nowMs, config)], nowMs, config, 0);
+    }
+    case 'tick': {
+      const countFindings = applyCountChanges(state.countFindings, [], nowMs, config);
+      const conditions = [...gatewayOfflineRule(state.gateways, nowMs, config), ...readerFaultRule(state.gateways, nowMs, config), ...countShrinkageRule(countFindings)];
+      return diff({ ...state, countFindings }, new Set<RuleId>(['gateway_offline', 'reader_fault', 'shrinkage_count']), conditions, nowMs, config, 0);
+    }
+    case 'adopt': {
+      const active = new Map(state.active);
+      for (const alert of input.alerts) if (!active.has(alert.key) && active.size < config.alertsMax) active.set(alert.key, alert);
+      return { state: { ...state, active }, raised: [], updated: [], cleared: [], suppressed: 0, ignoredStatuses: 0 };
+    }
+  }
+}
+
+function sameContent(alert: Alert, condition: AlertCondition): boolean {
+  return (
+    alert.kind === condition.kind &&
+    alert.severity === condition.severity &&
+    alert.message === condition.message &&
+    JSON.stringify(alert.subject) === JSON.stringify(condition.subject) &&
+    JSON.stringify(alert.details) === JSON.stringify(condition.details)
+  );
+}
+
+function diff(state: AlertEngineState, rules: ReadonlySet<RuleId>, conditions: readonly AlertCondition[], nowMs: number, config: AlertsConfig, ignoredStatuses: number): AlertOutcome {
+  const nowIso = new Date(nowMs).toISOString();
+  const active = new Map(state.active);
+  const current = new Map(conditions.map((condition) => [condition.key, condition]));
+  const cleared: Alert[] = [];
+  for (const [key, alert] of state.active) {
+    if (!rules.has(ruleOfKey(key) as RuleId) || current.has(key)) continue;
+    active.delete(key);
+    cleared.push(alert);
+  }
+  const updated: Alert[] = [];
+  const fresh: AlertCondition[] = [];
+  for (const condition of current.values()) {
+    const existing = active.get(condition.key);
+    if (!existing) fresh.push(condition);
+    else if (!sameContent(existing, condition)) {
+      const alert: Alert = { ...condition, raisedAt: existing.raisedAt, updatedAt: nowIso };
+      active.set(condition.key, alert);
+      updated.push(alert);
+    }
+  }
+  // past alertsMax the most severe win; the rest are counted, and retried on the next evaluation
+  fresh.sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const capacity = Math.max(0, config.alertsMax - active.size);
+  const raised = fresh.slice(0, capacity).map((condition): Alert => ({ ...condition, raisedAt: nowIso, updatedAt: nowIso }));
+  for (const alert of raised) active.set(alert.key, alert);
+  return { state: { ...state, active }, raised, updated, cleared, suppressed: fresh.length - raised.length, ignoredStatuses };
+}

@@ -1,0 +1,49 @@
+import { ALERTS_TOPIC, DEADLETTER_TOPIC, parseGatewayTopic } from '../../../shared/src/contracts/topics.js';
+
+/**
+ * Who may do what on the broker. Pure, so the rules are tested without a
+ * socket and the Mosquitto acl_file in deploy/ can be checked against them.
+ */
+export type BrokerRole = 'gateway' | 'cloud' | 'admin';
+
+export interface BrokerPrincipal {
+  username: string;
+  role: BrokerRole;
+  siteId?: string | undefined;
+  gatewayId?: string | undefined;
+}
+
+export type AclVerdict = { allowed: true } | { allowed: false; reason: string };
+
+const allow: AclVerdict = { allowed: true };
+const deny = (reason: string): AclVerdict => ({ allowed: false, reason });
+
+/** A gateway must connect with its own id as client id: the session and the will belong to it. */
+export function mayConnect(principal: BrokerPrincipal, clientId: string): AclVerdict {
+  if (principal.role !== 'gateway') return allow;
+  return clientId === principal.gatewayId ? allow : deny(`gateway ${principal.username} must use client id ${principal.gatewayId}, not ${clientId}`);
+}
+
+export function mayPublish(principal: BrokerPrincipal, topic: string): AclVerdict {
+  if (principal.role === 'admin') return allow;
+  if (principal.role === 'cloud') {
+    const ownTopic = [DEADLETTER_TOPIC, ALERTS_TOPIC].some((root) => topic === root || topic.startsWith(`${root}/`));
+    return ownTopic ? allow : deny(`cloud may publish only on ${DEADLETTER_TOPIC} and ${ALERTS_TOPIC}`);
+  }
+  const parsed = parseGatewayTopic(topic);
+  if (parsed === null) return deny(`gateway ${principal.username} may publish only on its own gateway topics`);
+  if (parsed.siteId !== principal.siteId || parsed.gatewayId !== principal.gatewayId) {
+    return deny(`gateway ${principal.siteId}/${principal.gatewayId} may not publish on ${topic}`);
+  }
+  return allow;
+}
+
+export function maySubscribe(principal: BrokerPrincipal, topicFilter: string): AclVerdict {
+  if (principal.role === 'admin') return allow;
+  if (principal.role === 'cloud') {
+    // Everything the gateways say, but not the broker's own $SYS tree.
+    return topicFilter.startsWith('$') ? deny('cloud may not subscribe to $ topics') : allow;
+  }
+  // Gateways have nothing to receive yet; a future command topic gets its own rule.
+  return deny(`gateway ${principal.username} may not subscribe`);
+}

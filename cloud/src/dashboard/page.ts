@@ -1,0 +1,389 @@
+/**
+ * The dashboard page: one HTML document, one stylesheet, one script, all static strings
+ * served by the cloud itself (no build step, no CDN, strict CSP). The script uses only
+ * textContent to show data, never innerHTML: product names and locations come from outside.
+ * `{{base}}` is replaced by the configured base path.
+ */
+export const DASHBOARD_HTML = String.raw`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>stockwire · live inventory</title>
+<link rel="stylesheet" href="{{base}}/app.css">
+<link rel="icon" href="data:,">
+</head>
+<body data-base="{{base}}">
+<header>
+  <h1>stockwire <span class="muted">live inventory</span></h1>
+  <div class="header-right">
+    <span id="deadletters" class="muted" title="messages the cloud rejected"></span>
+    <span id="connection" class="pill pill-wait" data-state="connecting">connecting…</span>
+  </div>
+</header>
+<main>
+  <section id="stock-panel" class="panel wide">
+    <h2>Stock by location <span id="stock-summary" class="muted"></span></h2>
+    <div id="stock" class="locations"><p class="muted">loading…</p></div>
+  </section>
+  <section id="alerts-panel" class="panel">
+    <h2>Alerts <span id="alert-count" class="badge">0</span></h2>
+    <ul id="alerts" class="alerts"></ul>
+  </section>
+  <section id="chart-panel" class="panel wide">
+    <h2>Stock level over time <select id="product-select" aria-label="product"></select></h2>
+    <svg id="chart" viewBox="0 0 640 220" preserveAspectRatio="none" role="img" aria-label="stock level chart"></svg>
+    <div id="legend" class="legend"></div>
+  </section>
+  <section id="gateways-panel" class="panel">
+    <h2>Gateways &amp; readers</h2>
+    <div id="gateways"><p class="muted">no gateway has reported yet</p></div>
+  </section>
+  <section id="movements-panel" class="panel wide">
+    <h2>Movements</h2>
+    <table class="feed"><thead><tr><th>time</th><th>kind</th><th>product</th><th>location</th><th class="num">Δ qty</th><th class="num">after</th></tr></thead><tbody id="movements"></tbody></table>
+  </section>
+  <section id="forecast-panel" class="panel">
+    <h2>Demand forecast</h2>
+    <table class="feed"><thead><tr><th>product</th><th>site</th><th class="num">/day</th><th class="num">cover (d)</th><th>reorder by</th></tr></thead><tbody id="forecast"></tbody></table>
+  </section>
+</main>
+<script src="{{base}}/app.js" defer></script>
+</body>
+</html>
+`;
+
+export const DASHBOARD_CSS = String.raw`
+:root { --bg:#0f1419; --panel:#182028; --line:#2a3540; --text:#dde3ea; --muted:#8795a1; --ok:#3fb950; --warn:#d29922; --crit:#f85149; --info:#58a6ff; --flash:#1f6feb55; }
+* { box-sizing: border-box; }
+body { margin:0; font:14px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; background:var(--bg); color:var(--text); }
+header { display:flex; justify-content:space-between; align-items:center; padding:10px 18px; border-bottom:1px solid var(--line); }
+h1 { font-size:18px; margin:0; } h2 { font-size:14px; margin:0 0 8px; display:flex; gap:8px; align-items:center; }
+.muted { color:var(--muted); font-weight:normal; }
+.header-right { display:flex; gap:12px; align-items:center; }
+main { display:grid; grid-template-columns: 2fr 1fr; gap:12px; padding:12px 18px; }
+.panel { background:var(--panel); border:1px solid var(--line); border-radius:8px; padding:12px; min-width:0; }
+.pill { padding:2px 10px; border-radius:10px; font-size:12px; }
+.pill-ok { background:#23863633; color:var(--ok); } .pill-wait { background:#9e6a0333; color:var(--warn); } .pill-bad { background:#da363333; color:var(--crit); }
+.badge { background:var(--line); border-radius:9px; padding:0 8px; font-size:12px; }
+.locations { display:grid; grid-template-columns:repeat(auto-fill, minmax(230px, 1fr)); gap:10px; }
+.location { border:1px solid var(--line); border-radius:6px; padding:8px; }
+.location h3 { font-size:13px; margin:0 0 6px; color:var(--info); overflow-wrap:anywhere; }
+.row { display:flex; justify-content:space-between; gap:8px; padding:2px 4px; border-radius:4px; cursor:pointer; }
+.row:hover { background:#ffffff0d; } .row.selected { outline:1px solid var(--info); }
+.row .qty { font-variant-numeric:tabular-nums; font-weight:600; }
+.row.low .qty { color:var(--warn); } .row.out .qty { color:var(--crit); }
+.flash { animation: flash 1.2s ease-out; } @keyframes flash { from { background:var(--flash); } to { background:transparent; } }
+.alerts { list-style:none; margin:0; padding:0; max-height:360px; overflow:auto; }
+.alerts li { border-left:3px solid var(--info); padding:4px 8px; margin-bottom:6px; background:#ffffff08; }
+.alerts li.warning { border-color:var(--warn); } .alerts li.critical { border-color:var(--crit); }
+.alerts .kind { font-size:11px; text-transform:uppercase; color:var(--muted); }
+select { background:var(--bg); color:var(--text); border:1px solid var(--line); border-radius:4px; }
+#chart { width:100%; height:220px; background:#0b0f13; border-radius:6px; }
+#chart .grid { stroke:var(--line); stroke-width:1; } #chart text { fill:var(--muted); font-size:11px; }
+#chart .series { fill:none; stroke-width:2; } #chart .reorder { stroke:var(--warn); stroke-dasharray:4 4; }
+.legend { display:flex; flex-wrap:wrap; gap:10px; font-size:12px; margin-top:6px; }
+.legend span::before { content:""; display:inline-block; width:10px; height:10px; margin-right:4px; background:var(--swatch); }
+table.feed { width:100%; border-collapse:collapse; font-size:12px; }
+.feed th { text-align:left; color:var(--muted); font-weight:normal; border-bottom:1px solid var(--line); }
+.feed td { padding:2px 4px; border-bottom:1px solid #ffffff08; overflow-wrap:anywhere; } .num { text-align:right; font-variant-numeric:tabular-nums; }
+.pos { color:var(--ok); } .neg { color:var(--crit); }
+#movements-panel .feed-wrap, #movements { max-height:300px; }
+.gateway { border:1px solid var(--line); border-radius:6px; padding:6px 8px; margin-bottom:6px; }
+.gateway .readers { font-size:12px; color:var(--muted); }
+.dot { display:inline-block; width:8px; height:8px; border-radius:50%; margin-right:6px; background:var(--crit); } .dot.on { background:var(--ok); }
+@media (max-width: 900px) { main { grid-template-columns: 1fr; } }
+`;
+
+export const DASHBOARD_JS = String.raw`'use strict';
+(function () {
+  var base = document.body.getAttribute('data-base') || '/dashboard';
+  var MOVEMENTS_SHOWN = 50;
+  var COLORS = ['#58a6ff', '#3fb950', '#d29922', '#bc8cff', '#f85149', '#39c5cf', '#ff7b72', '#a5d6ff'];
+  var state = { forecasts: [], positions: new Map(), products: new Map(), alerts: new Map(), gateways: new Map(), movements: [], history: new Map(), selected: null, deadletters: 0, ready: false, pending: [] };
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+  function svg(tag, attributes) {
+    var node = document.createElementNS('http://www.w3.org/2000/svg', tag);
+    Object.keys(attributes || {}).forEach(function (name) { node.setAttribute(name, String(attributes[name])); });
+    return node;
+  }
+  function key(product, location) { return product + '\u0000' + location; }
+  function productName(product) { var entry = state.products.get(product); return entry && entry.name ? entry.name : product; }
+  function clockTime(iso) { var date = new Date(iso); return isNaN(date.getTime()) ? String(iso) : date.toLocaleTimeString(); }
+  function getJson(path) { return fetch(base + path, { headers: { accept: 'application/json' } }).then(function (response) { if (!response.ok) throw new Error(path + ': HTTP ' + response.status); return response.json(); }); }
+
+  // ---- stock by location -------------------------------------------------------------
+  function renderStock(flashKeys) {
+    var container = document.getElementById('stock');
+    var byLocation = new Map();
+    state.positions.forEach(function (position) {
+      if (!byLocation.has(position.location)) byLocation.set(position.location, []);
+      byLocation.get(position.location).push(position);
+    });
+    container.replaceChildren();
+    if (byLocation.size === 0) container.appendChild(el('p', 'muted', 'no stock yet'));
+    var total = 0;
+    Array.from(byLocation.keys()).sort().forEach(function (location) {
+      var card = el('div', 'location');
+      card.setAttribute('data-location', location);
+      card.appendChild(el('h3', '', location));
+      byLocation.get(location).sort(function (a, b) { return a.product < b.product ? -1 : 1; }).forEach(function (position) {
+        var product = state.products.get(position.product);
+        var qty = Number(position.qty);
+        total += qty;
+        var row = el('div', 'row');
+        if (product && product.reorderPoint !== null && qty < Number(product.reorderPoint)) row.classList.add(qty <= 0 ? 'out' : 'low');
+        if (state.selected === position.product) row.classList.add('selected');
+        row.setAttribute('data-product', position.product);
+        row.setAttribute('data-location', position.location);
+        row.appendChild(el('span', 'name', productName(position.product)));
+        var qtyCell = el('span', 'qty', position.qty);
+        qtyCell.setAttribute('data-testid', 'qty');
+        row.appendChild(qtyCell);
+        row.title = position.product + (product && product.reorderPoint !== null ? ' · reorder point ' + product.reorderPoint : '');
+        row.addEventListener('click', function () { selectProduct(position.product); });
+        if (flashKeys && flashKeys.has(key(position.product, position.location))) row.classList.add('flash');
+        card.appendChild(row);
+      });
+      container.appendChild(card);
+    });
+    document.getElementById('stock-summary').textContent = byLocation.size + ' locations · ' + state.positions.size + ' positions · ' + total + ' units';
+  }
+
+  // ---- alerts -----------------------------------------------------------------------
+  var RANK = { critical: 2, warning: 1, info: 0 };
+  function renderAlerts() {
+    var list = document.getElementById('alerts');
+    list.replaceChildren();
+    var alerts = Array.from(state.alerts.values()).sort(function (a, b) { return RANK[b.severity] - RANK[a.severity] || (a.raisedAt < b.raisedAt ? -1 : 1); });
+    alerts.forEach(function (alert) {
+      var item = el('li', alert.severity);
+      item.setAttribute('data-kind', alert.kind);
+      item.appendChild(el('div', 'kind', alert.kind.replace(/_/g, ' ') + ' · ' + clockTime(alert.updatedAt)));
+      item.appendChild(el('div', '', alert.message));
+      list.appendChild(item);
+    });
+    if (alerts.length === 0) list.appendChild(el('li', 'muted', 'no active alerts'));
+    document.getElementById('alert-count').textContent = String(alerts.length);
+  }
+
+  // ---- movements feed -----------------------------------------------------------------
+  function renderMovements() {
+    var body = document.getElementById('movements');
+    body.replaceChildren();
+    state.movements.slice(0, MOVEMENTS_SHOWN).forEach(function (movement) {
+      var row = el('tr');
+      row.appendChild(el('td', '', clockTime(movement.time)));
+      row.appendChild(el('td', '', movement.kind));
+      row.appendChild(el('td', '', productName(movement.product)));
+      row.appendChild(el('td', '', movement.location));
+      row.appendChild(el('td', 'num ' + (Number(movement.qtyDelta) < 0 ? 'neg' : 'pos'), (Number(movement.qtyDelta) > 0 ? '+' : '') + movement.qtyDelta));
+      row.appendChild(el('td', 'num', movement.qtyAfter));
+      body.appendChild(row);
+    });
+  }
+
+  // ---- gateways -------------------------------------------------------------------------
+  function renderGateways() {
+    var container = document.getElementById('gateways');
+    container.replaceChildren();
+    if (state.gateways.size === 0) container.appendChild(el('p', 'muted', 'no gateway has reported yet'));
+    Array.from(state.gateways.values()).forEach(function (view) {
+      var status = view.status;
+      var box = el('div', 'gateway');
+      box.setAttribute('data-gateway', status.siteId + '/' + status.gatewayId);
+      var title = el('div');
+      var dot = el('span', 'dot' + (status.state === 'online' ? ' on' : ''));
+      title.appendChild(dot);
+      title.appendChild(el('strong', '', status.siteId + ' / ' + status.gatewayId));
+      title.appendChild(el('span', 'muted', ' ' + status.state + ' · ' + clockTime(view.receivedAt)));
+      box.appendChild(title);
+      (status.readers || []).forEach(function (reader) {
+        var line = el('div', 'readers');
+        line.appendChild(el('span', 'dot' + (reader.connected ? ' on' : '')));
+        var rate = reader.readsPerSecond !== undefined ? ' · ' + reader.readsPerSecond.toFixed(1) + ' reads/s' : '';
+        line.appendChild(el('span', '', reader.readerId + ' (' + reader.protocol + ')' + rate + (reader.lastError ? ' · ' + reader.lastError : '')));
+        box.appendChild(line);
+      });
+      if (status.outbox) box.appendChild(el('div', 'readers', 'outbox ' + status.outbox.depth + ' queued' + (status.outbox.dropped ? ', ' + status.outbox.dropped + ' dropped' : '')));
+      container.appendChild(box);
+    });
+  }
+
+  // ---- forecast ---------------------------------------------------------------------------
+  function renderForecast(forecasts) {
+    var body = document.getElementById('forecast');
+    body.replaceChildren();
+    forecasts.slice(0, 20).forEach(function (forecast) {
+      var row = el('tr');
+      row.appendChild(el('td', '', productName(forecast.product)));
+      row.appendChild(el('td', '', forecast.site));
+      row.appendChild(el('td', 'num', forecast.demandPerDay.toFixed(1)));
+      row.appendChild(el('td', 'num', forecast.daysOfCover === null ? '∞' : forecast.daysOfCover.toFixed(1)));
+      row.appendChild(el('td', '', forecast.reorderDate || '—'));
+      body.appendChild(row);
+    });
+    if (forecasts.length === 0) { var empty = el('tr'); var cell = el('td', 'muted', 'no sales history yet'); cell.colSpan = 5; empty.appendChild(cell); body.appendChild(empty); }
+  }
+  var forecastTimer = null;
+  function loadForecast() {
+    forecastTimer = null;
+    getJson('/api/forecast').then(function (body) { state.forecasts = body.forecasts; renderForecast(body.forecasts); }).catch(function () {});
+  }
+  // stock changes move days of cover: refresh soon after, but at most once per burst
+  function scheduleForecast() { if (forecastTimer === null) forecastTimer = setTimeout(loadForecast, 2000); }
+
+  // ---- chart ----------------------------------------------------------------------------------
+  function renderProductSelect() {
+    var select = document.getElementById('product-select');
+    var products = new Set();
+    state.positions.forEach(function (position) { products.add(position.product); });
+    var current = Array.from(select.options).map(function (option) { return option.value; }).join('|');
+    var wanted = Array.from(products).sort();
+    if (current !== wanted.join('|')) {
+      select.replaceChildren();
+      wanted.forEach(function (product) { var option = el('option', '', productName(product)); option.value = product; select.appendChild(option); });
+    }
+    if (state.selected === null && wanted.length > 0) selectProduct(wanted[0]);
+    else if (state.selected !== null) select.value = state.selected;
+  }
+  function selectProduct(product) {
+    state.selected = product;
+    document.getElementById('product-select').value = product;
+    getJson('/api/history?product=' + encodeURIComponent(product)).then(function (body) {
+      if (state.selected !== product) return;
+      state.history = new Map();
+      body.series.forEach(function (series) { state.history.set(series.location, series.points); });
+      renderChart();
+      renderStock();
+    }).catch(function () {});
+  }
+  function renderChart() {
+    var chart = document.getElementById('chart');
+    var legend = document.getElementById('legend');
+    chart.replaceChildren();
+    legend.replaceChildren();
+    var width = 640, height = 220, left = 44, right = 10, top = 10, bottom = 24;
+    var nowMs = Date.now();
+    var minMs = Infinity, maxQty = 0;
+    state.history.forEach(function (points) { points.forEach(function (point) { minMs = Math.min(minMs, Date.parse(point.time)); maxQty = Math.max(maxQty, Number(point.qty)); }); });
+    var product = state.products.get(state.selected);
+    var reorderPoint = product && product.reorderPoint !== null ? Number(product.reorderPoint) : null;
+    if (reorderPoint !== null) maxQty = Math.max(maxQty, reorderPoint);
+    if (!isFinite(minMs)) { var empty = svg('text', { x: width / 2, y: height / 2, 'text-anchor': 'middle' }); empty.textContent = 'no changes recorded for this product yet'; chart.appendChild(empty); return; }
+    var maxMs = Math.max(nowMs, minMs + 60000);
+    maxQty = maxQty <= 0 ? 1 : maxQty * 1.1;
+    function x(timeMs) { return left + ((timeMs - minMs) / (maxMs - minMs)) * (width - left - right); }
+    function y(qty) { return top + (1 - qty / maxQty) * (height - top - bottom); }
+    [0, 0.5, 1].forEach(function (fraction) {
+      var qty = maxQty * fraction;
+      chart.appendChild(svg('line', { x1: left, x2: width - right, y1: y(qty), y2: y(qty), class: 'grid' }));
+      var label = svg('text', { x: left - 6, y: y(qty) + 4, 'text-anchor': 'end' }); label.textContent = String(Math.round(qty)); chart.appendChild(label);
+    });
+    var startLabel = svg('text', { x: left, y: height - 6 }); startLabel.textContent = new Date(minMs).toLocaleTimeString(); chart.appendChild(startLabel);
+    var endLabel = svg('text', { x: width - right, y: height - 6, 'text-anchor': 'end' }); endLabel.textContent = 'now'; chart.appendChild(endLabel);
+    if (reorderPoint !== null) chart.appendChild(svg('line', { x1: left, x2: width - right, y1: y(reorderPoint), y2: y(reorderPoint), class: 'reorder' }));
+    var index = 0;
+    Array.from(state.history.keys()).sort().forEach(function (location) {
+      var points = state.history.get(location).slice().sort(function (a, b) { return Date.parse(a.time) - Date.parse(b.time); });
+      var color = COLORS[index++ % COLORS.length];
+      var path = '';
+      points.forEach(function (point, position) {
+        var px = x(Date.parse(point.time)), py = y(Number(point.qty));
+        // step chart: the level holds until the next change
+        path += position === 0 ? 'M' + px + ' ' + py : ' H' + px + ' V' + py;
+      });
+      var last = points[points.length - 1];
+      if (last) path += ' H' + x(maxMs);
+      chart.appendChild(svg('path', { d: path, class: 'series', stroke: color }));
+      var swatch = el('span', '', location + (last ? ': ' + last.qty : ''));
+      swatch.style.setProperty('--swatch', color);
+      legend.appendChild(swatch);
+    });
+  }
+
+  // ---- live updates ------------------------------------------------------------------------------
+  function applyPositions(movements) {
+    var flashKeys = new Set();
+    movements.forEach(function (movement) {
+      var positionKey = key(movement.product, movement.location);
+      var existing = state.positions.get(positionKey);
+      state.positions.set(positionKey, { product: movement.product, location: movement.location, site: existing ? existing.site : '', qty: movement.qtyAfter });
+      flashKeys.add(positionKey);
+      state.movements.unshift(movement);
+      if (movement.product === state.selected) {
+        if (!state.history.has(movement.location)) state.history.set(movement.location, []);
+        state.history.get(movement.location).push({ time: movement.time, qty: movement.qtyAfter });
+      }
+    });
+    state.movements.length = Math.min(state.movements.length, 200);
+    renderStock(flashKeys);
+    renderMovements();
+    renderProductSelect();
+    renderChart();
+    scheduleForecast();
+  }
+  function applyAlerts(changes) {
+    changes.raised.concat(changes.updated).forEach(function (alert) { state.alerts.set(alert.key, alert); });
+    changes.cleared.forEach(function (alert) { state.alerts.delete(alert.key); });
+    renderAlerts();
+  }
+  function applyGateway(view) { state.gateways.set(view.status.siteId + '/' + view.status.gatewayId, view); renderGateways(); }
+  function handle(kind, data) {
+    if (!state.ready) { state.pending.push([kind, data]); return; }
+    if (kind === 'positions') applyPositions(data);
+    else if (kind === 'alerts') applyAlerts(data);
+    else if (kind === 'gateway') applyGateway(data);
+    else if (kind === 'deadletter') { state.deadletters += 1; document.getElementById('deadletters').textContent = state.deadletters + ' rejected'; }
+  }
+
+  function loadState() {
+    state.ready = false;
+    return getJson('/api/state').then(function (body) {
+      state.products = new Map(body.products.map(function (product) { return [product.product, product]; }));
+      state.positions = new Map(body.positions.map(function (position) { return [key(position.product, position.location), position]; }));
+      state.alerts = new Map(body.alerts.map(function (alert) { return [alert.key, alert]; }));
+      state.gateways = new Map(body.gateways.map(function (view) { return [view.status.siteId + '/' + view.status.gatewayId, view]; }));
+      state.movements = body.movements;
+      state.ready = true;
+      renderStock(); renderAlerts(); renderMovements(); renderGateways(); renderProductSelect();
+      loadForecast();
+      if (state.selected !== null) selectProduct(state.selected);
+      // events that arrived while the snapshot was loading carry absolute quantities: replay them
+      var pending = state.pending; state.pending = [];
+      pending.forEach(function (entry) { handle(entry[0], entry[1]); });
+      document.body.setAttribute('data-ready', 'true');
+    });
+  }
+
+  function setConnection(kind, text) {
+    var pill = document.getElementById('connection');
+    pill.className = 'pill ' + (kind === 'live' ? 'pill-ok' : kind === 'down' ? 'pill-bad' : 'pill-wait');
+    pill.textContent = text;
+    pill.setAttribute('data-state', kind);
+  }
+
+  function connect() {
+    var source = new EventSource(base + '/events');
+    ['positions', 'alerts', 'gateway', 'deadletter'].forEach(function (kind) {
+      source.addEventListener(kind, function (event) { handle(kind, JSON.parse(event.data)); });
+    });
+    source.onopen = function () {
+      // (re)load the snapshot after the stream is open, so no change falls between the two
+      loadState().then(function () { setConnection('live', 'live'); }).catch(function (error) { setConnection('down', 'error: ' + error.message); });
+    };
+    source.onerror = function () { state.ready = false; setConnection(source.readyState === EventSource.CLOSED ? 'down' : 'wait', 'reconnecting…'); };
+  }
+
+  document.getElementById('product-select').addEventListener('change', function (event) { selectProduct(event.target.value); });
+  setInterval(renderChart, 15000); // keep the "now" end of the chart moving
+  setInterval(loadForecast, 30000);
+  connect();
+})();
+`;

@@ -1,0 +1,122 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { systemClock, type Clock } from '../../../shared/src/clock.js';
+import type { GatewayStatus } from '../../../shared/src/contracts/status.js';
+import type { Logger } from '../../../shared/src/log.js';
+import { ageingBuckets } from '../alerts/rules/ageing.js';
+import type { AlertSource } from '../alerts/service.js';
+import type { AnalyticsLedgerView } from '../alerts/view.js';
+import type { CloudEvents, DeadLetterNotice, PositionChange } from '../events.js';
+import type { ProductForecast } from '../forecast/service.js';
+import { DashboardConfigSchema, type DashboardConfig } from './config.js';
+import { LiveState } from './live-state.js';
+import { DASHBOARD_CSS, DASHBOARD_HTML, DASHBOARD_JS } from './page.js';
+import { SseHub } from './sse.js';
+
+export interface DashboardDeps {
+  events: CloudEvents;
+  view: AnalyticsLedgerView;
+  logger: Logger;
+  alerts?: AlertSource | undefined;
+  forecast?: { forecastAll(): Promise<ProductForecast[]> } | undefined;
+  /** Anything with stats(), e.g. the time-series sink; shown as a health line. */
+  timeseries?: { stats(): object } | null | undefined;
+  clock?: Clock | undefined;
+  /** Partial dashboard config; defaults from DashboardConfigSchema. */
+  config?: z.input<typeof DashboardConfigSchema> | undefined;
+  /** Ageing bucket bounds in days, shared with the alerts config. */
+  ageingBucketsDays?: readonly number[] | undefined;
+}
+
+const HistoryQuerySchema = z.object({ product: z.string().min(1).max(200), location: z.string().min(1).max(500).optional() }).strict();
+
+/**
+ * Registers the live dashboard on an existing fastify instance (before it listens):
+ * `GET <basePath>` (one static page, no build step, no CDN), `<basePath>/events`
+ * (Server-Sent Events: positions, movements, alerts, gateway status) and the JSON it reads,
+ * `<basePath>/api/{state,history,alerts,forecast,ageing,health}`.
+ */
+export async function registerDashboard(app: FastifyInstance, deps: DashboardDeps): Promise<void> {
+  const config: DashboardConfig = DashboardConfigSchema.parse(deps.config ?? {});
+  if (!config.enabled) return;
+  const clock = deps.clock ?? systemClock;
+  const base = config.basePath;
+  const live = new LiveState(config);
+  const hub = new SseHub({ clientsMax: config.sseClientsMax, backlogBytesMax: config.sseBacklogBytesMax, heartbeatMs: config.sseHeartbeatMs }, { clock, logger: deps.logger });
+  const bucketsDays = deps.ageingBucketsDays ?? [30, 60, 90];
+
+  const onPositions = (changes: PositionChange[]): void => {
+    const movements = live.applyPositions(changes);
+    hub.broadcast('positions', movements);
+  };
+  const onStatus = (status: GatewayStatus, topic: string): void => {
+    hub.broadcast('gateway', live.applyGatewayStatus(status, topic, new Date(clock.nowMs()).toISOString()));
+  };
+  const onDeadLetter = (notice: DeadLetterNotice): void => hub.broadcast('deadletter', notice);
+  deps.events.on('positionsChanged', onPositions);
+  deps.events.on('gatewayStatus', onStatus);
+  deps.events.on('deadLetter', onDeadLetter);
+  const stopAlerts = deps.alerts?.onChange((changes) => hub.broadcast('alerts', changes));
+
+  app.addHook('preClose', async () => {
+    // open event streams would otherwise keep the server from closing
+    hub.close();
+  });
+  app.addHook('onClose', async () => {
+    deps.events.off('positionsChanged', onPositions);
+    deps.events.off('gatewayStatus', onStatus);
+    deps.events.off('deadLetter', onDeadLetter);
+    stopAlerts?.();
+  });
+
+  const securityHeaders = {
+    'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+  };
+  const page = DASHBOARD_HTML.replaceAll('{{base}}', base);
+  for (const path of [base, `${base}/`]) {
+    app.get(path, async (_request, reply) => reply.headers(securityHeaders).type('text/html; charset=utf-8').send(page));
+  }
+  app.get(`${base}/app.js`, async (_request, reply) => reply.headers(securityHeaders).type('text/javascript; charset=utf-8').send(DASHBOARD_JS));
+  app.get(`${base}/app.css`, async (_request, reply) => reply.headers(securityHeaders).type('text/css; charset=utf-8').send(DASHBOARD_CSS));
+
+  app.get(`${base}/events`, (request, reply) => {
+    reply.hijack();
+    if (hub.add(reply.raw)) deps.logger.debug({ clients: hub.size, remote: request.ip }, 'dashboard client connected');
+  });
+
+  app.get(`${base}/api/state`, async () => {
+    const [positions, products] = await Promise.all([deps.view.positions(), deps.view.products()]);
+    const nowIso = new Date(clock.nowMs()).toISOString();
+    for (const position of positions) live.seedLevel(position.product, position.location, nowIso, position.qty);
+    return {
+      time: nowIso,
+      positions,
+      products: products.map((product) => ({ product: product.product, name: product.name ?? null, reorderPoint: product.reorderPoint, reorderQty: product.reorderQty })),
+      alerts: deps.alerts?.list() ?? [],
+      gateways: live.gatewayList(),
+      movements: live.recentMovements(),
+    };
+  });
+
+  app.get(`${base}/api/history`, async (request, reply) => {
+    const query = HistoryQuerySchema.safeParse(request.query);
+    if (!query.success) return reply.code(400).send({ code: 'SW_DASHBOARD_BAD_QUERY', message: 'expected ?product=<GTIN>[&location=<id>]' });
+    return { product: query.data.product, series: live.historyOf(query.data.product, query.data.location) };
+  });
+
+  app.get(`${base}/api/alerts`, async () => ({ alerts: deps.alerts?.list() ?? [] }));
+
+  app.get(`${base}/api/forecast`, async () => ({ forecasts: deps.forecast ? await deps.forecast.forecastAll() : [] }));
+
+  app.get(`${base}/api/ageing`, async () => {
+    const layers = await deps.view.layers();
+    const byProduct = new Map<string, typeof layers>();
+    for (const layer of layers) byProduct.set(layer.product, [...(byProduct.get(layer.product) ?? []), layer]);
+    const nowMs = clock.nowMs();
+    return { buckets: [...byProduct].map(([product, productLayers]) => ({ product, buckets: ageingBuckets(productLayers, nowMs, bucketsDays) })) };
+  });
+
+  app.get(`${base}/api/health`, async () => ({ dashboardClients: hub.size, slowClientsDropped: hub.slowClientsDropped, timeseries: deps.timeseries?.stats() ?? null }));
+}

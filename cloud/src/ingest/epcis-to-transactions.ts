@@ -1,0 +1,105 @@
+import { formatIssues } from '../../../shared/src/config/load.js';
+import type { EpcisDocument, EpcisEvent, ObjectEvent } from '../../../shared/src/contracts/epcis.js';
+import { emptyCatalog, siteDefaultLocation, siteInTransitLocation, type Catalog } from '../ledger/catalog.js';
+import { gtinOfEpcClass } from '../ledger/epc-product.js';
+import { TransactionSchema, type Transaction, type TransactionInput } from '../ledger/transactions.js';
+
+/**
+ * Pure mapping of an EPCIS document from a gateway to ledger transactions, one per
+ * event, with the event's eventID as the transaction id (the idempotency key end
+ * to end). bizStep decides the transaction:
+ *
+ * | bizStep          | transaction                                                            |
+ * |------------------|------------------------------------------------------------------------|
+ * | receiving        | receipt of the EPCs at bizLocation, product standard cost, `no_po_cost` |
+ * | shipping         | transfer to the site's in-transit location (still our stock until the   |
+ * |                  | receiving site reads it; a later receipt there moves it on)             |
+ * | stocking         | transfer from the site's default (backroom) location to bizLocation     |
+ * | removing         | transfer from bizLocation to the site's default (backroom) location     |
+ * | cycle_counting   | count of the EPC set at bizLocation (absolute; fixes EPC state)          |
+ * | retail_selling   | sale of the EPCs                                                        |
+ *
+ * The ledger moves each EPC from where it knows the EPC is, so `from` only matters
+ * for EPCs it has not seen. AggregationEvents carry no quantity (pallet → cases) and
+ * are skipped with that reason. Class-level quantities (quantityList) are booked
+ * when the event carries exactly one class and no EPCs.
+ */
+export interface MappingSource {
+  siteId: string;
+  gatewayId: string;
+}
+
+export interface MappingResult {
+  transactions: Transaction[];
+  skipped: { eventId: string; reason: string }[];
+}
+
+export function mapEpcisDocument(document: EpcisDocument, source: MappingSource, catalog: Catalog = emptyCatalog()): MappingResult {
+  const result: MappingResult = { transactions: [], skipped: [] };
+  for (const event of document.epcisBody.eventList) {
+    const mapped = mapEvent(event, source, catalog);
+    if ('reason' in mapped) {
+      result.skipped.push({ eventId: event.eventID, reason: mapped.reason });
+      continue;
+    }
+    const parsed = TransactionSchema.safeParse(mapped.transaction);
+    if (parsed.success) result.transactions.push(parsed.data);
+    else result.skipped.push({ eventId: event.eventID, reason: `does not make a valid transaction:\n${formatIssues(parsed.error.issues)}` });
+  }
+  return result;
+}
+
+type Mapped = { transaction: TransactionInput } | { reason: string };
+
+function mapEvent(event: EpcisEvent, source: MappingSource, catalog: Catalog): Mapped {
+  if (event.type === 'AggregationEvent') {
+    return { reason: `AggregationEvent (${event.parentID} → ${event.childEPCs.length} children) carries no quantity; the ledger books the items themselves` };
+  }
+  const items = itemsOf(event);
+  if ('reason' in items) return items;
+  const common = {
+    id: event.eventID,
+    time: event.eventTime,
+    site: source.siteId,
+    source: { kind: 'rfid' as const, gatewayId: source.gatewayId, eventId: event.eventID },
+  };
+  const location = event.bizLocation.id;
+  switch (event.bizStep) {
+    case 'receiving': {
+      const poReference = event.bizTransactionList?.find((entry) => entry.type?.endsWith('po'))?.bizTransaction;
+      return { transaction: { ...common, type: 'receipt', location, ...items, flags: ['no_po_cost'], ...(poReference ? { poReference: poReference.slice(0, 128) } : {}) } };
+    }
+    case 'shipping':
+      return { transaction: { ...common, type: 'transfer', from: location, to: siteInTransitLocation(catalog, source.siteId), ...items } };
+    case 'stocking':
+      return transferOrReason(common, siteDefaultLocation(catalog, source.siteId), location, items);
+    case 'removing':
+      return transferOrReason(common, location, siteDefaultLocation(catalog, source.siteId), items);
+    case 'cycle_counting':
+      return { transaction: { ...common, type: 'count', location, ...items } };
+    case 'retail_selling':
+      return { transaction: { ...common, type: 'sale', location, ...items } };
+  }
+}
+
+function transferOrReason(common: Record<string, unknown>, from: string, to: string, items: Items): Mapped {
+  if (from === to) return { reason: `stocking/removing at the site's default location ${from} moves nothing` };
+  return { transaction: { ...(common as { id: string }), type: 'transfer', from, to, ...items } };
+}
+
+type Items = { epcs: string[] } | { product: string; qty: string };
+
+function itemsOf(event: ObjectEvent): Items | { reason: string } {
+  const quantities = event.quantityList ?? [];
+  if (event.epcList.length > 0 && quantities.length > 0) return { reason: 'event mixes EPCs and class-level quantities: send them as two events' };
+  if (quantities.length > 1) return { reason: 'event carries several class-level quantities: send one event per product class' };
+  const [element] = quantities;
+  if (element) {
+    const product = gtinOfEpcClass(element.epcClass);
+    if (!product) return { reason: `epcClass ${element.epcClass} is not an SGTIN class pattern or GTIN` };
+    if (!Number.isSafeInteger(element.quantity)) return { reason: `quantity ${element.quantity} of ${element.epcClass} is not a whole number of items` };
+    return { product, qty: String(element.quantity) };
+  }
+  if (event.epcList.length === 0 && event.bizStep !== 'cycle_counting') return { reason: 'event carries no EPCs and no quantities' };
+  return { epcs: [...new Set(event.epcList)] };
+}

@@ -1,0 +1,459 @@
+import { canonicalJson, sha256Hex } from '../../../shared/src/contracts/event-id.js';
+import { ACCOUNTS, type Location, type Product } from './catalog.js';
+import { Booking, Rejection, reject } from './booking.js';
+import { extendValue, formatMoney, formatQuantity, ONE_UNIT, parseTrusted, proportionalValue, QUANTITY_SCALE, UNIT_COST_SCALE, MONEY_SCALE } from './decimal.js';
+import { gtinOfEpcUrn } from './epc-product.js';
+import { LedgerErrors } from './errors.js';
+import type { ApplyResult, TransactionRecord } from './state.js';
+import type { Transaction } from './transactions.js';
+import { currentUnitCost } from './valuation.js';
+import type { WorkingState } from './working-state.js';
+
+/**
+ * The pure ledger engine: applies one validated transaction to the working state
+ * and returns its result. No I/O, no clock: `nowMs` is the arrival time the store
+ * passes in (used when the transaction carries no `time`).
+ *
+ * Late events are applied when they arrive, with their own event time recorded;
+ * nothing already booked is re-valued. A movement older than the last count of a
+ * position is compensated against Shrinkage (see Booking).
+ */
+
+export function transactionHash(transaction: Transaction): string {
+  return sha256Hex(canonicalJson(transaction));
+}
+
+export function transactionId(transaction: Transaction, hash = transactionHash(transaction)): string {
+  if (transaction.id !== undefined) return transaction.id;
+  return `product:${transaction.type === 'product' ? transaction.product : 'unknown'}:${hash.slice(0, 16)}`;
+}
+
+const ZERO = { qtyDelta: '0', valueDelta: '0', changes: [] };
+
+export function applyTransaction(state: WorkingState, transaction: Transaction, nowMs: number): ApplyResult {
+  const payloadHash = transactionHash(transaction);
+  const id = transactionId(transaction, payloadHash);
+  const existing = state.transaction(id);
+  if (existing) {
+    if (existing.payloadHash === payloadHash) return { ...existing.result, status: 'duplicate' };
+    const error = LedgerErrors.ID_CONFLICT;
+    return { id, status: 'conflict', code: error.code, reason: error.message.replace('{id}', id), ...ZERO };
+  }
+  const timeMs = transaction.time === undefined ? nowMs : Date.parse(transaction.time);
+  const booking = new Booking(state, id, timeMs, nowMs, transaction.type, transaction.type === 'reversal' ? transaction.of : undefined, 'site' in transaction ? transaction.site : undefined);
+  for (const flag of transaction.flags ?? []) booking.flags.add(flag);
+  state.begin();
+  try {
+    dispatch(booking, transaction);
+    const outcome = booking.finish();
+    const flags = [...booking.flags].sort();
+    const result: ApplyResult = {
+      id,
+      status: 'applied',
+      qtyDelta: formatQuantity(outcome.qtyDelta),
+      valueDelta: formatMoney(outcome.valueDelta),
+      changes: outcome.changes,
+      ...(flags.length > 0 ? { flags } : {}),
+    };
+    const record: TransactionRecord = { id, type: transaction.type, payloadHash, payload: transaction, timeMs, recordedMs: nowMs, result };
+    state.putTransaction(record);
+    if (transaction.type === 'reversal') state.markReversed(transaction.of, id);
+    state.commit();
+    return result;
+  } catch (error) {
+    state.rollback();
+    if (error instanceof Rejection) return { id, status: 'rejected', code: error.code, reason: error.reason, ...ZERO };
+    throw error;
+  }
+}
+
+function dispatch(booking: Booking, transaction: Transaction): void {
+  switch (transaction.type) {
+    case 'product':
+      return declareProduct(booking, transaction);
+    case 'receipt':
+      return applyReceipt(booking, transaction);
+    case 'sale':
+      return applySale(booking, transaction);
+    case 'customer_return':
+      return applyCustomerReturn(booking, transaction);
+    case 'supplier_return':
+      return applySupplierReturn(booking, transaction);
+    case 'transfer':
+      return applyTransfer(booking, transaction);
+    case 'adjustment':
+      return applyAdjustment(booking, transaction);
+    case 'count':
+      return applyCount(booking, transaction);
+    case 'reversal':
+      return applyReversal(booking, transaction);
+  }
+}
+
+type Of<T extends Transaction['type']> = Extract<Transaction, { type: T }>;
+
+const quantity = (text: string): bigint => parseTrusted(text, QUANTITY_SCALE);
+const unitCost = (text: string): bigint => parseTrusted(text, UNIT_COST_SCALE);
+/** Prices are money-scale; extendValue wants unit-cost scale. */
+const priceAsUnitCost = (text: string): bigint => parseTrusted(text, MONEY_SCALE) * 10n ** BigInt(UNIT_COST_SCALE - MONEY_SCALE);
+
+function positiveQuantity(booking: Booking, text: string, product: Product, type: string): bigint {
+  const value = quantity(text);
+  if (value <= 0n) return reject(LedgerErrors.ZERO_QUANTITY, { type, product: product.gtin });
+  return value;
+}
+
+/** Groups EPCs by product; non-product EPCs (SSCC, raw) are skipped and flagged. */
+function epcsByProduct(booking: Booking, epcs: readonly string[], expected: Product | undefined): Map<Product, string[]> {
+  const groups = new Map<Product, string[]>();
+  for (const epc of epcs) {
+    const gtin = gtinOfEpcUrn(epc);
+    if (gtin === undefined) {
+      booking.flags.add('non_product_epc');
+      continue;
+    }
+    const product = booking.product(gtin);
+    if (expected && expected.gtin !== product.gtin) return reject(LedgerErrors.PRODUCT_MISMATCH, { epc, epcProduct: product.gtin, product: expected.gtin });
+    let group = groups.get(product);
+    if (!group) groups.set(product, (group = []));
+    group.push(epc);
+  }
+  return groups;
+}
+
+function requireProductEpcs(groups: Map<Product, string[]>): void {
+  if (groups.size === 0) reject(LedgerErrors.NO_PRODUCT_EPCS);
+}
+
+function declareProduct(booking: Booking, transaction: Of<'product'>): void {
+  const existing = booking.state.product(transaction.product);
+  if (existing && existing.valuation !== transaction.valuation) {
+    reject(LedgerErrors.VALUATION_CHANGE, { product: transaction.product, current: existing.valuation, requested: transaction.valuation });
+  }
+  const { type: _type, id: _id, time: _time, source: _source, product: gtin, ...fields } = transaction;
+  booking.state.putProduct({ gtin, ...fields });
+}
+
+function receiptUnitCost(booking: Booking, transaction: { unitCost?: string | undefined; type: string }, product: Product): bigint {
+  if (transaction.unitCost !== undefined) return unitCost(transaction.unitCost);
+  booking.flags.add('no_po_cost');
+  if (product.standardCost !== undefined) return unitCost(product.standardCost);
+  return reject(LedgerErrors.MISSING_COST, { type: transaction.type, product: product.gtin });
+}
+
+function applyReceipt(booking: Booking, transaction: Of<'receipt'>): void {
+  const location = booking.location(transaction.location);
+  const named = transaction.product === undefined ? undefined : booking.product(transaction.product);
+  if (transaction.epcs === undefined) {
+    const product = named as Product;
+    const qty = positiveQuantity(booking, transaction.qty ?? '0', product, 'receipt');
+    receiveBought(booking, product, location, qty, receiptUnitCost(booking, transaction, product));
+    return;
+  }
+  const groups = epcsByProduct(booking, transaction.epcs, named);
+  requireProductEpcs(groups);
+  for (const [product, epcs] of groups) {
+    let newItems = 0n;
+    for (const epc of epcs) {
+      const state = booking.state.epc(epc);
+      if (state?.status === 'in_stock') {
+        const from = booking.location(state.location);
+        if (from.kind === 'in_transit' && from.id !== location.id) {
+          moveStock(booking, product, from, location, ONE_UNIT);
+          booking.setEpc(epc, product.gtin, location.id, 'in_stock');
+        } else booking.flags.add('epc_already_in_stock');
+        continue;
+      }
+      newItems += 1n;
+      booking.setEpc(epc, product.gtin, location.id, 'in_stock');
+    }
+    if (newItems > 0n) receiveBought(booking, product, location, newItems * ONE_UNIT, receiptUnitCost(booking, transaction, product));
+  }
+}
+
+function receiveBought(booking: Booking, product: Product, location: Location, qty: bigint, cost: bigint): void {
+  const value = extendValue(qty, cost);
+  booking.receive(product, location, [{ qty, value, sourceId: booking.transactionId }], 'receipt');
+  booking.post(ACCOUNTS.grni, -value);
+}
+
+/** Moves quantity between locations at cost; Dr Inventory(to) / Cr Inventory(from), which nets to nothing on one account. */
+function moveStock(booking: Booking, product: Product, from: Location, to: Location, qty: bigint): void {
+  const { consumed } = booking.issue(product, from, qty, 'transfer_out');
+  booking.receive(product, to, consumed.map((layer) => ({ ...layer })), 'transfer_in');
+}
+
+function sell(booking: Booking, product: Product, location: Location, qty: bigint, unitPrice: string | undefined): void {
+  const { value } = booking.issue(product, location, qty, 'sale');
+  booking.post(ACCOUNTS.cogs, value);
+  if (unitPrice !== undefined) {
+    const revenue = extendValue(qty, priceAsUnitCost(unitPrice));
+    booking.post(ACCOUNTS.cash, revenue);
+    booking.post(ACCOUNTS.revenue, -revenue);
+  }
+}
+
+function applySale(booking: Booking, transaction: Of<'sale'>): void {
+  const location = booking.location(transaction.location);
+  const named = transaction.product === undefined ? undefined : booking.product(transaction.product);
+  if (transaction.epcs === undefined) {
+    const product = named as Product;
+    sell(booking, product, location, positiveQuantity(booking, transaction.qty ?? '0', product, 'sale'), transaction.unitPrice);
+    return;
+  }
+  const groups = epcsByProduct(booking, transaction.epcs, named);
+  requireProductEpcs(groups);
+  for (const [product, epcs] of groups) {
+    // Each EPC leaves from where the ledger knows it is; unknown ones from the sale's location.
+    const byLocation = new Map<string, string[]>();
+    for (const epc of epcs) {
+      const state = booking.state.epc(epc);
+      if (state?.status === 'sold') {
+        booking.flags.add('epc_already_sold');
+        continue;
+      }
+      const from = state?.status === 'in_stock' ? state.location : location.id;
+      let list = byLocation.get(from);
+      if (!list) byLocation.set(from, (list = []));
+      list.push(epc);
+    }
+    for (const [from, list] of byLocation) {
+      sell(booking, product, booking.location(from), BigInt(list.length) * ONE_UNIT, transaction.unitPrice);
+      for (const epc of list) booking.setEpc(epc, product.gtin, from, 'sold');
+    }
+  }
+}
+
+/** Value of `qty` at the original sale's cost, or the position's cost, or the standard cost. */
+function returnValue(booking: Booking, transaction: Of<'customer_return'>, product: Product, location: Location, qty: bigint): bigint {
+  if (transaction.of !== undefined) {
+    const original = booking.state.transaction(transaction.of);
+    const lines = original?.type === 'sale' ? booking.state.entriesOf(transaction.of).filter((entry) => entry.product === product.gtin) : [];
+    const soldQty = -lines.reduce((sum, entry) => sum + entry.qtyDelta, 0n);
+    const soldValue = -lines.reduce((sum, entry) => sum + entry.valueDelta, 0n);
+    if (soldQty <= 0n) return reject(LedgerErrors.UNKNOWN_ORIGINAL, { of: transaction.of, expected: 'sale', product: product.gtin });
+    return proportionalValue(soldValue, qty, soldQty);
+  }
+  const cost = currentUnitCost(booking.position(product.gtin, location.id)) ?? (product.standardCost === undefined ? undefined : unitCost(product.standardCost));
+  if (cost === undefined) return reject(LedgerErrors.MISSING_COST, { type: 'customer_return', product: product.gtin });
+  booking.flags.add('returned_at_current_cost');
+  return extendValue(qty, cost);
+}
+
+function applyCustomerReturn(booking: Booking, transaction: Of<'customer_return'>): void {
+  const location = booking.location(transaction.location);
+  const named = transaction.product === undefined ? undefined : booking.product(transaction.product);
+  const groups = new Map<Product, string[]>();
+  if (transaction.epcs === undefined) groups.set(named as Product, []);
+  else for (const [product, epcs] of epcsByProduct(booking, transaction.epcs, named)) groups.set(product, epcs);
+  if (groups.size === 0) reject(LedgerErrors.NO_PRODUCT_EPCS);
+  for (const [product, epcs] of groups) {
+    let qty: bigint;
+    if (transaction.epcs === undefined) qty = positiveQuantity(booking, transaction.qty ?? '0', product, 'customer_return');
+    else {
+      const back = epcs.filter((epc) => {
+        if (booking.state.epc(epc)?.status !== 'in_stock') return true;
+        booking.flags.add('epc_already_in_stock');
+        return false;
+      });
+      for (const epc of back) booking.setEpc(epc, product.gtin, location.id, 'in_stock');
+      qty = BigInt(back.length) * ONE_UNIT;
+      if (qty === 0n) continue;
+    }
+    const value = returnValue(booking, transaction, product, location, qty);
+    booking.receive(product, location, [{ qty, value, sourceId: booking.transactionId }], 'customer_return');
+    booking.post(ACCOUNTS.cogs, -value);
+    if (transaction.unitPrice !== undefined) {
+      const refund = extendValue(qty, priceAsUnitCost(transaction.unitPrice));
+      booking.post(ACCOUNTS.revenue, refund);
+      booking.post(ACCOUNTS.cash, -refund);
+    }
+  }
+}
+
+function applySupplierReturn(booking: Booking, transaction: Of<'supplier_return'>): void {
+  const location = booking.location(transaction.location);
+  const named = transaction.product === undefined ? undefined : booking.product(transaction.product);
+  if (transaction.of !== undefined && booking.state.transaction(transaction.of)?.type !== 'receipt') {
+    reject(LedgerErrors.UNKNOWN_ORIGINAL, { of: transaction.of, expected: 'receipt', product: named?.gtin ?? 'of the EPCs' });
+  }
+  const options = transaction.of === undefined ? {} : { preferSourceId: transaction.of };
+  if (transaction.epcs === undefined) {
+    const product = named as Product;
+    const { value } = booking.issue(product, location, positiveQuantity(booking, transaction.qty ?? '0', product, 'supplier_return'), 'supplier_return', options);
+    booking.post(ACCOUNTS.grni, value);
+    return;
+  }
+  const groups = epcsByProduct(booking, transaction.epcs, named);
+  requireProductEpcs(groups);
+  for (const [product, epcs] of groups) {
+    const byLocation = new Map<string, string[]>();
+    for (const epc of epcs) {
+      const state = booking.state.epc(epc);
+      const from = state?.status === 'in_stock' ? state.location : location.id;
+      let list = byLocation.get(from);
+      if (!list) byLocation.set(from, (list = []));
+      list.push(epc);
+    }
+    for (const [from, list] of byLocation) {
+      const { value } = booking.issue(product, booking.location(from), BigInt(list.length) * ONE_UNIT, 'supplier_return', options);
+      booking.post(ACCOUNTS.grni, value);
+      for (const epc of list) booking.setEpc(epc, product.gtin, from, 'shipped');
+    }
+  }
+}
+
+function applyTransfer(booking: Booking, transaction: Of<'transfer'>): void {
+  const from = booking.location(transaction.from);
+  const to = booking.location(transaction.to);
+  const named = transaction.product === undefined ? undefined : booking.product(transaction.product);
+  if (transaction.epcs === undefined) {
+    const product = named as Product;
+    moveStock(booking, product, from, to, positiveQuantity(booking, transaction.qty ?? '0', product, 'transfer'));
+    return;
+  }
+  const groups = epcsByProduct(booking, transaction.epcs, named);
+  requireProductEpcs(groups);
+  for (const [product, epcs] of groups) {
+    const bySource = new Map<string, string[]>();
+    let unserialisedTaken = 0n;
+    for (const epc of epcs) {
+      const state = booking.state.epc(epc);
+      let source: string;
+      if (state?.status === 'in_stock') {
+        if (state.location === to.id) {
+          booking.flags.add('epc_already_there');
+          continue;
+        }
+        source = state.location;
+        if (source !== from.id) booking.flags.add('epc_moved_from_elsewhere');
+      } else {
+        // Not serialised in stock: it is one of the unserialised units at `from`, if any; else the next count finds it.
+        const position = booking.position(product.gtin, from.id);
+        const unserialised = position.qty - BigInt(position.epcCount) * ONE_UNIT - unserialisedTaken;
+        if (unserialised < ONE_UNIT) {
+          booking.flags.add('epc_not_in_stock');
+          continue;
+        }
+        unserialisedTaken += ONE_UNIT;
+        source = from.id;
+      }
+      let list = bySource.get(source);
+      if (!list) bySource.set(source, (list = []));
+      list.push(epc);
+    }
+    for (const [source, list] of bySource) {
+      moveStock(booking, product, booking.location(source), to, BigInt(list.length) * ONE_UNIT);
+      for (const epc of list) booking.setEpc(epc, product.gtin, to.id, 'in_stock');
+    }
+  }
+}
+
+function applyAdjustment(booking: Booking, transaction: Of<'adjustment'>): void {
+  const location = booking.location(transaction.location);
+  const product = booking.product(transaction.product);
+  const qty = quantity(transaction.qty);
+  if (qty === 0n) reject(LedgerErrors.ZERO_QUANTITY, { type: 'adjustment', product: product.gtin });
+  if (qty < 0n) {
+    const { value } = booking.issue(product, location, -qty, 'adjustment');
+    booking.post(ACCOUNTS.inventoryAdjustment, value);
+    return;
+  }
+  const cost = gainUnitCost(booking, transaction, product, location, 'adjustment');
+  const value = extendValue(qty, cost);
+  booking.receive(product, location, [{ qty, value, sourceId: booking.transactionId }], 'adjustment');
+  booking.post(ACCOUNTS.inventoryAdjustment, -value);
+}
+
+function gainUnitCost(booking: Booking, transaction: { unitCost?: string | undefined }, product: Product, location: Location, type: string): bigint {
+  if (transaction.unitCost !== undefined) return unitCost(transaction.unitCost);
+  const current = currentUnitCost(booking.position(product.gtin, location.id));
+  if (current !== undefined && current > 0n) return current;
+  if (product.standardCost !== undefined) return unitCost(product.standardCost);
+  return reject(LedgerErrors.MISSING_COST, { type, product: product.gtin });
+}
+
+/** Sets the position to the counted quantity: a loss is Dr Shrinkage / Cr Inventory, a gain the reverse (Opening Balance Equity on the initial count). */
+function countTo(booking: Booking, transaction: Of<'count'>, product: Product, location: Location, counted: bigint): void {
+  const initial = booking.isFirstEntry(product.gtin, location.id);
+  const book = booking.position(product.gtin, location.id).qty;
+  const difference = counted - book;
+  if (difference < 0n) {
+    const { value } = booking.issue(product, location, -difference, 'count', { force: true });
+    booking.post(ACCOUNTS.shrinkage, value);
+  } else if (difference > 0n) {
+    const value = extendValue(difference, gainUnitCost(booking, transaction, product, location, 'count'));
+    const added = booking.receive(product, location, [{ qty: difference, value, sourceId: booking.transactionId }], 'count');
+    booking.post(initial ? ACCOUNTS.openingBalanceEquity : ACCOUNTS.shrinkage, -added);
+    if (initial) booking.flags.add('initial_count');
+  } else booking.touch(product, location, 'count');
+  booking.markCounted(product, location);
+}
+
+function applyCount(booking: Booking, transaction: Of<'count'>): void {
+  const location = booking.location(transaction.location);
+  const named = transaction.product === undefined ? undefined : booking.product(transaction.product);
+  if (transaction.epcs === undefined) {
+    countTo(booking, transaction, named as Product, location, quantity(transaction.qty ?? '0'));
+    return;
+  }
+  const counted = epcsByProduct(booking, transaction.epcs, named);
+  const seen = new Set(transaction.epcs);
+  const covered = new Map<string, Product>();
+  for (const product of counted.keys()) covered.set(product.gtin, product);
+  if (named) covered.set(named.gtin, named);
+  // EPCs the ledger has here but the reader did not see are missing.
+  for (const record of booking.state.epcsAt(location.id)) {
+    if (named && record.product !== named.gtin) continue;
+    if (seen.has(record.epc)) continue;
+    covered.set(record.product, booking.product(record.product));
+    booking.setEpc(record.epc, record.product, location.id, 'missing');
+  }
+  for (const [product, epcs] of counted) {
+    for (const epc of epcs) {
+      const state = booking.state.epc(epc);
+      if (state?.status === 'in_stock' && state.location === location.id) continue;
+      if (state?.status === 'in_stock') {
+        // Seen here but booked elsewhere: it moved without an event; move it at cost.
+        moveStock(booking, product, booking.location(state.location), location, ONE_UNIT);
+        booking.flags.add('epc_relocated');
+      }
+      booking.setEpc(epc, product.gtin, location.id, 'in_stock');
+    }
+  }
+  for (const product of covered.values()) countTo(booking, transaction, product, location, BigInt(counted.get(product)?.length ?? 0) * ONE_UNIT);
+}
+
+function applyReversal(booking: Booking, transaction: Of<'reversal'>): void {
+  const original = booking.state.transaction(transaction.of);
+  if (!original || original.result.status !== 'applied') return reject(LedgerErrors.NOT_REVERSIBLE, { of: transaction.of, why: 'no applied transaction has that id' });
+  const reversedBy = booking.state.reversedBy(transaction.of);
+  if (reversedBy !== undefined) return reject(LedgerErrors.ALREADY_REVERSED, { of: transaction.of, reversedBy });
+  if (original.type === 'reversal' || original.type === 'product') return reject(LedgerErrors.NOT_REVERSIBLE, { of: transaction.of, why: `a ${original.type} cannot be reversed` });
+  const payload = original.payload as { epcs?: unknown };
+  if (payload.epcs !== undefined) return reject(LedgerErrors.NOT_REVERSIBLE, { of: transaction.of, why: 'EPC events are corrected by a count, not reversed' });
+  for (const entry of booking.state.entriesOf(transaction.of)) {
+    const product = booking.product(entry.product);
+    const location = booking.location(entry.location);
+    if (entry.qtyDelta > 0n) {
+      const removed = booking.removeExact(product, location, entry.qtyDelta, entry.valueDelta, transaction.of, 'reversal');
+      // Its layer was partly consumed and refilled: take the quantity at the cost in stock (that layer first); the difference goes to COGS below.
+      if (removed === undefined) booking.issue(product, location, entry.qtyDelta, 'reversal', { preferSourceId: transaction.of });
+    } else if (entry.qtyDelta < 0n) {
+      booking.receive(product, location, [{ qty: -entry.qtyDelta, value: -entry.valueDelta, sourceId: booking.transactionId }], 'reversal');
+    } else booking.touch(product, location, 'reversal');
+  }
+  // The books get the exact mirror of the original journal, whatever the positions did.
+  const inventoryAccounts = new Set(booking.state.entriesOf(transaction.of).map((entry) => booking.location(entry.location).inventoryAccount));
+  for (const line of booking.state.journalOf(transaction.of)) {
+    if (inventoryAccounts.has(line.account)) continue; // posted above by the position moves
+    booking.post(line.account, line.credit - line.debit);
+  }
+  // A pool that emptied takes its whole value, which can differ from the original by rounding: that remainder goes to COGS.
+  const imbalance = booking.imbalance();
+  if (imbalance !== 0n) {
+    booking.post(ACCOUNTS.cogs, -imbalance);
+    booking.flags.add('reversal_variance');
+  }
+}
+

@@ -1,0 +1,159 @@
+import { formatMoney, formatQuantity, ONE_UNIT } from './decimal.js';
+import { positionKey, type Position } from './state.js';
+import { layersQty, layersValue } from './valuation.js';
+
+/**
+ * The ledger's invariants, checked over everything a store holds (stores stream
+ * their rows into an InvariantChecker). Pure: no I/O.
+ *  1. position qty = Σ entry qty deltas = last entry's qty after; same for value
+ *  2. position value = Σ remaining layer values; qty = Σ layer qty
+ *  3. Σ debits = Σ credits over the journal
+ *  4. each materialised account balance = Σ its journal lines
+ *  5. each inventory account's balance = Σ value of the positions on its locations
+ *  6. EPCs in stock per position = the position's EPC count ≤ its whole units
+ */
+export interface CheckItem {
+  name: string;
+  ok: boolean;
+  checked: number;
+  violations: string[];
+}
+
+export interface CheckReport {
+  ok: boolean;
+  checks: CheckItem[];
+}
+
+/** Reports stay readable: each check lists at most this many violations. */
+export const CHECK_VIOLATIONS_MAX = 20;
+
+export interface EntrySum {
+  qty: bigint;
+  value: bigint;
+  count: number;
+  lastQtyAfter: bigint;
+  lastValueAfter: bigint;
+}
+
+export class InvariantChecker {
+  private readonly positions: Position[] = [];
+  private readonly entrySums = new Map<string, EntrySum>();
+  private readonly journalByAccount = new Map<string, { debit: bigint; credit: bigint }>();
+  private readonly balances = new Map<string, bigint>();
+  private readonly epcCounts = new Map<string, number>();
+
+  constructor(private readonly inventoryAccountOf: (location: string) => string) {}
+
+  addPosition(position: Position): void {
+    this.positions.push(position);
+  }
+
+  /** Entries must be added in sequence order (last one wins for the "after" columns). */
+  addEntry(product: string, location: string, qtyDelta: bigint, valueDelta: bigint, qtyAfter: bigint, valueAfter: bigint): void {
+    const key = positionKey(product, location);
+    const sum = this.entrySums.get(key) ?? { qty: 0n, value: 0n, count: 0, lastQtyAfter: 0n, lastValueAfter: 0n };
+    sum.qty += qtyDelta;
+    sum.value += valueDelta;
+    sum.count += 1;
+    sum.lastQtyAfter = qtyAfter;
+    sum.lastValueAfter = valueAfter;
+    this.entrySums.set(key, sum);
+  }
+
+  /** The same as adding each entry, for stores that sum exactly in SQL. */
+  addEntrySum(product: string, location: string, sum: EntrySum): void {
+    this.entrySums.set(positionKey(product, location), sum);
+  }
+
+  addJournalLine(account: string, debit: bigint, credit: bigint): void {
+    const sum = this.journalByAccount.get(account) ?? { debit: 0n, credit: 0n };
+    sum.debit += debit;
+    sum.credit += credit;
+    this.journalByAccount.set(account, sum);
+  }
+
+  addAccountBalance(account: string, balance: bigint): void {
+    this.balances.set(account, balance);
+  }
+
+  addEpcInStock(product: string, location: string): void {
+    const key = positionKey(product, location);
+    this.epcCounts.set(key, (this.epcCounts.get(key) ?? 0) + 1);
+  }
+
+  report(): CheckReport {
+    const positionChecks = item('position balance = Σ entry deltas');
+    const layerChecks = item('stock value = Σ remaining layers');
+    const epcChecks = item('EPCs in stock agree with quantities');
+    const seen = new Set<string>();
+    const valueByAccount = new Map<string, bigint>();
+    for (const position of this.positions) {
+      const key = positionKey(position.product, position.location);
+      seen.add(key);
+      const sum = this.entrySums.get(key) ?? { qty: 0n, value: 0n, count: 0, lastQtyAfter: 0n, lastValueAfter: 0n };
+      const where = `${position.product} at ${position.location}`;
+      positionChecks.checked++;
+      if (sum.qty !== position.qty || sum.value !== position.value || sum.lastQtyAfter !== position.qty || sum.lastValueAfter !== position.value || sum.count !== position.entryCount) {
+        fail(positionChecks, `${where}: balance ${formatQuantity(position.qty)} / ${formatMoney(position.value)} over ${position.entryCount} entries, entries sum to ${formatQuantity(sum.qty)} / ${formatMoney(sum.value)} over ${sum.count}`);
+      }
+      layerChecks.checked++;
+      if (layersValue(position.layers) !== position.value || layersQty(position.layers) !== position.qty) {
+        fail(layerChecks, `${where}: value ${formatMoney(position.value)} but layers hold ${formatQuantity(layersQty(position.layers))} / ${formatMoney(layersValue(position.layers))}`);
+      }
+      epcChecks.checked++;
+      const epcs = this.epcCounts.get(key) ?? 0;
+      const wholeUnits = position.qty > 0n ? position.qty / ONE_UNIT : 0n;
+      if (epcs !== position.epcCount || BigInt(epcs) > wholeUnits) fail(epcChecks, `${where}: ${epcs} EPCs in stock, position counts ${position.epcCount}, quantity ${formatQuantity(position.qty)}`);
+      const account = this.inventoryAccountOf(position.location);
+      valueByAccount.set(account, (valueByAccount.get(account) ?? 0n) + position.value);
+    }
+    for (const key of this.entrySums.keys()) if (!seen.has(key)) fail(positionChecks, `entries exist for ${key.replace('\u0000', ' at ')} but no position`);
+    for (const key of this.epcCounts.keys()) if (!seen.has(key)) fail(epcChecks, `EPCs in stock for ${key.replace('\u0000', ' at ')} but no position`);
+
+    const journalCheck = item('Σ debits = Σ credits');
+    let debit = 0n;
+    let credit = 0n;
+    for (const sum of this.journalByAccount.values()) {
+      debit += sum.debit;
+      credit += sum.credit;
+    }
+    journalCheck.checked = this.journalByAccount.size;
+    if (debit !== credit) fail(journalCheck, `debits ${formatMoney(debit)} ≠ credits ${formatMoney(credit)}`);
+
+    const balanceCheck = item('account balance = Σ its journal lines');
+    const accounts = new Set([...this.journalByAccount.keys(), ...this.balances.keys()]);
+    for (const account of accounts) {
+      balanceCheck.checked++;
+      const sum = this.journalByAccount.get(account) ?? { debit: 0n, credit: 0n };
+      const balance = this.balances.get(account) ?? 0n;
+      if (balance !== sum.debit - sum.credit) fail(balanceCheck, `${account}: balance ${formatMoney(balance)}, journal ${formatMoney(sum.debit - sum.credit)}`);
+    }
+
+    const inventoryCheck = item('GL inventory = Σ stock value of its locations');
+    for (const [account, value] of valueByAccount) {
+      inventoryCheck.checked++;
+      const balance = this.balances.get(account) ?? 0n;
+      if (balance !== value) fail(inventoryCheck, `${account}: GL ${formatMoney(balance)}, stock ${formatMoney(value)}`);
+    }
+    const checks = [positionChecks, layerChecks, journalCheck, balanceCheck, inventoryCheck, epcChecks];
+    return { ok: checks.every((check) => check.ok), checks };
+  }
+}
+
+function item(name: string): CheckItem {
+  return { name, ok: true, checked: 0, violations: [] };
+}
+
+function fail(check: CheckItem, violation: string): void {
+  check.ok = false;
+  if (check.violations.length < CHECK_VIOLATIONS_MAX) check.violations.push(violation);
+}
+
+export function formatCheckReport(report: CheckReport): string {
+  const lines = [`ledger check: ${report.ok ? 'OK' : 'FAILED'}`];
+  for (const check of report.checks) {
+    lines.push(`  ${check.ok ? 'ok  ' : 'FAIL'} ${check.name} (${check.checked} checked)`);
+    for (const violation of check.violations) lines.push(`         - ${violation}`);
+  }
+  return lines.join('\n');
+}

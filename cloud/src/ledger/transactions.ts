@@ -1,0 +1,208 @@
+import { z } from 'zod';
+import { EpcUrnSchema } from '../../../shared/src/contracts/epcis.js';
+import { GTIN_PATTERN, quantityString, unitCostString } from './catalog.js';
+import { MONEY_SCALE } from './decimal.js';
+import { decimalString } from './catalog.js';
+
+/**
+ * Every way stock and books change, as validated data. Quantities and money are
+ * decimal strings (integers are accepted and turned into strings); the ledger
+ * parses them into scaled BigInts. The `id` is the idempotency key: the EPCIS
+ * eventID for device events, a client id for API calls.
+ */
+
+export const TRANSACTION_EPCS_MAX = 100_000;
+const isoTime = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/, 'must be an ISO 8601 date-time with a zone, e.g. 2026-11-25T10:00:00Z');
+const productKey = z.string().min(1).max(64);
+const locationId = z.string().min(1).max(256);
+const epcList = z.array(EpcUrnSchema).min(1).max(TRANSACTION_EPCS_MAX);
+const moneyString = () => decimalString(MONEY_SCALE);
+
+export const SourceSchema = z
+  .object({
+    kind: z.enum(['rfid', 'api', 'replay']),
+    gatewayId: z.string().max(64).optional(),
+    eventId: z.string().max(256).optional(),
+  })
+  .strict();
+
+const base = {
+  id: z.string().min(1).max(256),
+  /** When it happened (ISO 8601); default: when the ledger applied it. */
+  time: isoTime.optional(),
+  source: SourceSchema.optional(),
+  /** Flags set by the mapper (e.g. `no_po_cost`); reported back, never interpreted. */
+  flags: z.array(z.string().max(64)).max(16).optional(),
+  /** Site that unknown locations of this transaction are registered under (device events know their site). */
+  site: z.string().regex(/^[a-z0-9-]{1,64}$/, 'must be a site id like store-1').optional(),
+};
+
+export const ReceiptSchema = z
+  .object({
+    ...base,
+    type: z.literal('receipt'),
+    product: productKey.optional(),
+    location: locationId,
+    qty: quantityString().optional(),
+    epcs: epcList.optional(),
+    /** Per unit; required for qty receipts unless the product has a standard cost. */
+    unitCost: unitCostString().optional(),
+    poReference: z.string().max(128).optional(),
+  })
+  .strict();
+
+export const SaleSchema = z
+  .object({
+    ...base,
+    type: z.literal('sale'),
+    product: productKey.optional(),
+    location: locationId,
+    qty: quantityString().optional(),
+    epcs: epcList.optional(),
+    /** Selling price per unit: when present the sale also posts Dr Cash / Cr Revenue. */
+    unitPrice: moneyString().optional(),
+  })
+  .strict();
+
+export const CustomerReturnSchema = z
+  .object({
+    ...base,
+    type: z.literal('customer_return'),
+    product: productKey.optional(),
+    location: locationId,
+    qty: quantityString().optional(),
+    epcs: epcList.optional(),
+    /** Id of the original sale: the items come back at its cost. */
+    of: z.string().min(1).max(256).optional(),
+    /** Refund per unit: posts Dr Revenue / Cr Cash. */
+    unitPrice: moneyString().optional(),
+  })
+  .strict();
+
+export const SupplierReturnSchema = z
+  .object({
+    ...base,
+    type: z.literal('supplier_return'),
+    product: productKey.optional(),
+    location: locationId,
+    qty: quantityString().optional(),
+    epcs: epcList.optional(),
+    /** Id of the receipt whose layer goes back (FIFO); default the oldest layers. */
+    of: z.string().min(1).max(256).optional(),
+  })
+  .strict();
+
+export const TransferSchema = z
+  .object({
+    ...base,
+    type: z.literal('transfer'),
+    product: productKey.optional(),
+    from: locationId,
+    to: locationId,
+    qty: quantityString().optional(),
+    epcs: epcList.optional(),
+  })
+  .strict();
+
+export const AdjustmentSchema = z
+  .object({
+    ...base,
+    type: z.literal('adjustment'),
+    product: productKey,
+    location: locationId,
+    /** Signed: negative removes (damage, theft, write-off), positive adds (found). */
+    qty: quantityString({ signed: true }),
+    reason: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be a reason code like damage, theft, write_off, found'),
+    /** For positive adjustments; default the position's current unit cost, else the standard cost. */
+    unitCost: unitCostString().optional(),
+  })
+  .strict();
+
+export const CountSchema = z
+  .object({
+    ...base,
+    type: z.literal('count'),
+    /** Required with qty; with epcs the count covers every product of the EPCs (and those with EPCs in stock there). */
+    product: productKey.optional(),
+    location: locationId,
+    /** Absolute quantity physically there. */
+    qty: quantityString().optional(),
+    /** The complete set of EPCs physically there (an empty set is `qty: "0"` per product). */
+    epcs: z.array(EpcUrnSchema).max(TRANSACTION_EPCS_MAX).optional(),
+    /** Cost of a gain on an empty position (initial count); default the standard cost. */
+    unitCost: unitCostString().optional(),
+  })
+  .strict();
+
+export const ProductDeclarationSchema = z
+  .object({
+    /** Optional: a declaration without id gets `product:<gtin>:<content hash>`. */
+    id: z.string().min(1).max(256).optional(),
+    time: isoTime.optional(),
+    source: SourceSchema.optional(),
+    flags: z.array(z.string().max(64)).max(16).optional(),
+    type: z.literal('product'),
+    product: z.string().regex(GTIN_PATTERN, 'must be a GTIN-14 (14 digits)'),
+    sku: z.string().min(1).max(64).optional(),
+    name: z.string().max(256).optional(),
+    valuation: z.enum(['fifo', 'average']).default('fifo'),
+    allowNegative: z.boolean().default(false),
+    standardCost: unitCostString().optional(),
+    reorderPoint: quantityString().optional(),
+    reorderQty: quantityString().optional(),
+  })
+  .strict();
+
+/** Cancels an applied transaction by posting its exact mirror image (append-only correction). */
+export const ReversalSchema = z
+  .object({
+    ...base,
+    type: z.literal('reversal'),
+    of: z.string().min(1).max(256),
+    reason: z.string().max(256).optional(),
+  })
+  .strict();
+
+const TransactionUnion = z.discriminatedUnion('type', [
+  ReceiptSchema,
+  SaleSchema,
+  CustomerReturnSchema,
+  SupplierReturnSchema,
+  TransferSchema,
+  AdjustmentSchema,
+  CountSchema,
+  ProductDeclarationSchema,
+  ReversalSchema,
+]);
+
+export const TransactionSchema = TransactionUnion.superRefine((transaction, context) => {
+  if (!('epcs' in transaction) || transaction.type === 'count') {
+    if (transaction.type === 'count' && transaction.epcs === undefined) {
+      if (transaction.qty === undefined) context.addIssue({ code: z.ZodIssueCode.custom, path: ['qty'], message: 'a count needs qty (with product) or epcs' });
+      if (transaction.product === undefined) context.addIssue({ code: z.ZodIssueCode.custom, path: ['product'], message: 'a count by qty needs the product' });
+    }
+    if (transaction.type === 'count' && transaction.epcs !== undefined && transaction.qty !== undefined) {
+      context.addIssue({ code: z.ZodIssueCode.custom, path: ['qty'], message: 'give either qty or epcs for a count, not both' });
+    }
+    return;
+  }
+  const { epcs, qty } = transaction as { epcs?: string[]; qty?: string; product?: string };
+  if (epcs === undefined) {
+    if (qty === undefined) context.addIssue({ code: z.ZodIssueCode.custom, path: ['qty'], message: 'required unless epcs are given' });
+    if ((transaction as { product?: string }).product === undefined) context.addIssue({ code: z.ZodIssueCode.custom, path: ['product'], message: 'required unless epcs are given' });
+  } else if (qty !== undefined && qty !== String(epcs.length) && Number(qty) !== epcs.length) {
+    context.addIssue({ code: z.ZodIssueCode.custom, path: ['qty'], message: `must equal the number of epcs (${epcs.length}) when both are given` });
+  }
+  if (epcs !== undefined && new Set(epcs).size !== epcs.length) context.addIssue({ code: z.ZodIssueCode.custom, path: ['epcs'], message: 'lists an EPC twice' });
+  if (transaction.type === 'transfer' && transaction.from === transaction.to) context.addIssue({ code: z.ZodIssueCode.custom, path: ['to'], message: 'must differ from "from"' });
+});
+
+export type Transaction = z.output<typeof TransactionSchema>;
+export type TransactionInput = z.input<typeof TransactionSchema>;
+export type TransactionType = Transaction['type'];
+export const TRANSACTION_TYPES = ['receipt', 'sale', 'customer_return', 'supplier_return', 'transfer', 'adjustment', 'count', 'product', 'reversal'] as const satisfies readonly TransactionType[];
+
+/** Every transaction the ledger stores has an id; declarations without one get a content-derived id. */
+export type IdentifiedTransaction = Transaction & { id: string };

@@ -1,0 +1,154 @@
+import { extendValue, minimum, proportionalValue, unitCostOf } from './decimal.js';
+import type { Layer, Position } from './state.js';
+
+/**
+ * FIFO and moving-average valuation as pure functions on a position's layers.
+ * Moving average is FIFO with a single pooled layer, so both share one code path.
+ * Every function keeps `position.value === Σ layer values` exactly; the caller
+ * asserts it before posting.
+ *
+ * Negative stock (only for products with allowNegative): the position holds one
+ * negative layer valued at a provisional unit cost (the last cost issued, else
+ * the standard cost). The next receipt first covers it; the difference between
+ * the receipt's cost and the provisional cost of the covered units is the
+ * `variance`, which the engine posts Dr COGS / Cr Inventory (or the reverse).
+ */
+
+export type Valuation = 'fifo' | 'average';
+
+export interface IssueOptions {
+  valuation: Valuation;
+  allowNegative: boolean;
+  /** Unit cost for a shortfall when nothing else gives one (standard cost). */
+  fallbackUnitCost: bigint | undefined;
+  /** Consume layers brought in by this transaction first (supplier return of a receipt). */
+  preferSourceId?: string;
+}
+
+export type IssueOutcome =
+  | { ok: true; position: Position; value: bigint; consumed: Layer[] }
+  | { ok: false; availableQty: bigint };
+
+export function layersValue(layers: readonly Layer[]): bigint {
+  let total = 0n;
+  for (const layer of layers) total += layer.value;
+  return total;
+}
+
+export function layersQty(layers: readonly Layer[]): bigint {
+  let total = 0n;
+  for (const layer of layers) total += layer.qty;
+  return total;
+}
+
+/** Takes `qty` out of a position at its cost: oldest layers first, or the pool's average. */
+export function issue(position: Position, qty: bigint, options: IssueOptions): IssueOutcome {
+  let layers = position.layers.map((layer) => ({ ...layer }));
+  if (options.preferSourceId !== undefined) {
+    const preferred = layers.filter((layer) => layer.sourceId === options.preferSourceId);
+    layers = [...preferred, ...layers.filter((layer) => layer.sourceId !== options.preferSourceId)];
+  }
+  const consumed: Layer[] = [];
+  let remaining = qty;
+  while (remaining > 0n) {
+    const front = layers[0];
+    if (!front || front.qty <= 0n) break;
+    const take = minimum(remaining, front.qty);
+    const value = proportionalValue(front.value, take, front.qty);
+    consumed.push({ qty: take, value, sourceId: front.sourceId });
+    remaining -= take;
+    if (take === front.qty) layers.shift();
+    else layers[0] = { qty: front.qty - take, value: front.value - value, sourceId: front.sourceId };
+  }
+  if (remaining > 0n) {
+    if (!options.allowNegative) return { ok: false, availableQty: position.qty > 0n ? position.qty : 0n };
+    const negative = layers[0] && layers[0].qty < 0n ? layers[0] : undefined;
+    const lastConsumed = consumed[consumed.length - 1];
+    const provisionalUnitCost = lastConsumed
+      ? unitCostOf(lastConsumed.value, lastConsumed.qty)
+      : negative
+        ? unitCostOf(negative.value, negative.qty)
+        : (options.fallbackUnitCost ?? 0n);
+    const value = extendValue(remaining, provisionalUnitCost);
+    consumed.push({ qty: remaining, value, sourceId: 'negative' });
+    layers = [negative ? { qty: negative.qty - remaining, value: negative.value - value, sourceId: 'negative' } : { qty: -remaining, value: -value, sourceId: 'negative' }];
+  }
+  const value = layersValue(consumed);
+  return { ok: true, position: { ...position, qty: position.qty - qty, value: position.value - value, layers }, value, consumed };
+}
+
+export interface ReceiveOutcome {
+  position: Position;
+  /** Change of the position's value: Σ incoming values − variance. */
+  valueDelta: bigint;
+  /** Cost of the covered negative units minus their provisional value (positive: they cost more). */
+  variance: bigint;
+}
+
+/** Adds layers (each with qty > 0) to a position: FIFO appends them, moving average pools them. */
+export function receive(position: Position, incoming: readonly Layer[], valuation: Valuation): ReceiveOutcome {
+  let layers = position.layers.map((layer) => ({ ...layer }));
+  let variance = 0n;
+  let incomingValue = 0n;
+  let incomingQty = 0n;
+  for (const layer of incoming) {
+    incomingValue += layer.value;
+    incomingQty += layer.qty;
+    let qty = layer.qty;
+    let value = layer.value;
+    const negative = layers[0];
+    if (negative && negative.qty < 0n) {
+      const cover = minimum(qty, -negative.qty);
+      const coveredCost = proportionalValue(value, cover, qty);
+      const coveredProvisional = proportionalValue(negative.value, -cover, negative.qty); // negative number
+      variance += coveredCost + coveredProvisional;
+      const left = { qty: negative.qty + cover, value: negative.value - coveredProvisional, sourceId: negative.sourceId };
+      layers = left.qty === 0n ? [] : [left];
+      qty -= cover;
+      value -= coveredCost;
+    }
+    if (qty === 0n) continue;
+    if (valuation === 'average' && layers.length > 0 && (layers[0]?.qty ?? 0n) > 0n) {
+      const pool = layers[0] as Layer;
+      layers = [{ qty: pool.qty + qty, value: pool.value + value, sourceId: 'average' }];
+    } else if (valuation === 'average') {
+      layers = [{ qty, value, sourceId: 'average' }];
+    } else {
+      layers.push({ qty, value, sourceId: layer.sourceId });
+    }
+  }
+  const valueDelta = incomingValue - variance;
+  return { position: { ...position, qty: position.qty + incomingQty, value: position.value + valueDelta, layers }, valueDelta, variance };
+}
+
+/**
+ * Removes exactly the quantity and value a transaction brought in (reversal of a
+ * receipt, late-event compensation). FIFO needs the layer still there with at
+ * least that quantity; the pool needs the quantity. Undefined when not possible.
+ * The removed value is `value`, except when the pool empties: then all of it goes.
+ */
+export function removeExact(position: Position, qty: bigint, value: bigint, sourceId: string, valuation: Valuation): { position: Position; value: bigint } | undefined {
+  const layers = position.layers.map((layer) => ({ ...layer }));
+  if (valuation === 'average') {
+    const pool = layers[0];
+    if (!pool || pool.qty < qty) return undefined;
+    const removed = pool.qty === qty ? pool.value : value;
+    const left = { qty: pool.qty - qty, value: pool.value - removed, sourceId: pool.sourceId };
+    return { position: { ...position, qty: position.qty - qty, value: position.value - removed, layers: left.qty === 0n && left.value === 0n ? [] : [left] }, value: removed };
+  }
+  for (let index = layers.length - 1; index >= 0; index--) {
+    const layer = layers[index] as Layer;
+    if (layer.sourceId !== sourceId || layer.qty < qty) continue;
+    const removed = layer.qty === qty ? layer.value : value;
+    if (layer.qty === qty) layers.splice(index, 1);
+    else layers[index] = { qty: layer.qty - qty, value: layer.value - removed, sourceId };
+    return { position: { ...position, qty: position.qty - qty, value: position.value - removed, layers }, value: removed };
+  }
+  return undefined;
+}
+
+/** Unit cost of what the position holds now, else of its last layer; undefined when empty. */
+export function currentUnitCost(position: Position): bigint | undefined {
+  if (position.qty !== 0n) return unitCostOf(position.value, position.qty);
+  return undefined;
+}

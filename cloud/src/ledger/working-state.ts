@@ -1,0 +1,150 @@
+import type { Location, Product } from './catalog.js';
+import {
+  positionKey,
+  type Entry,
+  type EpcHistoryRecord,
+  type EpcRecord,
+  type JournalLine,
+  type Position,
+  type StateSource,
+  type TransactionRecord,
+} from './state.js';
+
+/**
+ * Copy-on-write overlay over a StateSource. The engine writes here; each
+ * transaction runs between begin() and commit()/rollback(), so a rejected
+ * transaction leaves nothing behind. After the batch the store persists the
+ * dirty records and appended rows.
+ */
+export class WorkingState {
+  readonly positions = new Map<string, Position>();
+  readonly epcs = new Map<string, EpcRecord>();
+  readonly transactions = new Map<string, TransactionRecord>();
+  readonly products = new Map<string, Product>();
+  readonly locations = new Map<string, Location>();
+  /** Transactions whose `reversedBy` was set in this batch. */
+  readonly reversed = new Map<string, string>();
+  readonly entries: Entry[] = [];
+  readonly journal: JournalLine[] = [];
+  readonly epcHistory: EpcHistoryRecord[] = [];
+  readonly accountDeltas = new Map<string, bigint>();
+  private readonly entriesByTransaction = new Map<string, Entry[]>();
+  private undo: (() => void)[] | null = null;
+
+  constructor(private readonly source: StateSource) {}
+
+  begin(): void {
+    this.undo = [];
+  }
+
+  commit(): void {
+    this.undo = null;
+  }
+
+  rollback(): void {
+    const undo = this.undo ?? [];
+    for (let index = undo.length - 1; index >= 0; index--) undo[index]?.();
+    this.undo = null;
+  }
+
+  private remember(restore: () => void): void {
+    this.undo?.push(restore);
+  }
+
+  private setIn<K, V>(map: Map<K, V>, key: K, value: V): void {
+    const had = map.has(key);
+    const previous = map.get(key);
+    map.set(key, value);
+    this.remember(() => (had ? map.set(key, previous as V) : map.delete(key)));
+  }
+
+  private pushTo<T>(list: T[], item: T): void {
+    list.push(item);
+    this.remember(() => void list.pop());
+  }
+
+  product(gtin: string): Product | undefined {
+    return this.products.get(gtin) ?? this.source.product(gtin);
+  }
+
+  resolveProduct(key: string): string | undefined {
+    if (this.product(key)) return key;
+    for (const product of this.products.values()) if (product.sku === key) return product.gtin;
+    return this.source.productBySku(key);
+  }
+
+  putProduct(product: Product): void {
+    this.setIn(this.products, product.gtin, product);
+  }
+
+  location(id: string): Location | undefined {
+    return this.locations.get(id) ?? this.source.location(id);
+  }
+
+  putLocation(location: Location): void {
+    this.setIn(this.locations, location.id, location);
+  }
+
+  position(product: string, location: string): Position | undefined {
+    return this.positions.get(positionKey(product, location)) ?? this.source.position(product, location);
+  }
+
+  putPosition(position: Position): void {
+    this.setIn(this.positions, positionKey(position.product, position.location), position);
+  }
+
+  epc(epc: string): EpcRecord | undefined {
+    return this.epcs.get(epc) ?? this.source.epc(epc);
+  }
+
+  putEpc(record: EpcRecord, recordedMs: number): void {
+    this.setIn(this.epcs, record.epc, record);
+    this.pushTo(this.epcHistory, { ...record, recordedMs });
+  }
+
+  epcsAt(location: string): EpcRecord[] {
+    const result: EpcRecord[] = [];
+    for (const record of this.source.epcsAt(location)) if (!this.epcs.has(record.epc)) result.push(record);
+    for (const record of this.epcs.values()) if (record.location === location && record.status === 'in_stock') result.push(record);
+    return result.sort((a, b) => (a.epc < b.epc ? -1 : a.epc > b.epc ? 1 : 0));
+  }
+
+  transaction(id: string): TransactionRecord | undefined {
+    return this.transactions.get(id) ?? this.source.transaction(id);
+  }
+
+  putTransaction(record: TransactionRecord): void {
+    this.setIn(this.transactions, record.id, record);
+  }
+
+  markReversed(id: string, reversalId: string): void {
+    this.setIn(this.reversed, id, reversalId);
+  }
+
+  reversedBy(id: string): string | undefined {
+    return this.reversed.get(id) ?? this.transaction(id)?.reversedBy;
+  }
+
+  entriesOf(transactionId: string): readonly Entry[] {
+    return this.entriesByTransaction.get(transactionId) ?? this.source.entriesOf(transactionId);
+  }
+
+  journalOf(transactionId: string): readonly JournalLine[] {
+    const own = this.journal.filter((line) => line.transactionId === transactionId);
+    return own.length > 0 ? own : this.source.journalOf(transactionId);
+  }
+
+  appendEntries(entries: readonly Entry[]): void {
+    for (const entry of entries) this.pushTo(this.entries, entry);
+    const transactionId = entries[0]?.transactionId;
+    if (transactionId !== undefined) this.setIn(this.entriesByTransaction, transactionId, [...entries]);
+  }
+
+  appendJournal(lines: readonly JournalLine[]): void {
+    for (const line of lines) {
+      this.pushTo(this.journal, line);
+      const amount = line.debit - line.credit;
+      this.setIn(this.accountDeltas, line.account, (this.accountDeltas.get(line.account) ?? 0n) + amount);
+    }
+  }
+}

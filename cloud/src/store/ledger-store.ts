@@ -1,0 +1,189 @@
+import type { Logger } from '../../../shared/src/log.js';
+import type { Catalog, Location, LocationKind } from '../ledger/catalog.js';
+import type { ApplyResult, EpcStatus, EntryKind } from '../ledger/state.js';
+import type { Transaction } from '../ledger/transactions.js';
+import type { CheckReport } from '../ledger/invariants.js';
+import type { CloudEvents } from '../events.js';
+
+export type { ApplyResult, ApplyStatus } from '../ledger/state.js';
+export type { CheckReport } from '../ledger/invariants.js';
+
+/** Numbers are decimal strings (exact), times ISO 8601 UTC. */
+export interface StockRow {
+  product: string;
+  location: string;
+  site: string;
+  /** On hand. */
+  qty: string;
+  /** What can be sold or moved now: on hand, never below 0 (no reservations yet). */
+  available: string;
+  value: string;
+  /** value / qty at 6 decimals; "0" when empty. */
+  unitCost: string;
+  layers: { qty: string; unitCost: string; value: string }[];
+  epcsInStock: number;
+  lastCountTime: string | null;
+}
+
+export interface EntryRow {
+  seq: number;
+  transactionId: string;
+  product: string;
+  location: string;
+  kind: EntryKind;
+  qtyDelta: string;
+  valueDelta: string;
+  qtyAfter: string;
+  valueAfter: string;
+  time: string;
+  recordedTime: string;
+  reverses?: string;
+}
+
+export interface JournalRow {
+  seq: number;
+  transactionId: string;
+  account: string;
+  debit: string;
+  credit: string;
+  time: string;
+}
+
+export interface EpcRow {
+  epc: string;
+  product: string;
+  location: string;
+  status: EpcStatus;
+  transactionId: string;
+  time: string;
+}
+
+export interface TrialBalance {
+  accounts: { account: string; debit: string; credit: string; balance: string }[];
+  totalDebit: string;
+  totalCredit: string;
+  balanced: boolean;
+}
+
+export interface ProductRow {
+  gtin: string;
+  sku?: string;
+  name?: string;
+  valuation: 'fifo' | 'average';
+  allowNegative: boolean;
+  standardCost?: string;
+  reorderPoint?: string;
+  reorderQty?: string;
+}
+
+export interface LocationRow extends Location {}
+
+export interface SaleRecord {
+  time: string;
+  timeMs: number;
+  location: string;
+  /** Units sold (positive), net of nothing: returns are separate. */
+  qty: string;
+  transactionId: string;
+}
+
+export interface StockFilter {
+  product?: string;
+  location?: string;
+  site?: string;
+  kind?: LocationKind;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Pass as `after` to get the next page; null at the end. */
+  nextAfter: number | null;
+}
+
+export interface EntryQuery {
+  after?: number;
+  limit?: number;
+  product?: string;
+  location?: string;
+  transactionId?: string;
+}
+
+export interface JournalQuery {
+  after?: number;
+  limit?: number;
+  account?: string;
+  transactionId?: string;
+}
+
+export const PAGE_LIMIT_DEFAULT = 100;
+export const PAGE_LIMIT_MAX = 1_000;
+/** A batch is one database transaction; bounded so one message cannot hold the lock for long. */
+export const BATCH_TRANSACTIONS_MAX = 10_000;
+
+export interface TransactionView {
+  id: string;
+  type: string;
+  time: string;
+  recordedTime: string;
+  payload: unknown;
+  result: ApplyResult;
+  reversedBy?: string;
+}
+
+export interface LedgerStore {
+  /** Applies in order inside ONE database transaction; idempotent per transaction id. */
+  applyBatch(transactions: readonly Transaction[]): Promise<ApplyResult[]>;
+  stock(filter?: StockFilter): Promise<StockRow[]>;
+  entries(query?: EntryQuery): Promise<Page<EntryRow>>;
+  journal(query?: JournalQuery): Promise<Page<JournalRow>>;
+  trialBalance(): Promise<TrialBalance>;
+  epcHistory(epc: string): Promise<{ current: EpcRow | null; history: EpcRow[] }>;
+  transaction(id: string): Promise<TransactionView | undefined>;
+  products(): Promise<ProductRow[]>;
+  locations(): Promise<LocationRow[]>;
+  /** Sales of a product (optionally one site) since `sinceMs`, oldest first: what the forecast reads. */
+  salesHistory(product: string, site: string | undefined, sinceMs: number): Promise<SaleRecord[]>;
+  /** Verifies every ledger invariant over the whole store. */
+  check(): Promise<CheckReport>;
+  close(): Promise<void>;
+}
+
+export type StoreConfig = { kind: 'memory' } | { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string; poolSize?: number };
+
+export interface StoreOptions {
+  logger?: Logger;
+  /** When given, `positionsChanged` is emitted after each batch commits (never before). */
+  events?: CloudEvents;
+  /** Arrival time for transactions without `time`; default Date.now. */
+  nowMs?: () => number;
+}
+
+/**
+ * Opens (and migrates) a ledger store. `memory` is SQLite in memory: the same
+ * code path as `sqlite`, gone on close (replay and tests use it).
+ */
+export async function openLedgerStore(config: StoreConfig, catalog: Catalog, options: StoreOptions = {}): Promise<LedgerStore> {
+  switch (config.kind) {
+    case 'memory': {
+      const { SqliteLedgerStore } = await import('./sqlite.js');
+      return SqliteLedgerStore.open(':memory:', catalog, options);
+    }
+    case 'sqlite': {
+      const { SqliteLedgerStore } = await import('./sqlite.js');
+      return SqliteLedgerStore.open(config.path, catalog, options);
+    }
+    case 'postgres': {
+      const { PostgresLedgerStore } = await import('./postgres.js');
+      return PostgresLedgerStore.open(config.url, catalog, { ...options, poolSize: config.poolSize ?? 4 });
+    }
+  }
+}
+
+/** `sqlite:<path>`, `postgres://…`/`postgresql://…`, or `memory`. */
+export function parseStoreUrl(text: string): StoreConfig {
+  if (text === 'memory' || text === 'memory:') return { kind: 'memory' };
+  if (text.startsWith('sqlite:')) return { kind: 'sqlite', path: text.slice('sqlite:'.length) };
+  if (text.startsWith('postgres:') && !text.startsWith('postgres://')) return { kind: 'postgres', url: text.slice('postgres:'.length) };
+  if (text.startsWith('postgres://') || text.startsWith('postgresql://')) return { kind: 'postgres', url: text };
+  return { kind: 'sqlite', path: text };
+}

@@ -1,0 +1,507 @@
+import pg from 'pg';
+import { raise } from '../../../shared/src/errors.js';
+import { silentLogger, type Logger } from '../../../shared/src/log.js';
+import type { Catalog, Location, Product } from '../ledger/catalog.js';
+import { formatMoney, formatQuantity } from '../ledger/decimal.js';
+import { applyTransaction, transactionId } from '../ledger/engine.js';
+import { gtinOfEpcUrn } from '../ledger/epc-product.js';
+import { InvariantChecker, type CheckReport } from '../ledger/invariants.js';
+import { positionKey, type ApplyResult, type Entry, type EpcRecord, type JournalLine, type MissingKey, type Position, type StateSource, type TransactionRecord } from '../ledger/state.js';
+import type { Transaction } from '../ledger/transactions.js';
+import { WorkingState } from '../ledger/working-state.js';
+import { StoreCatalog, emitChanges, trialBalanceOf } from './common.js';
+import { StoreErrors } from './errors.js';
+import {
+  BATCH_TRANSACTIONS_MAX,
+  type EntryQuery,
+  type EntryRow,
+  type EpcRow,
+  type JournalQuery,
+  type JournalRow,
+  type LedgerStore,
+  type LocationRow,
+  type Page,
+  type ProductRow,
+  type SaleRecord,
+  type StockFilter,
+  type StockRow,
+  type StoreOptions,
+  type TransactionView,
+  type TrialBalance,
+} from './ledger-store.js';
+import { LEDGER_LOCK_KEY, POSTGRES_SCHEMA } from './postgres-schema.js';
+import { entryFromRow, entryRowView, epcFromRow, epcRowView, layersToJson, parseMoney, parseQuantity, parseResult, positionFromRow, stockRow, type EntryColumns, type EpcColumns, type PositionColumns } from './records.js';
+import { matchesStock, page, pageLimit } from './sqlite.js';
+
+/** Load rounds per batch: the engine names what it missed, the store loads it and re-runs. */
+export const PREFETCH_ROUNDS_MAX = 8;
+/** Rows per unnest statement: bounds the size of one array parameter. */
+export const ROWS_PER_STATEMENT_MAX = 50_000;
+
+/**
+ * PostgreSQL ledger store. A batch is one transaction holding an advisory lock
+ * (single writer, so balances never race). Reads are bulk (`= ANY($1)`, `unnest`),
+ * the engine runs on what was loaded and names anything it missed; the store loads
+ * that and re-runs the (pure, deterministic) batch. Writes are one `unnest`
+ * statement per table, never multi-row VALUES (65,535 parameter limit).
+ */
+export class PostgresLedgerStore implements LedgerStore {
+  private closed = false;
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly catalog: StoreCatalog,
+    private readonly options: StoreOptions & { logger: Logger },
+  ) {}
+
+  static async open(url: string, catalog: Catalog, options: StoreOptions & { poolSize: number }): Promise<PostgresLedgerStore> {
+    const pool = new pg.Pool({ connectionString: url, max: options.poolSize });
+    pool.on('error', (error) => (options.logger ?? silentLogger()).warn({ err: error.message }, 'idle PostgreSQL connection failed'));
+    try {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        await client.query('SELECT pg_advisory_xact_lock($1)', [LEDGER_LOCK_KEY]);
+        await client.query(POSTGRES_SCHEMA);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+      const storeCatalog = new StoreCatalog(catalog);
+      for (const row of (await pool.query<{ definition: string }>('SELECT definition FROM products')).rows) storeCatalog.putProduct(JSON.parse(row.definition) as Product);
+      for (const row of (await pool.query<{ definition: string }>('SELECT definition FROM locations')).rows) storeCatalog.putLocation(JSON.parse(row.definition) as Location);
+      return new PostgresLedgerStore(pool, storeCatalog, { ...options, logger: options.logger ?? silentLogger() });
+    } catch (error) {
+      await pool.end().catch(() => undefined);
+      return raise(StoreErrors.OPEN_FAILED, { store: 'postgres', reason: error instanceof Error ? error.message : String(error) }, error);
+    }
+  }
+
+  async applyBatch(transactions: readonly Transaction[]): Promise<ApplyResult[]> {
+    if (this.closed) raise(StoreErrors.CLOSED);
+    if (transactions.length > BATCH_TRANSACTIONS_MAX) raise(StoreErrors.BATCH_TOO_LARGE, { count: transactions.length, max: BATCH_TRANSACTIONS_MAX });
+    const nowMs = (this.options.nowMs ?? Date.now)();
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock($1)', [LEDGER_LOCK_KEY]);
+      const source = new PrefetchSource(this.catalog);
+      await source.load(client, initialKeys(transactions, this.catalog));
+      for (let round = 1; ; round++) {
+        const state = new WorkingState(source);
+        let results: ApplyResult[] | undefined;
+        let failure: unknown;
+        try {
+          results = transactions.map((transaction) => applyTransaction(state, transaction, nowMs));
+        } catch (error) {
+          failure = error;
+        }
+        const misses = source.takeMisses();
+        if (misses.length === 0) {
+          if (failure !== undefined || !results) throw failure;
+          await persist(client, state);
+          await client.query('COMMIT');
+          this.catalog.absorb(state);
+          emitChanges(this.options.events, results);
+          return results;
+        }
+        // A run that read unloaded state may have failed for that reason only: load and re-run.
+        if (round >= PREFETCH_ROUNDS_MAX) raise(StoreErrors.PREFETCH_ROUNDS, { rounds: round });
+        await source.load(client, misses);
+      }
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async stock(filter: StockFilter = {}): Promise<StockRow[]> {
+    const product = filter.product === undefined ? undefined : (this.catalog.resolveProduct(filter.product) ?? filter.product);
+    const { rows } = await this.pool.query<PositionColumns>(
+      'SELECT * FROM positions WHERE ($1::text IS NULL OR product = $1) AND ($2::text IS NULL OR location = $2) ORDER BY product, location',
+      [product ?? null, filter.location ?? null],
+    );
+    return rows
+      .map(positionFromRow)
+      .filter((position) => matchesStock(position, { ...filter, ...(product === undefined ? {} : { product }) }, this.catalog.location(position.location)))
+      .map((position) => stockRow(position, this.catalog.location(position.location)));
+  }
+
+  async entries(query: EntryQuery = {}): Promise<Page<EntryRow>> {
+    const limit = pageLimit(query.limit);
+    const { rows } = await this.pool.query<EntryColumns>(
+      `SELECT * FROM entries WHERE seq > $1 AND ($2::text IS NULL OR product = $2) AND ($3::text IS NULL OR location = $3) AND ($4::text IS NULL OR transaction_id = $4) ORDER BY seq LIMIT $5`,
+      [query.after ?? 0, query.product ?? null, query.location ?? null, query.transactionId ?? null, limit + 1],
+    );
+    return page(rows.map(entryRowView), limit);
+  }
+
+  async journal(query: JournalQuery = {}): Promise<Page<JournalRow>> {
+    const limit = pageLimit(query.limit);
+    const { rows } = await this.pool.query<{ seq: string; transaction_id: string; account: string; debit: string; credit: string; time_ms: string }>(
+      `SELECT * FROM journal WHERE seq > $1 AND ($2::text IS NULL OR account = $2) AND ($3::text IS NULL OR transaction_id = $3) ORDER BY seq LIMIT $4`,
+      [query.after ?? 0, query.account ?? null, query.transactionId ?? null, limit + 1],
+    );
+    return page(
+      rows.map((row) => ({
+        seq: Number(row.seq),
+        transactionId: row.transaction_id,
+        account: row.account,
+        debit: formatMoney(parseMoney(row.debit)),
+        credit: formatMoney(parseMoney(row.credit)),
+        time: new Date(Number(row.time_ms)).toISOString(),
+      })),
+      limit,
+    );
+  }
+
+  async trialBalance(): Promise<TrialBalance> {
+    const { rows } = await this.pool.query<{ account: string; balance: string }>('SELECT account, balance::text AS balance FROM accounts ORDER BY account');
+    return trialBalanceOf(rows.map((row) => ({ account: row.account, balance: parseMoney(row.balance) })));
+  }
+
+  async epcHistory(epc: string): Promise<{ current: EpcRow | null; history: EpcRow[] }> {
+    const current = (await this.pool.query<EpcColumns>('SELECT * FROM epcs WHERE epc = $1', [epc])).rows[0];
+    const history = (await this.pool.query<EpcColumns>('SELECT * FROM epc_history WHERE epc = $1 ORDER BY seq', [epc])).rows;
+    return { current: current ? epcRowView(current) : null, history: history.map(epcRowView) };
+  }
+
+  async transaction(id: string): Promise<TransactionView | undefined> {
+    const row = (await this.pool.query<TransactionColumns>('SELECT * FROM transactions WHERE id = $1', [id])).rows[0];
+    if (!row) return undefined;
+    const record = transactionFromRow(row);
+    return {
+      id: record.id,
+      type: record.type,
+      time: new Date(record.timeMs).toISOString(),
+      recordedTime: new Date(record.recordedMs).toISOString(),
+      payload: record.payload,
+      result: record.result,
+      ...(record.reversedBy === undefined ? {} : { reversedBy: record.reversedBy }),
+    };
+  }
+
+  async products(): Promise<ProductRow[]> {
+    return this.catalog.allProducts();
+  }
+
+  async locations(): Promise<LocationRow[]> {
+    return this.catalog.allLocations();
+  }
+
+  async salesHistory(product: string, site: string | undefined, sinceMs: number): Promise<SaleRecord[]> {
+    const gtin = this.catalog.resolveProduct(product) ?? product;
+    const { rows } = await this.pool.query<{ transaction_id: string; location: string; qty_delta: string; time_ms: string }>(
+      "SELECT transaction_id, location, qty_delta, time_ms FROM entries WHERE product = $1 AND kind = 'sale' AND time_ms >= $2 ORDER BY time_ms, seq",
+      [gtin, sinceMs],
+    );
+    return rows
+      .filter((row) => site === undefined || this.catalog.location(row.location)?.site === site)
+      .map((row) => ({ time: new Date(Number(row.time_ms)).toISOString(), timeMs: Number(row.time_ms), location: row.location, qty: formatQuantity(-parseQuantity(row.qty_delta)), transactionId: row.transaction_id }));
+  }
+
+  async check(): Promise<CheckReport> {
+    const checker = new InvariantChecker((location) => this.catalog.inventoryAccountOf(location));
+    const client = await this.pool.connect();
+    try {
+      // One snapshot for every query, so a concurrent batch cannot make the books look unbalanced.
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      for (const row of (await client.query<PositionColumns>('SELECT * FROM positions')).rows) checker.addPosition(positionFromRow(row));
+      const sums = await client.query<{ product: string; location: string; qty: string; value: string; count: string; qty_after: string; value_after: string }>(
+        `SELECT s.product, s.location, s.qty::text, s.value::text, s.count, l.qty_after::text, l.value_after::text
+           FROM (SELECT product, location, sum(qty_delta) AS qty, sum(value_delta) AS value, count(*) AS count FROM entries GROUP BY product, location) s
+           JOIN (SELECT DISTINCT ON (product, location) product, location, qty_after, value_after FROM entries ORDER BY product, location, seq DESC) l
+             ON l.product = s.product AND l.location = s.location`,
+      );
+      for (const row of sums.rows) {
+        checker.addEntrySum(row.product, row.location, {
+          qty: parseQuantity(row.qty),
+          value: parseMoney(row.value),
+          count: Number(row.count),
+          lastQtyAfter: parseQuantity(row.qty_after),
+          lastValueAfter: parseMoney(row.value_after),
+        });
+      }
+      for (const row of (await client.query<{ account: string; debit: string; credit: string }>('SELECT account, sum(debit)::text AS debit, sum(credit)::text AS credit FROM journal GROUP BY account')).rows) {
+        checker.addJournalLine(row.account, parseMoney(row.debit), parseMoney(row.credit));
+      }
+      for (const row of (await client.query<{ account: string; balance: string }>('SELECT account, balance::text AS balance FROM accounts')).rows) checker.addAccountBalance(row.account, parseMoney(row.balance));
+      for (const row of (await client.query<{ product: string; location: string; count: string }>("SELECT product, location, count(*) AS count FROM epcs WHERE status = 'in_stock' GROUP BY product, location")).rows) {
+        for (let index = 0; index < Number(row.count); index++) checker.addEpcInStock(row.product, row.location);
+      }
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
+    return checker.report();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+}
+
+interface TransactionColumns {
+  id: string;
+  type: string;
+  payload_hash: string;
+  payload: string;
+  time_ms: string;
+  recorded_ms: string;
+  result: string;
+  reversed_by: string | null;
+}
+
+function transactionFromRow(row: TransactionColumns): TransactionRecord {
+  return {
+    id: row.id,
+    type: row.type,
+    payloadHash: row.payload_hash,
+    payload: JSON.parse(row.payload) as unknown,
+    timeMs: Number(row.time_ms),
+    recordedMs: Number(row.recorded_ms),
+    result: parseResult(row.result),
+    ...(row.reversed_by === null ? {} : { reversedBy: row.reversed_by }),
+  };
+}
+
+/** What a batch will obviously read: its ids, EPCs, the positions it names, the count locations. */
+function initialKeys(transactions: readonly Transaction[], catalog: StoreCatalog): MissingKey[] {
+  const keys: MissingKey[] = [];
+  for (const transaction of transactions) {
+    keys.push({ kind: 'transaction', id: transactionId(transaction) });
+    if ('of' in transaction && transaction.of !== undefined) keys.push({ kind: 'transaction', id: transaction.of }, { kind: 'details', id: transaction.of });
+    if (transaction.type === 'product' || transaction.type === 'reversal') continue;
+    const locations = transaction.type === 'transfer' ? [transaction.from, transaction.to] : [transaction.location];
+    const products = new Set<string>();
+    if (transaction.product !== undefined) products.add(catalog.resolveProduct(transaction.product) ?? transaction.product);
+    for (const epc of ('epcs' in transaction ? (transaction.epcs ?? []) : [])) {
+      keys.push({ kind: 'epc', epc });
+      const gtin = gtinOfEpcUrn(epc);
+      if (gtin !== undefined) products.add(gtin);
+    }
+    for (const product of products) for (const location of locations) keys.push({ kind: 'position', product, location });
+    if (transaction.type === 'count' && transaction.epcs !== undefined) keys.push({ kind: 'epcsAt', location: transaction.location });
+  }
+  return keys;
+}
+
+/**
+ * State loaded for one batch. Reading a key that was not loaded records a miss and
+ * answers "absent"; the store then loads the misses and re-runs the batch, so the
+ * run that commits only ever saw loaded state.
+ */
+class PrefetchSource implements StateSource {
+  private readonly positions = new Map<string, Position | null>();
+  private readonly epcs = new Map<string, EpcRecord | null>();
+  private readonly epcsAtLocation = new Map<string, EpcRecord[]>();
+  private readonly transactions = new Map<string, TransactionRecord | null>();
+  private readonly details = new Map<string, { entries: Entry[]; journal: JournalLine[] }>();
+  private misses = new Map<string, MissingKey>();
+
+  constructor(private readonly catalog: StoreCatalog) {}
+
+  takeMisses(): MissingKey[] {
+    const misses = [...this.misses.values()];
+    this.misses = new Map();
+    return misses;
+  }
+
+  private miss(key: MissingKey): void {
+    this.misses.set(JSON.stringify(key), key);
+  }
+
+  async load(client: pg.PoolClient, keys: readonly MissingKey[]): Promise<void> {
+    const unique = <T>(items: T[]) => [...new Set(items)];
+    const epcs = unique(keys.flatMap((key) => (key.kind === 'epc' && !this.epcs.has(key.epc) ? [key.epc] : [])));
+    const transactionIds = unique(keys.flatMap((key) => (key.kind === 'transaction' && !this.transactions.has(key.id) ? [key.id] : [])));
+    const detailIds = unique(keys.flatMap((key) => (key.kind === 'details' && !this.details.has(key.id) ? [key.id] : [])));
+    const locations = unique(keys.flatMap((key) => (key.kind === 'epcsAt' && !this.epcsAtLocation.has(key.location) ? [key.location] : [])));
+    const positionKeys = new Map<string, [string, string]>();
+    const wantPosition = (product: string, location: string) => {
+      const key = positionKey(product, location);
+      if (!this.positions.has(key)) positionKeys.set(key, [product, location]);
+    };
+    for (const key of keys) if (key.kind === 'position') wantPosition(key.product, key.location);
+
+    if (epcs.length > 0) {
+      for (const epc of epcs) this.epcs.set(epc, null);
+      for (const row of (await client.query<EpcColumns>('SELECT * FROM epcs WHERE epc = ANY($1::text[])', [epcs])).rows) {
+        const record = epcFromRow(row);
+        this.epcs.set(record.epc, record);
+        wantPosition(record.product, record.location); // where an EPC is, its position will be read
+      }
+    }
+    if (locations.length > 0) {
+      for (const location of locations) this.epcsAtLocation.set(location, []);
+      for (const row of (await client.query<EpcColumns>("SELECT * FROM epcs WHERE location = ANY($1::text[]) AND status = 'in_stock' ORDER BY epc", [locations])).rows) {
+        const record = epcFromRow(row);
+        this.epcsAtLocation.get(record.location)?.push(record);
+        wantPosition(record.product, record.location);
+      }
+    }
+    if (transactionIds.length > 0) {
+      for (const id of transactionIds) this.transactions.set(id, null);
+      for (const row of (await client.query<TransactionColumns>('SELECT * FROM transactions WHERE id = ANY($1::text[])', [transactionIds])).rows) this.transactions.set(row.id, transactionFromRow(row));
+    }
+    if (detailIds.length > 0) {
+      for (const id of detailIds) this.details.set(id, { entries: [], journal: [] });
+      for (const row of (await client.query<EntryColumns>('SELECT * FROM entries WHERE transaction_id = ANY($1::text[]) ORDER BY seq', [detailIds])).rows) {
+        const entry = entryFromRow(row);
+        this.details.get(entry.transactionId)?.entries.push(entry);
+        wantPosition(entry.product, entry.location);
+      }
+      const journal = await client.query<{ transaction_id: string; account: string; debit: string; credit: string; time_ms: string; recorded_ms: string }>(
+        'SELECT * FROM journal WHERE transaction_id = ANY($1::text[]) ORDER BY seq',
+        [detailIds],
+      );
+      for (const row of journal.rows) {
+        this.details.get(row.transaction_id)?.journal.push({ transactionId: row.transaction_id, account: row.account, debit: parseMoney(row.debit), credit: parseMoney(row.credit), timeMs: Number(row.time_ms), recordedMs: Number(row.recorded_ms) });
+      }
+    }
+    if (positionKeys.size > 0) {
+      const pairs = [...positionKeys.values()];
+      for (const key of positionKeys.keys()) this.positions.set(key, null);
+      const { rows } = await client.query<PositionColumns>(
+        'SELECT p.* FROM positions p JOIN unnest($1::text[], $2::text[]) AS k(product, location) ON p.product = k.product AND p.location = k.location',
+        [pairs.map(([product]) => product), pairs.map(([, location]) => location)],
+      );
+      for (const row of rows) this.positions.set(positionKey(row.product, row.location), positionFromRow(row));
+    }
+  }
+
+  product(gtin: string): Product | undefined {
+    return this.catalog.product(gtin);
+  }
+
+  productBySku(sku: string): string | undefined {
+    return this.catalog.productBySku(sku);
+  }
+
+  location(id: string): Location | undefined {
+    return this.catalog.location(id);
+  }
+
+  position(product: string, location: string): Position | undefined {
+    const key = positionKey(product, location);
+    if (!this.positions.has(key)) this.miss({ kind: 'position', product, location });
+    return this.positions.get(key) ?? undefined;
+  }
+
+  epc(epc: string): EpcRecord | undefined {
+    if (!this.epcs.has(epc)) this.miss({ kind: 'epc', epc });
+    return this.epcs.get(epc) ?? undefined;
+  }
+
+  epcsAt(location: string): readonly EpcRecord[] {
+    const loaded = this.epcsAtLocation.get(location);
+    if (!loaded) this.miss({ kind: 'epcsAt', location });
+    return loaded ?? [];
+  }
+
+  transaction(id: string): TransactionRecord | undefined {
+    if (!this.transactions.has(id)) this.miss({ kind: 'transaction', id });
+    return this.transactions.get(id) ?? undefined;
+  }
+
+  entriesOf(transactionId: string): readonly Entry[] {
+    const loaded = this.details.get(transactionId);
+    if (!loaded) this.miss({ kind: 'details', id: transactionId });
+    return loaded?.entries ?? [];
+  }
+
+  journalOf(transactionId: string): readonly JournalLine[] {
+    const loaded = this.details.get(transactionId);
+    if (!loaded) this.miss({ kind: 'details', id: transactionId });
+    return loaded?.journal ?? [];
+  }
+}
+
+/** Writes what the working state collected: one unnest statement per table (chunked). */
+async function persist(client: pg.PoolClient, state: WorkingState): Promise<void> {
+  const run = async <T>(sql: string, items: readonly T[], columns: ((item: T) => unknown)[]) => {
+    for (let start = 0; start < items.length; start += ROWS_PER_STATEMENT_MAX) {
+      const chunk = items.slice(start, start + ROWS_PER_STATEMENT_MAX);
+      await client.query(sql, columns.map((column) => chunk.map(column)));
+    }
+  };
+  await run(
+    `INSERT INTO positions (product, location, qty, value, layers, entry_count, last_count_ms, epc_count)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::numeric[], $4::numeric[], $5::text[], $6::int[], $7::bigint[], $8::int[])
+     ON CONFLICT (product, location) DO UPDATE SET qty = excluded.qty, value = excluded.value, layers = excluded.layers,
+       entry_count = excluded.entry_count, last_count_ms = excluded.last_count_ms, epc_count = excluded.epc_count`,
+    [...state.positions.values()],
+    [(p) => p.product, (p) => p.location, (p) => formatQuantity(p.qty), (p) => formatMoney(p.value), (p) => layersToJson(p.layers), (p) => p.entryCount, (p) => p.lastCountMs, (p) => p.epcCount],
+  );
+  await run(
+    `INSERT INTO epcs (epc, product, location, status, transaction_id, time_ms)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[])
+     ON CONFLICT (epc) DO UPDATE SET product = excluded.product, location = excluded.location, status = excluded.status, transaction_id = excluded.transaction_id, time_ms = excluded.time_ms`,
+    [...state.epcs.values()],
+    [(e) => e.epc, (e) => e.product, (e) => e.location, (e) => e.status, (e) => e.transactionId, (e) => e.timeMs],
+  );
+  await run(
+    `INSERT INTO epc_history (epc, product, location, status, transaction_id, time_ms, recorded_ms)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[])`,
+    state.epcHistory,
+    [(e) => e.epc, (e) => e.product, (e) => e.location, (e) => e.status, (e) => e.transactionId, (e) => e.timeMs, (e) => e.recordedMs],
+  );
+  await run(
+    `INSERT INTO transactions (id, type, payload_hash, payload, time_ms, recorded_ms, result)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::text[])`,
+    [...state.transactions.values()],
+    [(t) => t.id, (t) => t.type, (t) => t.payloadHash, (t) => JSON.stringify(t.payload), (t) => t.timeMs, (t) => t.recordedMs, (t) => JSON.stringify(t.result)],
+  );
+  await run(
+    'UPDATE transactions t SET reversed_by = k.reversed_by FROM unnest($1::text[], $2::text[]) AS k(id, reversed_by) WHERE t.id = k.id',
+    [...state.reversed],
+    [([id]) => id, ([, reversedBy]) => reversedBy],
+  );
+  await run(
+    `INSERT INTO entries (transaction_id, product, location, kind, qty_delta, value_delta, qty_after, value_after, time_ms, recorded_ms, reverses)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::numeric[], $6::numeric[], $7::numeric[], $8::numeric[], $9::bigint[], $10::bigint[], $11::text[])`,
+    state.entries,
+    [
+      (e) => e.transactionId,
+      (e) => e.product,
+      (e) => e.location,
+      (e) => e.kind,
+      (e) => formatQuantity(e.qtyDelta),
+      (e) => formatMoney(e.valueDelta),
+      (e) => formatQuantity(e.qtyAfter),
+      (e) => formatMoney(e.valueAfter),
+      (e) => e.timeMs,
+      (e) => e.recordedMs,
+      (e) => e.reverses ?? null,
+    ],
+  );
+  await run(
+    `INSERT INTO journal (transaction_id, account, debit, credit, time_ms, recorded_ms)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::numeric[], $4::numeric[], $5::bigint[], $6::bigint[])`,
+    state.journal,
+    [(l) => l.transactionId, (l) => l.account, (l) => formatMoney(l.debit), (l) => formatMoney(l.credit), (l) => l.timeMs, (l) => l.recordedMs],
+  );
+  await run(
+    `INSERT INTO accounts (account, balance) SELECT * FROM unnest($1::text[], $2::numeric[])
+     ON CONFLICT (account) DO UPDATE SET balance = accounts.balance + excluded.balance`,
+    [...state.accountDeltas].filter(([, delta]) => delta !== 0n),
+    [([account]) => account, ([, delta]) => formatMoney(delta)],
+  );
+  await run(
+    'INSERT INTO products (gtin, definition) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (gtin) DO UPDATE SET definition = excluded.definition',
+    [...state.products.values()],
+    [(p) => p.gtin, (p) => JSON.stringify(p)],
+  );
+  await run(
+    'INSERT INTO locations (id, definition) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (id) DO UPDATE SET definition = excluded.definition',
+    [...state.locations.values()],
+    [(l) => l.id, (l) => JSON.stringify(l)],
+  );
+}

@@ -1,0 +1,84 @@
+/**
+ * SQLite schema. Decimals are TEXT (exact); entries, journal and EPC history are
+ * append-only, enforced by triggers. positions, epcs and accounts are the
+ * materialised balances, rewritten by each batch.
+ */
+export const SQLITE_SCHEMA = `
+CREATE TABLE IF NOT EXISTS transactions (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  type TEXT NOT NULL,
+  payload_hash TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  time_ms INTEGER NOT NULL,
+  recorded_ms INTEGER NOT NULL,
+  result TEXT NOT NULL,
+  reversed_by TEXT
+);
+CREATE TABLE IF NOT EXISTS entries (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  transaction_id TEXT NOT NULL,
+  product TEXT NOT NULL,
+  location TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  qty_delta TEXT NOT NULL,
+  value_delta TEXT NOT NULL,
+  qty_after TEXT NOT NULL,
+  value_after TEXT NOT NULL,
+  time_ms INTEGER NOT NULL,
+  recorded_ms INTEGER NOT NULL,
+  reverses TEXT
+);
+CREATE INDEX IF NOT EXISTS entries_by_transaction ON entries (transaction_id);
+CREATE INDEX IF NOT EXISTS entries_by_product_time ON entries (product, time_ms);
+CREATE TABLE IF NOT EXISTS journal (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  transaction_id TEXT NOT NULL,
+  account TEXT NOT NULL,
+  debit TEXT NOT NULL,
+  credit TEXT NOT NULL,
+  time_ms INTEGER NOT NULL,
+  recorded_ms INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS journal_by_transaction ON journal (transaction_id);
+CREATE TABLE IF NOT EXISTS positions (
+  product TEXT NOT NULL,
+  location TEXT NOT NULL,
+  qty TEXT NOT NULL,
+  value TEXT NOT NULL,
+  layers TEXT NOT NULL,
+  entry_count INTEGER NOT NULL,
+  last_count_ms INTEGER,
+  epc_count INTEGER NOT NULL,
+  PRIMARY KEY (product, location)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS accounts (account TEXT PRIMARY KEY, balance TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS epcs (
+  epc TEXT PRIMARY KEY,
+  product TEXT NOT NULL,
+  location TEXT NOT NULL,
+  status TEXT NOT NULL,
+  transaction_id TEXT NOT NULL,
+  time_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS epcs_by_location ON epcs (location, status);
+CREATE TABLE IF NOT EXISTS epc_history (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  epc TEXT NOT NULL,
+  product TEXT NOT NULL,
+  location TEXT NOT NULL,
+  status TEXT NOT NULL,
+  transaction_id TEXT NOT NULL,
+  time_ms INTEGER NOT NULL,
+  recorded_ms INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS epc_history_by_epc ON epc_history (epc, seq);
+CREATE TABLE IF NOT EXISTS products (gtin TEXT PRIMARY KEY, definition TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS locations (id TEXT PRIMARY KEY, definition TEXT NOT NULL) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS entries_append_only_update BEFORE UPDATE ON entries BEGIN SELECT RAISE(ABORT, 'entries are append-only: post a reversal'); END;
+CREATE TRIGGER IF NOT EXISTS entries_append_only_delete BEFORE DELETE ON entries BEGIN SELECT RAISE(ABORT, 'entries are append-only: post a reversal'); END;
+CREATE TRIGGER IF NOT EXISTS journal_append_only_update BEFORE UPDATE ON journal BEGIN SELECT RAISE(ABORT, 'journal is append-only: post a reversal'); END;
+CREATE TRIGGER IF NOT EXISTS journal_append_only_delete BEFORE DELETE ON journal BEGIN SELECT RAISE(ABORT, 'journal is append-only: post a reversal'); END;
+CREATE TRIGGER IF NOT EXISTS epc_history_append_only_update BEFORE UPDATE ON epc_history BEGIN SELECT RAISE(ABORT, 'EPC history is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS epc_history_append_only_delete BEFORE DELETE ON epc_history BEGIN SELECT RAISE(ABORT, 'EPC history is append-only'); END;
+`;

@@ -1,0 +1,364 @@
+import Database from 'better-sqlite3';
+import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
+import { silentLogger, type Logger } from '../../../shared/src/log.js';
+import type { CloudEvents } from '../events.js';
+import type { Catalog, Location, Product } from '../ledger/catalog.js';
+import { applyTransaction } from '../ledger/engine.js';
+import { formatMoney, formatQuantity } from '../ledger/decimal.js';
+import { InvariantChecker, type CheckReport } from '../ledger/invariants.js';
+import { type ApplyResult, type Entry, type EpcRecord, type JournalLine, type Position, type StateSource, type TransactionRecord, positionKey } from '../ledger/state.js';
+import type { Transaction } from '../ledger/transactions.js';
+import { WorkingState } from '../ledger/working-state.js';
+import { StoreErrors } from './errors.js';
+import { raise } from '../../../shared/src/errors.js';
+import {
+  BATCH_TRANSACTIONS_MAX,
+  PAGE_LIMIT_DEFAULT,
+  PAGE_LIMIT_MAX,
+  type EntryQuery,
+  type EntryRow,
+  type EpcRow,
+  type JournalQuery,
+  type JournalRow,
+  type LedgerStore,
+  type LocationRow,
+  type Page,
+  type ProductRow,
+  type SaleRecord,
+  type StockFilter,
+  type StockRow,
+  type StoreOptions,
+  type TransactionView,
+  type TrialBalance,
+} from './ledger-store.js';
+import {
+  entryFromRow,
+  entryRowView,
+  epcFromRow,
+  epcRowView,
+  layersToJson,
+  parseMoney,
+  parseQuantity,
+  parseResult,
+  positionFromRow,
+  stockRow,
+  type EntryColumns,
+  type EpcColumns,
+  type PositionColumns,
+} from './records.js';
+import { SQLITE_SCHEMA } from './sqlite-schema.js';
+import { StoreCatalog, emitChanges, trialBalanceOf } from './common.js';
+
+/**
+ * SQLite ledger store (better-sqlite3, synchronous). One connection, WAL, and
+ * synchronous=FULL: the consumer acks MQTT after commit, so a commit must survive
+ * power loss. A batch is one IMMEDIATE transaction; the engine reads through a
+ * per-batch cache and the store writes what the working state collected.
+ */
+export class SqliteLedgerStore implements LedgerStore {
+  private readonly statements: ReturnType<typeof prepare>;
+  private closed = false;
+
+  private constructor(
+    private readonly db: SqliteDatabase,
+    private readonly catalog: StoreCatalog,
+    private readonly options: StoreOptions & { logger: Logger },
+  ) {
+    this.statements = prepare(db);
+  }
+
+  static open(path: string, catalog: Catalog, options: StoreOptions = {}): SqliteLedgerStore {
+    let db: SqliteDatabase;
+    try {
+      db = new Database(path);
+    } catch (error) {
+      return raise(StoreErrors.OPEN_FAILED, { store: `sqlite:${path}`, reason: error instanceof Error ? error.message : String(error) }, error);
+    }
+    if (path !== ':memory:') db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.exec(SQLITE_SCHEMA);
+    const storeCatalog = new StoreCatalog(catalog);
+    for (const row of db.prepare('SELECT definition FROM products').all() as { definition: string }[]) storeCatalog.putProduct(JSON.parse(row.definition) as Product);
+    for (const row of db.prepare('SELECT definition FROM locations').all() as { definition: string }[]) storeCatalog.putLocation(JSON.parse(row.definition) as Location);
+    return new SqliteLedgerStore(db, storeCatalog, { ...options, logger: options.logger ?? silentLogger() });
+  }
+
+  async applyBatch(transactions: readonly Transaction[]): Promise<ApplyResult[]> {
+    if (this.closed) raise(StoreErrors.CLOSED);
+    if (transactions.length > BATCH_TRANSACTIONS_MAX) raise(StoreErrors.BATCH_TOO_LARGE, { count: transactions.length, max: BATCH_TRANSACTIONS_MAX });
+    const nowMs = (this.options.nowMs ?? Date.now)();
+    let state: WorkingState | undefined;
+    const results = this.db
+      .transaction(() => {
+        const source = new SqliteSource(this.statements, this.catalog);
+        state = new WorkingState(source);
+        source.prefetchEpcs(transactions);
+        const batchResults = transactions.map((transaction) => applyTransaction(state as WorkingState, transaction, nowMs));
+        this.persist(state);
+        return batchResults;
+      })
+      .immediate();
+    if (state) this.catalog.absorb(state);
+    emitChanges(this.options.events, results);
+    return results;
+  }
+
+  private persist(state: WorkingState): void {
+    const s = this.statements;
+    for (const position of state.positions.values()) {
+      s.upsertPosition.run(position.product, position.location, formatQuantity(position.qty), formatMoney(position.value), layersToJson(position.layers), position.entryCount, position.lastCountMs, position.epcCount);
+    }
+    for (const record of state.epcs.values()) s.upsertEpc.run(record.epc, record.product, record.location, record.status, record.transactionId, record.timeMs);
+    for (const record of state.epcHistory) s.insertEpcHistory.run(record.epc, record.product, record.location, record.status, record.transactionId, record.timeMs, record.recordedMs);
+    for (const record of state.transactions.values()) {
+      s.insertTransaction.run(record.id, record.type, record.payloadHash, JSON.stringify(record.payload), record.timeMs, record.recordedMs, JSON.stringify(record.result));
+    }
+    for (const [id, reversalId] of state.reversed) s.markReversed.run(reversalId, id);
+    for (const entry of state.entries) {
+      s.insertEntry.run(entry.transactionId, entry.product, entry.location, entry.kind, formatQuantity(entry.qtyDelta), formatMoney(entry.valueDelta), formatQuantity(entry.qtyAfter), formatMoney(entry.valueAfter), entry.timeMs, entry.recordedMs, entry.reverses ?? null);
+    }
+    for (const line of state.journal) s.insertJournal.run(line.transactionId, line.account, formatMoney(line.debit), formatMoney(line.credit), line.timeMs, line.recordedMs);
+    for (const [account, delta] of state.accountDeltas) {
+      if (delta === 0n) continue;
+      const current = s.accountBalance.get(account) as { balance: string } | undefined;
+      s.upsertAccount.run(account, formatMoney((current ? parseMoney(current.balance) : 0n) + delta));
+    }
+    for (const product of state.products.values()) s.upsertProduct.run(product.gtin, JSON.stringify(product));
+    for (const location of state.locations.values()) s.upsertLocation.run(location.id, JSON.stringify(location));
+  }
+
+  async stock(filter: StockFilter = {}): Promise<StockRow[]> {
+    const rows = this.statements.allPositions.all() as PositionColumns[];
+    return rows
+      .map((row) => positionFromRow(row))
+      .filter((position) => matchesStock(position, filter, this.catalog.location(position.location)))
+      .map((position) => stockRow(position, this.catalog.location(position.location)));
+  }
+
+  async entries(query: EntryQuery = {}): Promise<Page<EntryRow>> {
+    const limit = pageLimit(query.limit);
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM entries WHERE seq > ? ${query.product ? 'AND product = @product' : ''} ${query.location ? 'AND location = @location' : ''} ${query.transactionId ? 'AND transaction_id = @transactionId' : ''} ORDER BY seq LIMIT ?`,
+      )
+      .all(query.after ?? 0, limit + 1, { product: query.product, location: query.location, transactionId: query.transactionId }) as EntryColumns[];
+    return page(rows.map(entryRowView), limit);
+  }
+
+  async journal(query: JournalQuery = {}): Promise<Page<JournalRow>> {
+    const limit = pageLimit(query.limit);
+    const rows = this.db
+      .prepare(`SELECT * FROM journal WHERE seq > ? ${query.account ? 'AND account = @account' : ''} ${query.transactionId ? 'AND transaction_id = @transactionId' : ''} ORDER BY seq LIMIT ?`)
+      .all(query.after ?? 0, limit + 1, { account: query.account, transactionId: query.transactionId }) as { seq: number; transaction_id: string; account: string; debit: string; credit: string; time_ms: number }[];
+    return page(
+      rows.map((row) => ({ seq: row.seq, transactionId: row.transaction_id, account: row.account, debit: row.debit, credit: row.credit, time: new Date(row.time_ms).toISOString() })),
+      limit,
+    );
+  }
+
+  async trialBalance(): Promise<TrialBalance> {
+    const rows = this.db.prepare('SELECT account, balance FROM accounts ORDER BY account').all() as { account: string; balance: string }[];
+    return trialBalanceOf(rows.map((row) => ({ account: row.account, balance: parseMoney(row.balance) })));
+  }
+
+  async epcHistory(epc: string): Promise<{ current: EpcRow | null; history: EpcRow[] }> {
+    const current = this.statements.epc.get(epc) as EpcColumns | undefined;
+    const history = this.db.prepare('SELECT * FROM epc_history WHERE epc = ? ORDER BY seq').all(epc) as EpcColumns[];
+    return { current: current ? epcRowView(current) : null, history: history.map(epcRowView) };
+  }
+
+  async transaction(id: string): Promise<TransactionView | undefined> {
+    const row = this.db.prepare('SELECT * FROM transactions WHERE id = ?').get(id) as TransactionColumns | undefined;
+    if (!row) return undefined;
+    return {
+      id: row.id,
+      type: row.type,
+      time: new Date(row.time_ms).toISOString(),
+      recordedTime: new Date(row.recorded_ms).toISOString(),
+      payload: JSON.parse(row.payload) as unknown,
+      result: parseResult(row.result),
+      ...(row.reversed_by === null ? {} : { reversedBy: row.reversed_by }),
+    };
+  }
+
+  async products(): Promise<ProductRow[]> {
+    return this.catalog.allProducts();
+  }
+
+  async locations(): Promise<LocationRow[]> {
+    return this.catalog.allLocations();
+  }
+
+  async salesHistory(product: string, site: string | undefined, sinceMs: number): Promise<SaleRecord[]> {
+    const gtin = this.catalog.resolveProduct(product) ?? product;
+    const rows = this.db
+      .prepare("SELECT transaction_id, location, qty_delta, time_ms FROM entries WHERE product = ? AND kind = 'sale' AND time_ms >= ? ORDER BY time_ms, seq")
+      .all(gtin, sinceMs) as { transaction_id: string; location: string; qty_delta: string; time_ms: number }[];
+    return rows
+      .filter((row) => site === undefined || this.catalog.location(row.location)?.site === site)
+      .map((row) => ({ time: new Date(row.time_ms).toISOString(), timeMs: row.time_ms, location: row.location, qty: formatQuantity(-parseQuantity(row.qty_delta)), transactionId: row.transaction_id }));
+  }
+
+  async check(): Promise<CheckReport> {
+    const checker = new InvariantChecker((location) => this.catalog.inventoryAccountOf(location));
+    for (const row of this.db.prepare('SELECT * FROM positions').iterate() as IterableIterator<PositionColumns>) checker.addPosition(positionFromRow(row));
+    for (const row of this.db.prepare('SELECT product, location, qty_delta, value_delta, qty_after, value_after FROM entries ORDER BY seq').iterate() as IterableIterator<EntryColumns>) {
+      checker.addEntry(row.product, row.location, parseQuantity(row.qty_delta), parseMoney(row.value_delta), parseQuantity(row.qty_after), parseMoney(row.value_after));
+    }
+    for (const row of this.db.prepare('SELECT account, debit, credit FROM journal').iterate() as IterableIterator<{ account: string; debit: string; credit: string }>) {
+      checker.addJournalLine(row.account, parseMoney(row.debit), parseMoney(row.credit));
+    }
+    for (const row of this.db.prepare('SELECT account, balance FROM accounts').all() as { account: string; balance: string }[]) checker.addAccountBalance(row.account, parseMoney(row.balance));
+    for (const row of this.db.prepare("SELECT product, location FROM epcs WHERE status = 'in_stock'").iterate() as IterableIterator<{ product: string; location: string }>) {
+      checker.addEpcInStock(row.product, row.location);
+    }
+    return checker.report();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.db.close();
+  }
+}
+
+interface TransactionColumns {
+  id: string;
+  type: string;
+  payload_hash: string;
+  payload: string;
+  time_ms: number;
+  recorded_ms: number;
+  result: string;
+  reversed_by: string | null;
+}
+
+function prepare(db: SqliteDatabase) {
+  const statement = (sql: string): Statement => db.prepare(sql);
+  return {
+    position: statement('SELECT * FROM positions WHERE product = ? AND location = ?'),
+    allPositions: statement('SELECT * FROM positions ORDER BY product, location'),
+    epc: statement('SELECT * FROM epcs WHERE epc = ?'),
+    epcsIn: statement('SELECT e.* FROM json_each(?) j JOIN epcs e ON e.epc = j.value'),
+    epcsAt: statement("SELECT * FROM epcs WHERE location = ? AND status = 'in_stock' ORDER BY epc"),
+    transaction: statement('SELECT * FROM transactions WHERE id = ?'),
+    entriesOf: statement('SELECT * FROM entries WHERE transaction_id = ? ORDER BY seq'),
+    journalOf: statement('SELECT * FROM journal WHERE transaction_id = ? ORDER BY seq'),
+    upsertPosition: statement(
+      `INSERT INTO positions (product, location, qty, value, layers, entry_count, last_count_ms, epc_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (product, location) DO UPDATE SET qty = excluded.qty, value = excluded.value, layers = excluded.layers, entry_count = excluded.entry_count, last_count_ms = excluded.last_count_ms, epc_count = excluded.epc_count`,
+    ),
+    upsertEpc: statement(
+      `INSERT INTO epcs (epc, product, location, status, transaction_id, time_ms) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (epc) DO UPDATE SET product = excluded.product, location = excluded.location, status = excluded.status, transaction_id = excluded.transaction_id, time_ms = excluded.time_ms`,
+    ),
+    insertEpcHistory: statement('INSERT INTO epc_history (epc, product, location, status, transaction_id, time_ms, recorded_ms) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    insertTransaction: statement('INSERT INTO transactions (id, type, payload_hash, payload, time_ms, recorded_ms, result) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    markReversed: statement('UPDATE transactions SET reversed_by = ? WHERE id = ?'),
+    insertEntry: statement(
+      'INSERT INTO entries (transaction_id, product, location, kind, qty_delta, value_delta, qty_after, value_after, time_ms, recorded_ms, reverses) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    insertJournal: statement('INSERT INTO journal (transaction_id, account, debit, credit, time_ms, recorded_ms) VALUES (?, ?, ?, ?, ?, ?)'),
+    accountBalance: statement('SELECT balance FROM accounts WHERE account = ?'),
+    upsertAccount: statement('INSERT INTO accounts (account, balance) VALUES (?, ?) ON CONFLICT (account) DO UPDATE SET balance = excluded.balance'),
+    upsertProduct: statement('INSERT INTO products (gtin, definition) VALUES (?, ?) ON CONFLICT (gtin) DO UPDATE SET definition = excluded.definition'),
+    upsertLocation: statement('INSERT INTO locations (id, definition) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET definition = excluded.definition'),
+  };
+}
+
+/** Reads for one batch, cached: the engine asks for the same position many times. */
+class SqliteSource implements StateSource {
+  private readonly positions = new Map<string, Position | undefined>();
+  private readonly epcs = new Map<string, EpcRecord | undefined>();
+
+  constructor(
+    private readonly statements: ReturnType<typeof prepare>,
+    private readonly catalog: StoreCatalog,
+  ) {}
+
+  /** One query for every EPC of the batch instead of one per EPC. */
+  prefetchEpcs(transactions: readonly Transaction[]): void {
+    const list: string[] = [];
+    for (const transaction of transactions) if ('epcs' in transaction && transaction.epcs) for (const epc of transaction.epcs) list.push(epc);
+    if (list.length === 0) return;
+    for (const epc of list) this.epcs.set(epc, undefined);
+    for (const row of this.statements.epcsIn.all(JSON.stringify(list)) as EpcColumns[]) this.epcs.set(row.epc, epcFromRow(row));
+  }
+
+  product(gtin: string): Product | undefined {
+    return this.catalog.product(gtin);
+  }
+
+  productBySku(sku: string): string | undefined {
+    return this.catalog.productBySku(sku);
+  }
+
+  location(id: string): Location | undefined {
+    return this.catalog.location(id);
+  }
+
+  position(product: string, location: string): Position | undefined {
+    const key = positionKey(product, location);
+    if (this.positions.has(key)) return this.positions.get(key);
+    const row = this.statements.position.get(product, location) as PositionColumns | undefined;
+    const position = row ? positionFromRow(row) : undefined;
+    this.positions.set(key, position);
+    return position;
+  }
+
+  epc(epc: string): EpcRecord | undefined {
+    if (this.epcs.has(epc)) return this.epcs.get(epc);
+    const row = this.statements.epc.get(epc) as EpcColumns | undefined;
+    const record = row ? epcFromRow(row) : undefined;
+    this.epcs.set(epc, record);
+    return record;
+  }
+
+  epcsAt(location: string): readonly EpcRecord[] {
+    return (this.statements.epcsAt.all(location) as EpcColumns[]).map(epcFromRow);
+  }
+
+  transaction(id: string): TransactionRecord | undefined {
+    const row = this.statements.transaction.get(id) as TransactionColumns | undefined;
+    if (!row) return undefined;
+    return {
+      id: row.id,
+      type: row.type,
+      payloadHash: row.payload_hash,
+      payload: JSON.parse(row.payload) as unknown,
+      timeMs: row.time_ms,
+      recordedMs: row.recorded_ms,
+      result: parseResult(row.result),
+      ...(row.reversed_by === null ? {} : { reversedBy: row.reversed_by }),
+    };
+  }
+
+  entriesOf(transactionId: string): readonly Entry[] {
+    return (this.statements.entriesOf.all(transactionId) as EntryColumns[]).map(entryFromRow);
+  }
+
+  journalOf(transactionId: string): readonly JournalLine[] {
+    const rows = this.statements.journalOf.all(transactionId) as { transaction_id: string; account: string; debit: string; credit: string; time_ms: number; recorded_ms: number }[];
+    return rows.map((row) => ({ transactionId: row.transaction_id, account: row.account, debit: parseMoney(row.debit), credit: parseMoney(row.credit), timeMs: row.time_ms, recordedMs: row.recorded_ms }));
+  }
+}
+
+function pageLimit(limit: number | undefined): number {
+  return Math.max(1, Math.min(limit ?? PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX));
+}
+
+function page<T extends { seq: number }>(rows: T[], limit: number): Page<T> {
+  const items = rows.slice(0, limit);
+  return { items, nextAfter: rows.length > limit ? (items[items.length - 1]?.seq ?? null) : null };
+}
+
+export function matchesStock(position: Position, filter: StockFilter, location: Location | undefined): boolean {
+  if (filter.product !== undefined && position.product !== filter.product) return false;
+  if (filter.location !== undefined && position.location !== filter.location) return false;
+  if (filter.site !== undefined && location?.site !== filter.site) return false;
+  if (filter.kind !== undefined && location?.kind !== filter.kind) return false;
+  return true;
+}
+
+export { pageLimit, page };
+export type { CloudEvents };

@@ -1,0 +1,374 @@
+import type { EpcisEvent } from '../../../shared/src/contracts/epcis.js';
+import { buildAggregationEvent, buildObjectEvent, isoTime, type EventFrame, type EvidenceSummary, type TagEvidence } from './events.js';
+import { FLAG_CLAIMED, FLAG_PARKED, SIDE_INSIDE, SIDE_OUTSIDE, addToList, readWeight, removeFromList, type RecordStore } from './records.js';
+import type { EngineState, PortalState } from './state.js';
+import { TAG_KIND_SGTIN, TAG_KIND_SSCC } from './tags.js';
+
+/**
+ * Dock-door portal: groups reads into passes, decides each tag's direction from
+ * the order the two sides saw it and the RSSI-weighted trend, drops stray and
+ * cross-read tags, and emits one event per direction when the pass closes.
+ */
+
+export type Direction = 'inbound' | 'outbound' | 'unknown';
+
+/** Share of decided tags that must agree before the whole pass takes their direction. */
+export const PASS_AGREEMENT_PERCENT = 80;
+
+const DIRECTION_REASONS = ['one_side', 'order_tie', 'returned', 'trend_contradicts', 'agreed', 'order'] as const;
+type DirectionReason = (typeof DIRECTION_REASONS)[number];
+
+interface TagVerdict {
+  slot: number;
+  direction: Direction;
+  reason: DirectionReason;
+}
+
+export function ingestPortalRead(state: EngineState, portal: PortalState, tagId: number, side: number, timeMs: number, rssiDbm: number): void {
+  const records = state.records;
+  let slot = portal.slotsByTag.get(tagId);
+  if (slot === undefined) {
+    slot = records.allocate(tagId, portal.index, timeMs);
+    if (slot < 0) {
+      state.stats.readsDroppedCapacity++;
+      state.tags.releaseIfUnreferenced(tagId);
+      return;
+    }
+    state.tags.retain(tagId);
+    portal.slotsByTag.set(tagId, slot);
+    if (portal.pass.length === 0) {
+      portal.passFirstMs = timeMs;
+      portal.passLastMs = timeMs;
+    }
+    addToList(records, portal.pass, slot);
+  }
+  if (((records.flags[slot] ?? 0) & FLAG_PARKED) !== 0) {
+    // Parked tags only prove they are still there; they never start a new pass.
+    if (timeMs > (records.lastSeenMs[slot] ?? 0)) records.lastSeenMs[slot] = timeMs;
+    return;
+  }
+  records.touch(slot, timeMs, rssiDbm);
+  if (timeMs < portal.passFirstMs) portal.passFirstMs = timeMs;
+  if (timeMs > portal.passLastMs) portal.passLastMs = timeMs;
+  if (rssiDbm < portal.config.rssiMinDbm) return;
+  const index = slot * 2 + side;
+  records.sideReadCount[index] = (records.sideReadCount[index] ?? 0) + 1;
+  if (timeMs < (records.sideFirstMs[index] ?? 0)) records.sideFirstMs[index] = timeMs;
+  if (timeMs > (records.sideLastMs[index] ?? 0)) records.sideLastMs[index] = timeMs;
+  const weight = readWeight(rssiDbm);
+  records.sideWeight[index] = (records.sideWeight[index] ?? 0) + weight;
+  records.sideWeightedTime[index] = (records.sideWeightedTime[index] ?? 0) + weight * (timeMs - (records.anchorMs[slot] ?? 0));
+}
+
+/** Releases parked tags that went quiet and closes the pass when it is quiet or too long. */
+export function tickPortal(state: EngineState, portal: PortalState, nowMs: number, out: EpcisEvent[]): void {
+  const records = state.records;
+  const { stableSetMs, dwellMs } = portal.config;
+  for (let index = portal.parked.length - 1; index >= 0; index--) {
+    const slot = portal.parked[index] as number;
+    if (nowMs - (records.lastSeenMs[slot] ?? 0) >= stableSetMs) releaseSlot(state, portal, portal.parked, slot);
+  }
+  if (portal.pass.length === 0) return;
+  if (nowMs - portal.passLastMs >= stableSetMs) closePass(state, portal, nowMs, 'quiet', out);
+  else if (nowMs - portal.passFirstMs >= dwellMs) closePass(state, portal, nowMs, 'dwell', out);
+}
+
+/** Shutdown or removal: everything in progress is decided now; parked tags are forgotten. */
+export function flushPortal(state: EngineState, portal: PortalState, nowMs: number, out: EpcisEvent[]): void {
+  if (portal.pass.length > 0) closePass(state, portal, nowMs, 'flush', out);
+  for (const slot of [...portal.parked]) releaseSlot(state, portal, portal.parked, slot);
+}
+
+export function releaseSlot(state: EngineState, portal: PortalState, list: number[], slot: number): void {
+  const tagId = state.records.tag[slot] ?? -1;
+  removeFromList(state.records, list, slot);
+  portal.slotsByTag.delete(tagId);
+  state.records.free(slot);
+  state.tags.release(tagId);
+}
+
+function closePass(state: EngineState, portal: PortalState, nowMs: number, mode: 'quiet' | 'dwell' | 'flush', out: EpcisEvent[]): void {
+  const records = state.records;
+  const { stableSetMs, dwellMs } = portal.config;
+  const reported: number[] = [];
+  const parking = new Set<number>();
+  if (mode === 'dwell') {
+    state.stats.passesDwellClosed++;
+    // Tags that finished, or that themselves dwelt too long, are decided now;
+    // tags that arrived recently carry over into the next pass.
+    for (const slot of portal.pass) {
+      const active = nowMs - (records.lastSeenMs[slot] ?? 0) < stableSetMs;
+      if (!active) reported.push(slot);
+      else if (nowMs - (records.firstSeenMs[slot] ?? 0) >= dwellMs) {
+        reported.push(slot);
+        parking.add(slot);
+      }
+    }
+  } else {
+    reported.push(...portal.pass);
+  }
+  if (reported.length > 0) {
+    state.stats.passesClosed++;
+    emitPass(state, portal, reported, out);
+    for (const slot of reported) {
+      if (parking.has(slot)) {
+        removeFromList(records, portal.pass, slot);
+        records.flags[slot] = FLAG_PARKED;
+        addToList(records, portal.parked, slot);
+      } else {
+        releaseSlot(state, portal, portal.pass, slot);
+      }
+    }
+  }
+  portal.passFirstMs = Infinity;
+  portal.passLastMs = -Infinity;
+  for (const slot of portal.pass) {
+    portal.passFirstMs = Math.min(portal.passFirstMs, records.firstSeenMs[slot] ?? Infinity);
+    portal.passLastMs = Math.max(portal.passLastMs, records.lastSeenMs[slot] ?? -Infinity);
+  }
+}
+
+/** Stronger evidence wins a cross-read: more reads, then higher peak RSSI, then the earlier-configured portal. */
+function isStronger(records: RecordStore, slot: number, ownerIndex: number, otherSlot: number, otherOwnerIndex: number): boolean {
+  const reads = records.readCount[slot] ?? 0;
+  const otherReads = records.readCount[otherSlot] ?? 0;
+  if (reads !== otherReads) return reads > otherReads;
+  const peak = records.peakRssiDbm[slot] ?? -Infinity;
+  const otherPeak = records.peakRssiDbm[otherSlot] ?? -Infinity;
+  if (peak !== otherPeak) return peak > otherPeak;
+  return ownerIndex < otherOwnerIndex;
+}
+
+function loseCrossRead(state: EngineState, portal: PortalState, slot: number): boolean {
+  const records = state.records;
+  const tagId = records.tag[slot] ?? -1;
+  const firstMs = (records.firstSeenMs[slot] ?? 0) - portal.config.crossReadWindowMs;
+  const lastMs = (records.lastSeenMs[slot] ?? 0) + portal.config.crossReadWindowMs;
+  for (const neighbour of portal.neighbours) {
+    if (!neighbour.active) continue;
+    const otherSlot = neighbour.slotsByTag.get(tagId);
+    if (otherSlot === undefined) continue;
+    const otherFlags = records.flags[otherSlot] ?? 0;
+    if ((otherFlags & FLAG_CLAIMED) !== 0) continue;
+    const overlaps = (records.lastSeenMs[otherSlot] ?? 0) >= firstMs && (records.firstSeenMs[otherSlot] ?? 0) <= lastMs;
+    if (!overlaps) continue;
+    if (isStronger(records, otherSlot, neighbour.index, slot, portal.index)) return true;
+    // We win: the neighbour must not report this tag when its own pass closes.
+    records.flags[otherSlot] = otherFlags | FLAG_CLAIMED;
+  }
+  return false;
+}
+
+/** Per-tag direction: first and last side must differ, and the RSSI-weighted trend must not contradict them. */
+export function tagDirection(records: RecordStore, portal: PortalState, slot: number): { direction: Direction; reason: DirectionReason } {
+  const outside = slot * 2 + SIDE_OUTSIDE;
+  const inside = slot * 2 + SIDE_INSIDE;
+  const readsMin = portal.config.sideReadCountMin;
+  if ((records.sideReadCount[outside] ?? 0) < readsMin || (records.sideReadCount[inside] ?? 0) < readsMin) return { direction: 'unknown', reason: 'one_side' };
+  const firstOutside = records.sideFirstMs[outside] ?? 0;
+  const firstInside = records.sideFirstMs[inside] ?? 0;
+  const lastOutside = records.sideLastMs[outside] ?? 0;
+  const lastInside = records.sideLastMs[inside] ?? 0;
+  if (firstOutside === firstInside || lastOutside === lastInside) return { direction: 'unknown', reason: 'order_tie' };
+  const firstSide = firstOutside < firstInside ? SIDE_OUTSIDE : SIDE_INSIDE;
+  const lastSide = lastOutside > lastInside ? SIDE_OUTSIDE : SIDE_INSIDE;
+  if (firstSide === lastSide) return { direction: 'unknown', reason: 'returned' };
+  const meanOutsideMs = (records.sideWeightedTime[outside] ?? 0) / (records.sideWeight[outside] ?? 1);
+  const meanInsideMs = (records.sideWeightedTime[inside] ?? 0) / (records.sideWeight[inside] ?? 1);
+  const trendMs = meanInsideMs - meanOutsideMs; // > 0: the signal moved inside over time
+  const margin = portal.config.directionTimeMarginMs;
+  if (firstSide === SIDE_OUTSIDE) return trendMs < -margin ? { direction: 'unknown', reason: 'trend_contradicts' } : { direction: 'inbound', reason: 'order' };
+  return trendMs > margin ? { direction: 'unknown', reason: 'trend_contradicts' } : { direction: 'outbound', reason: 'order' };
+}
+
+function emitPass(state: EngineState, portal: PortalState, reported: readonly number[], out: EpcisEvent[]): void {
+  const records = state.records;
+  const verdicts: TagVerdict[] = [];
+  let strayTags = 0;
+  let crossReadTags = 0;
+  let passFirstMs = Infinity;
+  for (const slot of reported) {
+    passFirstMs = Math.min(passFirstMs, records.firstSeenMs[slot] ?? Infinity);
+    const reads = records.readCount[slot] ?? 0;
+    if (((records.flags[slot] ?? 0) & FLAG_CLAIMED) !== 0) {
+      crossReadTags++;
+      state.stats.readsIgnoredCrossRead += reads;
+      continue;
+    }
+    if (reads < portal.config.readCountMin || (records.peakRssiDbm[slot] ?? -Infinity) < portal.config.rssiMinDbm) {
+      strayTags++;
+      state.stats.readsIgnoredStray += reads;
+      continue;
+    }
+    if (loseCrossRead(state, portal, slot)) {
+      crossReadTags++;
+      state.stats.readsIgnoredCrossRead += reads;
+      continue;
+    }
+    verdicts.push({ slot, ...tagDirection(records, portal, slot) });
+  }
+  state.stats.tagsIgnoredStray += strayTags;
+  state.stats.tagsIgnoredCrossRead += crossReadTags;
+  if (verdicts.length === 0) return;
+  agreeOnDirection(verdicts);
+  const passId = `${portal.id}@${isoTime(passFirstMs)}`;
+  for (const direction of ['inbound', 'outbound', 'unknown'] as const) {
+    const group = verdicts.filter((verdict) => verdict.direction === direction);
+    if (group.length === 0) continue;
+    if (direction === 'unknown') {
+      state.stats.tagsUnknownDirection += group.length;
+      pushDiagnostic(state, {
+        kind: 'direction_unknown',
+        portal: portal.id,
+        pass: passId,
+        time: isoTime(maxLastSeen(records, group)),
+        tags: group.length,
+        epcs: sortedUrns(state, group).slice(0, state.evidenceTagsMax),
+        detail: summariseReasons(group),
+      });
+      continue;
+    }
+    emitGroup(state, portal, passId, direction, group, { strayTags, crossReadTags }, out);
+  }
+}
+
+/**
+ * A pallet's tags travel together: when most decided tags agree (and they are at
+ * least half the pass), the undecided and the few dissenting tags follow them.
+ * Otherwise each tag keeps its own verdict and the undecided stay unknown.
+ */
+function agreeOnDirection(verdicts: TagVerdict[]): void {
+  let inbound = 0;
+  let outbound = 0;
+  for (const verdict of verdicts) {
+    if (verdict.direction === 'inbound') inbound++;
+    else if (verdict.direction === 'outbound') outbound++;
+  }
+  const decided = inbound + outbound;
+  if (decided === 0 || decided * 2 < verdicts.length) return;
+  const winner: Direction | null = inbound * 100 >= decided * PASS_AGREEMENT_PERCENT ? 'inbound' : outbound * 100 >= decided * PASS_AGREEMENT_PERCENT ? 'outbound' : null;
+  if (winner === null) return;
+  for (const verdict of verdicts) {
+    if (verdict.direction !== winner) {
+      verdict.direction = winner;
+      verdict.reason = 'agreed';
+    }
+  }
+}
+
+function emitGroup(
+  state: EngineState,
+  portal: PortalState,
+  passId: string,
+  direction: 'inbound' | 'outbound',
+  group: readonly TagVerdict[],
+  ignored: { strayTags: number; crossReadTags: number },
+  out: EpcisEvent[],
+): void {
+  const records = state.records;
+  const urns = sortedUrns(state, group);
+  const summary: EvidenceSummary = {
+    ...summariseEvidence(state, group.map((verdict) => verdict.slot)),
+    strayTags: ignored.strayTags,
+    crossReadTags: ignored.crossReadTags,
+  };
+  const extensions: Record<string, unknown> = {
+    'stockwire:portal': portal.id,
+    'stockwire:pass': passId,
+    'stockwire:direction': direction,
+    'stockwire:evidence': summary,
+  };
+  if (group.length <= state.evidenceTagsMax) {
+    extensions['stockwire:tagEvidence'] = group
+      .map((verdict) => portalTagEvidence(state, verdict))
+      .sort((a, b) => (a.epc < b.epc ? -1 : a.epc > b.epc ? 1 : a.firstSeen < b.firstSeen ? -1 : 1));
+  }
+  const frame: EventFrame = {
+    eventTimeMs: maxLastSeen(records, group),
+    timeZoneOffset: state.timeZoneOffset,
+    bizStep: direction === 'inbound' ? 'receiving' : 'shipping',
+    readPoint: portal.readPoint,
+    bizLocation: direction === 'inbound' ? portal.config.inboundLocation : portal.config.outboundLocation,
+    extensions,
+  };
+  out.push(buildObjectEvent(frame, urns));
+  state.stats.eventsEmitted++;
+  const pallets = group.filter((verdict) => state.tags.kindById[records.tag[verdict.slot] ?? 0] === TAG_KIND_SSCC);
+  const cases = group.filter((verdict) => state.tags.kindById[records.tag[verdict.slot] ?? 0] === TAG_KIND_SGTIN);
+  if (pallets.length === 1 && cases.length > 0) {
+    const parent = state.tags.urnById[records.tag[(pallets[0] as TagVerdict).slot] ?? 0] ?? '';
+    const aggregationFrame: EventFrame = { ...frame, extensions: { 'stockwire:portal': portal.id, 'stockwire:pass': passId, 'stockwire:direction': direction, 'stockwire:evidence': summary } };
+    out.push(buildAggregationEvent(aggregationFrame, parent, sortedUrns(state, cases)));
+    state.stats.eventsEmitted++;
+  } else if (pallets.length > 1 && cases.length > 0) {
+    pushDiagnostic(state, {
+      kind: 'pallets_ambiguous',
+      portal: portal.id,
+      pass: passId,
+      time: isoTime(frame.eventTimeMs),
+      tags: pallets.length,
+      epcs: sortedUrns(state, pallets).slice(0, state.evidenceTagsMax),
+      detail: `${pallets.length} pallets passed together: cannot tell which cases belong to which, no AggregationEvent`,
+    });
+  }
+}
+
+function portalTagEvidence(state: EngineState, verdict: TagVerdict): TagEvidence {
+  const records = state.records;
+  const slot = verdict.slot;
+  return {
+    epc: state.tags.urnById[records.tag[slot] ?? 0] ?? '',
+    firstSeen: isoTime(records.firstSeenMs[slot] ?? 0),
+    lastSeen: isoTime(records.lastSeenMs[slot] ?? 0),
+    readCount: records.readCount[slot] ?? 0,
+    peakRssi: records.peakRssiDbm[slot] ?? 0,
+    outsideReads: records.sideReadCount[slot * 2 + SIDE_OUTSIDE] ?? 0,
+    insideReads: records.sideReadCount[slot * 2 + SIDE_INSIDE] ?? 0,
+    directionReason: verdict.reason,
+  };
+}
+
+export function summariseEvidence(state: EngineState, slots: readonly number[]): EvidenceSummary {
+  const records = state.records;
+  let readCount = 0;
+  let firstMs = Infinity;
+  let lastMs = -Infinity;
+  let peak = -Infinity;
+  for (const slot of slots) {
+    readCount += records.readCount[slot] ?? 0;
+    firstMs = Math.min(firstMs, records.firstSeenMs[slot] ?? Infinity);
+    lastMs = Math.max(lastMs, records.lastSeenMs[slot] ?? -Infinity);
+    peak = Math.max(peak, records.peakRssiDbm[slot] ?? -Infinity);
+  }
+  return { tags: slots.length, readCount, firstSeen: isoTime(firstMs), lastSeen: isoTime(lastMs), peakRssi: peak };
+}
+
+function maxLastSeen(records: RecordStore, group: readonly TagVerdict[]): number {
+  let lastMs = -Infinity;
+  for (const verdict of group) lastMs = Math.max(lastMs, records.lastSeenMs[verdict.slot] ?? -Infinity);
+  return lastMs;
+}
+
+/** Sorted, de-duplicated URNs (two encodings of one identity must not repeat in an epcList). */
+export function sortedUrns(state: EngineState, group: readonly { slot: number }[]): string[] {
+  const urns = new Set<string>();
+  for (const entry of group) urns.add(state.tags.urnById[state.records.tag[entry.slot] ?? 0] ?? '');
+  return [...urns].sort();
+}
+
+function summariseReasons(group: readonly TagVerdict[]): string {
+  const counts = new Map<string, number>();
+  for (const verdict of group) counts.set(verdict.reason, (counts.get(verdict.reason) ?? 0) + 1);
+  return [...counts.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([reason, count]) => `${reason}=${count}`)
+    .join(' ');
+}
+
+export function pushDiagnostic(state: EngineState, diagnostic: EngineState['diagnostics'][number]): void {
+  if (state.diagnostics.length >= state.diagnosticsMax) {
+    state.stats.diagnosticsDropped++;
+    return;
+  }
+  state.diagnostics.push(diagnostic);
+}

@@ -1,0 +1,148 @@
+import { buildEpcisDocument } from '../../../shared/src/contracts/epcis.js';
+import type { Clock } from '../../../shared/src/clock.js';
+import { makeError } from '../../../shared/src/errors.js';
+import type { Logger } from '../../../shared/src/log.js';
+import type { Outbox } from '../outbox/outbox.js';
+import type { OutboxRow } from '../outbox/store.js';
+import { MqttErrors } from './errors.js';
+
+/** The part of mqtt.js the publisher needs (a seam for tests). */
+export interface PublishClient {
+  readonly connected: boolean;
+  publish(topic: string, payload: string, options: { qos: 1; retain?: boolean }, callback: (error?: Error) => void): unknown;
+}
+
+export interface PublisherOptions {
+  client: PublishClient;
+  outbox: Outbox;
+  topic: string;
+  gatewayId: string;
+  eventsPerMessageMax: number;
+  messageBytesMax: number;
+  inflightMessagesMax: number;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface PublisherStats {
+  messagesPublished: number;
+  messagesAcked: number;
+  eventsAcked: number;
+  publishErrors: number;
+  inflightMessages: number;
+}
+
+export interface Publisher {
+  /** Sends what the outbox holds, up to the in-flight window. Call after appends, connects and acks. */
+  pump(): void;
+  stats(): PublisherStats;
+  /** Resolves true once nothing is in flight and the outbox is empty, false at the timeout. */
+  waitDrained(timeoutMs: number): Promise<boolean>;
+  /** Stops taking new work from the outbox; in-flight acks are still honoured. */
+  stop(): void;
+}
+
+// A sentinel replaced by the stored event texts, so events are not parsed and re-serialised per send.
+const EVENT_LIST_SENTINEL = '"eventList":["__stockwire_events__"]';
+
+/** The EPCIS document text for stored events; `stockwire:sequence` is the first event's sequence. */
+export function documentText(rows: readonly OutboxRow[], gatewayId: string, creationDate: string): string {
+  const first = rows[0];
+  if (first === undefined) throw new Error('invariant violated: a document needs at least one event');
+  const shell = buildEpcisDocument([], { creationDate, gatewayId, sequence: first.sequence });
+  const shellText = JSON.stringify({ ...shell, epcisBody: { eventList: ['__stockwire_events__'] } });
+  return shellText.replace(EVENT_LIST_SENTINEL, `"eventList":[${rows.map((row) => row.payload).join(',')}]`);
+}
+
+/**
+ * Pipelined QoS 1 publishing out of the outbox: batches of events become one
+ * EPCIS document each, many documents are in flight at once, and rows leave
+ * the outbox only when their PUBACK arrives. Nothing is handed to mqtt.js
+ * while disconnected, so its RAM queue never becomes the durability mechanism.
+ */
+export function createPublisher(options: PublisherOptions): Publisher {
+  const { client, outbox, logger, clock } = options;
+  const inflight = new Set<number>();
+  let cursorSequence = 0; // highest sequence handed to mqtt.js
+  let stopped = false;
+  const stats = { messagesPublished: 0, messagesAcked: 0, eventsAcked: 0, publishErrors: 0 };
+  let drainWaiters: (() => void)[] = [];
+
+  const isDrained = (): boolean => inflight.size === 0 && outbox.fill().depth === 0;
+  const notifyDrained = (): void => {
+    if (drainWaiters.length === 0 || !isDrained()) return;
+    const waiters = drainWaiters;
+    drainWaiters = [];
+    for (const resolve of waiters) resolve();
+  };
+
+  const takeBatch = (): OutboxRow[] => {
+    const rows = outbox.readAfter(cursorSequence, options.eventsPerMessageMax);
+    let bytes = 0;
+    let count = 0;
+    for (const row of rows) {
+      if (count > 0 && bytes + row.bytes > options.messageBytesMax) break;
+      bytes += row.bytes;
+      count += 1;
+    }
+    return rows.slice(0, count);
+  };
+
+  const publishBatch = (rows: OutboxRow[]): void => {
+    const first = rows[0];
+    const last = rows[rows.length - 1];
+    if (first === undefined || last === undefined) return;
+    const messageId = first.sequence;
+    inflight.add(messageId);
+    cursorSequence = last.sequence;
+    stats.messagesPublished += 1;
+    const text = documentText(rows, options.gatewayId, new Date(clock.nowMs()).toISOString());
+    client.publish(options.topic, text, { qos: 1 }, (error) => {
+      inflight.delete(messageId);
+      if (error) {
+        stats.publishErrors += 1;
+        // Rewind so the batch goes out again; a duplicate is harmless (the cloud dedupes by eventID).
+        cursorSequence = Math.min(cursorSequence, first.sequence - 1);
+        logger.warn({ err: makeError(MqttErrors.PUBLISH_FAILED, { count: rows.length, sequence: first.sequence, reason: error.message }).message }, 'publish failed');
+      } else {
+        outbox.remove(rows.map((row) => row.sequence));
+        stats.messagesAcked += 1;
+        stats.eventsAcked += rows.length;
+      }
+      notifyDrained();
+      // The ack may come back synchronously from a fake client; defer to keep the stack flat.
+      if (!stopped) queueMicrotask(pump);
+    });
+  };
+
+  function pump(): void {
+    if (stopped || !client.connected) return;
+    while (inflight.size < options.inflightMessagesMax && client.connected) {
+      const rows = takeBatch();
+      if (rows.length === 0) break;
+      publishBatch(rows);
+    }
+  }
+
+  return {
+    pump,
+    stats: () => ({ ...stats, inflightMessages: inflight.size }),
+    waitDrained(timeoutMs) {
+      if (isDrained()) return Promise.resolve(true);
+      return new Promise<boolean>((resolve) => {
+        const timer = clock.setTimeout(() => {
+          drainWaiters = drainWaiters.filter((waiter) => waiter !== done);
+          resolve(false);
+        }, timeoutMs);
+        const done = (): void => {
+          timer.cancel();
+          resolve(true);
+        };
+        drainWaiters.push(done);
+      });
+    },
+    stop() {
+      stopped = true;
+    },
+  };
+}

@@ -1,0 +1,139 @@
+import { createReadStream } from 'node:fs';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import type { EpcisEvent } from '../../shared/src/contracts/epcis.js';
+import { RawReadSchema } from '../../shared/src/contracts/raw-read.js';
+import { StockwireError, errorMessage, makeError } from '../../shared/src/errors.js';
+import { loadGatewayConfig } from './config.js';
+import { createDebounceEngine } from './debounce/engine.js';
+import { DebounceErrors } from './debounce/errors.js';
+import { SimulatedRun, drainAfterLastReadMs } from './debounce/simulate.js';
+
+/**
+ * `stockwire-gateway replay --config <file> <reads.jsonl>`: runs the daemon's
+ * debounce engine over captured raw reads on a simulated clock and prints the
+ * events as JSON lines. Same input → byte-identical output.
+ *
+ * Exit codes: 0 done (bad lines, if any, were reported on stderr and skipped;
+ * with --strict they make it 1), 2 usage, config or file error.
+ */
+export const REPLAY_EXIT_OK = 0;
+export const REPLAY_EXIT_BAD_LINES = 1;
+export const REPLAY_EXIT_USAGE = 2;
+/** Longest line accepted: a raw read is ~100 bytes; anything this long is not one. */
+export const REPLAY_LINE_CHARACTERS_MAX = 4_096;
+/** Bad-line messages printed before they are only counted. */
+export const REPLAY_BAD_LINE_MESSAGES_MAX = 100;
+
+interface ReplayArguments {
+  configFile: string;
+  readsFile: string;
+  tickIntervalMs: number | null;
+  diagnostics: boolean;
+  strict: boolean;
+}
+
+function parseArguments(args: readonly string[]): ReplayArguments {
+  const rest = args[0] === 'replay' ? args.slice(1) : [...args];
+  let configFile: string | null = null;
+  let tickIntervalMs: number | null = null;
+  let diagnostics = false;
+  let strict = false;
+  const positional: string[] = [];
+  for (let index = 0; index < rest.length; index++) {
+    const argument = rest[index] as string;
+    if (argument === '--config') configFile = rest[++index] ?? null;
+    else if (argument.startsWith('--config=')) configFile = argument.slice('--config='.length);
+    else if (argument === '--tick-ms') tickIntervalMs = Number(rest[++index]);
+    else if (argument === '--diagnostics') diagnostics = true;
+    else if (argument === '--strict') strict = true;
+    else if (argument.startsWith('--')) throw makeError(DebounceErrors.REPLAY_USAGE, { problem: `unknown option ${argument}` });
+    else positional.push(argument);
+  }
+  if (configFile === null) throw makeError(DebounceErrors.REPLAY_USAGE, { problem: '--config <file> is required' });
+  if (positional.length !== 1) throw makeError(DebounceErrors.REPLAY_USAGE, { problem: 'exactly one reads file is required' });
+  if (tickIntervalMs !== null && (!Number.isInteger(tickIntervalMs) || tickIntervalMs < 1)) {
+    throw makeError(DebounceErrors.REPLAY_USAGE, { problem: '--tick-ms must be a positive integer' });
+  }
+  return { configFile, readsFile: positional[0] as string, tickIntervalMs, diagnostics, strict };
+}
+
+export async function runReplay(args: string[], output: NodeJS.WritableStream, errorOutput: NodeJS.WritableStream = process.stderr): Promise<number> {
+  let parsed: ReplayArguments;
+  let config: ReturnType<typeof loadGatewayConfig>;
+  try {
+    parsed = parseArguments(args);
+    config = loadGatewayConfig(parsed.configFile);
+  } catch (error) {
+    errorOutput.write(`${error instanceof StockwireError ? `${error.code}: ` : ''}${errorMessage(error)}\n`);
+    return REPLAY_EXIT_USAGE;
+  }
+  const engine = createDebounceEngine(config.debounce, { siteId: config.siteId, gatewayId: config.gatewayId });
+  const pending: EpcisEvent[] = [];
+  const run = new SimulatedRun(engine, parsed.tickIntervalMs ?? config.debounce.tickIntervalMs, (events) => {
+    for (const event of events) pending.push(event);
+  });
+  let eventsWritten = 0;
+  const writeOut = async (): Promise<void> => {
+    for (const event of pending) {
+      eventsWritten++;
+      if (!output.write(`${JSON.stringify(event)}\n`)) await once(output, 'drain');
+    }
+    pending.length = 0;
+    if (parsed.diagnostics) for (const diagnostic of engine.drainDiagnostics()) errorOutput.write(`${JSON.stringify({ diagnostic })}\n`);
+  };
+
+  let badLines = 0;
+  let reads = 0;
+  const reportBadLine = (line: number, problem: string): void => {
+    badLines++;
+    if (badLines <= REPLAY_BAD_LINE_MESSAGES_MAX) {
+      const error = makeError(DebounceErrors.REPLAY_BAD_LINE, { file: parsed.readsFile, line, problem });
+      errorOutput.write(`${error.code}: ${error.message}\n`);
+    }
+  };
+
+  const stream = createReadStream(parsed.readsFile, { encoding: 'utf8' });
+  const opened = await new Promise<Error | null>((resolve) => {
+    stream.once('ready', () => resolve(null));
+    stream.once('error', (error) => resolve(error));
+  });
+  if (opened !== null) {
+    const error = makeError(DebounceErrors.REPLAY_UNREADABLE, { file: parsed.readsFile, reason: (opened as NodeJS.ErrnoException).code ?? opened.message });
+    errorOutput.write(`${error.code}: ${error.message}\n`);
+    return REPLAY_EXIT_USAGE;
+  }
+  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  let lineNumber = 0;
+  for await (const line of lines) {
+    lineNumber++;
+    const text = line.trim();
+    if (text === '') continue;
+    if (text.length > REPLAY_LINE_CHARACTERS_MAX) {
+      reportBadLine(lineNumber, `line longer than ${REPLAY_LINE_CHARACTERS_MAX} characters`);
+      continue;
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      reportBadLine(lineNumber, `not JSON (${errorMessage(error)})`);
+      continue;
+    }
+    const result = RawReadSchema.safeParse(value);
+    if (!result.success) {
+      reportBadLine(lineNumber, result.error.issues.map((issue) => `${issue.path.join('.') || '(line)'}: ${issue.message}`).join('; '));
+      continue;
+    }
+    reads++;
+    run.read(result.data);
+    if (pending.length > 0) await writeOut();
+  }
+  run.finish(drainAfterLastReadMs(config.debounce));
+  await writeOut();
+  const stats = engine.stats();
+  errorOutput.write(
+    `replay: ${reads} reads, ${eventsWritten} events, ${badLines} bad lines skipped; ignored tags: ${stats.tagsIgnoredStray} stray, ${stats.tagsIgnoredCrossRead} cross-read, ${stats.tagsUnknownDirection} direction unknown\n`,
+  );
+  return badLines > 0 && parsed.strict ? REPLAY_EXIT_BAD_LINES : REPLAY_EXIT_OK;
+}

@@ -1,0 +1,117 @@
+import mqtt from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmbeddedBroker, type EmbeddedBroker } from '../../../cloud/src/broker/broker.js';
+import { systemClock } from '../../../shared/src/clock.js';
+import { EpcisDocumentSchema, type EpcisDocument } from '../../../shared/src/contracts/epcis.js';
+import { EVENTS_SUBSCRIPTION, gatewayTopic } from '../../../shared/src/contracts/topics.js';
+import { silentLogger } from '../../../shared/src/log.js';
+import { MqttConfigSchema } from '../../src/mqtt/config.js';
+import { createMqttConnection } from '../../src/mqtt/connection.js';
+import { createPublisher, documentText } from '../../src/mqtt/publisher.js';
+import { createMemoryOutboxStore } from '../../src/outbox/memory-store.js';
+import { createOutbox } from '../../src/outbox/outbox.js';
+import { sampleEvent } from '../outbox/fixtures.js';
+
+const SITE = 'site-1';
+const GATEWAY = 'gw-1';
+let broker: EmbeddedBroker;
+
+beforeAll(async () => {
+  broker = await startEmbeddedBroker({
+    host: '127.0.0.1',
+    port: 0,
+    logger: silentLogger(),
+    users: [
+      { username: GATEWAY, password: 'gateway-secret', role: 'gateway', siteId: SITE, gatewayId: GATEWAY },
+      { username: 'cloud', password: 'cloud-secret', role: 'cloud' },
+    ],
+  });
+});
+afterAll(async () => broker.close());
+
+function subscribe(): Promise<{ documents: EpcisDocument[]; close: () => Promise<void> }> {
+  const documents: EpcisDocument[] = [];
+  const client = mqtt.connect(`mqtt://127.0.0.1:${broker.port}`, { clientId: `cloud-${Math.random()}`, username: 'cloud', password: 'cloud-secret', reconnectPeriod: 0 });
+  client.on('message', (_topic, payload) => documents.push(EpcisDocumentSchema.parse(JSON.parse(payload.toString('utf8')))));
+  return new Promise((resolve, reject) => {
+    client.once('error', reject);
+    client.once('connect', () =>
+      client.subscribe(EVENTS_SUBSCRIPTION, { qos: 1 }, (error) => (error ? reject(error) : resolve({ documents, close: () => client.endAsync() }))),
+    );
+  });
+}
+
+async function until(predicate: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe('documentText', () => {
+  it('builds a valid EPCIS document whose sequence is the first event’s', () => {
+    const rows = [1, 2, 3].map((index) => ({ sequence: 10 + index, eventId: sampleEvent(index).eventID, payload: JSON.stringify(sampleEvent(index)), bytes: 0 }));
+    const document = EpcisDocumentSchema.parse(JSON.parse(documentText(rows, GATEWAY, '2026-11-25T10:00:00.000Z')));
+    expect(document['stockwire:sequence']).toBe(11);
+    expect(document['stockwire:gateway']).toBe(GATEWAY);
+    expect(document.epcisBody.eventList.map((event) => event.eventID)).toEqual(rows.map((row) => row.eventId));
+  });
+});
+
+describe('pipelined publisher against the embedded broker', () => {
+  it('publishes the whole outbox in order, in batches, and empties it on PUBACK', async () => {
+    const subscriber = await subscribe();
+    const outbox = createOutbox(createMemoryOutboxStore(), { eventsMax: 100_000, bytesMax: 1e9, overflowPolicy: 'block', warnFillRatio: 0.8 });
+    const eventCount = 5_000;
+    for (let start = 0; start < eventCount; start += 500) outbox.append(Array.from({ length: 500 }, (_, offset) => sampleEvent(start + offset)));
+    const config = MqttConfigSchema.parse({ url: `mqtt://127.0.0.1:${broker.port}`, username: GATEWAY, password: 'gateway-secret' });
+    const connection = createMqttConnection(config, { siteId: SITE, gatewayId: GATEWAY }, { clock: systemClock, logger: silentLogger() });
+    const publisher = createPublisher({
+      client: connection.client,
+      outbox,
+      topic: gatewayTopic(SITE, GATEWAY, 'events'),
+      gatewayId: GATEWAY,
+      eventsPerMessageMax: 40,
+      messageBytesMax: 256 * 1024,
+      inflightMessagesMax: 16,
+      clock: systemClock,
+      logger: silentLogger(),
+    });
+    connection.onConnect(() => publisher.pump());
+    expect(await publisher.waitDrained(20_000)).toBe(true);
+    await until(() => subscriber.documents.reduce((sum, document) => sum + document.epcisBody.eventList.length, 0) >= eventCount, 10_000);
+    const indexes = subscriber.documents.flatMap((document) => document.epcisBody.eventList.map((event) => event['stockwire:index']));
+    expect(indexes).toEqual(Array.from({ length: eventCount }, (_, index) => index));
+    expect(Math.max(...subscriber.documents.map((document) => document.epcisBody.eventList.length))).toBe(40);
+    expect(outbox.fill().depth).toBe(0);
+    expect(publisher.stats()).toMatchObject({ eventsAcked: eventCount, publishErrors: 0, inflightMessages: 0 });
+    await connection.close();
+    await subscriber.close();
+  });
+
+  it('hands nothing to mqtt.js while the broker is unreachable: the outbox keeps it all', async () => {
+    const outbox = createOutbox(createMemoryOutboxStore(), { eventsMax: 1_000, bytesMax: 1e9, overflowPolicy: 'block', warnFillRatio: 0.8 });
+    outbox.append([sampleEvent(1), sampleEvent(2)]);
+    // Port 1 on loopback refuses connections.
+    const config = MqttConfigSchema.parse({ url: 'mqtt://127.0.0.1:1', reconnect: { initialDelayMs: 50, maxDelayMs: 100 } });
+    const connection = createMqttConnection(config, { siteId: SITE, gatewayId: GATEWAY }, { clock: systemClock, logger: silentLogger() });
+    const publisher = createPublisher({
+      client: connection.client,
+      outbox,
+      topic: gatewayTopic(SITE, GATEWAY, 'events'),
+      gatewayId: GATEWAY,
+      eventsPerMessageMax: 40,
+      messageBytesMax: 256 * 1024,
+      inflightMessagesMax: 4,
+      clock: systemClock,
+      logger: silentLogger(),
+    });
+    publisher.pump();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    publisher.pump();
+    expect(publisher.stats().messagesPublished).toBe(0);
+    expect(outbox.fill().depth).toBe(2);
+    await connection.close();
+  });
+});

@@ -1,0 +1,102 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../../shared/src/clock.js';
+import type { RawRead } from '../../../shared/src/contracts/raw-read.js';
+import { silentLogger } from '../../../shared/src/log.js';
+import { ReaderConfigSchema } from '../../src/readers/config.js';
+import { createReaderDriver } from '../../src/readers/factory.js';
+import { freeTcpPort, startOpcUaSimulator, type OpcUaSimulator } from '../../../simulators/src/opcua/server.js';
+import { StaticTagSource } from '../../../simulators/src/readers/read-source.js';
+import { describeReaderDriverContract } from './support/contract.js';
+
+/**
+ * The real node-opcua client driver against the real AutoID simulator server on
+ * 127.0.0.1. One server per file (startup costs seconds); "breaking the link" is a
+ * real server shutdown and restart on the same port.
+ */
+let directory = '';
+let port = 0;
+let server: OpcUaSimulator | null = null;
+const source = new StaticTagSource();
+
+async function startServer(): Promise<void> {
+  server = await startOpcUaSimulator({ port, readers: [{ name: 'dock-reader', source }], clock: systemClock, pkiDir: join(directory, 'pki'), eventIntervalMs: 50 });
+}
+
+async function waitFor(predicate: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (predicate()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return predicate();
+}
+
+beforeAll(async () => {
+  directory = mkdtempSync(join(tmpdir(), 'stockwire-opcua-'));
+  port = await freeTcpPort();
+  await startServer();
+});
+
+afterAll(async () => {
+  await server?.stop();
+  rmSync(directory, { recursive: true, force: true });
+});
+
+function driverConfig(mode: 'subscription' | 'poll', extra: Record<string, unknown> = {}) {
+  return ReaderConfigSchema.parse({
+    id: `opcua-${mode}`,
+    protocol: 'opcua',
+    endpointUrl: `opc.tcp://127.0.0.1:${port}`,
+    deviceName: 'dock-reader',
+    mode,
+    scanDurationMs: 100,
+    pkiDir: join(directory, 'client-pki'),
+    trustUnknownServerCertificate: true,
+    reconnect: { initialDelayMs: 200, maxDelayMs: 1_000 },
+    ...extra,
+  });
+}
+
+for (const mode of ['subscription', 'poll'] as const) {
+  describeReaderDriverContract(`opcua ${mode}`, async () => ({
+    driver: createReaderDriver(driverConfig(mode), { clock: systemClock, logger: silentLogger() }),
+    showTags: (epcs) => source.show(epcs, 1, -55),
+    waitFor,
+    breakLink: async () => {
+      await server?.stop();
+      server = null;
+    },
+    restoreLink: startServer,
+    teardown: async () => {
+      if (!server) await startServer();
+    },
+  }));
+}
+
+describe('opcua driver details', () => {
+  it('rejects an unknown device name with a coded error', async () => {
+    const driver = createReaderDriver(driverConfig('subscription', { deviceName: 'no-such-reader' }), { clock: systemClock, logger: silentLogger() });
+    await expect(driver.connect()).rejects.toMatchObject({ code: 'SW_READER_OPCUA_NO_DEVICE' });
+    await driver.close();
+  });
+
+  it('re-subscribes after a server restart in the middle of a scan, over SignAndEncrypt', async () => {
+    source.show(['3039606303C74380001A0559'], 2, -48);
+    const driver = createReaderDriver(driverConfig('subscription', { securityMode: 'SignAndEncrypt', securityPolicy: 'Basic256Sha256' }), { clock: systemClock, logger: silentLogger() });
+    const reads: RawRead[] = [];
+    driver.onRead((read) => reads.push(read));
+    await driver.connect();
+    await driver.start();
+    expect(await waitFor(() => reads.length >= 3, 10_000)).toBe(true);
+    expect(reads[0]).toMatchObject({ epc: '3039606303C74380001A0559', antenna: 2, rssi: -48, reader: 'opcua-subscription' });
+    await server?.stop();
+    await startServer();
+    const before = reads.length;
+    expect(await waitFor(() => reads.length > before + 3, 20_000)).toBe(true);
+    expect(driver.health().reconnects).toBeGreaterThanOrEqual(1);
+    await driver.close();
+  });
+});

@@ -1,0 +1,176 @@
+#!/usr/bin/env node
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { stringify as toYaml } from 'yaml';
+import { systemClock } from '../../shared/src/clock.js';
+import { errorMessage, makeError } from '../../shared/src/errors.js';
+import { createLogger, silentLogger } from '../../shared/src/log.js';
+import { SimulatorErrors } from './errors.js';
+import { generateScenarioReads, writeReadsJsonl } from './reads-jsonl.js';
+import { loadScenarioFile } from './scenario/load.js';
+import { serveScenario } from './serve.js';
+
+/** Where the CLI prints: a Writable in production, a string collector in tests. */
+export interface CliOutput {
+  write(text: string): unknown;
+}
+
+export interface SimCliOptions {
+  /** Stops serving when aborted (tests); the binary stops on SIGINT/SIGTERM. */
+  signal?: AbortSignal;
+}
+
+export const HELP_TEXT = `stockwire-sim — RFID reader simulators driven by a scenario file
+
+Usage: stockwire-sim <scenario.yaml|json> [options]
+
+Serves every reader in the scenario over its real protocol (Chafon / ThingMagic on a
+socat pseudo-terminal, OPC UA AutoID on 127.0.0.1) so an unchanged gateway connects
+to it, and/or writes the reads the scenario generates.
+
+Options:
+  --reads-out <file>      write the generated raw reads as JSONL (RawRead per line)
+  --expected-out <file>   write the movements a correct gateway must derive (JSON)
+  --loops <n>             loops to generate for --reads-out/--expected-out (default 1)
+  --start-time <ms|iso>   epoch of the first loop for generated files (default: now)
+  --serve / --no-serve    serve the readers (default: serve unless --reads-out or --expected-out)
+  --seed <n>              override the scenario's seed
+  --no-loop               play the timeline once instead of repeating it
+  --speed <x>             time scale while serving (2 = twice as fast; default 1)
+  --duration <seconds>    stop serving after this long (default: until Ctrl-C)
+  --pty-dir <dir>         pty links for serial readers without serialDevice
+  --opcua-port <port>     OPC UA port when no reader sets opcuaPort (default 4840)
+  --pki-dir <dir>         OPC UA server PKI folder (default: <tmp>/stockwire-sim-pki)
+  --quiet                 no logs, only the summary
+  -h, --help              this text
+
+Exit codes: 0 ok, 1 bad scenario or runtime failure, 2 bad usage.
+`;
+
+function parseStartTime(text: string | undefined): number {
+  if (text === undefined) return Date.now();
+  const asNumber = Number(text);
+  const value = Number.isFinite(asNumber) ? asNumber : Date.parse(text);
+  if (!Number.isFinite(value)) throw makeError(SimulatorErrors.USAGE, { reason: `--start-time "${text}" is neither epoch ms nor ISO 8601` });
+  return value;
+}
+
+function positiveNumber(text: string | undefined, name: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw makeError(SimulatorErrors.USAGE, { reason: `${name} must be a positive number, got "${text}"` });
+  return value;
+}
+
+export async function runSimCli(args: readonly string[], output: CliOutput, options: SimCliOptions = {}): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      allowNegative: true,
+      options: {
+        'reads-out': { type: 'string' },
+        'expected-out': { type: 'string' },
+        loops: { type: 'string' },
+        'start-time': { type: 'string' },
+        serve: { type: 'boolean' },
+        seed: { type: 'string' },
+        loop: { type: 'boolean', default: true },
+        speed: { type: 'string' },
+        duration: { type: 'string' },
+        'pty-dir': { type: 'string' },
+        'opcua-port': { type: 'string' },
+        'pki-dir': { type: 'string' },
+        quiet: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    output.write(`stockwire-sim: ${errorMessage(error)}\n\n${HELP_TEXT}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    output.write(HELP_TEXT);
+    return 0;
+  }
+  if (positionals.length !== 1) {
+    output.write(`stockwire-sim: expected exactly one scenario file\n\n${HELP_TEXT}`);
+    return 2;
+  }
+  try {
+    const scenario = loadScenarioFile(resolve(positionals[0] ?? ''));
+    const seed = values.seed === undefined ? undefined : Math.trunc(Number(values.seed));
+    if (seed !== undefined && !Number.isFinite(seed)) throw makeError(SimulatorErrors.USAGE, { reason: `--seed "${values.seed}" is not an integer` });
+    const writesFiles = values['reads-out'] !== undefined || values['expected-out'] !== undefined;
+    if (writesFiles) {
+      const generated = generateScenarioReads(scenario, { loops: Math.trunc(positiveNumber(values.loops, '--loops', 1)), startEpochMs: parseStartTime(values['start-time']), ...(seed === undefined ? {} : { seed }) });
+      if (values['reads-out']) {
+        const count = await writeReadsJsonl(values['reads-out'], generated.reads);
+        output.write(`wrote ${count} reads to ${values['reads-out']}\n`);
+      }
+      if (values['expected-out']) {
+        writeFileSync(values['expected-out'], `${JSON.stringify({ scenario: scenario.name, seed: seed ?? scenario.seed, expected: generated.expected }, null, 2)}\n`);
+        output.write(`wrote ${generated.expected.length} expected movements to ${values['expected-out']}\n`);
+      }
+    }
+    if (!(values.serve ?? !writesFiles)) return 0;
+
+    const logger = values.quiet ? silentLogger() : createLogger('stockwire-sim');
+    const serving = await serveScenario({
+      scenario,
+      clock: systemClock,
+      logger,
+      loop: values.loop ?? true,
+      speed: positiveNumber(values.speed, '--speed', 1),
+      ptyDir: values['pty-dir'] ?? join(tmpdir(), 'stockwire-sim'),
+      opcuaPort: Math.trunc(positiveNumber(values['opcua-port'], '--opcua-port', 4840)),
+      pkiDir: values['pki-dir'] ?? join(tmpdir(), 'stockwire-sim-pki'),
+      ...(seed === undefined ? {} : { seed }),
+    });
+    output.write(`scenario ${scenario.name}: serving ${serving.readers.length} reader(s). Gateway config:\n`);
+    output.write(toYaml({ readers: serving.readers.map((reader) => reader.gatewayConfig) }));
+    await new Promise<void>((resolveStop) => {
+      const durationSeconds = values.duration === undefined ? null : positiveNumber(values.duration, '--duration', 1);
+      const timer = durationSeconds === null ? null : setTimeout(resolveStop, durationSeconds * 1000);
+      const onSignal = (): void => resolveStop();
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      options.signal?.addEventListener('abort', onSignal, { once: true });
+      if (options.signal?.aborted) resolveStop();
+      void Promise.resolve().then(() => undefined);
+      // Clean up listeners whichever way we stop.
+      const cleanup = (): void => {
+        if (timer) clearTimeout(timer);
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      };
+      const originalResolve = resolveStop;
+      resolveStop = () => {
+        cleanup();
+        originalResolve();
+      };
+    });
+    await serving.stop();
+    output.write('stopped\n');
+    return 0;
+  } catch (error) {
+    output.write(`stockwire-sim: ${errorMessage(error)}\n`);
+    return 1;
+  }
+}
+
+const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+if (invokedDirectly) {
+  runSimCli(process.argv.slice(2), process.stdout).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`stockwire-sim: ${errorMessage(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,64 @@
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import type { RawRead } from '../../shared/src/contracts/raw-read.js';
+import { generateScenarioRun, type ExpectedMovement, type ScenarioRun } from './scenario/engine.js';
+import type { Scenario } from './scenario/schema.js';
+
+/**
+ * Offline generation: the reads a scenario produces, as RawRead JSONL (one object
+ * per line, the gateway's replay format), plus the movements a correct gateway
+ * must derive from them. Times are absolute epoch ms from `startEpochMs`.
+ */
+export interface ExpectedMovementAt {
+  movement: ExpectedMovement;
+  loopIndex: number;
+  /** Epoch ms: pass end for portals, the take/stock time for shelves. */
+  timeMs: number;
+}
+
+export function runToRawReads(run: ScenarioRun, loopStartEpochMs: number): RawRead[] {
+  return run.reads.map((read) => ({ epc: read.epc, antenna: read.antenna, rssi: read.rssiDbm, time: loopStartEpochMs + read.offsetMs, reader: read.readerId }));
+}
+
+export interface GenerateJsonlOptions {
+  seed?: number;
+  loops?: number;
+  startEpochMs: number;
+  /** Only these readers' reads (default: all). */
+  readerIds?: readonly string[];
+}
+
+export interface GeneratedScenario {
+  reads: RawRead[];
+  expected: ExpectedMovementAt[];
+}
+
+export function generateScenarioReads(scenario: Scenario, options: GenerateJsonlOptions): GeneratedScenario {
+  const loops = options.loops ?? 1;
+  const reads: RawRead[] = [];
+  const expected: ExpectedMovementAt[] = [];
+  const wanted = options.readerIds ? new Set(options.readerIds) : null;
+  for (let loopIndex = 0; loopIndex < loops; loopIndex++) {
+    const run = generateScenarioRun(scenario, { loopIndex, ...(options.seed === undefined ? {} : { seed: options.seed }) });
+    const loopStartEpochMs = options.startEpochMs + loopIndex * run.durationMs;
+    for (const read of runToRawReads(run, loopStartEpochMs)) if (!wanted || wanted.has(read.reader)) reads.push(read);
+    for (const movement of run.expected) {
+      if (wanted && !wanted.has(movement.readerId)) continue;
+      expected.push({ movement, loopIndex, timeMs: loopStartEpochMs + (movement.kind === 'portal' ? movement.endMs : movement.atMs) });
+    }
+  }
+  return { reads, expected };
+}
+
+/** Writes reads as JSONL, honouring back-pressure so a long scenario does not buffer in RAM twice. */
+export async function writeReadsJsonl(file: string, reads: Iterable<RawRead>): Promise<number> {
+  const stream = createWriteStream(file, { encoding: 'utf8' });
+  let count = 0;
+  for (const read of reads) {
+    if (!stream.write(`${JSON.stringify(read)}\n`)) await once(stream, 'drain');
+    count++;
+  }
+  stream.end();
+  await once(stream, 'finish');
+  return count;
+}

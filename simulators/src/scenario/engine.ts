@@ -1,0 +1,351 @@
+import { raise } from '../../../shared/src/errors.js';
+import { encodeSgtin96, encodeSscc96 } from '../epc-encode.js';
+import { SimulatorErrors } from '../errors.js';
+import { deriveSeed, mulberry32, type Random } from '../prng.js';
+import type { DoorSpec, PopulationSpec, Scenario, ShelfSpec, SimulatedReaderSpec } from './schema.js';
+
+/**
+ * The deterministic scenario engine: a pure function from (scenario, seed, loop
+ * index) to the raw reads every simulated reader would report and the movements a
+ * correct gateway must derive from them. No clock, no I/O: players (the simulated
+ * driver, the protocol servers, the JSONL writer) schedule the reads themselves.
+ */
+
+export interface SimulatedRead {
+  /** Milliseconds since the start of this loop. */
+  offsetMs: number;
+  readerId: string;
+  antenna: number;
+  /** EPC hex (96 bits, upper case). */
+  epc: string;
+  rssiDbm: number;
+}
+
+export interface SimulatedTag {
+  epc: string;
+  uri: string;
+  gtin: string | null;
+  populationId: string;
+  role: 'pallet' | 'case' | 'item';
+}
+
+export type ExpectedMovement =
+  | {
+      kind: 'portal';
+      direction: 'inbound' | 'outbound';
+      bizStep: 'receiving' | 'shipping';
+      doorId: string;
+      readerId: string;
+      startMs: number;
+      endMs: number;
+      /** The pallet's SSCC (AggregationEvent parent), null for loose cases. */
+      parentEpc: string | null;
+      parentUri: string | null;
+      epcs: string[];
+      uris: string[];
+    }
+  | { kind: 'shelf'; bizStep: 'stocking' | 'removing'; shelfId: string; readerId: string; atMs: number; epcs: string[]; uris: string[] };
+
+export interface ReaderOutage {
+  readerId: string;
+  fromMs: number;
+  toMs: number;
+}
+
+export interface ScenarioRun {
+  scenario: string;
+  seed: number;
+  loopIndex: number;
+  durationMs: number;
+  /** Sorted by offsetMs (stable). */
+  reads: SimulatedRead[];
+  expected: ExpectedMovement[];
+  outages: ReaderOutage[];
+  tags: SimulatedTag[];
+}
+
+export interface GenerateOptions {
+  seed?: number;
+  loopIndex?: number;
+  /** Safety limit: a scenario producing more reads than this is rejected instead of exhausting memory. */
+  readsMax?: number;
+}
+
+export const READS_MAX_DEFAULT = 2_000_000;
+
+// Radio model constants (why these values: typical 6 dBi portal antennas at ~30 dBm,
+// backscatter path loss ~40·log10(d), door frames shielding the far side by ~12 dB).
+const RSSI_AT_ONE_METRE_DBM = -42;
+const PATH_LOSS_EXPONENT_DB = 40;
+const FAR_SIDE_SHIELDING_DB = 12;
+const RSSI_NOISE_DBM = 1.5;
+const ANTENNA_OFFSET_FROM_DOOR_M = 1;
+const ANTENNA_LATERAL_M = 1.2;
+const PASS_HALF_LENGTH_M = 3;
+const READ_PROBABILITY_PEAK = 0.9;
+const STRAY_RSSI_DBM = -76;
+const SHELF_RSSI_DBM = -55;
+const SHELF_SIDE_LOBE_PROBABILITY = 0.1;
+const SHELF_SIDE_LOBE_RSSI_DBM = -68;
+
+interface MaterialisedPopulation {
+  id: string;
+  pallet: SimulatedTag | null;
+  members: SimulatedTag[];
+}
+
+function materialisePopulation(population: PopulationSpec, loopIndex: number): MaterialisedPopulation {
+  const lines = population.kind === 'pallet' ? population.cases : population.items;
+  const totalCount = lines.reduce((sum, line) => sum + line.count, 0);
+  // Fresh serials per loop: loop k continues where loop k−1 stopped.
+  let serial = population.serialStart + loopIndex * totalCount;
+  const members: SimulatedTag[] = [];
+  for (const line of lines) {
+    for (let index = 0; index < line.count; index++) {
+      const encoded = encodeSgtin96({ gtin: line.gtin, companyPrefixLength: line.companyPrefixLength, serial: serial++, filter: line.filter });
+      members.push({ epc: encoded.hex, uri: encoded.uri, gtin: line.gtin, populationId: population.id, role: population.kind === 'pallet' ? 'case' : 'item' });
+    }
+  }
+  let pallet: SimulatedTag | null = null;
+  if (population.kind === 'pallet') {
+    const encoded = encodeSscc96({ companyPrefix: population.sscc.companyPrefix, extensionDigit: population.sscc.extensionDigit, serial: population.sscc.serialStart + loopIndex });
+    pallet = { epc: encoded.hex, uri: encoded.uri, gtin: null, populationId: population.id, role: 'pallet' };
+  }
+  return { id: population.id, pallet, members };
+}
+
+/** Per-tag radio personality: where it sits on the pallet and how well it is oriented. */
+interface TagPlacement {
+  tag: SimulatedTag;
+  lateralM: number;
+  attenuationDb: number;
+}
+
+function byId<T extends { id: string }>(items: readonly T[], id: string, what: string, scenario: string): T {
+  return items.find((item) => item.id === id) ?? raise(SimulatorErrors.SCENARIO_REFERENCE, { scenario, what, id });
+}
+
+/** All antenna ports a reader cycles through, in order (one slot per antenna per round). */
+export function readerAntennas(scenario: Scenario, readerId: string): number[] {
+  const ports = new Set<number>();
+  for (const door of scenario.doors) if (door.reader === readerId) for (const port of [...door.antennas.outside, ...door.antennas.inside]) ports.add(port);
+  for (const shelf of scenario.shelves) if (shelf.reader === readerId) for (const port of shelf.antennas) ports.add(port);
+  if (ports.size === 0) ports.add(1);
+  return [...ports].sort((a, b) => a - b);
+}
+
+/** Checks every cross-reference once, so generation never meets an unknown id. */
+export function validateScenarioReferences(scenario: Scenario): void {
+  const name = scenario.name;
+  for (const door of scenario.doors) {
+    byId(scenario.readers, door.reader, 'reader', name);
+    for (const neighbour of door.neighbours) byId(scenario.doors, neighbour, 'neighbour door', name);
+  }
+  for (const shelf of scenario.shelves) byId(scenario.readers, shelf.reader, 'reader', name);
+  for (const event of scenario.timeline) {
+    if (event.kind === 'pallet-pass') {
+      byId(scenario.doors, event.door, 'door', name);
+      byId(scenario.populations, event.population, 'population', name);
+    } else if (event.kind === 'shelf-stock') {
+      byId(scenario.shelves, event.shelf, 'shelf', name);
+      byId(scenario.populations, event.population, 'population', name);
+    } else if (event.kind === 'shelf-take') byId(scenario.shelves, event.shelf, 'shelf', name);
+    else byId(scenario.readers, event.reader, 'reader', name);
+  }
+}
+
+class ReadCollector {
+  readonly reads: SimulatedRead[] = [];
+  constructor(
+    private readonly readsMax: number,
+    private readonly durationMs: number,
+  ) {}
+
+  add(read: SimulatedRead): void {
+    if (read.offsetMs < 0 || read.offsetMs >= this.durationMs) return;
+    if (this.reads.length >= this.readsMax) {
+      throw new RangeError(`scenario produces more than readsMax=${this.readsMax} reads; shorten it or raise readsMax`);
+    }
+    this.reads.push(read);
+  }
+}
+
+function slotTimes(reader: SimulatedReaderSpec, antennas: readonly number[], fromMs: number, toMs: number): Array<{ timeMs: number; antenna: number }> {
+  const slotMs = reader.roundPeriodMs / antennas.length;
+  const slots: Array<{ timeMs: number; antenna: number }> = [];
+  for (let slot = Math.ceil(fromMs / slotMs); slot * slotMs < toMs; slot++) {
+    slots.push({ timeMs: Math.round(slot * slotMs), antenna: antennas[slot % antennas.length] ?? 1 });
+  }
+  return slots;
+}
+
+function readProbability(rssiDbm: number, sensitivityDbm: number): number {
+  if (rssiDbm < sensitivityDbm) return 0;
+  // Logistic roll-off in the last ~6 dB above sensitivity: weak tags are read sometimes.
+  return READ_PROBABILITY_PEAK / (1 + Math.exp(-(rssiDbm - (sensitivityDbm + 5)) / 1.5));
+}
+
+function roundRssi(rssiDbm: number): number {
+  return Math.round(rssiDbm * 10) / 10;
+}
+
+function generatePass(
+  collector: ReadCollector,
+  random: Random,
+  scenario: Scenario,
+  door: DoorSpec,
+  reader: SimulatedReaderSpec,
+  placements: readonly TagPlacement[],
+  startMs: number,
+  passMs: number,
+  direction: 'inbound' | 'outbound',
+): void {
+  const antennas = readerAntennas(scenario, reader.id);
+  const slotMs = reader.roundPeriodMs / antennas.length;
+  const outside = new Set(door.antennas.outside);
+  const inside = new Set(door.antennas.inside);
+  const neighbourAntennas = new Map<number, { reader: SimulatedReaderSpec }>();
+  for (const neighbourId of door.neighbours) {
+    const neighbour = scenario.doors.find((candidate) => candidate.id === neighbourId);
+    if (!neighbour || neighbour.reader !== reader.id) continue;
+    for (const port of [...neighbour.antennas.outside, ...neighbour.antennas.inside]) neighbourAntennas.set(port, { reader });
+  }
+  for (const { timeMs, antenna } of slotTimes(reader, antennas, startMs, startMs + passMs)) {
+    const progress = (timeMs - startMs) / passMs;
+    // x < 0 is outside (yard), x > 0 inside; inbound pallets travel from −3 m to +3 m.
+    const palletX = (direction === 'inbound' ? -1 : 1) * PASS_HALF_LENGTH_M * (1 - 2 * progress);
+    const isOutside = outside.has(antenna);
+    const isInside = inside.has(antenna);
+    const isNeighbour = neighbourAntennas.has(antenna);
+    for (const placement of placements) {
+      if (isOutside || isInside) {
+        const antennaX = isOutside ? -ANTENNA_OFFSET_FROM_DOOR_M : ANTENNA_OFFSET_FROM_DOOR_M;
+        const distanceM = Math.hypot(palletX - antennaX, ANTENNA_LATERAL_M + placement.lateralM, 0.3);
+        const farSide = isOutside ? palletX > 0 : palletX < 0;
+        const rssiDbm =
+          RSSI_AT_ONE_METRE_DBM - PATH_LOSS_EXPONENT_DB * Math.log10(Math.max(distanceM, 0.2)) - (farSide ? FAR_SIDE_SHIELDING_DB : 0) + placement.attenuationDb + random.gaussian(0, RSSI_NOISE_DBM);
+        if (random.chance(readProbability(rssiDbm, reader.sensitivityDbm))) {
+          collector.add({ offsetMs: timeMs + random.int(0, Math.max(0, Math.floor(slotMs * 0.8))), readerId: reader.id, antenna, epc: placement.tag.epc, rssiDbm: roundRssi(rssiDbm) });
+        }
+      } else if (isNeighbour && Math.abs(palletX) < 1.5 && random.chance(door.strayReadProbability)) {
+        collector.add({ offsetMs: timeMs + random.int(0, Math.max(0, Math.floor(slotMs * 0.8))), readerId: reader.id, antenna, epc: placement.tag.epc, rssiDbm: roundRssi(random.gaussian(STRAY_RSSI_DBM, 2)) });
+      }
+    }
+  }
+}
+
+interface ShelfOccupancy {
+  tag: SimulatedTag;
+  fromMs: number;
+  toMs: number;
+  antennaIndex: number;
+  attenuationDb: number;
+}
+
+function generateShelf(collector: ReadCollector, random: Random, scenario: Scenario, shelf: ShelfSpec, reader: SimulatedReaderSpec, occupancy: readonly ShelfOccupancy[], durationMs: number): void {
+  const antennas = readerAntennas(scenario, reader.id);
+  const slotMs = reader.roundPeriodMs / antennas.length;
+  for (const { timeMs, antenna } of slotTimes(reader, antennas, 0, durationMs)) {
+    const shelfIndex = shelf.antennas.indexOf(antenna);
+    if (shelfIndex < 0) continue;
+    for (const item of occupancy) {
+      if (timeMs < item.fromMs || timeMs >= item.toMs) continue;
+      const primary = item.antennaIndex % shelf.antennas.length === shelfIndex;
+      const probability = primary ? shelf.readProbability : SHELF_SIDE_LOBE_PROBABILITY;
+      if (!random.chance(probability)) continue;
+      const rssiDbm = (primary ? SHELF_RSSI_DBM : SHELF_SIDE_LOBE_RSSI_DBM) + item.attenuationDb + random.gaussian(0, RSSI_NOISE_DBM);
+      const offsetMs = timeMs + random.int(0, Math.max(0, Math.floor(slotMs * 0.8)));
+      // A tag taken mid-slot is gone: never report it after its removal time.
+      if (offsetMs >= item.toMs) continue;
+      collector.add({ offsetMs, readerId: reader.id, antenna, epc: item.tag.epc, rssiDbm: roundRssi(rssiDbm) });
+    }
+  }
+}
+
+export function generateScenarioRun(scenario: Scenario, options: GenerateOptions = {}): ScenarioRun {
+  validateScenarioReferences(scenario);
+  const seed = options.seed ?? scenario.seed;
+  const loopIndex = options.loopIndex ?? 0;
+  const durationMs = Math.round(scenario.durationSeconds * 1000);
+  const collector = new ReadCollector(options.readsMax ?? READS_MAX_DEFAULT, durationMs);
+  const populations = new Map(scenario.populations.map((population) => [population.id, materialisePopulation(population, loopIndex)]));
+  const placementRandom = mulberry32(deriveSeed(seed, loopIndex, 'placement'));
+  const placements = new Map<string, TagPlacement>();
+  const placementOf = (tag: SimulatedTag): TagPlacement => {
+    let placement = placements.get(tag.epc);
+    if (!placement) {
+      placement = { tag, lateralM: placementRandom.next() * 0.8 - 0.4, attenuationDb: -Math.abs(placementRandom.gaussian(0, 3)) };
+      placements.set(tag.epc, placement);
+    }
+    return placement;
+  };
+  const expected: ExpectedMovement[] = [];
+  const outages: ReaderOutage[] = [];
+  const shelfOccupancy = new Map<string, ShelfOccupancy[]>(scenario.shelves.map((shelf) => [shelf.id, []]));
+  const takeRandom = mulberry32(deriveSeed(seed, loopIndex, 'shelf-take'));
+  const timeline = [...scenario.timeline].sort((a, b) => a.atSeconds - b.atSeconds);
+
+  for (const event of timeline) {
+    const atMs = Math.round(event.atSeconds * 1000);
+    if (event.kind === 'pallet-pass') {
+      const door = byId(scenario.doors, event.door, 'door', scenario.name);
+      const reader = byId(scenario.readers, door.reader, 'reader', scenario.name);
+      const population = populations.get(event.population);
+      if (!population) continue;
+      const tags = population.pallet ? [population.pallet, ...population.members] : population.members;
+      const passMs = Math.round(event.passSeconds * 1000);
+      const random = mulberry32(deriveSeed(seed, loopIndex, 'pass', door.id, atMs));
+      generatePass(collector, random, scenario, door, reader, tags.map(placementOf), atMs, passMs, event.direction);
+      expected.push({
+        kind: 'portal',
+        direction: event.direction,
+        bizStep: event.direction === 'inbound' ? 'receiving' : 'shipping',
+        doorId: door.id,
+        readerId: reader.id,
+        startMs: atMs,
+        endMs: atMs + passMs,
+        parentEpc: population.pallet?.epc ?? null,
+        parentUri: population.pallet?.uri ?? null,
+        epcs: population.members.map((tag) => tag.epc),
+        uris: population.members.map((tag) => tag.uri),
+      });
+    } else if (event.kind === 'shelf-stock') {
+      const shelf = byId(scenario.shelves, event.shelf, 'shelf', scenario.name);
+      const population = populations.get(event.population);
+      const occupancy = shelfOccupancy.get(shelf.id);
+      if (!population || !occupancy) continue;
+      population.members.forEach((tag, index) => occupancy.push({ tag, fromMs: atMs, toMs: Number.POSITIVE_INFINITY, antennaIndex: index, attenuationDb: placementOf(tag).attenuationDb }));
+      expected.push({ kind: 'shelf', bizStep: 'stocking', shelfId: shelf.id, readerId: shelf.reader, atMs, epcs: population.members.map((tag) => tag.epc), uris: population.members.map((tag) => tag.uri) });
+    } else if (event.kind === 'shelf-take') {
+      const shelf = byId(scenario.shelves, event.shelf, 'shelf', scenario.name);
+      const occupancy = shelfOccupancy.get(shelf.id) ?? [];
+      const overMs = Math.round(event.overSeconds * 1000);
+      for (let taken = 0; taken < event.count; taken++) {
+        const takeMs = atMs + (event.count > 1 ? Math.round((overMs * taken) / (event.count - 1)) : 0);
+        const present = occupancy.filter((item) => item.fromMs <= takeMs && item.toMs === Number.POSITIVE_INFINITY);
+        const chosen = present[takeRandom.int(0, present.length - 1)];
+        if (!chosen) break; // shelf empty: a shopper cannot take what is not there.
+        chosen.toMs = takeMs;
+        expected.push({ kind: 'shelf', bizStep: 'removing', shelfId: shelf.id, readerId: shelf.reader, atMs: takeMs, epcs: [chosen.tag.epc], uris: [chosen.tag.uri] });
+      }
+    } else {
+      outages.push({ readerId: event.reader, fromMs: atMs, toMs: atMs + Math.round(event.durationSeconds * 1000) });
+    }
+  }
+
+  for (const shelf of scenario.shelves) {
+    const reader = byId(scenario.readers, shelf.reader, 'reader', scenario.name);
+    const occupancy = shelfOccupancy.get(shelf.id) ?? [];
+    if (occupancy.length === 0) continue;
+    generateShelf(collector, mulberry32(deriveSeed(seed, loopIndex, 'shelf', shelf.id)), scenario, shelf, reader, occupancy, durationMs);
+  }
+
+  // An unplugged reader reports nothing; the gateway must ride out the gap.
+  const reads = collector.reads
+    .filter((read) => !outages.some((outage) => outage.readerId === read.readerId && read.offsetMs >= outage.fromMs && read.offsetMs < outage.toMs))
+    .map((read, order) => ({ read, order }))
+    .sort((a, b) => a.read.offsetMs - b.read.offsetMs || a.order - b.order)
+    .map(({ read }) => read);
+  const tags = [...populations.values()].flatMap((population) => (population.pallet ? [population.pallet, ...population.members] : population.members));
+  return { scenario: scenario.name, seed, loopIndex, durationMs, reads, expected, outages, tags };
+}

@@ -1,0 +1,92 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Clock } from '../../shared/src/clock.js';
+import type { Logger } from '../../shared/src/log.js';
+import { startOpcUaSimulator, type OpcUaSimulator } from './opcua/server.js';
+import { startPtyPair, type PtyPair } from './pty.js';
+import { ScenarioReadSource, type ReadSource } from './readers/read-source.js';
+import { serveSerialReader, type SerialReaderEndpoint } from './readers/serial-endpoint.js';
+import type { Scenario } from './scenario/schema.js';
+
+/**
+ * Exposes every reader of a scenario over its real protocol so the unchanged
+ * gateway connects to it: serial readers on a socat pty (the gateway opens
+ * `serialDevice`, the simulator the `.sim` twin), OPC UA readers as
+ * RfidReaderDeviceType instances on one AutoID server.
+ */
+export interface ServeOptions {
+  scenario: Scenario;
+  clock: Clock;
+  logger: Logger;
+  seed?: number;
+  loop: boolean;
+  speed: number;
+  /** Where pty links go for serial readers without `serialDevice`. */
+  ptyDir: string;
+  /** OPC UA server port when no reader names one. */
+  opcuaPort: number;
+  pkiDir: string;
+}
+
+export interface ServedReader {
+  readerId: string;
+  protocol: string;
+  /** What the gateway config needs: device path or endpoint URL. */
+  address: string;
+  /** A ready-to-paste gateway `readers:` entry. */
+  gatewayConfig: Record<string, unknown>;
+}
+
+export interface ServingScenario {
+  readers: ServedReader[];
+  stop(): Promise<void>;
+}
+
+export async function serveScenario(options: ServeOptions): Promise<ServingScenario> {
+  const sources: ReadSource[] = [];
+  const ptys: PtyPair[] = [];
+  const endpoints: SerialReaderEndpoint[] = [];
+  let opcua: OpcUaSimulator | null = null;
+  const served: ServedReader[] = [];
+  const sourceFor = (readerId: string): ReadSource => {
+    const source = new ScenarioReadSource(options.scenario, readerId, options.clock, { loop: options.loop, speed: options.speed, ...(options.seed === undefined ? {} : { seed: options.seed }) });
+    sources.push(source);
+    return source;
+  };
+  const stop = async (): Promise<void> => {
+    for (const source of sources) source.close();
+    await Promise.all(endpoints.map((endpoint) => endpoint.close().catch(() => undefined)));
+    await Promise.all(ptys.map((pty) => pty.stop()));
+    await opcua?.stop();
+  };
+  try {
+    const opcuaReaders: Array<{ name: string; source: ReadSource }> = [];
+    for (const reader of options.scenario.readers) {
+      if (reader.protocol === 'chafon' || reader.protocol === 'thingmagic') {
+        const hostPath = reader.serialDevice ?? join(options.ptyDir, reader.id);
+        mkdirSync(dirname(hostPath), { recursive: true });
+        const pty = await startPtyPair(hostPath, `${hostPath}.sim`);
+        ptys.push(pty);
+        endpoints.push(await serveSerialReader({ protocol: reader.protocol, device: pty.readerPath, source: sourceFor(reader.id), clock: options.clock }));
+        served.push({ readerId: reader.id, protocol: reader.protocol, address: hostPath, gatewayConfig: { id: reader.id, protocol: reader.protocol, device: hostPath } });
+        options.logger.info({ reader: reader.id, protocol: reader.protocol, device: hostPath }, 'serial reader simulator ready');
+      } else if (reader.protocol === 'opcua') {
+        opcuaReaders.push({ name: reader.id, source: sourceFor(reader.id) });
+      } else {
+        served.push({ readerId: reader.id, protocol: 'simulated', address: '(in-process)', gatewayConfig: { id: reader.id, protocol: 'simulated', scenario: '<this scenario file>', ...(options.seed === undefined ? {} : { seed: options.seed }), loop: options.loop } });
+      }
+    }
+    if (opcuaReaders.length > 0) {
+      const port = options.scenario.readers.find((reader) => reader.protocol === 'opcua' && reader.opcuaPort)?.opcuaPort ?? options.opcuaPort;
+      opcua = await startOpcUaSimulator({ port, readers: opcuaReaders, clock: options.clock, pkiDir: options.pkiDir });
+      for (const reader of opcuaReaders) {
+        served.push({ readerId: reader.name, protocol: 'opcua', address: opcua.endpointUrl, gatewayConfig: { id: reader.name, protocol: 'opcua', endpointUrl: opcua.endpointUrl, deviceName: reader.name } });
+      }
+      options.logger.info({ endpointUrl: opcua.endpointUrl, readers: opcuaReaders.map((reader) => reader.name) }, 'OPC UA AutoID simulator ready');
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { readers: served, stop };
+}
