@@ -1,16 +1,16 @@
 #!/usr/bin/env node
-import { writeFileSync } from 'node:fs';
+import { realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { stringify as toYaml } from 'yaml';
 import { systemClock } from '../../shared/src/clock.js';
-import { errorMessage, makeError } from '../../shared/src/errors.js';
+import { errorMessage, makeError, StockwireError } from '../../shared/src/errors.js';
 import { createLogger, silentLogger } from '../../shared/src/log.js';
 import { SimulatorErrors } from './errors.js';
 import { generateScenarioReads, writeReadsJsonl } from './reads-jsonl.js';
-import { loadScenarioFile } from './scenario/load.js';
+import { loadScenarioFile, resolveScenarioFile } from './scenario/load.js';
 import { serveScenario } from './serve.js';
 
 /** Where the CLI prints: a Writable in production, a string collector in tests. */
@@ -25,7 +25,7 @@ export interface SimCliOptions {
 
 export const HELP_TEXT = `stockwire-sim — RFID reader simulators driven by a scenario file
 
-Usage: stockwire-sim <scenario.yaml|json> [options]
+Usage: stockwire-sim <scenario.yaml|json | bundled name, e.g. dock-door-demo> [options]
 
 Serves every reader in the scenario over its real protocol (Chafon / ThingMagic on a
 socat pseudo-terminal, OPC UA AutoID on 127.0.0.1) so an unchanged gateway connects
@@ -103,7 +103,7 @@ export async function runSimCli(args: readonly string[], output: CliOutput, opti
     return 2;
   }
   try {
-    const scenario = loadScenarioFile(resolve(positionals[0] ?? ''));
+    const scenario = loadScenarioFile(resolveScenarioFile(positionals[0] ?? ''));
     const seed = values.seed === undefined ? undefined : Math.trunc(Number(values.seed));
     if (seed !== undefined && !Number.isFinite(seed)) throw makeError(SimulatorErrors.USAGE, { reason: `--seed "${values.seed}" is not an integer` });
     const writesFiles = values['reads-out'] !== undefined || values['expected-out'] !== undefined;
@@ -134,37 +134,43 @@ export async function runSimCli(args: readonly string[], output: CliOutput, opti
     });
     output.write(`scenario ${scenario.name}: serving ${serving.readers.length} reader(s). Gateway config:\n`);
     output.write(toYaml({ readers: serving.readers.map((reader) => reader.gatewayConfig) }));
-    await new Promise<void>((resolveStop) => {
-      const durationSeconds = values.duration === undefined ? null : positiveNumber(values.duration, '--duration', 1);
-      const timer = durationSeconds === null ? null : setTimeout(resolveStop, durationSeconds * 1000);
-      const onSignal = (): void => resolveStop();
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
-      options.signal?.addEventListener('abort', onSignal, { once: true });
-      if (options.signal?.aborted) resolveStop();
-      void Promise.resolve().then(() => undefined);
-      // Clean up listeners whichever way we stop.
-      const cleanup = (): void => {
+    const durationSeconds = values.duration === undefined ? null : positiveNumber(values.duration, '--duration', 1);
+    await new Promise<void>((done) => {
+      let timer: NodeJS.Timeout | null = null;
+      const finish = (): void => {
         if (timer) clearTimeout(timer);
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
+        process.off('SIGINT', finish);
+        process.off('SIGTERM', finish);
+        options.signal?.removeEventListener('abort', finish);
+        done();
       };
-      const originalResolve = resolveStop;
-      resolveStop = () => {
-        cleanup();
-        originalResolve();
-      };
+      if (durationSeconds !== null) timer = setTimeout(finish, durationSeconds * 1000);
+      process.once('SIGINT', finish);
+      process.once('SIGTERM', finish);
+      options.signal?.addEventListener('abort', finish, { once: true });
+      if (options.signal?.aborted) finish();
     });
     await serving.stop();
     output.write('stopped\n');
     return 0;
   } catch (error) {
     output.write(`stockwire-sim: ${errorMessage(error)}\n`);
-    return 1;
+    return error instanceof StockwireError && error.code === SimulatorErrors.USAGE.code ? 2 : 1;
   }
 }
 
-const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+/** True when run as the binary; npm links bins through symlinks, so compare real paths. */
+function isMainModule(): boolean {
+  const entry = process.argv[1];
+  if (entry === undefined) return false;
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(entry)).href;
+  } catch {
+    return false;
+  }
+}
+
+const invokedDirectly = isMainModule();
 if (invokedDirectly) {
   runSimCli(process.argv.slice(2), process.stdout).then(
     (code) => process.exit(code),

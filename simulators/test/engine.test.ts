@@ -6,7 +6,7 @@ import { RawReadSchema } from '../../shared/src/contracts/raw-read.js';
 import { encodeSgtin96, encodeSscc96, gs1CheckDigit } from '../src/epc-encode.js';
 import { generateScenarioReads, writeReadsJsonl } from '../src/reads-jsonl.js';
 import { generateScenarioRun } from '../src/scenario/engine.js';
-import { loadScenarioFile, parseScenario } from '../src/scenario/load.js';
+import { loadScenarioFile, parseScenario, resolveScenarioFile } from '../src/scenario/load.js';
 
 const demo = loadScenarioFile('simulators/scenarios/dock-door-demo.yaml');
 
@@ -114,5 +114,13 @@ describe('scenario engine', () => {
     } finally {
       rmSync(directory, { recursive: true, force: true });
     }
+  });
+
+  it.each([
+    { reference: 'dock-door-demo', endsWith: 'simulators/scenarios/dock-door-demo.yaml' },
+    { reference: 'store-day.yaml', endsWith: 'simulators/scenarios/store-day.yaml' },
+    { reference: 'simulators/scenarios/thingmagic-door.yaml', endsWith: 'simulators/scenarios/thingmagic-door.yaml' },
+  ])('resolves the scenario reference $reference', ({ reference, endsWith }) => {
+    expect(resolveScenarioFile(reference).endsWith(endsWith)).toBe(true);
   });
 });

@@ -37,7 +37,8 @@ function asPostgres(command: string, args: string[]): [string, string[]] {
   return process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
 }
 
-export async function startPostgres(): Promise<RunningPostgres> {
+/** `durable: true` keeps fsync and synchronous commit on (benchmarks that compare commit costs). */
+export async function startPostgres(options: { durable?: boolean } = {}): Promise<RunningPostgres> {
   const bin = binDirectory();
   const dir = mkdtempSync(join(tmpdir(), 'stockwire-postgres-'));
   const dataDir = join(dir, 'data');
@@ -62,9 +63,7 @@ export async function startPostgres(): Promise<RunningPostgres> {
     '-p', String(port),
     '-c', 'listen_addresses=127.0.0.1',
     '-c', `unix_socket_directories=${dir}`,
-    '-c', 'fsync=off',
-    '-c', 'synchronous_commit=off',
-    '-c', 'full_page_writes=off',
+    ...(options.durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
     '-c', 'max_connections=60',
     '-c', 'shared_buffers=128MB',
   ]);

@@ -99,6 +99,7 @@ export const DASHBOARD_JS = String.raw`'use strict';
 (function () {
   var base = document.body.getAttribute('data-base') || '/dashboard';
   var MOVEMENTS_SHOWN = 50;
+  var PENDING_MAX = 1000;
   var COLORS = ['#58a6ff', '#3fb950', '#d29922', '#bc8cff', '#f85149', '#39c5cf', '#ff7b72', '#a5d6ff'];
   var state = { forecasts: [], positions: new Map(), products: new Map(), alerts: new Map(), gateways: new Map(), movements: [], history: new Map(), selected: null, deadletters: 0, ready: false, pending: [] };
 
@@ -336,7 +337,12 @@ export const DASHBOARD_JS = String.raw`'use strict';
   }
   function applyGateway(view) { state.gateways.set(view.status.siteId + '/' + view.status.gatewayId, view); renderGateways(); }
   function handle(kind, data) {
-    if (!state.ready) { state.pending.push([kind, data]); return; }
+    if (!state.ready) {
+      // bounded: quantities are absolute, so only the newest updates matter; the snapshot covers the rest
+      if (state.pending.length >= PENDING_MAX) state.pending.shift();
+      state.pending.push([kind, data]);
+      return;
+    }
     if (kind === 'positions') applyPositions(data);
     else if (kind === 'alerts') applyAlerts(data);
     else if (kind === 'gateway') applyGateway(data);

@@ -113,7 +113,11 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
   app.get(`${base}/api/ageing`, async () => {
     const layers = await deps.view.layers();
     const byProduct = new Map<string, typeof layers>();
-    for (const layer of layers) byProduct.set(layer.product, [...(byProduct.get(layer.product) ?? []), layer]);
+    for (const layer of layers) {
+      const list = byProduct.get(layer.product);
+      if (list) list.push(layer);
+      else byProduct.set(layer.product, [layer]);
+    }
     const nowMs = clock.nowMs();
     return { buckets: [...byProduct].map(([product, productLayers]) => ({ product, buckets: ageingBuckets(productLayers, nowMs, bucketsDays) })) };
   });

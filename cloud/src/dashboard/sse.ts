@@ -42,7 +42,13 @@ export class SseHub {
     // retry: how long the browser waits before reconnecting
     response.write('retry: 2000\n\n');
     this.clients.add(response);
-    response.on('close', () => this.clients.delete(response));
+    const socket = response.socket;
+    response.on('close', () => {
+      this.clients.delete(response);
+      // a stream's socket is never reused for another request: free it now, or the server's
+      // close() would wait for the browser's keep-alive timeout
+      socket?.destroy();
+    });
     this.heartbeat ??= this.deps.clock.setInterval(() => this.comment('heartbeat'), this.limits.heartbeatMs);
     return true;
   }
@@ -56,7 +62,8 @@ export class SseHub {
   close(): void {
     this.heartbeat?.cancel();
     this.heartbeat = null;
-    for (const client of this.clients) client.end();
+    // destroy, not end: an ended keep-alive socket would hold the server's close() until its idle timeout
+    for (const client of this.clients) client.destroy();
     this.clients.clear();
   }
 

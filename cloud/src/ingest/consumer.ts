@@ -1,6 +1,6 @@
 import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { EpcisDocument } from '../../../shared/src/contracts/epcis.js';
-import { DEADLETTER_TOPIC, EVENTS_SUBSCRIPTION, STATUS_SUBSCRIPTION } from '../../../shared/src/contracts/topics.js';
+import { DEADLETTER_TOPIC, GATEWAY_TOPICS_SUBSCRIPTION, isReservedTopic } from '../../../shared/src/contracts/topics.js';
 import type { Clock } from '../../../shared/src/clock.js';
 import { errorMessage, makeError } from '../../../shared/src/errors.js';
 import type { Logger } from '../../../shared/src/log.js';
@@ -92,7 +92,8 @@ export class MovementConsumer {
         client.off('error', onError);
         // With a resumed session the broker still has our subscriptions; subscribing again is harmless.
         void connack;
-        client.subscribe({ [EVENTS_SUBSCRIPTION]: { qos: 1 }, [STATUS_SUBSCRIPTION]: { qos: 1 } }, (error) => (error ? reject(error) : resolve()));
+        // Every gateway topic, so a message on an unknown kind is dead-lettered instead of silently lost.
+        client.subscribe(GATEWAY_TOPICS_SUBSCRIPTION, { qos: 1 }, (error) => (error ? reject(error) : resolve()));
       });
       client.once('error', onError);
     });
@@ -112,6 +113,7 @@ export class MovementConsumer {
 
   private async handle(packet: IPublishPacket): Promise<void> {
     this.counters.messagesReceived++;
+    if (isReservedTopic(packet.topic)) return;
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
     const message = validateMessage(packet.topic, payload, this.options);
     switch (message.kind) {
@@ -129,9 +131,12 @@ export class MovementConsumer {
   }
 
   private async applyDocument(topic: string, payload: Buffer, siteId: string, gatewayId: string, document: EpcisDocument): Promise<void> {
-    this.trackSequence(`${siteId}/${gatewayId}`, document['stockwire:sequence']);
+    this.trackSequence(`${siteId}/${gatewayId}`, document['stockwire:sequence'], document.epcisBody.eventList.length);
     const mapped = mapEpcisDocument(document, { siteId, gatewayId });
+    // AggregationEvents (pallet SSCC → cases) carry no quantity: the ObjectEvent beside them books the items.
+    const aggregationIds = new Set(document.epcisBody.eventList.filter((event) => event.type === 'AggregationEvent').map((event) => event.eventID));
     for (const skipped of mapped.skipped) {
+      if (aggregationIds.has(skipped.eventId)) continue;
       const error = makeError(IngestErrors.EVENT_UNMAPPED, { eventId: skipped.eventId, reason: skipped.reason });
       this.deadLetter(topic, payload, error.code, error.message, skipped.eventId);
     }
@@ -184,7 +189,8 @@ export class MovementConsumer {
     }
   }
 
-  private trackSequence(gatewayKey: string, sequence: number | undefined): void {
+  /** `sequence` is the gateway's number of the document's first event; the next document starts after the last one. */
+  private trackSequence(gatewayKey: string, sequence: number | undefined, eventCount: number): void {
     if (sequence === undefined) return;
     const previous = this.lastSequenceByGateway.get(gatewayKey);
     if (previous !== undefined) {
@@ -200,7 +206,7 @@ export class MovementConsumer {
       const oldest = this.lastSequenceByGateway.keys().next().value;
       if (oldest !== undefined) this.lastSequenceByGateway.delete(oldest);
     }
-    this.lastSequenceByGateway.set(gatewayKey, Math.max(sequence, previous ?? sequence));
+    this.lastSequenceByGateway.set(gatewayKey, Math.max(sequence + eventCount - 1, previous ?? 0));
   }
 
   private deadLetter(topic: string, payload: Buffer, code: string, reason: string, eventId?: string): void {

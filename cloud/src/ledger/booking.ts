@@ -4,7 +4,7 @@ import type { PositionChange } from '../events.js';
 import { ACCOUNTS, autoRegisterLocation, type Location, type Product } from './catalog.js';
 import { formatMoney, formatQuantity, ONE_UNIT, parseTrusted, UNIT_COST_SCALE } from './decimal.js';
 import { LedgerErrors } from './errors.js';
-import { emptyPosition, positionKey, type Entry, type EntryKind, type EpcRecord, type EpcStatus, type JournalLine, type Layer, type Position } from './state.js';
+import { emptyPosition, positionKey, type Entry, type EntryKind, type EpcStatus, type JournalLine, type Layer, type Position } from './state.js';
 import { issue, layersQty, layersValue, receive, removeExact } from './valuation.js';
 import type { WorkingState } from './working-state.js';
 
@@ -165,17 +165,30 @@ export class Booking {
 
   /** Moves an EPC's state, keeping each position's count of EPCs in stock. */
   setEpc(epc: string, product: string, location: string, status: EpcStatus): void {
-    const previous = this.state.epc(epc);
-    if (previous && previous.status === 'in_stock') {
-      const from = this.position(previous.product, previous.location);
-      this.state.putPosition({ ...from, epcCount: from.epcCount - 1 });
+    this.setEpcs([epc], product, location, status);
+  }
+
+  /** setEpc for many EPCs of one product going to one place: one position update per place touched. */
+  setEpcs(epcs: readonly string[], product: string, location: string, status: EpcStatus): void {
+    if (epcs.length === 0) return;
+    const countDeltas = new Map<string, { product: string; location: string; delta: number }>();
+    const adjust = (productKey: string, locationId: string, delta: number) => {
+      const key = positionKey(productKey, locationId);
+      const entry = countDeltas.get(key);
+      if (entry) entry.delta += delta;
+      else countDeltas.set(key, { product: productKey, location: locationId, delta });
+    };
+    for (const epc of epcs) {
+      const previous = this.state.epc(epc);
+      if (previous && previous.status === 'in_stock') adjust(previous.product, previous.location, -1);
+      this.state.putEpc({ epc, product, location, status, transactionId: this.transactionId, timeMs: this.timeMs }, this.recordedMs);
     }
-    if (status === 'in_stock') {
-      const to = this.position(product, location);
-      this.state.putPosition({ ...to, epcCount: to.epcCount + 1 });
+    if (status === 'in_stock') adjust(product, location, epcs.length);
+    for (const change of countDeltas.values()) {
+      if (change.delta === 0) continue;
+      const position = this.position(change.product, change.location);
+      this.state.putPosition({ ...position, epcCount: position.epcCount + change.delta });
     }
-    const record: EpcRecord = { epc, product, location, status, transactionId: this.transactionId, timeMs: this.timeMs };
-    this.state.putEpc(record, this.recordedMs);
   }
 
   /**

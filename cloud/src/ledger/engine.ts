@@ -153,20 +153,25 @@ function applyReceipt(booking: Booking, transaction: Of<'receipt'>): void {
   const groups = epcsByProduct(booking, transaction.epcs, named);
   requireProductEpcs(groups);
   for (const [product, epcs] of groups) {
-    let newItems = 0n;
+    const arrived: string[] = [];
+    const fromTransit = new Map<string, string[]>();
     for (const epc of epcs) {
       const state = booking.state.epc(epc);
       if (state?.status === 'in_stock') {
         const from = booking.location(state.location);
         if (from.kind === 'in_transit' && from.id !== location.id) {
-          moveStock(booking, product, from, location, ONE_UNIT);
-          booking.setEpc(epc, product.gtin, location.id, 'in_stock');
+          let list = fromTransit.get(from.id);
+          if (!list) fromTransit.set(from.id, (list = []));
+          list.push(epc);
         } else booking.flags.add('epc_already_in_stock');
         continue;
       }
-      newItems += 1n;
-      booking.setEpc(epc, product.gtin, location.id, 'in_stock');
+      arrived.push(epc);
     }
+    for (const [from, list] of fromTransit) moveStock(booking, product, booking.location(from), location, BigInt(list.length) * ONE_UNIT);
+    booking.setEpcs([...fromTransit.values()].flat(), product.gtin, location.id, 'in_stock');
+    booking.setEpcs(arrived, product.gtin, location.id, 'in_stock');
+    const newItems = BigInt(arrived.length);
     if (newItems > 0n) receiveBought(booking, product, location, newItems * ONE_UNIT, receiptUnitCost(booking, transaction, product));
   }
 }
@@ -219,7 +224,7 @@ function applySale(booking: Booking, transaction: Of<'sale'>): void {
     }
     for (const [from, list] of byLocation) {
       sell(booking, product, booking.location(from), BigInt(list.length) * ONE_UNIT, transaction.unitPrice);
-      for (const epc of list) booking.setEpc(epc, product.gtin, from, 'sold');
+      booking.setEpcs(list, product.gtin, from, 'sold');
     }
   }
 }
@@ -256,7 +261,7 @@ function applyCustomerReturn(booking: Booking, transaction: Of<'customer_return'
         booking.flags.add('epc_already_in_stock');
         return false;
       });
-      for (const epc of back) booking.setEpc(epc, product.gtin, location.id, 'in_stock');
+      booking.setEpcs(back, product.gtin, location.id, 'in_stock');
       qty = BigInt(back.length) * ONE_UNIT;
       if (qty === 0n) continue;
     }
@@ -298,7 +303,7 @@ function applySupplierReturn(booking: Booking, transaction: Of<'supplier_return'
     for (const [from, list] of byLocation) {
       const { value } = booking.issue(product, booking.location(from), BigInt(list.length) * ONE_UNIT, 'supplier_return', options);
       booking.post(ACCOUNTS.grni, value);
-      for (const epc of list) booking.setEpc(epc, product.gtin, from, 'shipped');
+      booking.setEpcs(list, product.gtin, from, 'shipped');
     }
   }
 }
@@ -344,7 +349,7 @@ function applyTransfer(booking: Booking, transaction: Of<'transfer'>): void {
     }
     for (const [source, list] of bySource) {
       moveStock(booking, product, booking.location(source), to, BigInt(list.length) * ONE_UNIT);
-      for (const epc of list) booking.setEpc(epc, product.gtin, to.id, 'in_stock');
+      booking.setEpcs(list, product.gtin, to.id, 'in_stock');
     }
   }
 }

@@ -7,7 +7,22 @@ import { withCheckDigit } from '../../../shared/src/epc/gs1.js';
  */
 const SGTIN_URN_PATTERN = /^urn:epc:id:sgtin:(\d{6,12})\.(\d{1,7})\.(.+)$/;
 
+/** GTINs by URN prefix (everything before the serial): item-level traffic repeats a few products. */
+const gtinByPrefix = new Map<string, string | undefined>();
+const GTIN_CACHE_ENTRIES_MAX = 100_000;
+
 export function gtinOfEpcUrn(urn: string): string | undefined {
+  const prefix = urn.slice(0, urn.lastIndexOf('.') + 1);
+  if (gtinByPrefix.has(prefix)) return gtinByPrefix.get(prefix);
+  const gtin = parseSgtinGtin(urn);
+  if (gtin !== undefined && prefix.startsWith('urn:epc:id:sgtin:')) {
+    if (gtinByPrefix.size >= GTIN_CACHE_ENTRIES_MAX) gtinByPrefix.clear();
+    gtinByPrefix.set(prefix, gtin);
+  }
+  return gtin;
+}
+
+function parseSgtinGtin(urn: string): string | undefined {
   const match = SGTIN_URN_PATTERN.exec(urn);
   if (!match) return undefined;
   const companyPrefix = match[1] ?? '';

@@ -4,6 +4,7 @@ import type { Layer, Position } from './state.js';
 /**
  * FIFO and moving-average valuation as pure functions on a position's layers.
  * Moving average is FIFO with a single pooled layer, so both share one code path.
+ * Adjacent FIFO layers with the same unit cost are merged (keeping the older source id).
  * Every function keeps `position.value === Σ layer values` exactly; the caller
  * asserts it before posting.
  *
@@ -114,7 +115,11 @@ export function receive(position: Position, incoming: readonly Layer[], valuatio
     } else if (valuation === 'average') {
       layers = [{ qty, value, sourceId: 'average' }];
     } else {
-      layers.push({ qty, value, sourceId: layer.sourceId });
+      // Adjacent layers at exactly the same unit cost are one layer: RFID receipts at standard
+      // cost would otherwise grow a layer per event. Costs are unchanged by the merge.
+      const last = layers[layers.length - 1];
+      if (last && last.qty > 0n && last.value * qty === value * last.qty) layers[layers.length - 1] = { qty: last.qty + qty, value: last.value + value, sourceId: last.sourceId };
+      else layers.push({ qty, value, sourceId: layer.sourceId });
     }
   }
   const valueDelta = incomingValue - variance;

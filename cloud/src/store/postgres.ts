@@ -440,18 +440,25 @@ async function persist(client: pg.PoolClient, state: WorkingState): Promise<void
     [...state.positions.values()],
     [(p) => p.product, (p) => p.location, (p) => formatQuantity(p.qty), (p) => formatMoney(p.value), (p) => layersToJson(p.layers), (p) => p.entryCount, (p) => p.lastCountMs, (p) => p.epcCount],
   );
-  await run(
+  // The item-level tables take one JSON array per statement: measured here ~1.5× faster than
+  // unnest of text arrays (the driver escapes every array element in JavaScript; JSON.stringify is native).
+  const runJson = async <T>(sql: string, items: readonly T[], row: (item: T) => unknown[]) => {
+    for (let start = 0; start < items.length; start += ROWS_PER_STATEMENT_MAX) {
+      await client.query(sql, [JSON.stringify(items.slice(start, start + ROWS_PER_STATEMENT_MAX).map(row))]);
+    }
+  };
+  await runJson(
     `INSERT INTO epcs (epc, product, location, status, transaction_id, time_ms)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[])
+     SELECT e->>0, e->>1, e->>2, e->>3, e->>4, (e->>5)::bigint FROM jsonb_array_elements($1::jsonb) AS e
      ON CONFLICT (epc) DO UPDATE SET product = excluded.product, location = excluded.location, status = excluded.status, transaction_id = excluded.transaction_id, time_ms = excluded.time_ms`,
     [...state.epcs.values()],
-    [(e) => e.epc, (e) => e.product, (e) => e.location, (e) => e.status, (e) => e.transactionId, (e) => e.timeMs],
+    (e) => [e.epc, e.product, e.location, e.status, e.transactionId, e.timeMs],
   );
-  await run(
+  await runJson(
     `INSERT INTO epc_history (epc, product, location, status, transaction_id, time_ms, recorded_ms)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[])`,
+     SELECT e->>0, e->>1, e->>2, e->>3, e->>4, (e->>5)::bigint, (e->>6)::bigint FROM jsonb_array_elements($1::jsonb) AS e`,
     state.epcHistory,
-    [(e) => e.epc, (e) => e.product, (e) => e.location, (e) => e.status, (e) => e.transactionId, (e) => e.timeMs, (e) => e.recordedMs],
+    (e) => [e.epc, e.product, e.location, e.status, e.transactionId, e.timeMs, e.recordedMs],
   );
   await run(
     `INSERT INTO transactions (id, type, payload_hash, payload, time_ms, recorded_ms, result)
@@ -491,7 +498,7 @@ async function persist(client: pg.PoolClient, state: WorkingState): Promise<void
   await run(
     `INSERT INTO accounts (account, balance) SELECT * FROM unnest($1::text[], $2::numeric[])
      ON CONFLICT (account) DO UPDATE SET balance = accounts.balance + excluded.balance`,
-    [...state.accountDeltas].filter(([, delta]) => delta !== 0n),
+    [...state.accountDeltas], // zero deltas too: every account ever posted to is listed
     [([account]) => account, ([, delta]) => formatMoney(delta)],
   );
   await run(

@@ -47,6 +47,10 @@ import {
   type PositionColumns,
 } from './records.js';
 import { SQLITE_SCHEMA } from './sqlite-schema.js';
+import { chunks } from './records.js';
+
+/** Rows per JSON-array statement (bounds one statement's text). */
+export const JSON_ROWS_PER_STATEMENT_MAX = 20_000;
 import { StoreCatalog, emitChanges, trialBalanceOf } from './common.js';
 
 /**
@@ -108,8 +112,14 @@ export class SqliteLedgerStore implements LedgerStore {
     for (const position of state.positions.values()) {
       s.upsertPosition.run(position.product, position.location, formatQuantity(position.qty), formatMoney(position.value), layersToJson(position.layers), position.entryCount, position.lastCountMs, position.epcCount);
     }
-    for (const record of state.epcs.values()) s.upsertEpc.run(record.epc, record.product, record.location, record.status, record.transactionId, record.timeMs);
-    for (const record of state.epcHistory) s.insertEpcHistory.run(record.epc, record.product, record.location, record.status, record.transactionId, record.timeMs, record.recordedMs);
+    // Item-level rows go in as one JSON array per statement: SQLite unpacks it in C, which
+    // beats thousands of separate statement calls from JavaScript.
+    for (const chunk of chunks([...state.epcs.values()], JSON_ROWS_PER_STATEMENT_MAX)) {
+      s.upsertEpcs.run(JSON.stringify(chunk.map((record) => [record.epc, record.product, record.location, record.status, record.transactionId, record.timeMs])));
+    }
+    for (const chunk of chunks(state.epcHistory, JSON_ROWS_PER_STATEMENT_MAX)) {
+      s.insertEpcHistory.run(JSON.stringify(chunk.map((record) => [record.epc, record.product, record.location, record.status, record.transactionId, record.timeMs, record.recordedMs])));
+    }
     for (const record of state.transactions.values()) {
       s.insertTransaction.run(record.id, record.type, record.payloadHash, JSON.stringify(record.payload), record.timeMs, record.recordedMs, JSON.stringify(record.result));
     }
@@ -119,7 +129,6 @@ export class SqliteLedgerStore implements LedgerStore {
     }
     for (const line of state.journal) s.insertJournal.run(line.transactionId, line.account, formatMoney(line.debit), formatMoney(line.credit), line.timeMs, line.recordedMs);
     for (const [account, delta] of state.accountDeltas) {
-      if (delta === 0n) continue;
       const current = s.accountBalance.get(account) as { balance: string } | undefined;
       s.upsertAccount.run(account, formatMoney((current ? parseMoney(current.balance) : 0n) + delta));
     }
@@ -248,11 +257,15 @@ function prepare(db: SqliteDatabase) {
       `INSERT INTO positions (product, location, qty, value, layers, entry_count, last_count_ms, epc_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (product, location) DO UPDATE SET qty = excluded.qty, value = excluded.value, layers = excluded.layers, entry_count = excluded.entry_count, last_count_ms = excluded.last_count_ms, epc_count = excluded.epc_count`,
     ),
-    upsertEpc: statement(
-      `INSERT INTO epcs (epc, product, location, status, transaction_id, time_ms) VALUES (?, ?, ?, ?, ?, ?)
+    upsertEpcs: statement(
+      `INSERT INTO epcs (epc, product, location, status, transaction_id, time_ms)
+       SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5 FROM json_each(?) WHERE true
        ON CONFLICT (epc) DO UPDATE SET product = excluded.product, location = excluded.location, status = excluded.status, transaction_id = excluded.transaction_id, time_ms = excluded.time_ms`,
     ),
-    insertEpcHistory: statement('INSERT INTO epc_history (epc, product, location, status, transaction_id, time_ms, recorded_ms) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    insertEpcHistory: statement(
+      `INSERT INTO epc_history (epc, product, location, status, transaction_id, time_ms, recorded_ms)
+       SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6 FROM json_each(?)`,
+    ),
     insertTransaction: statement('INSERT INTO transactions (id, type, payload_hash, payload, time_ms, recorded_ms, result) VALUES (?, ?, ?, ?, ?, ?, ?)'),
     markReversed: statement('UPDATE transactions SET reversed_by = ? WHERE id = ?'),
     insertEntry: statement(

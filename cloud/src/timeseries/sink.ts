@@ -1,7 +1,8 @@
 import type { Clock, TimerHandle } from '../../../shared/src/clock.js';
 import { errorMessage, makeError } from '../../../shared/src/errors.js';
 import type { Logger } from '../../../shared/src/log.js';
-import type { CloudEvents } from '../events.js';
+import type { GatewayStatus } from '../../../shared/src/contracts/status.js';
+import type { CloudEvents, DeadLetterNotice, PositionChange } from '../events.js';
 import { PointBuffer, retryDelayMs } from './buffer.js';
 import type { TimeseriesConfig } from './config.js';
 import { TimeseriesErrors } from './errors.js';
@@ -65,9 +66,9 @@ export class TimeseriesSink {
 
   /** Subscribes to the cloud's events; returns the unsubscribe function. */
   attach(events: CloudEvents): () => void {
-    const onPositions = (changes: Parameters<typeof pointsFromPositions>[0]): void => this.enqueue(pointsFromPositions(changes, this.deps.clock.nowMs()));
-    const onStatus = (status: Parameters<typeof pointsFromGatewayStatus>[0]): void => this.enqueue(pointsFromGatewayStatus(status, this.deps.clock.nowMs()));
-    const onDeadLetter = (notice: Parameters<typeof pointFromDeadLetter>[0]): void => this.enqueue([pointFromDeadLetter(notice, this.deps.clock.nowMs())]);
+    const onPositions = (changes: PositionChange[]): void => this.enqueue(pointsFromPositions(changes, this.deps.clock.nowMs()));
+    const onStatus = (status: GatewayStatus): void => this.enqueue(pointsFromGatewayStatus(status, this.deps.clock.nowMs()));
+    const onDeadLetter = (notice: DeadLetterNotice): void => this.enqueue([pointFromDeadLetter(notice, this.deps.clock.nowMs())]);
     events.on('positionsChanged', onPositions);
     events.on('gatewayStatus', onStatus);
     events.on('deadLetter', onDeadLetter);
@@ -176,7 +177,10 @@ export class TimeseriesSink {
       const coded = makeError(TimeseriesErrors.WRITE_FAILED, { lines: batch.length, url: this.writer.target, reason: this.lastError }, error);
       this.deps.logger.warn({ code: coded.code, retryInMs: delayMs, buffered: this.buffer.size + batch.length }, coded.message);
     }
-    if (this.batchAttempts >= this.config.retryAttemptsMax) {
+    if (this.closed) {
+      // close() gave up waiting for this write: nothing will retry it
+      this.buffer.countLost(batch.length);
+    } else if (this.batchAttempts >= this.config.retryAttemptsMax) {
       // a batch the server keeps refusing (e.g. a field type conflict) must not block the rest forever
       this.buffer.countLost(batch.length);
       this.batchAttempts = 0;

@@ -94,6 +94,27 @@ describe('dashboard JSON API', () => {
   });
 });
 
+describe('dashboard event stream limits', () => {
+  it('refuses browsers past sseClientsMax with 503 and frees the slot when one leaves', async () => {
+    // undici's fetch keeps spare sockets open; force-close them so close() does not wait for its keep-alive timeout
+    const limited = fastify({ forceCloseConnections: true });
+    await registerDashboard(limited, { events: new CloudEvents(), view, logger: silentLogger(), config: { sseClientsMax: 1 } });
+    const url = `${await limited.listen({ host: '127.0.0.1', port: 0 })}/dashboard/events`;
+    const first = new AbortController();
+    const open = await fetch(url, { signal: first.signal });
+    expect(open.headers.get('content-type')).toContain('text/event-stream');
+    expect((await fetch(url)).status).toBe(503);
+    first.abort();
+    await expect.poll(async () => {
+      const again = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      const status = again.status;
+      await again.body?.cancel();
+      return status;
+    }).toBe(200);
+    await limited.close();
+  });
+});
+
 describe('dashboard in headless Chromium', () => {
   it('shows stock changing live, without a reload, and raises a low-stock alert', async () => {
     await page.goto(`${baseUrl}/dashboard`);

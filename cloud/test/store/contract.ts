@@ -3,6 +3,7 @@ import { buildCatalog, type Catalog } from '../../src/ledger/catalog.js';
 import { sgtinUrn } from '../../src/ledger/epc-product.js';
 import { TransactionSchema, type TransactionInput } from '../../src/ledger/transactions.js';
 import type { ApplyResult, LedgerStore, StoreOptions } from '../../src/store/ledger-store.js';
+import { randomTransactions } from '../ledger/random-transactions.js';
 
 /**
  * The one contract every LedgerStore passes (SQLite, in-memory SQLite, PostgreSQL):
@@ -271,6 +272,19 @@ export function ledgerStoreContract(name: string, factory: StoreFactory): void {
       expect((await store.locations()).map((location) => location.id)).toContain(A);
       expect(await store.salesHistory(FIFO, 'store-1', 0)).toMatchObject([{ qty: '2', location: A, transactionId: 's1' }]);
       expect(await store.salesHistory(FIFO, 'store-2', 0)).toEqual([]);
+    });
+
+    it('keeps every invariant over 2,000 random transactions applied in batches', async () => {
+      const transactions = randomTransactions(7, 2_000).map((input) => TransactionSchema.parse(input));
+      const statuses: Record<string, number> = {};
+      for (let start = 0; start < transactions.length; start += 97) {
+        for (const result of await store.applyBatch(transactions.slice(start, start + 97))) statuses[result.status] = (statuses[result.status] ?? 0) + 1;
+      }
+      expect(statuses['applied']).toBeGreaterThan(800);
+      expect(statuses['rejected']).toBeGreaterThan(50);
+      await expectChecked();
+      const trial = await store.trialBalance();
+      expect(trial.balanced).toBe(true);
     });
 
     it('declares products by transaction and auto-registers unknown locations under their site', async () => {

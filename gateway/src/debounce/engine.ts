@@ -50,6 +50,7 @@ export interface DebounceStats {
   shelfRoundsClosed: number;
   shelfRoundsHeldSilent: number;
   shelfCountsSkippedSilent: number;
+  shelfCountsSkippedOversize: number;
   eventsEmitted: number;
   diagnosticsDropped: number;
 }
@@ -63,7 +64,8 @@ export interface EngineIdentity {
 
 export type { PassDiagnostic } from './state.js';
 
-const NO_EVENTS: EpcisEvent[] = [];
+/** Frozen: a caller pushing into the shared empty result would corrupt every later call. */
+const NO_EVENTS = Object.freeze([]) as unknown as EpcisEvent[];
 /** Antenna ports per reader in the routing table (RawRead.antenna is 0-255). */
 const ANTENNA_PORTS = 256;
 /** Records per live tag: a tag can sit in a portal pass and a neighbour's at once. */
@@ -127,7 +129,7 @@ class Engine implements DebounceEngine {
       }
     }
     const owner = this.owners[route >> 1] as OwnerState;
-    if (owner.kind === 'portal') ingestPortalRead(state, owner, tagId, route & 1, read.time, read.rssi);
+    if (owner.kind === 'portal') ingestPortalRead(state, owner, tagId, route & 1, read.time, read.rssi, nowMs);
     else ingestShelfRead(state, owner, tagId, read.time, read.rssi);
     if (nowMs > this.lastNowMs) this.lastNowMs = nowMs;
     return NO_EVENTS;

@@ -1,5 +1,7 @@
 import type { EpcisEvent } from '../../../shared/src/contracts/epcis.js';
 import { buildAggregationEvent, buildObjectEvent, isoTime, type EventFrame, type EvidenceSummary, type TagEvidence } from './events.js';
+import { agreeOnDirection, tagDirection, type TagVerdict } from './direction.js';
+import { inParts, pushDiagnostic, sortedUrns, summariseEvidence } from './evidence.js';
 import { FLAG_CLAIMED, FLAG_PARKED, SIDE_INSIDE, SIDE_OUTSIDE, addToList, readWeight, removeFromList, type RecordStore } from './records.js';
 import type { EngineState, PortalState } from './state.js';
 import { TAG_KIND_SGTIN, TAG_KIND_SSCC } from './tags.js';
@@ -10,21 +12,7 @@ import { TAG_KIND_SGTIN, TAG_KIND_SSCC } from './tags.js';
  * cross-read tags, and emits one event per direction when the pass closes.
  */
 
-export type Direction = 'inbound' | 'outbound' | 'unknown';
-
-/** Share of decided tags that must agree before the whole pass takes their direction. */
-export const PASS_AGREEMENT_PERCENT = 80;
-
-const DIRECTION_REASONS = ['one_side', 'order_tie', 'returned', 'trend_contradicts', 'agreed', 'order'] as const;
-type DirectionReason = (typeof DIRECTION_REASONS)[number];
-
-interface TagVerdict {
-  slot: number;
-  direction: Direction;
-  reason: DirectionReason;
-}
-
-export function ingestPortalRead(state: EngineState, portal: PortalState, tagId: number, side: number, timeMs: number, rssiDbm: number): void {
+export function ingestPortalRead(state: EngineState, portal: PortalState, tagId: number, side: number, timeMs: number, rssiDbm: number, nowMs: number): void {
   const records = state.records;
   let slot = portal.slotsByTag.get(tagId);
   if (slot === undefined) {
@@ -42,14 +30,13 @@ export function ingestPortalRead(state: EngineState, portal: PortalState, tagId:
     }
     addToList(records, portal.pass, slot);
   }
-  if (((records.flags[slot] ?? 0) & FLAG_PARKED) !== 0) {
-    // Parked tags only prove they are still there; they never start a new pass.
-    if (timeMs > (records.lastSeenMs[slot] ?? 0)) records.lastSeenMs[slot] = timeMs;
-    return;
-  }
+  const activityMs = nowMs > timeMs ? nowMs : timeMs;
+  if (activityMs > (records.activityMs[slot] ?? 0)) records.activityMs[slot] = activityMs;
+  // Parked tags only prove they are still there; they never start a new pass.
+  if (((records.flags[slot] ?? 0) & FLAG_PARKED) !== 0) return;
   records.touch(slot, timeMs, rssiDbm);
   if (timeMs < portal.passFirstMs) portal.passFirstMs = timeMs;
-  if (timeMs > portal.passLastMs) portal.passLastMs = timeMs;
+  if (activityMs > portal.passLastMs) portal.passLastMs = activityMs;
   if (rssiDbm < portal.config.rssiMinDbm) return;
   const index = slot * 2 + side;
   records.sideReadCount[index] = (records.sideReadCount[index] ?? 0) + 1;
@@ -66,7 +53,7 @@ export function tickPortal(state: EngineState, portal: PortalState, nowMs: numbe
   const { stableSetMs, dwellMs } = portal.config;
   for (let index = portal.parked.length - 1; index >= 0; index--) {
     const slot = portal.parked[index] as number;
-    if (nowMs - (records.lastSeenMs[slot] ?? 0) >= stableSetMs) releaseSlot(state, portal, portal.parked, slot);
+    if (nowMs - (records.activityMs[slot] ?? 0) >= stableSetMs) releaseSlot(state, portal, portal.parked, slot);
   }
   if (portal.pass.length === 0) return;
   if (nowMs - portal.passLastMs >= stableSetMs) closePass(state, portal, nowMs, 'quiet', out);
@@ -90,14 +77,15 @@ export function releaseSlot(state: EngineState, portal: PortalState, list: numbe
 function closePass(state: EngineState, portal: PortalState, nowMs: number, mode: 'quiet' | 'dwell' | 'flush', out: EpcisEvent[]): void {
   const records = state.records;
   const { stableSetMs, dwellMs } = portal.config;
-  const reported: number[] = [];
+  // A copy: slots are released from portal.pass while we walk the reported ones.
+  let reported: number[] = [];
   const parking = new Set<number>();
   if (mode === 'dwell') {
     state.stats.passesDwellClosed++;
     // Tags that finished, or that themselves dwelt too long, are decided now;
     // tags that arrived recently carry over into the next pass.
     for (const slot of portal.pass) {
-      const active = nowMs - (records.lastSeenMs[slot] ?? 0) < stableSetMs;
+      const active = nowMs - (records.activityMs[slot] ?? 0) < stableSetMs;
       if (!active) reported.push(slot);
       else if (nowMs - (records.firstSeenMs[slot] ?? 0) >= dwellMs) {
         reported.push(slot);
@@ -105,7 +93,7 @@ function closePass(state: EngineState, portal: PortalState, nowMs: number, mode:
       }
     }
   } else {
-    reported.push(...portal.pass);
+    reported = portal.pass.slice();
   }
   if (reported.length > 0) {
     state.stats.passesClosed++;
@@ -124,12 +112,25 @@ function closePass(state: EngineState, portal: PortalState, nowMs: number, mode:
   portal.passLastMs = -Infinity;
   for (const slot of portal.pass) {
     portal.passFirstMs = Math.min(portal.passFirstMs, records.firstSeenMs[slot] ?? Infinity);
-    portal.passLastMs = Math.max(portal.passLastMs, records.lastSeenMs[slot] ?? -Infinity);
+    portal.passLastMs = Math.max(portal.passLastMs, records.activityMs[slot] ?? -Infinity);
   }
 }
 
-/** Stronger evidence wins a cross-read: more reads, then higher peak RSSI, then the earlier-configured portal. */
-function isStronger(records: RecordStore, slot: number, ownerIndex: number, otherSlot: number, otherOwnerIndex: number): boolean {
+/** Would this record survive its own portal's stray filter (as of now)? */
+function qualifies(records: RecordStore, portal: PortalState, slot: number): boolean {
+  return (records.readCount[slot] ?? 0) >= portal.config.readCountMin && (records.peakRssiDbm[slot] ?? -Infinity) >= portal.config.rssiMinDbm;
+}
+
+/**
+ * Stronger evidence wins a cross-read: a record that passes its portal's stray
+ * filter beats one that does not (many weak reads through the wall lose), then
+ * more reads, then higher peak RSSI, then the earlier-configured portal.
+ */
+function isStronger(records: RecordStore, portal: PortalState, slot: number, other: PortalState, otherSlot: number): boolean {
+  const qualified = qualifies(records, portal, slot);
+  if (qualified !== qualifies(records, other, otherSlot)) return qualified;
+  const ownerIndex = portal.index;
+  const otherOwnerIndex = other.index;
   const reads = records.readCount[slot] ?? 0;
   const otherReads = records.readCount[otherSlot] ?? 0;
   if (reads !== otherReads) return reads > otherReads;
@@ -152,33 +153,11 @@ function loseCrossRead(state: EngineState, portal: PortalState, slot: number): b
     if ((otherFlags & FLAG_CLAIMED) !== 0) continue;
     const overlaps = (records.lastSeenMs[otherSlot] ?? 0) >= firstMs && (records.firstSeenMs[otherSlot] ?? 0) <= lastMs;
     if (!overlaps) continue;
-    if (isStronger(records, otherSlot, neighbour.index, slot, portal.index)) return true;
+    if (isStronger(records, neighbour, otherSlot, portal, slot)) return true;
     // We win: the neighbour must not report this tag when its own pass closes.
     records.flags[otherSlot] = otherFlags | FLAG_CLAIMED;
   }
   return false;
-}
-
-/** Per-tag direction: first and last side must differ, and the RSSI-weighted trend must not contradict them. */
-export function tagDirection(records: RecordStore, portal: PortalState, slot: number): { direction: Direction; reason: DirectionReason } {
-  const outside = slot * 2 + SIDE_OUTSIDE;
-  const inside = slot * 2 + SIDE_INSIDE;
-  const readsMin = portal.config.sideReadCountMin;
-  if ((records.sideReadCount[outside] ?? 0) < readsMin || (records.sideReadCount[inside] ?? 0) < readsMin) return { direction: 'unknown', reason: 'one_side' };
-  const firstOutside = records.sideFirstMs[outside] ?? 0;
-  const firstInside = records.sideFirstMs[inside] ?? 0;
-  const lastOutside = records.sideLastMs[outside] ?? 0;
-  const lastInside = records.sideLastMs[inside] ?? 0;
-  if (firstOutside === firstInside || lastOutside === lastInside) return { direction: 'unknown', reason: 'order_tie' };
-  const firstSide = firstOutside < firstInside ? SIDE_OUTSIDE : SIDE_INSIDE;
-  const lastSide = lastOutside > lastInside ? SIDE_OUTSIDE : SIDE_INSIDE;
-  if (firstSide === lastSide) return { direction: 'unknown', reason: 'returned' };
-  const meanOutsideMs = (records.sideWeightedTime[outside] ?? 0) / (records.sideWeight[outside] ?? 1);
-  const meanInsideMs = (records.sideWeightedTime[inside] ?? 0) / (records.sideWeight[inside] ?? 1);
-  const trendMs = meanInsideMs - meanOutsideMs; // > 0: the signal moved inside over time
-  const margin = portal.config.directionTimeMarginMs;
-  if (firstSide === SIDE_OUTSIDE) return trendMs < -margin ? { direction: 'unknown', reason: 'trend_contradicts' } : { direction: 'inbound', reason: 'order' };
-  return trendMs > margin ? { direction: 'unknown', reason: 'trend_contradicts' } : { direction: 'outbound', reason: 'order' };
 }
 
 function emitPass(state: EngineState, portal: PortalState, reported: readonly number[], out: EpcisEvent[]): void {
@@ -232,30 +211,6 @@ function emitPass(state: EngineState, portal: PortalState, reported: readonly nu
   }
 }
 
-/**
- * A pallet's tags travel together: when most decided tags agree (and they are at
- * least half the pass), the undecided and the few dissenting tags follow them.
- * Otherwise each tag keeps its own verdict and the undecided stay unknown.
- */
-function agreeOnDirection(verdicts: TagVerdict[]): void {
-  let inbound = 0;
-  let outbound = 0;
-  for (const verdict of verdicts) {
-    if (verdict.direction === 'inbound') inbound++;
-    else if (verdict.direction === 'outbound') outbound++;
-  }
-  const decided = inbound + outbound;
-  if (decided === 0 || decided * 2 < verdicts.length) return;
-  const winner: Direction | null = inbound * 100 >= decided * PASS_AGREEMENT_PERCENT ? 'inbound' : outbound * 100 >= decided * PASS_AGREEMENT_PERCENT ? 'outbound' : null;
-  if (winner === null) return;
-  for (const verdict of verdicts) {
-    if (verdict.direction !== winner) {
-      verdict.direction = winner;
-      verdict.reason = 'agreed';
-    }
-  }
-}
-
 function emitGroup(
   state: EngineState,
   portal: PortalState,
@@ -291,15 +246,20 @@ function emitGroup(
     bizLocation: direction === 'inbound' ? portal.config.inboundLocation : portal.config.outboundLocation,
     extensions,
   };
-  out.push(buildObjectEvent(frame, urns));
-  state.stats.eventsEmitted++;
+  for (const { urns: partUrns, part } of inParts(urns)) {
+    out.push(buildObjectEvent(part === null ? frame : { ...frame, extensions: { ...extensions, 'stockwire:part': part } }, partUrns));
+    state.stats.eventsEmitted++;
+  }
   const pallets = group.filter((verdict) => state.tags.kindById[records.tag[verdict.slot] ?? 0] === TAG_KIND_SSCC);
   const cases = group.filter((verdict) => state.tags.kindById[records.tag[verdict.slot] ?? 0] === TAG_KIND_SGTIN);
   if (pallets.length === 1 && cases.length > 0) {
     const parent = state.tags.urnById[records.tag[(pallets[0] as TagVerdict).slot] ?? 0] ?? '';
     const aggregationFrame: EventFrame = { ...frame, extensions: { 'stockwire:portal': portal.id, 'stockwire:pass': passId, 'stockwire:direction': direction, 'stockwire:evidence': summary } };
-    out.push(buildAggregationEvent(aggregationFrame, parent, sortedUrns(state, cases)));
-    state.stats.eventsEmitted++;
+    for (const { urns: children, part } of inParts(sortedUrns(state, cases))) {
+      const partFrame = part === null ? aggregationFrame : { ...aggregationFrame, extensions: { ...aggregationFrame.extensions, 'stockwire:part': part } };
+      out.push(buildAggregationEvent(partFrame, parent, children));
+      state.stats.eventsEmitted++;
+    }
   } else if (pallets.length > 1 && cases.length > 0) {
     pushDiagnostic(state, {
       kind: 'pallets_ambiguous',
@@ -328,32 +288,10 @@ function portalTagEvidence(state: EngineState, verdict: TagVerdict): TagEvidence
   };
 }
 
-export function summariseEvidence(state: EngineState, slots: readonly number[]): EvidenceSummary {
-  const records = state.records;
-  let readCount = 0;
-  let firstMs = Infinity;
-  let lastMs = -Infinity;
-  let peak = -Infinity;
-  for (const slot of slots) {
-    readCount += records.readCount[slot] ?? 0;
-    firstMs = Math.min(firstMs, records.firstSeenMs[slot] ?? Infinity);
-    lastMs = Math.max(lastMs, records.lastSeenMs[slot] ?? -Infinity);
-    peak = Math.max(peak, records.peakRssiDbm[slot] ?? -Infinity);
-  }
-  return { tags: slots.length, readCount, firstSeen: isoTime(firstMs), lastSeen: isoTime(lastMs), peakRssi: peak };
-}
-
 function maxLastSeen(records: RecordStore, group: readonly TagVerdict[]): number {
   let lastMs = -Infinity;
   for (const verdict of group) lastMs = Math.max(lastMs, records.lastSeenMs[verdict.slot] ?? -Infinity);
   return lastMs;
-}
-
-/** Sorted, de-duplicated URNs (two encodings of one identity must not repeat in an epcList). */
-export function sortedUrns(state: EngineState, group: readonly { slot: number }[]): string[] {
-  const urns = new Set<string>();
-  for (const entry of group) urns.add(state.tags.urnById[state.records.tag[entry.slot] ?? 0] ?? '');
-  return [...urns].sort();
 }
 
 function summariseReasons(group: readonly TagVerdict[]): string {
@@ -365,10 +303,3 @@ function summariseReasons(group: readonly TagVerdict[]): string {
     .join(' ');
 }
 
-export function pushDiagnostic(state: EngineState, diagnostic: EngineState['diagnostics'][number]): void {
-  if (state.diagnostics.length >= state.diagnosticsMax) {
-    state.stats.diagnosticsDropped++;
-    return;
-  }
-  state.diagnostics.push(diagnostic);
-}

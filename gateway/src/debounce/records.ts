@@ -21,6 +21,11 @@ export class RecordStore {
   firstSeenMs = new Float64Array(0);
   lastSeenMs = new Float64Array(0);
   peakRssiDbm = new Float64Array(0);
+  /**
+   * Latest of read time and the caller's clock at ingest: quiet and dwell are judged
+   * on it, so a reader whose timestamps lag the gateway clock does not split passes.
+   */
+  activityMs = new Float64Array(0);
   /** Time origin for the weighted mean-time sums (the first read ingested). */
   anchorMs = new Float64Array(0);
   // Portal sides, two entries per slot (outside, inside); strong reads only.
@@ -61,6 +66,7 @@ export class RecordStore {
     this.firstSeenMs[slot] = timeMs;
     this.lastSeenMs[slot] = timeMs;
     this.peakRssiDbm[slot] = -Infinity;
+    this.activityMs[slot] = timeMs;
     this.anchorMs[slot] = timeMs;
     for (let side = 0; side < 2; side++) {
       const index = slot * 2 + side;
@@ -100,6 +106,7 @@ export class RecordStore {
     this.firstSeenMs = grown(this.firstSeenMs, capacity, Float64Array);
     this.lastSeenMs = grown(this.lastSeenMs, capacity, Float64Array);
     this.peakRssiDbm = grown(this.peakRssiDbm, capacity, Float64Array);
+    this.activityMs = grown(this.activityMs, capacity, Float64Array);
     this.anchorMs = grown(this.anchorMs, capacity, Float64Array);
     this.sideReadCount = grown(this.sideReadCount, capacity * 2, Int32Array);
     this.sideFirstMs = grown(this.sideFirstMs, capacity * 2, Float64Array);

@@ -1,6 +1,6 @@
 import type { EpcisEvent } from '../../../shared/src/contracts/epcis.js';
 import { buildObjectEvent, isoTime, type EventFrame, type TagEvidence } from './events.js';
-import { summariseEvidence, sortedUrns } from './portal.js';
+import { EVENT_EPCS_MAX, inParts, sortedUrns, summariseEvidence } from './evidence.js';
 import { FLAG_PRESENT, addToList, popCount, removeFromList } from './records.js';
 import type { EngineState, ShelfState } from './state.js';
 
@@ -16,14 +16,20 @@ import type { EngineState, ShelfState } from './state.js';
 const PENDING_ROUNDS_MAX = 8;
 
 export function ingestShelfRead(state: EngineState, shelf: ShelfState, tagId: number, timeMs: number, rssiDbm: number): void {
+  const readRound = Math.floor(timeMs / shelf.config.roundMs);
+  if (shelf.openRound < 0) shelf.openRound = readRound;
+  // A late read counts for the round still open; a read from far ahead for the last pending one.
+  let offset = readRound - shelf.openRound;
+  if (offset < 0) offset = 0;
+  else if (offset >= PENDING_ROUNDS_MAX) offset = PENDING_ROUNDS_MAX - 1;
+  // Any read, weak ones included, proves the reader is running (see the silent-round hold).
+  shelf.pendingRoundReads |= 1 << offset;
   if (rssiDbm < shelf.config.rssiMinDbm) {
     state.stats.readsIgnoredWeak++;
     state.tags.releaseIfUnreferenced(tagId);
     return;
   }
   const records = state.records;
-  const readRound = Math.floor(timeMs / shelf.config.roundMs);
-  if (shelf.openRound < 0) shelf.openRound = readRound;
   let slot = shelf.slotsByTag.get(tagId);
   if (slot === undefined) {
     slot = records.allocate(tagId, shelf.index, timeMs);
@@ -37,12 +43,7 @@ export function ingestShelfRead(state: EngineState, shelf: ShelfState, tagId: nu
     addToList(records, shelf.slots, slot);
   }
   records.touch(slot, timeMs, rssiDbm);
-  // A late read counts for the round still open; a read from far ahead for the last pending one.
-  let offset = readRound - shelf.openRound;
-  if (offset < 0) offset = 0;
-  else if (offset >= PENDING_ROUNDS_MAX) offset = PENDING_ROUNDS_MAX - 1;
   records.pendingRounds[slot] = (records.pendingRounds[slot] ?? 0) | (1 << offset);
-  shelf.pendingRoundReads |= 1 << offset;
 }
 
 /** Closes every round that ended by nowMs. */
@@ -147,8 +148,10 @@ function emitChange(state: EngineState, shelf: ShelfState, frame: (bizStep: Even
   if (slots.length <= state.evidenceTagsMax) {
     extensions['stockwire:tagEvidence'] = slots.map((slot) => shelfTagEvidence(state, slot)).sort((a, b) => (a.epc < b.epc ? -1 : a.epc > b.epc ? 1 : 0));
   }
-  out.push(buildObjectEvent(frame(bizStep, extensions), sortedUrns(state, group)));
-  state.stats.eventsEmitted++;
+  for (const { urns, part } of inParts(sortedUrns(state, group))) {
+    out.push(buildObjectEvent(frame(bizStep, part === null ? extensions : { ...extensions, 'stockwire:part': part }), urns));
+    state.stats.eventsEmitted++;
+  }
 }
 
 function emitCount(state: EngineState, shelf: ShelfState, frame: (bizStep: EventFrame['bizStep'], extensions: Record<string, unknown>) => EventFrame, out: EpcisEvent[]): void {
@@ -157,6 +160,11 @@ function emitCount(state: EngineState, shelf: ShelfState, frame: (bizStep: Event
     state,
     present.map((slot) => ({ slot })),
   );
+  if (urns.length > EVENT_EPCS_MAX) {
+    // Too big for one event, and a count must not be split: skipped and counted.
+    state.stats.shelfCountsSkippedOversize++;
+    return;
+  }
   const extensions: Record<string, unknown> = { 'stockwire:count': { tags: urns.length, roundsClosed: shelf.roundsClosed } };
   out.push(buildObjectEvent(frame('cycle_counting', extensions), urns));
   state.stats.eventsEmitted++;

@@ -59,6 +59,7 @@ export interface MutableStats {
   shelfRoundsClosed: number;
   shelfRoundsHeldSilent: number;
   shelfCountsSkippedSilent: number;
+  shelfCountsSkippedOversize: number;
   eventsEmitted: number;
   diagnosticsDropped: number;
 }
@@ -79,6 +80,7 @@ export function emptyStats(): MutableStats {
     shelfRoundsClosed: 0,
     shelfRoundsHeldSilent: 0,
     shelfCountsSkippedSilent: 0,
+    shelfCountsSkippedOversize: 0,
     eventsEmitted: 0,
     diagnosticsDropped: 0,
   };

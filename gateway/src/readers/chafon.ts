@@ -18,6 +18,9 @@ import { ReaderErrors } from './errors.js';
 import { FrameDecoder } from './serial/framing.js';
 import { openSerialLink, type SerialLink, type SerialLinkOptions } from './serial/link.js';
 
+/** Reply frames accepted for one Inventory; a reader stuck on status 0x03 must not grow memory forever. */
+export const INVENTORY_FRAMES_MAX = 64;
+
 interface PendingRequest {
   command: number;
   replies: ChafonReply[];
@@ -41,6 +44,8 @@ export class ChafonReaderDriver extends BaseReaderDriver {
   private pollGeneration = 0;
   private consecutiveFailures = 0;
 
+  private readonly serialBinding: SerialLinkOptions['binding'] | undefined;
+
   constructor(
     private readonly config: ChafonReaderConfig,
     deps: DriverDeps & { serialBinding?: SerialLinkOptions['binding'] },
@@ -48,8 +53,6 @@ export class ChafonReaderDriver extends BaseReaderDriver {
     super(config.id, 'chafon', config.reconnect, config.rssiOffsetDbm, deps);
     this.serialBinding = deps.serialBinding;
   }
-
-  private readonly serialBinding: SerialLinkOptions['binding'] | undefined;
 
   protected async openLink(): Promise<void> {
     this.decoder.reset();
@@ -134,6 +137,12 @@ export class ChafonReaderDriver extends BaseReaderDriver {
     }
     this.countFrameOk();
     pending.replies.push(reply);
+    if (pending.replies.length >= INVENTORY_FRAMES_MAX && !pending.isLast(reply)) {
+      this.pending = null;
+      pending.cancelTimer();
+      pending.reject(makeError(ReaderErrors.BAD_FRAME, { readerId: this.readerId, reason: `more than ${INVENTORY_FRAMES_MAX} reply frames for one command` }));
+      return;
+    }
     if (pending.isLast(reply)) {
       this.pending = null;
       pending.cancelTimer();

@@ -62,8 +62,6 @@ export const ThingMagicReaderConfigSchema = z
     antennas: z.array(z.number().int().min(1).max(16)).min(1).default([1]),
     /** Keep-alives arrive ~1/s in continuous mode; silence longer than this means the link is dead. */
     keepAliveTimeoutMs: z.number().int().min(500).max(60_000).default(5_000),
-    /** Gen2 session used for inventory (S1 default: tags reappear within ~0.5–5 s). */
-    session: z.number().int().min(0).max(3).default(1),
   })
   .strict();
 

@@ -1,8 +1,7 @@
-import { resolve } from 'node:path';
 import type { TimerHandle } from '../../../shared/src/clock.js';
 import { errorMessage, makeError } from '../../../shared/src/errors.js';
 import { generateScenarioRun, type ScenarioRun, type SimulatedRead } from '../../../simulators/src/scenario/engine.js';
-import { loadScenarioFile, parseScenario } from '../../../simulators/src/scenario/load.js';
+import { loadScenarioFile, parseScenario, resolveScenarioFile } from '../../../simulators/src/scenario/load.js';
 import type { Scenario } from '../../../simulators/src/scenario/schema.js';
 import { BaseReaderDriver, type DriverDeps } from './base.js';
 import type { SimulatedReaderConfig } from './config.js';
@@ -69,7 +68,7 @@ export class SimulatedReaderDriver extends BaseReaderDriver {
   private loadScenario(): void {
     if (this.scenario) return;
     try {
-      this.scenario = typeof this.config.scenario === 'string' ? loadScenarioFile(resolve(this.config.scenario)) : parseScenario(this.config.scenario);
+      this.scenario = typeof this.config.scenario === 'string' ? loadScenarioFile(resolveScenarioFile(this.config.scenario)) : parseScenario(this.config.scenario);
     } catch (error) {
       throw makeError(ReaderErrors.SCENARIO, { readerId: this.readerId, reason: errorMessage(error) }, error);
     }

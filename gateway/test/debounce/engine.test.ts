@@ -83,10 +83,40 @@ describe('debounce engine lifecycle', () => {
     expect(event).toMatchObject({ eventTimeZoneOffset: '+01:00', readPoint: { id: 'urn:epc:id:sgln:0614141.00001.1' }, eventTime: '2026-11-25T10:00:04.000Z' });
   });
 
+  it('a reader whose timestamps lag the gateway clock does not split a pass', () => {
+    const engine = createDebounceEngine(dockConfig(), identity);
+    const lagMs = 5_000;
+    const events = [];
+    let nextTickMs = T0 + lagMs;
+    for (const read of passReads({ epcs: [sgtin(1), sgtin(2)], direction: 'inbound', startMs: T0 })) {
+      const nowMs = read.time + lagMs;
+      while (nextTickMs <= nowMs) events.push(...engine.tick((nextTickMs += 200) - 200));
+      engine.ingest(read, nowMs);
+    }
+    events.push(...engine.tick(nextTickMs + 3_000));
+    expect(events.map((event) => [event.bizStep, event.type === 'ObjectEvent' ? event.epcList.length : 0])).toEqual([['receiving', 2]]);
+  });
+
   it('a shelf tick with no reads yet starts the round grid without events', () => {
     const engine = createDebounceEngine(dockConfig(), identity);
     expect(engine.tick(T0)).toEqual([]);
     for (const read of shelfReads([sgtin(1)], 3, () => true)) engine.ingest(read, read.time);
     expect(engine.tick(T0 + 2_000).map((event) => event.bizStep)).toEqual(['stocking']);
+  });
+});
+
+describe('very large passes', () => {
+  it('a pass of 120K tags is decided without overflowing, split into events the contract accepts', () => {
+    const config = dockConfig();
+    const engine = createDebounceEngine(config, identity);
+    const epcs = Array.from({ length: 120_000 }, (_, serial) => sgtin(serial));
+    for (const [offsetMs, antenna] of [[0, 1], [100, 1], [1_000, 2], [1_100, 2]] as const) {
+      for (const epc of epcs) engine.ingest({ epc, antenna, rssi: -50, time: T0 + offsetMs, reader: 'dock' }, T0 + offsetMs);
+    }
+    const events = engine.flush(T0 + 2_000);
+    const parts = events.map((event) => [event.bizStep, event.type === 'ObjectEvent' ? event.epcList.length : 0, event['stockwire:part']]);
+    expect(parts).toEqual(expect.arrayContaining([['receiving', 100_000, '1/2'], ['receiving', 20_000, '2/2']]));
+    expect(events).toHaveLength(2);
+    expect(events[0]?.['stockwire:tagEvidence']).toBeUndefined();
   });
 });

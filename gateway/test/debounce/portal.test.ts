@@ -73,6 +73,16 @@ describe('dock-door portal scenarios', () => {
     expect(engine.stats().tagsIgnoredCrossRead).toBe(4);
   });
 
+  it('many weak reads through the wall lose to fewer strong ones at the real door', () => {
+    const reads = [
+      ...passReads({ epcs: CASES, door: 'door-1', direction: 'inbound', startMs: T0, stepMs: 400 }),
+      ...passReads({ epcs: CASES, door: 'door-2', direction: 'inbound', startMs: T0, stepMs: 50, rssiOffsetDb: -30 }),
+    ].sort((a, b) => a.time - b.time);
+    const { events, engine } = run(dockConfig(), reads);
+    expect(events.map((event) => [event.readPoint.id, event.bizStep])).toEqual([[DOOR_1, 'receiving']]);
+    expect(engine.stats()).toMatchObject({ tagsIgnoredCrossRead: 3, tagsIgnoredStray: 0 });
+  });
+
   it('two loads separated by more than the stable-set interval are two passes', () => {
     const reads = [...passReads({ epcs: [CASES[0] as string], direction: 'inbound', startMs: T0 }), ...passReads({ epcs: [CASES[1] as string], direction: 'outbound', startMs: T0 + 10_000 })];
     const { events } = run(dockConfig(), reads);

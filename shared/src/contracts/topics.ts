@@ -13,7 +13,17 @@ export function gatewayTopic(siteId: string, gatewayId: string, kind: GatewayTop
 
 export const DEADLETTER_TOPIC = `${TOPIC_ROOT}/deadletter`;
 export const ALERTS_TOPIC = `${TOPIC_ROOT}/alerts`;
-/** Subscription the cloud consumer uses for every gateway's movement events. */
+/** Every gateway topic (events, status, reads and unknown kinds, which the cloud dead-letters). */
+export const GATEWAY_TOPICS_SUBSCRIPTION = `${TOPIC_ROOT}/+/+/+`;
+/** Site ids the project keeps for itself: `stockwire/v1/alerts/<kind>/<key>` shares the gateway topics' shape. */
+export const RESERVED_SITE_IDS = new Set(['alerts', 'deadletter']);
+
+export function isReservedTopic(topic: string): boolean {
+  const site = topic.split('/', 3)[2];
+  return site !== undefined && RESERVED_SITE_IDS.has(site);
+}
+
+/** Subscription for every gateway's movement events only. */
 export const EVENTS_SUBSCRIPTION = `${TOPIC_ROOT}/+/+/events`;
 export const STATUS_SUBSCRIPTION = `${TOPIC_ROOT}/+/+/status`;
 

@@ -13,7 +13,7 @@ export const SimulatedReaderSchema = z
     id: Id,
     /** How the CLI exposes this reader: over a serial protocol on a pty, an OPC UA endpoint, or only as reads. */
     protocol: z.enum(['chafon', 'thingmagic', 'opcua', 'simulated']).default('simulated'),
-    /** Serial protocols: where the CLI links the pty end the gateway opens (e.g. /tmp/stockwire/door-3). */
+    /** Serial protocols: where the CLI links the pty end the gateway opens (default: <--pty-dir>/<reader id>). */
     serialDevice: z.string().min(1).optional(),
     /** OPC UA: TCP port of the simulated server on 127.0.0.1 (0 = ephemeral). */
     opcuaPort: z.number().int().min(0).max(65535).optional(),

@@ -1,0 +1,115 @@
+/**
+ * Ledger ingest benchmark: item-level movement lines (one EPC moving = one line)
+ * applied into SQLite and PostgreSQL, beside a naive baseline measured in the same
+ * run: every line its own event, applied in its own database transaction.
+ *
+ * Workload per round: EPCIS-like events of EVENT_EPCS EPCs each, in the order a
+ * store sees them: dock receipt → shelf stocking (transfer) → POS sale, over a few
+ * products and sites; the fast path applies BATCH_EVENTS events per applyBatch.
+ * SQLite runs WAL + synchronous=FULL (the store's durable setting); PostgreSQL runs
+ * with fsync and synchronous_commit on, so both sides pay for real commits.
+ *
+ *   node --import tsx scripts/bench/ledger.ts            (default, ~60 s)
+ *   LEDGER_BENCH_LINES=200000 node --import tsx scripts/bench/ledger.ts
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startPostgres } from '../../test/support/postgres.js';
+import { buildCatalog, type Catalog } from '../../cloud/src/ledger/catalog.js';
+import { sgtinUrn } from '../../cloud/src/ledger/epc-product.js';
+import type { Transaction } from '../../cloud/src/ledger/transactions.js';
+import { openLedgerStore, type LedgerStore, type StoreConfig } from '../../cloud/src/store/ledger-store.js';
+
+const EVENT_EPCS = 50;
+const BATCH_EVENTS = 100;
+const LINES_DEFAULT = 150_000;
+/** The naive baseline stops after this many lines or this long, whichever comes first. */
+const NAIVE_LINES_MAX = 4_000;
+const NAIVE_TIME_MAX_MS = 8_000;
+const PRODUCTS = ['00614141073467', '00614141073474', '00614141073481', '00614141073498'];
+const SITES = ['store-1', 'store-2', 'store-3'];
+
+export function catalog(): Catalog {
+  return buildCatalog({ products: PRODUCTS.map((gtin) => ({ gtin, valuation: 'fifo' as const, standardCost: '3.25' })) });
+}
+
+/** Events moving `lines` EPCs through receipt → stocking → sale; each EPC line appears once per step. */
+export function workload(lines: number, eventEpcs: number, prefix: string): Transaction[] {
+  const events: Transaction[] = [];
+  const groups = Math.max(1, Math.floor(lines / 3 / eventEpcs));
+  let serial = 0;
+  const time = (index: number) => new Date(Date.parse('2026-11-25T08:00:00Z') + index * 1000).toISOString();
+  for (let group = 0; group < groups; group++) {
+    const site = SITES[group % SITES.length] as string;
+    const product = PRODUCTS[group % PRODUCTS.length] as string;
+    const epcs = Array.from({ length: eventEpcs }, () => sgtinUrn(product, 7, `${prefix}${serial++}`));
+    const dock = `urn:stockwire:loc:${site}:dock-1`;
+    const shelf = `urn:stockwire:loc:${site}:shelf-${(group % 8) + 1}`;
+    events.push({ id: `${prefix}r${group}`, type: 'receipt', location: dock, epcs, time: time(group * 3), flags: ['no_po_cost'] });
+    events.push({ id: `${prefix}t${group}`, type: 'transfer', from: dock, to: shelf, epcs, time: time(group * 3 + 1) });
+    events.push({ id: `${prefix}s${group}`, type: 'sale', location: shelf, epcs, time: time(group * 3 + 2) });
+  }
+  // Keep the step order per EPC but interleave groups like a real stream of stores.
+  const ordered: Transaction[] = [];
+  const window = BATCH_EVENTS;
+  for (let start = 0; start < groups; start += window) {
+    for (let step = 0; step < 3; step++) for (let group = start; group < Math.min(groups, start + window); group++) ordered.push(events[group * 3 + step] as Transaction);
+  }
+  return ordered;
+}
+
+const lineCount = (events: readonly Transaction[]) => events.reduce((sum, event) => sum + ('epcs' in event && event.epcs ? event.epcs.length : 0), 0);
+
+async function measure(store: LedgerStore, events: readonly Transaction[], batchEvents: number, timeMaxMs = Infinity): Promise<{ lines: number; seconds: number }> {
+  const startMs = performance.now();
+  let lines = 0;
+  for (let start = 0; start < events.length; start += batchEvents) {
+    const batch = events.slice(start, start + batchEvents);
+    const results = await store.applyBatch(batch);
+    for (const result of results) if (result.status !== 'applied') throw new Error(`bench event ${result.id} ${result.status}: ${result.reason ?? ''}`);
+    lines += lineCount(batch);
+    if (performance.now() - startMs > timeMaxMs) break;
+  }
+  return { lines, seconds: (performance.now() - startMs) / 1000 };
+}
+
+async function benchStore(name: string, open: (label: string) => Promise<LedgerStore>, lines: number): Promise<{ fast: number; naive: number }> {
+  const fastStore = await open('fast');
+  const fast = await measure(fastStore, workload(lines, EVENT_EPCS, 'f'), BATCH_EVENTS);
+  const report = await fastStore.check();
+  await fastStore.close();
+  if (!report.ok) throw new Error(`${name}: ledger check failed after the fast run`);
+  const naiveStore = await open('naive');
+  const naive = await measure(naiveStore, workload(NAIVE_LINES_MAX, 1, 'n'), 1, NAIVE_TIME_MAX_MS);
+  await naiveStore.close();
+  const fastRate = fast.lines / fast.seconds;
+  const naiveRate = naive.lines / naive.seconds;
+  process.stdout.write(
+    `${name.padEnd(10)} batched: ${Math.round(fastRate).toLocaleString('en')} lines/s (${fast.lines.toLocaleString('en')} lines in ${fast.seconds.toFixed(2)} s, ${EVENT_EPCS} EPCs/event, ${BATCH_EVENTS} events/batch)\n` +
+      `${''.padEnd(10)} naive:   ${Math.round(naiveRate).toLocaleString('en')} lines/s (${naive.lines.toLocaleString('en')} lines, 1 EPC/event, 1 event/transaction)\n` +
+      `${''.padEnd(10)} ratio:   ${(fastRate / naiveRate).toFixed(1)}×\n`,
+  );
+  return { fast: fastRate, naive: naiveRate };
+}
+
+export async function run(): Promise<void> {
+  const lines = Number(process.env['LEDGER_BENCH_LINES'] ?? LINES_DEFAULT);
+  const directory = mkdtempSync(join(tmpdir(), 'stockwire-bench-ledger-'));
+  try {
+    await benchStore('sqlite', (label) => openLedgerStore({ kind: 'sqlite', path: join(directory, `${label}.sqlite`) } satisfies StoreConfig, catalog()), lines);
+    const server = await startPostgres({ durable: true });
+    try {
+      await benchStore('postgres', async (label) => openLedgerStore({ kind: 'postgres', url: await server.createDatabase(`bench_${label}`), poolSize: 2 }, catalog()), lines);
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+  process.stdout.write('targets: ≥ 100,000 lines/s SQLite, ≥ 30,000 lines/s PostgreSQL, ≥ 20× naive\n');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await run();
+}

@@ -1,0 +1,207 @@
+#!/usr/bin/env node
+/**
+ * `npm start`: the whole system on one machine, in one process.
+ *   embedded aedes broker (auth + ACL) ← gateway daemon (simulated dock door) → cloud consumer → SQLite ledger → HTTP API
+ * Everything is the production code; only the reader is simulated. Ctrl-C stops it cleanly.
+ */
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { systemClock } from '../../shared/src/clock.js';
+import { StockwireError, errorMessage } from '../../shared/src/errors.js';
+import { createLogger, type Logger } from '../../shared/src/log.js';
+import { isMainModule } from '../../shared/src/main-module.js';
+import { startEmbeddedBroker, type EmbeddedBroker } from '../../cloud/src/broker/broker.js';
+import { loadCloudConfig, type CloudConfig } from '../../cloud/src/config.js';
+import type { PositionChange } from '../../cloud/src/events.js';
+import { configDirOf, startCloudService, type CloudService } from '../../cloud/src/service.js';
+import { defaultParts } from '../../gateway/src/bin.js';
+import { loadGatewayConfig, type GatewayConfig } from '../../gateway/src/config.js';
+import { createGatewayDaemon, type GatewayDaemon } from '../../gateway/src/daemon.js';
+import { createNotifier } from '../../gateway/src/systemd/notify.js';
+
+const HELP = `npm start [-- options]   (or: node dist/simulators/src/demo.js [options])
+
+Runs the stockwire demo on 127.0.0.1: an embedded MQTT broker, the cloud ledger (SQLite) with its
+HTTP API, and a gateway whose simulated dock door receives a pallet of 12 cases every few seconds.
+
+Options:
+  --mqtt-port <n>   broker port (default 1883; 0 picks a free one)
+  --http-port <n>   HTTP API port (default 8080; 0 picks a free one)
+  --data-dir <dir>  ledger and outbox files (default var/demo, wiped at start unless --keep)
+  --keep            keep the ledger from the previous run
+  --quiet           no per-pallet lines (logs only)
+  -h, --help`;
+
+/** Package root: two levels above simulators/src (or dist/simulators/src). */
+export function packageRoot(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidate = resolve(here, '..', '..');
+  return candidate.endsWith(`${'/'}dist`) ? resolve(candidate, '..') : candidate;
+}
+
+export interface DemoOptions {
+  mqttPort: number;
+  httpPort: number;
+  dataDir: string;
+  keep: boolean;
+  logger: Logger;
+  /** Called once per applied movement batch with a human-readable line. */
+  onLine?: (line: string) => void;
+}
+
+export interface RunningDemo {
+  broker: EmbeddedBroker;
+  cloud: CloudService;
+  gateway: GatewayDaemon;
+  mqttUrl: string;
+  stop(): Promise<void>;
+}
+
+const DEMO_USERS = {
+  cloud: { username: 'cloud', password: 'cloud-demo-password' },
+} as const;
+
+export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
+  const root = packageRoot();
+  const demoConfigDir = join(root, 'config', 'demo');
+  const { logger } = options;
+  if (!options.keep) rmSync(options.dataDir, { recursive: true, force: true });
+  mkdirSync(options.dataDir, { recursive: true });
+
+  const gatewayFile = join(demoConfigDir, 'gateway.yaml');
+  const baseGatewayConfig = loadGatewayConfig(gatewayFile);
+  const baseCloudConfig = loadCloudConfig(join(demoConfigDir, 'cloud.yaml'));
+
+  const broker = await startEmbeddedBroker({
+    host: '127.0.0.1',
+    port: options.mqttPort,
+    logger: logger.child({ part: 'broker' }),
+    users: [
+      { ...DEMO_USERS.cloud, role: 'cloud' },
+      { username: baseGatewayConfig.mqtt.username ?? baseGatewayConfig.gatewayId, password: baseGatewayConfig.mqtt.password ?? '', role: 'gateway', siteId: baseGatewayConfig.siteId, gatewayId: baseGatewayConfig.gatewayId },
+    ],
+  });
+  const mqttUrl = `mqtt://127.0.0.1:${broker.port}`;
+  const stops: (() => Promise<void>)[] = [() => broker.close()];
+  const stop = async () => {
+    for (const step of stops.splice(0).reverse()) {
+      try {
+        await step();
+      } catch (error) {
+        logger.warn({ err: errorMessage(error) }, 'error while stopping the demo');
+      }
+    }
+  };
+  try {
+    const cloudConfig: CloudConfig = {
+      ...baseCloudConfig,
+      store: { kind: 'sqlite', path: join(options.dataDir, 'ledger.sqlite') },
+      mqtt: { ...baseCloudConfig.mqtt, url: mqttUrl },
+      http: { ...baseCloudConfig.http, port: options.httpPort },
+    };
+    const cloud = await startCloudService(cloudConfig, { configDir: configDirOf(join(demoConfigDir, 'cloud.yaml')), logger: logger.child({ part: 'cloud' }), clock: systemClock });
+    stops.push(() => cloud.stop());
+    if (options.onLine) watchMovements(cloud, options.onLine);
+
+    const gatewayConfig = demoGatewayConfig(baseGatewayConfig, { mqttUrl, dataDir: options.dataDir, configDir: demoConfigDir });
+    const gateway = createGatewayDaemon({
+      config: gatewayConfig,
+      parts: await defaultParts(),
+      clock: systemClock,
+      logger: logger.child({ part: 'gateway' }),
+      notifier: createNotifier({ logger, environment: {} }),
+    });
+    stops.push(() => gateway.stop('demo stopping'));
+    await gateway.start();
+    return { broker, cloud, gateway, mqttUrl, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** The demo's gateway config with the run's broker URL, data dir and absolute scenario paths. */
+function demoGatewayConfig(base: Readonly<GatewayConfig>, overrides: { mqttUrl: string; dataDir: string; configDir: string }): GatewayConfig {
+  return {
+    ...base,
+    readers: base.readers.map((reader) =>
+      reader.protocol === 'simulated' && typeof reader.scenario === 'string' ? { ...reader, scenario: resolve(overrides.configDir, reader.scenario) } : reader,
+    ),
+    mqtt: { ...base.mqtt, url: overrides.mqttUrl },
+    outbox: { ...base.outbox, path: join(overrides.dataDir, 'gateway-outbox.sqlite') },
+  };
+}
+
+/** One line per applied transaction: what moved where, and the new totals there. */
+function watchMovements(cloud: CloudService, onLine: (line: string) => void): void {
+  cloud.events.on('positionsChanged', (changes: PositionChange[]) => {
+    const byTransaction = new Map<string, PositionChange[]>();
+    for (const change of changes) byTransaction.set(change.transactionId, [...(byTransaction.get(change.transactionId) ?? []), change]);
+    for (const group of byTransaction.values()) {
+      const first = group[0];
+      if (!first) continue;
+      const totalQty = group.reduce((sum, change) => sum + Number(change.qtyDelta), 0);
+      const location = first.location.replace('urn:stockwire:loc:', '');
+      const products = group.map((change) => `${change.product} ${Number(change.qtyDelta) >= 0 ? '+' : ''}${change.qtyDelta} → ${change.qtyAfter}`).join(', ');
+      onLine(`${first.time.slice(11, 19)}  ${first.kind} at ${location}: ${totalQty >= 0 ? '+' : ''}${totalQty} items  [${products}]`);
+    }
+  });
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      'mqtt-port': { type: 'string', default: '1883' },
+      'http-port': { type: 'string', default: '8080' },
+      'data-dir': { type: 'string', default: join(packageRoot(), 'var', 'demo') },
+      keep: { type: 'boolean', default: false },
+      quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  // The demo is for people: component logs at warn unless LOG_LEVEL says otherwise.
+  const logger = createLogger('stockwire-demo', process.env['LOG_LEVEL'] ?? 'warn');
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+  const demo = await startDemo({
+    mqttPort: Number(values['mqtt-port']),
+    httpPort: Number(values['http-port']),
+    dataDir: resolve(values['data-dir']),
+    keep: values.keep,
+    logger,
+    ...(values.quiet ? {} : { onLine: say }),
+  });
+  say(`stockwire demo running (Ctrl-C to stop)
+  MQTT broker   ${demo.mqttUrl}   (users: cloud, dock-gw-1; see config/demo/)
+  stock (JSON)  ${demo.cloud.httpUrl}/stock
+  dashboard     ${demo.cloud.httpUrl}/dashboard
+  API docs      ${demo.cloud.httpUrl}/openapi.json
+A pallet of 12 cases crosses dock door 3 every few seconds; each movement is printed below.`);
+  await new Promise<void>((resolveStop) => {
+    process.once('SIGINT', () => resolveStop());
+    process.once('SIGTERM', () => resolveStop());
+  });
+  say('stopping…');
+  await demo.stop();
+  say('stopped cleanly.');
+  return 0;
+}
+
+if (isMainModule(import.meta.url)) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      if (error instanceof StockwireError) process.stderr.write(`${error.code}: ${error.message}\n`);
+      else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') process.stderr.write(`port in use: ${errorMessage(error)} (pick others with --mqtt-port / --http-port)\n`);
+      else process.stderr.write(`demo failed: ${errorMessage(error)}\n`);
+      process.exit(1);
+    },
+  );
+}
