@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { loadConfigFile } from '../../shared/src/config/load.js';
+import { AnalyticsConfigSchema } from './dashboard/analytics.js';
 
 const TlsFilesSchema = z
   .object({
@@ -56,6 +57,8 @@ export const CloudConfigSchema = z
     catalogFile: z.string().min(1),
     http: HttpConfigSchema.default({}),
     ingest: IngestConfigSchema.default({}),
+    /** Time series (InfluxDB), alerts, forecast and dashboard: see docs/analytics.md. */
+    analytics: AnalyticsConfigSchema.default({}),
   })
   .strict();
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import mqtt from 'mqtt';
 import type { Clock } from '../../shared/src/clock.js';
 import type { Logger } from '../../shared/src/log.js';
 import type { CloudConfig } from './config.js';
@@ -9,6 +10,8 @@ import { MovementConsumer } from './ingest/consumer.js';
 import { buildApi } from './api/server.js';
 import { loadCatalogFile } from './ledger/catalog.js';
 import { openLedgerStore, type LedgerStore } from './store/ledger-store.js';
+import { createStoreView } from './alerts/store-adapter.js';
+import { startAnalytics, type Analytics } from './dashboard/analytics.js';
 
 export interface CloudService {
   /** Base URL of the HTTP API, e.g. http://127.0.0.1:8080 */
@@ -17,6 +20,7 @@ export interface CloudService {
   events: CloudEvents;
   consumer: MovementConsumer;
   api: FastifyInstance;
+  analytics: Analytics;
   stop(): Promise<void>;
 }
 
@@ -49,24 +53,40 @@ export async function startCloudService(config: CloudConfig, options: CloudServi
     }
   };
   try {
+    const tls = config.mqtt.tls;
+    const tlsOptions = tls && {
+      ca: tls.caFile ? readFileSync(pathFrom(tls.caFile)) : undefined,
+      cert: tls.certFile ? readFileSync(pathFrom(tls.certFile)) : undefined,
+      key: tls.keyFile ? readFileSync(pathFrom(tls.keyFile)) : undefined,
+      rejectUnauthorized: tls.rejectUnauthorized,
+    };
     const api = await buildApi({ store, catalog, tokens: [...config.http.tokens], publicRead: config.http.publicRead, logger: logger.child({ part: 'api' }), events });
+    // Alerts publish on their own connection: the consumer's client handles one incoming
+    // message at a time, so its PUBACKs for alerts would wait behind the message being applied.
+    const alertsClient = await mqtt.connectAsync(config.mqtt.url, {
+      clientId: `${config.mqtt.clientId}-alerts`,
+      clean: true,
+      reconnectPeriod: 1_000,
+      username: config.mqtt.username,
+      password: config.mqtt.password,
+      ...(tlsOptions ?? {}),
+    });
+    stops.push(() => alertsClient.endAsync());
+    const storeView = await createStoreView(store, events);
+    stops.push(async () => storeView.detach());
+    const analytics = await startAnalytics(config.analytics, { events, view: storeView.view, clock, logger: logger.child({ part: 'analytics' }), app: api, mqtt: alertsClient });
+    stops.push(() => analytics.stop());
     const address = await api.listen({ host: config.http.host, port: config.http.port });
     stops.push(() => api.close());
     const httpUrl = address.replace('[::1]', '127.0.0.1');
 
-    const tls = config.mqtt.tls;
     const consumer = new MovementConsumer(
       {
         url: config.mqtt.url,
         clientId: config.mqtt.clientId,
         username: config.mqtt.username,
         password: config.mqtt.password,
-        tls: tls && {
-          ca: tls.caFile ? readFileSync(pathFrom(tls.caFile)) : undefined,
-          cert: tls.certFile ? readFileSync(pathFrom(tls.certFile)) : undefined,
-          key: tls.keyFile ? readFileSync(pathFrom(tls.keyFile)) : undefined,
-          rejectUnauthorized: tls.rejectUnauthorized,
-        },
+        tls: tlsOptions,
         ...config.ingest,
       },
       { store, events, logger: logger.child({ part: 'ingest' }), clock },
@@ -74,7 +94,7 @@ export async function startCloudService(config: CloudConfig, options: CloudServi
     await consumer.start();
     stops.push(() => consumer.stop());
     logger.info({ httpUrl }, 'cloud service ready');
-    return { httpUrl, store, events, consumer, api, stop: stopAll };
+    return { httpUrl, store, events, consumer, api, analytics, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

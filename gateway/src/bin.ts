@@ -1,11 +1,8 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { systemClock } from '../../shared/src/clock.js';
 import { errorMessage } from '../../shared/src/errors.js';
-import { createLogger, type Logger } from '../../shared/src/log.js';
-import { loadGatewayConfig, type GatewayConfig } from './config.js';
-import { createGatewayDaemon, type GatewayParts } from './daemon.js';
-import { createNotifier } from './systemd/notify.js';
+import { loadGatewayConfig } from './config.js';
+import { runGateway } from './systemd/service.js';
 import { gatewayVersion } from './status/version.js';
 
 const USAGE = `stockwire-gateway — RFID portal gateway daemon
@@ -22,58 +19,6 @@ signals: SIGTERM/SIGINT stop cleanly (readers stopped, passes closed, outbox per
 
 // Loaded at run time: replay is another part's module and only needed by its subcommand.
 const REPLAY_MODULE = './replay.js';
-
-/**
- * The production parts: the debounce engine and the reader drivers. Imported on
- * demand so `--help` and `check-config` do not load every protocol stack.
- */
-export async function defaultParts(): Promise<GatewayParts> {
-  const { createDebounceEngine } = await import('./debounce/engine.js');
-  const { createReaderDriver } = await import('./readers/factory.js');
-  return {
-    createEngine: (config: Readonly<GatewayConfig>) => createDebounceEngine(config.debounce, { siteId: config.siteId, gatewayId: config.gatewayId }),
-    createReader: (readerConfig, context) => createReaderDriver(readerConfig, context),
-  };
-}
-
-/** Runs the daemon until SIGTERM/SIGINT; resolves with the exit code. */
-export async function runGateway(configFile: string, parts?: GatewayParts): Promise<number> {
-  const logger = createLogger('stockwire-gateway');
-  let config: Readonly<GatewayConfig>;
-  try {
-    config = loadGatewayConfig(configFile);
-  } catch (error) {
-    logger.fatal({ err: errorMessage(error) }, 'invalid configuration');
-    return 1;
-  }
-  const notifier = createNotifier({ logger });
-  const daemon = createGatewayDaemon({
-    config,
-    parts: parts ?? (await defaultParts()),
-    clock: systemClock,
-    logger,
-    notifier,
-    reloadConfig: () => loadGatewayConfig(configFile),
-  });
-  let stopRequested: ((signal: string) => void) | undefined;
-  const stopSignal = new Promise<string>((resolve) => (stopRequested = resolve));
-  process.once('SIGTERM', () => stopRequested?.('SIGTERM'));
-  process.once('SIGINT', () => stopRequested?.('SIGINT'));
-  process.on('SIGHUP', () => {
-    logger.info('SIGHUP: reloading configuration');
-    void daemon.reload();
-  });
-  try {
-    await daemon.start();
-  } catch (error) {
-    logger.fatal({ err: errorMessage(error) }, 'gateway failed to start');
-    await daemon.stop('start failed').catch(() => undefined);
-    return 1;
-  }
-  const signal = await stopSignal;
-  await daemon.stop(signal);
-  return 0;
-}
 
 export async function main(argv: readonly string[]): Promise<number> {
   const [first, ...rest] = argv;

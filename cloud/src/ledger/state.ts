@@ -140,7 +140,10 @@ export type MissingKey =
   | { kind: 'epcsAt'; location: string }
   | { kind: 'transaction'; id: string }
   /** Entries and journal lines of a transaction (reversals, returns of a sale). */
-  | { kind: 'details'; id: string };
+  | { kind: 'details'; id: string }
+  /** Products and locations another process declared or registered (shared PostgreSQL). */
+  | { kind: 'product'; key: string }
+  | { kind: 'location'; id: string };
 
 export class MissingStateError extends Error {
   constructor(readonly missing: MissingKey) {

@@ -288,6 +288,8 @@ function initialKeys(transactions: readonly Transaction[], catalog: StoreCatalog
       if (gtin !== undefined) products.add(gtin);
     }
     for (const product of products) for (const location of locations) keys.push({ kind: 'position', product, location });
+    for (const product of products) if (!catalog.product(product)) keys.push({ kind: 'product', key: product });
+    for (const location of locations) if (!catalog.location(location)) keys.push({ kind: 'location', id: location });
     if (transaction.type === 'count' && transaction.epcs !== undefined) keys.push({ kind: 'epcsAt', location: transaction.location });
   }
   return keys;
@@ -305,6 +307,9 @@ class PrefetchSource implements StateSource {
   private readonly transactions = new Map<string, TransactionRecord | null>();
   private readonly details = new Map<string, { entries: Entry[]; journal: JournalLine[] }>();
   private misses = new Map<string, MissingKey>();
+  /** By GTIN and by SKU; null = not in the database either. */
+  private readonly productsLoaded = new Map<string, Product | null>();
+  private readonly locationsLoaded = new Map<string, Location | null>();
 
   constructor(private readonly catalog: StoreCatalog) {}
 
@@ -366,6 +371,26 @@ class PrefetchSource implements StateSource {
         this.details.get(row.transaction_id)?.journal.push({ transactionId: row.transaction_id, account: row.account, debit: parseMoney(row.debit), credit: parseMoney(row.credit), timeMs: Number(row.time_ms), recordedMs: Number(row.recorded_ms) });
       }
     }
+    const productKeys = unique(keys.flatMap((key) => (key.kind === 'product' && !this.productsLoaded.has(key.key) ? [key.key] : [])));
+    if (productKeys.length > 0) {
+      for (const key of productKeys) this.productsLoaded.set(key, null);
+      const { rows } = await client.query<{ definition: string }>("SELECT definition FROM products WHERE gtin = ANY($1::text[]) OR (definition::jsonb ->> 'sku') = ANY($1::text[])", [productKeys]);
+      for (const row of rows) {
+        const product = JSON.parse(row.definition) as Product;
+        this.catalog.putProduct(product);
+        this.productsLoaded.set(product.gtin, product);
+        if (product.sku !== undefined) this.productsLoaded.set(product.sku, product);
+      }
+    }
+    const locationIds = unique(keys.flatMap((key) => (key.kind === 'location' && !this.locationsLoaded.has(key.id) ? [key.id] : [])));
+    if (locationIds.length > 0) {
+      for (const id of locationIds) this.locationsLoaded.set(id, null);
+      for (const row of (await client.query<{ definition: string }>('SELECT definition FROM locations WHERE id = ANY($1::text[])', [locationIds])).rows) {
+        const location = JSON.parse(row.definition) as Location;
+        this.catalog.putLocation(location);
+        this.locationsLoaded.set(location.id, location);
+      }
+    }
     if (positionKeys.size > 0) {
       const pairs = [...positionKeys.values()];
       for (const key of positionKeys.keys()) this.positions.set(key, null);
@@ -378,15 +403,24 @@ class PrefetchSource implements StateSource {
   }
 
   product(gtin: string): Product | undefined {
-    return this.catalog.product(gtin);
+    const known = this.catalog.product(gtin);
+    if (known) return known;
+    if (!this.productsLoaded.has(gtin)) this.miss({ kind: 'product', key: gtin });
+    return this.productsLoaded.get(gtin) ?? undefined;
   }
 
   productBySku(sku: string): string | undefined {
-    return this.catalog.productBySku(sku);
+    const known = this.catalog.productBySku(sku);
+    if (known !== undefined) return known;
+    if (!this.productsLoaded.has(sku)) this.miss({ kind: 'product', key: sku });
+    return this.productsLoaded.get(sku)?.gtin;
   }
 
   location(id: string): Location | undefined {
-    return this.catalog.location(id);
+    const known = this.catalog.location(id);
+    if (known) return known;
+    if (!this.locationsLoaded.has(id)) this.miss({ kind: 'location', id });
+    return this.locationsLoaded.get(id) ?? undefined;
   }
 
   position(product: string, location: string): Position | undefined {

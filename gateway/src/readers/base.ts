@@ -8,6 +8,9 @@ import type { ReconnectConfig } from './config.js';
 import type { ReaderDriver } from './driver.js';
 import { ReaderErrors } from './errors.js';
 
+/** Window over which health().readsPerSecond is averaged, in one-second buckets. */
+export const READ_RATE_WINDOW_SECONDS = 10;
+
 export interface DriverDeps {
   clock: Clock;
   logger: Logger;
@@ -38,6 +41,8 @@ export abstract class BaseReaderDriver implements ReaderDriver {
   private framesBad = 0;
   private reconnects = 0;
   private lastError: string | null = null;
+  /** Reads per second bucket, ring of READ_RATE_WINDOW_SECONDS entries keyed by epoch second. */
+  private readonly rateBuckets: Array<{ second: number; count: number }> = Array.from({ length: READ_RATE_WINDOW_SECONDS }, () => ({ second: -1, count: 0 }));
   protected readonly log: Logger;
 
   protected constructor(
@@ -113,7 +118,26 @@ export abstract class BaseReaderDriver implements ReaderDriver {
       framesBad: this.framesBad,
       reconnects: this.reconnects,
       lastError: this.lastError,
+      readsPerSecond: this.readsPerSecond(),
     };
+  }
+
+  private readsPerSecond(): number {
+    const nowSecond = Math.floor(this.deps.clock.nowMs() / 1000);
+    let total = 0;
+    for (const bucket of this.rateBuckets) if (bucket.second > nowSecond - READ_RATE_WINDOW_SECONDS && bucket.second <= nowSecond) total += bucket.count;
+    return total / READ_RATE_WINDOW_SECONDS;
+  }
+
+  private countRate(timeMs: number): void {
+    const second = Math.floor(timeMs / 1000);
+    const bucket = this.rateBuckets[((second % READ_RATE_WINDOW_SECONDS) + READ_RATE_WINDOW_SECONDS) % READ_RATE_WINDOW_SECONDS];
+    if (!bucket) return;
+    if (bucket.second !== second) {
+      bucket.second = second;
+      bucket.count = 0;
+    }
+    bucket.count++;
   }
 
   get isConnected(): boolean {
@@ -126,6 +150,7 @@ export abstract class BaseReaderDriver implements ReaderDriver {
     // Reader clocks drift (one was stuck in 2000), and the gateway clock can step back under NTP.
     this.lastTimeMs = Math.max(this.lastTimeMs, Math.trunc(nowMs));
     this.lastReadTime = this.lastTimeMs;
+    this.countRate(this.lastTimeMs);
     const rssi = Math.min(20, Math.max(-150, rssiDbm + this.rssiOffsetDbm));
     if (!this.sink) return;
     try {

@@ -49,6 +49,7 @@ describe('BaseReaderDriver', () => {
       [10_000, -63],
       [12_000, -64],
     ]);
+    expect(driver.health().readsPerSecond).toBeCloseTo(0.3);
   });
 
   it('retries a failed first connect with exponential backoff until the device appears', async () => {

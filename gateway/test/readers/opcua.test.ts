@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AttributeIds, BrowseDirection, coerceNodeId, DataType, makeBrowsePath, OPCUACertificateManager, OPCUAClient, StatusCodes } from 'node-opcua';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../../shared/src/clock.js';
 import type { RawRead } from '../../../shared/src/contracts/raw-read.js';
@@ -98,5 +99,34 @@ describe('opcua driver details', () => {
     expect(await waitFor(() => reads.length > before + 3, 20_000)).toBe(true);
     expect(driver.health().reconnects).toBeGreaterThanOrEqual(1);
     await driver.close();
+  });
+
+  it('simulator: ScanStart twice is Bad_InvalidState, DeviceStatus follows Scanning/Idle', async () => {
+    const client = OPCUAClient.create({ endpointMustExist: false, connectionStrategy: { maxRetry: 0 }, clientCertificateManager: new OPCUACertificateManager({ rootFolder: join(directory, 'raw-client-pki') }) });
+    await client.connect(`opc.tcp://127.0.0.1:${port}`);
+    const session = await client.createSession();
+    try {
+      const namespaces = await session.readNamespaceArray();
+      const autoId = namespaces.indexOf('http://opcfoundation.org/UA/AutoID/');
+      const di = namespaces.indexOf('http://opcfoundation.org/UA/DI/');
+      const deviceSet = (await session.translateBrowsePath(makeBrowsePath('ObjectsFolder', `/${di}:DeviceSet`))).targets?.[0]?.targetId;
+      const children = await session.browse({ nodeId: deviceSet ?? 'i=85', browseDirection: BrowseDirection.Forward, resultMask: 63 });
+      const device = children.references?.find((reference) => reference.browseName.name === 'dock-reader')?.nodeId;
+      if (!device) throw new Error('simulated reader not found');
+      const [scanStart, scanStop, deviceStatus] = (
+        await session.translateBrowsePath([makeBrowsePath(device, `.${autoId}:ScanStart`), makeBrowsePath(device, `.${autoId}:ScanStop`), makeBrowsePath(device, `.${autoId}:DeviceStatus`)])
+      ).map((path) => path.targets?.[0]?.targetId ?? coerceNodeId('i=0'));
+      const settings = await session.constructExtensionObject(coerceNodeId(`ns=${autoId};i=3010`), { duration: 0, cycles: 0, dataAvailable: false });
+      const start = () => session.call({ objectId: device, methodId: scanStart ?? coerceNodeId('i=0'), inputArguments: [{ dataType: DataType.ExtensionObject, value: settings }] });
+      const status = async () => (await session.read({ nodeId: deviceStatus ?? coerceNodeId('i=0'), attributeId: AttributeIds.Value })).value.value as number;
+      expect((await start()).statusCode.value).toBe(StatusCodes.Good.value);
+      expect(await status()).toBe(2); // Scanning
+      expect((await start()).statusCode.value).toBe(StatusCodes.BadInvalidState.value);
+      expect((await session.call({ objectId: device, methodId: scanStop ?? coerceNodeId('i=0'), inputArguments: [] })).statusCode.value).toBe(StatusCodes.Good.value);
+      expect(await status()).toBe(0); // Idle
+    } finally {
+      await session.close();
+      await client.disconnect();
+    }
   });
 });
