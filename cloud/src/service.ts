@@ -89,7 +89,7 @@ export async function startCloudService(config: CloudConfig, options: CloudServi
         tls: tlsOptions,
         ...config.ingest,
       },
-      { store, events, logger: logger.child({ part: 'ingest' }), clock },
+      { store, catalog, events, logger: logger.child({ part: 'ingest' }), clock },
     );
     await consumer.start();
     stops.push(() => consumer.stop());

@@ -3,6 +3,8 @@ import { parseArgs } from 'node:util';
 import { errorMessage } from '../../shared/src/errors.js';
 import { loadGatewayConfig } from './config.js';
 import { runGateway } from './systemd/service.js';
+
+export { defaultParts, runGateway } from './systemd/service.js';
 import { gatewayVersion } from './status/version.js';
 
 const USAGE = `stockwire-gateway — RFID portal gateway daemon

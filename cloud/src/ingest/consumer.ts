@@ -5,6 +5,7 @@ import type { Clock } from '../../../shared/src/clock.js';
 import { errorMessage, makeError } from '../../../shared/src/errors.js';
 import type { Logger } from '../../../shared/src/log.js';
 import type { CloudEvents, PositionChange } from '../events.js';
+import type { Catalog } from '../ledger/catalog.js';
 import type { ApplyResult, LedgerStore } from '../store/ledger-store.js';
 import { mapEpcisDocument } from './epcis-to-transactions.js';
 import { buildDeadLetter } from './deadletter.js';
@@ -59,7 +60,7 @@ export class MovementConsumer {
 
   constructor(
     private readonly options: ConsumerOptions,
-    private readonly deps: { store: LedgerStore; events: CloudEvents; logger: Logger; clock: Clock },
+    private readonly deps: { store: LedgerStore; catalog: Catalog; events: CloudEvents; logger: Logger; clock: Clock },
   ) {}
 
   async start(): Promise<void> {
@@ -132,7 +133,7 @@ export class MovementConsumer {
 
   private async applyDocument(topic: string, payload: Buffer, siteId: string, gatewayId: string, document: EpcisDocument): Promise<void> {
     this.trackSequence(`${siteId}/${gatewayId}`, document['stockwire:sequence'], document.epcisBody.eventList.length);
-    const mapped = mapEpcisDocument(document, { siteId, gatewayId });
+    const mapped = mapEpcisDocument(document, { siteId, gatewayId }, this.deps.catalog);
     // AggregationEvents (pallet SSCC → cases) carry no quantity: the ObjectEvent beside them books the items.
     const aggregationIds = new Set(document.epcisBody.eventList.filter((event) => event.type === 'AggregationEvent').map((event) => event.eventID));
     for (const skipped of mapped.skipped) {

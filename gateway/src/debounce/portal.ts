@@ -4,7 +4,7 @@ import { agreeOnDirection, tagDirection, type TagVerdict } from './direction.js'
 import { inParts, pushDiagnostic, sortedUrns, summariseEvidence } from './evidence.js';
 import { FLAG_CLAIMED, FLAG_PARKED, SIDE_INSIDE, SIDE_OUTSIDE, addToList, readWeight, removeFromList, type RecordStore } from './records.js';
 import type { EngineState, PortalState } from './state.js';
-import { TAG_KIND_SGTIN, TAG_KIND_SSCC } from './tags.js';
+import { TAG_KIND_SGTIN, TAG_KIND_SSCC, slotOf } from './tags.js';
 
 /**
  * Dock-door portal: groups reads into passes, decides each tag's direction from
@@ -14,7 +14,7 @@ import { TAG_KIND_SGTIN, TAG_KIND_SSCC } from './tags.js';
 
 export function ingestPortalRead(state: EngineState, portal: PortalState, tagId: number, side: number, timeMs: number, rssiDbm: number, nowMs: number): void {
   const records = state.records;
-  let slot = portal.slotsByTag.get(tagId);
+  let slot = slotOf(records, state.tags, portal.index, portal.slotsByTag, tagId);
   if (slot === undefined) {
     slot = records.allocate(tagId, portal.index, timeMs);
     if (slot < 0) {
@@ -24,6 +24,7 @@ export function ingestPortalRead(state: EngineState, portal: PortalState, tagId:
     }
     state.tags.retain(tagId);
     portal.slotsByTag.set(tagId, slot);
+    state.tags.lastSlotById[tagId] = slot;
     if (portal.pass.length === 0) {
       portal.passFirstMs = timeMs;
       portal.passLastMs = timeMs;

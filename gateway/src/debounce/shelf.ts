@@ -3,6 +3,7 @@ import { buildObjectEvent, isoTime, type EventFrame, type TagEvidence } from './
 import { EVENT_EPCS_MAX, inParts, sortedUrns, summariseEvidence } from './evidence.js';
 import { FLAG_PRESENT, addToList, popCount, removeFromList } from './records.js';
 import type { EngineState, ShelfState } from './state.js';
+import { slotOf } from './tags.js';
 
 /**
  * Smart shelf: the reader's inventory rounds become a per-tag history of
@@ -30,7 +31,7 @@ export function ingestShelfRead(state: EngineState, shelf: ShelfState, tagId: nu
     return;
   }
   const records = state.records;
-  let slot = shelf.slotsByTag.get(tagId);
+  let slot = slotOf(records, state.tags, shelf.index, shelf.slotsByTag, tagId);
   if (slot === undefined) {
     slot = records.allocate(tagId, shelf.index, timeMs);
     if (slot < 0) {
@@ -40,6 +41,7 @@ export function ingestShelfRead(state: EngineState, shelf: ShelfState, tagId: nu
     }
     state.tags.retain(tagId);
     shelf.slotsByTag.set(tagId, slot);
+    state.tags.lastSlotById[tagId] = slot;
     addToList(records, shelf.slots, slot);
   }
   records.touch(slot, timeMs, rssiDbm);

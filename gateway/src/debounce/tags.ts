@@ -1,5 +1,6 @@
 import { createEpcResolver, type EpcResolver, type TagMapEntry } from '../../../shared/src/epc/index.js';
 import type { DebounceConfig } from './config.js';
+import type { RecordStore } from './records.js';
 
 export const TAG_KIND_OTHER = 0;
 export const TAG_KIND_SGTIN = 1;
@@ -18,6 +19,8 @@ export class TagTable {
   hexById: string[] = [];
   urnById: string[] = [];
   kindById: Uint8Array;
+  /** The slot this tag was last read into: spares the per-owner Map lookup on the hot path. */
+  lastSlotById: Int32Array;
   private referenceCounts: Int32Array;
   private resolver: EpcResolver;
 
@@ -27,6 +30,7 @@ export class TagTable {
   ) {
     const capacity = Math.min(liveTagsMax, 1024);
     this.kindById = new Uint8Array(capacity);
+    this.lastSlotById = new Int32Array(capacity).fill(-1);
     this.referenceCounts = new Int32Array(capacity);
     this.resolver = createEpcResolver(tagMapEntries(tagMap));
   }
@@ -51,6 +55,7 @@ export class TagTable {
     this.hexById[id] = hex;
     this.urnById[id] = decoding.urn;
     this.kindById[id] = kindOf(decoding.urn);
+    this.lastSlotById[id] = -1;
     this.referenceCounts[id] = 0;
     return id;
   }
@@ -96,7 +101,23 @@ export class TagTable {
     const counts = new Int32Array(capacity);
     counts.set(this.referenceCounts);
     this.referenceCounts = counts;
+    const lastSlots = new Int32Array(capacity).fill(-1);
+    lastSlots.set(this.lastSlotById);
+    this.lastSlotById = lastSlots;
   }
+}
+
+/**
+ * The owner's slot for a tag, or undefined. Checks the tag's last slot first (a
+ * freed or reused slot no longer carries this tag and owner, so a stale hint is
+ * harmless), then the owner's Map.
+ */
+export function slotOf(records: RecordStore, tags: TagTable, ownerIndex: number, slotsByTag: Map<number, number>, tagId: number): number | undefined {
+  const hint = tags.lastSlotById[tagId] ?? -1;
+  if (hint >= 0 && records.tag[hint] === tagId && records.owner[hint] === ownerIndex) return hint;
+  const slot = slotsByTag.get(tagId);
+  if (slot !== undefined) tags.lastSlotById[tagId] = slot;
+  return slot;
 }
 
 function kindOf(urn: string): number {
