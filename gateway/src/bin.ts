@@ -1,11 +1,23 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { errorMessage } from '../../shared/src/errors.js';
-import { loadGatewayConfig } from './config.js';
+import { loadGatewayConfig, type GatewayConfig } from './config.js';
+import type { GatewayParts } from './daemon.js';
+import { gatewayVersion } from './status/version.js';
 import { runGateway } from './systemd/service.js';
 
-export { defaultParts, runGateway } from './systemd/service.js';
-import { gatewayVersion } from './status/version.js';
+/**
+ * The production parts: the debounce engine and the reader drivers. Imported on
+ * demand so `--help` and `check-config` do not load every protocol stack.
+ */
+export async function defaultParts(): Promise<GatewayParts> {
+  const { createDebounceEngine } = await import('./debounce/engine.js');
+  const { createReaderDriver } = await import('./readers/factory.js');
+  return {
+    createEngine: (config: Readonly<GatewayConfig>) => createDebounceEngine(config.debounce, { siteId: config.siteId, gatewayId: config.gatewayId }),
+    createReader: (readerConfig, context) => createReaderDriver(readerConfig, context),
+  };
+}
 
 const USAGE = `stockwire-gateway — RFID portal gateway daemon
 
@@ -56,7 +68,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   switch (command) {
     case 'run':
-      return runGateway(configFile);
+      return runGateway(configFile, defaultParts);
     case 'check-config':
       try {
         const config = loadGatewayConfig(configFile);

@@ -7,7 +7,7 @@ import { StockwireError, errorMessage, makeError } from '../../shared/src/errors
 import { loadGatewayConfig } from './config.js';
 import { createDebounceEngine } from './debounce/engine.js';
 import { DebounceErrors } from './debounce/errors.js';
-import { SimulatedRun, drainAfterLastReadMs } from './debounce/simulate.js';
+import { SimulatedRun, drainAfterLastReadMs, progressiveAfterGapMs } from './debounce/simulate.js';
 
 /**
  * `stockwire-gateway replay --config <file> <reads.jsonl>`: runs the daemon's
@@ -24,6 +24,22 @@ export const REPLAY_EXIT_USAGE = 2;
 export const REPLAY_LINE_CHARACTERS_MAX = 4_096;
 /** Bad-line messages printed before they are only counted. */
 export const REPLAY_BAD_LINE_MESSAGES_MAX = 100;
+
+export const REPLAY_USAGE = `usage: stockwire-gateway replay --config <gateway.yaml> <reads.jsonl> [options]
+
+Runs the gateway's debounce engine over recorded raw reads (one JSON object per line:
+{"epc","antenna","rssi","time","reader"}) on a simulated clock and prints the EPCIS
+events as JSON lines. Same input, byte-identical output.
+
+options:
+  --config <file>   gateway config (YAML or JSON); its debounce section is used
+  --tick-ms <n>     tick cadence in simulated time (default: debounce.tickIntervalMs)
+  --diagnostics     print pass diagnostics (unknown direction, ambiguous pallets) on stderr
+  --strict          exit 1 if any line was bad (bad lines are always reported and skipped)
+  --help            this text
+
+exit codes: 0 done, 1 bad lines with --strict, 2 usage, config or file error
+`;
 
 interface ReplayArguments {
   configFile: string;
@@ -58,7 +74,11 @@ function parseArguments(args: readonly string[]): ReplayArguments {
   return { configFile, readsFile: positional[0] as string, tickIntervalMs, diagnostics, strict };
 }
 
-export async function runReplay(args: string[], output: NodeJS.WritableStream, errorOutput: NodeJS.WritableStream = process.stderr): Promise<number> {
+export async function runReplay(args: readonly string[], output: NodeJS.WritableStream, errorOutput: NodeJS.WritableStream = process.stderr): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    output.write(REPLAY_USAGE);
+    return REPLAY_EXIT_OK;
+  }
   let parsed: ReplayArguments;
   let config: ReturnType<typeof loadGatewayConfig>;
   try {
@@ -70,9 +90,14 @@ export async function runReplay(args: string[], output: NodeJS.WritableStream, e
   }
   const engine = createDebounceEngine(config.debounce, { siteId: config.siteId, gatewayId: config.gatewayId });
   const pending: EpcisEvent[] = [];
-  const run = new SimulatedRun(engine, parsed.tickIntervalMs ?? config.debounce.tickIntervalMs, (events) => {
-    for (const event of events) pending.push(event);
-  });
+  const run = new SimulatedRun(
+    engine,
+    parsed.tickIntervalMs ?? config.debounce.tickIntervalMs,
+    (events) => {
+      for (const event of events) pending.push(event);
+    },
+    progressiveAfterGapMs(config.debounce),
+  );
   let eventsWritten = 0;
   const writeOut = async (): Promise<void> => {
     for (const event of pending) {

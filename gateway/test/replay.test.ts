@@ -69,6 +69,12 @@ describe('stockwire-gateway replay', () => {
     expect((await replay(['--config', CONFIG, file, '--strict'])).code).toBe(REPLAY_EXIT_BAD_LINES);
   });
 
+  it('prints its usage with --help', async () => {
+    const { code, stdout } = await replay(['replay', '--help']);
+    expect(code).toBe(REPLAY_EXIT_OK);
+    expect(stdout).toContain('usage: stockwire-gateway replay --config <gateway.yaml> <reads.jsonl>');
+  });
+
   it.each([
     { name: 'no config', args: [READS], message: 'SW_REPLAY_USAGE: --config <file> is required' },
     { name: 'no reads file', args: ['--config', CONFIG], message: 'exactly one reads file' },

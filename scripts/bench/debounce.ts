@@ -173,6 +173,7 @@ interface ChildReport extends Measurement {
   rssStartMb: number;
   /** Workload built (100K EPC strings, config), before the engine exists. */
   rssBaseMb: number;
+  heapBaseMb: number;
   rssLiveMb: number;
   heapLiveMb: number;
   arrayBuffersLiveMb: number;
@@ -192,6 +193,7 @@ function measureInChild(kind: 'engine' | 'naive', readsTotal: number): ChildRepo
   // 100K of 3M reads warm the JIT at a cost of well under 5% of the run.
   gc();
   const rssBaseMb = process.memoryUsage.rss() / 2 ** 20;
+  const heapBaseMb = process.memoryUsage().heapUsed / 2 ** 20;
   const engine = createDebounceEngine(config, { siteId: 'bench', gatewayId: 'bench' });
   const subject: Subject = kind === 'engine' ? engine : new NaiveEngine(config);
   let rssLiveMb = 0;
@@ -211,7 +213,7 @@ function measureInChild(kind: 'engine' | 'naive', readsTotal: number): ChildRepo
     },
   };
   const measured = measure(flushing, epcs, readsTotal);
-  return { ...measured, rssStartMb, rssBaseMb, rssLiveMb, heapLiveMb, arrayBuffersLiveMb, ...(kind === 'engine' ? { stats: engine.stats() } : {}) };
+  return { ...measured, rssStartMb, rssBaseMb, heapBaseMb, rssLiveMb, heapLiveMb, arrayBuffersLiveMb, ...(kind === 'engine' ? { stats: engine.stats() } : {}) };
 }
 
 /**
@@ -257,7 +259,7 @@ export async function run(readsTotal = READS_DEFAULT): Promise<void> {
   const engine = await runChild(script, 'engine', readsTotal);
   const naive = await runChild(script, 'naive', readsTotal);
   const line = (name: string, result: ChildReport) =>
-    `${name.padEnd(7)} ${Math.round(result.readsPerSecond).toLocaleString('en-US').padStart(10)} reads/s wall, ${Math.round(result.readsPerCpuSecond).toLocaleString('en-US').padStart(10)} per CPU-second, ${result.elapsedMs.toFixed(0).padStart(6)} ms | rss: runtime ${result.rssStartMb.toFixed(0)} MB, + workload ${result.rssBaseMb.toFixed(0)} MB, with 100K live tags ${result.rssLiveMb.toFixed(0)} MB (+${(result.rssLiveMb - result.rssBaseMb).toFixed(0)} MB), peak ${result.rssMb.toFixed(0)} MB, JS heap ${result.heapLiveMb.toFixed(0)} MB + typed arrays ${result.arrayBuffersLiveMb.toFixed(0)} MB | events ${result.events}`;
+    `${name.padEnd(7)} ${Math.round(result.readsPerSecond).toLocaleString('en-US').padStart(10)} reads/s wall, ${Math.round(result.readsPerCpuSecond).toLocaleString('en-US').padStart(10)} per CPU-second, ${result.elapsedMs.toFixed(0).padStart(6)} ms | rss: runtime ${result.rssStartMb.toFixed(0)} MB, + workload ${result.rssBaseMb.toFixed(0)} MB, with 100K live tags ${result.rssLiveMb.toFixed(0)} MB (+${(result.rssLiveMb - result.rssBaseMb).toFixed(0)} MB), peak ${result.rssMb.toFixed(0)} MB, JS heap ${result.heapLiveMb.toFixed(0)} MB (+${(result.heapLiveMb - result.heapBaseMb).toFixed(0)} MB) + typed arrays ${result.arrayBuffersLiveMb.toFixed(0)} MB | events ${result.events}`;
   const stats = engine.stats;
   process.stdout.write(
     [

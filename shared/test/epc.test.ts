@@ -134,6 +134,23 @@ describe('EPC encoding round-trips', () => {
     );
   });
 
+  it('SSCC-96 encode → decode is the identity for every partition, with a valid SSCC-18', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 6, max: 12 }), fc.integer({ min: 0, max: 7 }), fc.nat(), fc.nat(), fc.nat(), (prefixDigits, filter, prefixSeed, serialHigh, serialLow) => {
+        const companyPrefix = String(prefixSeed % 10 ** Math.min(prefixDigits, 9)).padStart(prefixDigits, '0');
+        const serialDigits = 17 - prefixDigits;
+        const serial = `${serialHigh}${serialLow}`.padStart(serialDigits, '0').slice(-serialDigits);
+        const hex = encodeSscc96({ filter, companyPrefix, extensionAndSerialReference: serial });
+        expect(hex).toHaveLength(24);
+        const decoded = decodeEpcStrict(hex);
+        expect(decoded.urn).toBe(`urn:epc:id:sscc:${companyPrefix}.${serial}`);
+        expect(decoded.sscc).toHaveLength(18);
+        expect(hasValidCheckDigit(decoded.sscc ?? '')).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('refuses fields that do not fit', () => {
     expect(() => encodeSgtin96({ filter: 8, companyPrefix: '0614141', indicatorAndItemReference: '812345', serial: 1 })).toThrow(/SW_EPC|filter/);
     expect(() => encodeSgtin96({ filter: 1, companyPrefix: '0614141', indicatorAndItemReference: '8123456', serial: 1 })).toThrow(/13 digits/);

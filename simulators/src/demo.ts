@@ -136,18 +136,27 @@ function demoGatewayConfig(base: Readonly<GatewayConfig>, overrides: { mqttUrl: 
 
 /** One line per applied transaction: what moved where, and the new totals there. */
 function watchMovements(cloud: CloudService, onLine: (line: string) => void): void {
+  const place = (location: string) => location.replace('urn:stockwire:loc:', '');
   cloud.events.on('positionsChanged', (changes: PositionChange[]) => {
     const byTransaction = new Map<string, PositionChange[]>();
     for (const change of changes) byTransaction.set(change.transactionId, [...(byTransaction.get(change.transactionId) ?? []), change]);
-    for (const group of byTransaction.values()) {
-      const first = group[0];
-      if (!first) continue;
-      const totalQty = group.reduce((sum, change) => sum + Number(change.qtyDelta), 0);
-      const location = first.location.replace('urn:stockwire:loc:', '');
-      const products = group.map((change) => `${change.product} ${Number(change.qtyDelta) >= 0 ? '+' : ''}${change.qtyDelta} → ${change.qtyAfter}`).join(', ');
-      onLine(`${first.time.slice(11, 19)}  ${first.kind} at ${location}: ${totalQty >= 0 ? '+' : ''}${totalQty} items  [${products}]`);
-    }
+    for (const group of byTransaction.values()) onLine(describeTransaction(group, place));
   });
+}
+
+export function describeTransaction(group: readonly PositionChange[], place: (location: string) => string): string {
+  const first = group[0]!;
+  const time = first.time.slice(11, 19);
+  const outgoing = group.filter((change) => change.qtyDelta.startsWith('-'));
+  const incoming = group.filter((change) => !change.qtyDelta.startsWith('-'));
+  const sum = (changes: readonly PositionChange[]) => changes.reduce((total, change) => total + Math.abs(Number(change.qtyDelta)), 0);
+  const detail = (changes: readonly PositionChange[]) => changes.map((change) => `${change.product} ${change.qtyDelta.startsWith('-') ? '' : '+'}${change.qtyDelta} → ${change.qtyAfter}`).join(', ');
+  if (outgoing.length > 0 && incoming.length > 0 && first.kind.startsWith('transfer')) {
+    // Display only: Number() is fine for a count of items in a log line.
+    return `${time}  moved ${sum(incoming)} item(s) ${place(outgoing[0]!.location)} → ${place(incoming[0]!.location)}  [${detail(group)}]`;
+  }
+  const signed = group.reduce((total, change) => total + Number(change.qtyDelta), 0);
+  return `${time}  ${first.kind} at ${place(first.location)}: ${signed >= 0 ? '+' : ''}${signed} item(s)  [${detail(group)}]`;
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Clock } from '../../shared/src/clock.js';
 import type { Logger } from '../../shared/src/log.js';
-import { startOpcUaSimulator, type OpcUaSimulator } from './opcua/server.js';
+import type { OpcUaSimulator } from './opcua/server.js';
 import { startPtyPair, type PtyPair } from './pty.js';
 import { ScenarioReadSource, type ReadSource } from './readers/read-source.js';
 import { serveSerialReader, type SerialReaderEndpoint } from './readers/serial-endpoint.js';
@@ -78,6 +78,8 @@ export async function serveScenario(options: ServeOptions): Promise<ServingScena
     }
     if (opcuaReaders.length > 0) {
       const port = options.scenario.readers.find((reader) => reader.protocol === 'opcua' && reader.opcuaPort)?.opcuaPort ?? options.opcuaPort;
+      // node-opcua is heavy to import: only scenarios with OPC UA readers pay for it.
+      const { startOpcUaSimulator } = await import('./opcua/server.js');
       opcua = await startOpcUaSimulator({ port, readers: opcuaReaders, clock: options.clock, pkiDir: options.pkiDir });
       for (const reader of opcuaReaders) {
         served.push({ readerId: reader.name, protocol: 'opcua', address: opcua.endpointUrl, gatewayConfig: { id: reader.name, protocol: 'opcua', endpointUrl: opcua.endpointUrl, deviceName: reader.name } });

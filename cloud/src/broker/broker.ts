@@ -128,7 +128,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
       refusals.publish += 1;
       logger.warn({ clientId: client.id, topic: packet.topic, reason: verdict.reason }, 'broker refused a publish');
       // An error disconnects the client (MQTT 3.1.1 has no negative PUBACK): a misbehaving gateway cannot keep trying.
-      return done(makeError({ code: 'SW_BROKER_PUBLISH_REFUSED', message: '{reason}' }, { reason: verdict.reason }));
+      return done(makeError(BrokerErrors.PUBLISH_REFUSED, { reason: verdict.reason }));
     },
     authorizeSubscribe(client, subscription, done) {
       const principal = principals.get(client);

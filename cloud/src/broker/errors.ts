@@ -14,6 +14,10 @@ export const BrokerErrors = defineErrors({
     code: 'SW_BROKER_BAD_PASSWORD_HASH',
     message: 'broker user "{username}" has a malformed passwordHash; generate one with `node --import tsx cloud/src/broker/hash-password.ts <password>`.',
   },
+  PUBLISH_REFUSED: {
+    code: 'SW_BROKER_PUBLISH_REFUSED',
+    message: 'publish refused: {reason}. The client is disconnected; fix its topic or its broker user (role, siteId, gatewayId).',
+  },
   NO_CREDENTIALS: {
     code: 'SW_BROKER_NO_CREDENTIALS',
     message: 'the embedded broker has no users and allowAnonymous is false, so nobody could connect; add users or set allowAnonymous for a lab setup.',

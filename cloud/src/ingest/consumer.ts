@@ -85,7 +85,7 @@ export class MovementConsumer {
         },
       );
     };
-    client.on('error', (error) => this.deps.logger.warn({ err: error.message }, 'mqtt client error'));
+    client.on('error', (error) => (this.stopping ? this.deps.logger.debug({ err: error.message }, 'mqtt client error while stopping') : this.deps.logger.warn({ err: error.message }, 'mqtt client error')));
     client.on('reconnect', () => this.deps.logger.debug('mqtt reconnecting'));
     await new Promise<void>((resolve, reject) => {
       const onError = (error: Error) => reject(error);

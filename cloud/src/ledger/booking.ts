@@ -178,10 +178,11 @@ export class Booking {
       if (entry) entry.delta += delta;
       else countDeltas.set(key, { product: productKey, location: locationId, delta });
     };
+    const moveIndex = this.state.addEpcMove({ transactionId: this.transactionId, product, location, status, timeMs: this.timeMs, recordedMs: this.recordedMs, epcCount: epcs.length });
     for (const epc of epcs) {
       const previous = this.state.epc(epc);
       if (previous && previous.status === 'in_stock') adjust(previous.product, previous.location, -1);
-      this.state.putEpc({ epc, product, location, status, transactionId: this.transactionId, timeMs: this.timeMs }, this.recordedMs);
+      this.state.putEpc({ epc, product, location, status, transactionId: this.transactionId, timeMs: this.timeMs }, moveIndex);
     }
     if (status === 'in_stock') adjust(product, location, epcs.length);
     for (const change of countDeltas.values()) {
@@ -203,9 +204,9 @@ export class Booking {
       const location = this.location(draft.location);
       this.flags.add('before_last_count');
       if (draft.qtyDelta < 0n) {
-        const before = this.amountOf(location.inventoryAccount);
-        this.receive(product, location, draft.outgoing.map((layer) => ({ ...layer })), draft.kind);
-        this.post(ACCOUNTS.shrinkage, -(this.amountOf(location.inventoryAccount) - before));
+        // receive() balances its own cost variance (Inventory / COGS); the layers' value comes from Shrinkage.
+        const added = this.receive(product, location, draft.outgoing.map((layer) => ({ ...layer })), draft.kind);
+        this.post(ACCOUNTS.shrinkage, -added);
       } else {
         for (const layer of [...draft.incoming].reverse()) {
           const removed = this.removeExact(product, location, layer.qty, layer.value, layer.sourceId, draft.kind) ?? this.issue(product, location, layer.qty, draft.kind, { force: true }).value;

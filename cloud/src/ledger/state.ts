@@ -44,8 +44,19 @@ export interface EpcRecord {
   timeMs: number;
 }
 
-export interface EpcHistoryRecord extends EpcRecord {
+/**
+ * One move of a set of EPCs (same transaction, product, place and status). The
+ * history of an EPC is the list of moves it took part in, kept on its state row:
+ * one row write per item-level line instead of two.
+ */
+export interface EpcMove {
+  transactionId: string;
+  product: string;
+  location: string;
+  status: EpcStatus;
+  timeMs: number;
   recordedMs: number;
+  epcCount: number;
 }
 
 export type EntryKind =

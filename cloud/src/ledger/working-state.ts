@@ -2,7 +2,7 @@ import type { Location, Product } from './catalog.js';
 import {
   positionKey,
   type Entry,
-  type EpcHistoryRecord,
+  type EpcMove,
   type EpcRecord,
   type JournalLine,
   type Position,
@@ -26,41 +26,67 @@ export class WorkingState {
   readonly reversed = new Map<string, string>();
   readonly entries: Entry[] = [];
   readonly journal: JournalLine[] = [];
-  readonly epcHistory: EpcHistoryRecord[] = [];
+  /** Moves of this batch, and per EPC the indexes of the moves it took part in (in order). */
+  readonly epcMoves: EpcMove[] = [];
+  private readonly epcMoveIndexes = new Map<string, number | number[]>();
   readonly accountDeltas = new Map<string, bigint>();
   private readonly entriesByTransaction = new Map<string, Entry[]>();
-  private undo: (() => void)[] | null = null;
+  /**
+   * Undo journal of the open transaction as flat arrays (no closure per write: the
+   * item-level path writes several entries per EPC). Map writes record the map,
+   * key and previous value; list appends record the list.
+   */
+  private undoOpen = false;
+  private readonly undoTargets: (Map<unknown, unknown> | unknown[])[] = [];
+  private readonly undoKeys: unknown[] = [];
+  private readonly undoPrevious: unknown[] = [];
+  private static readonly ABSENT = Symbol('absent');
 
   constructor(private readonly source: StateSource) {}
 
   begin(): void {
-    this.undo = [];
+    this.undoOpen = true;
+    this.undoTargets.length = 0;
+    this.undoKeys.length = 0;
+    this.undoPrevious.length = 0;
   }
 
   commit(): void {
-    this.undo = null;
+    this.undoOpen = false;
+    this.undoTargets.length = 0;
+    this.undoKeys.length = 0;
+    this.undoPrevious.length = 0;
   }
 
   rollback(): void {
-    const undo = this.undo ?? [];
-    for (let index = undo.length - 1; index >= 0; index--) undo[index]?.();
-    this.undo = null;
-  }
-
-  private remember(restore: () => void): void {
-    this.undo?.push(restore);
+    for (let index = this.undoTargets.length - 1; index >= 0; index--) {
+      const target = this.undoTargets[index];
+      if (Array.isArray(target)) target.pop();
+      else if (target) {
+        const previous = this.undoPrevious[index];
+        if (previous === WorkingState.ABSENT) target.delete(this.undoKeys[index]);
+        else target.set(this.undoKeys[index], previous);
+      }
+    }
+    this.commit();
   }
 
   private setIn<K, V>(map: Map<K, V>, key: K, value: V): void {
-    const had = map.has(key);
-    const previous = map.get(key);
+    if (this.undoOpen) {
+      this.undoTargets.push(map as Map<unknown, unknown>);
+      this.undoKeys.push(key);
+      this.undoPrevious.push(map.has(key) ? map.get(key) : WorkingState.ABSENT);
+    }
     map.set(key, value);
-    this.remember(() => (had ? map.set(key, previous as V) : map.delete(key)));
   }
 
   private pushTo<T>(list: T[], item: T): void {
+    if (this.undoOpen) {
+      this.undoTargets.push(list as unknown[]);
+      this.undoKeys.push(undefined);
+      this.undoPrevious.push(undefined);
+    }
     list.push(item);
-    this.remember(() => void list.pop());
   }
 
   product(gtin: string): Product | undefined {
@@ -97,9 +123,23 @@ export class WorkingState {
     return this.epcs.get(epc) ?? this.source.epc(epc);
   }
 
-  putEpc(record: EpcRecord, recordedMs: number): void {
+  /** Records a move; returns its index for putEpc. */
+  addEpcMove(move: EpcMove): number {
+    this.pushTo(this.epcMoves, move);
+    return this.epcMoves.length - 1;
+  }
+
+  putEpc(record: EpcRecord, moveIndex: number): void {
     this.setIn(this.epcs, record.epc, record);
-    this.pushTo(this.epcHistory, { ...record, recordedMs });
+    const previous = this.epcMoveIndexes.get(record.epc);
+    // Most EPCs move once per batch: a plain number until a second move.
+    this.setIn(this.epcMoveIndexes, record.epc, previous === undefined ? moveIndex : [...(typeof previous === 'number' ? [previous] : previous), moveIndex]);
+  }
+
+  /** Indexes (into epcMoves) of the moves an EPC took part in during this batch. */
+  movesOf(epc: string): readonly number[] {
+    const indexes = this.epcMoveIndexes.get(epc);
+    return indexes === undefined ? [] : typeof indexes === 'number' ? [indexes] : indexes;
   }
 
   epcsAt(location: string): EpcRecord[] {

@@ -1,6 +1,6 @@
 /**
  * PostgreSQL schema: the SQLite one with exact NUMERIC decimals and BIGINT times.
- * entries, journal and epc_history are append-only (a trigger rejects UPDATE/DELETE).
+ * entries, journal and epc_moves are append-only (a trigger rejects UPDATE/DELETE).
  */
 export const POSTGRES_SCHEMA = `
 CREATE TABLE IF NOT EXISTS transactions (
@@ -57,21 +57,19 @@ CREATE TABLE IF NOT EXISTS epcs (
   product TEXT NOT NULL,
   location TEXT NOT NULL,
   status TEXT NOT NULL,
-  transaction_id TEXT NOT NULL,
-  time_ms BIGINT NOT NULL
+  moves BIGINT[] NOT NULL -- epc_moves.seq: where this EPC has been, in order (the last one says when and by which transaction)
 );
-CREATE INDEX IF NOT EXISTS epcs_by_location ON epcs (location, status);
-CREATE TABLE IF NOT EXISTS epc_history (
+CREATE INDEX IF NOT EXISTS epcs_in_stock ON epcs (location) WHERE status = 'in_stock';
+CREATE TABLE IF NOT EXISTS epc_moves (
   seq BIGSERIAL PRIMARY KEY,
-  epc TEXT NOT NULL,
+  transaction_id TEXT NOT NULL,
   product TEXT NOT NULL,
   location TEXT NOT NULL,
   status TEXT NOT NULL,
-  transaction_id TEXT NOT NULL,
   time_ms BIGINT NOT NULL,
-  recorded_ms BIGINT NOT NULL
+  recorded_ms BIGINT NOT NULL,
+  epc_count INTEGER NOT NULL
 );
-CREATE INDEX IF NOT EXISTS epc_history_by_epc ON epc_history (epc, seq);
 CREATE TABLE IF NOT EXISTS products (gtin TEXT PRIMARY KEY, definition TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS locations (id TEXT PRIMARY KEY, definition TEXT NOT NULL);
 CREATE OR REPLACE FUNCTION stockwire_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -86,8 +84,8 @@ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'journal_append_only') THEN
     CREATE TRIGGER journal_append_only BEFORE UPDATE OR DELETE ON journal FOR EACH ROW EXECUTE FUNCTION stockwire_append_only();
   END IF;
-  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'epc_history_append_only') THEN
-    CREATE TRIGGER epc_history_append_only BEFORE UPDATE OR DELETE ON epc_history FOR EACH ROW EXECUTE FUNCTION stockwire_append_only();
+  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'epc_moves_append_only') THEN
+    CREATE TRIGGER epc_moves_append_only BEFORE UPDATE OR DELETE ON epc_moves FOR EACH ROW EXECUTE FUNCTION stockwire_append_only();
   END IF;
 END $$;
 `;

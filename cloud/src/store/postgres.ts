@@ -31,7 +31,7 @@ import {
 } from './ledger-store.js';
 import { LEDGER_LOCK_KEY, POSTGRES_SCHEMA } from './postgres-schema.js';
 import { entryFromRow, entryRowView, epcFromRow, epcRowView, layersToJson, parseMoney, parseQuantity, parseResult, positionFromRow, stockRow, type EntryColumns, type EpcColumns, type PositionColumns } from './records.js';
-import { matchesStock, page, pageLimit } from './sqlite.js';
+import { matchesStock, page, pageLimit, type MoveColumns } from './sqlite.js';
 
 /** Load rounds per batch: the engine names what it missed, the store loads it and re-runs. */
 export const PREFETCH_ROUNDS_MAX = 8;
@@ -166,9 +166,11 @@ export class PostgresLedgerStore implements LedgerStore {
   }
 
   async epcHistory(epc: string): Promise<{ current: EpcRow | null; history: EpcRow[] }> {
-    const current = (await this.pool.query<EpcColumns>('SELECT * FROM epcs WHERE epc = $1', [epc])).rows[0];
-    const history = (await this.pool.query<EpcColumns>('SELECT * FROM epc_history WHERE epc = $1 ORDER BY seq', [epc])).rows;
-    return { current: current ? epcRowView(current) : null, history: history.map(epcRowView) };
+    const current = (await this.pool.query<EpcColumns & { moves: string[] }>('SELECT * FROM epcs WHERE epc = $1', [epc])).rows[0];
+    if (!current) return { current: null, history: [] };
+    const moves = (await this.pool.query<MoveColumns>('SELECT * FROM epc_moves WHERE seq = ANY($1::bigint[]) ORDER BY seq', [current.moves])).rows;
+    const last = moves[moves.length - 1];
+    return { current: epcRowView({ ...current, transaction_id: last?.transaction_id ?? '', time_ms: last?.time_ms ?? 0 }), history: moves.map((move) => epcRowView({ ...move, epc })) };
   }
 
   async transaction(id: string): Promise<TransactionView | undefined> {
@@ -481,18 +483,24 @@ async function persist(client: pg.PoolClient, state: WorkingState): Promise<void
       await client.query(sql, [JSON.stringify(items.slice(start, start + ROWS_PER_STATEMENT_MAX).map(row))]);
     }
   };
+  // Moves get their sequence numbers first, so each EPC row can append the moves it took part in.
+  const moveSeqs: string[] = [];
+  if (state.epcMoves.length > 0) {
+    const { rows } = await client.query<{ seq: string }>("SELECT nextval(pg_get_serial_sequence('epc_moves', 'seq'))::text AS seq FROM generate_series(1, $1)", [state.epcMoves.length]);
+    moveSeqs.push(...rows.map((row) => row.seq));
+    await run(
+      `INSERT INTO epc_moves (seq, transaction_id, product, location, status, time_ms, recorded_ms, epc_count)
+       SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::int[])`,
+      state.epcMoves.map((move, index) => ({ move, seq: moveSeqs[index] })),
+      [(m) => m.seq, (m) => m.move.transactionId, (m) => m.move.product, (m) => m.move.location, (m) => m.move.status, (m) => m.move.timeMs, (m) => m.move.recordedMs, (m) => m.move.epcCount],
+    );
+  }
   await runJson(
-    `INSERT INTO epcs (epc, product, location, status, transaction_id, time_ms)
-     SELECT e->>0, e->>1, e->>2, e->>3, e->>4, (e->>5)::bigint FROM jsonb_array_elements($1::jsonb) AS e
-     ON CONFLICT (epc) DO UPDATE SET product = excluded.product, location = excluded.location, status = excluded.status, transaction_id = excluded.transaction_id, time_ms = excluded.time_ms`,
+    `INSERT INTO epcs (epc, product, location, status, moves)
+     SELECT e->>0, e->>1, e->>2, e->>3, ARRAY(SELECT jsonb_array_elements_text(e->4)::bigint) FROM jsonb_array_elements($1::jsonb) AS e
+     ON CONFLICT (epc) DO UPDATE SET product = excluded.product, location = excluded.location, status = excluded.status, moves = epcs.moves || excluded.moves`,
     [...state.epcs.values()],
-    (e) => [e.epc, e.product, e.location, e.status, e.transactionId, e.timeMs],
-  );
-  await runJson(
-    `INSERT INTO epc_history (epc, product, location, status, transaction_id, time_ms, recorded_ms)
-     SELECT e->>0, e->>1, e->>2, e->>3, e->>4, (e->>5)::bigint, (e->>6)::bigint FROM jsonb_array_elements($1::jsonb) AS e`,
-    state.epcHistory,
-    (e) => [e.epc, e.product, e.location, e.status, e.transactionId, e.timeMs, e.recordedMs],
+    (e) => [e.epc, e.product, e.location, e.status, state.movesOf(e.epc).map((index) => moveSeqs[index])],
   );
   await run(
     `INSERT INTO transactions (id, type, payload_hash, payload, time_ms, recorded_ms, result)

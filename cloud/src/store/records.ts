@@ -111,16 +111,18 @@ export interface EpcColumns {
   product: string;
   location: string;
   status: string;
-  transaction_id: string;
-  time_ms: number | string;
+  /** Present on move rows; the state row leaves them to its last move. */
+  transaction_id?: string;
+  time_ms?: number | string;
 }
 
+/** The engine reads product, location and status; when and by what live on the EPC's last move. */
 export function epcFromRow(row: EpcColumns): EpcRecord {
-  return { epc: row.epc, product: row.product, location: row.location, status: row.status as EpcRecord['status'], transactionId: row.transaction_id, timeMs: Number(row.time_ms) };
+  return { epc: row.epc, product: row.product, location: row.location, status: row.status as EpcRecord['status'], transactionId: row.transaction_id ?? '', timeMs: Number(row.time_ms ?? 0) };
 }
 
 export function epcRowView(row: EpcColumns): EpcRow {
-  return { epc: row.epc, product: row.product, location: row.location, status: row.status as EpcRow['status'], transactionId: row.transaction_id, time: new Date(Number(row.time_ms)).toISOString() };
+  return { epc: row.epc, product: row.product, location: row.location, status: row.status as EpcRow['status'], transactionId: row.transaction_id ?? '', time: new Date(Number(row.time_ms ?? 0)).toISOString() };
 }
 
 export function productRow(product: Product): ProductRow {

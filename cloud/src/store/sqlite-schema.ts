@@ -1,5 +1,5 @@
 /**
- * SQLite schema. Decimals are TEXT (exact); entries, journal and EPC history are
+ * SQLite schema. Decimals are TEXT (exact); entries, journal and EPC moves are
  * append-only, enforced by triggers. positions, epcs and accounts are the
  * materialised balances, rewritten by each batch.
  */
@@ -58,27 +58,25 @@ CREATE TABLE IF NOT EXISTS epcs (
   product TEXT NOT NULL,
   location TEXT NOT NULL,
   status TEXT NOT NULL,
-  transaction_id TEXT NOT NULL,
-  time_ms INTEGER NOT NULL
+  moves TEXT NOT NULL -- comma-separated epc_moves.seq: where this EPC has been, in order (the last one says when and by which transaction)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS epcs_by_location ON epcs (location, status);
-CREATE TABLE IF NOT EXISTS epc_history (
+CREATE INDEX IF NOT EXISTS epcs_in_stock ON epcs (location) WHERE status = 'in_stock';
+CREATE TABLE IF NOT EXISTS epc_moves (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  epc TEXT NOT NULL,
+  transaction_id TEXT NOT NULL,
   product TEXT NOT NULL,
   location TEXT NOT NULL,
   status TEXT NOT NULL,
-  transaction_id TEXT NOT NULL,
   time_ms INTEGER NOT NULL,
-  recorded_ms INTEGER NOT NULL
+  recorded_ms INTEGER NOT NULL,
+  epc_count INTEGER NOT NULL
 );
-CREATE INDEX IF NOT EXISTS epc_history_by_epc ON epc_history (epc, seq);
 CREATE TABLE IF NOT EXISTS products (gtin TEXT PRIMARY KEY, definition TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS locations (id TEXT PRIMARY KEY, definition TEXT NOT NULL) WITHOUT ROWID;
 CREATE TRIGGER IF NOT EXISTS entries_append_only_update BEFORE UPDATE ON entries BEGIN SELECT RAISE(ABORT, 'entries are append-only: post a reversal'); END;
 CREATE TRIGGER IF NOT EXISTS entries_append_only_delete BEFORE DELETE ON entries BEGIN SELECT RAISE(ABORT, 'entries are append-only: post a reversal'); END;
 CREATE TRIGGER IF NOT EXISTS journal_append_only_update BEFORE UPDATE ON journal BEGIN SELECT RAISE(ABORT, 'journal is append-only: post a reversal'); END;
 CREATE TRIGGER IF NOT EXISTS journal_append_only_delete BEFORE DELETE ON journal BEGIN SELECT RAISE(ABORT, 'journal is append-only: post a reversal'); END;
-CREATE TRIGGER IF NOT EXISTS epc_history_append_only_update BEFORE UPDATE ON epc_history BEGIN SELECT RAISE(ABORT, 'EPC history is append-only'); END;
-CREATE TRIGGER IF NOT EXISTS epc_history_append_only_delete BEFORE DELETE ON epc_history BEGIN SELECT RAISE(ABORT, 'EPC history is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS epc_moves_append_only_update BEFORE UPDATE ON epc_moves BEGIN SELECT RAISE(ABORT, 'EPC moves are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS epc_moves_append_only_delete BEFORE DELETE ON epc_moves BEGIN SELECT RAISE(ABORT, 'EPC moves are append-only'); END;
 `;

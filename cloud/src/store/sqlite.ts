@@ -49,6 +49,10 @@ import {
 import { SQLITE_SCHEMA } from './sqlite-schema.js';
 import { chunks } from './records.js';
 
+/** Page cache per connection (KiB): item-level upserts land all over the EPC index, the default 2 MiB thrashes. */
+export const SQLITE_CACHE_KIB = 64 * 1024;
+/** EPC states kept between batches (most recently written first out last). */
+export const EPC_CACHE_ENTRIES_MAX = 500_000;
 /** Rows per JSON-array statement (bounds one statement's text). */
 export const JSON_ROWS_PER_STATEMENT_MAX = 20_000;
 import { StoreCatalog, emitChanges, trialBalanceOf } from './common.js';
@@ -62,6 +66,9 @@ import { StoreCatalog, emitChanges, trialBalanceOf } from './common.js';
 export class SqliteLedgerStore implements LedgerStore {
   private readonly statements: ReturnType<typeof prepare>;
   private closed = false;
+  /** EPC states this store wrote recently: transfers and sales of items just received skip the lookup. */
+  private readonly epcCache = new Map<string, EpcRecord>();
+  private dataVersion = -1;
 
   private constructor(
     private readonly db: SqliteDatabase,
@@ -80,6 +87,7 @@ export class SqliteLedgerStore implements LedgerStore {
     }
     if (path !== ':memory:') db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
+    db.pragma(`cache_size = -${SQLITE_CACHE_KIB}`);
     db.exec(SQLITE_SCHEMA);
     const storeCatalog = new StoreCatalog(catalog);
     for (const row of db.prepare('SELECT definition FROM products').all() as { definition: string }[]) storeCatalog.putProduct(JSON.parse(row.definition) as Product);
@@ -92,17 +100,35 @@ export class SqliteLedgerStore implements LedgerStore {
     if (transactions.length > BATCH_TRANSACTIONS_MAX) raise(StoreErrors.BATCH_TOO_LARGE, { count: transactions.length, max: BATCH_TRANSACTIONS_MAX });
     const nowMs = (this.options.nowMs ?? Date.now)();
     let state: WorkingState | undefined;
-    const results = this.db
-      .transaction(() => {
-        const source = new SqliteSource(this.statements, this.catalog);
-        state = new WorkingState(source);
-        source.prefetchEpcs(transactions);
-        const batchResults = transactions.map((transaction) => applyTransaction(state as WorkingState, transaction, nowMs));
-        this.persist(state);
-        return batchResults;
-      })
-      .immediate();
-    if (state) this.catalog.absorb(state);
+    let results: ApplyResult[];
+    try {
+      results = this.db
+        .transaction(() => {
+          // Another connection committed since our last batch: what we cached may be stale.
+          const dataVersion = this.db.pragma('data_version', { simple: true }) as number;
+          if (dataVersion !== this.dataVersion) this.epcCache.clear();
+          const source = new SqliteSource(this.statements, this.catalog, this.epcCache);
+          state = new WorkingState(source);
+          source.prefetchEpcs(transactions);
+          const batchResults = transactions.map((transaction) => applyTransaction(state as WorkingState, transaction, nowMs));
+          this.persist(state);
+          return batchResults;
+        })
+        .immediate();
+      // data_version only moves for other connections' commits, so our own leave it as read above.
+      this.dataVersion = this.db.pragma('data_version', { simple: true }) as number;
+    } catch (error) {
+      this.epcCache.clear();
+      throw error;
+    }
+    if (state) {
+      this.catalog.absorb(state);
+      for (const record of state.epcs.values()) this.epcCache.set(record.epc, record); // eviction in first-written order
+      for (const epc of this.epcCache.keys()) {
+        if (this.epcCache.size <= EPC_CACHE_ENTRIES_MAX) break;
+        this.epcCache.delete(epc);
+      }
+    }
     emitChanges(this.options.events, results);
     return results;
   }
@@ -112,13 +138,14 @@ export class SqliteLedgerStore implements LedgerStore {
     for (const position of state.positions.values()) {
       s.upsertPosition.run(position.product, position.location, formatQuantity(position.qty), formatMoney(position.value), layersToJson(position.layers), position.entryCount, position.lastCountMs, position.epcCount);
     }
+    // Moves first (few per batch), so each EPC row can list the sequence numbers of its moves.
+    const moveSeqs = state.epcMoves.map((move) => Number(s.insertEpcMove.run(move.transactionId, move.product, move.location, move.status, move.timeMs, move.recordedMs, move.epcCount).lastInsertRowid));
     // Item-level rows go in as one JSON array per statement: SQLite unpacks it in C, which
     // beats thousands of separate statement calls from JavaScript.
     for (const chunk of chunks([...state.epcs.values()], JSON_ROWS_PER_STATEMENT_MAX)) {
-      s.upsertEpcs.run(JSON.stringify(chunk.map((record) => [record.epc, record.product, record.location, record.status, record.transactionId, record.timeMs])));
-    }
-    for (const chunk of chunks(state.epcHistory, JSON_ROWS_PER_STATEMENT_MAX)) {
-      s.insertEpcHistory.run(JSON.stringify(chunk.map((record) => [record.epc, record.product, record.location, record.status, record.transactionId, record.timeMs, record.recordedMs])));
+      s.upsertEpcs.run(
+        JSON.stringify(chunk.map((record) => [record.epc, record.product, record.location, record.status, state.movesOf(record.epc).map((index) => moveSeqs[index]).join(',')])),
+      );
     }
     for (const record of state.transactions.values()) {
       s.insertTransaction.run(record.id, record.type, record.payloadHash, JSON.stringify(record.payload), record.timeMs, record.recordedMs, JSON.stringify(record.result));
@@ -171,9 +198,11 @@ export class SqliteLedgerStore implements LedgerStore {
   }
 
   async epcHistory(epc: string): Promise<{ current: EpcRow | null; history: EpcRow[] }> {
-    const current = this.statements.epc.get(epc) as EpcColumns | undefined;
-    const history = this.db.prepare('SELECT * FROM epc_history WHERE epc = ? ORDER BY seq').all(epc) as EpcColumns[];
-    return { current: current ? epcRowView(current) : null, history: history.map(epcRowView) };
+    const current = this.statements.epc.get(epc) as (EpcColumns & { moves: string }) | undefined;
+    if (!current) return { current: null, history: [] };
+    const moves = this.statements.movesIn.all(JSON.stringify(current.moves.split(',').map(Number))) as MoveColumns[];
+    const last = moves[moves.length - 1];
+    return { current: epcRowView({ ...current, transaction_id: last?.transaction_id ?? '', time_ms: last?.time_ms ?? 0 }), history: moves.map((move) => epcRowView({ ...move, epc })) };
   }
 
   async transaction(id: string): Promise<TransactionView | undefined> {
@@ -231,6 +260,16 @@ export class SqliteLedgerStore implements LedgerStore {
   }
 }
 
+export interface MoveColumns {
+  seq: number | string;
+  transaction_id: string;
+  product: string;
+  location: string;
+  status: string;
+  time_ms: number | string;
+  recorded_ms: number | string;
+}
+
 interface TransactionColumns {
   id: string;
   type: string;
@@ -258,14 +297,12 @@ function prepare(db: SqliteDatabase) {
        ON CONFLICT (product, location) DO UPDATE SET qty = excluded.qty, value = excluded.value, layers = excluded.layers, entry_count = excluded.entry_count, last_count_ms = excluded.last_count_ms, epc_count = excluded.epc_count`,
     ),
     upsertEpcs: statement(
-      `INSERT INTO epcs (epc, product, location, status, transaction_id, time_ms)
-       SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5 FROM json_each(?) WHERE true
-       ON CONFLICT (epc) DO UPDATE SET product = excluded.product, location = excluded.location, status = excluded.status, transaction_id = excluded.transaction_id, time_ms = excluded.time_ms`,
+      `INSERT INTO epcs (epc, product, location, status, moves)
+       SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(?) WHERE true
+       ON CONFLICT (epc) DO UPDATE SET product = excluded.product, location = excluded.location, status = excluded.status, moves = epcs.moves || ',' || excluded.moves`,
     ),
-    insertEpcHistory: statement(
-      `INSERT INTO epc_history (epc, product, location, status, transaction_id, time_ms, recorded_ms)
-       SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6 FROM json_each(?)`,
-    ),
+    insertEpcMove: statement('INSERT INTO epc_moves (transaction_id, product, location, status, time_ms, recorded_ms, epc_count) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    movesIn: statement('SELECT m.* FROM json_each(?) j JOIN epc_moves m ON m.seq = j.value ORDER BY m.seq'),
     insertTransaction: statement('INSERT INTO transactions (id, type, payload_hash, payload, time_ms, recorded_ms, result) VALUES (?, ?, ?, ?, ?, ?, ?)'),
     markReversed: statement('UPDATE transactions SET reversed_by = ? WHERE id = ?'),
     insertEntry: statement(
@@ -287,12 +324,20 @@ class SqliteSource implements StateSource {
   constructor(
     private readonly statements: ReturnType<typeof prepare>,
     private readonly catalog: StoreCatalog,
+    private readonly epcCache: ReadonlyMap<string, EpcRecord>,
   ) {}
 
-  /** One query for every EPC of the batch instead of one per EPC. */
+  /** One query for every EPC of the batch the cache does not hold, instead of one per EPC. */
   prefetchEpcs(transactions: readonly Transaction[]): void {
     const list: string[] = [];
-    for (const transaction of transactions) if ('epcs' in transaction && transaction.epcs) for (const epc of transaction.epcs) list.push(epc);
+    for (const transaction of transactions) {
+      if (!('epcs' in transaction) || !transaction.epcs) continue;
+      for (const epc of transaction.epcs) {
+        const cached = this.epcCache.get(epc);
+        if (cached) this.epcs.set(epc, cached);
+        else list.push(epc);
+      }
+    }
     if (list.length === 0) return;
     for (const epc of list) this.epcs.set(epc, undefined);
     for (const row of this.statements.epcsIn.all(JSON.stringify(list)) as EpcColumns[]) this.epcs.set(row.epc, epcFromRow(row));

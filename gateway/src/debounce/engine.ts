@@ -130,7 +130,7 @@ class Engine implements DebounceEngine {
     }
     const owner = this.owners[route >> 1] as OwnerState;
     if (owner.kind === 'portal') ingestPortalRead(state, owner, tagId, route & 1, read.time, read.rssi, nowMs);
-    else ingestShelfRead(state, owner, tagId, read.time, read.rssi);
+    else ingestShelfRead(state, owner, tagId, read.time, read.rssi, nowMs);
     if (nowMs > this.lastNowMs) this.lastNowMs = nowMs;
     return NO_EVENTS;
   }
@@ -156,6 +156,8 @@ class Engine implements DebounceEngine {
     this.state.evidenceTagsMax = next.evidenceTagsMax;
     this.state.timeZoneOffset = this.identity.timeZoneOffset ?? next.timeZoneOffset;
     this.state.tags.liveTagsMax = next.liveTagsMax;
+    // Lowering the limits never evicts: new tags are refused until enough leave.
+    this.state.records.slotsMax = next.liveTagsMax * RECORDS_PER_TAG;
     this.state.tags.setTagMap(next.tagMap);
     this.apply(next);
   }

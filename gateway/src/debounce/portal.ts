@@ -16,7 +16,7 @@ export function ingestPortalRead(state: EngineState, portal: PortalState, tagId:
   const records = state.records;
   let slot = slotOf(records, state.tags, portal.index, portal.slotsByTag, tagId);
   if (slot === undefined) {
-    slot = records.allocate(tagId, portal.index, timeMs);
+    slot = records.allocate(tagId, portal.index, timeMs, nowMs);
     if (slot < 0) {
       state.stats.readsDroppedCapacity++;
       state.tags.releaseIfUnreferenced(tagId);
@@ -31,7 +31,9 @@ export function ingestPortalRead(state: EngineState, portal: PortalState, tagId:
     }
     addToList(records, portal.pass, slot);
   }
-  const activityMs = nowMs > timeMs ? nowMs : timeMs;
+  // Quiet and dwell run on the engine's clock, not the reader's: a reader clock
+  // that lags, leaps ahead or is stuck cannot split a pass or park a tag forever.
+  const activityMs = nowMs;
   if (activityMs > (records.activityMs[slot] ?? 0)) records.activityMs[slot] = activityMs;
   // Parked tags only prove they are still there; they never start a new pass.
   if (((records.flags[slot] ?? 0) & FLAG_PARKED) !== 0) return;

@@ -21,10 +21,7 @@ export class RecordStore {
   firstSeenMs = new Float64Array(0);
   lastSeenMs = new Float64Array(0);
   peakRssiDbm = new Float64Array(0);
-  /**
-   * Latest of read time and the caller's clock at ingest: quiet and dwell are judged
-   * on it, so a reader whose timestamps lag the gateway clock does not split passes.
-   */
+  /** The engine clock (`nowMs`) at the latest ingest: quiet and dwell are judged on it, not on reader time. */
   activityMs = new Float64Array(0);
   /** Time origin for the weighted mean-time sums (the first read ingested). */
   anchorMs = new Float64Array(0);
@@ -45,14 +42,15 @@ export class RecordStore {
   private readonly freeSlots: number[] = [];
   private used = 0;
 
-  constructor(private readonly slotsMax: number) {}
+  /** Arrays grow by doubling up to slotsMax (sizing them for slotsMax up front would reserve GBs for large limits). */
+  constructor(public slotsMax: number) {}
 
   get size(): number {
     return this.used - this.freeSlots.length;
   }
 
   /** A zeroed slot, or -1 when slotsMax slots are in use. */
-  allocate(tagId: number, ownerIndex: number, timeMs: number): number {
+  allocate(tagId: number, ownerIndex: number, timeMs: number, nowMs: number = timeMs): number {
     let slot = this.freeSlots.pop();
     if (slot === undefined) {
       if (this.used >= this.slotsMax) return -1;
@@ -66,7 +64,7 @@ export class RecordStore {
     this.firstSeenMs[slot] = timeMs;
     this.lastSeenMs[slot] = timeMs;
     this.peakRssiDbm[slot] = -Infinity;
-    this.activityMs[slot] = timeMs;
+    this.activityMs[slot] = nowMs;
     this.anchorMs[slot] = timeMs;
     for (let side = 0; side < 2; side++) {
       const index = slot * 2 + side;

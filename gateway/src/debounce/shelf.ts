@@ -16,9 +16,10 @@ import { slotOf } from './tags.js';
 /** Pending-round bits per slot (reads that arrive before the previous round closed). */
 const PENDING_ROUNDS_MAX = 8;
 
-export function ingestShelfRead(state: EngineState, shelf: ShelfState, tagId: number, timeMs: number, rssiDbm: number): void {
+export function ingestShelfRead(state: EngineState, shelf: ShelfState, tagId: number, timeMs: number, rssiDbm: number, nowMs: number): void {
   const readRound = Math.floor(timeMs / shelf.config.roundMs);
-  if (shelf.openRound < 0) shelf.openRound = readRound;
+  // The round grid starts from the engine clock: one read with a wild reader time must not stall it.
+  if (shelf.openRound < 0) shelf.openRound = Math.floor(nowMs / shelf.config.roundMs);
   // A late read counts for the round still open; a read from far ahead for the last pending one.
   let offset = readRound - shelf.openRound;
   if (offset < 0) offset = 0;

@@ -13,10 +13,18 @@ export class SimulatedRun {
   private nextTickMs = 0;
   private lastReadMs = -Infinity;
 
+  /**
+   * @param progressiveMs after a gap in the reads, how long ticks keep their
+   * cadence before the clock jumps to the next read: long enough for every pass to
+   * go quiet (the largest stableSetMs), after which nothing but shelf rounds can
+   * happen, and tickShelf closes those itself. A capture with a read stamped
+   * years off therefore costs a few thousand ticks, not billions.
+   */
   constructor(
     private readonly engine: DebounceEngine,
     private readonly tickIntervalMs: number,
     private readonly emit: (events: readonly EpcisEvent[]) => void,
+    private readonly progressiveMs: number = 600_000,
   ) {}
 
   read(read: RawRead): void {
@@ -32,7 +40,12 @@ export class SimulatedRun {
   /** Ticks up to targetMs (reads never move the clock backwards). */
   advanceTo(targetMs: number): void {
     if (this.nowMs === null) return;
+    const progressiveUntilMs = this.nextTickMs + this.progressiveMs;
     while (this.nextTickMs <= targetMs) {
+      if (this.nextTickMs > progressiveUntilMs) {
+        // Nothing is read in the gap: jump the grid to its last point before the target.
+        this.nextTickMs += Math.floor((targetMs - this.nextTickMs) / this.tickIntervalMs) * this.tickIntervalMs;
+      }
       this.nowMs = this.nextTickMs;
       this.emit(this.engine.tick(this.nowMs));
       this.nextTickMs += this.tickIntervalMs;
@@ -52,6 +65,11 @@ export class SimulatedRun {
   }
 }
 
+/** Cadence kept through a gap in the reads: every pass has gone quiet by then. */
+export function progressiveAfterGapMs(config: DebounceConfig): number {
+  return config.portals.reduce((longest, portal) => Math.max(longest, portal.stableSetMs), 0) + 2 * config.tickIntervalMs;
+}
+
 /** How long after the last read a replay keeps ticking: one round of the slowest shelf. */
 export function drainAfterLastReadMs(config: DebounceConfig): number {
   return config.shelves.reduce((longest, shelf) => Math.max(longest, shelf.roundMs), 0);
@@ -60,9 +78,14 @@ export function drainAfterLastReadMs(config: DebounceConfig): number {
 /** Convenience for tests and tools: all events of a run over `reads`, in output order. */
 export function runReads(engine: DebounceEngine, config: DebounceConfig, reads: Iterable<RawRead>): EpcisEvent[] {
   const events: EpcisEvent[] = [];
-  const run = new SimulatedRun(engine, config.tickIntervalMs, (batch) => {
-    for (const event of batch) events.push(event);
-  });
+  const run = new SimulatedRun(
+    engine,
+    config.tickIntervalMs,
+    (batch) => {
+      for (const event of batch) events.push(event);
+    },
+    progressiveAfterGapMs(config),
+  );
   for (const read of reads) run.read(read);
   run.finish(drainAfterLastReadMs(config));
   return events;

@@ -67,13 +67,26 @@ export function createPublisher(options: PublisherOptions): Publisher {
   let stopped = false;
   const stats = { messagesPublished: 0, messagesAcked: 0, eventsAcked: 0, publishErrors: 0 };
   let drainWaiters: (() => void)[] = [];
+  // Acked rows are removed in one transaction per batch of PUBACKs: with synchronous=FULL
+  // every transaction is an fsync, and PUBACKs of a pipelined window arrive together.
+  let ackedSequences: number[] = [];
+  let removalScheduled = false;
 
-  const isDrained = (): boolean => inflight.size === 0 && outbox.fill().depth === 0;
+  const isDrained = (): boolean => inflight.size === 0 && ackedSequences.length === 0 && outbox.fill().depth === 0;
   const notifyDrained = (): void => {
     if (drainWaiters.length === 0 || !isDrained()) return;
     const waiters = drainWaiters;
     drainWaiters = [];
     for (const resolve of waiters) resolve();
+  };
+
+  const removeAcked = (): void => {
+    removalScheduled = false;
+    const sequences = ackedSequences;
+    ackedSequences = [];
+    if (sequences.length > 0) outbox.remove(sequences);
+    notifyDrained();
+    if (!stopped) pump();
   };
 
   const takeBatch = (): OutboxRow[] => {
@@ -105,13 +118,15 @@ export function createPublisher(options: PublisherOptions): Publisher {
         cursorSequence = Math.min(cursorSequence, first.sequence - 1);
         logger.warn({ err: makeError(MqttErrors.PUBLISH_FAILED, { count: rows.length, sequence: first.sequence, reason: error.message }).message }, 'publish failed');
       } else {
-        outbox.remove(rows.map((row) => row.sequence));
+        for (const row of rows) ackedSequences.push(row.sequence);
         stats.messagesAcked += 1;
         stats.eventsAcked += rows.length;
       }
-      notifyDrained();
-      // The ack may come back synchronously from a fake client; defer to keep the stack flat.
-      if (!stopped) queueMicrotask(pump);
+      // Deferred to the end of this turn: PUBACKs parsed from one TCP read share one removal.
+      if (!removalScheduled) {
+        removalScheduled = true;
+        queueMicrotask(removeAcked);
+      }
     });
   };
 

@@ -1,23 +1,4 @@
-import {
-  AttributeIds,
-  BrowseDirection,
-  ClientMonitoredItem,
-  ClientSubscription,
-  constructEventFilter,
-  DataType,
-  makeBrowsePath,
-  MessageSecurityMode,
-  NodeId,
-  OPCUACertificateManager,
-  OPCUAClient,
-  SecurityPolicy,
-  StatusCodes,
-  TimestampsToReturn,
-  UserTokenType,
-  type ClientSession,
-  type ExtensionObject,
-  type Variant,
-} from 'node-opcua';
+import type { ClientSession, ClientSubscription, ExtensionObject, NodeId, OPCUAClient, Variant } from 'node-opcua';
 import { z } from 'zod';
 import { makeError } from '../../../shared/src/errors.js';
 import { BaseReaderDriver, type DriverDeps } from './base.js';
@@ -57,6 +38,15 @@ const ScanResultSchema = z
 
 const STRENGTH_DIVISOR = { dbm: 1, dbm10: 10, dbm100: 100 } as const;
 
+type NodeOpcUa = typeof import('node-opcua');
+let nodeOpcUa: Promise<NodeOpcUa> | null = null;
+
+/** node-opcua takes ~1 s to import; load it only when an OPC UA reader actually connects. */
+function loadNodeOpcUa(): Promise<NodeOpcUa> {
+  nodeOpcUa ??= import('node-opcua');
+  return nodeOpcUa;
+}
+
 export class OpcUaReaderDriver extends BaseReaderDriver {
   private client: OPCUAClient | null = null;
   private session: ClientSession | null = null;
@@ -65,6 +55,7 @@ export class OpcUaReaderDriver extends BaseReaderDriver {
   private methodIds: { scan: NodeId; scanStart: NodeId; scanStop: NodeId } | null = null;
   private autoIdIndex = 0;
   private pollGeneration = 0;
+  private ua: NodeOpcUa | null = null;
 
   constructor(
     private readonly config: OpcUaReaderConfig,
@@ -74,6 +65,9 @@ export class OpcUaReaderDriver extends BaseReaderDriver {
   }
 
   protected async openLink(): Promise<void> {
+    const ua = await loadNodeOpcUa();
+    this.ua = ua;
+    const { MessageSecurityMode, OPCUACertificateManager, OPCUAClient, SecurityPolicy, UserTokenType } = ua;
     const client = OPCUAClient.create({
       applicationName: 'stockwire-gateway',
       // One URI for every reader: it must match the subjectAltName of the client certificate in pkiDir.
@@ -116,6 +110,7 @@ export class OpcUaReaderDriver extends BaseReaderDriver {
 
   protected async startInventory(): Promise<void> {
     const session = this.requireSession();
+    const { AttributeIds, ClientMonitoredItem, constructEventFilter, NodeId, StatusCodes, TimestampsToReturn } = this.requireUa();
     if (this.config.mode === 'poll') {
       const generation = ++this.pollGeneration;
       void this.pollLoop(generation);
@@ -147,6 +142,7 @@ export class OpcUaReaderDriver extends BaseReaderDriver {
   }
 
   private async pollLoop(generation: number): Promise<void> {
+    const { NodeId } = this.requireUa();
     while (generation === this.pollGeneration && this.session) {
       try {
         const session = this.requireSession();
@@ -188,16 +184,18 @@ export class OpcUaReaderDriver extends BaseReaderDriver {
   /** ScanSettings extension objects, built once per session from the server's own DataTypeDefinition. */
   private readonly scanSettingsByDurationMs = new Map<number, ExtensionObject>();
 
-  private scanSettings(durationMs: number): { dataType: DataType; value: ExtensionObject | null } {
-    return { dataType: DataType.ExtensionObject, value: this.scanSettingsByDurationMs.get(durationMs) ?? null };
+  private scanSettings(durationMs: number): { dataType: number; value: ExtensionObject | null } {
+    return { dataType: this.requireUa().DataType.ExtensionObject, value: this.scanSettingsByDurationMs.get(durationMs) ?? null };
   }
 
   private async buildScanSettings(session: ClientSession, durationMs: number): Promise<void> {
+    const { NodeId } = this.requireUa();
     const settingsType = new NodeId(NodeId.NodeIdType.NUMERIC, AUTOID_SCAN_SETTINGS_TYPE, this.autoIdIndex);
     this.scanSettingsByDurationMs.set(durationMs, await session.constructExtensionObject(settingsType, { duration: durationMs, cycles: 0, dataAvailable: false }));
   }
 
-  private async callMethod(name: 'ScanStart' | 'ScanStop', inputArguments: Array<{ dataType: DataType; value: ExtensionObject | null }>): Promise<number> {
+  private async callMethod(name: 'ScanStart' | 'ScanStop', inputArguments: Array<{ dataType: number; value: ExtensionObject | null }>): Promise<number> {
+    const { NodeId, StatusCodes } = this.requireUa();
     const session = this.requireSession();
     const ids = this.requireMethods();
     const methodId = name === 'ScanStart' ? ids.scanStart : ids.scanStop;
@@ -209,6 +207,7 @@ export class OpcUaReaderDriver extends BaseReaderDriver {
   }
 
   private async resolveDevice(session: ClientSession): Promise<void> {
+    const { BrowseDirection, makeBrowsePath, NodeId } = this.requireUa();
     const namespaces = await session.readNamespaceArray();
     const autoIdIndex = namespaces.indexOf(AUTOID_NAMESPACE_URI);
     const diIndex = namespaces.indexOf(DI_NAMESPACE_URI);
@@ -232,6 +231,11 @@ export class OpcUaReaderDriver extends BaseReaderDriver {
     this.scanSettingsByDurationMs.clear();
     await this.buildScanSettings(session, 0);
     if (this.config.mode === 'poll') await this.buildScanSettings(session, this.config.scanDurationMs);
+  }
+
+  private requireUa(): NodeOpcUa {
+    if (!this.ua) throw new Error('node-opcua is not loaded (connect first)');
+    return this.ua;
   }
 
   private requireSession(): ClientSession {

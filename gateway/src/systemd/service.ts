@@ -6,25 +6,13 @@ import { createGatewayDaemon, type GatewayParts } from '../daemon.js';
 import { createNotifier } from './notify.js';
 
 /**
- * The production parts: the debounce engine and the reader drivers. Imported on
- * demand so `--help` and `check-config` do not load every protocol stack.
- */
-export async function defaultParts(): Promise<GatewayParts> {
-  const { createDebounceEngine } = await import('../debounce/engine.js');
-  const { createReaderDriver } = await import('../readers/factory.js');
-  return {
-    createEngine: (config: Readonly<GatewayConfig>) => createDebounceEngine(config.debounce, { siteId: config.siteId, gatewayId: config.gatewayId }),
-    createReader: (readerConfig, context) => createReaderDriver(readerConfig, context),
-  };
-}
-
-/**
  * Runs the gateway as a service process until SIGTERM/SIGINT and resolves with
  * the exit code: config validated first (a bad file exits 1 naming the field),
  * sd_notify READY/WATCHDOG/STATUS/STOPPING, SIGHUP reloads reader and debounce
- * settings. `parts` is for tests (the reliability child injects a synthetic stream).
+ * settings. `loadParts` supplies the engine and readers (bin.ts: the production ones;
+ * the reliability tests' child: a synthetic stream), loaded only after the config is valid.
  */
-export async function runGateway(configFile: string, parts?: GatewayParts): Promise<number> {
+export async function runGateway(configFile: string, loadParts: () => Promise<GatewayParts>): Promise<number> {
   const logger = createLogger('stockwire-gateway');
   let config: Readonly<GatewayConfig>;
   try {
@@ -36,7 +24,7 @@ export async function runGateway(configFile: string, parts?: GatewayParts): Prom
   const notifier = createNotifier({ logger });
   const daemon = createGatewayDaemon({
     config,
-    parts: parts ?? (await defaultParts()),
+    parts: await loadParts(),
     clock: systemClock,
     logger,
     notifier,

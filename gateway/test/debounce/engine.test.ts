@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { StockwireError } from '../../../shared/src/errors.js';
 import { DebounceConfigSchema } from '../../src/debounce/config.js';
 import { createDebounceEngine } from '../../src/debounce/engine.js';
-import { SITE, T0, dockConfig, passReads, sgtin, shelfReads } from './builders.js';
+import { SITE, T0, dockConfig, passReads, run, sgtin, shelfReads } from './builders.js';
 
 const identity = { siteId: SITE, gatewayId: 'gw-1' };
 
@@ -65,6 +65,9 @@ describe('debounce engine lifecycle', () => {
     const engine = createDebounceEngine(dockConfig({ liveTagsMax: 2 }), identity);
     for (const serial of [1, 2, 3, 4]) engine.ingest({ epc: sgtin(serial), antenna: 1, rssi: -50, time: T0, reader: 'dock' }, T0);
     expect(engine.stats()).toMatchObject({ liveTags: 2, readsDroppedCapacity: 2 });
+    engine.reconfigure(dockConfig({ liveTagsMax: 10 }));
+    for (const serial of [3, 4]) engine.ingest({ epc: sgtin(serial), antenna: 1, rssi: -50, time: T0 + 1, reader: 'dock' }, T0 + 1);
+    expect(engine.stats()).toMatchObject({ liveTags: 4, passTags: 4, readsDroppedCapacity: 2 });
   });
 
   it('treats lower-case hex as the same tag', () => {
@@ -118,5 +121,17 @@ describe('very large passes', () => {
     expect(parts).toEqual(expect.arrayContaining([['receiving', 100_000, '1/2'], ['receiving', 20_000, '2/2']]));
     expect(events).toHaveLength(2);
     expect(events[0]?.['stockwire:tagEvidence']).toBeUndefined();
+  });
+});
+
+describe('wild reader clocks', () => {
+  it('a read stamped in the year 2000 neither hangs a replay nor stalls the shelf or the door', () => {
+    const config = dockConfig();
+    const wild = { epc: sgtin(9), antenna: 1, rssi: -50, time: Date.UTC(2000, 0, 1), reader: 'shelf' };
+    const reads = [wild, ...shelfReads([sgtin(1, '012345')], 5, () => true), ...passReads({ epcs: [sgtin(2)], direction: 'inbound', startMs: T0 + 10_000 })];
+    const started = Date.now();
+    const { events } = run(config, reads);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(events.map((event) => event.bizStep)).toEqual(['stocking', 'receiving']);
   });
 });

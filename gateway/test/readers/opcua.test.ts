@@ -84,7 +84,9 @@ describe('opcua driver details', () => {
     await driver.close();
   });
 
-  it('re-subscribes after a server restart in the middle of a scan, over SignAndEncrypt', async () => {
+  // The restart mid-scan itself is the contract's reconnect case above (server stopped and restarted
+  // while ScanStart is active, in both modes); this one adds an encrypted channel.
+  it('streams scan events over SignAndEncrypt / Basic256Sha256', async () => {
     source.show(['3039606303C74380001A0559'], 2, -48);
     const driver = createReaderDriver(driverConfig('subscription', { securityMode: 'SignAndEncrypt', securityPolicy: 'Basic256Sha256' }), { clock: systemClock, logger: silentLogger() });
     const reads: RawRead[] = [];
@@ -93,16 +95,12 @@ describe('opcua driver details', () => {
     await driver.start();
     expect(await waitFor(() => reads.length >= 3, 10_000)).toBe(true);
     expect(reads[0]).toMatchObject({ epc: '3039606303C74380001A0559', antenna: 2, rssi: -48, reader: 'opcua-subscription' });
-    await server?.stop();
-    await startServer();
-    const before = reads.length;
-    expect(await waitFor(() => reads.length > before + 3, 20_000)).toBe(true);
-    expect(driver.health().reconnects).toBeGreaterThanOrEqual(1);
     await driver.close();
   });
 
   it('simulator: ScanStart twice is Bad_InvalidState, DeviceStatus follows Scanning/Idle', async () => {
-    const client = OPCUAClient.create({ endpointMustExist: false, connectionStrategy: { maxRetry: 0 }, clientCertificateManager: new OPCUACertificateManager({ rootFolder: join(directory, 'raw-client-pki') }) });
+    // Same PKI and applicationUri as the driver: no second certificate to generate.
+    const client = OPCUAClient.create({ applicationUri: 'urn:stockwire:gateway', endpointMustExist: false, connectionStrategy: { maxRetry: 0 }, clientCertificateManager: new OPCUACertificateManager({ rootFolder: join(directory, 'client-pki') }) });
     await client.connect(`opc.tcp://127.0.0.1:${port}`);
     const session = await client.createSession();
     try {

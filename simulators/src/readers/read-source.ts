@@ -41,6 +41,12 @@ export class StaticTagSource implements ReadSource {
 
 /** Reads buffered between two takes; past this the oldest are dropped (a reader's buffer is finite too). */
 export const PENDING_READS_MAX_DEFAULT = 10_000;
+/**
+ * A read older than this at take time is stale: a polled reader reports the tags in the
+ * field during *this* inventory, not a backlog from before anyone asked (which would
+ * reach the gateway with a late receive time and blur two pallets into one pass).
+ */
+export const READ_AGE_MAX_MS_DEFAULT = 1_000;
 
 /**
  * Plays one reader's share of a scenario in real time (on the given clock),
@@ -52,7 +58,7 @@ export class ScenarioReadSource implements ReadSource {
   private loopIndex = 0;
   private loopStartMs: number;
   private nextIndex = 0;
-  private pending: FieldRead[] = [];
+  private pending: Array<FieldRead & { atMs: number }> = [];
   private timer: TimerHandle | null = null;
   private closed = false;
   droppedReads = 0;
@@ -61,7 +67,7 @@ export class ScenarioReadSource implements ReadSource {
     private readonly scenario: Scenario,
     private readonly readerId: string,
     private readonly clock: Clock,
-    private readonly options: { seed?: number; loop?: boolean; pendingReadsMax?: number; speed?: number } = {},
+    private readonly options: { seed?: number; loop?: boolean; pendingReadsMax?: number; readAgeMaxMs?: number; speed?: number } = {},
   ) {
     this.loopStartMs = clock.nowMs();
     this.beginLoop(0, this.loopStartMs);
@@ -69,9 +75,15 @@ export class ScenarioReadSource implements ReadSource {
 
   take(): FieldRead[] {
     this.advance();
-    const reads = this.pending;
+    const nowMs = this.clock.nowMs();
+    const ageMaxMs = this.options.readAgeMaxMs ?? READ_AGE_MAX_MS_DEFAULT;
+    const fresh: FieldRead[] = [];
+    for (const read of this.pending) {
+      if (nowMs - read.atMs > ageMaxMs) this.droppedReads++;
+      else fresh.push({ epc: read.epc, antenna: read.antenna, rssiDbm: read.rssiDbm });
+    }
     this.pending = [];
-    return reads;
+    return fresh;
   }
 
   isUnplugged(): boolean {
@@ -111,7 +123,7 @@ export class ScenarioReadSource implements ReadSource {
         const read = run.reads[this.nextIndex];
         if (!read || read.offsetMs > offsetMs) break;
         this.nextIndex++;
-        this.pending.push({ epc: read.epc, antenna: read.antenna, rssiDbm: read.rssiDbm });
+        this.pending.push({ epc: read.epc, antenna: read.antenna, rssiDbm: read.rssiDbm, atMs: this.loopStartMs + read.offsetMs / (this.options.speed ?? 1) });
       }
       const pendingMax = this.options.pendingReadsMax ?? PENDING_READS_MAX_DEFAULT;
       if (this.pending.length > pendingMax) {

@@ -71,6 +71,7 @@ export class ThingMagicReaderSimulator {
 
   private startStreaming(): void {
     if (this.streamTimer) return;
+    this.options.source.take(); // tags seen before the start command are not streamed
     this.lastKeepAliveMs = this.options.clock.nowMs();
     this.streamTimer = this.options.clock.setInterval(() => this.flush(), this.options.streamIntervalMs ?? 50);
   }
