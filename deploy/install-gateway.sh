@@ -85,7 +85,12 @@ log "installing from $source_dir into $PREFIX"
 install -d -m 0755 "$PREFIX"
 # Code only: state lives in $STATE_DIR, config in $CONFIG_DIR.
 rsync -a --delete --exclude node_modules --exclude .git --exclude var --exclude dist "$source_dir/" "$PREFIX/"
-[[ -d "$source_dir/dist" ]] && rsync -a --delete "$source_dir/dist/" "$PREFIX/dist/"
+if [[ -d "$source_dir/dist" ]]; then
+  rsync -a --delete "$source_dir/dist/" "$PREFIX/dist/"
+else
+  # Never run an older build against newer sources.
+  rm -rf "${PREFIX:?}/dist"
+fi
 cd "$PREFIX"
 install_command=(npm install)
 [[ -f package-lock.json ]] && install_command=(npm ci)
@@ -112,7 +117,7 @@ if [[ ! -f "$CONFIG_DIR/gateway.yaml" ]]; then
   source_config="${config:-$PREFIX/config/gateway.example.yaml}"
   log "installing config $CONFIG_DIR/gateway.yaml from $source_config (edit siteId, gatewayId, readers, mqtt)"
   install -m 0640 -o root -g stockwire "$source_config" "$CONFIG_DIR/gateway.yaml"
-  sed -i "s#path: var/gateway-outbox.sqlite#path: $STATE_DIR/outbox.sqlite#" "$CONFIG_DIR/gateway.yaml"
+  sed -i "s#path: \.\./var/gateway-outbox.sqlite#path: $STATE_DIR/outbox.sqlite#" "$CONFIG_DIR/gateway.yaml"
 else
   log "keeping existing $CONFIG_DIR/gateway.yaml"
 fi

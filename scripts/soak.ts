@@ -25,7 +25,14 @@ export async function run(): Promise<void> {
     progress: (kill, distinct) => console.log(`soak: ${kill}/${kills} kills, ${distinct} movements delivered`),
   });
   console.log(`soak: ${JSON.stringify(outcome)}`);
-  const ok = outcome.distinct === movements && outcome.inOrder && outcome.outboxLeft === 0 && outcome.finalExit.code === 0;
+  const ok =
+    outcome.distinct === movements &&
+    outcome.inOrder &&
+    outcome.outboxLeft === 0 &&
+    outcome.finalExit.code === 0 &&
+    outcome.ledger.entries === movements &&
+    outcome.ledger.epcsInStock === movements &&
+    outcome.ledger.invariantsOk;
   console.log(ok ? 'soak: PASS — every movement exactly once, in order' : `soak: FAIL (repeat with --seed ${seed})`);
   process.exitCode = ok ? 0 : 1;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ID_PATTERN } from '../../shared/src/contracts/topics.js';
-import { loadConfigFile } from '../../shared/src/config/load.js';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { deepFreeze, loadConfigFile } from '../../shared/src/config/load.js';
 import { DebounceConfigSchema } from './debounce/config.js';
 import { ReaderConfigSchema } from './readers/config.js';
 import { MqttConfigSchema } from './mqtt/config.js';
@@ -30,6 +31,45 @@ export const GatewayConfigSchema = z
   .strict();
 export type GatewayConfig = z.infer<typeof GatewayConfigSchema>;
 
+/** Reader options that name files; relative ones are resolved like every other path in the file. */
+const READER_PATH_KEYS = ['scenario', 'certificateFile', 'privateKeyFile', 'pkiDir'] as const;
+
+/**
+ * Relative paths in a config file are relative to the file's directory (as in the
+ * cloud config), so `stockwire-gateway run --config …` behaves the same from any
+ * working directory. Absolute paths are kept; applying it twice changes nothing.
+ */
+export function resolveConfigPaths(config: Readonly<GatewayConfig>, configDir: string): GatewayConfig {
+  const from = (path: string): string => (isAbsolute(path) ? path : resolve(configDir, path));
+  const tls = config.mqtt.tls;
+  return {
+    ...config,
+    readers: config.readers.map((reader) => {
+      const resolved: Record<string, unknown> = { ...reader };
+      for (const key of READER_PATH_KEYS) {
+        const value = resolved[key];
+        if (typeof value === 'string') resolved[key] = from(value);
+      }
+      return resolved as typeof reader;
+    }),
+    mqtt: {
+      ...config.mqtt,
+      ...(config.mqtt.passwordFile !== undefined ? { passwordFile: from(config.mqtt.passwordFile) } : {}),
+      ...(tls !== undefined
+        ? {
+            tls: {
+              ...tls,
+              ...(tls.caFile !== undefined ? { caFile: from(tls.caFile) } : {}),
+              ...(tls.certFile !== undefined ? { certFile: from(tls.certFile) } : {}),
+              ...(tls.keyFile !== undefined ? { keyFile: from(tls.keyFile) } : {}),
+            },
+          }
+        : {}),
+    },
+    outbox: { ...config.outbox, path: config.outbox.path === ':memory:' ? config.outbox.path : from(config.outbox.path) },
+  };
+}
+
 export function loadGatewayConfig(file: string): Readonly<GatewayConfig> {
-  return loadConfigFile(file, GatewayConfigSchema);
+  return deepFreeze(resolveConfigPaths(loadConfigFile(file, GatewayConfigSchema), dirname(resolve(file))));
 }

@@ -56,7 +56,16 @@ export interface GatewayDaemon {
   readersHealth(): ReaderHealth[];
   outboxFill(): OutboxFill;
   publisherStats(): PublisherStats;
+  /** Reads taken and refused, failed appends, events lost past PENDING_EVENTS_MAX. */
+  counters(): DaemonCounters;
   isConnected(): boolean;
+}
+
+export interface DaemonCounters {
+  readsIngested: number;
+  readsRejected: number;
+  appendFailures: number;
+  pendingDropped: number;
 }
 
 /** Events kept in RAM when an outbox append fails (disk full, I/O error), retried every tick. */
@@ -110,7 +119,7 @@ export function createGatewayDaemon(options: GatewayDaemonOptions): GatewayDaemo
   let nearlyFullWarned = false;
   let stopping = false;
   let watchdogHealthy = true;
-  const counters = { readsIngested: 0, readsRejected: 0, appendFailures: 0, pendingDropped: 0 };
+  const counters: DaemonCounters = { readsIngested: 0, readsRejected: 0, appendFailures: 0, pendingDropped: 0 };
 
   const requireStarted = <T>(value: T | undefined): T => {
     if (value === undefined) throw new Error('invariant violated: the gateway daemon is not started');
@@ -146,7 +155,10 @@ export function createGatewayDaemon(options: GatewayDaemonOptions): GatewayDaemo
       store(requireStarted(engine).ingest(read, clock.nowMs()));
     } catch (error) {
       counters.readsRejected += 1;
-      logger.warn({ err: errorMessage(error), reader: read.reader }, 'read rejected');
+      // A reader spewing bad frames must not flood the journal: the first ten, then every thousandth.
+      if (counters.readsRejected <= 10 || counters.readsRejected % 1_000 === 0) {
+        logger.warn({ err: errorMessage(error), reader: read.reader, readsRejected: counters.readsRejected }, 'read rejected');
+      }
     }
   };
 
@@ -171,15 +183,23 @@ export function createGatewayDaemon(options: GatewayDaemonOptions): GatewayDaemo
     });
 
   const startReader = async (slot: ReaderSlot): Promise<void> => {
+    const connected = await withTimeout(
+      slot.driver.connect().then(
+        () => true,
+        (error: unknown) => {
+          logger.warn({ reader: slot.config.id, err: errorMessage(error) }, 'reader not reachable; it keeps trying');
+          return false;
+        },
+      ),
+      config.readerConnectTimeoutMs,
+      clock,
+    );
+    if (connected === 'timeout') logger.warn({ reader: slot.config.id }, 'reader not connected yet; it keeps trying');
     try {
-      const result = await withTimeout(
-        slot.driver.connect().then(() => slot.driver.start()),
-        config.readerConnectTimeoutMs,
-        clock,
-      );
-      if (result === 'timeout') logger.warn({ reader: slot.config.id }, 'reader not connected yet; it keeps trying');
+      // Always asked to start: a driver that is still connecting starts inventory once its link is up.
+      await slot.driver.start();
     } catch (error) {
-      logger.warn({ reader: slot.config.id, err: errorMessage(error) }, 'reader failed to start; it keeps trying');
+      logger.warn({ reader: slot.config.id, err: errorMessage(error) }, 'reader failed to start inventory');
     }
   };
 
@@ -382,6 +402,7 @@ export function createGatewayDaemon(options: GatewayDaemonOptions): GatewayDaemo
     readersHealth,
     outboxFill: () => requireStarted(outbox).fill(),
     publisherStats: () => requireStarted(publisher).stats(),
+    counters: () => ({ ...counters }),
     isConnected: () => connection?.isConnected() ?? false,
   };
 }

@@ -11,6 +11,11 @@ import { silentLogger } from '../../shared/src/log.js';
 import { sampleEvent } from '../../gateway/test/outbox/fixtures.js';
 import { buildEpcisDocument } from '../../shared/src/contracts/epcis.js';
 import { startRecorder, until, type Recorder } from './recorder.js';
+import { CloudConfigSchema } from '../../cloud/src/config.js';
+import { startCloudService, type CloudService } from '../../cloud/src/service.js';
+import { systemClock } from '../../shared/src/clock.js';
+import { DEMO_CONFIG_DIR } from '../support/cloud-harness.js';
+import { createTestPki } from '../support/tls.js';
 
 const gatewayA: BrokerPrincipal = { username: 'gw-a', role: 'gateway', siteId: 'site-1', gatewayId: 'gw-a' };
 const cloud: BrokerPrincipal = { username: 'cloud', role: 'cloud' };
@@ -57,6 +62,7 @@ describe('embedded broker authentication and ACL (real aedes, real clients)', ()
   const directory = mkdtempSync(join(tmpdir(), 'stockwire-acl-'));
   let broker: EmbeddedBroker;
   let recorder: Recorder;
+  let cloud: CloudService;
   let url: string;
 
   beforeAll(async () => {
@@ -72,8 +78,18 @@ describe('embedded broker authentication and ACL (real aedes, real clients)', ()
     });
     url = `mqtt://127.0.0.1:${broker.port}`;
     recorder = await startRecorder({ url, databasePath: join(directory, 'recorder.sqlite'), clientOptions: { username: 'cloud', password: 'cloud-secret' } });
+    cloud = await startCloudService(
+      CloudConfigSchema.parse({
+        catalogFile: 'catalog.yaml',
+        store: { kind: 'sqlite', path: join(directory, 'ledger.sqlite') },
+        mqtt: { url, clientId: 'stockwire-cloud', username: 'cloud', password: 'cloud-secret' },
+        http: { port: 0, publicRead: true },
+      }),
+      { configDir: DEMO_CONFIG_DIR, logger: silentLogger(), clock: systemClock },
+    );
   });
   afterAll(async () => {
+    await cloud?.stop();
     await recorder.close();
     await broker.close();
     rmSync(directory, { recursive: true, force: true });
@@ -124,5 +140,36 @@ describe('embedded broker authentication and ACL (real aedes, real clients)', ()
     await closed;
     expect(recorder.indexes()).toEqual([1, 3]);
     cloudClient.end(true);
+  });
+
+  it('leaves only the honest movements in the cloud ledger', async () => {
+    const epcsInStock = async () => (await cloud.store.stock()).reduce((sum, row) => sum + row.epcsInStock, 0);
+    const deadline = Date.now() + 5_000;
+    while ((await epcsInStock()) < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await epcsInStock()).toBe(2);
+  });
+});
+
+describe('embedded broker over TLS', () => {
+  it('accepts a client certificate from the CA and refuses a client without one', async () => {
+    const pki = createTestPki(['gw-tls']);
+    const broker = await startEmbeddedBroker({
+      host: '127.0.0.1',
+      port: 0,
+      logger: silentLogger(),
+      users: [{ username: 'gw-tls', password: 'tls-pw', role: 'gateway', siteId: 'site-1', gatewayId: 'gw-tls' }],
+      tls: { key: pki.read(pki.serverKeyFile), cert: pki.read(pki.serverCertFile), ca: pki.read(pki.caFile), requestClientCert: true },
+    });
+    try {
+      const url = `mqtts://127.0.0.1:${broker.port}`;
+      const base = { clientId: 'gw-tls', username: 'gw-tls', password: 'tls-pw', ca: pki.read(pki.caFile), reconnectPeriod: 0, connectTimeout: 5_000 };
+      const client = await mqtt.connectAsync(url, { ...base, cert: pki.read(pki.clients['gw-tls']?.certFile ?? ''), key: pki.read(pki.clients['gw-tls']?.keyFile ?? '') });
+      await client.publishAsync(gatewayTopic('site-1', 'gw-tls', 'status'), '{}', { qos: 1 });
+      await client.endAsync();
+      await expect(mqtt.connectAsync(url, base)).rejects.toThrow();
+    } finally {
+      await broker.close();
+      pki.remove();
+    }
   });
 });

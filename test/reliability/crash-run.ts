@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { startEmbeddedBroker } from '../../cloud/src/broker/broker.js';
+import { CloudConfigSchema } from '../../cloud/src/config.js';
+import { startCloudService } from '../../cloud/src/service.js';
+import { systemClock } from '../../shared/src/clock.js';
 import { silentLogger } from '../../shared/src/log.js';
+import { DEMO_CONFIG_DIR } from '../support/cloud-harness.js';
 import { prepareChildEntry, spawnGateway } from './child-gateway.js';
 import { startRecorder, until } from './recorder.js';
 
@@ -26,6 +30,8 @@ export interface CrashScenario {
 
 export interface CrashOutcome {
   kills: number;
+  /** The real cloud ledger: receipts booked, units on hand at the backroom, invariants. */
+  ledger: { entries: number; onHand: string; epcsInStock: number; invariantsOk: boolean; duplicatesSkipped: number };
   killsDuringStartup: number;
   movements: number;
   distinct: number;
@@ -62,6 +68,17 @@ export async function runCrashScenario(scenario: CrashScenario): Promise<CrashOu
       { username: 'cloud', password: 'cloud-pw', role: 'cloud' },
     ],
   });
+  // The real cloud service (ledger in SQLite, dedupe by eventID, ack after commit)…
+  const cloud = await startCloudService(
+    CloudConfigSchema.parse({
+      catalogFile: 'catalog.yaml',
+      store: { kind: 'sqlite', path: join(directory, 'ledger.sqlite') },
+      mqtt: { url: `mqtt://127.0.0.1:${broker.port}`, clientId: 'stockwire-cloud', username: 'cloud', password: 'cloud-pw' },
+      http: { port: 0, publicRead: true },
+    }),
+    { configDir: DEMO_CONFIG_DIR, logger: silentLogger(), clock: systemClock },
+  );
+  // …and a recorder beside it that also sees arrival order and duplicate deliveries.
   const recorder = await startRecorder({ url: `mqtt://127.0.0.1:${broker.port}`, databasePath: join(directory, 'recorder.sqlite'), clientOptions: { username: 'cloud', password: 'cloud-pw' } });
   const childEntry = await prepareChildEntry();
   try {
@@ -101,10 +118,33 @@ export async function runCrashScenario(scenario: CrashScenario): Promise<CrashOu
     last.child.kill('SIGTERM');
     const finalExit = await last.exited;
     const indexes = recorder.indexes();
+    const ledgerDeadline = Date.now() + 30_000;
+    let stock = await cloud.store.stock();
+    const onHandOf = (rows: typeof stock) => rows.filter((row) => row.location.endsWith(':backroom'));
+    while (onHandOf(stock).reduce((sum, row) => sum + row.epcsInStock, 0) < scenario.movements && Date.now() < ledgerDeadline) {
+      await sleep(100);
+      stock = await cloud.store.stock();
+    }
+    const backroom = onHandOf(stock);
+    let entries = 0;
+    for (let after: number | null = 0; after !== null; ) {
+      const page = await cloud.store.entries({ after, limit: 1_000 });
+      entries += page.items.length;
+      after = page.nextAfter;
+    }
+    const consumerStats = cloud.consumer.stats();
+    const ledger = {
+      entries,
+      onHand: backroom.map((row) => row.qty).join('+') || '0',
+      epcsInStock: backroom.reduce((sum, row) => sum + row.epcsInStock, 0),
+      invariantsOk: (await cloud.store.check()).ok,
+      duplicatesSkipped: consumerStats.eventsDuplicate,
+    };
     const outbox = new Database(outboxPath, { readonly: true });
     const outboxLeft = (outbox.prepare('SELECT COUNT(*) AS n FROM outbox').get() as { n: number }).n;
     outbox.close();
     return {
+      ledger,
       kills: scenario.kills,
       killsDuringStartup,
       movements: scenario.movements,
@@ -117,6 +157,7 @@ export async function runCrashScenario(scenario: CrashScenario): Promise<CrashOu
       elapsedMs: Date.now() - startedAtMs,
     };
   } finally {
+    await cloud.stop();
     await recorder.close();
     await broker.close();
     childEntry.cleanup();

@@ -12,6 +12,11 @@ import { startMosquitto, type RunningMosquitto } from '../support/mosquitto.js';
 import { createTestPki, type TestPki } from '../support/tls.js';
 import { inProcessGateway } from './in-process-gateway.js';
 import { startRecorder, until, type Recorder } from './recorder.js';
+import { CloudConfigSchema } from '../../cloud/src/config.js';
+import { startCloudService, type CloudService } from '../../cloud/src/service.js';
+import { systemClock } from '../../shared/src/clock.js';
+import { silentLogger } from '../../shared/src/log.js';
+import { DEMO_CONFIG_DIR } from '../support/cloud-harness.js';
 
 /**
  * Interop with a real Mosquitto 2 set up as deploy/mosquitto describes: the
@@ -25,7 +30,13 @@ const MOVEMENTS = 500;
 let pki: TestPki;
 let mosquitto: RunningMosquitto;
 let recorder: Recorder;
+let cloud: CloudService;
 let tlsUrl: string;
+
+// Test-only readers beside the real consumer (Mosquitto binds client id = username, so each needs its own user).
+const TEST_READERS_ACL = ['', 'user test-recorder', 'topic read stockwire/v1/#', 'user test-observer', 'topic read stockwire/v1/#', ''].join('\n');
+
+const tlsOptions = (name: string) => ({ ca: pki.read(pki.caFile), cert: pki.read(pki.clients[name]?.certFile ?? ''), key: pki.read(pki.clients[name]?.keyFile ?? '') });
 
 function addGateway(site: string, gateway: string, password: string, files: { passwordFile: string; aclFile: string }): void {
   execFileSync('bash', [join(repoRoot, 'deploy/mosquitto/add-gateway.sh'), site, gateway, password], {
@@ -35,7 +46,7 @@ function addGateway(site: string, gateway: string, password: string, files: { pa
 }
 
 beforeAll(async () => {
-  pki = createTestPki(['gw-interop', 'gw-other', 'stockwire-cloud']);
+  pki = createTestPki(['gw-interop', 'gw-other', 'stockwire-cloud', 'test-recorder', 'test-observer']);
   const files = { passwordFile: join(directory, 'passwords'), aclFile: join(directory, 'acl') };
   writeFileSync(files.aclFile, readFileSync(join(repoRoot, 'deploy/mosquitto/stockwire.acl')));
   addGateway('site-1', 'gw-interop', 'interop-pw', files);
@@ -45,28 +56,39 @@ beforeAll(async () => {
   expect(readFileSync(files.aclFile, 'utf8').match(/^user gw-other$/gm)).toHaveLength(1);
   mosquitto = await startMosquitto({
     passwordFile: files.passwordFile,
-    users: [{ username: 'stockwire-cloud', password: 'cloud-pw' }],
-    acl: readFileSync(files.aclFile, 'utf8'),
+    users: [
+      { username: 'stockwire-cloud', password: 'cloud-pw' },
+      { username: 'test-recorder', password: 'recorder-pw' },
+      { username: 'test-observer', password: 'observer-pw' },
+    ],
+    acl: readFileSync(files.aclFile, 'utf8') + TEST_READERS_ACL,
     tls: { caFile: pki.caFile, certFile: pki.serverCertFile, keyFile: pki.serverKeyFile, requireCertificate: true },
     extraConfig: ['use_username_as_clientid true'],
   });
   tlsUrl = mosquitto.tlsUrl ?? '';
+  // The real cloud consumer over mutual TLS, as deployed…
   const cloudCertificate = pki.clients['stockwire-cloud'];
-  recorder = await startRecorder({
-    url: tlsUrl,
-    databasePath: join(directory, 'recorder.sqlite'),
-    clientOptions: { clientId: 'stockwire-cloud', username: 'stockwire-cloud', password: 'cloud-pw', ca: pki.read(pki.caFile), cert: pki.read(cloudCertificate?.certFile ?? ''), key: pki.read(cloudCertificate?.keyFile ?? '') },
-  });
+  cloud = await startCloudService(
+    CloudConfigSchema.parse({
+      catalogFile: 'catalog.yaml',
+      store: { kind: 'sqlite', path: join(directory, 'ledger.sqlite') },
+      mqtt: { url: tlsUrl, clientId: 'stockwire-cloud', username: 'stockwire-cloud', password: 'cloud-pw', tls: { caFile: pki.caFile, certFile: cloudCertificate?.certFile, keyFile: cloudCertificate?.keyFile } },
+      http: { port: 0, publicRead: true },
+    }),
+    { configDir: DEMO_CONFIG_DIR, logger: silentLogger(), clock: systemClock },
+  );
+  // …and a recorder for arrival order.
+  recorder = await startRecorder({ url: tlsUrl, databasePath: join(directory, 'recorder.sqlite'), clientOptions: { clientId: 'test-recorder', username: 'test-recorder', password: 'recorder-pw', ...tlsOptions('test-recorder') } });
 });
 
 afterAll(async () => {
+  await cloud?.stop();
   await recorder?.close();
   await mosquitto?.remove();
   pki?.remove();
   rmSync(directory, { recursive: true, force: true });
 });
 
-const tlsOptions = (name: string) => ({ ca: pki.read(pki.caFile), cert: pki.read(pki.clients[name]?.certFile ?? ''), key: pki.read(pki.clients[name]?.keyFile ?? '') });
 
 describe('interop: the gateway against Mosquitto 2 with TLS, passwords and the deploy ACL', () => {
   it(`publishes ${MOVEMENTS} movements over mutual TLS, in order, with a retained status`, async () => {
@@ -95,12 +117,14 @@ describe('interop: the gateway against Mosquitto 2 with TLS, passwords and the d
     gateway.produce();
     await until(() => recorder.distinctCount() === MOVEMENTS, 30_000, 'all movements over TLS');
     expect(recorder.indexes()).toEqual(Array.from({ length: MOVEMENTS }, (_, index) => index));
+    const epcsInStock = async () => (await cloud.store.stock()).reduce((sum, row) => sum + row.epcsInStock, 0);
+    const ledgerDeadline = Date.now() + 20_000;
+    while ((await epcsInStock()) < MOVEMENTS && Date.now() < ledgerDeadline) await new Promise((resolveWait) => setTimeout(resolveWait, 100));
+    expect(await epcsInStock()).toBe(MOVEMENTS);
 
-    const observer = await mqtt.connectAsync(tlsUrl, { clientId: 'stockwire-cloud', username: 'stockwire-cloud', password: 'cloud-pw', ...tlsOptions('stockwire-cloud'), clean: true });
+    const observer = await mqtt.connectAsync(tlsUrl, { username: 'test-observer', password: 'observer-pw', ...tlsOptions('test-observer'), clean: true });
     const statuses: string[] = [];
     observer.on('message', (_topic, payload) => statuses.push(GatewayStatusSchema.parse(JSON.parse(payload.toString())).state));
-    // The recorder holds the cloud identity's session; this observer takes over the id briefly
-    // (use_username_as_clientid), which is fine: the recorder reconnects and resumes.
     await observer.subscribeAsync(gatewayTopic('site-1', 'gw-interop', 'status'), { qos: 1 });
     await until(() => statuses.includes('online'), 5_000, 'the retained online status');
     await observer.endAsync();

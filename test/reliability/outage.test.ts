@@ -2,6 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CloudConfigSchema } from '../../cloud/src/config.js';
+import { startCloudService, type CloudService } from '../../cloud/src/service.js';
+import { systemClock } from '../../shared/src/clock.js';
+import { silentLogger } from '../../shared/src/log.js';
+import { DEMO_CONFIG_DIR } from '../support/cloud-harness.js';
 import { startMosquitto, type RunningMosquitto } from '../support/mosquitto.js';
 import { inProcessGateway } from './in-process-gateway.js';
 import { startRecorder, until, type Recorder } from './recorder.js';
@@ -15,12 +20,24 @@ const MOVEMENTS = 10_000;
 const directory = mkdtempSync(join(tmpdir(), 'stockwire-outage-'));
 let mosquitto: RunningMosquitto;
 let recorder: Recorder;
+let cloud: CloudService;
 
 beforeAll(async () => {
   mosquitto = await startMosquitto();
+  // The real cloud service (ledger, dedupe, ack after commit) and a recorder for arrival order.
+  cloud = await startCloudService(
+    CloudConfigSchema.parse({
+      catalogFile: 'catalog.yaml',
+      store: { kind: 'sqlite', path: join(directory, 'ledger.sqlite') },
+      mqtt: { url: mosquitto.url, clientId: 'stockwire-cloud' },
+      http: { port: 0, publicRead: true },
+    }),
+    { configDir: DEMO_CONFIG_DIR, logger: silentLogger(), clock: systemClock },
+  );
   recorder = await startRecorder({ url: mosquitto.url, databasePath: join(directory, 'recorder.sqlite') });
 });
 afterAll(async () => {
+  await cloud?.stop();
   await recorder?.close();
   await mosquitto?.remove();
   rmSync(directory, { recursive: true, force: true });
@@ -59,6 +76,14 @@ describe('outage test: broker down while movements are produced', () => {
 
     expect(recorder.indexes()).toEqual(Array.from({ length: MOVEMENTS }, (_, index) => index));
     expect(recorder.duplicates()).toBe(0);
+    let epcsInStock = 0;
+    const ledgerDeadline = Date.now() + 30_000;
+    while (epcsInStock < MOVEMENTS && Date.now() < ledgerDeadline) {
+      epcsInStock = (await cloud.store.stock()).reduce((sum, row) => sum + row.epcsInStock, 0);
+      if (epcsInStock < MOVEMENTS) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(epcsInStock).toBe(MOVEMENTS);
+    expect((await cloud.store.check()).ok).toBe(true);
     console.info(`outage test: ${MOVEMENTS} movements delivered ${drainMs} ms after the broker restart (${Math.round((MOVEMENTS / drainMs) * 1000)} movements/s incl. reconnect)`);
     await gateway.daemon.stop('test');
   }, 120_000);

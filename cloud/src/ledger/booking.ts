@@ -179,11 +179,24 @@ export class Booking {
       else countDeltas.set(key, { product: productKey, location: locationId, delta });
     };
     const moveIndex = this.state.addEpcMove({ transactionId: this.transactionId, product, location, status, timeMs: this.timeMs, recordedMs: this.recordedMs, epcCount: epcs.length });
+    // EPCs moving together mostly come from one place: count runs of the same origin, then adjust once per run.
+    let runProduct = '';
+    let runLocation = '';
+    let runLength = 0;
     for (const epc of epcs) {
       const previous = this.state.epc(epc);
-      if (previous && previous.status === 'in_stock') adjust(previous.product, previous.location, -1);
+      if (previous && previous.status === 'in_stock') {
+        if (runLength > 0 && (previous.product !== runProduct || previous.location !== runLocation)) {
+          adjust(runProduct, runLocation, -runLength);
+          runLength = 0;
+        }
+        runProduct = previous.product;
+        runLocation = previous.location;
+        runLength++;
+      }
       this.state.putEpc({ epc, product, location, status, transactionId: this.transactionId, timeMs: this.timeMs }, moveIndex);
     }
+    if (runLength > 0) adjust(runProduct, runLocation, -runLength);
     if (status === 'in_stock') adjust(product, location, epcs.length);
     for (const change of countDeltas.values()) {
       if (change.delta === 0) continue;

@@ -19,8 +19,22 @@ import type { WorkingState } from './working-state.js';
  * position is compensated against Shrinkage (see Booking).
  */
 
+/**
+ * SHA-256 of the canonical JSON (keys sorted, undefined left out) of a validated
+ * transaction. Same text as shared canonicalJson; arrays of strings (EPC lists, the
+ * bulk of a device event) take the native JSON.stringify path, which writes them identically.
+ */
 export function transactionHash(transaction: Transaction): string {
-  return sha256Hex(canonicalJson(transaction));
+  return sha256Hex(canonicalTransactionJson(transaction));
+}
+
+function canonicalTransactionJson(value: unknown): string {
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return JSON.stringify(value);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return canonicalJson(value);
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, entry]) => entry !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([key, entry]) => `${JSON.stringify(key)}:${canonicalTransactionJson(entry)}`).join(',')}}`;
 }
 
 export function transactionId(transaction: Transaction, hash = transactionHash(transaction)): string {

@@ -497,10 +497,10 @@ async function persist(client: pg.PoolClient, state: WorkingState): Promise<void
   }
   await runJson(
     `INSERT INTO epcs (epc, product, location, status, moves)
-     SELECT e->>0, e->>1, e->>2, e->>3, ARRAY(SELECT jsonb_array_elements_text(e->4)::bigint) FROM jsonb_array_elements($1::jsonb) AS e
+     SELECT e->>0, e->>1, e->>2, e->>3, string_to_array(e->>4, ',')::bigint[] FROM jsonb_array_elements($1::jsonb) AS e
      ON CONFLICT (epc) DO UPDATE SET product = excluded.product, location = excluded.location, status = excluded.status, moves = epcs.moves || excluded.moves`,
     [...state.epcs.values()],
-    (e) => [e.epc, e.product, e.location, e.status, state.movesOf(e.epc).map((index) => moveSeqs[index])],
+    (e) => [e.epc, e.product, e.location, e.status, state.movesOf(e.epc).map((index) => moveSeqs[index]).join(',')],
   );
   await run(
     `INSERT INTO transactions (id, type, payload_hash, payload, time_ms, recorded_ms, result)

@@ -45,3 +45,13 @@ describe('exact decimals', () => {
     expect(extendValue(1000n, 100_000n) + extendValue(1000n, 200_000n)).toBe(extendValue(1000n, 300_000n));
   });
 });
+
+describe('transaction hash', () => {
+  it('equals the shared canonical-JSON hash (so ids hashed elsewhere agree)', async () => {
+    const { transactionHash } = await import('../../src/ledger/engine.js');
+    const { canonicalJson, sha256Hex } = await import('../../../shared/src/contracts/event-id.js');
+    const { TransactionSchema } = await import('../../src/ledger/transactions.js');
+    const transaction = TransactionSchema.parse({ id: 'e"1', type: 'receipt', location: 'A', epcs: ['urn:epc:id:sgtin:0614141.007346.1', 'urn:epc:id:sgtin:0614141.007346.2'], source: { kind: 'rfid', gatewayId: 'g' }, site: 's' });
+    expect(transactionHash(transaction)).toBe(sha256Hex(canonicalJson(transaction)));
+  });
+});

@@ -26,8 +26,8 @@ export function ingestPortalRead(state: EngineState, portal: PortalState, tagId:
     portal.slotsByTag.set(tagId, slot);
     state.tags.lastSlotById[tagId] = slot;
     if (portal.pass.length === 0) {
-      portal.passFirstMs = timeMs;
-      portal.passLastMs = timeMs;
+      portal.passFirstMs = nowMs;
+      portal.passLastMs = nowMs;
     }
     addToList(records, portal.pass, slot);
   }
@@ -38,7 +38,6 @@ export function ingestPortalRead(state: EngineState, portal: PortalState, tagId:
   // Parked tags only prove they are still there; they never start a new pass.
   if (((records.flags[slot] ?? 0) & FLAG_PARKED) !== 0) return;
   records.touch(slot, timeMs, rssiDbm);
-  if (timeMs < portal.passFirstMs) portal.passFirstMs = timeMs;
   if (activityMs > portal.passLastMs) portal.passLastMs = activityMs;
   if (rssiDbm < portal.config.rssiMinDbm) return;
   const index = slot * 2 + side;
@@ -90,7 +89,7 @@ function closePass(state: EngineState, portal: PortalState, nowMs: number, mode:
     for (const slot of portal.pass) {
       const active = nowMs - (records.activityMs[slot] ?? 0) < stableSetMs;
       if (!active) reported.push(slot);
-      else if (nowMs - (records.firstSeenMs[slot] ?? 0) >= dwellMs) {
+      else if (nowMs - (records.firstActivityMs[slot] ?? 0) >= dwellMs) {
         reported.push(slot);
         parking.add(slot);
       }
@@ -114,7 +113,7 @@ function closePass(state: EngineState, portal: PortalState, nowMs: number, mode:
   portal.passFirstMs = Infinity;
   portal.passLastMs = -Infinity;
   for (const slot of portal.pass) {
-    portal.passFirstMs = Math.min(portal.passFirstMs, records.firstSeenMs[slot] ?? Infinity);
+    portal.passFirstMs = Math.min(portal.passFirstMs, records.firstActivityMs[slot] ?? Infinity);
     portal.passLastMs = Math.max(portal.passLastMs, records.activityMs[slot] ?? -Infinity);
   }
 }

@@ -21,7 +21,8 @@ export class RecordStore {
   firstSeenMs = new Float64Array(0);
   lastSeenMs = new Float64Array(0);
   peakRssiDbm = new Float64Array(0);
-  /** The engine clock (`nowMs`) at the latest ingest: quiet and dwell are judged on it, not on reader time. */
+  /** The engine clock (`nowMs`) at the first and the latest ingest: quiet and dwell are judged on these, not on reader time. */
+  firstActivityMs = new Float64Array(0);
   activityMs = new Float64Array(0);
   /** Time origin for the weighted mean-time sums (the first read ingested). */
   anchorMs = new Float64Array(0);
@@ -64,6 +65,7 @@ export class RecordStore {
     this.firstSeenMs[slot] = timeMs;
     this.lastSeenMs[slot] = timeMs;
     this.peakRssiDbm[slot] = -Infinity;
+    this.firstActivityMs[slot] = nowMs;
     this.activityMs[slot] = nowMs;
     this.anchorMs[slot] = timeMs;
     for (let side = 0; side < 2; side++) {
@@ -104,6 +106,7 @@ export class RecordStore {
     this.firstSeenMs = grown(this.firstSeenMs, capacity, Float64Array);
     this.lastSeenMs = grown(this.lastSeenMs, capacity, Float64Array);
     this.peakRssiDbm = grown(this.peakRssiDbm, capacity, Float64Array);
+    this.firstActivityMs = grown(this.firstActivityMs, capacity, Float64Array);
     this.activityMs = grown(this.activityMs, capacity, Float64Array);
     this.anchorMs = grown(this.anchorMs, capacity, Float64Array);
     this.sideReadCount = grown(this.sideReadCount, capacity * 2, Int32Array);

@@ -12,6 +12,7 @@ export interface PortalState {
   active: boolean;
   /** Slots of the pass in progress. */
   pass: number[];
+  /** Engine clock at the pass's first and latest read (quiet and dwell are judged on the engine clock). */
   passFirstMs: number;
   passLastMs: number;
   /** Slots reported after dwellMs and ignored until they go quiet. */

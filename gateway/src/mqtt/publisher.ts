@@ -86,7 +86,9 @@ export function createPublisher(options: PublisherOptions): Publisher {
     ackedSequences = [];
     if (sequences.length > 0) outbox.remove(sequences);
     notifyDrained();
-    if (!stopped) pump();
+    // Only progress re-arms the pump; after a failure the next tick or connect retries,
+    // so a publish that keeps failing cannot spin the event loop.
+    if (!stopped && sequences.length > 0) pump();
   };
 
   const takeBatch = (): OutboxRow[] => {
@@ -135,7 +137,10 @@ export function createPublisher(options: PublisherOptions): Publisher {
     while (inflight.size < options.inflightMessagesMax && client.connected) {
       const rows = takeBatch();
       if (rows.length === 0) break;
+      const errorsBefore = stats.publishErrors;
       publishBatch(rows);
+      // mqtt.js fails some publishes synchronously (client disconnecting): retrying at once would spin.
+      if (stats.publishErrors !== errorsBefore) break;
     }
   }
 

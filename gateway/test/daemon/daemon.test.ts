@@ -108,6 +108,7 @@ describe('gateway daemon (fake engine and readers, real broker and SQLite outbox
     for (let index = 0; index < 100; index += 1) reader('door-1').emit(read(`E2${String(index).padStart(4, '0')}`));
     reader('door-1').emit(read('BAD0'));
     await until(() => subscriber.events.length === 100);
+    expect(daemon.counters()).toMatchObject({ readsIngested: 101, readsRejected: 1, appendFailures: 0 });
     await until(() => subscriber.statuses.some((status) => status.state === 'online' && status.readers?.[0]?.connected === true));
     await until(() => notifications.includes('WATCHDOG=1'));
     await daemon.stop('test');
@@ -152,6 +153,14 @@ describe('gateway daemon (fake engine and readers, real broker and SQLite outbox
     expect(readers.get('door-1')?.[0]?.closed).toBe(true);
     expect(engine.reconfigured).toHaveLength(1);
     expect(daemon.readersHealth().map((health) => health.readerId)).toEqual(['door-1', 'door-2']);
+    await daemon.stop('test');
+  });
+
+  it('asks a reader that failed to connect at start to start anyway (it starts once its link is up)', async () => {
+    const { daemon, reader } = harness(GatewayConfigSchema.parse(rawConfig({ readers: [{ id: 'unplugged-1', protocol: 'simulated', scenario: {} }] })));
+    await daemon.start();
+    expect(reader('unplugged-1').starts).toBe(1);
+    expect(daemon.readersHealth()[0]?.connected).toBe(false);
     await daemon.stop('test');
   });
 

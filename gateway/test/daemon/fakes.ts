@@ -23,7 +23,14 @@ export class FakeReader implements ReaderDriver {
 
   constructor(readonly readerId: string, readonly config: ReaderConfig) {}
 
+  /** Set to make connect() fail once (a reader unplugged at boot). */
+  failNextConnect = false;
+
   async connect(): Promise<void> {
+    if (this.failNextConnect || this.config.id.startsWith('unplugged')) {
+      this.failNextConnect = false;
+      throw new Error('no such device');
+    }
     this.connected = true;
   }
   async start(): Promise<void> {

@@ -115,3 +115,28 @@ describe('pipelined publisher against the embedded broker', () => {
     await connection.close();
   });
 });
+
+describe('publisher with a fake client (edge cases no broker produces on demand)', () => {
+  it('rewinds after a failed publish and does not spin when failures are synchronous', async () => {
+    const outbox = createOutbox(createMemoryOutboxStore(), { eventsMax: 1_000, bytesMax: 1e9, overflowPolicy: 'block', warnFillRatio: 0.8 });
+    outbox.append([1, 2, 3].map((index) => sampleEvent(index)));
+    let calls = 0;
+    const client = {
+      connected: true,
+      publish(_topic: string, _payload: string, _options: { qos: 1 }, callback: (error?: Error) => void) {
+        calls += 1;
+        callback(new Error('client disconnecting'));
+      },
+    };
+    const publisher = createPublisher({ client, outbox, topic: 't', gatewayId: GATEWAY, eventsPerMessageMax: 2, messageBytesMax: 1e6, inflightMessagesMax: 8, clock: systemClock, logger: silentLogger() });
+    publisher.pump();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(calls).toBe(1);
+    expect(publisher.stats()).toMatchObject({ publishErrors: 1, inflightMessages: 0 });
+    expect(outbox.fill().depth).toBe(3);
+    // The next pump (tick or reconnect) retries the same batch from the rewound cursor.
+    publisher.pump();
+    expect(calls).toBe(2);
+    publisher.stop();
+  });
+});

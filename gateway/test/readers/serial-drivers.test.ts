@@ -108,3 +108,47 @@ describe('chafon driver details', () => {
     await driver.close();
   });
 });
+
+describe('variants', () => {
+  it('UHFReader18 replies (no antenna, no RSSI) become antenna 1 at rssiDefaultDbm', async () => {
+    const source = new StaticTagSource();
+    source.show(['3039606303C74380001A0559'], 3, -40);
+    const simulator = new ChafonReaderSimulator({ source, variant: 'uhfreader18' });
+    const end = createMockSerialEnd((bytes, emit) => {
+      for (const reply of simulator.receive(bytes)) emit(reply);
+    });
+    const config = ReaderConfigSchema.parse({ id: 'ru5102', protocol: 'chafon', variant: 'uhfreader18', rssiDefaultDbm: -65, device: end.path, pollIntervalMs: 10, ...FAST });
+    const driver = createReaderDriver(config, { clock: systemClock, logger: silentLogger(), serialBinding: end.binding });
+    const reads: RawRead[] = [];
+    driver.onRead((read) => reads.push(read));
+    await driver.connect();
+    await driver.start();
+    expect(await realTimeWait(() => reads.length >= 3, 5_000)).toBe(true);
+    expect(reads[0]).toMatchObject({ epc: '3039606303C74380001A0559', antenna: 1, rssi: -65 });
+    await driver.close();
+  });
+
+  it('ThingMagic with two antennas sets the antenna search list before streaming', async () => {
+    const source = new StaticTagSource();
+    source.show(['3039606303C74380001A0559'], 2, -50);
+    const opcodes: number[] = [];
+    let simulator: ThingMagicReaderSimulator | null = null;
+    const end = createMockSerialEnd((bytes) => {
+      opcodes.push(bytes[2] ?? 0);
+      simulator?.receive(bytes);
+    });
+    simulator = new ThingMagicReaderSimulator({ source, clock: systemClock, send: (bytes) => end.emit(bytes), streamIntervalMs: 20 });
+    const config = ReaderConfigSchema.parse({ id: 'm6e', protocol: 'thingmagic', antennas: [1, 2], device: end.path, ...FAST });
+    const driver = createReaderDriver(config, { clock: systemClock, logger: silentLogger(), serialBinding: end.binding });
+    const reads: RawRead[] = [];
+    driver.onRead((read) => reads.push(read));
+    await driver.connect();
+    await driver.start();
+    expect(await realTimeWait(() => reads.length >= 3, 5_000)).toBe(true);
+    // stop (0x2F), Get Version (0x03), Set Antenna Port (0x91), start (0x2F)
+    expect(opcodes.slice(0, 4)).toEqual([0x2f, 0x03, 0x91, 0x2f]);
+    expect(reads[0]).toMatchObject({ antenna: 2, rssi: -50 });
+    await driver.close();
+    simulator.close();
+  });
+});
