@@ -164,10 +164,12 @@ export class SqliteLedgerStore implements LedgerStore {
   }
 
   async stock(filter: StockFilter = {}): Promise<StockRow[]> {
-    const rows = this.statements.allPositions.all() as PositionColumns[];
+    const product = filter.product === undefined ? undefined : (this.catalog.resolveProduct(filter.product) ?? filter.product);
+    const rows = this.statements.positionsWhere.all({ product: product ?? null, location: filter.location ?? null }) as PositionColumns[];
+    const resolved = { ...filter, ...(product === undefined ? {} : { product }) };
     return rows
       .map((row) => positionFromRow(row))
-      .filter((position) => matchesStock(position, filter, this.catalog.location(position.location)))
+      .filter((position) => matchesStock(position, resolved, this.catalog.location(position.location)))
       .map((position) => stockRow(position, this.catalog.location(position.location)));
   }
 
@@ -285,7 +287,7 @@ function prepare(db: SqliteDatabase) {
   const statement = (sql: string): Statement => db.prepare(sql);
   return {
     position: statement('SELECT * FROM positions WHERE product = ? AND location = ?'),
-    allPositions: statement('SELECT * FROM positions ORDER BY product, location'),
+    positionsWhere: statement('SELECT * FROM positions WHERE (@product IS NULL OR product = @product) AND (@location IS NULL OR location = @location) ORDER BY product, location'),
     epc: statement('SELECT * FROM epcs WHERE epc = ?'),
     epcsIn: statement('SELECT e.* FROM json_each(?) j JOIN epcs e ON e.epc = j.value'),
     epcsAt: statement("SELECT * FROM epcs WHERE location = ? AND status = 'in_stock' ORDER BY epc"),
