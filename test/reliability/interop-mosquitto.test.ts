@@ -118,7 +118,7 @@ describe('interop: the gateway against Mosquitto 2 with TLS, passwords and the d
     await until(() => recorder.distinctCount() === MOVEMENTS, 30_000, 'all movements over TLS');
     expect(recorder.indexes()).toEqual(Array.from({ length: MOVEMENTS }, (_, index) => index));
     const epcsInStock = async () => (await cloud.store.stock()).reduce((sum, row) => sum + row.epcsInStock, 0);
-    const ledgerDeadline = Date.now() + 20_000;
+    const ledgerDeadline = Date.now() + 40_000;
     while ((await epcsInStock()) < MOVEMENTS && Date.now() < ledgerDeadline) await new Promise((resolveWait) => setTimeout(resolveWait, 100));
     expect(await epcsInStock()).toBe(MOVEMENTS);
 
@@ -126,10 +126,10 @@ describe('interop: the gateway against Mosquitto 2 with TLS, passwords and the d
     const statuses: string[] = [];
     observer.on('message', (_topic, payload) => statuses.push(GatewayStatusSchema.parse(JSON.parse(payload.toString())).state));
     await observer.subscribeAsync(gatewayTopic('site-1', 'gw-interop', 'status'), { qos: 1 });
-    await until(() => statuses.includes('online'), 5_000, 'the retained online status');
+    await until(() => statuses.includes('online'), 15_000, 'the retained online status');
     await observer.endAsync();
     await gateway.daemon.stop('test');
-  }, 60_000);
+  }, 120_000);
 
   it('drops a gateway’s publish on another gateway’s topic (Mosquitto acks and discards)', async () => {
     const before = recorder.distinctCount();

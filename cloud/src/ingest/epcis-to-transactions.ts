@@ -74,7 +74,8 @@ function mapEvent(event: EpcisEvent, source: MappingSource, catalog: Catalog): M
     case 'stocking':
       return transferOrReason(common, siteDefaultLocation(catalog, source.siteId), location, items);
     case 'removing':
-      return transferOrReason(common, location, siteDefaultLocation(catalog, source.siteId), items);
+      // Only EPCs still booked on this shelf: one that was seen stocking another shelf first stays there.
+      return transferOrReason({ ...common, epcsOnlyFromSource: true }, location, siteDefaultLocation(catalog, source.siteId), items);
     case 'cycle_counting':
       return { transaction: { ...common, type: 'count', location, ...items } };
     case 'retail_selling':

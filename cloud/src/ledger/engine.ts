@@ -345,7 +345,13 @@ function applyTransfer(booking: Booking, transaction: Of<'transfer'>): void {
           continue;
         }
         source = state.location;
-        if (source !== from.id) booking.flags.add('epc_moved_from_elsewhere');
+        if (source !== from.id) {
+          if (transaction.epcsOnlyFromSource) {
+            booking.flags.add('epc_not_at_source');
+            continue;
+          }
+          booking.flags.add('epc_moved_from_elsewhere');
+        }
       } else {
         // Not serialised in stock: it is one of the unserialised units at `from`, if any; else the next count finds it.
         const position = booking.position(product.gtin, from.id);

@@ -103,6 +103,11 @@ export const TransferSchema = z
     to: locationId,
     qty: quantityString().optional(),
     epcs: epcList.optional(),
+    /**
+     * Move only EPCs the ledger has at `from` (a shelf's `removing`: an item that already
+     * turned up on another shelf left this one, it did not go back to the backroom).
+     */
+    epcsOnlyFromSource: z.boolean().optional(),
   })
   .strict();
 
