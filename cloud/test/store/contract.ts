@@ -216,6 +216,20 @@ export function ledgerStoreContract(name: string, factory: StoreFactory): void {
       await expectChecked();
     });
 
+    it('moves only the EPCs still at the source when a transfer says epcsOnlyFromSource (a shelf removing)', async () => {
+      const other = 'urn:stockwire:loc:store-1:shelf-2';
+      await apply({ id: 'e1', type: 'receipt', location: A, epcs: [epc(1), epc(2)] });
+      await apply({ id: 'e2', type: 'transfer', from: A, to: B, epcs: [epc(1), epc(2)] });
+      // Item 2 is seen stocking shelf 2 before shelf 1 reports it gone.
+      await apply({ id: 'e3', type: 'transfer', from: A, to: other, epcs: [epc(2)] });
+      const removed = await one({ id: 'e4', type: 'transfer', from: B, to: A, epcs: [epc(1), epc(2)], epcsOnlyFromSource: true });
+      expect(removed.flags).toEqual(expect.arrayContaining(['epc_not_at_source']));
+      expect((await store.epcHistory(epc(1))).current).toMatchObject({ status: 'in_stock', location: A });
+      expect((await store.epcHistory(epc(2))).current).toMatchObject({ status: 'in_stock', location: other });
+      expect(await position(SERIAL, other)).toMatchObject({ qty: '1', epcsInStock: 1 });
+      await expectChecked();
+    });
+
     it('ships to the site in-transit location and receives at another site from there', async () => {
       const transit = 'urn:stockwire:loc:store-1:in-transit';
       await apply({ id: 'e1', type: 'receipt', location: A, epcs: [epc(1), epc(2)] });
