@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ID_PATTERN } from '../../shared/src/contracts/topics.js';
+import { ID_PATTERN, RESERVED_SITE_IDS } from '../../shared/src/contracts/topics.js';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { deepFreeze, loadConfigFile } from '../../shared/src/config/load.js';
 import { DebounceConfigSchema } from './debounce/config.js';
@@ -14,7 +14,10 @@ import { WatchdogConfigSchema } from './systemd/config.js';
  */
 export const GatewayConfigSchema = z
   .object({
-    siteId: z.string().regex(ID_PATTERN, 'must match [a-z0-9-]+'),
+    siteId: z
+      .string()
+      .regex(ID_PATTERN, 'must match [a-z0-9-]+')
+      .refine((id) => !RESERVED_SITE_IDS.has(id), (id) => ({ message: `"${id}" is reserved for stockwire/v1/${id}/… topics; pick another site id` })),
     gatewayId: z.string().regex(ID_PATTERN, 'must match [a-z0-9-]+'),
     readers: z.array(ReaderConfigSchema).default([]),
     debounce: DebounceConfigSchema.default({}),
