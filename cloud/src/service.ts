@@ -8,6 +8,7 @@ import type { CloudConfig } from './config.js';
 import { CloudEvents } from './events.js';
 import { MovementConsumer } from './ingest/consumer.js';
 import { buildApi } from './api/server.js';
+import { createAuthorizer } from './api/auth.js';
 import { loadCatalogFile } from './ledger/catalog.js';
 import { openLedgerStore, type LedgerStore } from './store/ledger-store.js';
 import { createStoreView } from './alerts/store-adapter.js';
@@ -74,8 +75,19 @@ export async function startCloudService(config: CloudConfig, options: CloudServi
     stops.push(() => alertsClient.endAsync());
     const storeView = await createStoreView(store, events);
     stops.push(async () => storeView.detach());
-    const analytics = await startAnalytics(config.analytics, { events, view: storeView.view, clock, logger: logger.child({ part: 'analytics' }), app: api, mqtt: alertsClient });
-    stops.push(() => analytics.stop());
+    // The dashboard lives in its own plugin scope so the read guard covers its routes only.
+    const authorize = createAuthorizer(config.http.tokens, config.http.publicRead, { allowQueryToken: true });
+    let analytics: Analytics | undefined;
+    await api.register(async (dashboardScope) => {
+      dashboardScope.addHook('onRequest', async (request, reply) => {
+        if (!authorize(request, reply, 'read')) return reply;
+        return undefined;
+      });
+      analytics = await startAnalytics(config.analytics, { events, view: storeView.view, clock, logger: logger.child({ part: 'analytics' }), app: dashboardScope, mqtt: alertsClient });
+    });
+    if (!analytics) throw new Error('analytics did not start');
+    const startedAnalytics = analytics;
+    stops.push(() => startedAnalytics.stop());
     const address = await api.listen({ host: config.http.host, port: config.http.port });
     stops.push(() => api.close());
     const httpUrl = address.replace('[::1]', '127.0.0.1');
@@ -94,7 +106,7 @@ export async function startCloudService(config: CloudConfig, options: CloudServi
     await consumer.start();
     stops.push(() => consumer.stop());
     logger.info({ httpUrl }, 'cloud service ready');
-    return { httpUrl, store, events, consumer, api, analytics, stop: stopAll };
+    return { httpUrl, store, events, consumer, api, analytics: startedAnalytics, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -22,7 +22,7 @@ export interface CloudHarness {
  * A real embedded aedes broker (anonymous, loopback, ephemeral port) and the real
  * cloud service on a throw-away SQLite ledger with the demo catalog.
  */
-export async function startCloudHarness(overrides: Partial<Pick<CloudConfig, 'ingest'>> = {}): Promise<CloudHarness> {
+export async function startCloudHarness(overrides: { ingest?: CloudConfig['ingest']; http?: Partial<CloudConfig['http']> } = {}): Promise<CloudHarness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'stockwire-cloud-'));
   const broker = await startEmbeddedBroker({ host: '127.0.0.1', port: 0, allowAnonymous: true, logger: silentLogger() });
   const mqttUrl = `mqtt://127.0.0.1:${broker.port}`;
@@ -30,8 +30,8 @@ export async function startCloudHarness(overrides: Partial<Pick<CloudConfig, 'in
     catalogFile: 'catalog.yaml',
     store: { kind: 'sqlite', path: join(dataDir, 'ledger.sqlite') },
     mqtt: { url: mqttUrl, clientId: 'cloud-under-test' },
-    http: { port: 0, publicRead: true },
-    ...overrides,
+    http: { port: 0, publicRead: true, ...overrides.http },
+    ...(overrides.ingest ? { ingest: overrides.ingest } : {}),
   });
   const cloud = await startCloudService(config, { configDir: DEMO_CONFIG_DIR, logger: silentLogger(), clock: systemClock });
   return {

@@ -117,7 +117,10 @@ export const DASHBOARD_JS = String.raw`'use strict';
   function key(product, location) { return product + '\u0000' + location; }
   function productName(product) { var entry = state.products.get(product); return entry && entry.name ? entry.name : product; }
   function clockTime(iso) { var date = new Date(iso); return isNaN(date.getTime()) ? String(iso) : date.toLocaleTimeString(); }
-  function getJson(path) { return fetch(base + path, { headers: { accept: 'application/json' } }).then(function (response) { if (!response.ok) throw new Error(path + ': HTTP ' + response.status); return response.json(); }); }
+  // A read token given as ?access_token=… (RFC 6750 §2.3) is passed on: EventSource cannot set headers.
+  var accessToken = new URLSearchParams(location.search).get('access_token');
+  function withToken(path) { return accessToken ? path + (path.indexOf('?') < 0 ? '?' : '&') + 'access_token=' + encodeURIComponent(accessToken) : path; }
+  function getJson(path) { return fetch(base + withToken(path), { headers: { accept: 'application/json' } }).then(function (response) { if (!response.ok) throw new Error(path + ': HTTP ' + response.status); return response.json(); }); }
 
   // ---- stock by location -------------------------------------------------------------
   function renderStock(flashKeys) {
@@ -376,7 +379,7 @@ export const DASHBOARD_JS = String.raw`'use strict';
   }
 
   function connect() {
-    var source = new EventSource(base + '/events');
+    var source = new EventSource(base + withToken('/events'));
     ['positions', 'alerts', 'gateway', 'deadletter'].forEach(function (kind) {
       source.addEventListener(kind, function (event) { handle(kind, JSON.parse(event.data)); });
     });
