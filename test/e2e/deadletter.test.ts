@@ -5,23 +5,13 @@ import { withEventId } from '../../shared/src/contracts/event-id.js';
 import { DEADLETTER_TOPIC } from '../../shared/src/contracts/topics.js';
 import { DeadLetterSchema, type DeadLetter } from '../../cloud/src/ingest/deadletter.js';
 import { connectClient, startCloudHarness, waitFor, type CloudHarness } from '../support/cloud-harness.js';
+import { receivingEvent } from '../support/epcis-events.js';
 
 const EVENTS_TOPIC = 'stockwire/v1/store-1/dock-gw-1/events';
-const BACKROOM = 'urn:stockwire:loc:store-1:backroom';
 
 function receiving(serial: number, extra: Record<string, unknown> = {}): ObjectEvent {
-  return withEventId({
-    type: 'ObjectEvent' as const,
-    eventTime: '2026-11-25T10:00:00.000Z',
-    eventTimeZoneOffset: '+00:00',
-    action: 'OBSERVE' as const,
-    bizStep: 'receiving' as const,
-    readPoint: { id: 'urn:stockwire:loc:store-1:door-3' },
-    bizLocation: { id: BACKROOM },
-    // GTIN 10614141000019 (demo catalog): indicator 1, company 0614141, item 00001.
-    epcList: [`urn:epc:id:sgtin:0614141.100001.${serial}`],
-    ...extra,
-  });
+  // GTIN 10614141000019 (demo catalog): indicator 1, company 0614141, item 00001.
+  return receivingEvent({ epcList: [`urn:epc:id:sgtin:0614141.100001.${serial}`], ...extra });
 }
 
 function documentOf(events: ObjectEvent[]): string {

@@ -15,6 +15,7 @@ import { CloudConfigSchema } from '../../cloud/src/config.js';
 import { startCloudService, type CloudService } from '../../cloud/src/service.js';
 import { systemClock } from '../../shared/src/clock.js';
 import { DEMO_CONFIG_DIR } from '../support/cloud-harness.js';
+import { startLoopbackBroker } from '../support/broker.js';
 import { createTestPki } from '../support/tls.js';
 
 const gatewayA: BrokerPrincipal = { username: 'gw-a', role: 'gateway', siteId: 'site-1', gatewayId: 'gw-a' };
@@ -66,16 +67,11 @@ describe('embedded broker authentication and ACL (real aedes, real clients)', ()
   let url: string;
 
   beforeAll(async () => {
-    broker = await startEmbeddedBroker({
-      host: '127.0.0.1',
-      port: 0,
-      logger: silentLogger(),
-      users: [
-        { username: 'gw-a', passwordHash: hashPassword('a-secret'), role: 'gateway', siteId: 'site-1', gatewayId: 'gw-a' },
-        { username: 'gw-b', password: 'b-secret', role: 'gateway', siteId: 'site-1', gatewayId: 'gw-b' },
-        { username: 'cloud', password: 'cloud-secret', role: 'cloud' },
-      ],
-    });
+    broker = await startLoopbackBroker([
+      { username: 'gw-a', passwordHash: hashPassword('a-secret'), role: 'gateway', siteId: 'site-1', gatewayId: 'gw-a' },
+      { username: 'gw-b', password: 'b-secret', role: 'gateway', siteId: 'site-1', gatewayId: 'gw-b' },
+      { username: 'cloud', password: 'cloud-secret', role: 'cloud' },
+    ]);
     url = `mqtt://127.0.0.1:${broker.port}`;
     recorder = await startRecorder({ url, databasePath: join(directory, 'recorder.sqlite'), clientOptions: { username: 'cloud', password: 'cloud-secret' } });
     cloud = await startCloudService(

@@ -1,6 +1,6 @@
 import { formatIssues } from '../../../shared/src/config/load.js';
 import type { EpcisDocument, EpcisEvent, ObjectEvent } from '../../../shared/src/contracts/epcis.js';
-import { emptyCatalog, siteDefaultLocation, siteInTransitLocation, type Catalog } from '../ledger/catalog.js';
+import { emptyCatalog, siteDefaultLocation, siteInTransitLocation, siteSalesFloorLocation, type Catalog } from '../ledger/catalog.js';
 import { gtinOfEpcClass } from '../ledger/epc-product.js';
 import { TransactionSchema, type Transaction, type TransactionInput } from '../ledger/transactions.js';
 
@@ -15,7 +15,7 @@ import { TransactionSchema, type Transaction, type TransactionInput } from '../l
  * | shipping         | transfer to the site's in-transit location (still our stock until the   |
  * |                  | receiving site reads it; a later receipt there moves it on)             |
  * | stocking         | transfer from the site's default (backroom) location to bizLocation     |
- * | removing         | transfer from bizLocation to the site's default (backroom) location     |
+ * | removing         | transfer from bizLocation to the site's sales floor (until sold/counted) |
  * | cycle_counting   | count of the EPC set at bizLocation (absolute; fixes EPC state)          |
  * | retail_selling   | sale of the EPCs                                                        |
  *
@@ -74,8 +74,9 @@ function mapEvent(event: EpcisEvent, source: MappingSource, catalog: Catalog): M
     case 'stocking':
       return transferOrReason(common, siteDefaultLocation(catalog, source.siteId), location, items);
     case 'removing':
-      // Only EPCs still booked on this shelf: one that was seen stocking another shelf first stays there.
-      return transferOrReason({ ...common, epcsOnlyFromSource: true }, location, siteDefaultLocation(catalog, source.siteId), items);
+      // To the sales floor (in shoppers' hands until the POS sells them or a count finds them);
+      // only EPCs still booked on this shelf: one seen stocking another shelf first stays there.
+      return transferOrReason({ ...common, epcsOnlyFromSource: true }, location, siteSalesFloorLocation(catalog, source.siteId), items);
     case 'cycle_counting':
       return { transaction: { ...common, type: 'count', location, ...items } };
     case 'retail_selling':

@@ -69,6 +69,8 @@ export const SiteSchema = z
     id: z.string().min(1).max(64),
     /** Where stocking/removing events take items from/to; default the site's first backroom, else `urn:stockwire:loc:<site>:backroom`. */
     defaultLocation: z.string().min(1).max(256).optional(),
+    /** Where items taken off a shelf wait for their sale (or the next count); default the site's first sales_floor, else `urn:stockwire:loc:<site>:sales-floor`. */
+    salesFloorLocation: z.string().min(1).max(256).optional(),
     /** Where shipped items wait until the receiving site reads them; default `urn:stockwire:loc:<site>:in-transit`. */
     inTransitLocation: z.string().min(1).max(256).optional(),
   })
@@ -172,6 +174,17 @@ export function siteDefaultLocation(catalog: Catalog, site: string): string {
   if (configured !== undefined) return configured;
   for (const location of catalog.locations.values()) if (location.site === site && location.kind === 'backroom') return location.id;
   return locationUrn(site, 'backroom');
+}
+
+/**
+ * Where items a shelf lost are booked until a POS sale or a count settles them: in
+ * shoppers' hands on the sales floor, not back in the backroom.
+ */
+export function siteSalesFloorLocation(catalog: Catalog, site: string): string {
+  const configured = catalog.sites.get(site)?.salesFloorLocation;
+  if (configured !== undefined) return configured;
+  for (const location of catalog.locations.values()) if (location.site === site && location.kind === 'sales_floor') return location.id;
+  return locationUrn(site, 'sales-floor');
 }
 
 export function siteInTransitLocation(catalog: Catalog, site: string): string {

@@ -9,7 +9,7 @@ import { InvariantChecker, type CheckReport } from '../ledger/invariants.js';
 import { positionKey, type ApplyResult, type Entry, type EpcRecord, type JournalLine, type MissingKey, type Position, type StateSource, type TransactionRecord } from '../ledger/state.js';
 import type { Transaction } from '../ledger/transactions.js';
 import { WorkingState } from '../ledger/working-state.js';
-import { StoreCatalog, emitChanges, trialBalanceOf } from './common.js';
+import { StoreCatalog, emitChanges, epcHistoryOf, page, pageLimit, resolveStockFilter, saleRecordsOf, stockRowsOf, transactionView, trialBalanceOf } from './common.js';
 import { StoreErrors } from './errors.js';
 import {
   BATCH_TRANSACTIONS_MAX,
@@ -30,8 +30,24 @@ import {
   type TrialBalance,
 } from './ledger-store.js';
 import { LEDGER_LOCK_KEY, POSTGRES_SCHEMA } from './postgres-schema.js';
-import { entryFromRow, entryRowView, epcFromRow, epcRowView, layersToJson, parseMoney, parseQuantity, parseResult, positionFromRow, stockRow, type EntryColumns, type EpcColumns, type PositionColumns } from './records.js';
-import { matchesStock, page, pageLimit, type MoveColumns } from './sqlite.js';
+import {
+  entryFromRow,
+  entryRowView,
+  epcFromRow,
+  journalLineFromRow,
+  journalRowView,
+  layersToJson,
+  parseMoney,
+  parseQuantity,
+  positionFromRow,
+  transactionFromRow,
+  type EntryColumns,
+  type EpcColumns,
+  type JournalColumns,
+  type MoveColumns,
+  type PositionColumns,
+  type TransactionColumns,
+} from './records.js';
 
 /** Load rounds per batch: the engine names what it missed, the store loads it and re-runs. */
 export const PREFETCH_ROUNDS_MAX = 8;
@@ -121,15 +137,12 @@ export class PostgresLedgerStore implements LedgerStore {
   }
 
   async stock(filter: StockFilter = {}): Promise<StockRow[]> {
-    const product = filter.product === undefined ? undefined : (this.catalog.resolveProduct(filter.product) ?? filter.product);
+    const resolved = resolveStockFilter(this.catalog, filter);
     const { rows } = await this.pool.query<PositionColumns>(
       'SELECT * FROM positions WHERE ($1::text IS NULL OR product = $1) AND ($2::text IS NULL OR location = $2) ORDER BY product, location',
-      [product ?? null, filter.location ?? null],
+      [resolved.product ?? null, resolved.location ?? null],
     );
-    return rows
-      .map(positionFromRow)
-      .filter((position) => matchesStock(position, { ...filter, ...(product === undefined ? {} : { product }) }, this.catalog.location(position.location)))
-      .map((position) => stockRow(position, this.catalog.location(position.location)));
+    return stockRowsOf(rows, resolved, this.catalog);
   }
 
   async entries(query: EntryQuery = {}): Promise<Page<EntryRow>> {
@@ -143,21 +156,11 @@ export class PostgresLedgerStore implements LedgerStore {
 
   async journal(query: JournalQuery = {}): Promise<Page<JournalRow>> {
     const limit = pageLimit(query.limit);
-    const { rows } = await this.pool.query<{ seq: string; transaction_id: string; account: string; debit: string; credit: string; time_ms: string }>(
+    const { rows } = await this.pool.query<JournalColumns>(
       `SELECT * FROM journal WHERE seq > $1 AND ($2::text IS NULL OR account = $2) AND ($3::text IS NULL OR transaction_id = $3) ORDER BY seq LIMIT $4`,
       [query.after ?? 0, query.account ?? null, query.transactionId ?? null, limit + 1],
     );
-    return page(
-      rows.map((row) => ({
-        seq: Number(row.seq),
-        transactionId: row.transaction_id,
-        account: row.account,
-        debit: formatMoney(parseMoney(row.debit)),
-        credit: formatMoney(parseMoney(row.credit)),
-        time: new Date(Number(row.time_ms)).toISOString(),
-      })),
-      limit,
-    );
+    return page(rows.map(journalRowView), limit);
   }
 
   async trialBalance(): Promise<TrialBalance> {
@@ -169,23 +172,12 @@ export class PostgresLedgerStore implements LedgerStore {
     const current = (await this.pool.query<EpcColumns & { moves: string[] }>('SELECT * FROM epcs WHERE epc = $1', [epc])).rows[0];
     if (!current) return { current: null, history: [] };
     const moves = (await this.pool.query<MoveColumns>('SELECT * FROM epc_moves WHERE seq = ANY($1::bigint[]) ORDER BY seq', [current.moves])).rows;
-    const last = moves[moves.length - 1];
-    return { current: epcRowView({ ...current, transaction_id: last?.transaction_id ?? '', time_ms: last?.time_ms ?? 0 }), history: moves.map((move) => epcRowView({ ...move, epc })) };
+    return epcHistoryOf(epc, current, moves);
   }
 
   async transaction(id: string): Promise<TransactionView | undefined> {
     const row = (await this.pool.query<TransactionColumns>('SELECT * FROM transactions WHERE id = $1', [id])).rows[0];
-    if (!row) return undefined;
-    const record = transactionFromRow(row);
-    return {
-      id: record.id,
-      type: record.type,
-      time: new Date(record.timeMs).toISOString(),
-      recordedTime: new Date(record.recordedMs).toISOString(),
-      payload: record.payload,
-      result: record.result,
-      ...(record.reversedBy === undefined ? {} : { reversedBy: record.reversedBy }),
-    };
+    return row ? transactionView(transactionFromRow(row)) : undefined;
   }
 
   async products(): Promise<ProductRow[]> {
@@ -202,9 +194,7 @@ export class PostgresLedgerStore implements LedgerStore {
       "SELECT transaction_id, location, qty_delta, time_ms FROM entries WHERE product = $1 AND kind = 'sale' AND time_ms >= $2 ORDER BY time_ms, seq",
       [gtin, sinceMs],
     );
-    return rows
-      .filter((row) => site === undefined || this.catalog.location(row.location)?.site === site)
-      .map((row) => ({ time: new Date(Number(row.time_ms)).toISOString(), timeMs: Number(row.time_ms), location: row.location, qty: formatQuantity(-parseQuantity(row.qty_delta)), transactionId: row.transaction_id }));
+    return saleRecordsOf(rows, site, this.catalog);
   }
 
   async check(): Promise<CheckReport> {
@@ -248,30 +238,6 @@ export class PostgresLedgerStore implements LedgerStore {
     this.closed = true;
     await this.pool.end();
   }
-}
-
-interface TransactionColumns {
-  id: string;
-  type: string;
-  payload_hash: string;
-  payload: string;
-  time_ms: string;
-  recorded_ms: string;
-  result: string;
-  reversed_by: string | null;
-}
-
-function transactionFromRow(row: TransactionColumns): TransactionRecord {
-  return {
-    id: row.id,
-    type: row.type,
-    payloadHash: row.payload_hash,
-    payload: JSON.parse(row.payload) as unknown,
-    timeMs: Number(row.time_ms),
-    recordedMs: Number(row.recorded_ms),
-    result: parseResult(row.result),
-    ...(row.reversed_by === null ? {} : { reversedBy: row.reversed_by }),
-  };
 }
 
 /** What a batch will obviously read: its ids, EPCs, the positions it names, the count locations. */
@@ -365,13 +331,8 @@ class PrefetchSource implements StateSource {
         this.details.get(entry.transactionId)?.entries.push(entry);
         wantPosition(entry.product, entry.location);
       }
-      const journal = await client.query<{ transaction_id: string; account: string; debit: string; credit: string; time_ms: string; recorded_ms: string }>(
-        'SELECT * FROM journal WHERE transaction_id = ANY($1::text[]) ORDER BY seq',
-        [detailIds],
-      );
-      for (const row of journal.rows) {
-        this.details.get(row.transaction_id)?.journal.push({ transactionId: row.transaction_id, account: row.account, debit: parseMoney(row.debit), credit: parseMoney(row.credit), timeMs: Number(row.time_ms), recordedMs: Number(row.recorded_ms) });
-      }
+      const journal = await client.query<JournalColumns>('SELECT * FROM journal WHERE transaction_id = ANY($1::text[]) ORDER BY seq', [detailIds]);
+      for (const row of journal.rows) this.details.get(row.transaction_id)?.journal.push(journalLineFromRow(row));
     }
     const productKeys = unique(keys.flatMap((key) => (key.kind === 'product' && !this.productsLoaded.has(key.key) ? [key.key] : [])));
     if (productKeys.length > 0) {

@@ -1,7 +1,7 @@
 import type { Location, Product } from '../ledger/catalog.js';
 import { formatMoney, formatQuantity, formatUnitCost, parseTrusted, MONEY_SCALE, QUANTITY_SCALE, unitCostOf } from '../ledger/decimal.js';
-import type { ApplyResult, Entry, EpcRecord, Layer, Position } from '../ledger/state.js';
-import type { EntryRow, EpcRow, ProductRow, StockRow } from './ledger-store.js';
+import type { ApplyResult, Entry, EpcRecord, JournalLine, Layer, Position, TransactionRecord } from '../ledger/state.js';
+import type { EntryRow, EpcRow, JournalRow, ProductRow, StockRow } from './ledger-store.js';
 
 /** Row (de)serialisation shared by the SQL stores: decimals travel as strings, layers as JSON. */
 
@@ -123,6 +123,67 @@ export function epcFromRow(row: EpcColumns): EpcRecord {
 
 export function epcRowView(row: EpcColumns): EpcRow {
   return { epc: row.epc, product: row.product, location: row.location, status: row.status as EpcRow['status'], transactionId: row.transaction_id ?? '', time: new Date(Number(row.time_ms ?? 0)).toISOString() };
+}
+
+/** An EPC move row (epc_moves); the EPC itself is the key the caller looked up. */
+export interface MoveColumns {
+  seq: number | string;
+  transaction_id: string;
+  product: string;
+  location: string;
+  status: string;
+  time_ms: number | string;
+  recorded_ms: number | string;
+}
+
+export interface TransactionColumns {
+  id: string;
+  type: string;
+  payload_hash: string;
+  payload: string;
+  time_ms: number | string;
+  recorded_ms: number | string;
+  result: string;
+  reversed_by: string | null;
+}
+
+export function transactionFromRow(row: TransactionColumns): TransactionRecord {
+  return {
+    id: row.id,
+    type: row.type,
+    payloadHash: row.payload_hash,
+    payload: JSON.parse(row.payload) as unknown,
+    timeMs: Number(row.time_ms),
+    recordedMs: Number(row.recorded_ms),
+    result: parseResult(row.result),
+    ...(row.reversed_by === null ? {} : { reversedBy: row.reversed_by }),
+  };
+}
+
+export interface JournalColumns {
+  seq: number | string;
+  transaction_id: string;
+  account: string;
+  debit: string;
+  credit: string;
+  time_ms: number | string;
+  recorded_ms: number | string;
+}
+
+export function journalLineFromRow(row: JournalColumns): JournalLine {
+  return { transactionId: row.transaction_id, account: row.account, debit: parseMoney(row.debit), credit: parseMoney(row.credit), timeMs: Number(row.time_ms), recordedMs: Number(row.recorded_ms) };
+}
+
+/** Amounts are re-formatted so both stores answer alike (PostgreSQL numeric text carries its own scale). */
+export function journalRowView(row: JournalColumns): JournalRow {
+  return {
+    seq: Number(row.seq),
+    transactionId: row.transaction_id,
+    account: row.account,
+    debit: formatMoney(parseMoney(row.debit)),
+    credit: formatMoney(parseMoney(row.credit)),
+    time: new Date(Number(row.time_ms)).toISOString(),
+  };
 }
 
 export function productRow(product: Product): ProductRow {

@@ -13,8 +13,6 @@ import { StoreErrors } from './errors.js';
 import { raise } from '../../../shared/src/errors.js';
 import {
   BATCH_TRANSACTIONS_MAX,
-  PAGE_LIMIT_DEFAULT,
-  PAGE_LIMIT_MAX,
   type EntryQuery,
   type EntryRow,
   type EpcRow,
@@ -35,16 +33,19 @@ import {
   entryFromRow,
   entryRowView,
   epcFromRow,
-  epcRowView,
+  journalLineFromRow,
+  journalRowView,
   layersToJson,
   parseMoney,
   parseQuantity,
-  parseResult,
   positionFromRow,
-  stockRow,
+  transactionFromRow,
   type EntryColumns,
   type EpcColumns,
+  type JournalColumns,
+  type MoveColumns,
   type PositionColumns,
+  type TransactionColumns,
 } from './records.js';
 import { SQLITE_SCHEMA } from './sqlite-schema.js';
 import { chunks } from './records.js';
@@ -55,7 +56,7 @@ export const SQLITE_CACHE_KIB = 64 * 1024;
 export const EPC_CACHE_ENTRIES_MAX = 500_000;
 /** Rows per JSON-array statement (bounds one statement's text). */
 export const JSON_ROWS_PER_STATEMENT_MAX = 20_000;
-import { StoreCatalog, emitChanges, trialBalanceOf } from './common.js';
+import { StoreCatalog, emitChanges, epcHistoryOf, page, pageLimit, resolveStockFilter, saleRecordsOf, stockRowsOf, transactionView, trialBalanceOf } from './common.js';
 
 /**
  * SQLite ledger store (better-sqlite3, synchronous). One connection, WAL, and
@@ -164,13 +165,9 @@ export class SqliteLedgerStore implements LedgerStore {
   }
 
   async stock(filter: StockFilter = {}): Promise<StockRow[]> {
-    const product = filter.product === undefined ? undefined : (this.catalog.resolveProduct(filter.product) ?? filter.product);
-    const rows = this.statements.positionsWhere.all({ product: product ?? null, location: filter.location ?? null }) as PositionColumns[];
-    const resolved = { ...filter, ...(product === undefined ? {} : { product }) };
-    return rows
-      .map((row) => positionFromRow(row))
-      .filter((position) => matchesStock(position, resolved, this.catalog.location(position.location)))
-      .map((position) => stockRow(position, this.catalog.location(position.location)));
+    const resolved = resolveStockFilter(this.catalog, filter);
+    const rows = this.statements.positionsWhere.all({ product: resolved.product ?? null, location: resolved.location ?? null }) as PositionColumns[];
+    return stockRowsOf(rows, resolved, this.catalog);
   }
 
   async entries(query: EntryQuery = {}): Promise<Page<EntryRow>> {
@@ -187,11 +184,8 @@ export class SqliteLedgerStore implements LedgerStore {
     const limit = pageLimit(query.limit);
     const rows = this.db
       .prepare(`SELECT * FROM journal WHERE seq > ? ${query.account ? 'AND account = @account' : ''} ${query.transactionId ? 'AND transaction_id = @transactionId' : ''} ORDER BY seq LIMIT ?`)
-      .all(query.after ?? 0, limit + 1, { account: query.account, transactionId: query.transactionId }) as { seq: number; transaction_id: string; account: string; debit: string; credit: string; time_ms: number }[];
-    return page(
-      rows.map((row) => ({ seq: row.seq, transactionId: row.transaction_id, account: row.account, debit: row.debit, credit: row.credit, time: new Date(row.time_ms).toISOString() })),
-      limit,
-    );
+      .all(query.after ?? 0, limit + 1, { account: query.account, transactionId: query.transactionId }) as JournalColumns[];
+    return page(rows.map(journalRowView), limit);
   }
 
   async trialBalance(): Promise<TrialBalance> {
@@ -203,22 +197,12 @@ export class SqliteLedgerStore implements LedgerStore {
     const current = this.statements.epc.get(epc) as (EpcColumns & { moves: string }) | undefined;
     if (!current) return { current: null, history: [] };
     const moves = this.statements.movesIn.all(JSON.stringify(current.moves.split(',').map(Number))) as MoveColumns[];
-    const last = moves[moves.length - 1];
-    return { current: epcRowView({ ...current, transaction_id: last?.transaction_id ?? '', time_ms: last?.time_ms ?? 0 }), history: moves.map((move) => epcRowView({ ...move, epc })) };
+    return epcHistoryOf(epc, current, moves);
   }
 
   async transaction(id: string): Promise<TransactionView | undefined> {
     const row = this.db.prepare('SELECT * FROM transactions WHERE id = ?').get(id) as TransactionColumns | undefined;
-    if (!row) return undefined;
-    return {
-      id: row.id,
-      type: row.type,
-      time: new Date(row.time_ms).toISOString(),
-      recordedTime: new Date(row.recorded_ms).toISOString(),
-      payload: JSON.parse(row.payload) as unknown,
-      result: parseResult(row.result),
-      ...(row.reversed_by === null ? {} : { reversedBy: row.reversed_by }),
-    };
+    return row ? transactionView(transactionFromRow(row)) : undefined;
   }
 
   async products(): Promise<ProductRow[]> {
@@ -234,9 +218,7 @@ export class SqliteLedgerStore implements LedgerStore {
     const rows = this.db
       .prepare("SELECT transaction_id, location, qty_delta, time_ms FROM entries WHERE product = ? AND kind = 'sale' AND time_ms >= ? ORDER BY time_ms, seq")
       .all(gtin, sinceMs) as { transaction_id: string; location: string; qty_delta: string; time_ms: number }[];
-    return rows
-      .filter((row) => site === undefined || this.catalog.location(row.location)?.site === site)
-      .map((row) => ({ time: new Date(row.time_ms).toISOString(), timeMs: row.time_ms, location: row.location, qty: formatQuantity(-parseQuantity(row.qty_delta)), transactionId: row.transaction_id }));
+    return saleRecordsOf(rows, site, this.catalog);
   }
 
   async check(): Promise<CheckReport> {
@@ -260,27 +242,6 @@ export class SqliteLedgerStore implements LedgerStore {
     this.closed = true;
     this.db.close();
   }
-}
-
-export interface MoveColumns {
-  seq: number | string;
-  transaction_id: string;
-  product: string;
-  location: string;
-  status: string;
-  time_ms: number | string;
-  recorded_ms: number | string;
-}
-
-interface TransactionColumns {
-  id: string;
-  type: string;
-  payload_hash: string;
-  payload: string;
-  time_ms: number;
-  recorded_ms: number;
-  result: string;
-  reversed_by: string | null;
 }
 
 function prepare(db: SqliteDatabase) {
@@ -380,17 +341,7 @@ class SqliteSource implements StateSource {
 
   transaction(id: string): TransactionRecord | undefined {
     const row = this.statements.transaction.get(id) as TransactionColumns | undefined;
-    if (!row) return undefined;
-    return {
-      id: row.id,
-      type: row.type,
-      payloadHash: row.payload_hash,
-      payload: JSON.parse(row.payload) as unknown,
-      timeMs: row.time_ms,
-      recordedMs: row.recorded_ms,
-      result: parseResult(row.result),
-      ...(row.reversed_by === null ? {} : { reversedBy: row.reversed_by }),
-    };
+    return row ? transactionFromRow(row) : undefined;
   }
 
   entriesOf(transactionId: string): readonly Entry[] {
@@ -398,27 +349,8 @@ class SqliteSource implements StateSource {
   }
 
   journalOf(transactionId: string): readonly JournalLine[] {
-    const rows = this.statements.journalOf.all(transactionId) as { transaction_id: string; account: string; debit: string; credit: string; time_ms: number; recorded_ms: number }[];
-    return rows.map((row) => ({ transactionId: row.transaction_id, account: row.account, debit: parseMoney(row.debit), credit: parseMoney(row.credit), timeMs: row.time_ms, recordedMs: row.recorded_ms }));
+    return (this.statements.journalOf.all(transactionId) as JournalColumns[]).map(journalLineFromRow);
   }
 }
 
-function pageLimit(limit: number | undefined): number {
-  return Math.max(1, Math.min(limit ?? PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX));
-}
-
-function page<T extends { seq: number }>(rows: T[], limit: number): Page<T> {
-  const items = rows.slice(0, limit);
-  return { items, nextAfter: rows.length > limit ? (items[items.length - 1]?.seq ?? null) : null };
-}
-
-export function matchesStock(position: Position, filter: StockFilter, location: Location | undefined): boolean {
-  if (filter.product !== undefined && position.product !== filter.product) return false;
-  if (filter.location !== undefined && position.location !== filter.location) return false;
-  if (filter.site !== undefined && location?.site !== filter.site) return false;
-  if (filter.kind !== undefined && location?.kind !== filter.kind) return false;
-  return true;
-}
-
-export { pageLimit, page };
 export type { CloudEvents };

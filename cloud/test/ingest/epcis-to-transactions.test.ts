@@ -47,7 +47,7 @@ describe('mapEpcisDocument', () => {
     ['receiving', DOOR, { type: 'receipt', location: DOOR, flags: ['no_po_cost'] }],
     ['shipping', DOOR, { type: 'transfer', from: DOOR, to: 'urn:stockwire:loc:store-1:in-transit' }],
     ['stocking', SHELF, { type: 'transfer', from: 'urn:stockwire:loc:store-1:backroom', to: SHELF }],
-    ['removing', SHELF, { type: 'transfer', from: SHELF, to: 'urn:stockwire:loc:store-1:backroom', epcsOnlyFromSource: true }],
+    ['removing', SHELF, { type: 'transfer', from: SHELF, to: 'urn:stockwire:loc:store-1:sales-floor', epcsOnlyFromSource: true }],
     ['cycle_counting', SHELF, { type: 'count', location: SHELF }],
     ['retail_selling', SHELF, { type: 'sale', location: SHELF }],
   ] as const)('maps %s', (bizStep, location, expected) => {

@@ -1,28 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { buildEpcisDocument, type ObjectEvent } from '../../../shared/src/contracts/epcis.js';
-import { withEventId } from '../../../shared/src/contracts/event-id.js';
+import { buildEpcisDocument } from '../../../shared/src/contracts/epcis.js';
+import { receivingEvent } from '../../../test/support/epcis-events.js';
 import { validateMessage } from '../../src/ingest/validate.js';
 import { buildDeadLetter } from '../../src/ingest/deadletter.js';
 
 const options = { payloadBytesMax: 10_000, verifyEventIds: true };
 const topic = 'stockwire/v1/store-1/door-3/events';
 
-function receivingEvent(): ObjectEvent {
-  return withEventId({
-    type: 'ObjectEvent' as const,
-    eventTime: '2026-11-25T10:00:00.000Z',
-    eventTimeZoneOffset: '+00:00',
-    action: 'OBSERVE' as const,
-    bizStep: 'receiving' as const,
-    readPoint: { id: 'urn:stockwire:loc:store-1:door-3' },
-    bizLocation: { id: 'urn:stockwire:loc:store-1:backroom' },
-    epcList: ['urn:epc:id:sgtin:0614141.107346.2017'],
-    'stockwire:readCount': 12,
-  });
-}
-
 function documentBuffer(overrides: (document: Record<string, unknown>) => void = () => {}): Buffer {
-  const document = buildEpcisDocument([receivingEvent()], { creationDate: '2026-11-25T10:00:01.000Z', gatewayId: 'door-3', sequence: 1 }) as unknown as Record<string, unknown>;
+  const event = receivingEvent({ epcList: ['urn:epc:id:sgtin:0614141.107346.2017'], 'stockwire:readCount': 12 });
+  const document = buildEpcisDocument([event], { creationDate: '2026-11-25T10:00:01.000Z', gatewayId: 'door-3', sequence: 1 }) as unknown as Record<string, unknown>;
   overrides(document);
   return Buffer.from(JSON.stringify(document));
 }

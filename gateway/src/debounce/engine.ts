@@ -8,7 +8,7 @@ import { sortEvents } from './events.js';
 import { flushPortal, ingestPortalRead, tickPortal } from './portal.js';
 import { RecordStore, SIDE_INSIDE, SIDE_OUTSIDE } from './records.js';
 import { ingestShelfRead, releaseShelfSlot, tickShelf } from './shelf.js';
-import { emptyStats, type EngineState, type OwnerState, type PassDiagnostic, type PortalState, type ShelfState } from './state.js';
+import { emptyStats, type EngineState, type MutableStats, type OwnerState, type PassDiagnostic, type PortalState, type ShelfState } from './state.js';
 import { TagTable } from './tags.js';
 
 /**
@@ -30,29 +30,13 @@ export interface DebounceEngine {
   drainDiagnostics(): PassDiagnostic[];
 }
 
-export interface DebounceStats {
+/** Live sizes computed on demand, plus the counters the engine keeps (see MutableStats). */
+export interface DebounceStats extends MutableStats {
   liveTags: number;
   passesOpen: number;
   passTags: number;
   parkedTags: number;
   shelfTagsPresent: number;
-  readsTotal: number;
-  readsUnrouted: number;
-  readsIgnoredWeak: number;
-  readsIgnoredStray: number;
-  readsIgnoredCrossRead: number;
-  readsDroppedCapacity: number;
-  tagsIgnoredStray: number;
-  tagsIgnoredCrossRead: number;
-  tagsUnknownDirection: number;
-  passesClosed: number;
-  passesDwellClosed: number;
-  shelfRoundsClosed: number;
-  shelfRoundsHeldSilent: number;
-  shelfCountsSkippedSilent: number;
-  shelfCountsSkippedOversize: number;
-  eventsEmitted: number;
-  diagnosticsDropped: number;
 }
 
 export interface EngineIdentity {

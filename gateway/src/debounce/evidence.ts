@@ -1,8 +1,20 @@
 import { OBJECT_EVENT_EPCS_MAX } from '../../../shared/src/contracts/epcis.js';
-import { isoTime, type EvidenceSummary } from './events.js';
+import { isoTime, type EvidenceSummary, type TagEvidence } from './events.js';
 import type { EngineState, PassDiagnostic } from './state.js';
 
 /** Evidence summaries, epcLists and diagnostics shared by portals and shelves. */
+/** The per-tag evidence every owner reports; portals and shelves append their own details after it. */
+export function tagEvidence(state: EngineState, slot: number): TagEvidence {
+  const records = state.records;
+  return {
+    epc: state.tags.urnById[records.tag[slot] ?? 0] ?? '',
+    firstSeen: isoTime(records.firstSeenMs[slot] ?? 0),
+    lastSeen: isoTime(records.lastSeenMs[slot] ?? 0),
+    readCount: records.readCount[slot] ?? 0,
+    peakRssi: records.peakRssiDbm[slot] ?? 0,
+  };
+}
+
 export function summariseEvidence(state: EngineState, slots: readonly number[]): EvidenceSummary {
   const records = state.records;
   let readCount = 0;

@@ -1,10 +1,10 @@
 import type { EpcisEvent } from '../../../shared/src/contracts/epcis.js';
 import { buildAggregationEvent, buildObjectEvent, isoTime, type EventFrame, type EvidenceSummary, type TagEvidence } from './events.js';
 import { agreeOnDirection, tagDirection, type TagVerdict } from './direction.js';
-import { inParts, pushDiagnostic, sortedUrns, summariseEvidence } from './evidence.js';
+import { inParts, pushDiagnostic, sortedUrns, summariseEvidence, tagEvidence } from './evidence.js';
 import { FLAG_CLAIMED, FLAG_PARKED, SIDE_INSIDE, SIDE_OUTSIDE, addToList, readWeight, removeFromList, type RecordStore } from './records.js';
 import type { EngineState, PortalState } from './state.js';
-import { TAG_KIND_SGTIN, TAG_KIND_SSCC, slotOf } from './tags.js';
+import { TAG_KIND_SGTIN, TAG_KIND_SSCC, allocateOwnedSlot, releaseOwnedSlot, slotOf } from './tags.js';
 
 /**
  * Dock-door portal: groups reads into passes, decides each tag's direction from
@@ -16,15 +16,8 @@ export function ingestPortalRead(state: EngineState, portal: PortalState, tagId:
   const records = state.records;
   let slot = slotOf(records, state.tags, portal.index, portal.slotsByTag, tagId);
   if (slot === undefined) {
-    slot = records.allocate(tagId, portal.index, timeMs, nowMs);
-    if (slot < 0) {
-      state.stats.readsDroppedCapacity++;
-      state.tags.releaseIfUnreferenced(tagId);
-      return;
-    }
-    state.tags.retain(tagId);
-    portal.slotsByTag.set(tagId, slot);
-    state.tags.lastSlotById[tagId] = slot;
+    slot = allocateOwnedSlot(state, portal.index, portal.slotsByTag, tagId, timeMs, nowMs);
+    if (slot === undefined) return;
     if (portal.pass.length === 0) {
       portal.passFirstMs = nowMs;
       portal.passLastMs = nowMs;
@@ -69,11 +62,7 @@ export function flushPortal(state: EngineState, portal: PortalState, nowMs: numb
 }
 
 export function releaseSlot(state: EngineState, portal: PortalState, list: number[], slot: number): void {
-  const tagId = state.records.tag[slot] ?? -1;
-  removeFromList(state.records, list, slot);
-  portal.slotsByTag.delete(tagId);
-  state.records.free(slot);
-  state.tags.release(tagId);
+  releaseOwnedSlot(state, portal.slotsByTag, list, slot);
 }
 
 function closePass(state: EngineState, portal: PortalState, nowMs: number, mode: 'quiet' | 'dwell' | 'flush', out: EpcisEvent[]): void {
@@ -279,11 +268,7 @@ function portalTagEvidence(state: EngineState, verdict: TagVerdict): TagEvidence
   const records = state.records;
   const slot = verdict.slot;
   return {
-    epc: state.tags.urnById[records.tag[slot] ?? 0] ?? '',
-    firstSeen: isoTime(records.firstSeenMs[slot] ?? 0),
-    lastSeen: isoTime(records.lastSeenMs[slot] ?? 0),
-    readCount: records.readCount[slot] ?? 0,
-    peakRssi: records.peakRssiDbm[slot] ?? 0,
+    ...tagEvidence(state, slot),
     outsideReads: records.sideReadCount[slot * 2 + SIDE_OUTSIDE] ?? 0,
     insideReads: records.sideReadCount[slot * 2 + SIDE_INSIDE] ?? 0,
     directionReason: verdict.reason,

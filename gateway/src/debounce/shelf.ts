@@ -1,9 +1,9 @@
 import type { EpcisEvent } from '../../../shared/src/contracts/epcis.js';
-import { buildObjectEvent, isoTime, type EventFrame, type TagEvidence } from './events.js';
-import { EVENT_EPCS_MAX, inParts, sortedUrns, summariseEvidence } from './evidence.js';
-import { FLAG_PRESENT, addToList, popCount, removeFromList } from './records.js';
+import { buildObjectEvent, type EventFrame, type TagEvidence } from './events.js';
+import { EVENT_EPCS_MAX, inParts, sortedUrns, summariseEvidence, tagEvidence } from './evidence.js';
+import { FLAG_PRESENT, addToList, popCount } from './records.js';
 import type { EngineState, ShelfState } from './state.js';
-import { slotOf } from './tags.js';
+import { allocateOwnedSlot, releaseOwnedSlot, slotOf } from './tags.js';
 
 /**
  * Smart shelf: the reader's inventory rounds become a per-tag history of
@@ -34,15 +34,8 @@ export function ingestShelfRead(state: EngineState, shelf: ShelfState, tagId: nu
   const records = state.records;
   let slot = slotOf(records, state.tags, shelf.index, shelf.slotsByTag, tagId);
   if (slot === undefined) {
-    slot = records.allocate(tagId, shelf.index, timeMs);
-    if (slot < 0) {
-      state.stats.readsDroppedCapacity++;
-      state.tags.releaseIfUnreferenced(tagId);
-      return;
-    }
-    state.tags.retain(tagId);
-    shelf.slotsByTag.set(tagId, slot);
-    state.tags.lastSlotById[tagId] = slot;
+    slot = allocateOwnedSlot(state, shelf.index, shelf.slotsByTag, tagId, timeMs);
+    if (slot === undefined) return;
     addToList(records, shelf.slots, slot);
   }
   records.touch(slot, timeMs, rssiDbm);
@@ -176,20 +169,12 @@ function emitCount(state: EngineState, shelf: ShelfState, frame: (bizStep: Event
 function shelfTagEvidence(state: EngineState, slot: number): TagEvidence {
   const records = state.records;
   return {
-    epc: state.tags.urnById[records.tag[slot] ?? 0] ?? '',
-    firstSeen: isoTime(records.firstSeenMs[slot] ?? 0),
-    lastSeen: isoTime(records.lastSeenMs[slot] ?? 0),
-    readCount: records.readCount[slot] ?? 0,
-    peakRssi: records.peakRssiDbm[slot] ?? 0,
+    ...tagEvidence(state, slot),
     roundsSeen: popCount(records.history[slot] ?? 0),
     missedRounds: records.missedRounds[slot] ?? 0,
   };
 }
 
 export function releaseShelfSlot(state: EngineState, shelf: ShelfState, slot: number): void {
-  const tagId = state.records.tag[slot] ?? -1;
-  removeFromList(state.records, shelf.slots, slot);
-  shelf.slotsByTag.delete(tagId);
-  state.records.free(slot);
-  state.tags.release(tagId);
+  releaseOwnedSlot(state, shelf.slotsByTag, shelf.slots, slot);
 }

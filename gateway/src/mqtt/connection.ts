@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { backoffDelayMs } from '../../../shared/src/backoff.js';
 import type { Clock, TimerHandle } from '../../../shared/src/clock.js';
 import { raise } from '../../../shared/src/errors.js';
 import type { Logger } from '../../../shared/src/log.js';
-import { reconnectDelayMs } from './backoff.js';
 import type { MqttConfig } from './config.js';
 import { MqttErrors } from './errors.js';
 
@@ -64,6 +64,9 @@ export function clientOptions(config: MqttConfig, identity: MqttIdentity, will: 
   return options;
 }
 
+/** The MQTT reconnect schema has no multiplier: its delays always double. */
+const RECONNECT_MULTIPLIER = 2;
+
 /**
  * One long-lived mqtt.js client with our reconnect policy. Reconnects keep
  * mqtt.js's in-memory stores so QoS 1 messages in flight at the drop are
@@ -98,7 +101,7 @@ export function createMqttConnection(
   });
   client.on('close', () => {
     if (closing || reconnectTimer !== undefined) return;
-    const delayMs = reconnectDelayMs(attempt, config.reconnect, random());
+    const delayMs = backoffDelayMs({ ...config.reconnect, multiplier: RECONNECT_MULTIPLIER }, attempt, random());
     attempt += 1;
     logger.debug({ delayMs, attempt }, 'mqtt connection closed; reconnect scheduled');
     reconnectTimer = clock.setTimeout(() => {

@@ -1,9 +1,9 @@
+import { backoffDelayMs } from '../../../shared/src/backoff.js';
 import type { Clock, TimerHandle } from '../../../shared/src/clock.js';
 import type { RawRead } from '../../../shared/src/contracts/raw-read.js';
 import type { ReaderHealth } from '../../../shared/src/contracts/status.js';
 import { errorMessage, makeError, StockwireError } from '../../../shared/src/errors.js';
 import type { Logger } from '../../../shared/src/log.js';
-import { reconnectDelayMs } from './backoff.js';
 import type { ReconnectConfig } from './config.js';
 import type { ReaderDriver } from './driver.js';
 import { ReaderErrors } from './errors.js';
@@ -218,7 +218,7 @@ export abstract class BaseReaderDriver implements ReaderDriver {
   private scheduleReconnect(): void {
     if (this.closed || !this.wantConnected || this.reconnectTimer) return;
     this.lostOnce = true;
-    const delayMs = reconnectDelayMs(this.reconnectPolicy, this.reconnectAttempt++, (this.deps.random ?? Math.random)());
+    const delayMs = backoffDelayMs(this.reconnectPolicy, this.reconnectAttempt++, (this.deps.random ?? Math.random)());
     this.reconnectTimer = this.deps.clock.setTimeout(() => {
       this.reconnectTimer = null;
       if (this.closed || this.connected) return;

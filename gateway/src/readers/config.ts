@@ -13,7 +13,7 @@ export const ReconnectConfigSchema = z
     /** Ceiling of the exponential backoff. */
     maxDelayMs: z.number().int().min(100).max(600_000).default(30_000),
     multiplier: z.number().min(1).max(10).default(2),
-    /** ± fraction of each delay drawn at random so a fleet does not reconnect in lockstep. */
+    /** Fraction of each delay drawn at random (subtracted, see shared/src/backoff.ts) so a fleet does not reconnect in lockstep. */
     jitterRatio: z.number().min(0).max(1).default(0.2),
   })
   .strict();

@@ -5,9 +5,9 @@ import { join, resolve } from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { startEmbeddedBroker, type EmbeddedBroker } from '../../../cloud/src/broker/broker.js';
+import type { EmbeddedBroker } from '../../../cloud/src/broker/broker.js';
 import { EpcisDocumentSchema } from '../../../shared/src/contracts/epcis.js';
-import { silentLogger } from '../../../shared/src/log.js';
+import { startLoopbackBroker } from '../../../test/support/broker.js';
 
 /**
  * The `stockwire-gateway` CLI as a process: check-config on good and bad files,
@@ -20,15 +20,10 @@ const directory = mkdtempSync(join(tmpdir(), 'stockwire-cli-'));
 let broker: EmbeddedBroker;
 
 beforeAll(async () => {
-  broker = await startEmbeddedBroker({
-    host: '127.0.0.1',
-    port: 0,
-    logger: silentLogger(),
-    users: [
-      { username: 'dock-gw-1', password: 'dock-gw-1-demo', role: 'gateway', siteId: 'store-1', gatewayId: 'dock-gw-1' },
-      { username: 'cloud', password: 'cloud-pw', role: 'cloud' },
-    ],
-  });
+  broker = await startLoopbackBroker([
+    { username: 'dock-gw-1', password: 'dock-gw-1-demo', role: 'gateway', siteId: 'store-1', gatewayId: 'dock-gw-1' },
+    { username: 'cloud', password: 'cloud-pw', role: 'cloud' },
+  ]);
 });
 afterAll(async () => {
   await broker.close();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbeddedBroker, type EmbeddedBroker } from '../../../cloud/src/broker/broker.js';
+import type { EmbeddedBroker } from '../../../cloud/src/broker/broker.js';
 import { systemClock } from '../../../shared/src/clock.js';
 import { EpcisDocumentSchema } from '../../../shared/src/contracts/epcis.js';
 import { GatewayStatusSchema, type GatewayStatus } from '../../../shared/src/contracts/status.js';
@@ -12,6 +12,8 @@ import { silentLogger } from '../../../shared/src/log.js';
 import { GatewayConfigSchema, loadGatewayConfig, type GatewayConfig } from '../../src/config.js';
 import { createGatewayDaemon } from '../../src/daemon.js';
 import { createNotifier } from '../../src/systemd/notify.js';
+import { startLoopbackBroker } from '../../../test/support/broker.js';
+import { until } from '../../../test/support/wait.js';
 import { FakeEngine, FakeReader } from './fakes.js';
 
 const SITE = 'site-1';
@@ -20,28 +22,15 @@ const directory = mkdtempSync(join(tmpdir(), 'stockwire-daemon-'));
 let broker: EmbeddedBroker;
 
 beforeAll(async () => {
-  broker = await startEmbeddedBroker({
-    host: '127.0.0.1',
-    port: 0,
-    logger: silentLogger(),
-    users: [
-      { username: GATEWAY, password: 'pw', role: 'gateway', siteId: SITE, gatewayId: GATEWAY },
-      { username: 'cloud', password: 'cloud-pw', role: 'cloud' },
-    ],
-  });
+  broker = await startLoopbackBroker([
+    { username: GATEWAY, password: 'pw', role: 'gateway', siteId: SITE, gatewayId: GATEWAY },
+    { username: 'cloud', password: 'cloud-pw', role: 'cloud' },
+  ]);
 });
 afterAll(async () => {
   await broker.close();
   rmSync(directory, { recursive: true, force: true });
 });
-
-async function until(predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 function rawConfig(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {

@@ -1,6 +1,6 @@
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbeddedBroker, type EmbeddedBroker } from '../../../cloud/src/broker/broker.js';
+import type { EmbeddedBroker } from '../../../cloud/src/broker/broker.js';
 import { systemClock } from '../../../shared/src/clock.js';
 import { EpcisDocumentSchema, type EpcisDocument } from '../../../shared/src/contracts/epcis.js';
 import { EVENTS_SUBSCRIPTION, gatewayTopic } from '../../../shared/src/contracts/topics.js';
@@ -9,7 +9,9 @@ import { MqttConfigSchema } from '../../src/mqtt/config.js';
 import { createMqttConnection } from '../../src/mqtt/connection.js';
 import { createPublisher, documentText } from '../../src/mqtt/publisher.js';
 import { createMemoryOutboxStore } from '../../src/outbox/memory-store.js';
-import { createOutbox } from '../../src/outbox/outbox.js';
+import { createOutbox, type Outbox } from '../../src/outbox/outbox.js';
+import { startLoopbackBroker } from '../../../test/support/broker.js';
+import { until } from '../../../test/support/wait.js';
 import { sampleEvent } from '../outbox/fixtures.js';
 
 const SITE = 'site-1';
@@ -17,15 +19,10 @@ const GATEWAY = 'gw-1';
 let broker: EmbeddedBroker;
 
 beforeAll(async () => {
-  broker = await startEmbeddedBroker({
-    host: '127.0.0.1',
-    port: 0,
-    logger: silentLogger(),
-    users: [
-      { username: GATEWAY, password: 'gateway-secret', role: 'gateway', siteId: SITE, gatewayId: GATEWAY },
-      { username: 'cloud', password: 'cloud-secret', role: 'cloud' },
-    ],
-  });
+  broker = await startLoopbackBroker([
+    { username: GATEWAY, password: 'gateway-secret', role: 'gateway', siteId: SITE, gatewayId: GATEWAY },
+    { username: 'cloud', password: 'cloud-secret', role: 'cloud' },
+  ]);
 });
 afterAll(async () => broker.close());
 
@@ -41,12 +38,21 @@ function subscribe(): Promise<{ documents: EpcisDocument[]; close: () => Promise
   });
 }
 
-async function until(predicate: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+/** A real MQTT connection as this gateway and a publisher on it (40 events / 256 KiB per message). */
+function connectPublisher(mqttConfig: Record<string, unknown>, outbox: Outbox, inflightMessagesMax: number) {
+  const connection = createMqttConnection(MqttConfigSchema.parse(mqttConfig), { siteId: SITE, gatewayId: GATEWAY }, { clock: systemClock, logger: silentLogger() });
+  const publisher = createPublisher({
+    client: connection.client,
+    outbox,
+    topic: gatewayTopic(SITE, GATEWAY, 'events'),
+    gatewayId: GATEWAY,
+    eventsPerMessageMax: 40,
+    messageBytesMax: 256 * 1024,
+    inflightMessagesMax,
+    clock: systemClock,
+    logger: silentLogger(),
+  });
+  return { connection, publisher };
 }
 
 describe('documentText', () => {
@@ -65,19 +71,7 @@ describe('pipelined publisher against the embedded broker', () => {
     const outbox = createOutbox(createMemoryOutboxStore(), { eventsMax: 100_000, bytesMax: 1e9, overflowPolicy: 'block', warnFillRatio: 0.8 });
     const eventCount = 5_000;
     for (let start = 0; start < eventCount; start += 500) outbox.append(Array.from({ length: 500 }, (_, offset) => sampleEvent(start + offset)));
-    const config = MqttConfigSchema.parse({ url: `mqtt://127.0.0.1:${broker.port}`, username: GATEWAY, password: 'gateway-secret' });
-    const connection = createMqttConnection(config, { siteId: SITE, gatewayId: GATEWAY }, { clock: systemClock, logger: silentLogger() });
-    const publisher = createPublisher({
-      client: connection.client,
-      outbox,
-      topic: gatewayTopic(SITE, GATEWAY, 'events'),
-      gatewayId: GATEWAY,
-      eventsPerMessageMax: 40,
-      messageBytesMax: 256 * 1024,
-      inflightMessagesMax: 16,
-      clock: systemClock,
-      logger: silentLogger(),
-    });
+    const { connection, publisher } = connectPublisher({ url: `mqtt://127.0.0.1:${broker.port}`, username: GATEWAY, password: 'gateway-secret' }, outbox, 16);
     connection.onConnect(() => publisher.pump());
     expect(await publisher.waitDrained(20_000)).toBe(true);
     await until(() => subscriber.documents.reduce((sum, document) => sum + document.epcisBody.eventList.length, 0) >= eventCount, 10_000);
@@ -94,19 +88,7 @@ describe('pipelined publisher against the embedded broker', () => {
     const outbox = createOutbox(createMemoryOutboxStore(), { eventsMax: 1_000, bytesMax: 1e9, overflowPolicy: 'block', warnFillRatio: 0.8 });
     outbox.append([sampleEvent(1), sampleEvent(2)]);
     // Port 1 on loopback refuses connections.
-    const config = MqttConfigSchema.parse({ url: 'mqtt://127.0.0.1:1', reconnect: { initialDelayMs: 50, maxDelayMs: 100 } });
-    const connection = createMqttConnection(config, { siteId: SITE, gatewayId: GATEWAY }, { clock: systemClock, logger: silentLogger() });
-    const publisher = createPublisher({
-      client: connection.client,
-      outbox,
-      topic: gatewayTopic(SITE, GATEWAY, 'events'),
-      gatewayId: GATEWAY,
-      eventsPerMessageMax: 40,
-      messageBytesMax: 256 * 1024,
-      inflightMessagesMax: 4,
-      clock: systemClock,
-      logger: silentLogger(),
-    });
+    const { connection, publisher } = connectPublisher({ url: 'mqtt://127.0.0.1:1', reconnect: { initialDelayMs: 50, maxDelayMs: 100 } }, outbox, 4);
     publisher.pump();
     await new Promise((resolve) => setTimeout(resolve, 300));
     publisher.pump();

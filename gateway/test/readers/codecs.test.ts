@@ -19,7 +19,6 @@ import {
   parseTagRecord,
   thingMagicResponseFrameSpec,
 } from '../../src/readers/thingmagic/codec.js';
-import { reconnectDelayMs } from '../../src/readers/backoff.js';
 
 const hex = (text: string): Buffer => Buffer.from(text.replace(/\s+/g, ''), 'hex');
 
@@ -108,19 +107,5 @@ describe('ThingMagic frames (issue 7 vectors)', () => {
     const good = encodeKeepAlive();
     const decoder = new FrameDecoder(thingMagicResponseFrameSpec);
     expect(decoder.push(Buffer.concat([hex('FF 40 22 00 01 02'), good]))).toEqual([good]);
-  });
-});
-
-describe('reconnect backoff', () => {
-  const policy = { initialDelayMs: 500, maxDelayMs: 30_000, multiplier: 2, jitterRatio: 0.2 };
-  it.each([
-    { attempt: 0, random01: 0.5, delayMs: 500 },
-    { attempt: 3, random01: 0.5, delayMs: 4_000 },
-    { attempt: 3, random01: 0, delayMs: 3_200 },
-    { attempt: 3, random01: 1, delayMs: 4_800 },
-    { attempt: 20, random01: 1, delayMs: 30_000 },
-    { attempt: 1_000, random01: 0.5, delayMs: 30_000 },
-  ])('attempt $attempt with random $random01 waits $delayMs ms', ({ attempt, random01, delayMs }) => {
-    expect(reconnectDelayMs(policy, attempt, random01)).toBe(delayMs);
   });
 });

@@ -10,6 +10,7 @@ import { ReaderConfigSchema } from '../../src/readers/config.js';
 import { createReaderDriver } from '../../src/readers/factory.js';
 import { freeTcpPort, startOpcUaSimulator, type OpcUaSimulator } from '../../../simulators/src/opcua/server.js';
 import { StaticTagSource } from '../../../simulators/src/readers/read-source.js';
+import { holdsWithin } from '../../../test/support/wait.js';
 import { describeReaderDriverContract } from './support/contract.js';
 
 /**
@@ -24,15 +25,6 @@ const source = new StaticTagSource();
 
 async function startServer(): Promise<void> {
   server = await startOpcUaSimulator({ port, readers: [{ name: 'dock-reader', source }], clock: systemClock, pkiDir: join(directory, 'pki'), eventIntervalMs: 50 });
-}
-
-async function waitFor(predicate: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (predicate()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return predicate();
 }
 
 beforeAll(async () => {
@@ -65,7 +57,7 @@ for (const mode of ['subscription', 'poll'] as const) {
   describeReaderDriverContract(`opcua ${mode}`, async () => ({
     driver: createReaderDriver(driverConfig(mode), { clock: systemClock, logger: silentLogger() }),
     showTags: (epcs) => source.show(epcs, 1, -55),
-    waitFor,
+    waitFor: holdsWithin,
     breakLink: async () => {
       await server?.stop();
       server = null;
@@ -93,7 +85,7 @@ describe('opcua driver details', () => {
     driver.onRead((read) => reads.push(read));
     await driver.connect();
     await driver.start();
-    expect(await waitFor(() => reads.length >= 3, 10_000)).toBe(true);
+    expect(await holdsWithin(() => reads.length >= 3, 10_000)).toBe(true);
     expect(reads[0]).toMatchObject({ epc: '3039606303C74380001A0559', antenna: 2, rssi: -48, reader: 'opcua-subscription' });
     await driver.close();
   });

@@ -8,20 +8,12 @@ import { createReaderDriver } from '../../src/readers/factory.js';
 import { StaticTagSource } from '../../../simulators/src/readers/read-source.js';
 import { serveSerialReader, type SerialReaderEndpoint } from '../../../simulators/src/readers/serial-endpoint.js';
 import { startSocat, type SocatFixture } from '../../../test/support/socat.js';
+import { holdsWithin } from '../../../test/support/wait.js';
 
 /**
  * Real pseudo-terminals (socat) with the simulator on one end and the unchanged
  * driver, native serial binding included, on the other. Killing socat is the unplug.
  */
-async function waitFor(predicate: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (predicate()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return predicate();
-}
-
 describe.each(['chafon', 'thingmagic'] as const)('%s over a socat pty pair', (protocol) => {
   let socat: SocatFixture | null = null;
   let endpoint: SerialReaderEndpoint | null = null;
@@ -52,16 +44,16 @@ describe.each(['chafon', 'thingmagic'] as const)('%s over a socat pty pair', (pr
     driver.onRead((read) => reads.push(read));
     await driver.connect();
     await driver.start();
-    expect(await waitFor(() => reads.length >= 10, 5_000)).toBe(true);
+    expect(await holdsWithin(() => reads.length >= 10, 5_000)).toBe(true);
     expect(reads[0]).toMatchObject({ antenna: 2, rssi: -58, reader: `${protocol}-pty` });
 
     await socat.unplug();
     await endpoint.lost;
-    expect(await waitFor(() => driver?.health().connected === false, 5_000)).toBe(true);
+    expect(await holdsWithin(() => driver?.health().connected === false, 5_000)).toBe(true);
     await socat.replug();
     endpoint = await serveSerialReader({ protocol, device: socat.readerPath, source, clock: systemClock });
     const readsBeforeReplug = reads.length;
-    expect(await waitFor(() => reads.length > readsBeforeReplug + 5, 10_000)).toBe(true);
+    expect(await holdsWithin(() => reads.length > readsBeforeReplug + 5, 10_000)).toBe(true);
     expect(driver.health()).toMatchObject({ connected: true, reconnects: 1 });
   });
 });

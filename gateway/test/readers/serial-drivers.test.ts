@@ -8,19 +8,11 @@ import { ChafonReaderSimulator } from '../../../simulators/src/readers/chafon-si
 import { StaticTagSource } from '../../../simulators/src/readers/read-source.js';
 import { ThingMagicReaderSimulator } from '../../../simulators/src/readers/thingmagic-sim.js';
 import { encodeChafonReply } from '../../src/readers/chafon/codec.js';
+import { holdsWithin } from '../../../test/support/wait.js';
 import { describeReaderDriverContract, type DriverHarness } from './support/contract.js';
 import { createMockSerialEnd } from './support/mock-serial.js';
 
 const FAST = { responseTimeoutMs: 150, failuresMax: 2, reconnect: { initialDelayMs: 50, maxDelayMs: 200, jitterRatio: 0.2, multiplier: 2 } };
-
-async function realTimeWait(predicate: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (predicate()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  return predicate();
-}
 
 function chafonHarness(): DriverHarness & { source: StaticTagSource } {
   const source = new StaticTagSource();
@@ -34,7 +26,7 @@ function chafonHarness(): DriverHarness & { source: StaticTagSource } {
     driver,
     source,
     showTags: (epcs) => source.show(epcs),
-    waitFor: realTimeWait,
+    waitFor: holdsWithin,
     breakLink: async () => void (source.unplugged = true),
     restoreLink: async () => void (source.unplugged = false),
     teardown: async () => undefined,
@@ -51,7 +43,7 @@ function thingMagicHarness(): DriverHarness {
   return {
     driver,
     showTags: (epcs) => source.show(epcs),
-    waitFor: realTimeWait,
+    waitFor: holdsWithin,
     breakLink: async () => void (source.unplugged = true),
     restoreLink: async () => void (source.unplugged = false),
     teardown: async () => simulator?.close(),
@@ -71,7 +63,7 @@ describe('chafon driver details', () => {
     harness.source.show(epcs, 3, -64);
     await harness.driver.connect();
     await harness.driver.start();
-    expect(await realTimeWait(() => new Set(reads.map((read) => read.epc)).size === 30, 5_000)).toBe(true);
+    expect(await holdsWithin(() => new Set(reads.map((read) => read.epc)).size === 30, 5_000)).toBe(true);
     expect(reads.every((read) => read.antenna === 3 && read.rssi === -64)).toBe(true);
     await harness.driver.close();
   });
@@ -94,7 +86,7 @@ describe('chafon driver details', () => {
     driver.onRead((read) => reads.push(read));
     await driver.connect();
     await driver.start();
-    expect(await realTimeWait(() => reads.length >= 10 && driver.health().framesBad > 0, 5_000)).toBe(true);
+    expect(await holdsWithin(() => reads.length >= 10 && driver.health().framesBad > 0, 5_000)).toBe(true);
     expect(reads.every((read) => read.epc === '3039606303C74380001A0559')).toBe(true);
     await driver.close();
   });
@@ -123,7 +115,7 @@ describe('variants', () => {
     driver.onRead((read) => reads.push(read));
     await driver.connect();
     await driver.start();
-    expect(await realTimeWait(() => reads.length >= 3, 5_000)).toBe(true);
+    expect(await holdsWithin(() => reads.length >= 3, 5_000)).toBe(true);
     expect(reads[0]).toMatchObject({ epc: '3039606303C74380001A0559', antenna: 1, rssi: -65 });
     await driver.close();
   });
@@ -144,7 +136,7 @@ describe('variants', () => {
     driver.onRead((read) => reads.push(read));
     await driver.connect();
     await driver.start();
-    expect(await realTimeWait(() => reads.length >= 3, 5_000)).toBe(true);
+    expect(await holdsWithin(() => reads.length >= 3, 5_000)).toBe(true);
     // stop (0x2F), Get Version (0x03), Set Antenna Port (0x91), start (0x2F)
     expect(opcodes.slice(0, 4)).toEqual([0x2f, 0x03, 0x91, 0x2f]);
     expect(reads[0]).toMatchObject({ antenna: 2, rssi: -50 });
