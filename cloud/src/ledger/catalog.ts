@@ -29,17 +29,24 @@ export function decimalString(scale: number, options: { signed?: boolean } = {})
 export const quantityString = (options: { signed?: boolean } = {}) => decimalString(QUANTITY_SCALE, options);
 export const unitCostString = () => decimalString(UNIT_COST_SCALE);
 
+export const gtinField = () => z.string().regex(GTIN_PATTERN, 'must be a GTIN-14 (14 digits)');
+
+/** A product's attributes: the catalog entry and the `product` declaration transaction share them. */
+export const productAttributes = {
+  sku: z.string().min(1).max(64).optional(),
+  name: z.string().max(256).optional(),
+  valuation: z.enum(['fifo', 'average']).default('fifo'),
+  allowNegative: z.boolean().default(false),
+  /** Cost used when a receipt carries none (RFID receipts) and for count gains of an empty position. */
+  standardCost: unitCostString().optional(),
+  reorderPoint: quantityString().optional(),
+  reorderQty: quantityString().optional(),
+};
+
 export const ProductSchema = z
   .object({
-    gtin: z.string().regex(GTIN_PATTERN, 'must be a GTIN-14 (14 digits)'),
-    sku: z.string().min(1).max(64).optional(),
-    name: z.string().max(256).optional(),
-    valuation: z.enum(['fifo', 'average']).default('fifo'),
-    allowNegative: z.boolean().default(false),
-    /** Cost used when a receipt carries none (RFID receipts) and for count gains of an empty position. */
-    standardCost: unitCostString().optional(),
-    reorderPoint: quantityString().optional(),
-    reorderQty: quantityString().optional(),
+    gtin: gtinField(),
+    ...productAttributes,
   })
   .strict();
 export type Product = z.output<typeof ProductSchema>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EpcUrnSchema } from '../../../shared/src/contracts/epcis.js';
-import { GTIN_PATTERN, quantityString, unitCostString } from './catalog.js';
+import { gtinField, productAttributes, quantityString, unitCostString } from './catalog.js';
 import { MONEY_SCALE } from './decimal.js';
 import { decimalString } from './catalog.js';
 
@@ -149,14 +149,8 @@ export const ProductDeclarationSchema = z
     source: SourceSchema.optional(),
     flags: z.array(z.string().max(64)).max(16).optional(),
     type: z.literal('product'),
-    product: z.string().regex(GTIN_PATTERN, 'must be a GTIN-14 (14 digits)'),
-    sku: z.string().min(1).max(64).optional(),
-    name: z.string().max(256).optional(),
-    valuation: z.enum(['fifo', 'average']).default('fifo'),
-    allowNegative: z.boolean().default(false),
-    standardCost: unitCostString().optional(),
-    reorderPoint: quantityString().optional(),
-    reorderQty: quantityString().optional(),
+    product: gtinField(),
+    ...productAttributes,
   })
   .strict();
 
