@@ -1,6 +1,6 @@
 import type { CloudEvents, PositionChange } from '../events.js';
 import { FifoAgeingTracker, type FifoTrackerLimits, type MovementLike } from './fifo-tracker.js';
-import type { AnalyticsLedgerView, PositionView, ProductView, SaleView } from './view.js';
+import type { AnalyticsLedgerView, MissingEpcView, PositionView, ProductView, SaleView } from './view.js';
 
 /**
  * The slice of the ledger store analytics reads, typed structurally so analytics does not
@@ -11,6 +11,9 @@ export interface LedgerStoreLike {
   products(): Promise<{ gtin: string; name?: string; reorderPoint?: string; reorderQty?: string }[]>;
   salesHistory(product: string, site: string | undefined, sinceMs: number): Promise<{ time: string; qty: string }[]>;
   entries(query?: { after?: number; limit?: number }): Promise<{ items: (MovementLike & { seq: number })[]; nextAfter: number | null }>;
+  /** Optional: stores with item-level state enable the missing-EPC shrinkage rule. */
+  locations?(): Promise<{ id: string; kind: string }[]>;
+  epcsWhere?(query: { status: 'in_stock' | 'missing'; locations?: readonly string[]; limit: number }): Promise<{ epc: string; product: string; location: string; time: string }[]>;
 }
 
 export interface StoreViewOptions {
@@ -19,6 +22,8 @@ export interface StoreViewOptions {
   bootstrapEntriesMax?: number;
   /** Entries per page while bootstrapping. */
   bootstrapPageSize?: number;
+  /** EPCs read per status for the missing-EPC rule (each evaluation); default 10,000. */
+  missingEpcsMax?: number;
 }
 
 export interface StoreView {
@@ -76,5 +81,17 @@ export async function createStoreView(store: LedgerStoreLike, events: CloudEvent
       return rows.map((row) => ({ time: row.time, qty: row.qty }));
     },
   };
+  const epcsWhere = store.epcsWhere?.bind(store);
+  const locations = store.locations?.bind(store);
+  if (epcsWhere && locations) {
+    const limit = options.missingEpcsMax ?? 10_000;
+    // Missing = a count did not find it, or a shelf lost it and it sits on the sales floor unsold;
+    // the rule itself waits goneMs from the last move before it alerts.
+    view.missingEpcs = async (): Promise<MissingEpcView[]> => {
+      const floors = (await locations()).filter((location) => location.kind === 'sales_floor').map((location) => location.id);
+      const rows = [...(await epcsWhere({ status: 'missing', limit })), ...(floors.length > 0 ? await epcsWhere({ status: 'in_stock', locations: floors, limit }) : [])];
+      return rows.map((row) => ({ epc: row.epc, product: row.product, location: row.location, missingSinceTime: row.time }));
+    };
+  }
   return { view, tracker, bootstrappedEntries: replayed, detach: () => events.off('positionsChanged', onPositions) };
 }

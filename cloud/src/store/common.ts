@@ -126,6 +126,15 @@ export function epcHistoryOf(epc: string, current: EpcColumns, moves: readonly M
   return { current: epcRowView({ ...current, transaction_id: last?.transaction_id ?? '', time_ms: last?.time_ms ?? 0 }), history: moves.map((move) => epcRowView({ ...move, epc })) };
 }
 
+/** Pairs EPC state rows with their last move (found by `lastSeq`) for the EpcRow view. */
+export function epcsWithLastMove<Row extends EpcColumns>(rows: readonly Row[], lastMoves: readonly MoveColumns[], lastSeq: (row: Row) => number): EpcRow[] {
+  const bySeq = new Map(lastMoves.map((move) => [Number(move.seq), move] as const));
+  return rows.map((row) => {
+    const move = bySeq.get(lastSeq(row));
+    return epcRowView({ ...row, transaction_id: move?.transaction_id ?? '', time_ms: move?.time_ms ?? 0 });
+  });
+}
+
 export function transactionView(record: TransactionRecord): TransactionView {
   return {
     id: record.id,

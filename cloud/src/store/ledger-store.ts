@@ -58,6 +58,13 @@ export interface EpcRow {
   time: string;
 }
 
+export interface EpcQuery {
+  status: EpcStatus;
+  locations?: readonly string[];
+  /** Rows returned at most (ordered by EPC). */
+  limit: number;
+}
+
 export interface TrialBalance {
   accounts: { account: string; debit: string; credit: string; balance: string }[];
   totalDebit: string;
@@ -138,6 +145,8 @@ export interface LedgerStore {
   journal(query?: JournalQuery): Promise<Page<JournalRow>>;
   trialBalance(): Promise<TrialBalance>;
   epcHistory(epc: string): Promise<{ current: EpcRow | null; history: EpcRow[] }>;
+  /** EPCs in one status (optionally at some locations), each with its last move's transaction and time; for alerts. */
+  epcsWhere(query: EpcQuery): Promise<EpcRow[]>;
   transaction(id: string): Promise<TransactionView | undefined>;
   products(): Promise<ProductRow[]>;
   locations(): Promise<LocationRow[]>;

@@ -9,12 +9,13 @@ import { InvariantChecker, type CheckReport } from '../ledger/invariants.js';
 import { positionKey, type ApplyResult, type Entry, type EpcRecord, type JournalLine, type MissingKey, type Position, type StateSource, type TransactionRecord } from '../ledger/state.js';
 import type { Transaction } from '../ledger/transactions.js';
 import { WorkingState } from '../ledger/working-state.js';
-import { StoreCatalog, emitChanges, epcHistoryOf, page, pageLimit, resolveStockFilter, saleRecordsOf, stockRowsOf, transactionView, trialBalanceOf } from './common.js';
+import { StoreCatalog, emitChanges, epcHistoryOf, epcsWithLastMove, page, pageLimit, resolveStockFilter, saleRecordsOf, stockRowsOf, transactionView, trialBalanceOf } from './common.js';
 import { StoreErrors } from './errors.js';
 import {
   BATCH_TRANSACTIONS_MAX,
   type EntryQuery,
   type EntryRow,
+  type EpcQuery,
   type EpcRow,
   type JournalQuery,
   type JournalRow,
@@ -173,6 +174,19 @@ export class PostgresLedgerStore implements LedgerStore {
     if (!current) return { current: null, history: [] };
     const moves = (await this.pool.query<MoveColumns>('SELECT * FROM epc_moves WHERE seq = ANY($1::bigint[]) ORDER BY seq', [current.moves])).rows;
     return epcHistoryOf(epc, current, moves);
+  }
+
+  async epcsWhere(query: EpcQuery): Promise<EpcRow[]> {
+    const rows = (
+      await this.pool.query<EpcColumns & { moves: string[] }>(
+        'SELECT * FROM epcs WHERE status = $1 AND ($2::text[] IS NULL OR location = ANY($2::text[])) ORDER BY epc LIMIT $3',
+        [query.status, query.locations ? [...query.locations] : null, query.limit],
+      )
+    ).rows;
+    // The last entry of `moves` is the move that put the EPC where it is now.
+    const lastSeq = (row: { moves: string[] }) => Number(row.moves[row.moves.length - 1]);
+    const lastMoves = (await this.pool.query<MoveColumns>('SELECT * FROM epc_moves WHERE seq = ANY($1::bigint[])', [rows.map(lastSeq)])).rows;
+    return epcsWithLastMove(rows, lastMoves, lastSeq);
   }
 
   async transaction(id: string): Promise<TransactionView | undefined> {

@@ -15,6 +15,7 @@ import {
   BATCH_TRANSACTIONS_MAX,
   type EntryQuery,
   type EntryRow,
+  type EpcQuery,
   type EpcRow,
   type JournalQuery,
   type JournalRow,
@@ -56,7 +57,7 @@ export const SQLITE_CACHE_KIB = 64 * 1024;
 export const EPC_CACHE_ENTRIES_MAX = 500_000;
 /** Rows per JSON-array statement (bounds one statement's text). */
 export const JSON_ROWS_PER_STATEMENT_MAX = 20_000;
-import { StoreCatalog, emitChanges, epcHistoryOf, page, pageLimit, resolveStockFilter, saleRecordsOf, stockRowsOf, transactionView, trialBalanceOf } from './common.js';
+import { StoreCatalog, emitChanges, epcHistoryOf, epcsWithLastMove, page, pageLimit, resolveStockFilter, saleRecordsOf, stockRowsOf, transactionView, trialBalanceOf } from './common.js';
 
 /**
  * SQLite ledger store (better-sqlite3, synchronous). One connection, WAL, and
@@ -200,6 +201,15 @@ export class SqliteLedgerStore implements LedgerStore {
     return epcHistoryOf(epc, current, moves);
   }
 
+  async epcsWhere(query: EpcQuery): Promise<EpcRow[]> {
+    const locations = query.locations ? JSON.stringify(query.locations) : null;
+    const rows = this.statements.epcsWhere.all(query.status, locations, locations, query.limit) as (EpcColumns & { moves: string })[];
+    // The last entry of `moves` is the move that put the EPC where it is now.
+    const lastSeq = (row: { moves: string }) => Number(row.moves.slice(row.moves.lastIndexOf(',') + 1));
+    const lastMoves = this.statements.movesIn.all(JSON.stringify(rows.map(lastSeq))) as MoveColumns[];
+    return epcsWithLastMove(rows, lastMoves, lastSeq);
+  }
+
   async transaction(id: string): Promise<TransactionView | undefined> {
     const row = this.db.prepare('SELECT * FROM transactions WHERE id = ?').get(id) as TransactionColumns | undefined;
     return row ? transactionView(transactionFromRow(row)) : undefined;
@@ -266,6 +276,7 @@ function prepare(db: SqliteDatabase) {
     ),
     insertEpcMove: statement('INSERT INTO epc_moves (transaction_id, product, location, status, time_ms, recorded_ms, epc_count) VALUES (?, ?, ?, ?, ?, ?, ?)'),
     movesIn: statement('SELECT m.* FROM json_each(?) j JOIN epc_moves m ON m.seq = j.value ORDER BY m.seq'),
+    epcsWhere: statement('SELECT * FROM epcs WHERE status = ? AND (? IS NULL OR location IN (SELECT value FROM json_each(?))) ORDER BY epc LIMIT ?'),
     insertTransaction: statement('INSERT INTO transactions (id, type, payload_hash, payload, time_ms, recorded_ms, result) VALUES (?, ?, ?, ?, ?, ?, ?)'),
     markReversed: statement('UPDATE transactions SET reversed_by = ? WHERE id = ?'),
     insertEntry: statement(

@@ -230,6 +230,17 @@ export function ledgerStoreContract(name: string, factory: StoreFactory): void {
       await expectChecked();
     });
 
+    it('lists EPCs by status and location with the time of their last move', async () => {
+      await apply({ id: 'e1', type: 'receipt', location: A, epcs: [epc(1), epc(2), epc(3)], time: '2026-11-25T08:00:00.000Z' });
+      await apply({ id: 'e2', type: 'transfer', from: A, to: B, epcs: [epc(2)], time: '2026-11-25T09:00:00.000Z' });
+      await apply({ id: 'k1', type: 'count', location: A, epcs: [epc(1)], time: '2026-11-25T10:00:00.000Z' });
+      expect(await store.epcsWhere({ status: 'in_stock', locations: [B], limit: 10 })).toEqual([
+        expect.objectContaining({ epc: epc(2), location: B, status: 'in_stock', transactionId: 'e2', time: '2026-11-25T09:00:00.000Z' }),
+      ]);
+      expect(await store.epcsWhere({ status: 'missing', limit: 10 })).toEqual([expect.objectContaining({ epc: epc(3), status: 'missing', transactionId: 'k1' })]);
+      expect(await store.epcsWhere({ status: 'in_stock', limit: 1 })).toHaveLength(1);
+    });
+
     it('ships to the site in-transit location and receives at another site from there', async () => {
       const transit = 'urn:stockwire:loc:store-1:in-transit';
       await apply({ id: 'e1', type: 'receipt', location: A, epcs: [epc(1), epc(2)] });
