@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import mqtt from 'mqtt';
 import type { Clock } from '../../shared/src/clock.js';
 import type { Logger } from '../../shared/src/log.js';
 import type { CloudConfig } from './config.js';
@@ -62,36 +61,8 @@ export async function startCloudService(config: CloudConfig, options: CloudServi
       rejectUnauthorized: tls.rejectUnauthorized,
     };
     const api = await buildApi({ store, catalog, tokens: [...config.http.tokens], publicRead: config.http.publicRead, logger: logger.child({ part: 'api' }), events });
-    // Alerts publish on their own connection: the consumer's client handles one incoming
-    // message at a time, so its PUBACKs for alerts would wait behind the message being applied.
-    const alertsClient = await mqtt.connectAsync(config.mqtt.url, {
-      clientId: `${config.mqtt.clientId}-alerts`,
-      clean: true,
-      reconnectPeriod: 1_000,
-      username: config.mqtt.username,
-      password: config.mqtt.password,
-      ...(tlsOptions ?? {}),
-    });
-    stops.push(() => alertsClient.endAsync());
-    const storeView = await createStoreView(store, events);
-    stops.push(async () => storeView.detach());
-    // The dashboard lives in its own plugin scope so the read guard covers its routes only.
-    const authorize = createAuthorizer(config.http.tokens, config.http.publicRead, { allowQueryToken: true });
-    let analytics: Analytics | undefined;
-    await api.register(async (dashboardScope) => {
-      dashboardScope.addHook('onRequest', async (request, reply) => {
-        if (!authorize(request, reply, 'read')) return reply;
-        return undefined;
-      });
-      analytics = await startAnalytics(config.analytics, { events, view: storeView.view, clock, logger: logger.child({ part: 'analytics' }), app: dashboardScope, mqtt: alertsClient });
-    });
-    if (!analytics) throw new Error('analytics did not start');
-    const startedAnalytics = analytics;
-    stops.push(() => startedAnalytics.stop());
-    const address = await api.listen({ host: config.http.host, port: config.http.port });
-    stops.push(() => api.close());
-    const httpUrl = address.replace('[::1]', '127.0.0.1');
-
+    // One MQTT connection for the whole cloud process: brokers that take the username as client id
+    // (deploy/mosquitto: use_username_as_clientid) would make two connections take each other over.
     const consumer = new MovementConsumer(
       {
         url: config.mqtt.url,
@@ -103,8 +74,28 @@ export async function startCloudService(config: CloudConfig, options: CloudServi
       },
       { store, catalog, events, logger: logger.child({ part: 'ingest' }), clock },
     );
-    await consumer.start();
+    await consumer.connect();
     stops.push(() => consumer.stop());
+    const storeView = await createStoreView(store, events);
+    stops.push(async () => storeView.detach());
+    // The dashboard lives in its own plugin scope so the read guard covers its routes only.
+    const authorize = createAuthorizer(config.http.tokens, config.http.publicRead, { allowQueryToken: true });
+    let analytics: Analytics | undefined;
+    await api.register(async (dashboardScope) => {
+      dashboardScope.addHook('onRequest', async (request, reply) => {
+        if (!authorize(request, reply, 'read')) return reply;
+        return undefined;
+      });
+      analytics = await startAnalytics(config.analytics, { events, view: storeView.view, clock, logger: logger.child({ part: 'analytics' }), app: dashboardScope, mqtt: consumer.mqttClient() });
+    });
+    if (!analytics) throw new Error('analytics did not start');
+    const startedAnalytics = analytics;
+    stops.push(() => startedAnalytics.stop());
+    consumer.beginConsuming();
+    const address = await api.listen({ host: config.http.host, port: config.http.port });
+    stops.push(() => api.close());
+    const httpUrl = address.replace('[::1]', '127.0.0.1');
+
     logger.info({ httpUrl }, 'cloud service ready');
     return { httpUrl, store, events, consumer, api, analytics: startedAnalytics, stop: stopAll };
   } catch (error) {

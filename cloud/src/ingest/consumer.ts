@@ -63,7 +63,24 @@ export class MovementConsumer {
     private readonly deps: { store: LedgerStore; catalog: Catalog; events: CloudEvents; logger: Logger; clock: Clock },
   ) {}
 
+  // Messages wait here until the rest of the cloud (analytics listeners) is attached:
+  // a resumed persistent session delivers queued messages as soon as we connect.
+  private releaseGate: () => void = () => undefined;
+  private readonly gate = new Promise<void>((resolve) => (this.releaseGate = resolve));
+
+  /** Connects and subscribes, then consumes at once. */
   async start(): Promise<void> {
+    await this.connect();
+    this.beginConsuming();
+  }
+
+  /** Lets held and new messages through to the ledger. */
+  beginConsuming(): void {
+    this.releaseGate();
+  }
+
+  /** Connects and subscribes; messages are held until `beginConsuming()`. */
+  async connect(): Promise<void> {
     const clientOptions: IClientOptions = {
       clientId: this.options.clientId,
       // A persistent session keeps QoS 1 movements queued at the broker while we are down.
@@ -77,7 +94,7 @@ export class MovementConsumer {
     const client = mqtt.connect(this.options.url, clientOptions);
     this.client = client;
     client.handleMessage = (packet, done) => {
-      this.handle(packet).then(
+      this.gate.then(() => this.handle(packet)).then(
         () => done(),
         (error: unknown) => {
           // Only reached while stopping: leave the message un-acked for redelivery.
@@ -99,6 +116,16 @@ export class MovementConsumer {
       client.once('error', onError);
     });
     this.deps.logger.info({ url: redactUrl(this.options.url), clientId: this.options.clientId }, 'cloud consumer subscribed');
+  }
+
+  /**
+   * The connected client, for other cloud parts that publish (alerts). They must not await a
+   * QoS 1 publish from inside the message handler: incoming packets, PUBACKs included, are
+   * processed one at a time after the handler finishes.
+   */
+  mqttClient(): MqttClient {
+    if (!this.client) throw new Error('consumer not started');
+    return this.client;
   }
 
   stats(): ConsumerStats {
