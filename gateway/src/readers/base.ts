@@ -10,6 +10,39 @@ import { ReaderErrors } from './errors.js';
 
 /** Window over which health().readsPerSecond is averaged, in one-second buckets. */
 export const READ_RATE_WINDOW_SECONDS = 10;
+/** Antenna ports whose read rate is tracked per reader (fixed readers have 1–16; a bad frame cannot grow the map). */
+export const ANTENNAS_TRACKED_MAX = 64;
+
+/** Reads per second and mean RSSI over the last READ_RATE_WINDOW_SECONDS, in one-second buckets. */
+export class ReadRateWindow {
+  private readonly buckets = Array.from({ length: READ_RATE_WINDOW_SECONDS }, () => ({ second: -1, count: 0, rssiSumDbm: 0 }));
+
+  add(timeMs: number, rssiDbm: number): void {
+    const second = Math.floor(timeMs / 1000);
+    const bucket = this.buckets[((second % READ_RATE_WINDOW_SECONDS) + READ_RATE_WINDOW_SECONDS) % READ_RATE_WINDOW_SECONDS];
+    if (!bucket) return;
+    if (bucket.second !== second) {
+      bucket.second = second;
+      bucket.count = 0;
+      bucket.rssiSumDbm = 0;
+    }
+    bucket.count++;
+    bucket.rssiSumDbm += rssiDbm;
+  }
+
+  summary(nowMs: number): { readsPerSecond: number; rssiDbmMean: number | null } {
+    const nowSecond = Math.floor(nowMs / 1000);
+    let count = 0;
+    let rssiSumDbm = 0;
+    for (const bucket of this.buckets) {
+      if (bucket.second > nowSecond - READ_RATE_WINDOW_SECONDS && bucket.second <= nowSecond) {
+        count += bucket.count;
+        rssiSumDbm += bucket.rssiSumDbm;
+      }
+    }
+    return { readsPerSecond: count / READ_RATE_WINDOW_SECONDS, rssiDbmMean: count > 0 ? Math.round((rssiSumDbm / count) * 10) / 10 : null };
+  }
+}
 
 export interface DriverDeps {
   clock: Clock;
@@ -42,7 +75,9 @@ export abstract class BaseReaderDriver implements ReaderDriver {
   private reconnects = 0;
   private lastError: string | null = null;
   /** Reads per second bucket, ring of READ_RATE_WINDOW_SECONDS entries keyed by epoch second. */
-  private readonly rateBuckets: Array<{ second: number; count: number }> = Array.from({ length: READ_RATE_WINDOW_SECONDS }, () => ({ second: -1, count: 0 }));
+  private readonly readRate = new ReadRateWindow();
+  /** Per-antenna read rate and mean RSSI for the status (analytics); bounded by ANTENNAS_TRACKED_MAX. */
+  private readonly antennaRates = new Map<number, ReadRateWindow>();
   protected readonly log: Logger;
 
   protected constructor(
@@ -118,26 +153,11 @@ export abstract class BaseReaderDriver implements ReaderDriver {
       framesBad: this.framesBad,
       reconnects: this.reconnects,
       lastError: this.lastError,
-      readsPerSecond: this.readsPerSecond(),
+      readsPerSecond: this.readRate.summary(this.deps.clock.nowMs()).readsPerSecond,
+      antennas: [...this.antennaRates]
+        .sort(([a], [b]) => a - b)
+        .map(([antenna, window]) => ({ antenna, ...window.summary(this.deps.clock.nowMs()) })),
     };
-  }
-
-  private readsPerSecond(): number {
-    const nowSecond = Math.floor(this.deps.clock.nowMs() / 1000);
-    let total = 0;
-    for (const bucket of this.rateBuckets) if (bucket.second > nowSecond - READ_RATE_WINDOW_SECONDS && bucket.second <= nowSecond) total += bucket.count;
-    return total / READ_RATE_WINDOW_SECONDS;
-  }
-
-  private countRate(timeMs: number): void {
-    const second = Math.floor(timeMs / 1000);
-    const bucket = this.rateBuckets[((second % READ_RATE_WINDOW_SECONDS) + READ_RATE_WINDOW_SECONDS) % READ_RATE_WINDOW_SECONDS];
-    if (!bucket) return;
-    if (bucket.second !== second) {
-      bucket.second = second;
-      bucket.count = 0;
-    }
-    bucket.count++;
   }
 
   get isConnected(): boolean {
@@ -150,8 +170,11 @@ export abstract class BaseReaderDriver implements ReaderDriver {
     // Reader clocks drift (one was stuck in 2000), and the gateway clock can step back under NTP.
     this.lastTimeMs = Math.max(this.lastTimeMs, Math.trunc(nowMs));
     this.lastReadTime = this.lastTimeMs;
-    this.countRate(this.lastTimeMs);
     const rssi = Math.min(20, Math.max(-150, rssiDbm + this.rssiOffsetDbm));
+    this.readRate.add(this.lastTimeMs, rssi);
+    let antennaRate = this.antennaRates.get(antenna);
+    if (!antennaRate && this.antennaRates.size < ANTENNAS_TRACKED_MAX) this.antennaRates.set(antenna, (antennaRate = new ReadRateWindow()));
+    antennaRate?.add(this.lastTimeMs, rssi);
     if (!this.sink) return;
     try {
       this.sink({ epc: epcHex.toUpperCase(), antenna, rssi, time: this.lastTimeMs, reader: this.readerId });
