@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { isMainModule } from '../../shared/src/main-module.js';
 import { parseArgs } from 'node:util';
 import { errorMessage } from '../../shared/src/errors.js';
 import { loadGatewayConfig, type GatewayConfig } from './config.js';
@@ -84,7 +85,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/stockwire-gateway')) {
+if (isMainModule(import.meta.url)) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (error: unknown) => {

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-import { realpathSync, writeFileSync } from 'node:fs';
+import { isMainModule } from '../../shared/src/main-module.js';
+import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { stringify as toYaml } from 'yaml';
 import { systemClock } from '../../shared/src/clock.js';
@@ -160,18 +160,7 @@ export async function runSimCli(args: readonly string[], output: CliOutput, opti
 }
 
 /** True when run as the binary; npm links bins through symlinks, so compare real paths. */
-function isMainModule(): boolean {
-  const entry = process.argv[1];
-  if (entry === undefined) return false;
-  try {
-    return import.meta.url === pathToFileURL(realpathSync(entry)).href;
-  } catch {
-    return false;
-  }
-}
-
-const invokedDirectly = isMainModule();
-if (invokedDirectly) {
+if (isMainModule(import.meta.url)) {
   runSimCli(process.argv.slice(2), process.stdout).then(
     (code) => process.exit(code),
     (error: unknown) => {

@@ -1,3 +1,4 @@
+import { mulberry32 } from '../../simulators/src/prng.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,17 +44,6 @@ export interface CrashOutcome {
   elapsedMs: number;
 }
 
-/** mulberry32: seeded so a failing run can be repeated. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let mixed = Math.imul(state ^ (state >>> 15), 1 | state);
-    mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), 61 | mixed);
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function runCrashScenario(scenario: CrashScenario): Promise<CrashOutcome> {
@@ -96,7 +86,8 @@ export async function runCrashScenario(scenario: CrashScenario): Promise<CrashOu
         shutdownDrainMs: 10_000,
       }),
     );
-    const random = seededRandom(scenario.seed);
+    // Seeded (mulberry32) so a failing run can be repeated.
+    const random = mulberry32(scenario.seed).next;
     const perTick = scenario.perTick ?? 10;
     let killsDuringStartup = 0;
     for (let kill = 1; kill <= scenario.kills; kill += 1) {

@@ -1,3 +1,4 @@
+import { mulberry32 } from '../../../simulators/src/prng.js';
 import { sgtinUrn } from '../../src/ledger/epc-product.js';
 import type { TransactionInput } from '../../src/ledger/transactions.js';
 
@@ -11,19 +12,8 @@ export const RANDOM_PRODUCTS = ['00000000000017', '00000000000024', '00000000000
 const SERIAL = '00614141073467';
 const LOCATIONS = ['urn:stockwire:loc:store-1:backroom', 'urn:stockwire:loc:store-1:shelf-1', 'urn:stockwire:loc:store-2:backroom', 'urn:stockwire:loc:store-1:in-transit'];
 
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function randomTransactions(seed: number, count: number): TransactionInput[] {
-  const random = mulberry32(seed);
+  const random = mulberry32(seed).next;
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const integer = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
   const cost = () => `${integer(0, 40)}.${String(integer(0, 999_999)).padStart(6, '0')}`;
