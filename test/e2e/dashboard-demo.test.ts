@@ -5,6 +5,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../shared/src/log.js';
 import { startDemo, type RunningDemo } from '../../simulators/src/demo.js';
+import { waitFor } from '../support/wait.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const COLA_CASE = '10614141000019';
@@ -51,11 +52,7 @@ describe('dashboard on the running demo, in headless Chromium', () => {
     await backroomCola.waitFor({ timeout: 30_000 });
     const firstQty = Number(await backroomCola.textContent());
     // The next pallet adds 5 cases of this GTIN; the page must follow the ledger live.
-    const deadline = Date.now() + 30_000;
-    while (Number(await backroomCola.textContent()) < firstQty + 5) {
-      if (Date.now() > deadline) throw new Error(`the page still shows ${await backroomCola.textContent()} after 30 s`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await waitFor(async () => (Number(await backroomCola.textContent()) >= firstQty + 5 ? true : undefined), 30_000, 'the page to show the next pallet');
     const response = await fetch(`${demo.cloud.httpUrl}/stock?product=${COLA_CASE}&location=${encodeURIComponent('urn:stockwire:loc:store-1:backroom')}`);
     const ledgerQty = Number(((await response.json()) as { items: { qty: string }[] }).items[0]?.qty);
     expect(Number(await backroomCola.textContent())).toBeLessThanOrEqual(ledgerQty);

@@ -4,7 +4,8 @@ import { buildEpcisDocument, type ObjectEvent } from '../../shared/src/contracts
 import { withEventId } from '../../shared/src/contracts/event-id.js';
 import { DEADLETTER_TOPIC } from '../../shared/src/contracts/topics.js';
 import { DeadLetterSchema, type DeadLetter } from '../../cloud/src/ingest/deadletter.js';
-import { connectClient, startCloudHarness, waitFor, type CloudHarness } from '../support/cloud-harness.js';
+import { connectClient, startCloudHarness, type CloudHarness } from '../support/cloud-harness.js';
+import { waitFor } from '../support/wait.js';
 import { receivingEvent } from '../support/epcis-events.js';
 
 const EVENTS_TOPIC = 'stockwire/v1/store-1/dock-gw-1/events';

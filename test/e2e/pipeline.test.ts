@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatewayTopic } from '../../shared/src/contracts/topics.js';
 import { silentLogger } from '../../shared/src/log.js';
 import { startDemo, type RunningDemo } from '../../simulators/src/demo.js';
-import { connectClient, waitFor } from '../support/cloud-harness.js';
+import { connectClient } from '../support/cloud-harness.js';
+import { waitFor } from '../support/wait.js';
 
 interface StockItem {
   product: string;

@@ -51,14 +51,3 @@ export async function connectClient(url: string, clientId: string, options: mqtt
   const client = await mqtt.connectAsync(url, { clientId, reconnectPeriod: 0, ...options });
   return client;
 }
-
-/** Polls `check` every 50 ms until it returns a value or the deadline passes. */
-export async function waitFor<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
