@@ -8,6 +8,19 @@ import type { ReaderHealth } from '../../../shared/src/contracts/status.js';
  * before calling `onRead`, reconnect by themselves with exponential backoff and
  * jitter, and never throw out of their I/O callbacks: a bad frame is counted.
  */
+/**
+ * A change on one of a reader's general-purpose inputs: a photo-eye or motion sensor wired
+ * to the reader's GPI starts and stops portal read cycles, and two beams broken in order tell
+ * the direction. `state` is true while the beam is broken (input high).
+ */
+export interface GpiEvent {
+  readerId: string;
+  port: number;
+  state: boolean;
+  /** Gateway clock, epoch ms (reader clocks drift; same rule as reads). */
+  timeMs: number;
+}
+
 export interface ReaderDriver {
   readonly readerId: string;
   readonly protocol: string;
@@ -22,4 +35,6 @@ export interface ReaderDriver {
   /** Registers the sink for normalised reads; one sink per driver. */
   onRead(sink: (read: RawRead) => void): void;
   health(): ReaderHealth;
+  /** Optional: registers the sink for GPI changes, for drivers whose reader reports them. */
+  onGpi?(sink: (event: GpiEvent) => void): void;
 }
