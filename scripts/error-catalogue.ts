@@ -39,7 +39,11 @@ export async function collectCatalogue(): Promise<CatalogueEntry[]> {
         if (!exported || typeof exported !== 'object') continue;
         for (const definition of Object.values(exported as Record<string, unknown>)) {
           const candidate = definition as { code?: unknown; message?: unknown };
-          if (typeof candidate?.code === 'string' && candidate.code.startsWith('SW_') && typeof candidate.message === 'string') {
+          if (
+            typeof candidate?.code === 'string' &&
+            candidate.code.startsWith('SW_') &&
+            typeof candidate.message === 'string'
+          ) {
             entries.push({ code: candidate.code, message: candidate.message, file: relative(projectRoot, file) });
           }
         }

@@ -19,7 +19,8 @@ Usage:
 Environment: LOG_LEVEL (pino level, default info).`;
 
 export async function runCloudCli(args: string[]): Promise<number> {
-  const [command = 'run', ...rest] = args[0]?.startsWith('-') && args[0] !== '--help' && args[0] !== '-h' ? ['run', ...args] : args;
+  const [command = 'run', ...rest] =
+    args[0]?.startsWith('-') && args[0] !== '--help' && args[0] !== '-h' ? ['run', ...args] : args;
   if (command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(`${HELP}\n`);
     return 0;
@@ -32,7 +33,11 @@ export async function runCloudCli(args: string[]): Promise<number> {
     process.stderr.write(`unknown command "${command}"\n\n${HELP}\n`);
     return 2;
   }
-  const { values } = parseArgs({ args: rest, options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } }, strict: true });
+  const { values } = parseArgs({
+    args: rest,
+    options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } },
+    strict: true,
+  });
   if (values.help) {
     process.stdout.write(`${HELP}\n`);
     return 0;
@@ -43,7 +48,11 @@ export async function runCloudCli(args: string[]): Promise<number> {
   }
   const logger = createLogger('stockwire-cloud');
   const config = loadCloudConfig(values.config);
-  const service = await startCloudService(config, { configDir: configDirOf(values.config), logger, clock: systemClock });
+  const service = await startCloudService(config, {
+    configDir: configDirOf(values.config),
+    logger,
+    clock: systemClock,
+  });
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string) => {
       logger.info({ signal }, 'shutting down');

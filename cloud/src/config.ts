@@ -24,7 +24,13 @@ export const CloudMqttConfigSchema = z
 export const StoreConfigSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('memory') }).strict(),
   z.object({ kind: z.literal('sqlite'), path: z.string().min(1) }).strict(),
-  z.object({ kind: z.literal('postgres'), url: z.string().min(1), poolSize: z.number().int().min(1).max(100).optional() }).strict(),
+  z
+    .object({
+      kind: z.literal('postgres'),
+      url: z.string().min(1),
+      poolSize: z.number().int().min(1).max(100).optional(),
+    })
+    .strict(),
 ]);
 
 export const HttpConfigSchema = z
@@ -32,7 +38,16 @@ export const HttpConfigSchema = z
     host: z.string().default('127.0.0.1'),
     port: z.number().int().min(0).max(65_535).default(8080),
     /** Bearer tokens; `write` is needed for POST endpoints. */
-    tokens: z.array(z.object({ token: z.string().min(16, 'tokens need at least 16 characters'), scopes: z.array(z.enum(['read', 'write'])).min(1) }).strict()).default([]),
+    tokens: z
+      .array(
+        z
+          .object({
+            token: z.string().min(16, 'tokens need at least 16 characters'),
+            scopes: z.array(z.enum(['read', 'write'])).min(1),
+          })
+          .strict(),
+      )
+      .default([]),
     /** Serve GET endpoints without a token (the demo on loopback; never on a public interface). */
     publicRead: z.boolean().default(false),
   })
@@ -41,9 +56,17 @@ export const HttpConfigSchema = z
 export const IngestConfigSchema = z
   .object({
     /** Largest MQTT payload accepted; bigger ones are dead-lettered (a 1,000-event document is ~0.5 MB). */
-    payloadBytesMax: z.number().int().positive().default(4 * 1024 * 1024),
+    payloadBytesMax: z
+      .number()
+      .int()
+      .positive()
+      .default(4 * 1024 * 1024),
     verifyEventIds: z.boolean().default(true),
-    deadLetterPayloadBytesMax: z.number().int().positive().default(64 * 1024),
+    deadLetterPayloadBytesMax: z
+      .number()
+      .int()
+      .positive()
+      .default(64 * 1024),
     storeRetryDelayMsMax: z.number().int().positive().default(30_000),
     trackedGatewaysMax: z.number().int().positive().default(100_000),
   })

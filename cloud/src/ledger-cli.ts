@@ -47,7 +47,12 @@ export async function runLedgerCli(args: string[], output: NodeJS.WritableStream
 }
 
 async function replay(args: string[], output: NodeJS.WritableStream): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: { catalog: { type: 'string' } }, allowPositionals: true, strict: true });
+  const { values, positionals } = parseArgs({
+    args,
+    options: { catalog: { type: 'string' } },
+    allowPositionals: true,
+    strict: true,
+  });
   const file = positionals[0];
   if (!file || positionals.length > 1) {
     output.write(`${USAGE}\n`);
@@ -100,24 +105,35 @@ async function replay(args: string[], output: NodeJS.WritableStream): Promise<nu
     const balance = await store.trialBalance();
     const accounts = Object.fromEntries(balance.accounts.map((row) => [row.account, row.balance]));
     const report = await store.check();
-    output.write(`${JSON.stringify({ positions, transactions: reported, accounts, check: { ok: report.ok } }, null, 2)}\n`);
+    output.write(
+      `${JSON.stringify({ positions, transactions: reported, accounts, check: { ok: report.ok } }, null, 2)}\n`,
+    );
     return 0;
   } finally {
     await store.close();
   }
 }
 
-function parseLine(line: string, lineNumber: number): { transaction: Transaction; report: boolean } | { rejected: ReplayTransaction } {
+function parseLine(
+  line: string,
+  lineNumber: number,
+): { transaction: Transaction; report: boolean } | { rejected: ReplayTransaction } {
   const fallbackId = `line ${lineNumber}`;
-  const rejected = (id: string, reason: string): { rejected: ReplayTransaction } => ({ rejected: { id, status: 'rejected', qtyDelta: '0', valueDelta: '0', code: 'SW_LEDGER_INVALID_TRANSACTION', reason } });
-  if (line.length > REPLAY_LINE_CHARS_MAX) return rejected(fallbackId, `line ${lineNumber} is longer than ${REPLAY_LINE_CHARS_MAX} characters`);
+  const rejected = (id: string, reason: string): { rejected: ReplayTransaction } => ({
+    rejected: { id, status: 'rejected', qtyDelta: '0', valueDelta: '0', code: 'SW_LEDGER_INVALID_TRANSACTION', reason },
+  });
+  if (line.length > REPLAY_LINE_CHARS_MAX)
+    return rejected(fallbackId, `line ${lineNumber} is longer than ${REPLAY_LINE_CHARS_MAX} characters`);
   let raw: unknown;
   try {
     raw = JSON.parse(line);
   } catch (error) {
     return rejected(fallbackId, `line ${lineNumber} is not JSON: ${errorMessage(error)}`);
   }
-  const id = raw && typeof raw === 'object' && typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : fallbackId;
+  const id =
+    raw && typeof raw === 'object' && typeof (raw as { id?: unknown }).id === 'string'
+      ? (raw as { id: string }).id
+      : fallbackId;
   const parsed = TransactionSchema.safeParse(raw);
   if (!parsed.success) return rejected(id, `line ${lineNumber} is invalid:\n${formatIssues(parsed.error.issues)}`);
   // Product declarations without an id are set-up, not transactions: reported only when rejected.
@@ -137,7 +153,11 @@ function summarise(result: ApplyResult): ReplayTransaction {
 }
 
 async function check(args: string[], output: NodeJS.WritableStream): Promise<number> {
-  const { values } = parseArgs({ args, options: { store: { type: 'string' }, catalog: { type: 'string' }, json: { type: 'boolean' } }, strict: true });
+  const { values } = parseArgs({
+    args,
+    options: { store: { type: 'string' }, catalog: { type: 'string' }, json: { type: 'boolean' } },
+    strict: true,
+  });
   if (!values.store) {
     output.write(`missing --store\n${USAGE}\n`);
     return 2;

@@ -39,7 +39,8 @@ export async function startCloudService(config: CloudConfig, options: CloudServi
   const { logger, clock } = options;
   const pathFrom = (path: string) => (isAbsolute(path) ? path : resolve(options.configDir, path));
   const catalog = loadCatalogFile(pathFrom(config.catalogFile));
-  const storeConfig = config.store.kind === 'sqlite' ? { ...config.store, path: pathFrom(config.store.path) } : config.store;
+  const storeConfig =
+    config.store.kind === 'sqlite' ? { ...config.store, path: pathFrom(config.store.path) } : config.store;
   const store = await openLedgerStore(storeConfig, catalog, { logger: logger.child({ part: 'ledger' }) });
   const events = new CloudEvents();
   const stops: (() => Promise<void>)[] = [() => store.close()];
@@ -60,7 +61,14 @@ export async function startCloudService(config: CloudConfig, options: CloudServi
       key: tls.keyFile ? readFileSync(pathFrom(tls.keyFile)) : undefined,
       rejectUnauthorized: tls.rejectUnauthorized,
     };
-    const api = await buildApi({ store, catalog, tokens: [...config.http.tokens], publicRead: config.http.publicRead, logger: logger.child({ part: 'api' }), events });
+    const api = await buildApi({
+      store,
+      catalog,
+      tokens: [...config.http.tokens],
+      publicRead: config.http.publicRead,
+      logger: logger.child({ part: 'api' }),
+      events,
+    });
     // One MQTT connection for the whole cloud process: brokers that take the username as client id
     // (deploy/mosquitto: use_username_as_clientid) would make two connections take each other over.
     const consumer = new MovementConsumer(
@@ -86,7 +94,14 @@ export async function startCloudService(config: CloudConfig, options: CloudServi
         if (!authorize(request, reply, 'read')) return reply;
         return undefined;
       });
-      analytics = await startAnalytics(config.analytics, { events, view: storeView.view, clock, logger: logger.child({ part: 'analytics' }), app: dashboardScope, mqtt: consumer.mqttClient() });
+      analytics = await startAnalytics(config.analytics, {
+        events,
+        view: storeView.view,
+        clock,
+        logger: logger.child({ part: 'analytics' }),
+        app: dashboardScope,
+        mqtt: consumer.mqttClient(),
+      });
     });
     if (!analytics) throw new Error('analytics did not start');
     const startedAnalytics = analytics;

@@ -15,7 +15,8 @@ export async function defaultParts(): Promise<GatewayParts> {
   const { createDebounceEngine } = await import('./debounce/engine.js');
   const { createReaderDriver } = await import('./readers/factory.js');
   return {
-    createEngine: (config: Readonly<GatewayConfig>) => createDebounceEngine(config.debounce, { siteId: config.siteId, gatewayId: config.gatewayId }),
+    createEngine: (config: Readonly<GatewayConfig>) =>
+      createDebounceEngine(config.debounce, { siteId: config.siteId, gatewayId: config.gatewayId }),
     createReader: (readerConfig, context) => createReaderDriver(readerConfig, context),
   };
 }
@@ -40,14 +41,20 @@ export async function main(argv: readonly string[]): Promise<number> {
   const command = first === undefined || first.startsWith('-') ? 'run' : first;
   const commandArgs = command === first ? rest : [...argv];
   if (command === 'replay') {
-    const replay = (await import(REPLAY_MODULE)) as { runReplay: (args: readonly string[], out: NodeJS.WritableStream) => Promise<number> };
+    const replay = (await import(REPLAY_MODULE)) as {
+      runReplay: (args: readonly string[], out: NodeJS.WritableStream) => Promise<number>;
+    };
     return replay.runReplay(commandArgs, process.stdout);
   }
   let values: { config?: string | undefined; help?: boolean | undefined; version?: boolean | undefined };
   try {
     ({ values } = parseArgs({
       args: [...commandArgs],
-      options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean' } },
+      options: {
+        config: { type: 'string', short: 'c' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
+      },
       strict: true,
     }));
   } catch (error) {
@@ -73,7 +80,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     case 'check-config':
       try {
         const config = loadGatewayConfig(configFile);
-        process.stdout.write(`${configFile}: valid (site ${config.siteId}, gateway ${config.gatewayId}, ${config.readers.length} readers)\n`);
+        process.stdout.write(
+          `${configFile}: valid (site ${config.siteId}, gateway ${config.gatewayId}, ${config.readers.length} readers)\n`,
+        );
         return 0;
       } catch (error) {
         process.stderr.write(`${errorMessage(error)}\n`);

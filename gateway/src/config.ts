@@ -17,7 +17,10 @@ export const GatewayConfigSchema = z
     siteId: z
       .string()
       .regex(ID_PATTERN, 'must match [a-z0-9-]+')
-      .refine((id) => !RESERVED_SITE_IDS.has(id), (id) => ({ message: `"${id}" is reserved for stockwire/v1/${id}/… topics; pick another site id` })),
+      .refine(
+        (id) => !RESERVED_SITE_IDS.has(id),
+        (id) => ({ message: `"${id}" is reserved for stockwire/v1/${id}/… topics; pick another site id` }),
+      ),
     gatewayId: z.string().regex(ID_PATTERN, 'must match [a-z0-9-]+'),
     readers: z.array(ReaderConfigSchema).default([]),
     debounce: DebounceConfigSchema.default({}),
@@ -69,7 +72,10 @@ export function resolveConfigPaths(config: Readonly<GatewayConfig>, configDir: s
           }
         : {}),
     },
-    outbox: { ...config.outbox, path: config.outbox.path === ':memory:' ? config.outbox.path : from(config.outbox.path) },
+    outbox: {
+      ...config.outbox,
+      path: config.outbox.path === ':memory:' ? config.outbox.path : from(config.outbox.path),
+    },
   };
 }
 

@@ -132,12 +132,19 @@ export function createGatewayDaemon(options: GatewayDaemonOptions): GatewayDaemo
     if (pending.length === 0) return;
     try {
       const outcome = outboxNow.append(pending);
-      if (outcome.droppedForRoom > 0) logger.warn({ dropped: outcome.droppedForRoom }, 'outbox full: dropped the oldest events (overflowPolicy dropOldest)');
+      if (outcome.droppedForRoom > 0)
+        logger.warn(
+          { dropped: outcome.droppedForRoom },
+          'outbox full: dropped the oldest events (overflowPolicy dropOldest)',
+        );
       pending = [];
       publisher?.pump();
     } catch (error) {
       counters.appendFailures += 1;
-      logger.error({ err: errorMessage(error), pending: pending.length }, 'outbox append failed; events kept in memory and retried');
+      logger.error(
+        { err: errorMessage(error), pending: pending.length },
+        'outbox append failed; events kept in memory and retried',
+      );
       if (pending.length > PENDING_EVENTS_MAX) {
         // Nothing else can hold them; say exactly how many movements were lost.
         const excess = pending.length - PENDING_EVENTS_MAX;
@@ -157,7 +164,10 @@ export function createGatewayDaemon(options: GatewayDaemonOptions): GatewayDaemo
       counters.readsRejected += 1;
       // A reader spewing bad frames must not flood the journal: the first ten, then every thousandth.
       if (counters.readsRejected <= 10 || counters.readsRejected % 1_000 === 0) {
-        logger.warn({ err: errorMessage(error), reader: read.reader, readsRejected: counters.readsRejected }, 'read rejected');
+        logger.warn(
+          { err: errorMessage(error), reader: read.reader, readsRejected: counters.readsRejected },
+          'read rejected',
+        );
       }
     }
   };
@@ -169,7 +179,14 @@ export function createGatewayDaemon(options: GatewayDaemonOptions): GatewayDaemo
       callback?.();
       return;
     }
-    const status = buildGatewayStatus({ state, ...identity, nowMs: clock.nowMs(), version, readers: readersHealth(), outbox: requireStarted(outbox).fill() });
+    const status = buildGatewayStatus({
+      state,
+      ...identity,
+      nowMs: clock.nowMs(),
+      version,
+      readers: readersHealth(),
+      outbox: requireStarted(outbox).fill(),
+    });
     connection.client.publish(statusTopic, JSON.stringify(status), { qos: 1, retain: true }, () => callback?.());
   };
 
@@ -205,7 +222,11 @@ export function createGatewayDaemon(options: GatewayDaemonOptions): GatewayDaemo
 
   const closeReader = async (slot: ReaderSlot): Promise<void> => {
     try {
-      await withTimeout(slot.driver.stop().then(() => slot.driver.close()), READER_STOP_TIMEOUT_MS, clock);
+      await withTimeout(
+        slot.driver.stop().then(() => slot.driver.close()),
+        READER_STOP_TIMEOUT_MS,
+        clock,
+      );
     } catch (error) {
       logger.warn({ reader: slot.config.id, err: errorMessage(error) }, 'reader did not close cleanly');
     }
@@ -219,17 +240,29 @@ export function createGatewayDaemon(options: GatewayDaemonOptions): GatewayDaemo
 
   const checkBound = (): void => {
     const fill = requireStarted(outbox).fill();
-    if (fill.nearlyFull && !nearlyFullWarned) logger.warn({ depth: fill.depth, bytes: fill.bytes, fillRatio: fill.fillRatio }, 'outbox above its warning ratio: the broker is not taking events fast enough');
+    if (fill.nearlyFull && !nearlyFullWarned)
+      logger.warn(
+        { depth: fill.depth, bytes: fill.bytes, fillRatio: fill.fillRatio },
+        'outbox above its warning ratio: the broker is not taking events fast enough',
+      );
     nearlyFullWarned = fill.nearlyFull;
     if (config.outbox.overflowPolicy !== 'block') return;
     if (fill.full && !paused) {
       paused = true;
-      logger.error({ depth: fill.depth }, 'outbox full: pausing reader inventory until it drains (overflowPolicy block)');
+      logger.error(
+        { depth: fill.depth },
+        'outbox full: pausing reader inventory until it drains (overflowPolicy block)',
+      );
       for (const slot of readers) void slot.driver.stop().catch(() => undefined);
     } else if (paused && !fill.nearlyFull) {
       paused = false;
       logger.info({ depth: fill.depth }, 'outbox drained: resuming reader inventory');
-      for (const slot of readers) void slot.driver.start().catch((error: unknown) => logger.warn({ reader: slot.config.id, err: errorMessage(error) }, 'reader resume failed'));
+      for (const slot of readers)
+        void slot.driver
+          .start()
+          .catch((error: unknown) =>
+            logger.warn({ reader: slot.config.id, err: errorMessage(error) }, 'reader resume failed'),
+          );
     }
   };
 
@@ -269,7 +302,11 @@ export function createGatewayDaemon(options: GatewayDaemonOptions): GatewayDaemo
       const outboxStore = parts.openOutboxStore?.(config) ?? openSqliteOutboxStore(config.outbox.path);
       outbox = createOutbox(outboxStore, config.outbox);
       const recovered = outbox.fill();
-      if (recovered.depth > 0) logger.info({ depth: recovered.depth, lastSequence: recovered.lastSequence }, 'outbox holds unsent events from before; resuming in order');
+      if (recovered.depth > 0)
+        logger.info(
+          { depth: recovered.depth, lastSequence: recovered.lastSequence },
+          'outbox holds unsent events from before; resuming in order',
+        );
       engine = parts.createEngine(config);
       readers = config.readers.map(makeReader);
       await Promise.all(readers.map(startReader));
@@ -280,7 +317,8 @@ export function createGatewayDaemon(options: GatewayDaemonOptions): GatewayDaemo
         ...(options.random ? { random: options.random } : {}),
         will: {
           topic: statusTopic,
-          payload: () => JSON.stringify(buildGatewayStatus({ state: 'offline', ...identity, nowMs: clock.nowMs(), version })),
+          payload: () =>
+            JSON.stringify(buildGatewayStatus({ state: 'offline', ...identity, nowMs: clock.nowMs(), version })),
         },
       });
       publisher = createPublisher({
@@ -309,9 +347,13 @@ export function createGatewayDaemon(options: GatewayDaemonOptions): GatewayDaemo
           notifier.status(summary());
         }, config.statusIntervalMs),
       );
-      if (notifier.watchdogPingIntervalMs !== null) timers.push(clock.setInterval(petWatchdog, notifier.watchdogPingIntervalMs));
+      if (notifier.watchdogPingIntervalMs !== null)
+        timers.push(clock.setInterval(petWatchdog, notifier.watchdogPingIntervalMs));
       notifier.ready(summary());
-      logger.info({ siteId: identity.siteId, gatewayId: identity.gatewayId, readers: readers.length, version }, 'gateway ready');
+      logger.info(
+        { siteId: identity.siteId, gatewayId: identity.gatewayId, readers: readers.length, version },
+        'gateway ready',
+      );
     },
 
     async stop(reason) {
@@ -333,10 +375,18 @@ export function createGatewayDaemon(options: GatewayDaemonOptions): GatewayDaemo
         publisher.pump();
         if (connection.isConnected() && config.shutdownDrainMs > 0) {
           const drained = await publisher.waitDrained(config.shutdownDrainMs);
-          if (!drained) logger.warn({ depth: outbox?.fill().depth }, 'outbox not drained before shutdown; the rest goes after restart');
+          if (!drained)
+            logger.warn(
+              { depth: outbox?.fill().depth },
+              'outbox not drained before shutdown; the rest goes after restart',
+            );
         }
         publisher.stop();
-        await withTimeout(new Promise<void>((resolve) => publishStatus('offline', resolve)), STATUS_ACK_TIMEOUT_MS, clock);
+        await withTimeout(
+          new Promise<void>((resolve) => publishStatus('offline', resolve)),
+          STATUS_ACK_TIMEOUT_MS,
+          clock,
+        );
         const connectionNow = connection;
         const closed = await withTimeout(connectionNow.close(), STATUS_ACK_TIMEOUT_MS, clock);
         if (closed === 'timeout') connectionNow.client.end(true);
@@ -360,7 +410,10 @@ export function createGatewayDaemon(options: GatewayDaemonOptions): GatewayDaemo
         logger.error(reason);
         return { kind: 'rejected', reason };
       }
-      if (JSON.stringify(next.mqtt) !== JSON.stringify(config.mqtt) || JSON.stringify(next.outbox) !== JSON.stringify(config.outbox)) {
+      if (
+        JSON.stringify(next.mqtt) !== JSON.stringify(config.mqtt) ||
+        JSON.stringify(next.outbox) !== JSON.stringify(config.outbox)
+      ) {
         logger.warn('mqtt and outbox settings apply at the next restart; reader and debounce settings apply now');
       }
       try {

@@ -63,18 +63,24 @@ function parseArguments(args: readonly string[]): ReplayArguments {
     else if (argument === '--tick-ms') tickIntervalMs = Number(rest[++index]);
     else if (argument === '--diagnostics') diagnostics = true;
     else if (argument === '--strict') strict = true;
-    else if (argument.startsWith('--')) throw makeError(DebounceErrors.REPLAY_USAGE, { problem: `unknown option ${argument}` });
+    else if (argument.startsWith('--'))
+      throw makeError(DebounceErrors.REPLAY_USAGE, { problem: `unknown option ${argument}` });
     else positional.push(argument);
   }
   if (configFile === null) throw makeError(DebounceErrors.REPLAY_USAGE, { problem: '--config <file> is required' });
-  if (positional.length !== 1) throw makeError(DebounceErrors.REPLAY_USAGE, { problem: 'exactly one reads file is required' });
+  if (positional.length !== 1)
+    throw makeError(DebounceErrors.REPLAY_USAGE, { problem: 'exactly one reads file is required' });
   if (tickIntervalMs !== null && (!Number.isInteger(tickIntervalMs) || tickIntervalMs < 1)) {
     throw makeError(DebounceErrors.REPLAY_USAGE, { problem: '--tick-ms must be a positive integer' });
   }
   return { configFile, readsFile: positional[0] as string, tickIntervalMs, diagnostics, strict };
 }
 
-export async function runReplay(args: readonly string[], output: NodeJS.WritableStream, errorOutput: NodeJS.WritableStream = process.stderr): Promise<number> {
+export async function runReplay(
+  args: readonly string[],
+  output: NodeJS.WritableStream,
+  errorOutput: NodeJS.WritableStream = process.stderr,
+): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
     output.write(REPLAY_USAGE);
     return REPLAY_EXIT_OK;
@@ -105,7 +111,8 @@ export async function runReplay(args: readonly string[], output: NodeJS.Writable
       if (!output.write(`${JSON.stringify(event)}\n`)) await once(output, 'drain');
     }
     pending.length = 0;
-    if (parsed.diagnostics) for (const diagnostic of engine.drainDiagnostics()) errorOutput.write(`${JSON.stringify({ diagnostic })}\n`);
+    if (parsed.diagnostics)
+      for (const diagnostic of engine.drainDiagnostics()) errorOutput.write(`${JSON.stringify({ diagnostic })}\n`);
   };
 
   let badLines = 0;
@@ -124,7 +131,10 @@ export async function runReplay(args: readonly string[], output: NodeJS.Writable
     stream.once('error', (error) => resolve(error));
   });
   if (opened !== null) {
-    const error = makeError(DebounceErrors.REPLAY_UNREADABLE, { file: parsed.readsFile, reason: (opened as NodeJS.ErrnoException).code ?? opened.message });
+    const error = makeError(DebounceErrors.REPLAY_UNREADABLE, {
+      file: parsed.readsFile,
+      reason: (opened as NodeJS.ErrnoException).code ?? opened.message,
+    });
     errorOutput.write(`${error.code}: ${error.message}\n`);
     return REPLAY_EXIT_USAGE;
   }
@@ -147,7 +157,10 @@ export async function runReplay(args: readonly string[], output: NodeJS.Writable
     }
     const result = RawReadSchema.safeParse(value);
     if (!result.success) {
-      reportBadLine(lineNumber, result.error.issues.map((issue) => `${issue.path.join('.') || '(line)'}: ${issue.message}`).join('; '));
+      reportBadLine(
+        lineNumber,
+        result.error.issues.map((issue) => `${issue.path.join('.') || '(line)'}: ${issue.message}`).join('; '),
+      );
       continue;
     }
     reads++;

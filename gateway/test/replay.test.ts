@@ -35,7 +35,10 @@ describe('stockwire-gateway replay', () => {
   it('prints the movements of the sample capture as JSON lines', async () => {
     const { code, stdout, stderr } = await replay(['replay', '--config', CONFIG, READS]);
     expect(code).toBe(REPLAY_EXIT_OK);
-    const events = stdout.trimEnd().split('\n').map((line) => EpcisEventSchema.parse(JSON.parse(line)));
+    const events = stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => EpcisEventSchema.parse(JSON.parse(line)));
     expect(events.map((event) => [event.type, event.bizStep, event.readPoint.id.split(':').pop()])).toEqual([
       ['ObjectEvent', 'stocking', 'shelf-a1'],
       ['AggregationEvent', 'receiving', 'door-1'],
@@ -45,8 +48,13 @@ describe('stockwire-gateway replay', () => {
       ['ObjectEvent', 'cycle_counting', 'shelf-a1'],
     ]);
     const shipping = events[3];
-    expect(shipping?.type === 'ObjectEvent' && shipping.epcList).toEqual(['urn:epc:id:sgtin:0614141.812345.4', 'urn:epc:id:sgtin:0614141.812345.B802011712345678']);
-    expect(stderr).toMatch(/replay: 522 reads, 6 events, 0 bad lines skipped; ignored tags: 1 stray, 4 cross-read, 1 direction unknown/);
+    expect(shipping?.type === 'ObjectEvent' && shipping.epcList).toEqual([
+      'urn:epc:id:sgtin:0614141.812345.4',
+      'urn:epc:id:sgtin:0614141.812345.B802011712345678',
+    ]);
+    expect(stderr).toMatch(
+      /replay: 522 reads, 6 events, 0 bad lines skipped; ignored tags: 1 stray, 4 cross-read, 1 direction unknown/,
+    );
   });
 
   it('is deterministic: two runs are byte-identical', async () => {
@@ -59,7 +67,17 @@ describe('stockwire-gateway replay', () => {
   it('reports bad lines with their number, skips them and goes on', async () => {
     const lines = readFileSync(READS, 'utf8').trimEnd().split('\n');
     const file = join(scratch, 'bad.jsonl');
-    writeFileSync(file, [lines[0], '{not json', lines[1], '{"epc":"XYZW","antenna":1,"rssi":-50,"time":1,"reader":"dock"}', '', ...lines.slice(2)].join('\n'));
+    writeFileSync(
+      file,
+      [
+        lines[0],
+        '{not json',
+        lines[1],
+        '{"epc":"XYZW","antenna":1,"rssi":-50,"time":1,"reader":"dock"}',
+        '',
+        ...lines.slice(2),
+      ].join('\n'),
+    );
     const { code, stdout, stderr } = await replay(['--config', CONFIG, file]);
     expect(code).toBe(REPLAY_EXIT_OK);
     expect(stderr).toContain(`SW_REPLAY_BAD_LINE: ${file}:2: not JSON`);
@@ -79,8 +97,16 @@ describe('stockwire-gateway replay', () => {
     { name: 'no config', args: [READS], message: 'SW_REPLAY_USAGE: --config <file> is required' },
     { name: 'no reads file', args: ['--config', CONFIG], message: 'exactly one reads file' },
     { name: 'unknown option', args: ['--config', CONFIG, READS, '--fast'], message: 'unknown option --fast' },
-    { name: 'missing config file', args: ['--config', '/nonexistent/gateway.yaml', READS], message: 'SW_CONFIG_UNREADABLE' },
-    { name: 'missing reads file', args: ['--config', CONFIG, join(scratch, 'missing.jsonl')], message: 'SW_REPLAY_UNREADABLE' },
+    {
+      name: 'missing config file',
+      args: ['--config', '/nonexistent/gateway.yaml', READS],
+      message: 'SW_CONFIG_UNREADABLE',
+    },
+    {
+      name: 'missing reads file',
+      args: ['--config', CONFIG, join(scratch, 'missing.jsonl')],
+      message: 'SW_REPLAY_UNREADABLE',
+    },
   ])('exits 2 with a clear message: $name', async ({ args, message }) => {
     const { code, stderr, stdout } = await replay(args);
     expect(code).toBe(REPLAY_EXIT_USAGE);

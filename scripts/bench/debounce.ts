@@ -44,11 +44,23 @@ function buildWorkload(): Workload {
     antennas: [{ reader: `shelf-reader-${index >> 2}`, antenna: (index & 3) + 1 }],
     countIntervalMs: 10_000,
   }));
-  const config = DebounceConfigSchema.parse({ tickIntervalMs: TICK_INTERVAL_MS, evidenceTagsMax: 20, portals, shelves });
+  const config = DebounceConfigSchema.parse({
+    tickIntervalMs: TICK_INTERVAL_MS,
+    evidenceTagsMax: 20,
+    portals,
+    shelves,
+  });
   // 1,000 products × 100 serials. The serial is the low 38 bits, so EPCs are the
   // product's serial-0 EPC plus the serial: plain numbers, no BigInt garbage
   // inflating the RSS before the measurement starts.
-  const productEpcs = Array.from({ length: 1_000 }, (_, product) => encodeSgtin96({ filter: 1, companyPrefix: '0614141', indicatorAndItemReference: String(100_000 + product), serial: 0 }));
+  const productEpcs = Array.from({ length: 1_000 }, (_, product) =>
+    encodeSgtin96({
+      filter: 1,
+      companyPrefix: '0614141',
+      indicatorAndItemReference: String(100_000 + product),
+      serial: 0,
+    }),
+  );
   const epcs = Array.from({ length: TAGS }, (_, index) => {
     const base = productEpcs[index % 1_000] as string;
     const low40Bits = Number.parseInt(base.slice(14), 16) + index;
@@ -71,12 +83,24 @@ function makeRead(epcs: readonly string[], index: number, readsTotal: number): R
   const epc = epcs[tag] as string;
   if (tag < SHELF_TAGS) {
     const shelf = tag % SHELVES;
-    return { epc, antenna: (shelf & 3) + 1, rssi: -55 - (tag % 7), time, reader: SHELF_READER_IDS[shelf >> 2] as string };
+    return {
+      epc,
+      antenna: (shelf & 3) + 1,
+      rssi: -55 - (tag % 7),
+      time,
+      reader: SHELF_READER_IDS[shelf >> 2] as string,
+    };
   }
   const portal = tag % PORTALS;
   const progress = index / readsTotal;
   const inside = progress > 0.5 || (progress > 0.3 && tag % 2 === 0);
-  return { epc, antenna: inside ? 2 : 1, rssi: inside ? -60 + 20 * progress : -40 - 20 * progress, time, reader: DOCK_READER_IDS[portal] as string };
+  return {
+    epc,
+    antenna: inside ? 2 : 1,
+    rssi: inside ? -60 + 20 * progress : -40 - 20 * progress,
+    time,
+    reader: DOCK_READER_IDS[portal] as string,
+  };
 }
 
 interface Measurement {
@@ -115,7 +139,14 @@ function measure(subject: Subject, epcs: readonly string[], readsTotal: number):
   const cpu = process.cpuUsage(cpuStarted);
   const cpuMs = (cpu.user + cpu.system) / 1_000;
   const memory = process.memoryUsage();
-  return { readsPerSecond: (readsTotal / elapsedMs) * 1_000, readsPerCpuSecond: (readsTotal / cpuMs) * 1_000, elapsedMs, rssMb: Math.max(rssPeak, memory.rss) / 2 ** 20, heapMb: memory.heapUsed / 2 ** 20, events };
+  return {
+    readsPerSecond: (readsTotal / elapsedMs) * 1_000,
+    readsPerCpuSecond: (readsTotal / cpuMs) * 1_000,
+    elapsedMs,
+    rssMb: Math.max(rssPeak, memory.rss) / 2 ** 20,
+    heapMb: memory.heapUsed / 2 ** 20,
+    events,
+  };
 }
 
 /**
@@ -125,11 +156,29 @@ function measure(subject: Subject, epcs: readonly string[], readsTotal: number):
  */
 class NaiveEngine implements Subject {
   private readonly routes = new Map<string, { owner: string; kind: 'portal' | 'shelf'; side: string }>();
-  private readonly tags = new Map<string, { owner: string; kind: 'portal' | 'shelf'; urn: string; reads: { time: number; rssi: number; side: string }[]; rounds: Set<number>; present: boolean }>();
+  private readonly tags = new Map<
+    string,
+    {
+      owner: string;
+      kind: 'portal' | 'shelf';
+      urn: string;
+      reads: { time: number; rssi: number; side: string }[];
+      rounds: Set<number>;
+      present: boolean;
+    }
+  >();
 
   constructor(config: DebounceConfig) {
-    for (const portal of config.portals) for (const antenna of portal.antennas) this.routes.set(`${antenna.reader}:${antenna.antenna}`, { owner: portal.id, kind: 'portal', side: antenna.side });
-    for (const shelf of config.shelves) for (const antenna of shelf.antennas) this.routes.set(`${antenna.reader}:${antenna.antenna}`, { owner: shelf.id, kind: 'shelf', side: '' });
+    for (const portal of config.portals)
+      for (const antenna of portal.antennas)
+        this.routes.set(`${antenna.reader}:${antenna.antenna}`, {
+          owner: portal.id,
+          kind: 'portal',
+          side: antenna.side,
+        });
+    for (const shelf of config.shelves)
+      for (const antenna of shelf.antennas)
+        this.routes.set(`${antenna.reader}:${antenna.antenna}`, { owner: shelf.id, kind: 'shelf', side: '' });
   }
 
   ingest(read: RawRead): void {
@@ -138,7 +187,14 @@ class NaiveEngine implements Subject {
     const key = `${route.owner}|${read.epc}`;
     let tag = this.tags.get(key);
     if (tag === undefined) {
-      tag = { owner: route.owner, kind: route.kind, urn: decodeEpc(read.epc).urn, reads: [], rounds: new Set(), present: false };
+      tag = {
+        owner: route.owner,
+        kind: route.kind,
+        urn: decodeEpc(read.epc).urn,
+        reads: [],
+        rounds: new Set(),
+        present: false,
+      };
       this.tags.set(key, tag);
     }
     tag.reads.push({ time: read.time, rssi: read.rssi, side: route.side });
@@ -213,7 +269,16 @@ function measureInChild(kind: 'engine' | 'naive', readsTotal: number): ChildRepo
     },
   };
   const measured = measure(flushing, epcs, readsTotal);
-  return { ...measured, rssStartMb, rssBaseMb, heapBaseMb, rssLiveMb, heapLiveMb, arrayBuffersLiveMb, ...(kind === 'engine' ? { stats: engine.stats() } : {}) };
+  return {
+    ...measured,
+    rssStartMb,
+    rssBaseMb,
+    heapBaseMb,
+    rssLiveMb,
+    heapLiveMb,
+    arrayBuffersLiveMb,
+    ...(kind === 'engine' ? { stats: engine.stats() } : {}),
+  };
 }
 
 /**
@@ -230,8 +295,31 @@ async function compiledScript(): Promise<string | null> {
   const compiler = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   const outDir = join(root, 'node_modules', '.cache', 'stockwire-bench');
   if (!existsSync(compiler)) return null;
-  const args = [compiler, '--ignoreConfig', '--outDir', outDir, '--rootDir', root, '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--strict', '--skipLibCheck', '--types', 'node', '--resolveJsonModule', '--sourceMap', 'false', fileURLToPath(import.meta.url)];
-  const compiled = await new Promise<boolean>((resolve) => execFile(process.execPath, args, { cwd: root, timeout: 120_000 }, (error) => resolve(error === null)));
+  const args = [
+    compiler,
+    '--ignoreConfig',
+    '--outDir',
+    outDir,
+    '--rootDir',
+    root,
+    '--module',
+    'nodenext',
+    '--moduleResolution',
+    'nodenext',
+    '--target',
+    'es2022',
+    '--strict',
+    '--skipLibCheck',
+    '--types',
+    'node',
+    '--resolveJsonModule',
+    '--sourceMap',
+    'false',
+    fileURLToPath(import.meta.url),
+  ];
+  const compiled = await new Promise<boolean>((resolve) =>
+    execFile(process.execPath, args, { cwd: root, timeout: 120_000 }, (error) => resolve(error === null)),
+  );
   if (!compiled) return null;
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, 'package.json'), '{"type":"module"}\n');
@@ -242,12 +330,18 @@ async function compiledScript(): Promise<string | null> {
 async function runChild(script: string | null, kind: 'engine' | 'naive', readsTotal: number): Promise<ChildReport> {
   const { execFile } = await import('node:child_process');
   const { fileURLToPath } = await import('node:url');
-  const args = script === null ? ['--import', 'tsx', '--expose-gc', fileURLToPath(import.meta.url)] : ['--expose-gc', script];
+  const args =
+    script === null ? ['--import', 'tsx', '--expose-gc', fileURLToPath(import.meta.url)] : ['--expose-gc', script];
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [...args, '--child', kind, String(readsTotal)], { maxBuffer: 1 << 20, timeout: 300_000 }, (error, stdout) => {
-      if (error) reject(error);
-      else resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as ChildReport);
-    });
+    execFile(
+      process.execPath,
+      [...args, '--child', kind, String(readsTotal)],
+      { maxBuffer: 1 << 20, timeout: 300_000 },
+      (error, stdout) => {
+        if (error) reject(error);
+        else resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as ChildReport);
+      },
+    );
   });
 }
 
@@ -267,7 +361,9 @@ export async function run(readsTotal = READS_DEFAULT): Promise<void> {
       line('engine', engine),
       line('naive', naive),
       `ratio engine/naive: ${(engine.readsPerSecond / naive.readsPerSecond).toFixed(2)}x throughput (${(engine.readsPerCpuSecond / naive.readsPerCpuSecond).toFixed(2)}x per CPU-second), ${((naive.rssLiveMb - naive.rssBaseMb) / Math.max(1, engine.rssLiveMb - engine.rssBaseMb)).toFixed(1)}x less memory for the live state`,
-      stats ? `engine stats: passes closed ${stats.passesClosed}, shelf rounds ${stats.shelfRoundsClosed}, events ${stats.eventsEmitted}, live tags before flush ${TAGS}` : '',
+      stats
+        ? `engine stats: passes closed ${stats.passesClosed}, shelf rounds ${stats.shelfRoundsClosed}, events ${stats.eventsEmitted}, live tags before flush ${TAGS}`
+        : '',
       `machine: ${cpus().length} cores, load average ${loadBefore.toFixed(1)} before / ${(loadavg()[0] ?? 0).toFixed(1)} after (other work on the machine lowers throughput)`,
       `targets: >= 500,000 reads/s on one core ${engine.readsPerCpuSecond >= 500_000 ? 'MET' : 'MISSED'} (per CPU-second; wall ${engine.readsPerSecond >= 500_000 ? 'MET' : 'MISSED'} under this load); live-state RSS < 100 MB ${engine.rssLiveMb - engine.rssBaseMb < 100 ? 'MET' : 'MISSED'} (whole process ${engine.rssLiveMb.toFixed(0)} MB)`,
       '',

@@ -33,7 +33,9 @@ const PRODUCTS = ['00614141073467', '00614141073474', '00614141073481', '0061414
 const SITES = ['store-1', 'store-2', 'store-3'];
 
 export function catalog(): Catalog {
-  return buildCatalog({ products: PRODUCTS.map((gtin) => ({ gtin, valuation: 'fifo' as const, standardCost: '3.25' })) });
+  return buildCatalog({
+    products: PRODUCTS.map((gtin) => ({ gtin, valuation: 'fifo' as const, standardCost: '3.25' })),
+  });
 }
 
 /** Events moving `lines` EPCs through receipt → stocking → sale; each EPC line appears once per step. */
@@ -48,7 +50,14 @@ export function workload(lines: number, eventEpcs: number, prefix: string): Tran
     const epcs = Array.from({ length: eventEpcs }, () => sgtinUrn(product, 7, `${prefix}${serial++}`));
     const dock = `urn:stockwire:loc:${site}:dock-1`;
     const shelf = `urn:stockwire:loc:${site}:shelf-${(group % 8) + 1}`;
-    events.push({ id: `${prefix}r${group}`, type: 'receipt', location: dock, epcs, time: time(group * 3), flags: ['no_po_cost'] });
+    events.push({
+      id: `${prefix}r${group}`,
+      type: 'receipt',
+      location: dock,
+      epcs,
+      time: time(group * 3),
+      flags: ['no_po_cost'],
+    });
     events.push({ id: `${prefix}t${group}`, type: 'transfer', from: dock, to: shelf, epcs, time: time(group * 3 + 1) });
     events.push({ id: `${prefix}s${group}`, type: 'sale', location: shelf, epcs, time: time(group * 3 + 2) });
   }
@@ -56,21 +65,31 @@ export function workload(lines: number, eventEpcs: number, prefix: string): Tran
   const ordered: Transaction[] = [];
   const window = BATCH_EVENTS;
   for (let start = 0; start < groups; start += window) {
-    for (let step = 0; step < 3; step++) for (let group = start; group < Math.min(groups, start + window); group++) ordered.push(events[group * 3 + step] as Transaction);
+    for (let step = 0; step < 3; step++)
+      for (let group = start; group < Math.min(groups, start + window); group++)
+        ordered.push(events[group * 3 + step] as Transaction);
   }
   return ordered;
 }
 
-const lineCount = (events: readonly Transaction[]) => events.reduce((sum, event) => sum + ('epcs' in event && event.epcs ? event.epcs.length : 0), 0);
+const lineCount = (events: readonly Transaction[]) =>
+  events.reduce((sum, event) => sum + ('epcs' in event && event.epcs ? event.epcs.length : 0), 0);
 
-async function measure(store: LedgerStore, events: readonly Transaction[], batchEvents: number, timeMaxMs = Infinity): Promise<{ lines: number; seconds: number; cpuSeconds: number }> {
+async function measure(
+  store: LedgerStore,
+  events: readonly Transaction[],
+  batchEvents: number,
+  timeMaxMs = Infinity,
+): Promise<{ lines: number; seconds: number; cpuSeconds: number }> {
   const startMs = performance.now();
   const startCpu = process.cpuUsage();
   let lines = 0;
   for (let start = 0; start < events.length; start += batchEvents) {
     const batch = events.slice(start, start + batchEvents);
     const results = await store.applyBatch(batch);
-    for (const result of results) if (result.status !== 'applied') throw new Error(`bench event ${result.id} ${result.status}: ${result.reason ?? ''}`);
+    for (const result of results)
+      if (result.status !== 'applied')
+        throw new Error(`bench event ${result.id} ${result.status}: ${result.reason ?? ''}`);
     lines += lineCount(batch);
     if (performance.now() - startMs > timeMaxMs) break;
   }
@@ -92,7 +111,9 @@ async function benchStore(name: string, open: (label: string) => Promise<LedgerS
   const naive = await measure(naiveStore, workload(NAIVE_LINES_MAX, 1, 'n'), 1, NAIVE_TIME_MAX_MS);
   await naiveStore.close();
   const naiveRate = naive.lines / naive.seconds;
-  process.stdout.write(`${name.padEnd(10)} naive:   ${Math.round(naiveRate).toLocaleString('en')} lines/s (${naive.lines.toLocaleString('en')} lines, 1 EPC/event, 1 event/transaction)\n`);
+  process.stdout.write(
+    `${name.padEnd(10)} naive:   ${Math.round(naiveRate).toLocaleString('en')} lines/s (${naive.lines.toLocaleString('en')} lines, 1 EPC/event, 1 event/transaction)\n`,
+  );
   for (const fast of fastRuns) {
     const fastRate = fast.lines / fast.seconds;
     // Lines per CPU-second of this process: what the ledger costs whatever else shares the machine
@@ -110,18 +131,39 @@ export async function run(): Promise<void> {
   const directory = mkdtempSync(join(tmpdir(), 'stockwire-bench-ledger-'));
   try {
     const stores = (process.env['LEDGER_BENCH_STORES'] ?? 'sqlite,postgres').split(',');
-    if (stores.includes('sqlite')) await benchStore('sqlite', (label) => openLedgerStore({ kind: 'sqlite', path: join(directory, `${label}.sqlite`) } satisfies StoreConfig, catalog()), lines);
+    if (stores.includes('sqlite'))
+      await benchStore(
+        'sqlite',
+        (label) =>
+          openLedgerStore(
+            { kind: 'sqlite', path: join(directory, `${label}.sqlite`) } satisfies StoreConfig,
+            catalog(),
+          ),
+        lines,
+      );
     if (!stores.includes('postgres')) return;
     const server = await startPostgres({ durable: true });
     try {
-      await benchStore('postgres', async (label) => openLedgerStore({ kind: 'postgres', url: await server.createDatabase(`bench_${label}`), poolSize: 2 }, catalog()), lines);
+      await benchStore(
+        'postgres',
+        async (label) =>
+          openLedgerStore(
+            { kind: 'postgres', url: await server.createDatabase(`bench_${label}`), poolSize: 2 },
+            catalog(),
+          ),
+        lines,
+      );
     } finally {
       await server.stop();
     }
   } finally {
     rmSync(directory, { recursive: true, force: true });
   }
-  process.stdout.write(`targets: ≥ 100,000 lines/s SQLite, ≥ 30,000 lines/s PostgreSQL, ≥ 20× naive (load average ${loadavg().map((load) => load.toFixed(1)).join(' ')} on ${cpus().length} CPUs)\n`);
+  process.stdout.write(
+    `targets: ≥ 100,000 lines/s SQLite, ≥ 30,000 lines/s PostgreSQL, ≥ 20× naive (load average ${loadavg()
+      .map((load) => load.toFixed(1))
+      .join(' ')} on ${cpus().length} CPUs)\n`,
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

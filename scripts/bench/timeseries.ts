@@ -36,7 +36,12 @@ function changes(count: number, offsetMs: number): PositionChange[] {
 export async function run(): Promise<void> {
   const influx = await startInflux();
   try {
-    const config = TimeseriesConfigSchema.parse({ kind: 'influx1', url: influx.url, database: 'bench', bufferPointsMax: 1_000_000 });
+    const config = TimeseriesConfigSchema.parse({
+      kind: 'influx1',
+      url: influx.url,
+      database: 'bench',
+      bufferPointsMax: 1_000_000,
+    });
     const writer = new Influx1Writer(config);
     await writer.prepare();
 
@@ -55,7 +60,8 @@ export async function run(): Promise<void> {
     const sink = new TimeseriesSink(config, writer, { clock: systemClock, logger: silentLogger() });
     const batched = changes(batchedChanges, 10_000_000);
     const enqueueStartMs = performance.now();
-    for (let offset = 0; offset < batched.length; offset += 100) sink.enqueue(pointsFromPositions(batched.slice(offset, offset + 100), 0));
+    for (let offset = 0; offset < batched.length; offset += 100)
+      sink.enqueue(pointsFromPositions(batched.slice(offset, offset + 100), 0));
     const enqueueMs = performance.now() - enqueueStartMs;
     await sink.flush();
     const sinkMs = performance.now() - enqueueStartMs;
@@ -63,8 +69,12 @@ export async function run(): Promise<void> {
     await sink.close();
     const sinkPointsPerSecond = stats.writtenPoints / (sinkMs / 1000);
 
-    console.log(`naive, 1 request per change : ${naiveDone} changes, ${Math.round(naivePointsPerSecond).toLocaleString('en-US')} points/s`);
-    console.log(`sink, ${config.batchLinesMax}-line batches : ${stats.writtenPoints.toLocaleString('en-US')} points in ${Math.round(sinkMs)} ms = ${Math.round(sinkPointsPerSecond).toLocaleString('en-US')} points/s (enqueue ${(enqueueMs / batchedChanges * 1000).toFixed(2)} µs per change; dropped ${stats.droppedPoints})`);
+    console.log(
+      `naive, 1 request per change : ${naiveDone} changes, ${Math.round(naivePointsPerSecond).toLocaleString('en-US')} points/s`,
+    );
+    console.log(
+      `sink, ${config.batchLinesMax}-line batches : ${stats.writtenPoints.toLocaleString('en-US')} points in ${Math.round(sinkMs)} ms = ${Math.round(sinkPointsPerSecond).toLocaleString('en-US')} points/s (enqueue ${((enqueueMs / batchedChanges) * 1000).toFixed(2)} µs per change; dropped ${stats.droppedPoints})`,
+    );
     console.log(`ratio sink / naive: ${(sinkPointsPerSecond / naivePointsPerSecond).toFixed(1)}×`);
   } finally {
     await influx.stop();

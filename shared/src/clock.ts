@@ -75,7 +75,13 @@ export class ManualClock implements Clock {
   }
 
   private schedule(callback: () => void, delayMs: number, periodMs: number | null): TimerHandle {
-    const timer: ScheduledTimer = { dueMs: this.currentMs + Math.max(0, delayMs), periodMs, callback, cancelled: false, order: this.nextOrder++ };
+    const timer: ScheduledTimer = {
+      dueMs: this.currentMs + Math.max(0, delayMs),
+      periodMs,
+      callback,
+      cancelled: false,
+      order: this.nextOrder++,
+    };
     this.timers.push(timer);
     return { cancel: () => void (timer.cancelled = true) };
   }

@@ -24,12 +24,22 @@ export function defineErrors<T extends Record<string, ErrorDefinition>>(catalogu
   return Object.freeze(catalogue);
 }
 
-export function raise(definition: ErrorDefinition, details: Record<string, string | number> = {}, cause?: unknown): never {
+export function raise(
+  definition: ErrorDefinition,
+  details: Record<string, string | number> = {},
+  cause?: unknown,
+): never {
   throw makeError(definition, details, cause);
 }
 
-export function makeError(definition: ErrorDefinition, details: Record<string, string | number> = {}, cause?: unknown): StockwireError {
-  const message = definition.message.replace(/\{(\w+)\}/g, (whole, key: string) => (key in details ? String(details[key]) : whole));
+export function makeError(
+  definition: ErrorDefinition,
+  details: Record<string, string | number> = {},
+  cause?: unknown,
+): StockwireError {
+  const message = definition.message.replace(/\{(\w+)\}/g, (whole, key: string) =>
+    key in details ? String(details[key]) : whole,
+  );
   return new StockwireError(definition.code, message, cause === undefined ? undefined : { cause });
 }
 

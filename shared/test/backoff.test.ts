@@ -32,10 +32,28 @@ describe('backoffDelayMs', () => {
   });
 
   it.each([
-    { name: 'a slow multiplier still reaches the ceiling', policy: { initialDelayMs: 500, maxDelayMs: 30_000, multiplier: 1.1, jitterRatio: 0 }, attempt: 60, random01: 0, delayMs: 30_000 },
-    { name: 'multiplier 1 keeps the initial delay', policy: { initialDelayMs: 500, maxDelayMs: 30_000, multiplier: 1, jitterRatio: 0 }, attempt: 50, random01: 0, delayMs: 500 },
+    {
+      name: 'a slow multiplier still reaches the ceiling',
+      policy: { initialDelayMs: 500, maxDelayMs: 30_000, multiplier: 1.1, jitterRatio: 0 },
+      attempt: 60,
+      random01: 0,
+      delayMs: 30_000,
+    },
+    {
+      name: 'multiplier 1 keeps the initial delay',
+      policy: { initialDelayMs: 500, maxDelayMs: 30_000, multiplier: 1, jitterRatio: 0 },
+      attempt: 50,
+      random01: 0,
+      delayMs: 500,
+    },
     { name: 'a negative attempt counts as the first', policy: mqttPolicy, attempt: -3, random01: 0, delayMs: 1_000 },
-    { name: 'full jitter never returns 0', policy: { initialDelayMs: 1, maxDelayMs: 10, multiplier: 2, jitterRatio: 1 }, attempt: 0, random01: 0.999_999, delayMs: 1 },
+    {
+      name: 'full jitter never returns 0',
+      policy: { initialDelayMs: 1, maxDelayMs: 10, multiplier: 2, jitterRatio: 1 },
+      attempt: 0,
+      random01: 0.999_999,
+      delayMs: 1,
+    },
   ])('$name', ({ policy, attempt, random01, delayMs }) => {
     expect(backoffDelayMs(policy, attempt, random01)).toBe(delayMs);
   });

@@ -9,10 +9,13 @@ describe('topics', () => {
     expect(topic).toBe('stockwire/v1/store-1/door-3/events');
     expect(parseGatewayTopic(topic)).toEqual({ siteId: 'store-1', gatewayId: 'door-3', kind: 'events' });
   });
-  it.each(['stockwire/v1/Store/door/events', 'stockwire/v1/a/b/other', 'stockwire/v2/a/b/events', 'x', 'stockwire/v1/a/b/events/extra'])(
-    'rejects %s',
-    (topic) => expect(parseGatewayTopic(topic)).toBeNull(),
-  );
+  it.each([
+    'stockwire/v1/Store/door/events',
+    'stockwire/v1/a/b/other',
+    'stockwire/v2/a/b/events',
+    'x',
+    'stockwire/v1/a/b/events/extra',
+  ])('rejects %s', (topic) => expect(parseGatewayTopic(topic)).toBeNull());
 });
 
 describe('event ids', () => {

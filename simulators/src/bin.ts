@@ -54,18 +54,24 @@ function parseStartTime(text: string | undefined): number {
   if (text === undefined) return Date.now();
   const asNumber = Number(text);
   const value = Number.isFinite(asNumber) ? asNumber : Date.parse(text);
-  if (!Number.isFinite(value)) throw makeError(SimulatorErrors.USAGE, { reason: `--start-time "${text}" is neither epoch ms nor ISO 8601` });
+  if (!Number.isFinite(value))
+    throw makeError(SimulatorErrors.USAGE, { reason: `--start-time "${text}" is neither epoch ms nor ISO 8601` });
   return value;
 }
 
 function positiveNumber(text: string | undefined, name: string, fallback: number): number {
   if (text === undefined) return fallback;
   const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0) throw makeError(SimulatorErrors.USAGE, { reason: `${name} must be a positive number, got "${text}"` });
+  if (!Number.isFinite(value) || value <= 0)
+    throw makeError(SimulatorErrors.USAGE, { reason: `${name} must be a positive number, got "${text}"` });
   return value;
 }
 
-export async function runSimCli(args: readonly string[], output: CliOutput, options: SimCliOptions = {}): Promise<number> {
+export async function runSimCli(
+  args: readonly string[],
+  output: CliOutput,
+  options: SimCliOptions = {},
+): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -105,16 +111,24 @@ export async function runSimCli(args: readonly string[], output: CliOutput, opti
   try {
     const scenario = loadScenarioFile(resolveScenarioFile(positionals[0] ?? ''));
     const seed = values.seed === undefined ? undefined : Math.trunc(Number(values.seed));
-    if (seed !== undefined && !Number.isFinite(seed)) throw makeError(SimulatorErrors.USAGE, { reason: `--seed "${values.seed}" is not an integer` });
+    if (seed !== undefined && !Number.isFinite(seed))
+      throw makeError(SimulatorErrors.USAGE, { reason: `--seed "${values.seed}" is not an integer` });
     const writesFiles = values['reads-out'] !== undefined || values['expected-out'] !== undefined;
     if (writesFiles) {
-      const generated = generateScenarioReads(scenario, { loops: Math.trunc(positiveNumber(values.loops, '--loops', 1)), startEpochMs: parseStartTime(values['start-time']), ...(seed === undefined ? {} : { seed }) });
+      const generated = generateScenarioReads(scenario, {
+        loops: Math.trunc(positiveNumber(values.loops, '--loops', 1)),
+        startEpochMs: parseStartTime(values['start-time']),
+        ...(seed === undefined ? {} : { seed }),
+      });
       if (values['reads-out']) {
         const count = await writeReadsJsonl(values['reads-out'], generated.reads);
         output.write(`wrote ${count} reads to ${values['reads-out']}\n`);
       }
       if (values['expected-out']) {
-        writeFileSync(values['expected-out'], `${JSON.stringify({ scenario: scenario.name, seed: seed ?? scenario.seed, expected: generated.expected }, null, 2)}\n`);
+        writeFileSync(
+          values['expected-out'],
+          `${JSON.stringify({ scenario: scenario.name, seed: seed ?? scenario.seed, expected: generated.expected }, null, 2)}\n`,
+        );
         output.write(`wrote ${generated.expected.length} expected movements to ${values['expected-out']}\n`);
       }
     }

@@ -80,7 +80,13 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     logger: logger.child({ part: 'broker' }),
     users: [
       { ...DEMO_USERS.cloud, role: 'cloud' },
-      { username: baseGatewayConfig.mqtt.username ?? baseGatewayConfig.gatewayId, password: baseGatewayConfig.mqtt.password ?? '', role: 'gateway', siteId: baseGatewayConfig.siteId, gatewayId: baseGatewayConfig.gatewayId },
+      {
+        username: baseGatewayConfig.mqtt.username ?? baseGatewayConfig.gatewayId,
+        password: baseGatewayConfig.mqtt.password ?? '',
+        role: 'gateway',
+        siteId: baseGatewayConfig.siteId,
+        gatewayId: baseGatewayConfig.gatewayId,
+      },
     ],
   });
   const mqttUrl = `mqtt://127.0.0.1:${broker.port}`;
@@ -101,11 +107,19 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       mqtt: { ...baseCloudConfig.mqtt, url: mqttUrl },
       http: { ...baseCloudConfig.http, port: options.httpPort },
     };
-    const cloud = await startCloudService(cloudConfig, { configDir: configDirOf(join(demoConfigDir, 'cloud.yaml')), logger: logger.child({ part: 'cloud' }), clock: systemClock });
+    const cloud = await startCloudService(cloudConfig, {
+      configDir: configDirOf(join(demoConfigDir, 'cloud.yaml')),
+      logger: logger.child({ part: 'cloud' }),
+      clock: systemClock,
+    });
     stops.push(() => cloud.stop());
     if (options.onLine) watchMovements(cloud, options.onLine);
 
-    const gatewayConfig = demoGatewayConfig(baseGatewayConfig, { mqttUrl, dataDir: options.dataDir, configDir: demoConfigDir });
+    const gatewayConfig = demoGatewayConfig(baseGatewayConfig, {
+      mqttUrl,
+      dataDir: options.dataDir,
+      configDir: demoConfigDir,
+    });
     const gateway = createGatewayDaemon({
       config: gatewayConfig,
       parts: await defaultParts(),
@@ -123,11 +137,16 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
 }
 
 /** The demo's gateway config with the run's broker URL, data dir and absolute scenario paths. */
-function demoGatewayConfig(base: Readonly<GatewayConfig>, overrides: { mqttUrl: string; dataDir: string; configDir: string }): GatewayConfig {
+function demoGatewayConfig(
+  base: Readonly<GatewayConfig>,
+  overrides: { mqttUrl: string; dataDir: string; configDir: string },
+): GatewayConfig {
   return {
     ...base,
     readers: base.readers.map((reader) =>
-      reader.protocol === 'simulated' && typeof reader.scenario === 'string' ? { ...reader, scenario: resolve(overrides.configDir, reader.scenario) } : reader,
+      reader.protocol === 'simulated' && typeof reader.scenario === 'string'
+        ? { ...reader, scenario: resolve(overrides.configDir, reader.scenario) }
+        : reader,
     ),
     mqtt: { ...base.mqtt, url: overrides.mqttUrl },
     outbox: { ...base.outbox, path: join(overrides.dataDir, 'gateway-outbox.sqlite') },
@@ -139,7 +158,8 @@ function watchMovements(cloud: CloudService, onLine: (line: string) => void): vo
   const place = (location: string) => location.replace('urn:stockwire:loc:', '');
   cloud.events.on('positionsChanged', (changes: PositionChange[]) => {
     const byTransaction = new Map<string, PositionChange[]>();
-    for (const change of changes) byTransaction.set(change.transactionId, [...(byTransaction.get(change.transactionId) ?? []), change]);
+    for (const change of changes)
+      byTransaction.set(change.transactionId, [...(byTransaction.get(change.transactionId) ?? []), change]);
     for (const group of byTransaction.values()) onLine(describeTransaction(group, place));
   });
 }
@@ -149,8 +169,15 @@ export function describeTransaction(group: readonly PositionChange[], place: (lo
   const time = first.time.slice(11, 19);
   const outgoing = group.filter((change) => change.qtyDelta.startsWith('-'));
   const incoming = group.filter((change) => !change.qtyDelta.startsWith('-'));
-  const sum = (changes: readonly PositionChange[]) => changes.reduce((total, change) => total + Math.abs(Number(change.qtyDelta)), 0);
-  const detail = (changes: readonly PositionChange[]) => changes.map((change) => `${change.product} ${change.qtyDelta.startsWith('-') ? '' : '+'}${change.qtyDelta} → ${change.qtyAfter}`).join(', ');
+  const sum = (changes: readonly PositionChange[]) =>
+    changes.reduce((total, change) => total + Math.abs(Number(change.qtyDelta)), 0);
+  const detail = (changes: readonly PositionChange[]) =>
+    changes
+      .map(
+        (change) =>
+          `${change.product} ${change.qtyDelta.startsWith('-') ? '' : '+'}${change.qtyDelta} → ${change.qtyAfter}`,
+      )
+      .join(', ');
   if (outgoing.length > 0 && incoming.length > 0 && first.kind.startsWith('transfer')) {
     // Display only: Number() is fine for a count of items in a log line.
     return `${time}  moved ${sum(incoming)} item(s) ${place(outgoing[0]!.location)} → ${place(incoming[0]!.location)}  [${detail(group)}]`;
@@ -208,7 +235,8 @@ if (isMainModule(import.meta.url)) {
     (code) => process.exit(code),
     (error: unknown) => {
       if (error instanceof StockwireError) process.stderr.write(`${error.code}: ${error.message}\n`);
-      else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') process.stderr.write(`port in use: ${errorMessage(error)} (pick others with --mqtt-port / --http-port)\n`);
+      else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
+        process.stderr.write(`port in use: ${errorMessage(error)} (pick others with --mqtt-port / --http-port)\n`);
       else process.stderr.write(`demo failed: ${errorMessage(error)}\n`);
       process.exit(1);
     },

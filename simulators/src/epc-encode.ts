@@ -1,5 +1,10 @@
 import { raise } from '../../shared/src/errors.js';
-import { encodeSgtin96 as encodeSgtin96Fields, encodeSscc96 as encodeSscc96Fields, gs1CheckDigit, hasValidCheckDigit } from '../../shared/src/epc/index.js';
+import {
+  encodeSgtin96 as encodeSgtin96Fields,
+  encodeSscc96 as encodeSscc96Fields,
+  gs1CheckDigit,
+  hasValidCheckDigit,
+} from '../../shared/src/epc/index.js';
 import { SimulatorErrors } from './errors.js';
 
 /**
@@ -48,7 +53,12 @@ export function encodeSgtin96({ gtin, companyPrefixLength, serial, filter = 1 }:
   // The EPC item reference carries the GTIN's indicator digit in front.
   const itemReference = gtin[0] + gtin.slice(1 + companyPrefixLength, 13);
   // The simulators have always kept only the filter's low three bits (the scenario schema allows 0..7 anyway).
-  const hex = encodeSgtin96Fields({ filter: filter & 7, companyPrefix, indicatorAndItemReference: itemReference, serial });
+  const hex = encodeSgtin96Fields({
+    filter: filter & 7,
+    companyPrefix,
+    indicatorAndItemReference: itemReference,
+    serial,
+  });
   return { hex, uri: `urn:epc:id:sgtin:${companyPrefix}.${itemReference}.${serial}` };
 }
 

@@ -17,8 +17,16 @@ export interface PtyPair {
 
 export const PTY_START_TIMEOUT_MS_DEFAULT = 5_000;
 
-export async function startPtyPair(hostPath: string, readerPath: string, startTimeoutMs = PTY_START_TIMEOUT_MS_DEFAULT): Promise<PtyPair> {
-  const child: ChildProcess = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${hostPath}`, `pty,raw,echo=0,link=${readerPath}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+export async function startPtyPair(
+  hostPath: string,
+  readerPath: string,
+  startTimeoutMs = PTY_START_TIMEOUT_MS_DEFAULT,
+): Promise<PtyPair> {
+  const child: ChildProcess = spawn(
+    'socat',
+    ['-d', '-d', `pty,raw,echo=0,link=${hostPath}`, `pty,raw,echo=0,link=${readerPath}`],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     if (stderr.length < 4_000) stderr += chunk.toString('utf8');
@@ -29,11 +37,17 @@ export async function startPtyPair(hostPath: string, readerPath: string, startTi
   for (;;) {
     // socat logs this line once both ptys exist and their links are in place.
     if (stderr.includes('starting data transfer loop') && existsSync(hostPath) && existsSync(readerPath)) break;
-    const failed = await Promise.race([spawnError, exited.then(() => new Error(`socat exited: ${stderr.trim()}`)), new Promise<null>((resolve) => setTimeout(() => resolve(null), 20))]);
+    const failed = await Promise.race([
+      spawnError,
+      exited.then(() => new Error(`socat exited: ${stderr.trim()}`)),
+      new Promise<null>((resolve) => setTimeout(() => resolve(null), 20)),
+    ]);
     if (failed) throw makeError(SimulatorErrors.PTY_FAILED, { reason: failed.message }, failed);
     if (Date.now() > deadline) {
       child.kill('SIGTERM');
-      throw makeError(SimulatorErrors.PTY_FAILED, { reason: `no pty pair after ${startTimeoutMs} ms: ${stderr.trim()}` });
+      throw makeError(SimulatorErrors.PTY_FAILED, {
+        reason: `no pty pair after ${startTimeoutMs} ms: ${stderr.trim()}`,
+      });
     }
   }
   return {

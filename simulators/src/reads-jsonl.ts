@@ -17,7 +17,13 @@ export interface ExpectedMovementAt {
 }
 
 export function runToRawReads(run: ScenarioRun, loopStartEpochMs: number): RawRead[] {
-  return run.reads.map((read) => ({ epc: read.epc, antenna: read.antenna, rssi: read.rssiDbm, time: loopStartEpochMs + read.offsetMs, reader: read.readerId }));
+  return run.reads.map((read) => ({
+    epc: read.epc,
+    antenna: read.antenna,
+    rssi: read.rssiDbm,
+    time: loopStartEpochMs + read.offsetMs,
+    reader: read.readerId,
+  }));
 }
 
 export interface GenerateJsonlOptions {
@@ -39,12 +45,19 @@ export function generateScenarioReads(scenario: Scenario, options: GenerateJsonl
   const expected: ExpectedMovementAt[] = [];
   const wanted = options.readerIds ? new Set(options.readerIds) : null;
   for (let loopIndex = 0; loopIndex < loops; loopIndex++) {
-    const run = generateScenarioRun(scenario, { loopIndex, ...(options.seed === undefined ? {} : { seed: options.seed }) });
+    const run = generateScenarioRun(scenario, {
+      loopIndex,
+      ...(options.seed === undefined ? {} : { seed: options.seed }),
+    });
     const loopStartEpochMs = options.startEpochMs + loopIndex * run.durationMs;
     for (const read of runToRawReads(run, loopStartEpochMs)) if (!wanted || wanted.has(read.reader)) reads.push(read);
     for (const movement of run.expected) {
       if (wanted && !wanted.has(movement.readerId)) continue;
-      expected.push({ movement, loopIndex, timeMs: loopStartEpochMs + (movement.kind === 'portal' ? movement.endMs : movement.atMs) });
+      expected.push({
+        movement,
+        loopIndex,
+        timeMs: loopStartEpochMs + (movement.kind === 'portal' ? movement.endMs : movement.atMs),
+      });
     }
   }
   return { reads, expected };

@@ -49,7 +49,11 @@ export async function serveScenario(options: ServeOptions): Promise<ServingScena
   let opcua: OpcUaSimulator | null = null;
   const served: ServedReader[] = [];
   const sourceFor = (readerId: string): ReadSource => {
-    const source = new ScenarioReadSource(options.scenario, readerId, options.clock, { loop: options.loop, speed: options.speed, ...(options.seed === undefined ? {} : { seed: options.seed }) });
+    const source = new ScenarioReadSource(options.scenario, readerId, options.clock, {
+      loop: options.loop,
+      speed: options.speed,
+      ...(options.seed === undefined ? {} : { seed: options.seed }),
+    });
     sources.push(source);
     return source;
   };
@@ -67,24 +71,65 @@ export async function serveScenario(options: ServeOptions): Promise<ServingScena
         mkdirSync(dirname(hostPath), { recursive: true });
         const pty = await startPtyPair(hostPath, `${hostPath}.sim`);
         ptys.push(pty);
-        endpoints.push(await serveSerialReader({ protocol: reader.protocol, device: pty.readerPath, source: sourceFor(reader.id), clock: options.clock }));
-        served.push({ readerId: reader.id, protocol: reader.protocol, address: hostPath, gatewayConfig: { id: reader.id, protocol: reader.protocol, device: hostPath } });
-        options.logger.info({ reader: reader.id, protocol: reader.protocol, device: hostPath }, 'serial reader simulator ready');
+        endpoints.push(
+          await serveSerialReader({
+            protocol: reader.protocol,
+            device: pty.readerPath,
+            source: sourceFor(reader.id),
+            clock: options.clock,
+          }),
+        );
+        served.push({
+          readerId: reader.id,
+          protocol: reader.protocol,
+          address: hostPath,
+          gatewayConfig: { id: reader.id, protocol: reader.protocol, device: hostPath },
+        });
+        options.logger.info(
+          { reader: reader.id, protocol: reader.protocol, device: hostPath },
+          'serial reader simulator ready',
+        );
       } else if (reader.protocol === 'opcua') {
         opcuaReaders.push({ name: reader.id, source: sourceFor(reader.id) });
       } else {
-        served.push({ readerId: reader.id, protocol: 'simulated', address: '(in-process)', gatewayConfig: { id: reader.id, protocol: 'simulated', scenario: '<this scenario file>', ...(options.seed === undefined ? {} : { seed: options.seed }), loop: options.loop } });
+        served.push({
+          readerId: reader.id,
+          protocol: 'simulated',
+          address: '(in-process)',
+          gatewayConfig: {
+            id: reader.id,
+            protocol: 'simulated',
+            scenario: '<this scenario file>',
+            ...(options.seed === undefined ? {} : { seed: options.seed }),
+            loop: options.loop,
+          },
+        });
       }
     }
     if (opcuaReaders.length > 0) {
-      const port = options.scenario.readers.find((reader) => reader.protocol === 'opcua' && reader.opcuaPort)?.opcuaPort ?? options.opcuaPort;
+      const port =
+        options.scenario.readers.find((reader) => reader.protocol === 'opcua' && reader.opcuaPort)?.opcuaPort ??
+        options.opcuaPort;
       // node-opcua is heavy to import: only scenarios with OPC UA readers pay for it.
       const { startOpcUaSimulator } = await import('./opcua/server.js');
       opcua = await startOpcUaSimulator({ port, readers: opcuaReaders, clock: options.clock, pkiDir: options.pkiDir });
       for (const reader of opcuaReaders) {
-        served.push({ readerId: reader.name, protocol: 'opcua', address: opcua.endpointUrl, gatewayConfig: { id: reader.name, protocol: 'opcua', endpointUrl: opcua.endpointUrl, deviceName: reader.name } });
+        served.push({
+          readerId: reader.name,
+          protocol: 'opcua',
+          address: opcua.endpointUrl,
+          gatewayConfig: {
+            id: reader.name,
+            protocol: 'opcua',
+            endpointUrl: opcua.endpointUrl,
+            deviceName: reader.name,
+          },
+        });
       }
-      options.logger.info({ endpointUrl: opcua.endpointUrl, readers: opcuaReaders.map((reader) => reader.name) }, 'OPC UA AutoID simulator ready');
+      options.logger.info(
+        { endpointUrl: opcua.endpointUrl, readers: opcuaReaders.map((reader) => reader.name) },
+        'OPC UA AutoID simulator ready',
+      );
     }
   } catch (error) {
     await stop();

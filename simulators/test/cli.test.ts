@@ -35,8 +35,18 @@ describe('stockwire-sim CLI', () => {
   it.each([
     { name: 'no scenario', args: [], code: 2, message: 'expected exactly one scenario file' },
     { name: 'unknown option', args: ['x.yaml', '--bogus'], code: 2, message: 'bogus' },
-    { name: 'missing file', args: ['/nonexistent/scenario.yaml', '--no-serve'], code: 1, message: 'cannot read config file' },
-    { name: 'bad loops', args: ['simulators/scenarios/dock-door-demo.yaml', '--reads-out', '/dev/null', '--loops=0'], code: 2, message: '--loops must be a positive number' },
+    {
+      name: 'missing file',
+      args: ['/nonexistent/scenario.yaml', '--no-serve'],
+      code: 1,
+      message: 'cannot read config file',
+    },
+    {
+      name: 'bad loops',
+      args: ['simulators/scenarios/dock-door-demo.yaml', '--reads-out', '/dev/null', '--loops=0'],
+      code: 2,
+      message: '--loops must be a positive number',
+    },
   ])('$name exits $code', async ({ args, code, message }) => {
     const output = collector();
     expect(await runSimCli(args, output)).toBe(code);
@@ -55,16 +65,40 @@ describe('stockwire-sim CLI', () => {
     const readsFile = join(directory, 'reads.jsonl');
     const expectedFile = join(directory, 'expected.json');
     const output = collector();
-    expect(await runSimCli(['simulators/scenarios/store-day.yaml', '--reads-out', readsFile, '--expected-out', expectedFile, '--start-time', '2026-01-01T00:00:00Z'], output)).toBe(0);
-    const reads = readFileSync(readsFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as RawRead);
+    expect(
+      await runSimCli(
+        [
+          'simulators/scenarios/store-day.yaml',
+          '--reads-out',
+          readsFile,
+          '--expected-out',
+          expectedFile,
+          '--start-time',
+          '2026-01-01T00:00:00Z',
+        ],
+        output,
+      ),
+    ).toBe(0);
+    const reads = readFileSync(readsFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as RawRead);
     const run = generateScenarioRun(loadScenarioFile('simulators/scenarios/store-day.yaml'));
     expect(reads).toHaveLength(run.reads.length);
     expect(reads[0]?.time).toBeGreaterThanOrEqual(Date.parse('2026-01-01T00:00:00Z'));
-    const expected = JSON.parse(readFileSync(expectedFile, 'utf8')) as { expected: Array<{ movement: { kind: string; bizStep: string } }> };
-    expect(expected.expected.map((entry) => entry.movement.bizStep).sort()).toEqual([...Array(12).fill('removing'), 'receiving', 'shipping', 'stocking'].sort());
+    const expected = JSON.parse(readFileSync(expectedFile, 'utf8')) as {
+      expected: Array<{ movement: { kind: string; bizStep: string } }>;
+    };
+    expect(expected.expected.map((entry) => entry.movement.bizStep).sort()).toEqual(
+      [...Array(12).fill('removing'), 'receiving', 'shipping', 'stocking'].sort(),
+    );
     // The door reader is unplugged from 30 s to 40 s: no reads in that window.
     const start = Date.parse('2026-01-01T00:00:00Z');
-    expect(reads.some((read) => read.reader === 'door-3-reader' && read.time >= start + 30_000 && read.time < start + 40_000)).toBe(false);
+    expect(
+      reads.some(
+        (read) => read.reader === 'door-3-reader' && read.time >= start + 30_000 && read.time < start + 40_000,
+      ),
+    ).toBe(false);
   });
 
   it('serves Chafon, ThingMagic and OPC UA readers that the unchanged gateway drivers read from', async () => {
@@ -86,7 +120,11 @@ describe('stockwire-sim CLI', () => {
           { id: 'shelf-b', reader: 'tm-reader', antennas: [2], readProbability: 1 },
           { id: 'shelf-c', reader: 'opcua-reader', antennas: [3], readProbability: 1 },
         ],
-        populations: [stock('stock-a', '00614141200016'), stock('stock-b', '00614141200023'), stock('stock-c', '00614141200030')],
+        populations: [
+          stock('stock-a', '00614141200016'),
+          stock('stock-b', '00614141200023'),
+          stock('stock-c', '00614141200030'),
+        ],
         timeline: [
           { kind: 'shelf-stock', atSeconds: 0, shelf: 'shelf-a', population: 'stock-a' },
           { kind: 'shelf-stock', atSeconds: 0, shelf: 'shelf-b', population: 'stock-b' },
@@ -96,16 +134,27 @@ describe('stockwire-sim CLI', () => {
     );
     const abort = new AbortController();
     const output = collector();
-    const exited = runSimCli([scenarioFile, '--quiet', '--pki-dir', join(directory, 'pki')], output, { signal: abort.signal });
+    const exited = runSimCli([scenarioFile, '--quiet', '--pki-dir', join(directory, 'pki')], output, {
+      signal: abort.signal,
+    });
     const drivers: ReaderDriver[] = [];
     try {
-      for (let waitedMs = 0; !output.text().includes('readers:') && waitedMs < 20_000; waitedMs += 50) await new Promise((resolve) => setTimeout(resolve, 50));
-      const printed = parseYaml(output.text().slice(output.text().indexOf('readers:'))) as { readers: Array<Record<string, unknown>> };
+      for (let waitedMs = 0; !output.text().includes('readers:') && waitedMs < 20_000; waitedMs += 50)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      const printed = parseYaml(output.text().slice(output.text().indexOf('readers:'))) as {
+        readers: Array<Record<string, unknown>>;
+      };
       expect(printed.readers.map((reader) => reader['protocol']).sort()).toEqual(['chafon', 'opcua', 'thingmagic']);
       const reads: RawRead[] = [];
       for (const entry of printed.readers) {
-        const extra = entry['protocol'] === 'opcua' ? { pkiDir: join(directory, 'client-pki'), trustUnknownServerCertificate: true } : {};
-        const driver = createReaderDriver(ReaderConfigSchema.parse({ ...entry, ...extra }), { clock: systemClock, logger: silentLogger() });
+        const extra =
+          entry['protocol'] === 'opcua'
+            ? { pkiDir: join(directory, 'client-pki'), trustUnknownServerCertificate: true }
+            : {};
+        const driver = createReaderDriver(ReaderConfigSchema.parse({ ...entry, ...extra }), {
+          clock: systemClock,
+          logger: silentLogger(),
+        });
         driver.onRead((read) => reads.push(read));
         drivers.push(driver);
         await driver.connect();
@@ -113,10 +162,13 @@ describe('stockwire-sim CLI', () => {
       }
       const scenarioTags = new Set(generateScenarioRun(loadScenarioFile(scenarioFile)).tags.map((tag) => tag.epc));
       const readersSeen = (): Set<string> => new Set(reads.map((read) => read.reader));
-      for (let waitedMs = 0; readersSeen().size < 3 && waitedMs < 15_000; waitedMs += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+      for (let waitedMs = 0; readersSeen().size < 3 && waitedMs < 15_000; waitedMs += 50)
+        await new Promise((resolve) => setTimeout(resolve, 50));
       expect([...readersSeen()].sort()).toEqual(['chafon-reader', 'opcua-reader', 'tm-reader']);
       expect(reads.every((read) => scenarioTags.has(read.epc))).toBe(true);
-      expect(new Set(reads.filter((read) => read.reader === 'tm-reader').map((read) => read.antenna))).toEqual(new Set([2]));
+      expect(new Set(reads.filter((read) => read.reader === 'tm-reader').map((read) => read.antenna))).toEqual(
+        new Set([2]),
+      );
     } finally {
       for (const driver of drivers) await driver.close();
       abort.abort();

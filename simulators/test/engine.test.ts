@@ -13,19 +13,38 @@ const demo = loadScenarioFile('simulators/scenarios/dock-door-demo.yaml');
 describe('EPC encoders', () => {
   it.each([
     // The vector from issue 7 (a UHFReader288 reply): urn:epc:id:sgtin:360844.0990478.1705305, filter 1.
-    { gtin: `0360844990478${gs1CheckDigit('0360844990478')}`, companyPrefixLength: 6, serial: 1705305, filter: 1, hex: '3039606303C74380001A0559', uri: 'urn:epc:id:sgtin:360844.0990478.1705305' },
+    {
+      gtin: `0360844990478${gs1CheckDigit('0360844990478')}`,
+      companyPrefixLength: 6,
+      serial: 1705305,
+      filter: 1,
+      hex: '3039606303C74380001A0559',
+      uri: 'urn:epc:id:sgtin:360844.0990478.1705305',
+    },
     // GS1 TDS example: urn:epc:id:sgtin:0614141.812345.6789 (filter 3).
-    { gtin: '80614141123458', companyPrefixLength: 7, serial: 6789, filter: 3, hex: '3074257BF7194E4000001A85', uri: 'urn:epc:id:sgtin:0614141.812345.6789' },
+    {
+      gtin: '80614141123458',
+      companyPrefixLength: 7,
+      serial: 6789,
+      filter: 3,
+      hex: '3074257BF7194E4000001A85',
+      uri: 'urn:epc:id:sgtin:0614141.812345.6789',
+    },
   ])('SGTIN-96 $uri', ({ hex, uri, ...input }) => {
     expect(encodeSgtin96(input)).toEqual({ hex, uri });
   });
 
   it('SSCC-96 matches the TDS example urn:epc:id:sscc:0614141.1234567890', () => {
-    expect(encodeSscc96({ companyPrefix: '0614141', extensionDigit: 1, serial: 234567890, filter: 3 })).toEqual({ hex: '3174257BF4499602D2000000', uri: 'urn:epc:id:sscc:0614141.1234567890' });
+    expect(encodeSscc96({ companyPrefix: '0614141', extensionDigit: 1, serial: 234567890, filter: 3 })).toEqual({
+      hex: '3174257BF4499602D2000000',
+      uri: 'urn:epc:id:sscc:0614141.1234567890',
+    });
   });
 
   it('rejects a GTIN with a wrong check digit', () => {
-    expect(() => encodeSgtin96({ gtin: '10614141000010', companyPrefixLength: 7, serial: 1 })).toThrow(expect.objectContaining({ code: 'SW_SIM_BAD_GTIN' }));
+    expect(() => encodeSgtin96({ gtin: '10614141000010', companyPrefixLength: 7, serial: 1 })).toThrow(
+      expect.objectContaining({ code: 'SW_SIM_BAD_GTIN' }),
+    );
   });
 });
 
@@ -57,15 +76,24 @@ describe('scenario engine', () => {
   });
 
   it('an outbound pass reads the inside antenna first', () => {
-    const scenario = parseScenario({ ...demo, timeline: [{ kind: 'pallet-pass', atSeconds: 0.5, door: 'door-3', population: 'pallet-a', direction: 'outbound' }] });
+    const scenario = parseScenario({
+      ...demo,
+      timeline: [
+        { kind: 'pallet-pass', atSeconds: 0.5, door: 'door-3', population: 'pallet-a', direction: 'outbound' },
+      ],
+    });
     const run = generateScenarioRun(scenario);
     const firstReads = run.reads.filter((read) => read.antenna <= 2).slice(0, 10);
-    expect(firstReads.filter((read) => read.antenna === 2).length).toBeGreaterThan(firstReads.filter((read) => read.antenna === 1).length);
+    expect(firstReads.filter((read) => read.antenna === 2).length).toBeGreaterThan(
+      firstReads.filter((read) => read.antenna === 1).length,
+    );
     expect(run.expected[0]).toMatchObject({ bizStep: 'shipping' });
   });
 
   it('produces occasional weak stray reads at the neighbouring door over 20 loops', () => {
-    const strays = Array.from({ length: 20 }, (_, loopIndex) => generateScenarioRun(demo, { loopIndex })).flatMap((run) => run.reads.filter((read) => read.antenna >= 3));
+    const strays = Array.from({ length: 20 }, (_, loopIndex) => generateScenarioRun(demo, { loopIndex })).flatMap(
+      (run) => run.reads.filter((read) => read.antenna >= 3),
+    );
     expect(strays.length).toBeGreaterThan(0);
     expect(strays.length).toBeLessThan(200);
     for (const stray of strays) expect(stray.rssiDbm).toBeLessThan(-65);
@@ -96,9 +124,12 @@ describe('scenario engine', () => {
   });
 
   it('names an unknown reference with a coded error', () => {
-    expect(() => parseScenario({ ...demo, timeline: [{ kind: 'pallet-pass', atSeconds: 1, door: 'door-9', population: 'pallet-a', direction: 'inbound' }] })).toThrow(
-      expect.objectContaining({ code: 'SW_SIM_SCENARIO_REFERENCE' }),
-    );
+    expect(() =>
+      parseScenario({
+        ...demo,
+        timeline: [{ kind: 'pallet-pass', atSeconds: 1, door: 'door-9', population: 'pallet-a', direction: 'inbound' }],
+      }),
+    ).toThrow(expect.objectContaining({ code: 'SW_SIM_SCENARIO_REFERENCE' }));
   });
 
   it('writes valid RawRead JSONL with expected movements in epoch time', async () => {
@@ -110,7 +141,9 @@ describe('scenario engine', () => {
       const lines = readFileSync(file, 'utf8').trim().split('\n');
       expect(lines).toHaveLength(generated.reads.length);
       for (const line of lines) RawReadSchema.parse(JSON.parse(line));
-      expect(generated.expected.map((entry) => entry.timeMs)).toEqual([1_700_000_003_500, 1_700_000_008_500, 1_700_000_013_500]);
+      expect(generated.expected.map((entry) => entry.timeMs)).toEqual([
+        1_700_000_003_500, 1_700_000_008_500, 1_700_000_013_500,
+      ]);
     } finally {
       rmSync(directory, { recursive: true, force: true });
     }

@@ -53,17 +53,42 @@ const demo = loadScenarioFile(resolveScenarioFile('dock-door-demo'));
 const scenario = parseScenario({
   ...demo,
   readers: PROTOCOLS.map((protocol) => ({ id: `door-3-${protocol}`, protocol, roundPeriodMs: 200 })),
-  doors: PROTOCOLS.map((protocol) => ({ id: `door-3-${protocol}`, reader: `door-3-${protocol}`, antennas: { outside: [1], inside: [2] }, strayReadProbability: 0 })),
-  timeline: PROTOCOLS.map((protocol) => ({ kind: 'pallet-pass', atSeconds: 0.5, door: `door-3-${protocol}`, population: 'pallet-a', direction: 'inbound', passSeconds: 3 })),
+  doors: PROTOCOLS.map((protocol) => ({
+    id: `door-3-${protocol}`,
+    reader: `door-3-${protocol}`,
+    antennas: { outside: [1], inside: [2] },
+    strayReadProbability: 0,
+  })),
+  timeline: PROTOCOLS.map((protocol) => ({
+    kind: 'pallet-pass',
+    atSeconds: 0.5,
+    door: `door-3-${protocol}`,
+    population: 'pallet-a',
+    direction: 'inbound',
+    passSeconds: 3,
+  })),
 });
 
 beforeAll(async () => {
   directory = mkdtempSync(join(tmpdir(), 'stockwire-e2e-'));
   servingStartedMs = Date.now();
-  serving = await serveScenario({ scenario, clock: systemClock, logger: silentLogger(), loop: true, speed: 1, ptyDir: directory, opcuaPort: await freeTcpPort(), pkiDir: join(directory, 'pki') });
+  serving = await serveScenario({
+    scenario,
+    clock: systemClock,
+    logger: silentLogger(),
+    loop: true,
+    speed: 1,
+    ptyDir: directory,
+    opcuaPort: await freeTcpPort(),
+    pkiDir: join(directory, 'pki'),
+  });
   for (const served of serving.readers) {
-    const extra = served.protocol === 'opcua' ? { pkiDir: join(directory, 'client-pki'), trustUnknownServerCertificate: true } : {};
-    const driver = createReaderDriver(ReaderConfigSchema.parse({ ...served.gatewayConfig, ...extra }), { clock: systemClock, logger: silentLogger() });
+    const extra =
+      served.protocol === 'opcua' ? { pkiDir: join(directory, 'client-pki'), trustUnknownServerCertificate: true } : {};
+    const driver = createReaderDriver(ReaderConfigSchema.parse({ ...served.gatewayConfig, ...extra }), {
+      clock: systemClock,
+      logger: silentLogger(),
+    });
     driver.onRead((read) => reads.push(read));
     drivers.push(driver);
   }
@@ -78,7 +103,9 @@ beforeAll(async () => {
   );
   // Wait until the last checked loop's pass is over (it ends 3.5 s into the loop) plus quiet.
   const lastLoop = Math.max(...loopToCheck.values());
-  await new Promise((resolve) => setTimeout(resolve, Math.max(0, servingStartedMs + lastLoop * LOOP_MS + 4_300 - Date.now())));
+  await new Promise((resolve) =>
+    setTimeout(resolve, Math.max(0, servingStartedMs + lastLoop * LOOP_MS + 4_300 - Date.now())),
+  );
 }, 60_000);
 
 afterAll(async () => {
@@ -96,14 +123,30 @@ describe('dock-door demo over each real protocol, through the debounce engine', 
     // Exactly that loop: from the quiet gap before its pass (0.5–3.5 s) to the gap before the next one.
     const fromMs = servingStartedMs + loopIndex * LOOP_MS - 700;
     const toMs = fromMs + LOOP_MS;
-    const readerReads = reads.filter((read) => read.reader === readerId && read.time >= fromMs && read.time < toMs).sort((a, b) => a.time - b.time);
+    const readerReads = reads
+      .filter((read) => read.reader === readerId && read.time >= fromMs && read.time < toMs)
+      .sort((a, b) => a.time - b.time);
     expect(readerReads.length).toBeGreaterThan(40);
-    const events = runReads(createDebounceEngine(debounceConfig, { siteId: 'store-1', gatewayId: 'gw-e2e' }), debounceConfig, readerReads);
-    const expected = generateScenarioRun(scenario, { loopIndex }).expected.find((movement) => movement.kind === 'portal' && movement.readerId === readerId);
+    const events = runReads(
+      createDebounceEngine(debounceConfig, { siteId: 'store-1', gatewayId: 'gw-e2e' }),
+      debounceConfig,
+      readerReads,
+    );
+    const expected = generateScenarioRun(scenario, { loopIndex }).expected.find(
+      (movement) => movement.kind === 'portal' && movement.readerId === readerId,
+    );
     if (expected?.kind !== 'portal' || expected.parentUri === null) throw new Error('scenario lost its pallet pass');
-    const receiving = events.find((event) => event.type === 'ObjectEvent' && event.bizStep === 'receiving' && epcsOf(event).includes(expected.parentUri ?? ''));
+    const receiving = events.find(
+      (event) =>
+        event.type === 'ObjectEvent' &&
+        event.bizStep === 'receiving' &&
+        epcsOf(event).includes(expected.parentUri ?? ''),
+    );
     expect(receiving && epcsOf(receiving)).toEqual([...expected.uris, expected.parentUri].sort());
-    const aggregation = events.find((event) => event.type === 'AggregationEvent' && event.bizStep === 'receiving' && event.parentID === expected.parentUri);
+    const aggregation = events.find(
+      (event) =>
+        event.type === 'AggregationEvent' && event.bizStep === 'receiving' && event.parentID === expected.parentUri,
+    );
     expect(aggregation && epcsOf(aggregation)).toEqual([...expected.uris].sort());
     // Nothing was shipped: an inbound pass is never mistaken for an outbound one.
     expect(events.some((event) => event.bizStep === 'shipping')).toBe(false);

@@ -8,7 +8,9 @@ describe('dashboard behind the API tokens', () => {
   let harness: CloudHarness;
 
   beforeAll(async () => {
-    harness = await startCloudHarness({ http: { publicRead: false, tokens: [{ token: READ_TOKEN, scopes: ['read'] }] } });
+    harness = await startCloudHarness({
+      http: { publicRead: false, tokens: [{ token: READ_TOKEN, scopes: ['read'] }] },
+    });
   });
   afterAll(async () => harness?.stop());
 

@@ -30,7 +30,16 @@ describe('dashboard on the running demo, in headless Chromium', () => {
     demo = await startDemo({ mqttPort: 0, httpPort: 0, dataDir, keep: false, logger: silentLogger() });
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   });
 
@@ -46,17 +55,31 @@ describe('dashboard on the running demo, in headless Chromium', () => {
     await page.waitForSelector('body[data-ready="true"]');
     await page.waitForSelector('#connection[data-state="live"]');
     // Mark the document: if the page reloaded, the marker would be gone.
-    await page.evaluate(() => (globalThis as unknown as BrowserGlobals).document.body.setAttribute('data-test-marker', 'kept'));
+    await page.evaluate(() =>
+      (globalThis as unknown as BrowserGlobals).document.body.setAttribute('data-test-marker', 'kept'),
+    );
 
-    const backroomCola = page.locator(`.row[data-product="${COLA_CASE}"][data-location="urn:stockwire:loc:store-1:backroom"] [data-testid="qty"]`);
+    const backroomCola = page.locator(
+      `.row[data-product="${COLA_CASE}"][data-location="urn:stockwire:loc:store-1:backroom"] [data-testid="qty"]`,
+    );
     await backroomCola.waitFor({ timeout: 30_000 });
     const firstQty = Number(await backroomCola.textContent());
     // The next pallet adds 5 cases of this GTIN; the page must follow the ledger live.
-    await waitFor(async () => (Number(await backroomCola.textContent()) >= firstQty + 5 ? true : undefined), 30_000, 'the page to show the next pallet');
-    const response = await fetch(`${demo.cloud.httpUrl}/stock?product=${COLA_CASE}&location=${encodeURIComponent('urn:stockwire:loc:store-1:backroom')}`);
+    await waitFor(
+      async () => (Number(await backroomCola.textContent()) >= firstQty + 5 ? true : undefined),
+      30_000,
+      'the page to show the next pallet',
+    );
+    const response = await fetch(
+      `${demo.cloud.httpUrl}/stock?product=${COLA_CASE}&location=${encodeURIComponent('urn:stockwire:loc:store-1:backroom')}`,
+    );
     const ledgerQty = Number(((await response.json()) as { items: { qty: string }[] }).items[0]?.qty);
     expect(Number(await backroomCola.textContent())).toBeLessThanOrEqual(ledgerQty);
-    expect(await page.evaluate(() => (globalThis as unknown as BrowserGlobals).document.body.getAttribute('data-test-marker'))).toBe('kept');
+    expect(
+      await page.evaluate(() =>
+        (globalThis as unknown as BrowserGlobals).document.body.getAttribute('data-test-marker'),
+      ),
+    ).toBe('kept');
 
     // Shoppers empty shelf B2 (12 of 16 taken over a minute from t=15 s): low stock below 5.
     await page.locator('#alerts li[data-kind="low_stock"]').first().waitFor({ timeout: 90_000 });
@@ -65,6 +88,7 @@ describe('dashboard on the running demo, in headless Chromium', () => {
     mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
     await page.screenshot({ path: join(ROOT, 'test-artifacts', 'dashboard-demo.png'), fullPage: true });
     // `UPDATE_SCREENSHOT=1 npx vitest run test/e2e/dashboard-demo.test.ts` refreshes README's picture.
-    if (process.env['UPDATE_SCREENSHOT'] === '1') copyFileSync(join(ROOT, 'test-artifacts', 'dashboard-demo.png'), join(ROOT, 'docs', 'dashboard.png'));
+    if (process.env['UPDATE_SCREENSHOT'] === '1')
+      copyFileSync(join(ROOT, 'test-artifacts', 'dashboard-demo.png'), join(ROOT, 'docs', 'dashboard.png'));
   }, 150_000);
 });

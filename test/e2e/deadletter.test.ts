@@ -16,7 +16,9 @@ function receiving(serial: number, extra: Record<string, unknown> = {}): ObjectE
 }
 
 function documentOf(events: ObjectEvent[]): string {
-  return JSON.stringify(buildEpcisDocument(events, { creationDate: '2026-11-25T10:00:01.000Z', gatewayId: 'dock-gw-1' }));
+  return JSON.stringify(
+    buildEpcisDocument(events, { creationDate: '2026-11-25T10:00:01.000Z', gatewayId: 'dock-gw-1' }),
+  );
 }
 
 /**
@@ -34,14 +36,26 @@ describe.each([
   const letters: DeadLetter[] = [];
 
   beforeAll(async () => {
-    harness = await startCloudHarness({ ingest: { verifyEventIds, payloadBytesMax: 64 * 1024, deadLetterPayloadBytesMax: 1024, storeRetryDelayMsMax: 1_000, trackedGatewaysMax: 10 } });
+    harness = await startCloudHarness({
+      ingest: {
+        verifyEventIds,
+        payloadBytesMax: 64 * 1024,
+        deadLetterPayloadBytesMax: 1024,
+        storeRetryDelayMsMax: 1_000,
+        trackedGatewaysMax: 10,
+      },
+    });
     watcher = await connectClient(harness.mqttUrl, 'dl-watcher');
     watcher.on('message', (_topic, payload) => letters.push(DeadLetterSchema.parse(JSON.parse(payload.toString()))));
     await watcher.subscribeAsync(DEADLETTER_TOPIC, { qos: 1 });
     publisher = await connectClient(harness.mqttUrl, 'dock-gw-1');
     // One good event first, so "unchanged" is checked against a non-empty ledger.
     await publisher.publishAsync(EVENTS_TOPIC, documentOf([receiving(1)]), { qos: 1 });
-    await waitFor(() => (harness.cloud.consumer.stats().eventsApplied === 1 ? true : undefined), 10_000, 'the good event');
+    await waitFor(
+      () => (harness.cloud.consumer.stats().eventsApplied === 1 ? true : undefined),
+      10_000,
+      'the good event',
+    );
   });
 
   afterAll(async () => {
@@ -60,15 +74,47 @@ describe.each([
 
   it.each([
     ['malformed JSON', EVENTS_TOPIC, '{"type":"EPCISDocument",', 'SW_INGEST_NOT_JSON', 'JSON'],
-    ['a document of the wrong schema', EVENTS_TOPIC, JSON.stringify({ type: 'EPCISDocument', schemaVersion: '1.2' }), 'SW_INGEST_SCHEMA', 'schemaVersion'],
-    ['an unknown topic', 'stockwire/v1/store-1/dock-gw-1/telemetry', documentOf([receiving(3)]), 'SW_INGEST_UNKNOWN_TOPIC', 'telemetry'],
-    ['a duplicate id with a different payload', EVENTS_TOPIC, documentOf([sameIdOtherPayload]), conflictCode, original.eventID],
-    ['an unknown product', EVENTS_TOPIC, documentOf([{ ...receiving(4), epcList: ['urn:epc:id:sgtin:0614141.199999.4'] }].map(({ eventID: _id, ...event }) => withEventId(event))), 'SW_INGEST_EVENT_REJECTED', '19999'],
+    [
+      'a document of the wrong schema',
+      EVENTS_TOPIC,
+      JSON.stringify({ type: 'EPCISDocument', schemaVersion: '1.2' }),
+      'SW_INGEST_SCHEMA',
+      'schemaVersion',
+    ],
+    [
+      'an unknown topic',
+      'stockwire/v1/store-1/dock-gw-1/telemetry',
+      documentOf([receiving(3)]),
+      'SW_INGEST_UNKNOWN_TOPIC',
+      'telemetry',
+    ],
+    [
+      'a duplicate id with a different payload',
+      EVENTS_TOPIC,
+      documentOf([sameIdOtherPayload]),
+      conflictCode,
+      original.eventID,
+    ],
+    [
+      'an unknown product',
+      EVENTS_TOPIC,
+      documentOf(
+        [{ ...receiving(4), epcList: ['urn:epc:id:sgtin:0614141.199999.4'] }].map(({ eventID: _id, ...event }) =>
+          withEventId(event),
+        ),
+      ),
+      'SW_INGEST_EVENT_REJECTED',
+      '19999',
+    ],
   ])('refuses %s', async (_name, topic, payload, code, mentioned) => {
     const before = await stockSnapshot();
     const lettersBefore = letters.length;
     await publisher.publishAsync(topic, payload, { qos: 1 });
-    const letter = await waitFor(() => letters.slice(lettersBefore).find((candidate) => candidate.code === code), 10_000, `dead letter ${code}`);
+    const letter = await waitFor(
+      () => letters.slice(lettersBefore).find((candidate) => candidate.code === code),
+      10_000,
+      `dead letter ${code}`,
+    );
     expect(letter.reason).toContain(mentioned);
     expect(letter.topic).toBe(topic);
     expect(await stockSnapshot()).toBe(before);
@@ -77,6 +123,10 @@ describe.each([
 
   it('keeps consuming after bad input', async () => {
     await publisher.publishAsync(EVENTS_TOPIC, documentOf([receiving(5)]), { qos: 1 });
-    await waitFor(() => (harness.cloud.consumer.stats().eventsApplied === 2 ? true : undefined), 10_000, 'a good event after the bad ones');
+    await waitFor(
+      () => (harness.cloud.consumer.stats().eventsApplied === 2 ? true : undefined),
+      10_000,
+      'a good event after the bad ones',
+    );
   });
 });

@@ -22,7 +22,9 @@ async function backroomStock(demo: RunningDemo): Promise<Record<string, number>>
   const response = await fetch(`${demo.cloud.httpUrl}/stock?location=${encodeURIComponent(BACKROOM)}`);
   expect(response.status).toBe(200);
   const body = (await response.json()) as { items: StockItem[] };
-  return Object.fromEntries(body.items.filter((item) => item.location === BACKROOM).map((item) => [item.product, Number(item.qty)]));
+  return Object.fromEntries(
+    body.items.filter((item) => item.location === BACKROOM).map((item) => [item.product, Number(item.qty)]),
+  );
 }
 
 /**
@@ -39,7 +41,11 @@ describe('end to end: simulated dock door → gateway → MQTT → cloud ledger'
     dataDir = mkdtempSync(join(tmpdir(), 'stockwire-e2e-'));
     demo = await startDemo({ mqttPort: 0, httpPort: 0, dataDir, keep: false, logger: silentLogger() });
     // Record what the gateway publishes, to publish it all again later.
-    const spy = await connectClient(demo.mqttUrl, 'e2e-spy', { username: 'cloud', password: 'cloud-demo-password', clean: true });
+    const spy = await connectClient(demo.mqttUrl, 'e2e-spy', {
+      username: 'cloud',
+      password: 'cloud-demo-password',
+      clean: true,
+    });
     spy.on('message', (topic, payload) => captured.push({ topic, payload: Buffer.from(payload) }));
     await spy.subscribeAsync(gatewayTopic('store-1', 'dock-gw-1', 'events'), { qos: 1 });
     afterAllClients.push(() => spy.endAsync());
@@ -54,10 +60,14 @@ describe('end to end: simulated dock door → gateway → MQTT → cloud ledger'
 
   it('books every pallet received through door 3, case by case', async () => {
     // Two pallets at least (one every ~5 s), so the arithmetic is checked more than once.
-    const stock = await waitFor(async () => {
-      const current = await backroomStock(demo);
-      return (current['10614141000019'] ?? 0) >= 10 ? current : undefined;
-    }, 30_000, 'two pallets in the backroom');
+    const stock = await waitFor(
+      async () => {
+        const current = await backroomStock(demo);
+        return (current['10614141000019'] ?? 0) >= 10 ? current : undefined;
+      },
+      30_000,
+      'two pallets in the backroom',
+    );
     const pallets = stock['10614141000019']! / CASES_PER_PALLET['10614141000019']!;
     expect(Number.isInteger(pallets)).toBe(true);
     for (const [gtin, cases] of Object.entries(CASES_PER_PALLET)) {
@@ -76,12 +86,27 @@ describe('end to end: simulated dock door → gateway → MQTT → cloud ledger'
     const duplicatesBefore = demo.cloud.consumer.stats().eventsDuplicate;
 
     // The gateway user may publish on its own topics only, with its own client id.
-    const replayer = await connectClient(demo.mqttUrl, 'dock-gw-1', { username: 'dock-gw-1', password: 'dock-gw-1-demo', clean: true });
+    const replayer = await connectClient(demo.mqttUrl, 'dock-gw-1', {
+      username: 'dock-gw-1',
+      password: 'dock-gw-1-demo',
+      clean: true,
+    });
     for (const message of toReplay) await replayer.publishAsync(message.topic, message.payload, { qos: 1 });
     await replayer.endAsync();
 
-    const replayedEvents = toReplay.reduce((sum, message) => sum + (JSON.parse(message.payload.toString()) as { epcisBody: { eventList: { type: string }[] } }).epcisBody.eventList.filter((event) => event.type === 'ObjectEvent').length, 0);
-    await waitFor(() => (demo.cloud.consumer.stats().eventsDuplicate - duplicatesBefore >= replayedEvents ? true : undefined), 10_000, 'duplicates to be recognised');
+    const replayedEvents = toReplay.reduce(
+      (sum, message) =>
+        sum +
+        (
+          JSON.parse(message.payload.toString()) as { epcisBody: { eventList: { type: string }[] } }
+        ).epcisBody.eventList.filter((event) => event.type === 'ObjectEvent').length,
+      0,
+    );
+    await waitFor(
+      () => (demo.cloud.consumer.stats().eventsDuplicate - duplicatesBefore >= replayedEvents ? true : undefined),
+      10_000,
+      'duplicates to be recognised',
+    );
     expect(await backroomStock(demo)).toEqual(before);
     expect(demo.cloud.consumer.stats().deadLettered).toEqual({});
   });

@@ -23,11 +23,36 @@ const cloud: BrokerPrincipal = { username: 'cloud', role: 'cloud' };
 
 describe('broker ACL rules (pure)', () => {
   it.each([
-    { name: 'gateway on its own events topic', principal: gatewayA, topic: 'stockwire/v1/site-1/gw-a/events', allowed: true },
-    { name: 'gateway on its own status topic', principal: gatewayA, topic: 'stockwire/v1/site-1/gw-a/status', allowed: true },
-    { name: 'gateway on another gateway’s topic', principal: gatewayA, topic: 'stockwire/v1/site-1/gw-b/events', allowed: false },
-    { name: 'gateway on its id under another site', principal: gatewayA, topic: 'stockwire/v1/site-2/gw-a/events', allowed: false },
-    { name: 'gateway on a made-up subtopic', principal: gatewayA, topic: 'stockwire/v1/site-1/gw-a/events/extra', allowed: false },
+    {
+      name: 'gateway on its own events topic',
+      principal: gatewayA,
+      topic: 'stockwire/v1/site-1/gw-a/events',
+      allowed: true,
+    },
+    {
+      name: 'gateway on its own status topic',
+      principal: gatewayA,
+      topic: 'stockwire/v1/site-1/gw-a/status',
+      allowed: true,
+    },
+    {
+      name: 'gateway on another gateway’s topic',
+      principal: gatewayA,
+      topic: 'stockwire/v1/site-1/gw-b/events',
+      allowed: false,
+    },
+    {
+      name: 'gateway on its id under another site',
+      principal: gatewayA,
+      topic: 'stockwire/v1/site-2/gw-a/events',
+      allowed: false,
+    },
+    {
+      name: 'gateway on a made-up subtopic',
+      principal: gatewayA,
+      topic: 'stockwire/v1/site-1/gw-a/events/extra',
+      allowed: false,
+    },
     { name: 'gateway on the dead-letter topic', principal: gatewayA, topic: 'stockwire/v1/deadletter', allowed: false },
     { name: 'cloud on the dead-letter topic', principal: cloud, topic: 'stockwire/v1/deadletter', allowed: true },
     { name: 'cloud on an alerts subtopic', principal: cloud, topic: 'stockwire/v1/alerts/low-stock', allowed: true },
@@ -68,12 +93,22 @@ describe('embedded broker authentication and ACL (real aedes, real clients)', ()
 
   beforeAll(async () => {
     broker = await startLoopbackBroker([
-      { username: 'gw-a', passwordHash: hashPassword('a-secret'), role: 'gateway', siteId: 'site-1', gatewayId: 'gw-a' },
+      {
+        username: 'gw-a',
+        passwordHash: hashPassword('a-secret'),
+        role: 'gateway',
+        siteId: 'site-1',
+        gatewayId: 'gw-a',
+      },
       { username: 'gw-b', password: 'b-secret', role: 'gateway', siteId: 'site-1', gatewayId: 'gw-b' },
       { username: 'cloud', password: 'cloud-secret', role: 'cloud' },
     ]);
     url = `mqtt://127.0.0.1:${broker.port}`;
-    recorder = await startRecorder({ url, databasePath: join(directory, 'recorder.sqlite'), clientOptions: { username: 'cloud', password: 'cloud-secret' } });
+    recorder = await startRecorder({
+      url,
+      databasePath: join(directory, 'recorder.sqlite'),
+      clientOptions: { username: 'cloud', password: 'cloud-secret' },
+    });
     cloud = await startCloudService(
       CloudConfigSchema.parse({
         catalogFile: 'catalog.yaml',
@@ -91,19 +126,36 @@ describe('embedded broker authentication and ACL (real aedes, real clients)', ()
     rmSync(directory, { recursive: true, force: true });
   });
 
-  const document = (index: number, gatewayId: string) => JSON.stringify(buildEpcisDocument([sampleEvent(index, gatewayId)], { creationDate: new Date().toISOString(), gatewayId, sequence: index }));
+  const document = (index: number, gatewayId: string) =>
+    JSON.stringify(
+      buildEpcisDocument([sampleEvent(index, gatewayId)], {
+        creationDate: new Date().toISOString(),
+        gatewayId,
+        sequence: index,
+      }),
+    );
 
   it.each([
     { name: 'a wrong password', options: { clientId: 'gw-a', username: 'gw-a', password: 'wrong' }, code: 4 },
     { name: 'an unknown user', options: { clientId: 'gw-x', username: 'gw-x', password: 'a-secret' }, code: 4 },
     { name: 'no credentials', options: { clientId: 'gw-a' }, code: 5 },
-    { name: 'a gateway using another gateway’s client id', options: { clientId: 'gw-b', username: 'gw-a', password: 'a-secret' }, code: 2 },
+    {
+      name: 'a gateway using another gateway’s client id',
+      options: { clientId: 'gw-b', username: 'gw-a', password: 'a-secret' },
+      code: 2,
+    },
   ])('refuses $name', async ({ options, code }) => {
     await expect(mqtt.connectAsync(url, { ...options, reconnectPeriod: 0 })).rejects.toMatchObject({ code });
   });
 
   it('lets a gateway publish on its own topic (positive control)', async () => {
-    const client = await mqtt.connectAsync(url, { clientId: 'gw-a', username: 'gw-a', password: 'a-secret', clean: false, reconnectPeriod: 0 });
+    const client = await mqtt.connectAsync(url, {
+      clientId: 'gw-a',
+      username: 'gw-a',
+      password: 'a-secret',
+      clean: false,
+      reconnectPeriod: 0,
+    });
     await client.publishAsync(gatewayTopic('site-1', 'gw-a', 'events'), document(1, 'gw-a'), { qos: 1 });
     await until(() => recorder.distinctCount() === 1, 5_000, 'the positive control');
     await client.endAsync();
@@ -111,13 +163,23 @@ describe('embedded broker authentication and ACL (real aedes, real clients)', ()
 
   it('disconnects a gateway publishing on another gateway’s topic; nothing reaches the consumer', async () => {
     const before = broker.refusals().publish;
-    const client = await mqtt.connectAsync(url, { clientId: 'gw-a', username: 'gw-a', password: 'a-secret', reconnectPeriod: 0 });
+    const client = await mqtt.connectAsync(url, {
+      clientId: 'gw-a',
+      username: 'gw-a',
+      password: 'a-secret',
+      reconnectPeriod: 0,
+    });
     const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
     client.publish(gatewayTopic('site-1', 'gw-b', 'events'), document(2, 'gw-b'), { qos: 1 });
     await closed;
     expect(broker.refusals().publish).toBe(before + 1);
     // A later legitimate message proves the forged one would have arrived by now.
-    const honest = await mqtt.connectAsync(url, { clientId: 'gw-b', username: 'gw-b', password: 'b-secret', reconnectPeriod: 0 });
+    const honest = await mqtt.connectAsync(url, {
+      clientId: 'gw-b',
+      username: 'gw-b',
+      password: 'b-secret',
+      reconnectPeriod: 0,
+    });
     await honest.publishAsync(gatewayTopic('site-1', 'gw-b', 'events'), document(3, 'gw-b'), { qos: 1 });
     await until(() => recorder.distinctCount() === 2, 5_000, 'the honest message');
     expect(recorder.indexes()).toEqual([1, 3]);
@@ -126,11 +188,21 @@ describe('embedded broker authentication and ACL (real aedes, real clients)', ()
   });
 
   it('refuses the cloud role on gateway topics and gateways on subscriptions', async () => {
-    const gateway = await mqtt.connectAsync(url, { clientId: 'gw-b', username: 'gw-b', password: 'b-secret', reconnectPeriod: 0 });
+    const gateway = await mqtt.connectAsync(url, {
+      clientId: 'gw-b',
+      username: 'gw-b',
+      password: 'b-secret',
+      reconnectPeriod: 0,
+    });
     // SUBACK 0x80: mqtt.js v5 turns the failure code into a rejected promise.
     await expect(gateway.subscribeAsync('stockwire/v1/#', { qos: 1 })).rejects.toThrow(/Subscribe error/);
     await gateway.endAsync();
-    const cloudClient = await mqtt.connectAsync(url, { clientId: 'cloud-forger', username: 'cloud', password: 'cloud-secret', reconnectPeriod: 0 });
+    const cloudClient = await mqtt.connectAsync(url, {
+      clientId: 'cloud-forger',
+      username: 'cloud',
+      password: 'cloud-secret',
+      reconnectPeriod: 0,
+    });
     const closed = new Promise<void>((resolve) => cloudClient.once('close', () => resolve()));
     cloudClient.publish(gatewayTopic('site-1', 'gw-a', 'events'), document(4, 'gw-a'), { qos: 1 });
     await closed;
@@ -154,12 +226,28 @@ describe('embedded broker over TLS', () => {
       port: 0,
       logger: silentLogger(),
       users: [{ username: 'gw-tls', password: 'tls-pw', role: 'gateway', siteId: 'site-1', gatewayId: 'gw-tls' }],
-      tls: { key: pki.read(pki.serverKeyFile), cert: pki.read(pki.serverCertFile), ca: pki.read(pki.caFile), requestClientCert: true },
+      tls: {
+        key: pki.read(pki.serverKeyFile),
+        cert: pki.read(pki.serverCertFile),
+        ca: pki.read(pki.caFile),
+        requestClientCert: true,
+      },
     });
     try {
       const url = `mqtts://127.0.0.1:${broker.port}`;
-      const base = { clientId: 'gw-tls', username: 'gw-tls', password: 'tls-pw', ca: pki.read(pki.caFile), reconnectPeriod: 0, connectTimeout: 5_000 };
-      const client = await mqtt.connectAsync(url, { ...base, cert: pki.read(pki.clients['gw-tls']?.certFile ?? ''), key: pki.read(pki.clients['gw-tls']?.keyFile ?? '') });
+      const base = {
+        clientId: 'gw-tls',
+        username: 'gw-tls',
+        password: 'tls-pw',
+        ca: pki.read(pki.caFile),
+        reconnectPeriod: 0,
+        connectTimeout: 5_000,
+      };
+      const client = await mqtt.connectAsync(url, {
+        ...base,
+        cert: pki.read(pki.clients['gw-tls']?.certFile ?? ''),
+        key: pki.read(pki.clients['gw-tls']?.keyFile ?? ''),
+      });
       await client.publishAsync(gatewayTopic('site-1', 'gw-tls', 'status'), '{}', { qos: 1 });
       await client.endAsync();
       await expect(mqtt.connectAsync(url, base)).rejects.toThrow();

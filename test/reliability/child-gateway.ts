@@ -35,7 +35,9 @@ export async function prepareChildEntry(): Promise<ChildEntry> {
       // native addons and pino (it resolves worker files at run time) load from node_modules.
       external: ['better-sqlite3', 'sd-notify', 'pino', 'thread-stream'],
       // Bundled CommonJS packages call require(); ESM output needs one.
-      banner: { js: "import { createRequire as __stockwireCreateRequire } from 'node:module'; const require = __stockwireCreateRequire(import.meta.url);" },
+      banner: {
+        js: "import { createRequire as __stockwireCreateRequire } from 'node:module'; const require = __stockwireCreateRequire(import.meta.url);",
+      },
       outfile,
       logLevel: 'warning',
     });
@@ -53,7 +55,10 @@ export interface RunningGateway {
   output(): string;
 }
 
-export function spawnGateway(childEntry: ChildEntry, options: { configFile: string; total: number; perTick: number; env?: NodeJS.ProcessEnv }): RunningGateway {
+export function spawnGateway(
+  childEntry: ChildEntry,
+  options: { configFile: string; total: number; perTick: number; env?: NodeJS.ProcessEnv },
+): RunningGateway {
   const [command, ...args] = childEntry.command;
   if (command === undefined) throw new Error('invariant violated: empty child command');
   const child = spawn(command, [...args, options.configFile, String(options.total), String(options.perTick)], {
@@ -80,6 +85,8 @@ export function spawnGateway(childEntry: ChildEntry, options: { configFile: stri
   });
   ready.catch(() => undefined);
   child.stderr?.on('data', append);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolveExit) => child.once('exit', (code, signal) => resolveExit({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolveExit) =>
+    child.once('exit', (code, signal) => resolveExit({ code, signal })),
+  );
   return { child, ready, exited, output: () => output };
 }

@@ -63,13 +63,22 @@ export async function runCrashScenario(scenario: CrashScenario): Promise<CrashOu
     CloudConfigSchema.parse({
       catalogFile: 'catalog.yaml',
       store: { kind: 'sqlite', path: join(directory, 'ledger.sqlite') },
-      mqtt: { url: `mqtt://127.0.0.1:${broker.port}`, clientId: 'stockwire-cloud', username: 'cloud', password: 'cloud-pw' },
+      mqtt: {
+        url: `mqtt://127.0.0.1:${broker.port}`,
+        clientId: 'stockwire-cloud',
+        username: 'cloud',
+        password: 'cloud-pw',
+      },
       http: { port: 0, publicRead: true },
     }),
     { configDir: DEMO_CONFIG_DIR, logger: silentLogger(), clock: systemClock },
   );
   // …and a recorder beside it that also sees arrival order and duplicate deliveries.
-  const recorder = await startRecorder({ url: `mqtt://127.0.0.1:${broker.port}`, databasePath: join(directory, 'recorder.sqlite'), clientOptions: { username: 'cloud', password: 'cloud-pw' } });
+  const recorder = await startRecorder({
+    url: `mqtt://127.0.0.1:${broker.port}`,
+    databasePath: join(directory, 'recorder.sqlite'),
+    clientOptions: { username: 'cloud', password: 'cloud-pw' },
+  });
   const childEntry = await prepareChildEntry();
   try {
     const outboxPath = join(directory, 'outbox.sqlite');
@@ -80,7 +89,14 @@ export async function runCrashScenario(scenario: CrashScenario): Promise<CrashOu
         siteId: 'site-1',
         gatewayId: 'gw-crash',
         debounce: { tickIntervalMs: 20 },
-        mqtt: { url: `mqtt://127.0.0.1:${broker.port}`, username: 'gw-crash', password: 'crash-pw', reconnect: { initialDelayMs: 50, maxDelayMs: 200 }, inflightMessagesMax: 8, eventsPerMessageMax: 20 },
+        mqtt: {
+          url: `mqtt://127.0.0.1:${broker.port}`,
+          username: 'gw-crash',
+          password: 'crash-pw',
+          reconnect: { initialDelayMs: 50, maxDelayMs: 200 },
+          inflightMessagesMax: 8,
+          eventsPerMessageMax: 20,
+        },
         outbox: { path: outboxPath },
         statusIntervalMs: 1_000,
         shutdownDrainMs: 10_000,
@@ -101,24 +117,32 @@ export async function runCrashScenario(scenario: CrashScenario): Promise<CrashOu
       }
       gateway.child.kill('SIGKILL');
       await gateway.exited;
-      if (scenario.progress && kill % (scenario.progressEvery ?? 50) === 0) scenario.progress(kill, recorder.distinctCount());
+      if (scenario.progress && kill % (scenario.progressEvery ?? 50) === 0)
+        scenario.progress(kill, recorder.distinctCount());
     }
     const last = spawnGateway(childEntry, { configFile, total: scenario.movements, perTick });
     await last.ready;
-    await until(() => recorder.distinctCount() >= scenario.movements, 120_000, `${scenario.movements} movements at the consumer`);
+    await until(
+      () => recorder.distinctCount() >= scenario.movements,
+      120_000,
+      `${scenario.movements} movements at the consumer`,
+    );
     last.child.kill('SIGTERM');
     const finalExit = await last.exited;
     const indexes = recorder.indexes();
     const ledgerDeadline = Date.now() + 30_000;
     let stock = await cloud.store.stock();
     const onHandOf = (rows: typeof stock) => rows.filter((row) => row.location.endsWith(':backroom'));
-    while (onHandOf(stock).reduce((sum, row) => sum + row.epcsInStock, 0) < scenario.movements && Date.now() < ledgerDeadline) {
+    while (
+      onHandOf(stock).reduce((sum, row) => sum + row.epcsInStock, 0) < scenario.movements &&
+      Date.now() < ledgerDeadline
+    ) {
       await sleep(100);
       stock = await cloud.store.stock();
     }
     const backroom = onHandOf(stock);
     let entries = 0;
-    for (let after: number | null = 0; after !== null; ) {
+    for (let after: number | null = 0; after !== null;) {
       const page = await cloud.store.entries({ after, limit: 1_000 });
       entries += page.items.length;
       after = page.nextAfter;

@@ -15,8 +15,18 @@ describe('crash test: kill -9 at random moments', () => {
   it(`loses and duplicates nothing across ${KILLS} kills`, async () => {
     const outcome = await runCrashScenario({ kills: KILLS, movements: MOVEMENTS, seed: SEED });
     console.info(`crash test: ${JSON.stringify(outcome)}`);
-    expect(outcome).toMatchObject({ distinct: MOVEMENTS, inOrder: true, outboxLeft: 0, finalExit: { code: 0, signal: null } });
+    expect(outcome).toMatchObject({
+      distinct: MOVEMENTS,
+      inOrder: true,
+      outboxLeft: 0,
+      finalExit: { code: 0, signal: null },
+    });
     // The cloud ledger holds every movement exactly once: one receipt entry and one EPC in stock per movement.
-    expect(outcome.ledger).toMatchObject({ entries: MOVEMENTS, onHand: String(MOVEMENTS), epcsInStock: MOVEMENTS, invariantsOk: true });
+    expect(outcome.ledger).toMatchObject({
+      entries: MOVEMENTS,
+      onHand: String(MOVEMENTS),
+      epcsInStock: MOVEMENTS,
+      invariantsOk: true,
+    });
   }, 300_000);
 });

@@ -17,7 +17,10 @@ export interface InProcessGateway {
   produced(): number;
 }
 
-export function inProcessGateway(rawConfig: Record<string, unknown>, stream: { total: number; perTick: number }): InProcessGateway {
+export function inProcessGateway(
+  rawConfig: Record<string, unknown>,
+  stream: { total: number; perTick: number },
+): InProcessGateway {
   let enabled = false;
   let next = 0;
   const config = GatewayConfigSchema.parse(rawConfig);
@@ -31,7 +34,8 @@ export function inProcessGateway(rawConfig: Record<string, unknown>, stream: { t
         ingest: () => [],
         tick: () => {
           const events: EpcisEvent[] = [];
-          while (enabled && events.length < stream.perTick && next < stream.total) events.push(sampleEvent(next++, config.gatewayId));
+          while (enabled && events.length < stream.perTick && next < stream.total)
+            events.push(sampleEvent(next++, config.gatewayId));
           return events;
         },
         flush: () => [],

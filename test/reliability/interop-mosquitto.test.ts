@@ -34,11 +34,27 @@ let cloud: CloudService;
 let tlsUrl: string;
 
 // Test-only readers beside the real consumer (Mosquitto binds client id = username, so each needs its own user).
-const TEST_READERS_ACL = ['', 'user test-recorder', 'topic read stockwire/v1/#', 'user test-observer', 'topic read stockwire/v1/#', ''].join('\n');
+const TEST_READERS_ACL = [
+  '',
+  'user test-recorder',
+  'topic read stockwire/v1/#',
+  'user test-observer',
+  'topic read stockwire/v1/#',
+  '',
+].join('\n');
 
-const tlsOptions = (name: string) => ({ ca: pki.read(pki.caFile), cert: pki.read(pki.clients[name]?.certFile ?? ''), key: pki.read(pki.clients[name]?.keyFile ?? '') });
+const tlsOptions = (name: string) => ({
+  ca: pki.read(pki.caFile),
+  cert: pki.read(pki.clients[name]?.certFile ?? ''),
+  key: pki.read(pki.clients[name]?.keyFile ?? ''),
+});
 
-function addGateway(site: string, gateway: string, password: string, files: { passwordFile: string; aclFile: string }): void {
+function addGateway(
+  site: string,
+  gateway: string,
+  password: string,
+  files: { passwordFile: string; aclFile: string },
+): void {
   execFileSync('bash', [join(repoRoot, 'deploy/mosquitto/add-gateway.sh'), site, gateway, password], {
     env: { ...process.env, STOCKWIRE_MQTT_PASSWORD_FILE: files.passwordFile, STOCKWIRE_MQTT_ACL_FILE: files.aclFile },
     stdio: 'ignore',
@@ -72,13 +88,28 @@ beforeAll(async () => {
     CloudConfigSchema.parse({
       catalogFile: 'catalog.yaml',
       store: { kind: 'sqlite', path: join(directory, 'ledger.sqlite') },
-      mqtt: { url: tlsUrl, clientId: 'stockwire-cloud', username: 'stockwire-cloud', password: 'cloud-pw', tls: { caFile: pki.caFile, certFile: cloudCertificate?.certFile, keyFile: cloudCertificate?.keyFile } },
+      mqtt: {
+        url: tlsUrl,
+        clientId: 'stockwire-cloud',
+        username: 'stockwire-cloud',
+        password: 'cloud-pw',
+        tls: { caFile: pki.caFile, certFile: cloudCertificate?.certFile, keyFile: cloudCertificate?.keyFile },
+      },
       http: { port: 0, publicRead: true },
     }),
     { configDir: DEMO_CONFIG_DIR, logger: silentLogger(), clock: systemClock },
   );
   // …and a recorder for arrival order.
-  recorder = await startRecorder({ url: tlsUrl, databasePath: join(directory, 'recorder.sqlite'), clientOptions: { clientId: 'test-recorder', username: 'test-recorder', password: 'recorder-pw', ...tlsOptions('test-recorder') } });
+  recorder = await startRecorder({
+    url: tlsUrl,
+    databasePath: join(directory, 'recorder.sqlite'),
+    clientOptions: {
+      clientId: 'test-recorder',
+      username: 'test-recorder',
+      password: 'recorder-pw',
+      ...tlsOptions('test-recorder'),
+    },
+  });
 });
 
 afterAll(async () => {
@@ -88,7 +119,6 @@ afterAll(async () => {
   pki?.remove();
   rmSync(directory, { recursive: true, force: true });
 });
-
 
 describe('interop: the gateway against Mosquitto 2 with TLS, passwords and the deploy ACL', () => {
   it(`publishes ${MOVEMENTS} movements over mutual TLS, in order, with a retained status`, async () => {
@@ -119,12 +149,20 @@ describe('interop: the gateway against Mosquitto 2 with TLS, passwords and the d
     expect(recorder.indexes()).toEqual(Array.from({ length: MOVEMENTS }, (_, index) => index));
     const epcsInStock = async () => (await cloud.store.stock()).reduce((sum, row) => sum + row.epcsInStock, 0);
     const ledgerDeadline = Date.now() + 40_000;
-    while ((await epcsInStock()) < MOVEMENTS && Date.now() < ledgerDeadline) await new Promise((resolveWait) => setTimeout(resolveWait, 100));
+    while ((await epcsInStock()) < MOVEMENTS && Date.now() < ledgerDeadline)
+      await new Promise((resolveWait) => setTimeout(resolveWait, 100));
     expect(await epcsInStock()).toBe(MOVEMENTS);
 
-    const observer = await mqtt.connectAsync(tlsUrl, { username: 'test-observer', password: 'observer-pw', ...tlsOptions('test-observer'), clean: true });
+    const observer = await mqtt.connectAsync(tlsUrl, {
+      username: 'test-observer',
+      password: 'observer-pw',
+      ...tlsOptions('test-observer'),
+      clean: true,
+    });
     const statuses: string[] = [];
-    observer.on('message', (_topic, payload) => statuses.push(GatewayStatusSchema.parse(JSON.parse(payload.toString())).state));
+    observer.on('message', (_topic, payload) =>
+      statuses.push(GatewayStatusSchema.parse(JSON.parse(payload.toString())).state),
+    );
     await observer.subscribeAsync(gatewayTopic('site-1', 'gw-interop', 'status'), { qos: 1 });
     await until(() => statuses.includes('online'), 15_000, 'the retained online status');
     await observer.endAsync();
@@ -133,10 +171,23 @@ describe('interop: the gateway against Mosquitto 2 with TLS, passwords and the d
 
   it('drops a gateway’s publish on another gateway’s topic (Mosquitto acks and discards)', async () => {
     const before = recorder.distinctCount();
-    const other = await mqtt.connectAsync(tlsUrl, { username: 'gw-other', password: 'other-pw', ...tlsOptions('gw-other'), reconnectPeriod: 0 });
-    const forged = buildEpcisDocument([sampleEvent(90_001, 'gw-interop')], { creationDate: new Date().toISOString(), gatewayId: 'gw-interop', sequence: 1 });
+    const other = await mqtt.connectAsync(tlsUrl, {
+      username: 'gw-other',
+      password: 'other-pw',
+      ...tlsOptions('gw-other'),
+      reconnectPeriod: 0,
+    });
+    const forged = buildEpcisDocument([sampleEvent(90_001, 'gw-interop')], {
+      creationDate: new Date().toISOString(),
+      gatewayId: 'gw-interop',
+      sequence: 1,
+    });
     await other.publishAsync(gatewayTopic('site-1', 'gw-interop', 'events'), JSON.stringify(forged), { qos: 1 });
-    const honest = buildEpcisDocument([sampleEvent(90_002, 'gw-other')], { creationDate: new Date().toISOString(), gatewayId: 'gw-other', sequence: 1 });
+    const honest = buildEpcisDocument([sampleEvent(90_002, 'gw-other')], {
+      creationDate: new Date().toISOString(),
+      gatewayId: 'gw-other',
+      sequence: 1,
+    });
     await other.publishAsync(gatewayTopic('site-1', 'gw-other', 'events'), JSON.stringify(honest), { qos: 1 });
     await until(() => recorder.distinctCount() === before + 1, 10_000, 'the honest message');
     expect(recorder.indexes().slice(before)).toEqual([90_002]);
@@ -144,10 +195,24 @@ describe('interop: the gateway against Mosquitto 2 with TLS, passwords and the d
   });
 
   it.each([
-    { name: 'a wrong password', options: () => ({ username: 'gw-other', password: 'nope', ...tlsOptions('gw-other') }), error: /Not authorized|Bad username/i },
-    { name: 'no client certificate', options: () => ({ username: 'gw-other', password: 'other-pw', ca: pki.read(pki.caFile) }), error: /certificate|socket|ECONNRESET|closed/i },
-    { name: 'a broker certificate from an unknown CA', options: () => ({ username: 'gw-other', password: 'other-pw', ...tlsOptions('gw-other'), ca: undefined }), error: /self[- ]signed|unable to verify|certificate/i },
+    {
+      name: 'a wrong password',
+      options: () => ({ username: 'gw-other', password: 'nope', ...tlsOptions('gw-other') }),
+      error: /Not authorized|Bad username/i,
+    },
+    {
+      name: 'no client certificate',
+      options: () => ({ username: 'gw-other', password: 'other-pw', ca: pki.read(pki.caFile) }),
+      error: /certificate|socket|ECONNRESET|closed/i,
+    },
+    {
+      name: 'a broker certificate from an unknown CA',
+      options: () => ({ username: 'gw-other', password: 'other-pw', ...tlsOptions('gw-other'), ca: undefined }),
+      error: /self[- ]signed|unable to verify|certificate/i,
+    },
   ])('refuses $name', async ({ options, error }) => {
-    await expect(mqtt.connectAsync(tlsUrl, { ...options(), reconnectPeriod: 0, connectTimeout: 5_000 })).rejects.toThrow(error);
+    await expect(
+      mqtt.connectAsync(tlsUrl, { ...options(), reconnectPeriod: 0, connectTimeout: 5_000 }),
+    ).rejects.toThrow(error);
   });
 });

@@ -84,7 +84,9 @@ describe('outage test: broker down while movements are produced', () => {
     }
     expect(epcsInStock).toBe(MOVEMENTS);
     expect((await cloud.store.check()).ok).toBe(true);
-    console.info(`outage test: ${MOVEMENTS} movements delivered ${drainMs} ms after the broker restart (${Math.round((MOVEMENTS / drainMs) * 1000)} movements/s incl. reconnect)`);
+    console.info(
+      `outage test: ${MOVEMENTS} movements delivered ${drainMs} ms after the broker restart (${Math.round((MOVEMENTS / drainMs) * 1000)} movements/s incl. reconnect)`,
+    );
     await gateway.daemon.stop('test');
   }, 120_000);
 });

@@ -21,10 +21,16 @@ export interface Recorder {
   close(): Promise<void>;
 }
 
-export async function startRecorder(options: { url: string; databasePath: string; clientOptions?: IClientOptions }): Promise<Recorder> {
+export async function startRecorder(options: {
+  url: string;
+  databasePath: string;
+  clientOptions?: IClientOptions;
+}): Promise<Recorder> {
   const database = new Database(options.databasePath);
   database.pragma('journal_mode = WAL');
-  database.exec('CREATE TABLE IF NOT EXISTS received (arrival INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL UNIQUE, event_index INTEGER)');
+  database.exec(
+    'CREATE TABLE IF NOT EXISTS received (arrival INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL UNIQUE, event_index INTEGER)',
+  );
   const insert = database.prepare('INSERT OR IGNORE INTO received (event_id, event_index) VALUES (?, ?)');
   let deliveries = 0;
   let duplicates = 0;
@@ -47,8 +53,14 @@ export async function startRecorder(options: { url: string; databasePath: string
   };
   await client.subscribeAsync(EVENTS_SUBSCRIPTION, { qos: 1 });
   return {
-    eventIds: () => (database.prepare('SELECT event_id FROM received ORDER BY arrival').all() as { event_id: string }[]).map((row) => row.event_id),
-    indexes: () => (database.prepare('SELECT event_index FROM received ORDER BY arrival').all() as { event_index: number }[]).map((row) => row.event_index),
+    eventIds: () =>
+      (database.prepare('SELECT event_id FROM received ORDER BY arrival').all() as { event_id: string }[]).map(
+        (row) => row.event_id,
+      ),
+    indexes: () =>
+      (database.prepare('SELECT event_index FROM received ORDER BY arrival').all() as { event_index: number }[]).map(
+        (row) => row.event_index,
+      ),
     distinctCount: () => (database.prepare('SELECT COUNT(*) AS n FROM received').get() as { n: number }).n,
     deliveries: () => deliveries,
     duplicates: () => duplicates,

@@ -22,9 +22,16 @@ export interface CloudHarness {
  * A real embedded aedes broker (anonymous, loopback, ephemeral port) and the real
  * cloud service on a throw-away SQLite ledger with the demo catalog.
  */
-export async function startCloudHarness(overrides: { ingest?: CloudConfig['ingest']; http?: Partial<CloudConfig['http']> } = {}): Promise<CloudHarness> {
+export async function startCloudHarness(
+  overrides: { ingest?: CloudConfig['ingest']; http?: Partial<CloudConfig['http']> } = {},
+): Promise<CloudHarness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'stockwire-cloud-'));
-  const broker = await startEmbeddedBroker({ host: '127.0.0.1', port: 0, allowAnonymous: true, logger: silentLogger() });
+  const broker = await startEmbeddedBroker({
+    host: '127.0.0.1',
+    port: 0,
+    allowAnonymous: true,
+    logger: silentLogger(),
+  });
   const mqttUrl = `mqtt://127.0.0.1:${broker.port}`;
   const config = CloudConfigSchema.parse({
     catalogFile: 'catalog.yaml',
@@ -33,7 +40,11 @@ export async function startCloudHarness(overrides: { ingest?: CloudConfig['inges
     http: { port: 0, publicRead: true, ...overrides.http },
     ...(overrides.ingest ? { ingest: overrides.ingest } : {}),
   });
-  const cloud = await startCloudService(config, { configDir: DEMO_CONFIG_DIR, logger: silentLogger(), clock: systemClock });
+  const cloud = await startCloudService(config, {
+    configDir: DEMO_CONFIG_DIR,
+    logger: silentLogger(),
+    clock: systemClock,
+  });
   return {
     broker,
     cloud,
@@ -47,7 +58,11 @@ export async function startCloudHarness(overrides: { ingest?: CloudConfig['inges
   };
 }
 
-export async function connectClient(url: string, clientId: string, options: mqtt.IClientOptions = {}): Promise<MqttClient> {
+export async function connectClient(
+  url: string,
+  clientId: string,
+  options: mqtt.IClientOptions = {},
+): Promise<MqttClient> {
   const client = await mqtt.connectAsync(url, { clientId, reconnectPeriod: 0, ...options });
   return client;
 }

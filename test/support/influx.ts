@@ -81,7 +81,10 @@ export async function startInflux(options: { port?: number } = {}): Promise<Runn
   const rpcPort = await freePort();
   const configFile = join(dir, 'influxdb.conf');
   writeFileSync(configFile, configText(dir, port, rpcPort));
-  const child = spawn('influxd', ['run', '-config', configFile], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, INFLUXDB_CONFIG_PATH: configFile } });
+  const child = spawn('influxd', ['run', '-config', configFile], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, INFLUXDB_CONFIG_PATH: configFile },
+  });
   let log = '';
   const keep = (chunk: Buffer): void => {
     // keep only the tail: enough to explain a failed start

@@ -79,7 +79,8 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Ru
   if (options.users?.length || options.passwordFile !== undefined) {
     const passwordFile = options.passwordFile ?? join(directory, 'passwords');
     if (options.passwordFile === undefined) writeFileSync(passwordFile, '');
-    for (const user of options.users ?? []) execFileSync('mosquitto_passwd', ['-b', passwordFile, user.username, user.password], { stdio: 'ignore' });
+    for (const user of options.users ?? [])
+      execFileSync('mosquitto_passwd', ['-b', passwordFile, user.username, user.password], { stdio: 'ignore' });
     lines.push(`password_file ${passwordFile}`, 'allow_anonymous false');
   } else {
     lines.push('allow_anonymous true');
@@ -90,7 +91,13 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Ru
     lines.push(`acl_file ${aclFile}`);
   }
   if (options.tls && tlsPort !== null) {
-    lines.push(`listener ${tlsPort} 127.0.0.1`, `cafile ${options.tls.caFile}`, `certfile ${options.tls.certFile}`, `keyfile ${options.tls.keyFile}`, `require_certificate ${options.tls.requireCertificate ? 'true' : 'false'}`);
+    lines.push(
+      `listener ${tlsPort} 127.0.0.1`,
+      `cafile ${options.tls.caFile}`,
+      `certfile ${options.tls.certFile}`,
+      `keyfile ${options.tls.keyFile}`,
+      `require_certificate ${options.tls.requireCertificate ? 'true' : 'false'}`,
+    );
   }
   lines.push(...(options.extraConfig ?? []));
   const configFile = join(directory, 'mosquitto.conf');
@@ -106,7 +113,9 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Ru
     };
     started.stdout?.on('data', append);
     started.stderr?.on('data', append);
-    const exitedEarly = new Promise<never>((_, reject) => started.once('exit', (code) => reject(new Error(`mosquitto exited with ${code}:\n${output}`))));
+    const exitedEarly = new Promise<never>((_, reject) =>
+      started.once('exit', (code) => reject(new Error(`mosquitto exited with ${code}:\n${output}`))),
+    );
     exitedEarly.catch(() => undefined);
     await Promise.race([waitForPort(port, START_TIMEOUT_MS), exitedEarly]);
     if (tlsPort !== null) await Promise.race([waitForPort(tlsPort, START_TIMEOUT_MS), exitedEarly]);

@@ -29,7 +29,9 @@ function binDirectory(): string {
     const candidate = `/usr/lib/postgresql/${version}/bin`;
     if (existsSync(join(candidate, 'postgres'))) return candidate;
   }
-  throw new Error('PostgreSQL server binaries not found under /usr/lib/postgresql/<version>/bin: install the postgresql package (scripts/provision.sh)');
+  throw new Error(
+    'PostgreSQL server binaries not found under /usr/lib/postgresql/<version>/bin: install the postgresql package (scripts/provision.sh)',
+  );
 }
 
 /** Runs as `postgres` when we are root; as ourselves otherwise. */
@@ -59,13 +61,19 @@ export async function startPostgres(options: { durable?: boolean } = {}): Promis
     throw new Error(`initdb failed: ${(error as { stderr?: Buffer }).stderr?.toString() ?? String(error)}`);
   }
   const [file, argv] = asPostgres(join(bin, 'postgres'), [
-    '-D', dataDir,
-    '-p', String(port),
-    '-c', 'listen_addresses=127.0.0.1',
-    '-c', `unix_socket_directories=${dir}`,
+    '-D',
+    dataDir,
+    '-p',
+    String(port),
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    `unix_socket_directories=${dir}`,
     ...(options.durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
-    '-c', 'max_connections=60',
-    '-c', 'shared_buffers=128MB',
+    '-c',
+    'max_connections=60',
+    '-c',
+    'shared_buffers=128MB',
   ]);
   const child: ChildProcess = spawn(file, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

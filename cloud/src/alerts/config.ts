@@ -54,9 +54,17 @@ export const AlertsConfigSchema = z
     /** … or up to this percentage of the book quantity, whichever is larger. */
     shrinkageTolerancePercent: z.number().nonnegative().max(100).default(0),
     /** Shrinkage: how long a count-loss alert stays raised unless a clean count clears it earlier. */
-    shrinkageHoldMs: z.number().int().positive().default(7 * 24 * 3_600_000),
+    shrinkageHoldMs: z
+      .number()
+      .int()
+      .positive()
+      .default(7 * 24 * 3_600_000),
     /** Shrinkage: an EPC gone from its shelf longer than this without a sale is presumed lost. */
-    goneMs: z.number().int().positive().default(30 * 60_000),
+    goneMs: z
+      .number()
+      .int()
+      .positive()
+      .default(30 * 60_000),
     /** Count-loss findings remembered at once (bounded map). */
     shrinkageFindingsMax: z.number().int().positive().default(10_000),
     /** Missing EPCs listed in one alert's details (the count is always complete). */
@@ -74,13 +82,23 @@ export const AlertsConfigSchema = z
     /** Gateway offline after this many heartbeats in a row are missed. */
     heartbeatsMissedMax: z.number().int().positive().default(3),
     /** Reader fault: no reads for this long during operating hours; 0 = only disconnection counts. */
-    readerSilenceMs: z.number().int().nonnegative().default(15 * 60_000),
+    readerSilenceMs: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(15 * 60_000),
     /** Reader fault: when silence counts (default: always). */
     operatingHours: OperatingHoursSchema.default({}),
   })
   .strict()
-  .refine((config) => config.obsoleteDays > config.slowMovingDays, { message: 'obsoleteDays must be greater than slowMovingDays', path: ['obsoleteDays'] })
-  .refine((config) => config.ageingBucketsDays.every((days, index, all) => index === 0 || days > (all[index - 1] ?? 0)), { message: 'ageingBucketsDays must be increasing', path: ['ageingBucketsDays'] })
+  .refine((config) => config.obsoleteDays > config.slowMovingDays, {
+    message: 'obsoleteDays must be greater than slowMovingDays',
+    path: ['obsoleteDays'],
+  })
+  .refine(
+    (config) => config.ageingBucketsDays.every((days, index, all) => index === 0 || days > (all[index - 1] ?? 0)),
+    { message: 'ageingBucketsDays must be increasing', path: ['ageingBucketsDays'] },
+  )
   .refine(
     (config) => {
       if (config.lowStockLocationMatch === undefined) return true;

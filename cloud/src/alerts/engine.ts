@@ -44,12 +44,21 @@ export function initialAlertState(): AlertEngineState {
   return { active: new Map(), gateways: new Map(), countFindings: new Map() };
 }
 
-export function evaluateAlerts(state: AlertEngineState, input: AlertInput, nowMs: number, config: AlertsConfig): AlertOutcome {
+export function evaluateAlerts(
+  state: AlertEngineState,
+  input: AlertInput,
+  nowMs: number,
+  config: AlertsConfig,
+): AlertOutcome {
   switch (input.kind) {
     case 'stock': {
       const rules: RuleId[] = ['low_stock', 'ageing', 'shrinkage_count'];
       const countFindings = applyCountChanges(state.countFindings, [], nowMs, config);
-      const conditions = [...lowStockRule(input.snapshot, config), ...ageingRule(input.snapshot, nowMs, config), ...countShrinkageRule(countFindings)];
+      const conditions = [
+        ...lowStockRule(input.snapshot, config),
+        ...ageingRule(input.snapshot, nowMs, config),
+        ...countShrinkageRule(countFindings),
+      ];
       if (input.snapshot.openDemand !== null) {
         rules.push('overselling_risk');
         conditions.push(...oversellingRule(input.snapshot));
@@ -62,21 +71,47 @@ export function evaluateAlerts(state: AlertEngineState, input: AlertInput, nowMs
     }
     case 'positions': {
       const countFindings = applyCountChanges(state.countFindings, input.changes, nowMs, config);
-      return diff({ ...state, countFindings }, new Set<RuleId>(['shrinkage_count']), countShrinkageRule(countFindings), nowMs, config, 0);
+      return diff(
+        { ...state, countFindings },
+        new Set<RuleId>(['shrinkage_count']),
+        countShrinkageRule(countFindings),
+        nowMs,
+        config,
+        0,
+      );
     }
     case 'gatewayStatus': {
       const gateways = trackGatewayStatus(state.gateways, input.status, nowMs, config.gatewaysMax);
       if (gateways === null) return { state, raised: [], updated: [], cleared: [], suppressed: 0, ignoredStatuses: 1 };
-      return diff({ ...state, gateways }, new Set<RuleId>(['gateway_offline', 'reader_fault']), [...gatewayOfflineRule(gateways, nowMs, config), ...readerFaultRule(gateways, nowMs, config)], nowMs, config, 0);
+      return diff(
+        { ...state, gateways },
+        new Set<RuleId>(['gateway_offline', 'reader_fault']),
+        [...gatewayOfflineRule(gateways, nowMs, config), ...readerFaultRule(gateways, nowMs, config)],
+        nowMs,
+        config,
+        0,
+      );
     }
     case 'tick': {
       const countFindings = applyCountChanges(state.countFindings, [], nowMs, config);
-      const conditions = [...gatewayOfflineRule(state.gateways, nowMs, config), ...readerFaultRule(state.gateways, nowMs, config), ...countShrinkageRule(countFindings)];
-      return diff({ ...state, countFindings }, new Set<RuleId>(['gateway_offline', 'reader_fault', 'shrinkage_count']), conditions, nowMs, config, 0);
+      const conditions = [
+        ...gatewayOfflineRule(state.gateways, nowMs, config),
+        ...readerFaultRule(state.gateways, nowMs, config),
+        ...countShrinkageRule(countFindings),
+      ];
+      return diff(
+        { ...state, countFindings },
+        new Set<RuleId>(['gateway_offline', 'reader_fault', 'shrinkage_count']),
+        conditions,
+        nowMs,
+        config,
+        0,
+      );
     }
     case 'adopt': {
       const active = new Map(state.active);
-      for (const alert of input.alerts) if (!active.has(alert.key) && active.size < config.alertsMax) active.set(alert.key, alert);
+      for (const alert of input.alerts)
+        if (!active.has(alert.key) && active.size < config.alertsMax) active.set(alert.key, alert);
       return { state: { ...state, active }, raised: [], updated: [], cleared: [], suppressed: 0, ignoredStatuses: 0 };
     }
   }
@@ -92,7 +127,14 @@ function sameContent(alert: Alert, condition: AlertCondition): boolean {
   );
 }
 
-function diff(state: AlertEngineState, rules: ReadonlySet<RuleId>, conditions: readonly AlertCondition[], nowMs: number, config: AlertsConfig, ignoredStatuses: number): AlertOutcome {
+function diff(
+  state: AlertEngineState,
+  rules: ReadonlySet<RuleId>,
+  conditions: readonly AlertCondition[],
+  nowMs: number,
+  config: AlertsConfig,
+  ignoredStatuses: number,
+): AlertOutcome {
   const nowIso = new Date(nowMs).toISOString();
   const active = new Map(state.active);
   const current = new Map(conditions.map((condition) => [condition.key, condition]));
@@ -114,9 +156,20 @@ function diff(state: AlertEngineState, rules: ReadonlySet<RuleId>, conditions: r
     }
   }
   // past alertsMax the most severe win; the rest are counted, and retried on the next evaluation
-  fresh.sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  fresh.sort(
+    (a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+  );
   const capacity = Math.max(0, config.alertsMax - active.size);
-  const raised = fresh.slice(0, capacity).map((condition): Alert => ({ ...condition, raisedAt: nowIso, updatedAt: nowIso }));
+  const raised = fresh
+    .slice(0, capacity)
+    .map((condition): Alert => ({ ...condition, raisedAt: nowIso, updatedAt: nowIso }));
   for (const alert of raised) active.set(alert.key, alert);
-  return { state: { ...state, active }, raised, updated, cleared, suppressed: fresh.length - raised.length, ignoredStatuses };
+  return {
+    state: { ...state, active },
+    raised,
+    updated,
+    cleared,
+    suppressed: fresh.length - raised.length,
+    ignoredStatuses,
+  };
 }

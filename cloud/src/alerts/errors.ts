@@ -4,7 +4,8 @@ import { defineErrors } from '../../../shared/src/errors.js';
 export const AlertErrors = defineErrors({
   EVALUATION_FAILED: {
     code: 'SW_ALERTS_EVALUATION_FAILED',
-    message: 'stock alerts could not be evaluated because the ledger view failed: {reason}; alerts keep their last state and the next evaluation retries',
+    message:
+      'stock alerts could not be evaluated because the ledger view failed: {reason}; alerts keep their last state and the next evaluation retries',
   },
   PUBLISH_FAILED: {
     code: 'SW_ALERTS_PUBLISH_FAILED',
@@ -12,10 +13,12 @@ export const AlertErrors = defineErrors({
   },
   LIMIT_REACHED: {
     code: 'SW_ALERTS_LIMIT_REACHED',
-    message: '{count} alerts not raised because {limit} is reached; raise alerts.{limit} or fix the conditions flooding it',
+    message:
+      '{count} alerts not raised because {limit} is reached; raise alerts.{limit} or fix the conditions flooding it',
   },
   BAD_RETAINED_ALERT: {
     code: 'SW_ALERTS_BAD_RETAINED_ALERT',
-    message: 'retained message on {topic} is not a valid alert and was ignored: {reason}; clear it with an empty retained publish',
+    message:
+      'retained message on {topic} is not a valid alert and was ignored: {reason}; clear it with an empty retained publish',
   },
 });

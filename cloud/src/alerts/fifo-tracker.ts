@@ -56,7 +56,13 @@ export class FifoAgeingTracker {
   layers(): LayerView[] {
     const layers: LayerView[] = [];
     for (const position of this.positions.values()) {
-      for (const layer of position.layers) layers.push({ product: position.product, location: position.location, receivedTime: new Date(layer.receivedMs).toISOString(), remainingQty: layer.qty });
+      for (const layer of position.layers)
+        layers.push({
+          product: position.product,
+          location: position.location,
+          receivedTime: new Date(layer.receivedMs).toISOString(),
+          remainingQty: layer.qty,
+        });
     }
     return layers;
   }
@@ -70,7 +76,12 @@ export class FifoAgeingTracker {
     const timeMs = parseTimeMs(movement.time);
     if (timeMs === null) return;
     const key = keyOf(movement.product, movement.location);
-    const position = this.positions.get(key) ?? { product: movement.product, location: movement.location, layers: [], lastOutboundMs: null };
+    const position = this.positions.get(key) ?? {
+      product: movement.product,
+      location: movement.location,
+      layers: [],
+      lastOutboundMs: null,
+    };
     // re-insert: Map order = least recently changed first, for eviction
     this.positions.delete(key);
     this.positions.set(key, position);
@@ -78,7 +89,8 @@ export class FifoAgeingTracker {
     if (compareQty(delta, '0') > 0) addLayer(position, timeMs, delta);
     else if (compareQty(delta, '0') < 0) {
       consumeOldest(position, negateQty(delta));
-      if (OUTBOUND_KINDS.has(movement.kind)) position.lastOutboundMs = Math.max(position.lastOutboundMs ?? timeMs, timeMs);
+      if (OUTBOUND_KINDS.has(movement.kind))
+        position.lastOutboundMs = Math.max(position.lastOutboundMs ?? timeMs, timeMs);
     }
     reconcile(position, movement.qtyAfter, timeMs);
     while (position.layers.length > this.limits.layersPerPositionMax) mergeOldestTwo(position);

@@ -1,6 +1,12 @@
 export { AlertsConfigSchema, type AlertsConfig } from './config.js';
 export { AlertErrors } from './errors.js';
-export { evaluateAlerts, initialAlertState, type AlertEngineState, type AlertInput, type AlertOutcome } from './engine.js';
+export {
+  evaluateAlerts,
+  initialAlertState,
+  type AlertEngineState,
+  type AlertInput,
+  type AlertOutcome,
+} from './engine.js';
 export { AlertService, type AlertChanges, type AlertSource, type AlertStats } from './service.js';
 export { alertTopic, topicSafe, fromTopicSafe, ALERTS_SUBSCRIPTION, type PublishFn } from './publisher.js';
 export { collectRetainedAlerts, mqttPublishFn } from './mqtt.js';

@@ -16,11 +16,20 @@ export function mqttPublishFn(client: MqttClient): PublishFn {
  * them and clear those whose condition has ended (otherwise they would stay forever).
  * Retained messages arrive right after SUBACK; `waitMs` bounds the wait.
  */
-export async function collectRetainedAlerts(client: MqttClient, deps: { clock: Clock; logger: Logger; waitMs?: number; alertsMax?: number }): Promise<Alert[]> {
+export async function collectRetainedAlerts(
+  client: MqttClient,
+  deps: { clock: Clock; logger: Logger; waitMs?: number; alertsMax?: number },
+): Promise<Alert[]> {
   const alerts = new Map<string, Alert>();
   const alertsMax = deps.alertsMax ?? 10_000;
   const onMessage = (topic: string, payload: Buffer, packet: { retain?: boolean }): void => {
-    if (!topic.startsWith(ALERTS_SUBSCRIPTION.slice(0, -1)) || !packet.retain || payload.length === 0 || alerts.size >= alertsMax) return;
+    if (
+      !topic.startsWith(ALERTS_SUBSCRIPTION.slice(0, -1)) ||
+      !packet.retain ||
+      payload.length === 0 ||
+      alerts.size >= alertsMax
+    )
+      return;
     try {
       const alert = AlertSchema.parse(JSON.parse(payload.toString('utf8')));
       alerts.set(alert.key, alert);

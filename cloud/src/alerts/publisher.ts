@@ -12,7 +12,9 @@ export function topicSafe(text: string): string {
   let encoded = '';
   for (const character of text) {
     if (TOPIC_SAFE.test(character)) encoded += character;
-    else for (const byte of Buffer.from(character, 'utf8')) encoded += `~${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    else
+      for (const byte of Buffer.from(character, 'utf8'))
+        encoded += `~${byte.toString(16).toUpperCase().padStart(2, '0')}`;
   }
   return encoded;
 }

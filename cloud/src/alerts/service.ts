@@ -53,7 +53,14 @@ export class AlertService implements AlertSource {
   private evaluating: Promise<void> | null = null;
   private evaluateAgain = false;
   private closed = false;
-  private readonly totals = { raisedTotal: 0, clearedTotal: 0, suppressedTotal: 0, evaluationFailures: 0, publishFailures: 0, ignoredStatuses: 0 };
+  private readonly totals = {
+    raisedTotal: 0,
+    clearedTotal: 0,
+    suppressedTotal: 0,
+    evaluationFailures: 0,
+    publishFailures: 0,
+    ignoredStatuses: 0,
+  };
 
   constructor(
     private readonly config: AlertsConfig,
@@ -86,7 +93,12 @@ export class AlertService implements AlertSource {
 
   /** Active alerts, most severe first, then oldest first. */
   list(): Alert[] {
-    return [...this.state.active.values()].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || a.raisedAt.localeCompare(b.raisedAt) || a.key.localeCompare(b.key));
+    return [...this.state.active.values()].sort(
+      (a, b) =>
+        SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
+        a.raisedAt.localeCompare(b.raisedAt) ||
+        a.key.localeCompare(b.key),
+    );
   }
 
   onChange(listener: (changes: AlertChanges) => void): () => void {

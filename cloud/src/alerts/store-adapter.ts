@@ -7,13 +7,22 @@ import type { AnalyticsLedgerView, MissingEpcView, PositionView, ProductView, Sa
  * depend on the store module (any store with these methods fits, including test doubles).
  */
 export interface LedgerStoreLike {
-  stock(): Promise<{ product: string; location: string; site: string; qty: string; available?: string; value: string }[]>;
+  stock(): Promise<
+    { product: string; location: string; site: string; qty: string; available?: string; value: string }[]
+  >;
   products(): Promise<{ gtin: string; name?: string; reorderPoint?: string; reorderQty?: string }[]>;
   salesHistory(product: string, site: string | undefined, sinceMs: number): Promise<{ time: string; qty: string }[]>;
-  entries(query?: { after?: number; limit?: number }): Promise<{ items: (MovementLike & { seq: number })[]; nextAfter: number | null }>;
+  entries(query?: {
+    after?: number;
+    limit?: number;
+  }): Promise<{ items: (MovementLike & { seq: number })[]; nextAfter: number | null }>;
   /** Optional: stores with item-level state enable the missing-EPC shrinkage rule. */
   locations?(): Promise<{ id: string; kind: string }[]>;
-  epcsWhere?(query: { status: 'in_stock' | 'missing'; locations?: readonly string[]; limit: number }): Promise<{ epc: string; product: string; location: string; time: string }[]>;
+  epcsWhere?(query: {
+    status: 'in_stock' | 'missing';
+    locations?: readonly string[];
+    limit: number;
+  }): Promise<{ epc: string; product: string; location: string; time: string }[]>;
 }
 
 export interface StoreViewOptions {
@@ -40,7 +49,11 @@ export interface StoreView {
  * kept current from `positionsChanged`. The listener is attached BEFORE the replay and
  * every change is reconciled to the ledger's `qtyAfter`, so nothing falls between the two.
  */
-export async function createStoreView(store: LedgerStoreLike, events: CloudEvents, options: StoreViewOptions = {}): Promise<StoreView> {
+export async function createStoreView(
+  store: LedgerStoreLike,
+  events: CloudEvents,
+  options: StoreViewOptions = {},
+): Promise<StoreView> {
   const tracker = new FifoAgeingTracker(options.tracker);
   const onPositions = (changes: PositionChange[]): void => tracker.apply(changes);
   events.on('positionsChanged', onPositions);
@@ -49,7 +62,10 @@ export async function createStoreView(store: LedgerStoreLike, events: CloudEvent
   let replayed = 0;
   let after: number | undefined;
   while (replayed < entriesMax) {
-    const page = await store.entries({ ...(after === undefined ? {} : { after }), limit: Math.min(pageSize, entriesMax - replayed) });
+    const page = await store.entries({
+      ...(after === undefined ? {} : { after }),
+      limit: Math.min(pageSize, entriesMax - replayed),
+    });
     tracker.apply(page.items);
     replayed += page.items.length;
     if (page.nextAfter === null || page.items.length === 0) break;
@@ -71,7 +87,12 @@ export async function createStoreView(store: LedgerStoreLike, events: CloudEvent
     },
     async products(): Promise<ProductView[]> {
       const rows = await store.products();
-      return rows.map((row) => ({ product: row.gtin, name: row.name, reorderPoint: row.reorderPoint ?? null, reorderQty: row.reorderQty ?? null }));
+      return rows.map((row) => ({
+        product: row.gtin,
+        name: row.name,
+        reorderPoint: row.reorderPoint ?? null,
+        reorderQty: row.reorderQty ?? null,
+      }));
     },
     async layers() {
       return tracker.layers();
@@ -88,9 +109,19 @@ export async function createStoreView(store: LedgerStoreLike, events: CloudEvent
     // Missing = a count did not find it, or a shelf lost it and it sits on the sales floor unsold;
     // the rule itself waits goneMs from the last move before it alerts.
     view.missingEpcs = async (): Promise<MissingEpcView[]> => {
-      const floors = (await locations()).filter((location) => location.kind === 'sales_floor').map((location) => location.id);
-      const rows = [...(await epcsWhere({ status: 'missing', limit })), ...(floors.length > 0 ? await epcsWhere({ status: 'in_stock', locations: floors, limit }) : [])];
-      return rows.map((row) => ({ epc: row.epc, product: row.product, location: row.location, missingSinceTime: row.time }));
+      const floors = (await locations())
+        .filter((location) => location.kind === 'sales_floor')
+        .map((location) => location.id);
+      const rows = [
+        ...(await epcsWhere({ status: 'missing', limit })),
+        ...(floors.length > 0 ? await epcsWhere({ status: 'in_stock', locations: floors, limit }) : []),
+      ];
+      return rows.map((row) => ({
+        epc: row.epc,
+        product: row.product,
+        location: row.location,
+        missingSinceTime: row.time,
+      }));
     };
   }
   return { view, tracker, bootstrappedEntries: replayed, detach: () => events.off('positionsChanged', onPositions) };

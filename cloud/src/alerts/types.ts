@@ -1,11 +1,27 @@
 import { z } from 'zod';
 
-export const ALERT_KINDS = ['low_stock', 'shrinkage', 'slow_moving', 'obsolete', 'gateway_offline', 'reader_fault', 'overselling_risk'] as const;
+export const ALERT_KINDS = [
+  'low_stock',
+  'shrinkage',
+  'slow_moving',
+  'obsolete',
+  'gateway_offline',
+  'reader_fault',
+  'overselling_risk',
+] as const;
 export const AlertKindSchema = z.enum(ALERT_KINDS);
 export type AlertKind = z.infer<typeof AlertKindSchema>;
 
 /** Which rule produced an alert; one rule may produce several kinds (slow_moving / obsolete). */
-export const RULE_IDS = ['low_stock', 'shrinkage_count', 'shrinkage_missing', 'ageing', 'overselling_risk', 'gateway_offline', 'reader_fault'] as const;
+export const RULE_IDS = [
+  'low_stock',
+  'shrinkage_count',
+  'shrinkage_missing',
+  'ageing',
+  'overselling_risk',
+  'gateway_offline',
+  'reader_fault',
+] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 
 export const SEVERITY_RANK = { info: 0, warning: 1, critical: 2 } as const;

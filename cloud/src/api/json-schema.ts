@@ -47,7 +47,10 @@ export function toJsonSchema(schema: ZodTypeAny): JsonSchema {
     case 'ZodNullable':
       return toJsonSchema(definition['innerType'] as ZodTypeAny);
     case 'ZodDefault':
-      return { ...toJsonSchema(definition['innerType'] as ZodTypeAny), default: (definition['defaultValue'] as () => unknown)() };
+      return {
+        ...toJsonSchema(definition['innerType'] as ZodTypeAny),
+        default: (definition['defaultValue'] as () => unknown)(),
+      };
     case 'ZodEffects':
       return toJsonSchema(definition['schema'] as ZodTypeAny);
     case 'ZodUnion':
@@ -55,8 +58,17 @@ export function toJsonSchema(schema: ZodTypeAny): JsonSchema {
       const options = definition['options'] as ZodTypeAny[] | Map<unknown, ZodTypeAny>;
       const list = Array.isArray(options) ? options : [...options.values()];
       // A decimal field accepts a string or an integer: publish it as a decimal string.
-      if (list.length === 2 && list.every((option) => ['ZodString', 'ZodNumber', 'ZodEffects'].includes((option._def as ZodDefinition).typeName ?? ''))) {
-        return withDescription({ type: 'string', pattern: '^-?\\d+(\\.\\d+)?$', description: description ?? 'decimal number as a string (integers also accepted as JSON numbers)' });
+      if (
+        list.length === 2 &&
+        list.every((option) =>
+          ['ZodString', 'ZodNumber', 'ZodEffects'].includes((option._def as ZodDefinition).typeName ?? ''),
+        )
+      ) {
+        return withDescription({
+          type: 'string',
+          pattern: '^-?\\d+(\\.\\d+)?$',
+          description: description ?? 'decimal number as a string (integers also accepted as JSON numbers)',
+        });
       }
       return withDescription({ oneOf: list.map(toJsonSchema) });
     }
@@ -74,7 +86,10 @@ export function toJsonSchema(schema: ZodTypeAny): JsonSchema {
       return withDescription(json);
     }
     case 'ZodRecord':
-      return withDescription({ type: 'object', additionalProperties: toJsonSchema(definition['valueType'] as ZodTypeAny) });
+      return withDescription({
+        type: 'object',
+        additionalProperties: toJsonSchema(definition['valueType'] as ZodTypeAny),
+      });
     default:
       return withDescription({});
   }

@@ -33,10 +33,22 @@ const KIND_ROUTES: readonly [path: string, type: Transaction['type'], summary: s
   ['/receipts', 'receipt', 'Receive stock (purchase receipt or RFID inbound): Dr Inventory / Cr GRNI'],
   ['/sales', 'sale', 'Sell stock (POS): Dr COGS / Cr Inventory, plus Dr Cash / Cr Revenue when priced'],
   ['/customer-returns', 'customer_return', 'Customer return at the original sale cost: Dr Inventory / Cr COGS'],
-  ['/supplier-returns', 'supplier_return', 'Return to supplier at the cost of the layer consumed: Dr GRNI / Cr Inventory'],
+  [
+    '/supplier-returns',
+    'supplier_return',
+    'Return to supplier at the cost of the layer consumed: Dr GRNI / Cr Inventory',
+  ],
   ['/transfers', 'transfer', 'Move stock between locations (posts only across inventory accounts)'],
-  ['/adjustments', 'adjustment', 'Damage, theft, write-off or found stock with a reason code: against Inventory Adjustment'],
-  ['/counts', 'count', 'Absolute count: the difference posts to Shrinkage (Opening Balance Equity on the initial count)'],
+  [
+    '/adjustments',
+    'adjustment',
+    'Damage, theft, write-off or found stock with a reason code: against Inventory Adjustment',
+  ],
+  [
+    '/counts',
+    'count',
+    'Absolute count: the difference posts to Shrinkage (Opening Balance Equity on the initial count)',
+  ],
   ['/products', 'product', 'Declare or update a product (valuation method, negative stock, standard cost)'],
   ['/reversals', 'reversal', 'Cancel an applied transaction with its exact mirror image'],
 ];
@@ -45,17 +57,40 @@ const pagingQuery = {
   after: z.coerce.number().int().nonnegative().optional(),
   limit: z.coerce.number().int().min(1).max(PAGE_LIMIT_MAX).optional(),
 };
-const StockQuerySchema = z.object({ product: z.string().max(64).optional(), location: z.string().max(256).optional(), site: z.string().max(64).optional(), kind: z.enum(LOCATION_KINDS).optional() }).strict();
-const EntriesQuerySchema = z.object({ ...pagingQuery, product: z.string().max(64).optional(), location: z.string().max(256).optional(), transactionId: z.string().max(256).optional() }).strict();
-const JournalQuerySchema = z.object({ ...pagingQuery, account: z.string().max(128).optional(), transactionId: z.string().max(256).optional() }).strict();
-const SalesQuerySchema = z.object({ product: z.string().min(1).max(64), site: z.string().max(64).optional(), since: z.string().datetime({ offset: true }).optional() }).strict();
+const StockQuerySchema = z
+  .object({
+    product: z.string().max(64).optional(),
+    location: z.string().max(256).optional(),
+    site: z.string().max(64).optional(),
+    kind: z.enum(LOCATION_KINDS).optional(),
+  })
+  .strict();
+const EntriesQuerySchema = z
+  .object({
+    ...pagingQuery,
+    product: z.string().max(64).optional(),
+    location: z.string().max(256).optional(),
+    transactionId: z.string().max(256).optional(),
+  })
+  .strict();
+const JournalQuerySchema = z
+  .object({ ...pagingQuery, account: z.string().max(128).optional(), transactionId: z.string().max(256).optional() })
+  .strict();
+const SalesQuerySchema = z
+  .object({
+    product: z.string().min(1).max(64),
+    site: z.string().max(64).optional(),
+    since: z.string().datetime({ offset: true }).optional(),
+  })
+  .strict();
 
 type Issue = { path: string; message: string };
 
 function issuesOf(error: z.ZodError, prefix: (string | number)[] = []): Issue[] {
   return error.issues.flatMap((issue) => {
     // Name each unknown field on its own, like every other field-level issue.
-    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ path: [...prefix, ...issue.path, key].join('.'), message: 'unknown field' }));
+    if (issue.code === 'unrecognized_keys')
+      return issue.keys.map((key) => ({ path: [...prefix, ...issue.path, key].join('.'), message: 'unknown field' }));
     return [{ path: [...prefix, ...issue.path].join('.') || '(body)', message: issue.message }];
   });
 }
@@ -88,7 +123,12 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
-      info: { title: 'stockwire ledger API', version: '1', description: 'Perpetual inventory: stock, EPC history, journal, trial balance, and every transaction kind. Numbers are decimal strings.' },
+      info: {
+        title: 'stockwire ledger API',
+        version: '1',
+        description:
+          'Perpetual inventory: stock, EPC history, journal, trial balance, and every transaction kind. Numbers are decimal strings.',
+      },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
@@ -101,7 +141,11 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
     return undefined;
   };
 
-  function parseQuery<S extends ZodTypeAny>(schema: S, request: FastifyRequest, reply: FastifyReply): z.output<S> | undefined {
+  function parseQuery<S extends ZodTypeAny>(
+    schema: S,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): z.output<S> | undefined {
     const parsed = schema.safeParse(request.query ?? {});
     if (parsed.success) return parsed.data as z.output<S>;
     void badRequest(reply, issuesOf(parsed.error, ['query']));
@@ -114,45 +158,86 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
     if (changes.length > 0) deps.events.emit('positionsChanged', changes);
   };
 
-  const readRoute = (url: string, summary: string, querySchema: ZodTypeAny | undefined, handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>) =>
-    app.get(url, { schema: { summary, tags: ['read'], ...(querySchema ? { querystring: toJsonSchema(querySchema) } : {}) }, validatorCompiler: noValidation, preHandler: guard('read') }, handler);
+  const readRoute = (
+    url: string,
+    summary: string,
+    querySchema: ZodTypeAny | undefined,
+    handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>,
+  ) =>
+    app.get(
+      url,
+      {
+        schema: { summary, tags: ['read'], ...(querySchema ? { querystring: toJsonSchema(querySchema) } : {}) },
+        validatorCompiler: noValidation,
+        preHandler: guard('read'),
+      },
+      handler,
+    );
 
-  readRoute('/stock', 'Current stock per product × location: on hand, available, value, unit cost, FIFO layers', StockQuerySchema, async (request, reply) => {
-    const query = parseQuery(StockQuerySchema, request, reply);
-    if (!query) return reply;
-    const product = query.product === undefined ? undefined : (deps.catalog.skus.get(query.product) ?? query.product);
-    return { items: await store.stock({ ...query, ...(product === undefined ? {} : { product }) }) };
-  });
-  readRoute('/entries', 'Stock entries (append-only), paged by sequence number', EntriesQuerySchema, async (request, reply) => {
-    const query = parseQuery(EntriesQuerySchema, request, reply);
-    if (!query) return reply;
-    return store.entries(query);
-  });
+  readRoute(
+    '/stock',
+    'Current stock per product × location: on hand, available, value, unit cost, FIFO layers',
+    StockQuerySchema,
+    async (request, reply) => {
+      const query = parseQuery(StockQuerySchema, request, reply);
+      if (!query) return reply;
+      const product = query.product === undefined ? undefined : (deps.catalog.skus.get(query.product) ?? query.product);
+      return { items: await store.stock({ ...query, ...(product === undefined ? {} : { product }) }) };
+    },
+  );
+  readRoute(
+    '/entries',
+    'Stock entries (append-only), paged by sequence number',
+    EntriesQuerySchema,
+    async (request, reply) => {
+      const query = parseQuery(EntriesQuerySchema, request, reply);
+      if (!query) return reply;
+      return store.entries(query);
+    },
+  );
   readRoute('/journal', 'Journal lines, paged by sequence number', JournalQuerySchema, async (request, reply) => {
     const query = parseQuery(JournalQuerySchema, request, reply);
     if (!query) return reply;
     return store.journal(query);
   });
-  readRoute('/trial-balance', 'Balance of every account (debit positive) and the totals', undefined, async () => store.trialBalance());
+  readRoute('/trial-balance', 'Balance of every account (debit positive) and the totals', undefined, async () =>
+    store.trialBalance(),
+  );
   readRoute('/epcs/:epc', 'Where has this tag been: current state and history', undefined, async (request, reply) => {
     const { epc } = request.params as { epc: string };
     const history = await store.epcHistory(epc);
-    if (!history.current) return reply.code(404).send({ code: ApiErrors.NOT_FOUND.code, message: ApiErrors.NOT_FOUND.message.replace('{what}', `EPC ${epc}`) });
+    if (!history.current)
+      return reply
+        .code(404)
+        .send({ code: ApiErrors.NOT_FOUND.code, message: ApiErrors.NOT_FOUND.message.replace('{what}', `EPC ${epc}`) });
     return history;
   });
   readRoute('/transactions/:id', 'A transaction as applied: payload and result', undefined, async (request, reply) => {
     const { id } = request.params as { id: string };
     const transaction = await store.transaction(id);
-    if (!transaction) return reply.code(404).send({ code: ApiErrors.NOT_FOUND.code, message: ApiErrors.NOT_FOUND.message.replace('{what}', `transaction ${id}`) });
+    if (!transaction)
+      return reply
+        .code(404)
+        .send({
+          code: ApiErrors.NOT_FOUND.code,
+          message: ApiErrors.NOT_FOUND.message.replace('{what}', `transaction ${id}`),
+        });
     return transaction;
   });
   readRoute('/products', 'Products (catalog and declared)', undefined, async () => ({ items: await store.products() }));
-  readRoute('/locations', 'Locations (catalog and registered on first use)', undefined, async () => ({ items: await store.locations() }));
-  readRoute('/sales-history', 'Sales of a product since a time (what the forecast reads)', SalesQuerySchema, async (request, reply) => {
-    const query = parseQuery(SalesQuerySchema, request, reply);
-    if (!query) return reply;
-    return { items: await store.salesHistory(query.product, query.site, query.since ? Date.parse(query.since) : 0) };
-  });
+  readRoute('/locations', 'Locations (catalog and registered on first use)', undefined, async () => ({
+    items: await store.locations(),
+  }));
+  readRoute(
+    '/sales-history',
+    'Sales of a product since a time (what the forecast reads)',
+    SalesQuerySchema,
+    async (request, reply) => {
+      const query = parseQuery(SalesQuerySchema, request, reply);
+      if (!query) return reply;
+      return { items: await store.salesHistory(query.product, query.site, query.since ? Date.parse(query.since) : 0) };
+    },
+  );
   readRoute('/check', 'Verify every ledger invariant (slow on big ledgers)', undefined, async (_request, reply) => {
     const report = await store.check();
     return reply.code(report.ok ? 200 : 500).send(report);
@@ -162,7 +247,20 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
   app.post(
     '/transactions',
     {
-      schema: { summary: 'Apply one transaction, or a batch `{ "transactions": [...] }` in one database transaction', tags: ['write'], body: { oneOf: [transactionBody, { type: 'object', properties: { transactions: { type: 'array', items: transactionBody } }, required: ['transactions'] }] } },
+      schema: {
+        summary: 'Apply one transaction, or a batch `{ "transactions": [...] }` in one database transaction',
+        tags: ['write'],
+        body: {
+          oneOf: [
+            transactionBody,
+            {
+              type: 'object',
+              properties: { transactions: { type: 'array', items: transactionBody } },
+              required: ['transactions'],
+            },
+          ],
+        },
+      },
       validatorCompiler: noValidation,
       preHandler: guard('write'),
     },
@@ -171,7 +269,14 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
       if (body && typeof body === 'object' && Array.isArray(body.transactions)) {
         const list = body.transactions as unknown[];
         if (list.length > API_BATCH_TRANSACTIONS_MAX) {
-          return reply.code(400).send({ code: ApiErrors.BATCH_TOO_LARGE.code, message: ApiErrors.BATCH_TOO_LARGE.message.replace('{count}', String(list.length)).replace('{max}', String(API_BATCH_TRANSACTIONS_MAX)) });
+          return reply
+            .code(400)
+            .send({
+              code: ApiErrors.BATCH_TOO_LARGE.code,
+              message: ApiErrors.BATCH_TOO_LARGE.message
+                .replace('{count}', String(list.length))
+                .replace('{max}', String(API_BATCH_TRANSACTIONS_MAX)),
+            });
         }
         const parsed: Transaction[] = [];
         const issues: Issue[] = [];
@@ -192,12 +297,18 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
   for (const [path, type, summary] of KIND_ROUTES) {
     app.post(
       path,
-      { schema: { summary, tags: ['write'], body: transactionBody }, validatorCompiler: noValidation, preHandler: guard('write') },
+      {
+        schema: { summary, tags: ['write'], body: transactionBody },
+        validatorCompiler: noValidation,
+        preHandler: guard('write'),
+      },
       async (request, reply) => {
         const body = request.body;
-        if (!body || typeof body !== 'object' || Array.isArray(body)) return badRequest(reply, [{ path: '(body)', message: 'must be a JSON object' }]);
+        if (!body || typeof body !== 'object' || Array.isArray(body))
+          return badRequest(reply, [{ path: '(body)', message: 'must be a JSON object' }]);
         const given = (body as { type?: unknown }).type;
-        if (given !== undefined && given !== type) return badRequest(reply, [{ path: 'type', message: `must be "${type}" on ${path} (or left out)` }]);
+        if (given !== undefined && given !== type)
+          return badRequest(reply, [{ path: 'type', message: `must be "${type}" on ${path} (or left out)` }]);
         return applyOne(reply, TransactionSchema.safeParse({ ...body, type }));
       },
     );

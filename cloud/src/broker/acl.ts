@@ -21,7 +21,9 @@ const deny = (reason: string): AclVerdict => ({ allowed: false, reason });
 /** A gateway must connect with its own id as client id: the session and the will belong to it. */
 export function mayConnect(principal: BrokerPrincipal, clientId: string): AclVerdict {
   if (principal.role !== 'gateway') return allow;
-  return clientId === principal.gatewayId ? allow : deny(`gateway ${principal.username} must use client id ${principal.gatewayId}, not ${clientId}`);
+  return clientId === principal.gatewayId
+    ? allow
+    : deny(`gateway ${principal.username} must use client id ${principal.gatewayId}, not ${clientId}`);
 }
 
 export function mayPublish(principal: BrokerPrincipal, topic: string): AclVerdict {

@@ -65,16 +65,27 @@ function authError(returnCode: number, message: string): AuthenticateError {
 function checkUsers(users: readonly BrokerUser[]): void {
   for (const user of users) {
     const parsed = BrokerUserSchema.safeParse(user);
-    if (!parsed.success) raise(BrokerErrors.BAD_USER, { username: user.username, reason: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ') });
-    if (user.passwordHash === undefined && user.password === undefined) raise(BrokerErrors.BAD_USER, { username: user.username, reason: 'no password or passwordHash' });
-    if (user.passwordHash !== undefined && !isPasswordHash(user.passwordHash)) raise(BrokerErrors.BAD_PASSWORD_HASH, { username: user.username });
-    if (user.role === 'gateway' && (user.siteId === undefined || user.gatewayId === undefined)) raise(BrokerErrors.BAD_USER, { username: user.username, reason: 'a gateway user needs siteId and gatewayId' });
+    if (!parsed.success)
+      raise(BrokerErrors.BAD_USER, {
+        username: user.username,
+        reason: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '),
+      });
+    if (user.passwordHash === undefined && user.password === undefined)
+      raise(BrokerErrors.BAD_USER, { username: user.username, reason: 'no password or passwordHash' });
+    if (user.passwordHash !== undefined && !isPasswordHash(user.passwordHash))
+      raise(BrokerErrors.BAD_PASSWORD_HASH, { username: user.username });
+    if (user.role === 'gateway' && (user.siteId === undefined || user.gatewayId === undefined))
+      raise(BrokerErrors.BAD_USER, { username: user.username, reason: 'a gateway user needs siteId and gatewayId' });
   }
 }
 
 function passwordMatches(user: BrokerUser, password: string): boolean {
   if (user.passwordHash !== undefined) return verifyPassword(password, user.passwordHash);
-  return user.password !== undefined && user.password.length === password.length && Buffer.compare(Buffer.from(user.password), Buffer.from(password)) === 0;
+  return (
+    user.password !== undefined &&
+    user.password.length === password.length &&
+    Buffer.compare(Buffer.from(user.password), Buffer.from(password)) === 0
+  );
 }
 
 /**
@@ -123,7 +134,10 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
       // No client: a will aedes re-publishes from persistence after a restart; it was checked on connect.
       if (client === null) return done(null);
       const principal = principals.get(client);
-      const verdict = principal === undefined ? { allowed: false as const, reason: 'not authenticated' } : mayPublish(principal, packet.topic);
+      const verdict =
+        principal === undefined
+          ? { allowed: false as const, reason: 'not authenticated' }
+          : mayPublish(principal, packet.topic);
       if (verdict.allowed) return done(null);
       refusals.publish += 1;
       logger.warn({ clientId: client.id, topic: packet.topic, reason: verdict.reason }, 'broker refused a publish');
@@ -132,15 +146,23 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     },
     authorizeSubscribe(client, subscription, done) {
       const principal = principals.get(client);
-      const verdict = principal === undefined ? { allowed: false as const, reason: 'not authenticated' } : maySubscribe(principal, subscription.topic);
+      const verdict =
+        principal === undefined
+          ? { allowed: false as const, reason: 'not authenticated' }
+          : maySubscribe(principal, subscription.topic);
       if (verdict.allowed) return done(null, subscription);
       refusals.subscribe += 1;
-      logger.warn({ clientId: client.id, topic: subscription.topic, reason: verdict.reason }, 'broker refused a subscription');
+      logger.warn(
+        { clientId: client.id, topic: subscription.topic, reason: verdict.reason },
+        'broker refused a subscription',
+      );
       // A null subscription answers SUBACK 0x80 (failure) and keeps the connection.
       return done(null, null);
     },
   });
-  broker.on('clientError', (client, error) => logger.debug({ clientId: client.id, err: error.message }, 'broker client error'));
+  broker.on('clientError', (client, error) =>
+    logger.debug({ clientId: client.id, err: error.message }, 'broker client error'),
+  );
 
   const sockets = new Set<Socket>();
   const track = (socket: Socket): void => {
@@ -163,12 +185,19 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
         );
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (error) => reject(makeError(BrokerErrors.LISTEN_FAILED, { host: options.host, port: options.port, reason: error.message }, error)));
+    server.once('error', (error) =>
+      reject(
+        makeError(BrokerErrors.LISTEN_FAILED, { host: options.host, port: options.port, reason: error.message }, error),
+      ),
+    );
     server.listen(options.port, options.host, () => resolve());
   });
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : options.port;
-  logger.info({ host: options.host, port, tls: options.tls !== undefined, users: users.size, allowAnonymous }, 'embedded MQTT broker listening');
+  logger.info(
+    { host: options.host, port, tls: options.tls !== undefined, users: users.size, allowAnonymous },
+    'embedded MQTT broker listening',
+  );
 
   return {
     port,

@@ -57,18 +57,36 @@ export interface Analytics {
 export async function startAnalytics(config: AnalyticsConfig, deps: AnalyticsDeps): Promise<Analytics> {
   const logger = deps.logger;
   const detachers: (() => void)[] = [];
-  const sink = createTimeseriesSink(config.timeseries, { clock: deps.clock, logger: logger.child({ part: 'timeseries' }) });
+  const sink = createTimeseriesSink(config.timeseries, {
+    clock: deps.clock,
+    logger: logger.child({ part: 'timeseries' }),
+  });
   if (sink) {
     await sink.start();
     detachers.push(sink.attach(deps.events));
   }
   const publish = deps.publish ?? (deps.mqtt ? mqttPublishFn(deps.mqtt) : undefined);
-  const alerts = new AlertService(config.alerts, { view: deps.view, publish, clock: deps.clock, logger: logger.child({ part: 'alerts' }) });
+  const alerts = new AlertService(config.alerts, {
+    view: deps.view,
+    publish,
+    clock: deps.clock,
+    logger: logger.child({ part: 'alerts' }),
+  });
   if (deps.mqtt && config.alerts.enabled) {
     try {
-      alerts.adopt(await collectRetainedAlerts(deps.mqtt, { clock: deps.clock, logger, waitMs: deps.retainedAlertsWaitMs ?? 500, alertsMax: config.alerts.alertsMax }));
+      alerts.adopt(
+        await collectRetainedAlerts(deps.mqtt, {
+          clock: deps.clock,
+          logger,
+          waitMs: deps.retainedAlertsWaitMs ?? 500,
+          alertsMax: config.alerts.alertsMax,
+        }),
+      );
     } catch (error) {
-      logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not read retained alerts; stale ones may stay on the broker until their condition recurs and ends');
+      logger.warn(
+        { err: error instanceof Error ? error.message : String(error) },
+        'could not read retained alerts; stale ones may stay on the broker until their condition recurs and ends',
+      );
     }
   }
   detachers.push(alerts.attach(deps.events));

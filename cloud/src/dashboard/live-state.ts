@@ -34,25 +34,37 @@ export class LiveState {
   private readonly gateways = new Map<string, GatewayView>();
 
   constructor(
-    private readonly limits: Pick<DashboardConfig, 'movementsMax' | 'historyPointsMax' | 'historySeriesMax'> & { gatewaysMax?: number },
+    private readonly limits: Pick<DashboardConfig, 'movementsMax' | 'historyPointsMax' | 'historySeriesMax'> & {
+      gatewaysMax?: number;
+    },
   ) {}
 
   applyPositions(changes: readonly PositionChange[]): MovementView[] {
     const added: MovementView[] = [];
     for (const change of changes) {
-      const movement: MovementView = { time: change.time, product: change.product, location: change.location, kind: change.kind, qtyDelta: change.qtyDelta, qtyAfter: change.qtyAfter, transactionId: change.transactionId };
+      const movement: MovementView = {
+        time: change.time,
+        product: change.product,
+        location: change.location,
+        kind: change.kind,
+        qtyDelta: change.qtyDelta,
+        qtyAfter: change.qtyAfter,
+        transactionId: change.transactionId,
+      };
       added.push(movement);
       this.movements.push(movement);
       this.recordLevel(change.product, change.location, change.time, change.qtyAfter);
     }
-    if (this.movements.length > this.limits.movementsMax) this.movements.splice(0, this.movements.length - this.limits.movementsMax);
+    if (this.movements.length > this.limits.movementsMax)
+      this.movements.splice(0, this.movements.length - this.limits.movementsMax);
     return added;
   }
 
   applyGatewayStatus(status: GatewayStatus, topic: string, receivedAt: string): GatewayView {
     const key = `${status.siteId}/${status.gatewayId}`;
     const view: GatewayView = { status, topic, receivedAt };
-    if (this.gateways.has(key) || this.gateways.size < (this.limits.gatewaysMax ?? 10_000)) this.gateways.set(key, view);
+    if (this.gateways.has(key) || this.gateways.size < (this.limits.gatewaysMax ?? 10_000))
+      this.gateways.set(key, view);
     return view;
   }
 
@@ -66,7 +78,9 @@ export class LiveState {
   }
 
   gatewayList(): GatewayView[] {
-    return [...this.gateways.values()].sort((a, b) => `${a.status.siteId}/${a.status.gatewayId}`.localeCompare(`${b.status.siteId}/${b.status.gatewayId}`));
+    return [...this.gateways.values()].sort((a, b) =>
+      `${a.status.siteId}/${a.status.gatewayId}`.localeCompare(`${b.status.siteId}/${b.status.gatewayId}`),
+    );
   }
 
   /** The series of one product at one location, or at every location when `location` is undefined. */

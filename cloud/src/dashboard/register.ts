@@ -28,7 +28,9 @@ export interface DashboardDeps {
   ageingBucketsDays?: readonly number[] | undefined;
 }
 
-const HistoryQuerySchema = z.object({ product: z.string().min(1).max(200), location: z.string().min(1).max(500).optional() }).strict();
+const HistoryQuerySchema = z
+  .object({ product: z.string().min(1).max(200), location: z.string().min(1).max(500).optional() })
+  .strict();
 
 /**
  * Registers the live dashboard on an existing fastify instance (before it listens):
@@ -42,7 +44,14 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
   const clock = deps.clock ?? systemClock;
   const base = config.basePath;
   const live = new LiveState(config);
-  const hub = new SseHub({ clientsMax: config.sseClientsMax, backlogBytesMax: config.sseBacklogBytesMax, heartbeatMs: config.sseHeartbeatMs }, { clock, logger: deps.logger });
+  const hub = new SseHub(
+    {
+      clientsMax: config.sseClientsMax,
+      backlogBytesMax: config.sseBacklogBytesMax,
+      heartbeatMs: config.sseHeartbeatMs,
+    },
+    { clock, logger: deps.logger },
+  );
   const bucketsDays = deps.ageingBucketsDays ?? [30, 60, 90];
 
   const onPositions = (changes: PositionChange[]): void => {
@@ -70,16 +79,23 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
   });
 
   const securityHeaders = {
-    'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    'content-security-policy':
+      "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',
   };
   const page = DASHBOARD_HTML.replaceAll('{{base}}', base);
   for (const path of [base, `${base}/`]) {
-    app.get(path, async (_request, reply) => reply.headers(securityHeaders).type('text/html; charset=utf-8').send(page));
+    app.get(path, async (_request, reply) =>
+      reply.headers(securityHeaders).type('text/html; charset=utf-8').send(page),
+    );
   }
-  app.get(`${base}/app.js`, async (_request, reply) => reply.headers(securityHeaders).type('text/javascript; charset=utf-8').send(DASHBOARD_JS));
-  app.get(`${base}/app.css`, async (_request, reply) => reply.headers(securityHeaders).type('text/css; charset=utf-8').send(DASHBOARD_CSS));
+  app.get(`${base}/app.js`, async (_request, reply) =>
+    reply.headers(securityHeaders).type('text/javascript; charset=utf-8').send(DASHBOARD_JS),
+  );
+  app.get(`${base}/app.css`, async (_request, reply) =>
+    reply.headers(securityHeaders).type('text/css; charset=utf-8').send(DASHBOARD_CSS),
+  );
 
   app.get(`${base}/events`, (request, reply) => {
     reply.hijack();
@@ -93,7 +109,12 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
     return {
       time: nowIso,
       positions,
-      products: products.map((product) => ({ product: product.product, name: product.name ?? null, reorderPoint: product.reorderPoint, reorderQty: product.reorderQty })),
+      products: products.map((product) => ({
+        product: product.product,
+        name: product.name ?? null,
+        reorderPoint: product.reorderPoint,
+        reorderQty: product.reorderQty,
+      })),
       alerts: deps.alerts?.list() ?? [],
       gateways: live.gatewayList(),
       movements: live.recentMovements(),
@@ -102,7 +123,10 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
 
   app.get(`${base}/api/history`, async (request, reply) => {
     const query = HistoryQuerySchema.safeParse(request.query);
-    if (!query.success) return reply.code(400).send({ code: 'SW_DASHBOARD_BAD_QUERY', message: 'expected ?product=<GTIN>[&location=<id>]' });
+    if (!query.success)
+      return reply
+        .code(400)
+        .send({ code: 'SW_DASHBOARD_BAD_QUERY', message: 'expected ?product=<GTIN>[&location=<id>]' });
     return { product: query.data.product, series: live.historyOf(query.data.product, query.data.location) };
   });
 
@@ -119,8 +143,17 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
       else byProduct.set(layer.product, [layer]);
     }
     const nowMs = clock.nowMs();
-    return { buckets: [...byProduct].map(([product, productLayers]) => ({ product, buckets: ageingBuckets(productLayers, nowMs, bucketsDays) })) };
+    return {
+      buckets: [...byProduct].map(([product, productLayers]) => ({
+        product,
+        buckets: ageingBuckets(productLayers, nowMs, bucketsDays),
+      })),
+    };
   });
 
-  app.get(`${base}/api/health`, async () => ({ dashboardClients: hub.size, slowClientsDropped: hub.slowClientsDropped, timeseries: deps.timeseries?.stats() ?? null }));
+  app.get(`${base}/api/health`, async () => ({
+    dashboardClients: hub.size,
+    slowClientsDropped: hub.slowClientsDropped,
+    timeseries: deps.timeseries?.stats() ?? null,
+  }));
 }

@@ -74,7 +74,10 @@ export class SseHub {
   private write(client: ServerResponse, frame: string): void {
     if (client.writableLength > this.limits.backlogBytesMax) {
       this.droppedSlow += 1;
-      this.deps.logger.warn({ backlogBytes: client.writableLength }, 'dashboard client too slow; disconnected (it will reconnect)');
+      this.deps.logger.warn(
+        { backlogBytes: client.writableLength },
+        'dashboard client too slow; disconnected (it will reconnect)',
+      );
       this.clients.delete(client);
       client.destroy();
       return;

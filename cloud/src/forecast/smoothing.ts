@@ -61,10 +61,17 @@ function isoDay(timeMs: number): string {
   return new Date(timeMs).toISOString().slice(0, 10);
 }
 
-export function forecastDemand(sales: readonly SalePoint[], availableQty: number, reorderPoint: number | null, nowMs: number, parameters: SmoothingParameters): DemandForecast {
+export function forecastDemand(
+  sales: readonly SalePoint[],
+  availableQty: number,
+  reorderPoint: number | null,
+  nowMs: number,
+  parameters: SmoothingParameters,
+): DemandForecast {
   const series = dailyDemand(sales, nowMs, parameters.historyDays);
   const level = Math.max(0, smoothedLevel(series, parameters.alpha, parameters.initialDays) ?? 0);
-  if (level === 0) return { demandPerDay: 0, observedDays: series.length, daysOfCover: null, stockoutDate: null, reorderDate: null };
+  if (level === 0)
+    return { demandPerDay: 0, observedDays: series.length, daysOfCover: null, stockoutDate: null, reorderDate: null };
   const available = Math.max(0, availableQty);
   const daysOfCover = available / level;
   const daysToReorder = reorderPoint === null ? null : Math.max(0, (available - reorderPoint) / level);

@@ -1,6 +1,10 @@
 import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { EpcisDocument } from '../../../shared/src/contracts/epcis.js';
-import { DEADLETTER_TOPIC, GATEWAY_TOPICS_SUBSCRIPTION, isReservedTopic } from '../../../shared/src/contracts/topics.js';
+import {
+  DEADLETTER_TOPIC,
+  GATEWAY_TOPICS_SUBSCRIPTION,
+  isReservedTopic,
+} from '../../../shared/src/contracts/topics.js';
 import type { Clock } from '../../../shared/src/clock.js';
 import { errorMessage, makeError } from '../../../shared/src/errors.js';
 import type { Logger } from '../../../shared/src/log.js';
@@ -17,7 +21,9 @@ export interface ConsumerOptions extends ValidateOptions {
   clientId: string;
   username?: string | undefined;
   password?: string | undefined;
-  tls?: { ca?: Buffer | undefined; cert?: Buffer | undefined; key?: Buffer | undefined; rejectUnauthorized: boolean } | undefined;
+  tls?:
+    | { ca?: Buffer | undefined; cert?: Buffer | undefined; key?: Buffer | undefined; rejectUnauthorized: boolean }
+    | undefined;
   /** Cut dead-lettered payloads at this size so a flood of junk cannot flood the dead-letter topic. */
   deadLetterPayloadBytesMax: number;
   /** Delay between retries when the ledger store fails (the message stays un-acked meanwhile). */
@@ -94,15 +100,21 @@ export class MovementConsumer {
     const client = mqtt.connect(this.options.url, clientOptions);
     this.client = client;
     client.handleMessage = (packet, done) => {
-      this.gate.then(() => this.handle(packet)).then(
-        () => done(),
-        (error: unknown) => {
-          // Only reached while stopping: leave the message un-acked for redelivery.
-          this.deps.logger.warn({ err: errorMessage(error), topic: packet.topic }, 'message left un-acked');
-        },
-      );
+      this.gate
+        .then(() => this.handle(packet))
+        .then(
+          () => done(),
+          (error: unknown) => {
+            // Only reached while stopping: leave the message un-acked for redelivery.
+            this.deps.logger.warn({ err: errorMessage(error), topic: packet.topic }, 'message left un-acked');
+          },
+        );
     };
-    client.on('error', (error) => (this.stopping ? this.deps.logger.debug({ err: error.message }, 'mqtt client error while stopping') : this.deps.logger.warn({ err: error.message }, 'mqtt client error')));
+    client.on('error', (error) =>
+      this.stopping
+        ? this.deps.logger.debug({ err: error.message }, 'mqtt client error while stopping')
+        : this.deps.logger.warn({ err: error.message }, 'mqtt client error'),
+    );
     client.on('reconnect', () => this.deps.logger.debug('mqtt reconnecting'));
     await new Promise<void>((resolve, reject) => {
       const onError = (error: Error) => reject(error);
@@ -115,7 +127,10 @@ export class MovementConsumer {
       });
       client.once('error', onError);
     });
-    this.deps.logger.info({ url: redactUrl(this.options.url), clientId: this.options.clientId }, 'cloud consumer subscribed');
+    this.deps.logger.info(
+      { url: redactUrl(this.options.url), clientId: this.options.clientId },
+      'cloud consumer subscribed',
+    );
   }
 
   /**
@@ -158,11 +173,19 @@ export class MovementConsumer {
     }
   }
 
-  private async applyDocument(topic: string, payload: Buffer, siteId: string, gatewayId: string, document: EpcisDocument): Promise<void> {
+  private async applyDocument(
+    topic: string,
+    payload: Buffer,
+    siteId: string,
+    gatewayId: string,
+    document: EpcisDocument,
+  ): Promise<void> {
     this.trackSequence(`${siteId}/${gatewayId}`, document['stockwire:sequence'], document.epcisBody.eventList.length);
     const mapped = mapEpcisDocument(document, { siteId, gatewayId }, this.deps.catalog);
     // AggregationEvents (pallet SSCC → cases) carry no quantity: the ObjectEvent beside them books the items.
-    const aggregationIds = new Set(document.epcisBody.eventList.filter((event) => event.type === 'AggregationEvent').map((event) => event.eventID));
+    const aggregationIds = new Set(
+      document.epcisBody.eventList.filter((event) => event.type === 'AggregationEvent').map((event) => event.eventID),
+    );
     for (const skipped of mapped.skipped) {
       if (aggregationIds.has(skipped.eventId)) continue;
       const error = makeError(IngestErrors.EVENT_UNMAPPED, { eventId: skipped.eventId, reason: skipped.reason });
@@ -178,7 +201,8 @@ export class MovementConsumer {
       } else if (result.status === 'duplicate') {
         this.counters.eventsDuplicate++;
       } else {
-        const definition = result.status === 'conflict' ? IngestErrors.DUPLICATE_ID_CONFLICT : IngestErrors.EVENT_REJECTED;
+        const definition =
+          result.status === 'conflict' ? IngestErrors.DUPLICATE_ID_CONFLICT : IngestErrors.EVENT_REJECTED;
         const error = makeError(definition, { eventId: result.id, reason: result.reason ?? result.code ?? 'unknown' });
         this.deadLetter(topic, payload, error.code, error.message, result.id);
       }
@@ -190,12 +214,24 @@ export class MovementConsumer {
     }
   }
 
-  private logMovements(siteId: string, gatewayId: string, document: EpcisDocument, results: readonly ApplyResult[]): void {
+  private logMovements(
+    siteId: string,
+    gatewayId: string,
+    document: EpcisDocument,
+    results: readonly ApplyResult[],
+  ): void {
     const appliedIds = new Set(results.filter((result) => result.status === 'applied').map((result) => result.id));
     for (const event of document.epcisBody.eventList) {
       if (!appliedIds.has(event.eventID) || event.type !== 'ObjectEvent') continue;
       this.deps.logger.info(
-        { site: siteId, gateway: gatewayId, bizStep: event.bizStep, location: event.bizLocation.id, items: event.epcList.length, eventId: event.eventID },
+        {
+          site: siteId,
+          gateway: gatewayId,
+          bizStep: event.bizStep,
+          location: event.bizLocation.id,
+          items: event.epcList.length,
+          eventId: event.eventID,
+        },
         `${event.bizStep}: ${event.epcList.length} item(s) at ${event.bizLocation.id}`,
       );
     }
@@ -210,7 +246,10 @@ export class MovementConsumer {
       } catch (error) {
         this.counters.storeFailures++;
         if (this.stopping) throw error;
-        this.deps.logger.error({ err: errorMessage(error), retryInMs: delayMs }, 'ledger store failed; message stays un-acked and will be retried');
+        this.deps.logger.error(
+          { err: errorMessage(error), retryInMs: delayMs },
+          'ledger store failed; message stays un-acked and will be retried',
+        );
         await new Promise<void>((resolve) => this.deps.clock.setTimeout(resolve, delayMs));
         delayMs = Math.min(delayMs * 2, this.options.storeRetryDelayMsMax);
       }
@@ -224,7 +263,10 @@ export class MovementConsumer {
     if (previous !== undefined) {
       if (sequence > previous + 1) {
         this.counters.sequenceGaps++;
-        this.deps.logger.warn({ gateway: gatewayKey, previous, sequence }, 'sequence gap: messages still in flight or lost upstream');
+        this.deps.logger.warn(
+          { gateway: gatewayKey, previous, sequence },
+          'sequence gap: messages still in flight or lost upstream',
+        );
       } else if (sequence <= previous) {
         // QoS 1 redelivery or a gateway restart resending its outbox: harmless, ids dedupe.
         this.counters.sequenceReorders++;
@@ -242,7 +284,15 @@ export class MovementConsumer {
     const receivedAt = new Date(this.deps.clock.nowMs()).toISOString();
     this.deps.logger.warn({ code, topic, eventId }, `dead-lettered: ${reason.split('\n')[0]}`);
     this.deps.events.emit('deadLetter', { topic, reason, code, time: receivedAt });
-    const letter = buildDeadLetter({ code, reason, topic, receivedAt, payload, payloadBytesMax: this.options.deadLetterPayloadBytesMax, ...(eventId === undefined ? {} : { eventId }) });
+    const letter = buildDeadLetter({
+      code,
+      reason,
+      topic,
+      receivedAt,
+      payload,
+      payloadBytesMax: this.options.deadLetterPayloadBytesMax,
+      ...(eventId === undefined ? {} : { eventId }),
+    });
     // Not awaited: mqtt.js handles incoming packets one at a time, so waiting here for the
     // dead letter's PUBACK (an incoming packet) would deadlock behind the message we are handling.
     this.client?.publish(DEADLETTER_TOPIC, JSON.stringify(letter), { qos: 1 }, (error) => {

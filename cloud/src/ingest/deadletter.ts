@@ -19,7 +19,15 @@ export type DeadLetter = z.infer<typeof DeadLetterSchema>;
 
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
 
-export function buildDeadLetter(input: { code: string; reason: string; topic: string; receivedAt: string; payload: Buffer; eventId?: string; payloadBytesMax: number }): DeadLetter {
+export function buildDeadLetter(input: {
+  code: string;
+  reason: string;
+  topic: string;
+  receivedAt: string;
+  payload: Buffer;
+  eventId?: string;
+  payloadBytesMax: number;
+}): DeadLetter {
   const truncated = input.payload.length > input.payloadBytesMax;
   const kept = truncated ? input.payload.subarray(0, input.payloadBytesMax) : input.payload;
   let text: string;
@@ -31,7 +39,15 @@ export function buildDeadLetter(input: { code: string; reason: string; topic: st
     text = kept.toString('base64');
     encoding = 'base64';
   }
-  const letter: DeadLetter = { code: input.code, reason: input.reason, topic: input.topic, receivedAt: input.receivedAt, payload: text, payloadEncoding: encoding, payloadTruncated: truncated };
+  const letter: DeadLetter = {
+    code: input.code,
+    reason: input.reason,
+    topic: input.topic,
+    receivedAt: input.receivedAt,
+    payload: text,
+    payloadEncoding: encoding,
+    payloadTruncated: truncated,
+  };
   if (input.eventId !== undefined) letter.eventId = input.eventId;
   return letter;
 }

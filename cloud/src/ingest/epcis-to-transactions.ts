@@ -1,6 +1,12 @@
 import { formatIssues } from '../../../shared/src/config/load.js';
 import type { EpcisDocument, EpcisEvent, ObjectEvent } from '../../../shared/src/contracts/epcis.js';
-import { emptyCatalog, siteDefaultLocation, siteInTransitLocation, siteSalesFloorLocation, type Catalog } from '../ledger/catalog.js';
+import {
+  emptyCatalog,
+  siteDefaultLocation,
+  siteInTransitLocation,
+  siteSalesFloorLocation,
+  type Catalog,
+} from '../ledger/catalog.js';
 import { gtinOfEpcClass } from '../ledger/epc-product.js';
 import { TransactionSchema, type Transaction, type TransactionInput } from '../ledger/transactions.js';
 
@@ -34,7 +40,11 @@ export interface MappingResult {
   skipped: { eventId: string; reason: string }[];
 }
 
-export function mapEpcisDocument(document: EpcisDocument, source: MappingSource, catalog: Catalog = emptyCatalog()): MappingResult {
+export function mapEpcisDocument(
+  document: EpcisDocument,
+  source: MappingSource,
+  catalog: Catalog = emptyCatalog(),
+): MappingResult {
   const result: MappingResult = { transactions: [], skipped: [] };
   for (const event of document.epcisBody.eventList) {
     const mapped = mapEvent(event, source, catalog);
@@ -44,7 +54,11 @@ export function mapEpcisDocument(document: EpcisDocument, source: MappingSource,
     }
     const parsed = TransactionSchema.safeParse(mapped.transaction);
     if (parsed.success) result.transactions.push(parsed.data);
-    else result.skipped.push({ eventId: event.eventID, reason: `does not make a valid transaction:\n${formatIssues(parsed.error.issues)}` });
+    else
+      result.skipped.push({
+        eventId: event.eventID,
+        reason: `does not make a valid transaction:\n${formatIssues(parsed.error.issues)}`,
+      });
   }
   return result;
 }
@@ -53,7 +67,9 @@ type Mapped = { transaction: TransactionInput } | { reason: string };
 
 function mapEvent(event: EpcisEvent, source: MappingSource, catalog: Catalog): Mapped {
   if (event.type === 'AggregationEvent') {
-    return { reason: `AggregationEvent (${event.parentID} → ${event.childEPCs.length} children) carries no quantity; the ledger books the items themselves` };
+    return {
+      reason: `AggregationEvent (${event.parentID} → ${event.childEPCs.length} children) carries no quantity; the ledger books the items themselves`,
+    };
   }
   const items = itemsOf(event);
   if ('reason' in items) return items;
@@ -67,16 +83,38 @@ function mapEvent(event: EpcisEvent, source: MappingSource, catalog: Catalog): M
   switch (event.bizStep) {
     case 'receiving': {
       const poReference = event.bizTransactionList?.find((entry) => entry.type?.endsWith('po'))?.bizTransaction;
-      return { transaction: { ...common, type: 'receipt', location, ...items, flags: ['no_po_cost'], ...(poReference ? { poReference: poReference.slice(0, 128) } : {}) } };
+      return {
+        transaction: {
+          ...common,
+          type: 'receipt',
+          location,
+          ...items,
+          flags: ['no_po_cost'],
+          ...(poReference ? { poReference: poReference.slice(0, 128) } : {}),
+        },
+      };
     }
     case 'shipping':
-      return { transaction: { ...common, type: 'transfer', from: location, to: siteInTransitLocation(catalog, source.siteId), ...items } };
+      return {
+        transaction: {
+          ...common,
+          type: 'transfer',
+          from: location,
+          to: siteInTransitLocation(catalog, source.siteId),
+          ...items,
+        },
+      };
     case 'stocking':
       return transferOrReason(common, siteDefaultLocation(catalog, source.siteId), location, items);
     case 'removing':
       // To the sales floor (in shoppers' hands until the POS sells them or a count finds them);
       // only EPCs still booked on this shelf: one seen stocking another shelf first stays there.
-      return transferOrReason({ ...common, epcsOnlyFromSource: true }, location, siteSalesFloorLocation(catalog, source.siteId), items);
+      return transferOrReason(
+        { ...common, epcsOnlyFromSource: true },
+        location,
+        siteSalesFloorLocation(catalog, source.siteId),
+        items,
+      );
     case 'cycle_counting':
       return { transaction: { ...common, type: 'count', location, ...items } };
     case 'retail_selling':
@@ -93,15 +131,19 @@ type Items = { epcs: string[] } | { product: string; qty: string };
 
 function itemsOf(event: ObjectEvent): Items | { reason: string } {
   const quantities = event.quantityList ?? [];
-  if (event.epcList.length > 0 && quantities.length > 0) return { reason: 'event mixes EPCs and class-level quantities: send them as two events' };
-  if (quantities.length > 1) return { reason: 'event carries several class-level quantities: send one event per product class' };
+  if (event.epcList.length > 0 && quantities.length > 0)
+    return { reason: 'event mixes EPCs and class-level quantities: send them as two events' };
+  if (quantities.length > 1)
+    return { reason: 'event carries several class-level quantities: send one event per product class' };
   const [element] = quantities;
   if (element) {
     const product = gtinOfEpcClass(element.epcClass);
     if (!product) return { reason: `epcClass ${element.epcClass} is not an SGTIN class pattern or GTIN` };
-    if (!Number.isSafeInteger(element.quantity)) return { reason: `quantity ${element.quantity} of ${element.epcClass} is not a whole number of items` };
+    if (!Number.isSafeInteger(element.quantity))
+      return { reason: `quantity ${element.quantity} of ${element.epcClass} is not a whole number of items` };
     return { product, qty: String(element.quantity) };
   }
-  if (event.epcList.length === 0 && event.bizStep !== 'cycle_counting') return { reason: 'event carries no EPCs and no quantities' };
+  if (event.epcList.length === 0 && event.bizStep !== 'cycle_counting')
+    return { reason: 'event carries no EPCs and no quantities' };
   return { epcs: [...new Set(event.epcList)] };
 }

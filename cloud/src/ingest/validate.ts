@@ -32,7 +32,8 @@ export function validateMessage(topic: string, payload: Buffer, options: Validat
   const { siteId, gatewayId } = parsedTopic;
   // An empty retained status clears it (MQTT convention), not an error.
   if (parsedTopic.kind === 'status' && payload.length === 0) return { kind: 'status', siteId, gatewayId, status: null };
-  if (payload.length > options.payloadBytesMax) return invalid(IngestErrors.PAYLOAD_TOO_LARGE, { bytes: payload.length, limit: options.payloadBytesMax });
+  if (payload.length > options.payloadBytesMax)
+    return invalid(IngestErrors.PAYLOAD_TOO_LARGE, { bytes: payload.length, limit: options.payloadBytesMax });
 
   let json: unknown;
   try {
@@ -45,24 +46,33 @@ export function validateMessage(topic: string, payload: Buffer, options: Validat
     const status = GatewayStatusSchema.safeParse(json);
     if (!status.success) return invalid(IngestErrors.STATUS_SCHEMA, { issues: formatIssues(status.error.issues) });
     if (status.data.gatewayId !== gatewayId || status.data.siteId !== siteId) {
-      return invalid(IngestErrors.GATEWAY_MISMATCH, { claimed: `${status.data.siteId}/${status.data.gatewayId}`, topicGateway: `${siteId}/${gatewayId}` });
+      return invalid(IngestErrors.GATEWAY_MISMATCH, {
+        claimed: `${status.data.siteId}/${status.data.gatewayId}`,
+        topicGateway: `${siteId}/${gatewayId}`,
+      });
     }
     return { kind: 'status', siteId, gatewayId, status: status.data };
   }
 
   const document = EpcisDocumentSchema.safeParse(json);
-  if (!document.success) return invalid(IngestErrors.SCHEMA, { issues: formatIssues(document.error.issues.slice(0, 20)) });
+  if (!document.success)
+    return invalid(IngestErrors.SCHEMA, { issues: formatIssues(document.error.issues.slice(0, 20)) });
   const claimed = document.data['stockwire:gateway'];
-  if (claimed !== undefined && claimed !== gatewayId) return invalid(IngestErrors.GATEWAY_MISMATCH, { claimed, topicGateway: gatewayId });
+  if (claimed !== undefined && claimed !== gatewayId)
+    return invalid(IngestErrors.GATEWAY_MISMATCH, { claimed, topicGateway: gatewayId });
   if (options.verifyEventIds) {
     for (const event of document.data.epcisBody.eventList) {
       const expected = deterministicEventId(event as Record<string, unknown>);
-      if (expected !== event.eventID) return invalid(IngestErrors.EVENT_ID_MISMATCH, { eventId: event.eventID, expected });
+      if (expected !== event.eventID)
+        return invalid(IngestErrors.EVENT_ID_MISMATCH, { eventId: event.eventID, expected });
     }
   }
   return { kind: 'events', siteId, gatewayId, document: document.data };
 }
 
-function invalid(definition: { code: string; message: string }, details: Record<string, string | number>): ValidatedMessage {
+function invalid(
+  definition: { code: string; message: string },
+  details: Record<string, string | number>,
+): ValidatedMessage {
   return { kind: 'invalid', error: makeError(definition, details) };
 }

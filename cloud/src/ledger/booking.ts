@@ -4,7 +4,16 @@ import type { PositionChange } from '../events.js';
 import { ACCOUNTS, autoRegisterLocation, type Location, type Product } from './catalog.js';
 import { formatMoney, formatQuantity, ONE_UNIT, parseTrusted, UNIT_COST_SCALE } from './decimal.js';
 import { LedgerErrors } from './errors.js';
-import { emptyPosition, positionKey, type Entry, type EntryKind, type EpcStatus, type JournalLine, type Layer, type Position } from './state.js';
+import {
+  emptyPosition,
+  positionKey,
+  type Entry,
+  type EntryKind,
+  type EpcStatus,
+  type JournalLine,
+  type Layer,
+  type Position,
+} from './state.js';
 import { issue, layersQty, layersValue, receive, removeExact } from './valuation.js';
 import type { WorkingState } from './working-state.js';
 
@@ -94,7 +103,11 @@ export class Booking {
     let draft = this.drafts.get(key);
     if (!draft) {
       const position = this.position(product, location);
-      const lateAfterCount = this.kind !== 'count' && this.kind !== 'reversal' && position.lastCountMs !== null && this.timeMs < position.lastCountMs;
+      const lateAfterCount =
+        this.kind !== 'count' &&
+        this.kind !== 'reversal' &&
+        position.lastCountMs !== null &&
+        this.timeMs < position.lastCountMs;
       draft = { product, location, kind, qtyDelta: 0n, valueDelta: 0n, incoming: [], outgoing: [], lateAfterCount };
       this.drafts.set(key, draft);
     }
@@ -102,17 +115,29 @@ export class Booking {
   }
 
   /** Takes stock out at cost; refuses an oversell unless the product allows negative stock (or the event is older than the last count). */
-  issue(product: Product, location: Location, qty: bigint, kind: EntryKind, options: { preferSourceId?: string; force?: boolean } = {}): { value: bigint; consumed: Layer[] } {
+  issue(
+    product: Product,
+    location: Location,
+    qty: bigint,
+    kind: EntryKind,
+    options: { preferSourceId?: string; force?: boolean } = {},
+  ): { value: bigint; consumed: Layer[] } {
     const draft = this.draft(product.gtin, location.id, kind);
     const position = this.position(product.gtin, location.id);
     const outcome = issue(position, qty, {
       valuation: product.valuation,
       allowNegative: product.allowNegative || draft.lateAfterCount || options.force === true,
-      fallbackUnitCost: product.standardCost === undefined ? undefined : parseTrusted(product.standardCost, UNIT_COST_SCALE),
+      fallbackUnitCost:
+        product.standardCost === undefined ? undefined : parseTrusted(product.standardCost, UNIT_COST_SCALE),
       ...(options.preferSourceId === undefined ? {} : { preferSourceId: options.preferSourceId }),
     });
     if (!outcome.ok) {
-      return reject(LedgerErrors.INSUFFICIENT_STOCK, { qty: formatQuantity(qty), product: product.gtin, location: location.id, availableQty: formatQuantity(outcome.availableQty) });
+      return reject(LedgerErrors.INSUFFICIENT_STOCK, {
+        qty: formatQuantity(qty),
+        product: product.gtin,
+        location: location.id,
+        availableQty: formatQuantity(outcome.availableQty),
+      });
     }
     this.state.putPosition(outcome.position);
     draft.qtyDelta -= qty;
@@ -142,7 +167,14 @@ export class Booking {
   }
 
   /** Removes exactly what an earlier transaction brought in; undefined when that stock is gone. */
-  removeExact(product: Product, location: Location, qty: bigint, value: bigint, sourceId: string, kind: EntryKind): bigint | undefined {
+  removeExact(
+    product: Product,
+    location: Location,
+    qty: bigint,
+    value: bigint,
+    sourceId: string,
+    kind: EntryKind,
+  ): bigint | undefined {
     const draft = this.draft(product.gtin, location.id, kind);
     const outcome = removeExact(this.position(product.gtin, location.id), qty, value, sourceId, product.valuation);
     if (!outcome) return undefined;
@@ -178,7 +210,15 @@ export class Booking {
       if (entry) entry.delta += delta;
       else countDeltas.set(key, { product: productKey, location: locationId, delta });
     };
-    const moveIndex = this.state.addEpcMove({ transactionId: this.transactionId, product, location, status, timeMs: this.timeMs, recordedMs: this.recordedMs, epcCount: epcs.length });
+    const moveIndex = this.state.addEpcMove({
+      transactionId: this.transactionId,
+      product,
+      location,
+      status,
+      timeMs: this.timeMs,
+      recordedMs: this.recordedMs,
+      epcCount: epcs.length,
+    });
     // EPCs moving together mostly come from one place: count runs of the same origin, then adjust once per run.
     let runProduct = '';
     let runLocation = '';
@@ -194,7 +234,10 @@ export class Booking {
         runLocation = previous.location;
         runLength++;
       }
-      this.state.putEpc({ epc, product, location, status, transactionId: this.transactionId, timeMs: this.timeMs }, moveIndex);
+      this.state.putEpc(
+        { epc, product, location, status, transactionId: this.transactionId, timeMs: this.timeMs },
+        moveIndex,
+      );
     }
     if (runLength > 0) adjust(runProduct, runLocation, -runLength);
     if (status === 'in_stock') adjust(product, location, epcs.length);
@@ -218,11 +261,18 @@ export class Booking {
       this.flags.add('before_last_count');
       if (draft.qtyDelta < 0n) {
         // receive() balances its own cost variance (Inventory / COGS); the layers' value comes from Shrinkage.
-        const added = this.receive(product, location, draft.outgoing.map((layer) => ({ ...layer })), draft.kind);
+        const added = this.receive(
+          product,
+          location,
+          draft.outgoing.map((layer) => ({ ...layer })),
+          draft.kind,
+        );
         this.post(ACCOUNTS.shrinkage, -added);
       } else {
         for (const layer of [...draft.incoming].reverse()) {
-          const removed = this.removeExact(product, location, layer.qty, layer.value, layer.sourceId, draft.kind) ?? this.issue(product, location, layer.qty, draft.kind, { force: true }).value;
+          const removed =
+            this.removeExact(product, location, layer.qty, layer.value, layer.sourceId, draft.kind) ??
+            this.issue(product, location, layer.qty, draft.kind, { force: true }).value;
           this.post(ACCOUNTS.shrinkage, removed);
         }
       }
@@ -258,7 +308,13 @@ export class Booking {
   }
 
   /** Checks conservation and writes entries and journal lines; returns the position changes. */
-  finish(): { entries: Entry[]; journal: JournalLine[]; changes: PositionChange[]; qtyDelta: bigint; valueDelta: bigint } {
+  finish(): {
+    entries: Entry[];
+    journal: JournalLine[];
+    changes: PositionChange[];
+    qtyDelta: bigint;
+    valueDelta: bigint;
+  } {
     this.compensateLateMovements();
     this.releaseSurplusEpcs();
     const entries: Entry[] = [];
@@ -269,8 +325,14 @@ export class Booking {
     const inventoryByAccount = new Map<string, bigint>();
     for (const draft of this.drafts.values()) {
       const position = this.position(draft.product, draft.location);
-      assertInvariant(position.value === layersValue(position.layers), `value of ${draft.product} at ${draft.location} equals its layers`);
-      assertInvariant(position.qty === layersQty(position.layers), `quantity of ${draft.product} at ${draft.location} equals its layers`);
+      assertInvariant(
+        position.value === layersValue(position.layers),
+        `value of ${draft.product} at ${draft.location} equals its layers`,
+      );
+      assertInvariant(
+        position.qty === layersQty(position.layers),
+        `quantity of ${draft.product} at ${draft.location} equals its layers`,
+      );
       this.state.putPosition({ ...position, entryCount: position.entryCount + 1 });
       const entry: Entry = {
         transactionId: this.transactionId,
@@ -304,14 +366,24 @@ export class Booking {
     }
     // Conservation: each inventory account moved exactly by the value its positions moved.
     for (const [account, delta] of inventoryByAccount) {
-      assertInvariant(this.amountOf(account) === delta, `inventory account ${account} moves ${delta} like its positions (${this.amountOf(account)})`);
+      assertInvariant(
+        this.amountOf(account) === delta,
+        `inventory account ${account} moves ${delta} like its positions (${this.amountOf(account)})`,
+      );
     }
     const journal: JournalLine[] = [];
     let balance = 0n;
     for (const [account, amount] of [...this.amounts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       if (amount === 0n) continue;
       balance += amount;
-      journal.push({ transactionId: this.transactionId, account, debit: amount > 0n ? amount : 0n, credit: amount < 0n ? -amount : 0n, timeMs: this.timeMs, recordedMs: this.recordedMs });
+      journal.push({
+        transactionId: this.transactionId,
+        account,
+        debit: amount > 0n ? amount : 0n,
+        credit: amount < 0n ? -amount : 0n,
+        timeMs: this.timeMs,
+        recordedMs: this.recordedMs,
+      });
     }
     assertInvariant(balance === 0n, `journal of ${this.transactionId} balances (Σ debit − Σ credit = ${balance})`);
     if (entries.length > 0) this.state.appendEntries(entries);

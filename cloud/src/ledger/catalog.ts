@@ -12,19 +12,24 @@ export const LOCATION_KINDS = ['dock_door', 'backroom', 'shelf', 'in_transit', '
 export type LocationKind = (typeof LOCATION_KINDS)[number];
 
 export function decimalString(scale: number, options: { signed?: boolean } = {}) {
-  return z.union([z.string(), z.number().int().refine(Number.isSafeInteger, 'must be a safe integer (send decimals as strings)')]).transform((value, context) => {
-    const text = String(value);
-    const outcome = parseScaled(text, scale);
-    if (!outcome.ok) {
-      context.addIssue({ code: z.ZodIssueCode.custom, message: outcome.reason });
-      return z.NEVER;
-    }
-    if (!options.signed && outcome.value < 0n) {
-      context.addIssue({ code: z.ZodIssueCode.custom, message: `must not be negative (got ${text})` });
-      return z.NEVER;
-    }
-    return text;
-  });
+  return z
+    .union([
+      z.string(),
+      z.number().int().refine(Number.isSafeInteger, 'must be a safe integer (send decimals as strings)'),
+    ])
+    .transform((value, context) => {
+      const text = String(value);
+      const outcome = parseScaled(text, scale);
+      if (!outcome.ok) {
+        context.addIssue({ code: z.ZodIssueCode.custom, message: outcome.reason });
+        return z.NEVER;
+      }
+      if (!options.signed && outcome.value < 0n) {
+        context.addIssue({ code: z.ZodIssueCode.custom, message: `must not be negative (got ${text})` });
+        return z.NEVER;
+      }
+      return text;
+    });
 }
 export const quantityString = (options: { signed?: boolean } = {}) => decimalString(QUANTITY_SCALE, options);
 export const unitCostString = () => decimalString(UNIT_COST_SCALE);
@@ -119,7 +124,8 @@ export function buildCatalog(input: CatalogInput | z.output<typeof CatalogSchema
   const products = new Map<string, Product>();
   const skus = new Map<string, string>();
   for (const product of parsed.products) {
-    if (products.has(product.gtin)) throw new Error(`catalog lists product ${product.gtin} twice: keep one entry per GTIN`);
+    if (products.has(product.gtin))
+      throw new Error(`catalog lists product ${product.gtin} twice: keep one entry per GTIN`);
     products.set(product.gtin, product);
     if (product.sku !== undefined) skus.set(product.sku, product.gtin);
   }
@@ -163,7 +169,14 @@ const ZONE_KINDS: readonly [RegExp, LocationKind][] = [
 export function autoRegisterLocation(id: string, siteHint?: string): Location {
   const match = LOCATION_URN_PATTERN.exec(id);
   if (!match) {
-    if (siteHint !== undefined) return { id, site: siteHint, kind: 'backroom', inventoryAccount: `${ACCOUNTS.inventoryDefault}:${siteHint}`, autoRegistered: true };
+    if (siteHint !== undefined)
+      return {
+        id,
+        site: siteHint,
+        kind: 'backroom',
+        inventoryAccount: `${ACCOUNTS.inventoryDefault}:${siteHint}`,
+        autoRegistered: true,
+      };
     return { id, site: 'default', kind: 'backroom', inventoryAccount: ACCOUNTS.inventoryDefault, autoRegistered: true };
   }
   const site = match[1] ?? 'default';
@@ -179,7 +192,8 @@ export function locationUrn(site: string, zone: string): string {
 export function siteDefaultLocation(catalog: Catalog, site: string): string {
   const configured = catalog.sites.get(site)?.defaultLocation;
   if (configured !== undefined) return configured;
-  for (const location of catalog.locations.values()) if (location.site === site && location.kind === 'backroom') return location.id;
+  for (const location of catalog.locations.values())
+    if (location.site === site && location.kind === 'backroom') return location.id;
   return locationUrn(site, 'backroom');
 }
 
@@ -190,13 +204,15 @@ export function siteDefaultLocation(catalog: Catalog, site: string): string {
 export function siteSalesFloorLocation(catalog: Catalog, site: string): string {
   const configured = catalog.sites.get(site)?.salesFloorLocation;
   if (configured !== undefined) return configured;
-  for (const location of catalog.locations.values()) if (location.site === site && location.kind === 'sales_floor') return location.id;
+  for (const location of catalog.locations.values())
+    if (location.site === site && location.kind === 'sales_floor') return location.id;
   return locationUrn(site, 'sales-floor');
 }
 
 export function siteInTransitLocation(catalog: Catalog, site: string): string {
   const configured = catalog.sites.get(site)?.inTransitLocation;
   if (configured !== undefined) return configured;
-  for (const location of catalog.locations.values()) if (location.site === site && location.kind === 'in_transit') return location.id;
+  for (const location of catalog.locations.values())
+    if (location.site === site && location.kind === 'in_transit') return location.id;
   return locationUrn(site, 'in-transit');
 }

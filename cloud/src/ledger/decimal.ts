@@ -28,8 +28,10 @@ export function parseScaled(text: string, scale: number): ParseOutcome {
   const [, sign, integerPart = '0', fractionPart = ''] = match;
   const trimmedFraction = fractionPart.replace(/0+$/, '');
   if (trimmedFraction.length > scale) return { ok: false, reason: `"${text}" has more than ${scale} decimal places` };
-  if (integerPart.replace(/^0+/, '').length > INTEGER_DIGITS_MAX) return { ok: false, reason: `"${text}" has more than ${INTEGER_DIGITS_MAX} integer digits` };
-  const magnitude = BigInt(integerPart) * 10n ** BigInt(scale) + BigInt((trimmedFraction + '0'.repeat(scale)).slice(0, scale) || '0');
+  if (integerPart.replace(/^0+/, '').length > INTEGER_DIGITS_MAX)
+    return { ok: false, reason: `"${text}" has more than ${INTEGER_DIGITS_MAX} integer digits` };
+  const magnitude =
+    BigInt(integerPart) * 10n ** BigInt(scale) + BigInt((trimmedFraction + '0'.repeat(scale)).slice(0, scale) || '0');
   return { ok: true, value: sign ? -magnitude : magnitude };
 }
 

@@ -1,7 +1,17 @@
 import { canonicalJson, sha256Hex } from '../../../shared/src/contracts/event-id.js';
 import { ACCOUNTS, type Location, type Product } from './catalog.js';
 import { Booking, Rejection, reject } from './booking.js';
-import { extendValue, formatMoney, formatQuantity, ONE_UNIT, parseTrusted, proportionalValue, QUANTITY_SCALE, UNIT_COST_SCALE, MONEY_SCALE } from './decimal.js';
+import {
+  extendValue,
+  formatMoney,
+  formatQuantity,
+  ONE_UNIT,
+  parseTrusted,
+  proportionalValue,
+  QUANTITY_SCALE,
+  UNIT_COST_SCALE,
+  MONEY_SCALE,
+} from './decimal.js';
 import { gtinOfEpcUrn } from './epc-product.js';
 import { LedgerErrors } from './errors.js';
 import type { ApplyResult, TransactionRecord } from './state.js';
@@ -54,7 +64,15 @@ export function applyTransaction(state: WorkingState, transaction: Transaction, 
     return { id, status: 'conflict', code: error.code, reason: error.message.replace('{id}', id), ...ZERO };
   }
   const timeMs = transaction.time === undefined ? nowMs : Date.parse(transaction.time);
-  const booking = new Booking(state, id, timeMs, nowMs, transaction.type, transaction.type === 'reversal' ? transaction.of : undefined, 'site' in transaction ? transaction.site : undefined);
+  const booking = new Booking(
+    state,
+    id,
+    timeMs,
+    nowMs,
+    transaction.type,
+    transaction.type === 'reversal' ? transaction.of : undefined,
+    'site' in transaction ? transaction.site : undefined,
+  );
   for (const flag of transaction.flags ?? []) booking.flags.add(flag);
   state.begin();
   try {
@@ -69,7 +87,15 @@ export function applyTransaction(state: WorkingState, transaction: Transaction, 
       changes: outcome.changes,
       ...(flags.length > 0 ? { flags } : {}),
     };
-    const record: TransactionRecord = { id, type: transaction.type, payloadHash, payload: transaction, timeMs, recordedMs: nowMs, result };
+    const record: TransactionRecord = {
+      id,
+      type: transaction.type,
+      payloadHash,
+      payload: transaction,
+      timeMs,
+      recordedMs: nowMs,
+      result,
+    };
     state.putTransaction(record);
     if (transaction.type === 'reversal') state.markReversed(transaction.of, id);
     state.commit();
@@ -109,7 +135,8 @@ type Of<T extends Transaction['type']> = Extract<Transaction, { type: T }>;
 const quantity = (text: string): bigint => parseTrusted(text, QUANTITY_SCALE);
 const unitCost = (text: string): bigint => parseTrusted(text, UNIT_COST_SCALE);
 /** Prices are money-scale; extendValue wants unit-cost scale. */
-const priceAsUnitCost = (text: string): bigint => parseTrusted(text, MONEY_SCALE) * 10n ** BigInt(UNIT_COST_SCALE - MONEY_SCALE);
+const priceAsUnitCost = (text: string): bigint =>
+  parseTrusted(text, MONEY_SCALE) * 10n ** BigInt(UNIT_COST_SCALE - MONEY_SCALE);
 
 function positiveQuantity(booking: Booking, text: string, product: Product, type: string): bigint {
   const value = quantity(text);
@@ -118,7 +145,11 @@ function positiveQuantity(booking: Booking, text: string, product: Product, type
 }
 
 /** Groups EPCs by product; non-product EPCs (SSCC, raw) are skipped and flagged. */
-function epcsByProduct(booking: Booking, epcs: readonly string[], expected: Product | undefined): Map<Product, string[]> {
+function epcsByProduct(
+  booking: Booking,
+  epcs: readonly string[],
+  expected: Product | undefined,
+): Map<Product, string[]> {
   const groups = new Map<Product, string[]>();
   for (const epc of epcs) {
     const gtin = gtinOfEpcUrn(epc);
@@ -127,7 +158,8 @@ function epcsByProduct(booking: Booking, epcs: readonly string[], expected: Prod
       continue;
     }
     const product = booking.product(gtin);
-    if (expected && expected.gtin !== product.gtin) return reject(LedgerErrors.PRODUCT_MISMATCH, { epc, epcProduct: product.gtin, product: expected.gtin });
+    if (expected && expected.gtin !== product.gtin)
+      return reject(LedgerErrors.PRODUCT_MISMATCH, { epc, epcProduct: product.gtin, product: expected.gtin });
     let group = groups.get(product);
     if (!group) groups.set(product, (group = []));
     group.push(epc);
@@ -142,13 +174,21 @@ function requireProductEpcs(groups: Map<Product, string[]>): void {
 function declareProduct(booking: Booking, transaction: Of<'product'>): void {
   const existing = booking.state.product(transaction.product);
   if (existing && existing.valuation !== transaction.valuation) {
-    reject(LedgerErrors.VALUATION_CHANGE, { product: transaction.product, current: existing.valuation, requested: transaction.valuation });
+    reject(LedgerErrors.VALUATION_CHANGE, {
+      product: transaction.product,
+      current: existing.valuation,
+      requested: transaction.valuation,
+    });
   }
   const { type: _type, id: _id, time: _time, source: _source, product: gtin, ...fields } = transaction;
   booking.state.putProduct({ gtin, ...fields });
 }
 
-function receiptUnitCost(booking: Booking, transaction: { unitCost?: string | undefined; type: string }, product: Product): bigint {
+function receiptUnitCost(
+  booking: Booking,
+  transaction: { unitCost?: string | undefined; type: string },
+  product: Product,
+): bigint {
   if (transaction.unitCost !== undefined) return unitCost(transaction.unitCost);
   booking.flags.add('no_po_cost');
   if (product.standardCost !== undefined) return unitCost(product.standardCost);
@@ -182,11 +222,13 @@ function applyReceipt(booking: Booking, transaction: Of<'receipt'>): void {
       }
       arrived.push(epc);
     }
-    for (const [from, list] of fromTransit) moveStock(booking, product, booking.location(from), location, BigInt(list.length) * ONE_UNIT);
+    for (const [from, list] of fromTransit)
+      moveStock(booking, product, booking.location(from), location, BigInt(list.length) * ONE_UNIT);
     booking.setEpcs([...fromTransit.values()].flat(), product.gtin, location.id, 'in_stock');
     booking.setEpcs(arrived, product.gtin, location.id, 'in_stock');
     const newItems = BigInt(arrived.length);
-    if (newItems > 0n) receiveBought(booking, product, location, newItems * ONE_UNIT, receiptUnitCost(booking, transaction, product));
+    if (newItems > 0n)
+      receiveBought(booking, product, location, newItems * ONE_UNIT, receiptUnitCost(booking, transaction, product));
   }
 }
 
@@ -199,10 +241,21 @@ function receiveBought(booking: Booking, product: Product, location: Location, q
 /** Moves quantity between locations at cost; Dr Inventory(to) / Cr Inventory(from), which nets to nothing on one account. */
 function moveStock(booking: Booking, product: Product, from: Location, to: Location, qty: bigint): void {
   const { consumed } = booking.issue(product, from, qty, 'transfer_out');
-  booking.receive(product, to, consumed.map((layer) => ({ ...layer })), 'transfer_in');
+  booking.receive(
+    product,
+    to,
+    consumed.map((layer) => ({ ...layer })),
+    'transfer_in',
+  );
 }
 
-function sell(booking: Booking, product: Product, location: Location, qty: bigint, unitPrice: string | undefined): void {
+function sell(
+  booking: Booking,
+  product: Product,
+  location: Location,
+  qty: bigint,
+  unitPrice: string | undefined,
+): void {
   const { value } = booking.issue(product, location, qty, 'sale');
   booking.post(ACCOUNTS.cogs, value);
   if (unitPrice !== undefined) {
@@ -217,7 +270,13 @@ function applySale(booking: Booking, transaction: Of<'sale'>): void {
   const named = transaction.product === undefined ? undefined : booking.product(transaction.product);
   if (transaction.epcs === undefined) {
     const product = named as Product;
-    sell(booking, product, location, positiveQuantity(booking, transaction.qty ?? '0', product, 'sale'), transaction.unitPrice);
+    sell(
+      booking,
+      product,
+      location,
+      positiveQuantity(booking, transaction.qty ?? '0', product, 'sale'),
+      transaction.unitPrice,
+    );
     return;
   }
   const groups = epcsByProduct(booking, transaction.epcs, named);
@@ -244,16 +303,28 @@ function applySale(booking: Booking, transaction: Of<'sale'>): void {
 }
 
 /** Value of `qty` at the original sale's cost, or the position's cost, or the standard cost. */
-function returnValue(booking: Booking, transaction: Of<'customer_return'>, product: Product, location: Location, qty: bigint): bigint {
+function returnValue(
+  booking: Booking,
+  transaction: Of<'customer_return'>,
+  product: Product,
+  location: Location,
+  qty: bigint,
+): bigint {
   if (transaction.of !== undefined) {
     const original = booking.state.transaction(transaction.of);
-    const lines = original?.type === 'sale' ? booking.state.entriesOf(transaction.of).filter((entry) => entry.product === product.gtin) : [];
+    const lines =
+      original?.type === 'sale'
+        ? booking.state.entriesOf(transaction.of).filter((entry) => entry.product === product.gtin)
+        : [];
     const soldQty = -lines.reduce((sum, entry) => sum + entry.qtyDelta, 0n);
     const soldValue = -lines.reduce((sum, entry) => sum + entry.valueDelta, 0n);
-    if (soldQty <= 0n) return reject(LedgerErrors.UNKNOWN_ORIGINAL, { of: transaction.of, expected: 'sale', product: product.gtin });
+    if (soldQty <= 0n)
+      return reject(LedgerErrors.UNKNOWN_ORIGINAL, { of: transaction.of, expected: 'sale', product: product.gtin });
     return proportionalValue(soldValue, qty, soldQty);
   }
-  const cost = currentUnitCost(booking.position(product.gtin, location.id)) ?? (product.standardCost === undefined ? undefined : unitCost(product.standardCost));
+  const cost =
+    currentUnitCost(booking.position(product.gtin, location.id)) ??
+    (product.standardCost === undefined ? undefined : unitCost(product.standardCost));
   if (cost === undefined) return reject(LedgerErrors.MISSING_COST, { type: 'customer_return', product: product.gtin });
   booking.flags.add('returned_at_current_cost');
   return extendValue(qty, cost);
@@ -268,7 +339,8 @@ function applyCustomerReturn(booking: Booking, transaction: Of<'customer_return'
   if (groups.size === 0) reject(LedgerErrors.NO_PRODUCT_EPCS);
   for (const [product, epcs] of groups) {
     let qty: bigint;
-    if (transaction.epcs === undefined) qty = positiveQuantity(booking, transaction.qty ?? '0', product, 'customer_return');
+    if (transaction.epcs === undefined)
+      qty = positiveQuantity(booking, transaction.qty ?? '0', product, 'customer_return');
     else {
       const back = epcs.filter((epc) => {
         if (booking.state.epc(epc)?.status !== 'in_stock') return true;
@@ -294,12 +366,22 @@ function applySupplierReturn(booking: Booking, transaction: Of<'supplier_return'
   const location = booking.location(transaction.location);
   const named = transaction.product === undefined ? undefined : booking.product(transaction.product);
   if (transaction.of !== undefined && booking.state.transaction(transaction.of)?.type !== 'receipt') {
-    reject(LedgerErrors.UNKNOWN_ORIGINAL, { of: transaction.of, expected: 'receipt', product: named?.gtin ?? 'of the EPCs' });
+    reject(LedgerErrors.UNKNOWN_ORIGINAL, {
+      of: transaction.of,
+      expected: 'receipt',
+      product: named?.gtin ?? 'of the EPCs',
+    });
   }
   const options = transaction.of === undefined ? {} : { preferSourceId: transaction.of };
   if (transaction.epcs === undefined) {
     const product = named as Product;
-    const { value } = booking.issue(product, location, positiveQuantity(booking, transaction.qty ?? '0', product, 'supplier_return'), 'supplier_return', options);
+    const { value } = booking.issue(
+      product,
+      location,
+      positiveQuantity(booking, transaction.qty ?? '0', product, 'supplier_return'),
+      'supplier_return',
+      options,
+    );
     booking.post(ACCOUNTS.grni, value);
     return;
   }
@@ -315,7 +397,13 @@ function applySupplierReturn(booking: Booking, transaction: Of<'supplier_return'
       list.push(epc);
     }
     for (const [from, list] of byLocation) {
-      const { value } = booking.issue(product, booking.location(from), BigInt(list.length) * ONE_UNIT, 'supplier_return', options);
+      const { value } = booking.issue(
+        product,
+        booking.location(from),
+        BigInt(list.length) * ONE_UNIT,
+        'supplier_return',
+        options,
+      );
       booking.post(ACCOUNTS.grni, value);
       booking.setEpcs(list, product.gtin, from, 'shipped');
     }
@@ -390,7 +478,13 @@ function applyAdjustment(booking: Booking, transaction: Of<'adjustment'>): void 
   booking.post(ACCOUNTS.inventoryAdjustment, -value);
 }
 
-function gainUnitCost(booking: Booking, transaction: { unitCost?: string | undefined }, product: Product, location: Location, type: string): bigint {
+function gainUnitCost(
+  booking: Booking,
+  transaction: { unitCost?: string | undefined },
+  product: Product,
+  location: Location,
+  type: string,
+): bigint {
   if (transaction.unitCost !== undefined) return unitCost(transaction.unitCost);
   const current = currentUnitCost(booking.position(product.gtin, location.id));
   if (current !== undefined && current > 0n) return current;
@@ -399,7 +493,13 @@ function gainUnitCost(booking: Booking, transaction: { unitCost?: string | undef
 }
 
 /** Sets the position to the counted quantity: a loss is Dr Shrinkage / Cr Inventory, a gain the reverse (Opening Balance Equity on the initial count). */
-function countTo(booking: Booking, transaction: Of<'count'>, product: Product, location: Location, counted: bigint): void {
+function countTo(
+  booking: Booking,
+  transaction: Of<'count'>,
+  product: Product,
+  location: Location,
+  counted: bigint,
+): void {
   const initial = booking.isFirstEntry(product.gtin, location.id);
   const book = booking.position(product.gtin, location.id).qty;
   const difference = counted - book;
@@ -408,7 +508,12 @@ function countTo(booking: Booking, transaction: Of<'count'>, product: Product, l
     booking.post(ACCOUNTS.shrinkage, value);
   } else if (difference > 0n) {
     const value = extendValue(difference, gainUnitCost(booking, transaction, product, location, 'count'));
-    const added = booking.receive(product, location, [{ qty: difference, value, sourceId: booking.transactionId }], 'count');
+    const added = booking.receive(
+      product,
+      location,
+      [{ qty: difference, value, sourceId: booking.transactionId }],
+      'count',
+    );
     booking.post(initial ? ACCOUNTS.openingBalanceEquity : ACCOUNTS.shrinkage, -added);
     if (initial) booking.flags.add('initial_count');
   } else booking.touch(product, location, 'count');
@@ -446,30 +551,52 @@ function applyCount(booking: Booking, transaction: Of<'count'>): void {
       booking.setEpc(epc, product.gtin, location.id, 'in_stock');
     }
   }
-  for (const product of covered.values()) countTo(booking, transaction, product, location, BigInt(counted.get(product)?.length ?? 0) * ONE_UNIT);
+  for (const product of covered.values())
+    countTo(booking, transaction, product, location, BigInt(counted.get(product)?.length ?? 0) * ONE_UNIT);
 }
 
 function applyReversal(booking: Booking, transaction: Of<'reversal'>): void {
   const original = booking.state.transaction(transaction.of);
-  if (!original || original.result.status !== 'applied') return reject(LedgerErrors.NOT_REVERSIBLE, { of: transaction.of, why: 'no applied transaction has that id' });
+  if (!original || original.result.status !== 'applied')
+    return reject(LedgerErrors.NOT_REVERSIBLE, { of: transaction.of, why: 'no applied transaction has that id' });
   const reversedBy = booking.state.reversedBy(transaction.of);
   if (reversedBy !== undefined) return reject(LedgerErrors.ALREADY_REVERSED, { of: transaction.of, reversedBy });
-  if (original.type === 'reversal' || original.type === 'product') return reject(LedgerErrors.NOT_REVERSIBLE, { of: transaction.of, why: `a ${original.type} cannot be reversed` });
+  if (original.type === 'reversal' || original.type === 'product')
+    return reject(LedgerErrors.NOT_REVERSIBLE, { of: transaction.of, why: `a ${original.type} cannot be reversed` });
   const payload = original.payload as { epcs?: unknown };
-  if (payload.epcs !== undefined) return reject(LedgerErrors.NOT_REVERSIBLE, { of: transaction.of, why: 'EPC events are corrected by a count, not reversed' });
+  if (payload.epcs !== undefined)
+    return reject(LedgerErrors.NOT_REVERSIBLE, {
+      of: transaction.of,
+      why: 'EPC events are corrected by a count, not reversed',
+    });
   for (const entry of booking.state.entriesOf(transaction.of)) {
     const product = booking.product(entry.product);
     const location = booking.location(entry.location);
     if (entry.qtyDelta > 0n) {
-      const removed = booking.removeExact(product, location, entry.qtyDelta, entry.valueDelta, transaction.of, 'reversal');
+      const removed = booking.removeExact(
+        product,
+        location,
+        entry.qtyDelta,
+        entry.valueDelta,
+        transaction.of,
+        'reversal',
+      );
       // Its layer was partly consumed and refilled: take the quantity at the cost in stock (that layer first); the difference goes to COGS below.
-      if (removed === undefined) booking.issue(product, location, entry.qtyDelta, 'reversal', { preferSourceId: transaction.of });
+      if (removed === undefined)
+        booking.issue(product, location, entry.qtyDelta, 'reversal', { preferSourceId: transaction.of });
     } else if (entry.qtyDelta < 0n) {
-      booking.receive(product, location, [{ qty: -entry.qtyDelta, value: -entry.valueDelta, sourceId: booking.transactionId }], 'reversal');
+      booking.receive(
+        product,
+        location,
+        [{ qty: -entry.qtyDelta, value: -entry.valueDelta, sourceId: booking.transactionId }],
+        'reversal',
+      );
     } else booking.touch(product, location, 'reversal');
   }
   // The books get the exact mirror of the original journal, whatever the positions did.
-  const inventoryAccounts = new Set(booking.state.entriesOf(transaction.of).map((entry) => booking.location(entry.location).inventoryAccount));
+  const inventoryAccounts = new Set(
+    booking.state.entriesOf(transaction.of).map((entry) => booking.location(entry.location).inventoryAccount),
+  );
   for (const line of booking.state.journalOf(transaction.of)) {
     if (inventoryAccounts.has(line.account)) continue; // posted above by the position moves
     booking.post(line.account, line.credit - line.debit);
@@ -481,4 +608,3 @@ function applyReversal(booking: Booking, transaction: Of<'reversal'>): void {
     booking.flags.add('reversal_variance');
   }
 }
-

@@ -7,20 +7,47 @@ import { defineErrors } from '../../../shared/src/errors.js';
  */
 export const LedgerErrors = defineErrors({
   INVALID_TRANSACTION: { code: 'SW_LEDGER_INVALID_TRANSACTION', message: 'transaction is invalid:\n{issues}' },
-  UNKNOWN_PRODUCT: { code: 'SW_LEDGER_UNKNOWN_PRODUCT', message: 'unknown product {product}: add it to the catalog or declare it with a product transaction first' },
-  PRODUCT_MISMATCH: { code: 'SW_LEDGER_PRODUCT_MISMATCH', message: 'EPC {epc} belongs to product {epcProduct}, not {product}: drop "product" or the EPC' },
-  NO_PRODUCT_EPCS: { code: 'SW_LEDGER_NO_PRODUCT_EPCS', message: 'none of the EPCs identifies a product (SGTIN): nothing to book' },
-  ZERO_QUANTITY: { code: 'SW_LEDGER_ZERO_QUANTITY', message: '{type} of {product} has quantity 0: send a positive quantity' },
+  UNKNOWN_PRODUCT: {
+    code: 'SW_LEDGER_UNKNOWN_PRODUCT',
+    message: 'unknown product {product}: add it to the catalog or declare it with a product transaction first',
+  },
+  PRODUCT_MISMATCH: {
+    code: 'SW_LEDGER_PRODUCT_MISMATCH',
+    message: 'EPC {epc} belongs to product {epcProduct}, not {product}: drop "product" or the EPC',
+  },
+  NO_PRODUCT_EPCS: {
+    code: 'SW_LEDGER_NO_PRODUCT_EPCS',
+    message: 'none of the EPCs identifies a product (SGTIN): nothing to book',
+  },
+  ZERO_QUANTITY: {
+    code: 'SW_LEDGER_ZERO_QUANTITY',
+    message: '{type} of {product} has quantity 0: send a positive quantity',
+  },
   INSUFFICIENT_STOCK: {
     code: 'SW_LEDGER_INSUFFICIENT_STOCK',
-    message: 'cannot take {qty} of {product} from {location}: only {availableQty} available and the product does not allow negative stock',
+    message:
+      'cannot take {qty} of {product} from {location}: only {availableQty} available and the product does not allow negative stock',
   },
-  MISSING_COST: { code: 'SW_LEDGER_MISSING_COST', message: '{type} of {product} has no unitCost and the product has no standardCost: send unitCost' },
-  UNKNOWN_ORIGINAL: { code: 'SW_LEDGER_UNKNOWN_ORIGINAL', message: '"of": {of} is not an applied {expected} of product {product}' },
+  MISSING_COST: {
+    code: 'SW_LEDGER_MISSING_COST',
+    message: '{type} of {product} has no unitCost and the product has no standardCost: send unitCost',
+  },
+  UNKNOWN_ORIGINAL: {
+    code: 'SW_LEDGER_UNKNOWN_ORIGINAL',
+    message: '"of": {of} is not an applied {expected} of product {product}',
+  },
   NOT_REVERSIBLE: { code: 'SW_LEDGER_NOT_REVERSIBLE', message: 'cannot reverse {of}: {why}' },
   ALREADY_REVERSED: { code: 'SW_LEDGER_ALREADY_REVERSED', message: '{of} was already reversed by {reversedBy}' },
-  VALUATION_CHANGE: { code: 'SW_LEDGER_VALUATION_CHANGE', message: 'product {product} is valued {current}; changing it to {requested} would re-value booked stock: keep the method' },
-  ID_CONFLICT: { code: 'SW_LEDGER_ID_CONFLICT', message: 'transaction id {id} was already used for a different payload: send a new id (or the original payload to get its result)' },
+  VALUATION_CHANGE: {
+    code: 'SW_LEDGER_VALUATION_CHANGE',
+    message:
+      'product {product} is valued {current}; changing it to {requested} would re-value booked stock: keep the method',
+  },
+  ID_CONFLICT: {
+    code: 'SW_LEDGER_ID_CONFLICT',
+    message:
+      'transaction id {id} was already used for a different payload: send a new id (or the original payload to get its result)',
+  },
 });
 
 export type LedgerErrorCode = (typeof LedgerErrors)[keyof typeof LedgerErrors]['code'];

@@ -49,7 +49,14 @@ export class InvariantChecker {
   }
 
   /** Entries must be added in sequence order (last one wins for the "after" columns). */
-  addEntry(product: string, location: string, qtyDelta: bigint, valueDelta: bigint, qtyAfter: bigint, valueAfter: bigint): void {
+  addEntry(
+    product: string,
+    location: string,
+    qtyDelta: bigint,
+    valueDelta: bigint,
+    qtyAfter: bigint,
+    valueAfter: bigint,
+  ): void {
     const key = positionKey(product, location);
     const sum = this.entrySums.get(key) ?? { qty: 0n, value: 0n, count: 0, lastQtyAfter: 0n, lastValueAfter: 0n };
     sum.qty += qtyDelta;
@@ -93,22 +100,40 @@ export class InvariantChecker {
       const sum = this.entrySums.get(key) ?? { qty: 0n, value: 0n, count: 0, lastQtyAfter: 0n, lastValueAfter: 0n };
       const where = `${position.product} at ${position.location}`;
       positionChecks.checked++;
-      if (sum.qty !== position.qty || sum.value !== position.value || sum.lastQtyAfter !== position.qty || sum.lastValueAfter !== position.value || sum.count !== position.entryCount) {
-        fail(positionChecks, `${where}: balance ${formatQuantity(position.qty)} / ${formatMoney(position.value)} over ${position.entryCount} entries, entries sum to ${formatQuantity(sum.qty)} / ${formatMoney(sum.value)} over ${sum.count}`);
+      if (
+        sum.qty !== position.qty ||
+        sum.value !== position.value ||
+        sum.lastQtyAfter !== position.qty ||
+        sum.lastValueAfter !== position.value ||
+        sum.count !== position.entryCount
+      ) {
+        fail(
+          positionChecks,
+          `${where}: balance ${formatQuantity(position.qty)} / ${formatMoney(position.value)} over ${position.entryCount} entries, entries sum to ${formatQuantity(sum.qty)} / ${formatMoney(sum.value)} over ${sum.count}`,
+        );
       }
       layerChecks.checked++;
       if (layersValue(position.layers) !== position.value || layersQty(position.layers) !== position.qty) {
-        fail(layerChecks, `${where}: value ${formatMoney(position.value)} but layers hold ${formatQuantity(layersQty(position.layers))} / ${formatMoney(layersValue(position.layers))}`);
+        fail(
+          layerChecks,
+          `${where}: value ${formatMoney(position.value)} but layers hold ${formatQuantity(layersQty(position.layers))} / ${formatMoney(layersValue(position.layers))}`,
+        );
       }
       epcChecks.checked++;
       const epcs = this.epcCounts.get(key) ?? 0;
       const wholeUnits = position.qty > 0n ? position.qty / ONE_UNIT : 0n;
-      if (epcs !== position.epcCount || BigInt(epcs) > wholeUnits) fail(epcChecks, `${where}: ${epcs} EPCs in stock, position counts ${position.epcCount}, quantity ${formatQuantity(position.qty)}`);
+      if (epcs !== position.epcCount || BigInt(epcs) > wholeUnits)
+        fail(
+          epcChecks,
+          `${where}: ${epcs} EPCs in stock, position counts ${position.epcCount}, quantity ${formatQuantity(position.qty)}`,
+        );
       const account = this.inventoryAccountOf(position.location);
       valueByAccount.set(account, (valueByAccount.get(account) ?? 0n) + position.value);
     }
-    for (const key of this.entrySums.keys()) if (!seen.has(key)) fail(positionChecks, `entries exist for ${key.replace('\u0000', ' at ')} but no position`);
-    for (const key of this.epcCounts.keys()) if (!seen.has(key)) fail(epcChecks, `EPCs in stock for ${key.replace('\u0000', ' at ')} but no position`);
+    for (const key of this.entrySums.keys())
+      if (!seen.has(key)) fail(positionChecks, `entries exist for ${key.replace('\u0000', ' at ')} but no position`);
+    for (const key of this.epcCounts.keys())
+      if (!seen.has(key)) fail(epcChecks, `EPCs in stock for ${key.replace('\u0000', ' at ')} but no position`);
 
     const journalCheck = item('Σ debits = Σ credits');
     let debit = 0n;
@@ -126,14 +151,19 @@ export class InvariantChecker {
       balanceCheck.checked++;
       const sum = this.journalByAccount.get(account) ?? { debit: 0n, credit: 0n };
       const balance = this.balances.get(account) ?? 0n;
-      if (balance !== sum.debit - sum.credit) fail(balanceCheck, `${account}: balance ${formatMoney(balance)}, journal ${formatMoney(sum.debit - sum.credit)}`);
+      if (balance !== sum.debit - sum.credit)
+        fail(
+          balanceCheck,
+          `${account}: balance ${formatMoney(balance)}, journal ${formatMoney(sum.debit - sum.credit)}`,
+        );
     }
 
     const inventoryCheck = item('GL inventory = Σ stock value of its locations');
     for (const [account, value] of valueByAccount) {
       inventoryCheck.checked++;
       const balance = this.balances.get(account) ?? 0n;
-      if (balance !== value) fail(inventoryCheck, `${account}: GL ${formatMoney(balance)}, stock ${formatMoney(value)}`);
+      if (balance !== value)
+        fail(inventoryCheck, `${account}: GL ${formatMoney(balance)}, stock ${formatMoney(value)}`);
     }
     const checks = [positionChecks, layerChecks, journalCheck, balanceCheck, inventoryCheck, epcChecks];
     return { ok: checks.every((check) => check.ok), checks };

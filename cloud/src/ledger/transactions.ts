@@ -14,7 +14,10 @@ import { decimalString } from './catalog.js';
 export const TRANSACTION_EPCS_MAX = 100_000;
 const isoTime = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/, 'must be an ISO 8601 date-time with a zone, e.g. 2026-11-25T10:00:00Z');
+  .regex(
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/,
+    'must be an ISO 8601 date-time with a zone, e.g. 2026-11-25T10:00:00Z',
+  );
 const productKey = z.string().min(1).max(64);
 const locationId = z.string().min(1).max(256);
 const epcList = z.array(EpcUrnSchema).min(1).max(TRANSACTION_EPCS_MAX);
@@ -36,7 +39,10 @@ const base = {
   /** Flags set by the mapper (e.g. `no_po_cost`); reported back, never interpreted. */
   flags: z.array(z.string().max(64)).max(16).optional(),
   /** Site that unknown locations of this transaction are registered under (device events know their site). */
-  site: z.string().regex(/^[a-z0-9-]{1,64}$/, 'must be a site id like store-1').optional(),
+  site: z
+    .string()
+    .regex(/^[a-z0-9-]{1,64}$/, 'must be a site id like store-1')
+    .optional(),
 };
 
 export const ReceiptSchema = z
@@ -179,29 +185,61 @@ const TransactionUnion = z.discriminatedUnion('type', [
 export const TransactionSchema = TransactionUnion.superRefine((transaction, context) => {
   if (!('epcs' in transaction) || transaction.type === 'count') {
     if (transaction.type === 'count' && transaction.epcs === undefined) {
-      if (transaction.qty === undefined) context.addIssue({ code: z.ZodIssueCode.custom, path: ['qty'], message: 'a count needs qty (with product) or epcs' });
-      if (transaction.product === undefined) context.addIssue({ code: z.ZodIssueCode.custom, path: ['product'], message: 'a count by qty needs the product' });
+      if (transaction.qty === undefined)
+        context.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['qty'],
+          message: 'a count needs qty (with product) or epcs',
+        });
+      if (transaction.product === undefined)
+        context.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['product'],
+          message: 'a count by qty needs the product',
+        });
     }
     if (transaction.type === 'count' && transaction.epcs !== undefined && transaction.qty !== undefined) {
-      context.addIssue({ code: z.ZodIssueCode.custom, path: ['qty'], message: 'give either qty or epcs for a count, not both' });
+      context.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['qty'],
+        message: 'give either qty or epcs for a count, not both',
+      });
     }
     return;
   }
   const { epcs, qty } = transaction as { epcs?: string[]; qty?: string; product?: string };
   if (epcs === undefined) {
-    if (qty === undefined) context.addIssue({ code: z.ZodIssueCode.custom, path: ['qty'], message: 'required unless epcs are given' });
-    if ((transaction as { product?: string }).product === undefined) context.addIssue({ code: z.ZodIssueCode.custom, path: ['product'], message: 'required unless epcs are given' });
+    if (qty === undefined)
+      context.addIssue({ code: z.ZodIssueCode.custom, path: ['qty'], message: 'required unless epcs are given' });
+    if ((transaction as { product?: string }).product === undefined)
+      context.addIssue({ code: z.ZodIssueCode.custom, path: ['product'], message: 'required unless epcs are given' });
   } else if (qty !== undefined && qty !== String(epcs.length) && Number(qty) !== epcs.length) {
-    context.addIssue({ code: z.ZodIssueCode.custom, path: ['qty'], message: `must equal the number of epcs (${epcs.length}) when both are given` });
+    context.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ['qty'],
+      message: `must equal the number of epcs (${epcs.length}) when both are given`,
+    });
   }
-  if (epcs !== undefined && new Set(epcs).size !== epcs.length) context.addIssue({ code: z.ZodIssueCode.custom, path: ['epcs'], message: 'lists an EPC twice' });
-  if (transaction.type === 'transfer' && transaction.from === transaction.to) context.addIssue({ code: z.ZodIssueCode.custom, path: ['to'], message: 'must differ from "from"' });
+  if (epcs !== undefined && new Set(epcs).size !== epcs.length)
+    context.addIssue({ code: z.ZodIssueCode.custom, path: ['epcs'], message: 'lists an EPC twice' });
+  if (transaction.type === 'transfer' && transaction.from === transaction.to)
+    context.addIssue({ code: z.ZodIssueCode.custom, path: ['to'], message: 'must differ from "from"' });
 });
 
 export type Transaction = z.output<typeof TransactionSchema>;
 export type TransactionInput = z.input<typeof TransactionSchema>;
 export type TransactionType = Transaction['type'];
-export const TRANSACTION_TYPES = ['receipt', 'sale', 'customer_return', 'supplier_return', 'transfer', 'adjustment', 'count', 'product', 'reversal'] as const satisfies readonly TransactionType[];
+export const TRANSACTION_TYPES = [
+  'receipt',
+  'sale',
+  'customer_return',
+  'supplier_return',
+  'transfer',
+  'adjustment',
+  'count',
+  'product',
+  'reversal',
+] as const satisfies readonly TransactionType[];
 
 /** Every transaction the ledger stores has an id; declarations without one get a content-derived id. */
 export type IdentifiedTransaction = Transaction & { id: string };

@@ -27,8 +27,7 @@ export interface IssueOptions {
 }
 
 export type IssueOutcome =
-  | { ok: true; position: Position; value: bigint; consumed: Layer[] }
-  | { ok: false; availableQty: bigint };
+  { ok: true; position: Position; value: bigint; consumed: Layer[] } | { ok: false; availableQty: bigint };
 
 export function layersValue(layers: readonly Layer[]): bigint {
   let total = 0n;
@@ -72,10 +71,19 @@ export function issue(position: Position, qty: bigint, options: IssueOptions): I
         : (options.fallbackUnitCost ?? 0n);
     const value = extendValue(remaining, provisionalUnitCost);
     consumed.push({ qty: remaining, value, sourceId: 'negative' });
-    layers = [negative ? { qty: negative.qty - remaining, value: negative.value - value, sourceId: 'negative' } : { qty: -remaining, value: -value, sourceId: 'negative' }];
+    layers = [
+      negative
+        ? { qty: negative.qty - remaining, value: negative.value - value, sourceId: 'negative' }
+        : { qty: -remaining, value: -value, sourceId: 'negative' },
+    ];
   }
   const value = layersValue(consumed);
-  return { ok: true, position: { ...position, qty: position.qty - qty, value: position.value - value, layers }, value, consumed };
+  return {
+    ok: true,
+    position: { ...position, qty: position.qty - qty, value: position.value - value, layers },
+    value,
+    consumed,
+  };
 }
 
 export interface ReceiveOutcome {
@@ -103,7 +111,11 @@ export function receive(position: Position, incoming: readonly Layer[], valuatio
       const coveredCost = proportionalValue(value, cover, qty);
       const coveredProvisional = proportionalValue(negative.value, -cover, negative.qty); // negative number
       variance += coveredCost + coveredProvisional;
-      const left = { qty: negative.qty + cover, value: negative.value - coveredProvisional, sourceId: negative.sourceId };
+      const left = {
+        qty: negative.qty + cover,
+        value: negative.value - coveredProvisional,
+        sourceId: negative.sourceId,
+      };
       layers = left.qty === 0n ? [] : [left];
       qty -= cover;
       value -= coveredCost;
@@ -118,12 +130,17 @@ export function receive(position: Position, incoming: readonly Layer[], valuatio
       // Adjacent layers at exactly the same unit cost are one layer: RFID receipts at standard
       // cost would otherwise grow a layer per event. Costs are unchanged by the merge.
       const last = layers[layers.length - 1];
-      if (last && last.qty > 0n && last.value * qty === value * last.qty) layers[layers.length - 1] = { qty: last.qty + qty, value: last.value + value, sourceId: last.sourceId };
+      if (last && last.qty > 0n && last.value * qty === value * last.qty)
+        layers[layers.length - 1] = { qty: last.qty + qty, value: last.value + value, sourceId: last.sourceId };
       else layers.push({ qty, value, sourceId: layer.sourceId });
     }
   }
   const valueDelta = incomingValue - variance;
-  return { position: { ...position, qty: position.qty + incomingQty, value: position.value + valueDelta, layers }, valueDelta, variance };
+  return {
+    position: { ...position, qty: position.qty + incomingQty, value: position.value + valueDelta, layers },
+    valueDelta,
+    variance,
+  };
 }
 
 /**
@@ -132,14 +149,28 @@ export function receive(position: Position, incoming: readonly Layer[], valuatio
  * least that quantity; the pool needs the quantity. Undefined when not possible.
  * The removed value is `value`, except when the pool empties: then all of it goes.
  */
-export function removeExact(position: Position, qty: bigint, value: bigint, sourceId: string, valuation: Valuation): { position: Position; value: bigint } | undefined {
+export function removeExact(
+  position: Position,
+  qty: bigint,
+  value: bigint,
+  sourceId: string,
+  valuation: Valuation,
+): { position: Position; value: bigint } | undefined {
   const layers = position.layers.map((layer) => ({ ...layer }));
   if (valuation === 'average') {
     const pool = layers[0];
     if (!pool || pool.qty < qty) return undefined;
     const removed = pool.qty === qty ? pool.value : value;
     const left = { qty: pool.qty - qty, value: pool.value - removed, sourceId: pool.sourceId };
-    return { position: { ...position, qty: position.qty - qty, value: position.value - removed, layers: left.qty === 0n && left.value === 0n ? [] : [left] }, value: removed };
+    return {
+      position: {
+        ...position,
+        qty: position.qty - qty,
+        value: position.value - removed,
+        layers: left.qty === 0n && left.value === 0n ? [] : [left],
+      },
+      value: removed,
+    };
   }
   for (let index = layers.length - 1; index >= 0; index--) {
     const layer = layers[index] as Layer;
@@ -147,7 +178,10 @@ export function removeExact(position: Position, qty: bigint, value: bigint, sour
     const removed = layer.qty === qty ? layer.value : value;
     if (layer.qty === qty) layers.splice(index, 1);
     else layers[index] = { qty: layer.qty - qty, value: layer.value - removed, sourceId };
-    return { position: { ...position, qty: position.qty - qty, value: position.value - removed, layers }, value: removed };
+    return {
+      position: { ...position, qty: position.qty - qty, value: position.value - removed, layers },
+      value: removed,
+    };
   }
   return undefined;
 }

@@ -133,7 +133,11 @@ export class WorkingState {
     this.setIn(this.epcs, record.epc, record);
     const previous = this.epcMoveIndexes.get(record.epc);
     // Most EPCs move once per batch: a plain number until a second move.
-    this.setIn(this.epcMoveIndexes, record.epc, previous === undefined ? moveIndex : [...(typeof previous === 'number' ? [previous] : previous), moveIndex]);
+    this.setIn(
+      this.epcMoveIndexes,
+      record.epc,
+      previous === undefined ? moveIndex : [...(typeof previous === 'number' ? [previous] : previous), moveIndex],
+    );
   }
 
   /** Indexes (into epcMoves) of the moves an EPC took part in during this batch. */
@@ -145,7 +149,8 @@ export class WorkingState {
   epcsAt(location: string): EpcRecord[] {
     const result: EpcRecord[] = [];
     for (const record of this.source.epcsAt(location)) if (!this.epcs.has(record.epc)) result.push(record);
-    for (const record of this.epcs.values()) if (record.location === location && record.status === 'in_stock') result.push(record);
+    for (const record of this.epcs.values())
+      if (record.location === location && record.status === 'in_stock') result.push(record);
     return result.sort((a, b) => (a.epc < b.epc ? -1 : a.epc > b.epc ? 1 : 0));
   }
 

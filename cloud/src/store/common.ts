@@ -3,8 +3,27 @@ import { ACCOUNTS, autoRegisterLocation, type Catalog, type Location, type Produ
 import { formatMoney, formatQuantity } from '../ledger/decimal.js';
 import type { ApplyResult, Position, TransactionRecord } from '../ledger/state.js';
 import type { WorkingState } from '../ledger/working-state.js';
-import { PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX, type EpcRow, type Page, type ProductRow, type SaleRecord, type StockFilter, type StockRow, type TransactionView, type TrialBalance } from './ledger-store.js';
-import { epcRowView, parseQuantity, positionFromRow, stockRow, type EpcColumns, type MoveColumns, type PositionColumns } from './records.js';
+import {
+  PAGE_LIMIT_DEFAULT,
+  PAGE_LIMIT_MAX,
+  type EpcRow,
+  type Page,
+  type ProductRow,
+  type SaleRecord,
+  type StockFilter,
+  type StockRow,
+  type TransactionView,
+  type TrialBalance,
+} from './ledger-store.js';
+import {
+  epcRowView,
+  parseQuantity,
+  positionFromRow,
+  stockRow,
+  type EpcColumns,
+  type MoveColumns,
+  type PositionColumns,
+} from './records.js';
 
 /**
  * The catalog as a store sees it: the configured YAML catalog plus products
@@ -77,15 +96,24 @@ export function trialBalanceOf(rows: readonly { account: string; balance: bigint
   let totalDebit = 0n;
   let totalCredit = 0n;
   // Every account that was ever posted to is listed, also when it is back at 0.
-  const accounts = rows
-    .map((row) => {
-      const debit = row.balance > 0n ? row.balance : 0n;
-      const credit = row.balance < 0n ? -row.balance : 0n;
-      totalDebit += debit;
-      totalCredit += credit;
-      return { account: row.account, debit: formatMoney(debit), credit: formatMoney(credit), balance: formatMoney(row.balance) };
-    });
-  return { accounts, totalDebit: formatMoney(totalDebit), totalCredit: formatMoney(totalCredit), balanced: totalDebit === totalCredit };
+  const accounts = rows.map((row) => {
+    const debit = row.balance > 0n ? row.balance : 0n;
+    const credit = row.balance < 0n ? -row.balance : 0n;
+    totalDebit += debit;
+    totalCredit += credit;
+    return {
+      account: row.account,
+      debit: formatMoney(debit),
+      credit: formatMoney(credit),
+      balance: formatMoney(row.balance),
+    };
+  });
+  return {
+    accounts,
+    totalDebit: formatMoney(totalDebit),
+    totalCredit: formatMoney(totalCredit),
+    balanced: totalDebit === totalCredit,
+  };
 }
 
 export function pageLimit(limit: number | undefined): number {
@@ -113,7 +141,11 @@ export function resolveStockFilter(catalog: StoreCatalog, filter: StockFilter): 
 }
 
 /** The position rows a store selected by product/location, narrowed by site/kind and shaped for the API. */
-export function stockRowsOf(rows: readonly PositionColumns[], resolvedFilter: StockFilter, catalog: StoreCatalog): StockRow[] {
+export function stockRowsOf(
+  rows: readonly PositionColumns[],
+  resolvedFilter: StockFilter,
+  catalog: StoreCatalog,
+): StockRow[] {
   return rows
     .map((row) => positionFromRow(row))
     .filter((position) => matchesStock(position, resolvedFilter, catalog.location(position.location)))
@@ -121,13 +153,24 @@ export function stockRowsOf(rows: readonly PositionColumns[], resolvedFilter: St
 }
 
 /** The EPC's current state takes when and by what from its last move. */
-export function epcHistoryOf(epc: string, current: EpcColumns, moves: readonly MoveColumns[]): { current: EpcRow; history: EpcRow[] } {
+export function epcHistoryOf(
+  epc: string,
+  current: EpcColumns,
+  moves: readonly MoveColumns[],
+): { current: EpcRow; history: EpcRow[] } {
   const last = moves[moves.length - 1];
-  return { current: epcRowView({ ...current, transaction_id: last?.transaction_id ?? '', time_ms: last?.time_ms ?? 0 }), history: moves.map((move) => epcRowView({ ...move, epc })) };
+  return {
+    current: epcRowView({ ...current, transaction_id: last?.transaction_id ?? '', time_ms: last?.time_ms ?? 0 }),
+    history: moves.map((move) => epcRowView({ ...move, epc })),
+  };
 }
 
 /** Pairs EPC state rows with their last move (found by `lastSeq`) for the EpcRow view. */
-export function epcsWithLastMove<Row extends EpcColumns>(rows: readonly Row[], lastMoves: readonly MoveColumns[], lastSeq: (row: Row) => number): EpcRow[] {
+export function epcsWithLastMove<Row extends EpcColumns>(
+  rows: readonly Row[],
+  lastMoves: readonly MoveColumns[],
+  lastSeq: (row: Row) => number,
+): EpcRow[] {
   const bySeq = new Map(lastMoves.map((move) => [Number(move.seq), move] as const));
   return rows.map((row) => {
     const move = bySeq.get(lastSeq(row));
@@ -155,7 +198,13 @@ export function saleRecordsOf(
 ): SaleRecord[] {
   return rows
     .filter((row) => site === undefined || catalog.location(row.location)?.site === site)
-    .map((row) => ({ time: new Date(Number(row.time_ms)).toISOString(), timeMs: Number(row.time_ms), location: row.location, qty: formatQuantity(-parseQuantity(row.qty_delta)), transactionId: row.transaction_id }));
+    .map((row) => ({
+      time: new Date(Number(row.time_ms)).toISOString(),
+      timeMs: Number(row.time_ms),
+      location: row.location,
+      qty: formatQuantity(-parseQuantity(row.qty_delta)),
+      transactionId: row.transaction_id,
+    }));
 }
 
 export { ACCOUNTS };

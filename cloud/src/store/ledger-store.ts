@@ -157,7 +157,8 @@ export interface LedgerStore {
   close(): Promise<void>;
 }
 
-export type StoreConfig = { kind: 'memory' } | { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string; poolSize?: number };
+export type StoreConfig =
+  { kind: 'memory' } | { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string; poolSize?: number };
 
 export interface StoreOptions {
   logger?: Logger;
@@ -171,7 +172,11 @@ export interface StoreOptions {
  * Opens (and migrates) a ledger store. `memory` is SQLite in memory: the same
  * code path as `sqlite`, gone on close (replay and tests use it).
  */
-export async function openLedgerStore(config: StoreConfig, catalog: Catalog, options: StoreOptions = {}): Promise<LedgerStore> {
+export async function openLedgerStore(
+  config: StoreConfig,
+  catalog: Catalog,
+  options: StoreOptions = {},
+): Promise<LedgerStore> {
   switch (config.kind) {
     case 'memory': {
       const { SqliteLedgerStore } = await import('./sqlite.js');
@@ -192,7 +197,8 @@ export async function openLedgerStore(config: StoreConfig, catalog: Catalog, opt
 export function parseStoreUrl(text: string): StoreConfig {
   if (text === 'memory' || text === 'memory:') return { kind: 'memory' };
   if (text.startsWith('sqlite:')) return { kind: 'sqlite', path: text.slice('sqlite:'.length) };
-  if (text.startsWith('postgres:') && !text.startsWith('postgres://')) return { kind: 'postgres', url: text.slice('postgres:'.length) };
+  if (text.startsWith('postgres:') && !text.startsWith('postgres://'))
+    return { kind: 'postgres', url: text.slice('postgres:'.length) };
   if (text.startsWith('postgres://') || text.startsWith('postgresql://')) return { kind: 'postgres', url: text };
   return { kind: 'sqlite', path: text };
 }

@@ -1,6 +1,22 @@
 import type { Location, Product } from '../ledger/catalog.js';
-import { formatMoney, formatQuantity, formatUnitCost, parseTrusted, MONEY_SCALE, QUANTITY_SCALE, unitCostOf } from '../ledger/decimal.js';
-import type { ApplyResult, Entry, EpcRecord, JournalLine, Layer, Position, TransactionRecord } from '../ledger/state.js';
+import {
+  formatMoney,
+  formatQuantity,
+  formatUnitCost,
+  parseTrusted,
+  MONEY_SCALE,
+  QUANTITY_SCALE,
+  unitCostOf,
+} from '../ledger/decimal.js';
+import type {
+  ApplyResult,
+  Entry,
+  EpcRecord,
+  JournalLine,
+  Layer,
+  Position,
+  TransactionRecord,
+} from '../ledger/state.js';
 import type { EntryRow, EpcRow, JournalRow, ProductRow, StockRow } from './ledger-store.js';
 
 /** Row (de)serialisation shared by the SQL stores: decimals travel as strings, layers as JSON. */
@@ -52,7 +68,11 @@ export function stockRow(position: Position, location: Location | undefined): St
     available: formatQuantity(position.qty > 0n ? position.qty : 0n),
     value: formatMoney(position.value),
     unitCost: formatUnitCost(unitCostOf(position.value, position.qty)),
-    layers: position.layers.map((layer) => ({ qty: formatQuantity(layer.qty), unitCost: formatUnitCost(unitCostOf(layer.value, layer.qty)), value: formatMoney(layer.value) })),
+    layers: position.layers.map((layer) => ({
+      qty: formatQuantity(layer.qty),
+      unitCost: formatUnitCost(unitCostOf(layer.value, layer.qty)),
+      value: formatMoney(layer.value),
+    })),
     epcsInStock: position.epcCount,
     lastCountTime: position.lastCountMs === null ? null : new Date(position.lastCountMs).toISOString(),
   };
@@ -118,11 +138,25 @@ export interface EpcColumns {
 
 /** The engine reads product, location and status; when and by what live on the EPC's last move. */
 export function epcFromRow(row: EpcColumns): EpcRecord {
-  return { epc: row.epc, product: row.product, location: row.location, status: row.status as EpcRecord['status'], transactionId: row.transaction_id ?? '', timeMs: Number(row.time_ms ?? 0) };
+  return {
+    epc: row.epc,
+    product: row.product,
+    location: row.location,
+    status: row.status as EpcRecord['status'],
+    transactionId: row.transaction_id ?? '',
+    timeMs: Number(row.time_ms ?? 0),
+  };
 }
 
 export function epcRowView(row: EpcColumns): EpcRow {
-  return { epc: row.epc, product: row.product, location: row.location, status: row.status as EpcRow['status'], transactionId: row.transaction_id ?? '', time: new Date(Number(row.time_ms ?? 0)).toISOString() };
+  return {
+    epc: row.epc,
+    product: row.product,
+    location: row.location,
+    status: row.status as EpcRow['status'],
+    transactionId: row.transaction_id ?? '',
+    time: new Date(Number(row.time_ms ?? 0)).toISOString(),
+  };
 }
 
 /** An EPC move row (epc_moves); the EPC itself is the key the caller looked up. */
@@ -171,7 +205,14 @@ export interface JournalColumns {
 }
 
 export function journalLineFromRow(row: JournalColumns): JournalLine {
-  return { transactionId: row.transaction_id, account: row.account, debit: parseMoney(row.debit), credit: parseMoney(row.credit), timeMs: Number(row.time_ms), recordedMs: Number(row.recorded_ms) };
+  return {
+    transactionId: row.transaction_id,
+    account: row.account,
+    debit: parseMoney(row.debit),
+    credit: parseMoney(row.credit),
+    timeMs: Number(row.time_ms),
+    recordedMs: Number(row.recorded_ms),
+  };
 }
 
 /** Amounts are re-formatted so both stores answer alike (PostgreSQL numeric text carries its own scale). */

@@ -6,7 +6,16 @@ import type { Catalog, Location, Product } from '../ledger/catalog.js';
 import { applyTransaction } from '../ledger/engine.js';
 import { formatMoney, formatQuantity } from '../ledger/decimal.js';
 import { InvariantChecker, type CheckReport } from '../ledger/invariants.js';
-import { type ApplyResult, type Entry, type EpcRecord, type JournalLine, type Position, type StateSource, type TransactionRecord, positionKey } from '../ledger/state.js';
+import {
+  type ApplyResult,
+  type Entry,
+  type EpcRecord,
+  type JournalLine,
+  type Position,
+  type StateSource,
+  type TransactionRecord,
+  positionKey,
+} from '../ledger/state.js';
 import type { Transaction } from '../ledger/transactions.js';
 import { WorkingState } from '../ledger/working-state.js';
 import { StoreErrors } from './errors.js';
@@ -57,7 +66,19 @@ export const SQLITE_CACHE_KIB = 64 * 1024;
 export const EPC_CACHE_ENTRIES_MAX = 500_000;
 /** Rows per JSON-array statement (bounds one statement's text). */
 export const JSON_ROWS_PER_STATEMENT_MAX = 20_000;
-import { StoreCatalog, emitChanges, epcHistoryOf, epcsWithLastMove, page, pageLimit, resolveStockFilter, saleRecordsOf, stockRowsOf, transactionView, trialBalanceOf } from './common.js';
+import {
+  StoreCatalog,
+  emitChanges,
+  epcHistoryOf,
+  epcsWithLastMove,
+  page,
+  pageLimit,
+  resolveStockFilter,
+  saleRecordsOf,
+  stockRowsOf,
+  transactionView,
+  trialBalanceOf,
+} from './common.js';
 
 /**
  * SQLite ledger store (better-sqlite3, synchronous). One connection, WAL, and
@@ -85,21 +106,28 @@ export class SqliteLedgerStore implements LedgerStore {
     try {
       db = new Database(path);
     } catch (error) {
-      return raise(StoreErrors.OPEN_FAILED, { store: `sqlite:${path}`, reason: error instanceof Error ? error.message : String(error) }, error);
+      return raise(
+        StoreErrors.OPEN_FAILED,
+        { store: `sqlite:${path}`, reason: error instanceof Error ? error.message : String(error) },
+        error,
+      );
     }
     if (path !== ':memory:') db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma(`cache_size = -${SQLITE_CACHE_KIB}`);
     db.exec(SQLITE_SCHEMA);
     const storeCatalog = new StoreCatalog(catalog);
-    for (const row of db.prepare('SELECT definition FROM products').all() as { definition: string }[]) storeCatalog.putProduct(JSON.parse(row.definition) as Product);
-    for (const row of db.prepare('SELECT definition FROM locations').all() as { definition: string }[]) storeCatalog.putLocation(JSON.parse(row.definition) as Location);
+    for (const row of db.prepare('SELECT definition FROM products').all() as { definition: string }[])
+      storeCatalog.putProduct(JSON.parse(row.definition) as Product);
+    for (const row of db.prepare('SELECT definition FROM locations').all() as { definition: string }[])
+      storeCatalog.putLocation(JSON.parse(row.definition) as Location);
     return new SqliteLedgerStore(db, storeCatalog, { ...options, logger: options.logger ?? silentLogger() });
   }
 
   async applyBatch(transactions: readonly Transaction[]): Promise<ApplyResult[]> {
     if (this.closed) raise(StoreErrors.CLOSED);
-    if (transactions.length > BATCH_TRANSACTIONS_MAX) raise(StoreErrors.BATCH_TOO_LARGE, { count: transactions.length, max: BATCH_TRANSACTIONS_MAX });
+    if (transactions.length > BATCH_TRANSACTIONS_MAX)
+      raise(StoreErrors.BATCH_TOO_LARGE, { count: transactions.length, max: BATCH_TRANSACTIONS_MAX });
     const nowMs = (this.options.nowMs ?? Date.now)();
     let state: WorkingState | undefined;
     let results: ApplyResult[];
@@ -112,7 +140,9 @@ export class SqliteLedgerStore implements LedgerStore {
           const source = new SqliteSource(this.statements, this.catalog, this.epcCache);
           state = new WorkingState(source);
           source.prefetchEpcs(transactions);
-          const batchResults = transactions.map((transaction) => applyTransaction(state as WorkingState, transaction, nowMs));
+          const batchResults = transactions.map((transaction) =>
+            applyTransaction(state as WorkingState, transaction, nowMs),
+          );
           this.persist(state);
           return batchResults;
         })
@@ -138,25 +168,85 @@ export class SqliteLedgerStore implements LedgerStore {
   private persist(state: WorkingState): void {
     const s = this.statements;
     for (const position of state.positions.values()) {
-      s.upsertPosition.run(position.product, position.location, formatQuantity(position.qty), formatMoney(position.value), layersToJson(position.layers), position.entryCount, position.lastCountMs, position.epcCount);
+      s.upsertPosition.run(
+        position.product,
+        position.location,
+        formatQuantity(position.qty),
+        formatMoney(position.value),
+        layersToJson(position.layers),
+        position.entryCount,
+        position.lastCountMs,
+        position.epcCount,
+      );
     }
     // Moves first (few per batch), so each EPC row can list the sequence numbers of its moves.
-    const moveSeqs = state.epcMoves.map((move) => Number(s.insertEpcMove.run(move.transactionId, move.product, move.location, move.status, move.timeMs, move.recordedMs, move.epcCount).lastInsertRowid));
+    const moveSeqs = state.epcMoves.map((move) =>
+      Number(
+        s.insertEpcMove.run(
+          move.transactionId,
+          move.product,
+          move.location,
+          move.status,
+          move.timeMs,
+          move.recordedMs,
+          move.epcCount,
+        ).lastInsertRowid,
+      ),
+    );
     // Item-level rows go in as one JSON array per statement: SQLite unpacks it in C, which
     // beats thousands of separate statement calls from JavaScript.
     for (const chunk of chunks([...state.epcs.values()], JSON_ROWS_PER_STATEMENT_MAX)) {
       s.upsertEpcs.run(
-        JSON.stringify(chunk.map((record) => [record.epc, record.product, record.location, record.status, state.movesOf(record.epc).map((index) => moveSeqs[index]).join(',')])),
+        JSON.stringify(
+          chunk.map((record) => [
+            record.epc,
+            record.product,
+            record.location,
+            record.status,
+            state
+              .movesOf(record.epc)
+              .map((index) => moveSeqs[index])
+              .join(','),
+          ]),
+        ),
       );
     }
     for (const record of state.transactions.values()) {
-      s.insertTransaction.run(record.id, record.type, record.payloadHash, JSON.stringify(record.payload), record.timeMs, record.recordedMs, JSON.stringify(record.result));
+      s.insertTransaction.run(
+        record.id,
+        record.type,
+        record.payloadHash,
+        JSON.stringify(record.payload),
+        record.timeMs,
+        record.recordedMs,
+        JSON.stringify(record.result),
+      );
     }
     for (const [id, reversalId] of state.reversed) s.markReversed.run(reversalId, id);
     for (const entry of state.entries) {
-      s.insertEntry.run(entry.transactionId, entry.product, entry.location, entry.kind, formatQuantity(entry.qtyDelta), formatMoney(entry.valueDelta), formatQuantity(entry.qtyAfter), formatMoney(entry.valueAfter), entry.timeMs, entry.recordedMs, entry.reverses ?? null);
+      s.insertEntry.run(
+        entry.transactionId,
+        entry.product,
+        entry.location,
+        entry.kind,
+        formatQuantity(entry.qtyDelta),
+        formatMoney(entry.valueDelta),
+        formatQuantity(entry.qtyAfter),
+        formatMoney(entry.valueAfter),
+        entry.timeMs,
+        entry.recordedMs,
+        entry.reverses ?? null,
+      );
     }
-    for (const line of state.journal) s.insertJournal.run(line.transactionId, line.account, formatMoney(line.debit), formatMoney(line.credit), line.timeMs, line.recordedMs);
+    for (const line of state.journal)
+      s.insertJournal.run(
+        line.transactionId,
+        line.account,
+        formatMoney(line.debit),
+        formatMoney(line.credit),
+        line.timeMs,
+        line.recordedMs,
+      );
     for (const [account, delta] of state.accountDeltas) {
       const current = s.accountBalance.get(account) as { balance: string } | undefined;
       s.upsertAccount.run(account, formatMoney((current ? parseMoney(current.balance) : 0n) + delta));
@@ -167,7 +257,10 @@ export class SqliteLedgerStore implements LedgerStore {
 
   async stock(filter: StockFilter = {}): Promise<StockRow[]> {
     const resolved = resolveStockFilter(this.catalog, filter);
-    const rows = this.statements.positionsWhere.all({ product: resolved.product ?? null, location: resolved.location ?? null }) as PositionColumns[];
+    const rows = this.statements.positionsWhere.all({
+      product: resolved.product ?? null,
+      location: resolved.location ?? null,
+    }) as PositionColumns[];
     return stockRowsOf(rows, resolved, this.catalog);
   }
 
@@ -177,20 +270,32 @@ export class SqliteLedgerStore implements LedgerStore {
       .prepare(
         `SELECT * FROM entries WHERE seq > ? ${query.product ? 'AND product = @product' : ''} ${query.location ? 'AND location = @location' : ''} ${query.transactionId ? 'AND transaction_id = @transactionId' : ''} ORDER BY seq LIMIT ?`,
       )
-      .all(query.after ?? 0, limit + 1, { product: query.product, location: query.location, transactionId: query.transactionId }) as EntryColumns[];
+      .all(query.after ?? 0, limit + 1, {
+        product: query.product,
+        location: query.location,
+        transactionId: query.transactionId,
+      }) as EntryColumns[];
     return page(rows.map(entryRowView), limit);
   }
 
   async journal(query: JournalQuery = {}): Promise<Page<JournalRow>> {
     const limit = pageLimit(query.limit);
     const rows = this.db
-      .prepare(`SELECT * FROM journal WHERE seq > ? ${query.account ? 'AND account = @account' : ''} ${query.transactionId ? 'AND transaction_id = @transactionId' : ''} ORDER BY seq LIMIT ?`)
-      .all(query.after ?? 0, limit + 1, { account: query.account, transactionId: query.transactionId }) as JournalColumns[];
+      .prepare(
+        `SELECT * FROM journal WHERE seq > ? ${query.account ? 'AND account = @account' : ''} ${query.transactionId ? 'AND transaction_id = @transactionId' : ''} ORDER BY seq LIMIT ?`,
+      )
+      .all(query.after ?? 0, limit + 1, {
+        account: query.account,
+        transactionId: query.transactionId,
+      }) as JournalColumns[];
     return page(rows.map(journalRowView), limit);
   }
 
   async trialBalance(): Promise<TrialBalance> {
-    const rows = this.db.prepare('SELECT account, balance FROM accounts ORDER BY account').all() as { account: string; balance: string }[];
+    const rows = this.db.prepare('SELECT account, balance FROM accounts ORDER BY account').all() as {
+      account: string;
+      balance: string;
+    }[];
     return trialBalanceOf(rows.map((row) => ({ account: row.account, balance: parseMoney(row.balance) })));
   }
 
@@ -203,7 +308,9 @@ export class SqliteLedgerStore implements LedgerStore {
 
   async epcsWhere(query: EpcQuery): Promise<EpcRow[]> {
     const locations = query.locations ? JSON.stringify(query.locations) : null;
-    const rows = this.statements.epcsWhere.all(query.status, locations, locations, query.limit) as (EpcColumns & { moves: string })[];
+    const rows = this.statements.epcsWhere.all(query.status, locations, locations, query.limit) as (EpcColumns & {
+      moves: string;
+    })[];
     // The last entry of `moves` is the move that put the EPC where it is now.
     const lastSeq = (row: { moves: string }) => Number(row.moves.slice(row.moves.lastIndexOf(',') + 1));
     const lastMoves = this.statements.movesIn.all(JSON.stringify(rows.map(lastSeq))) as MoveColumns[];
@@ -226,22 +333,44 @@ export class SqliteLedgerStore implements LedgerStore {
   async salesHistory(product: string, site: string | undefined, sinceMs: number): Promise<SaleRecord[]> {
     const gtin = this.catalog.resolveProduct(product) ?? product;
     const rows = this.db
-      .prepare("SELECT transaction_id, location, qty_delta, time_ms FROM entries WHERE product = ? AND kind = 'sale' AND time_ms >= ? ORDER BY time_ms, seq")
+      .prepare(
+        "SELECT transaction_id, location, qty_delta, time_ms FROM entries WHERE product = ? AND kind = 'sale' AND time_ms >= ? ORDER BY time_ms, seq",
+      )
       .all(gtin, sinceMs) as { transaction_id: string; location: string; qty_delta: string; time_ms: number }[];
     return saleRecordsOf(rows, site, this.catalog);
   }
 
   async check(): Promise<CheckReport> {
     const checker = new InvariantChecker((location) => this.catalog.inventoryAccountOf(location));
-    for (const row of this.db.prepare('SELECT * FROM positions').iterate() as IterableIterator<PositionColumns>) checker.addPosition(positionFromRow(row));
-    for (const row of this.db.prepare('SELECT product, location, qty_delta, value_delta, qty_after, value_after FROM entries ORDER BY seq').iterate() as IterableIterator<EntryColumns>) {
-      checker.addEntry(row.product, row.location, parseQuantity(row.qty_delta), parseMoney(row.value_delta), parseQuantity(row.qty_after), parseMoney(row.value_after));
+    for (const row of this.db.prepare('SELECT * FROM positions').iterate() as IterableIterator<PositionColumns>)
+      checker.addPosition(positionFromRow(row));
+    for (const row of this.db
+      .prepare('SELECT product, location, qty_delta, value_delta, qty_after, value_after FROM entries ORDER BY seq')
+      .iterate() as IterableIterator<EntryColumns>) {
+      checker.addEntry(
+        row.product,
+        row.location,
+        parseQuantity(row.qty_delta),
+        parseMoney(row.value_delta),
+        parseQuantity(row.qty_after),
+        parseMoney(row.value_after),
+      );
     }
-    for (const row of this.db.prepare('SELECT account, debit, credit FROM journal').iterate() as IterableIterator<{ account: string; debit: string; credit: string }>) {
+    for (const row of this.db.prepare('SELECT account, debit, credit FROM journal').iterate() as IterableIterator<{
+      account: string;
+      debit: string;
+      credit: string;
+    }>) {
       checker.addJournalLine(row.account, parseMoney(row.debit), parseMoney(row.credit));
     }
-    for (const row of this.db.prepare('SELECT account, balance FROM accounts').all() as { account: string; balance: string }[]) checker.addAccountBalance(row.account, parseMoney(row.balance));
-    for (const row of this.db.prepare("SELECT product, location FROM epcs WHERE status = 'in_stock'").iterate() as IterableIterator<{ product: string; location: string }>) {
+    for (const row of this.db.prepare('SELECT account, balance FROM accounts').all() as {
+      account: string;
+      balance: string;
+    }[])
+      checker.addAccountBalance(row.account, parseMoney(row.balance));
+    for (const row of this.db
+      .prepare("SELECT product, location FROM epcs WHERE status = 'in_stock'")
+      .iterate() as IterableIterator<{ product: string; location: string }>) {
       checker.addEpcInStock(row.product, row.location);
     }
     return checker.report();
@@ -258,7 +387,9 @@ function prepare(db: SqliteDatabase) {
   const statement = (sql: string): Statement => db.prepare(sql);
   return {
     position: statement('SELECT * FROM positions WHERE product = ? AND location = ?'),
-    positionsWhere: statement('SELECT * FROM positions WHERE (@product IS NULL OR product = @product) AND (@location IS NULL OR location = @location) ORDER BY product, location'),
+    positionsWhere: statement(
+      'SELECT * FROM positions WHERE (@product IS NULL OR product = @product) AND (@location IS NULL OR location = @location) ORDER BY product, location',
+    ),
     epc: statement('SELECT * FROM epcs WHERE epc = ?'),
     epcsIn: statement('SELECT e.* FROM json_each(?) j JOIN epcs e ON e.epc = j.value'),
     epcsAt: statement("SELECT * FROM epcs WHERE location = ? AND status = 'in_stock' ORDER BY epc"),
@@ -274,19 +405,33 @@ function prepare(db: SqliteDatabase) {
        SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(?) WHERE true
        ON CONFLICT (epc) DO UPDATE SET product = excluded.product, location = excluded.location, status = excluded.status, moves = epcs.moves || ',' || excluded.moves`,
     ),
-    insertEpcMove: statement('INSERT INTO epc_moves (transaction_id, product, location, status, time_ms, recorded_ms, epc_count) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    insertEpcMove: statement(
+      'INSERT INTO epc_moves (transaction_id, product, location, status, time_ms, recorded_ms, epc_count) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
     movesIn: statement('SELECT m.* FROM json_each(?) j JOIN epc_moves m ON m.seq = j.value ORDER BY m.seq'),
-    epcsWhere: statement('SELECT * FROM epcs WHERE status = ? AND (? IS NULL OR location IN (SELECT value FROM json_each(?))) ORDER BY epc LIMIT ?'),
-    insertTransaction: statement('INSERT INTO transactions (id, type, payload_hash, payload, time_ms, recorded_ms, result) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    epcsWhere: statement(
+      'SELECT * FROM epcs WHERE status = ? AND (? IS NULL OR location IN (SELECT value FROM json_each(?))) ORDER BY epc LIMIT ?',
+    ),
+    insertTransaction: statement(
+      'INSERT INTO transactions (id, type, payload_hash, payload, time_ms, recorded_ms, result) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
     markReversed: statement('UPDATE transactions SET reversed_by = ? WHERE id = ?'),
     insertEntry: statement(
       'INSERT INTO entries (transaction_id, product, location, kind, qty_delta, value_delta, qty_after, value_after, time_ms, recorded_ms, reverses) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
-    insertJournal: statement('INSERT INTO journal (transaction_id, account, debit, credit, time_ms, recorded_ms) VALUES (?, ?, ?, ?, ?, ?)'),
+    insertJournal: statement(
+      'INSERT INTO journal (transaction_id, account, debit, credit, time_ms, recorded_ms) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
     accountBalance: statement('SELECT balance FROM accounts WHERE account = ?'),
-    upsertAccount: statement('INSERT INTO accounts (account, balance) VALUES (?, ?) ON CONFLICT (account) DO UPDATE SET balance = excluded.balance'),
-    upsertProduct: statement('INSERT INTO products (gtin, definition) VALUES (?, ?) ON CONFLICT (gtin) DO UPDATE SET definition = excluded.definition'),
-    upsertLocation: statement('INSERT INTO locations (id, definition) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET definition = excluded.definition'),
+    upsertAccount: statement(
+      'INSERT INTO accounts (account, balance) VALUES (?, ?) ON CONFLICT (account) DO UPDATE SET balance = excluded.balance',
+    ),
+    upsertProduct: statement(
+      'INSERT INTO products (gtin, definition) VALUES (?, ?) ON CONFLICT (gtin) DO UPDATE SET definition = excluded.definition',
+    ),
+    upsertLocation: statement(
+      'INSERT INTO locations (id, definition) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET definition = excluded.definition',
+    ),
   };
 }
 
@@ -314,7 +459,8 @@ class SqliteSource implements StateSource {
     }
     if (list.length === 0) return;
     for (const epc of list) this.epcs.set(epc, undefined);
-    for (const row of this.statements.epcsIn.all(JSON.stringify(list)) as EpcColumns[]) this.epcs.set(row.epc, epcFromRow(row));
+    for (const row of this.statements.epcsIn.all(JSON.stringify(list)) as EpcColumns[])
+      this.epcs.set(row.epc, epcFromRow(row));
   }
 
   product(gtin: string): Product | undefined {

@@ -27,7 +27,10 @@ export function createPointWriter(config: TimeseriesConfig): PointWriter | null 
  * The sink for the configured InfluxDB, or null when `kind: none`. Call `start()`,
  * then `attach(events)`; `close()` on shutdown.
  */
-export function createTimeseriesSink(config: TimeseriesConfig, deps: { clock: Clock; logger: Logger }): TimeseriesSink | null {
+export function createTimeseriesSink(
+  config: TimeseriesConfig,
+  deps: { clock: Clock; logger: Logger },
+): TimeseriesSink | null {
   const writer = createPointWriter(config);
   return writer ? new TimeseriesSink(config, writer, deps) : null;
 }

@@ -27,7 +27,11 @@ export class Influx2Writer implements PointWriter {
 
   constructor(config: TimeseriesConfig) {
     this.target = `${redactUrl(config.url)}/bucket/${config.bucket}`;
-    const client = new InfluxDB({ url: config.url, timeout: config.requestTimeoutMs, ...(config.token ? { token: config.token } : {}) });
+    const client = new InfluxDB({
+      url: config.url,
+      timeout: config.requestTimeoutMs,
+      ...(config.token ? { token: config.token } : {}),
+    });
     this.writeApi = client.getWriteApi(config.org, config.bucket, 'ms', {
       batchSize: config.batchLinesMax + 1, // never auto-flush: the sink decides when
       flushInterval: 0,

@@ -56,7 +56,11 @@ export function pointsFromPositions(changes: readonly PositionChange[], nowMs: n
     points.push({
       measurement: MEASUREMENTS.movement,
       tags: { ...tags, kind: change.kind },
-      fields: { qty_delta: finiteOrZero(change.qtyDelta), value_delta: finiteOrZero(change.valueDelta), transaction_id: change.transactionId },
+      fields: {
+        qty_delta: finiteOrZero(change.qtyDelta),
+        value_delta: finiteOrZero(change.valueDelta),
+        transaction_id: change.transactionId,
+      },
       timeMs,
     });
   }
@@ -79,7 +83,9 @@ export function pointsFromGatewayStatus(status: GatewayStatus, nowMs: number): T
     gatewayFields['outbox_fill_ratio'] = status.outbox.fillRatio;
     gatewayFields['outbox_dropped'] = status.outbox.dropped;
   }
-  const points: TimeseriesPoint[] = [{ measurement: MEASUREMENTS.gatewayHealth, tags: gatewayTags, fields: gatewayFields, timeMs }];
+  const points: TimeseriesPoint[] = [
+    { measurement: MEASUREMENTS.gatewayHealth, tags: gatewayTags, fields: gatewayFields, timeMs },
+  ];
   for (const reader of readers) {
     const readerTags = { ...gatewayTags, reader: reader.readerId, protocol: reader.protocol };
     const fields: Record<string, FieldValue> = {
@@ -94,12 +100,22 @@ export function pointsFromGatewayStatus(status: GatewayStatus, nowMs: number): T
     for (const antenna of reader.antennas ?? []) {
       const antennaFields: Record<string, FieldValue> = { reads_per_second: antenna.readsPerSecond };
       if (antenna.rssiDbmMean !== null) antennaFields['rssi_dbm_mean'] = antenna.rssiDbmMean;
-      points.push({ measurement: MEASUREMENTS.antennaReads, tags: { ...gatewayTags, reader: reader.readerId, antenna: String(antenna.antenna) }, fields: antennaFields, timeMs });
+      points.push({
+        measurement: MEASUREMENTS.antennaReads,
+        tags: { ...gatewayTags, reader: reader.readerId, antenna: String(antenna.antenna) },
+        fields: antennaFields,
+        timeMs,
+      });
     }
   }
   return points;
 }
 
 export function pointFromDeadLetter(notice: DeadLetterNotice, nowMs: number): TimeseriesPoint {
-  return { measurement: MEASUREMENTS.deadLetter, tags: { code: notice.code }, fields: { count: 1, topic: notice.topic }, timeMs: timeOrNow(notice.time, nowMs) };
+  return {
+    measurement: MEASUREMENTS.deadLetter,
+    tags: { code: notice.code },
+    fields: { count: 1, topic: notice.topic },
+    timeMs: timeOrNow(notice.time, nowMs),
+  };
 }

@@ -58,7 +58,11 @@ export class TimeseriesSink {
     try {
       await this.writer.prepare();
     } catch (error) {
-      const coded = makeError(TimeseriesErrors.DATABASE_SETUP_FAILED, { database: this.config.database, url: this.writer.target, reason: errorMessage(error) }, error);
+      const coded = makeError(
+        TimeseriesErrors.DATABASE_SETUP_FAILED,
+        { database: this.config.database, url: this.writer.target, reason: errorMessage(error) },
+        error,
+      );
       this.deps.logger.warn({ code: coded.code }, coded.message);
     }
     this.timer = this.deps.clock.setInterval(() => this.tick(), this.config.flushIntervalMs);
@@ -66,9 +70,12 @@ export class TimeseriesSink {
 
   /** Subscribes to the cloud's events; returns the unsubscribe function. */
   attach(events: CloudEvents): () => void {
-    const onPositions = (changes: PositionChange[]): void => this.enqueue(pointsFromPositions(changes, this.deps.clock.nowMs()));
-    const onStatus = (status: GatewayStatus): void => this.enqueue(pointsFromGatewayStatus(status, this.deps.clock.nowMs()));
-    const onDeadLetter = (notice: DeadLetterNotice): void => this.enqueue([pointFromDeadLetter(notice, this.deps.clock.nowMs())]);
+    const onPositions = (changes: PositionChange[]): void =>
+      this.enqueue(pointsFromPositions(changes, this.deps.clock.nowMs()));
+    const onStatus = (status: GatewayStatus): void =>
+      this.enqueue(pointsFromGatewayStatus(status, this.deps.clock.nowMs()));
+    const onDeadLetter = (notice: DeadLetterNotice): void =>
+      this.enqueue([pointFromDeadLetter(notice, this.deps.clock.nowMs())]);
     events.on('positionsChanged', onPositions);
     events.on('gatewayStatus', onStatus);
     events.on('deadLetter', onDeadLetter);
@@ -127,7 +134,10 @@ export class TimeseriesSink {
     this.timer?.cancel();
     this.timer = null;
     let deadline: TimerHandle | null = null;
-    await Promise.race([this.flush(), new Promise<void>((resolve) => (deadline = this.deps.clock.setTimeout(resolve, this.config.closeTimeoutMs)))]);
+    await Promise.race([
+      this.flush(),
+      new Promise<void>((resolve) => (deadline = this.deps.clock.setTimeout(resolve, this.config.closeTimeoutMs))),
+    ]);
     (deadline as TimerHandle | null)?.cancel();
     this.closed = true;
     this.buffer.countLost(this.buffer.clear());
@@ -156,7 +166,11 @@ export class TimeseriesSink {
   }
 
   private onWritten(batch: readonly TimeseriesPoint[]): void {
-    if (this.consecutiveFailures > 0) this.deps.logger.info({ target: this.writer.target, failures: this.consecutiveFailures }, 'InfluxDB writes recovered');
+    if (this.consecutiveFailures > 0)
+      this.deps.logger.info(
+        { target: this.writer.target, failures: this.consecutiveFailures },
+        'InfluxDB writes recovered',
+      );
     this.writtenPoints += batch.length;
     this.consecutiveFailures = 0;
     this.batchAttempts = 0;
@@ -174,8 +188,15 @@ export class TimeseriesSink {
     const delayMs = retryDelayMs(this.consecutiveFailures, this.config.retryDelayMinMs, this.config.retryDelayMaxMs);
     this.nextAttemptMs = this.deps.clock.nowMs() + delayMs;
     if (this.consecutiveFailures === 1 || this.consecutiveFailures % 10 === 0) {
-      const coded = makeError(TimeseriesErrors.WRITE_FAILED, { lines: batch.length, url: this.writer.target, reason: this.lastError }, error);
-      this.deps.logger.warn({ code: coded.code, retryInMs: delayMs, buffered: this.buffer.size + batch.length }, coded.message);
+      const coded = makeError(
+        TimeseriesErrors.WRITE_FAILED,
+        { lines: batch.length, url: this.writer.target, reason: this.lastError },
+        error,
+      );
+      this.deps.logger.warn(
+        { code: coded.code, retryInMs: delayMs, buffered: this.buffer.size + batch.length },
+        coded.message,
+      );
     }
     if (this.closed) {
       // close() gave up waiting for this write: nothing will retry it
@@ -195,7 +216,10 @@ export class TimeseriesSink {
     if (dropped === this.droppedReported) return;
     const nowMs = this.deps.clock.nowMs();
     if (!force && nowMs - this.lastLossReportMs < lossReportIntervalMs) return;
-    const coded = makeError(TimeseriesErrors.POINTS_DROPPED, { count: dropped - this.droppedReported, reason: this.closed ? 'shutdown, buffer overflow or retries exhausted' : 'buffer full or retries exhausted' });
+    const coded = makeError(TimeseriesErrors.POINTS_DROPPED, {
+      count: dropped - this.droppedReported,
+      reason: this.closed ? 'shutdown, buffer overflow or retries exhausted' : 'buffer full or retries exhausted',
+    });
     this.deps.logger.error({ code: coded.code, droppedTotal: dropped }, coded.message);
     this.droppedReported = dropped;
     this.lastLossReportMs = nowMs;

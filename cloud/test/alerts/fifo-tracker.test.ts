@@ -58,9 +58,13 @@ describe('FIFO ageing tracker', () => {
 
 describe('store adapter', () => {
   it('replays the entries, then follows positionsChanged, and maps rows to the view', async () => {
-    const entries = [move(0, 'receipt', '10', '10'), move(40, 'receipt', '5', '15'), move(41, 'sale', '-3', '12')].map((entry, index) => ({ ...entry, seq: index + 1 }));
+    const entries = [move(0, 'receipt', '10', '10'), move(40, 'receipt', '5', '15'), move(41, 'sale', '-3', '12')].map(
+      (entry, index) => ({ ...entry, seq: index + 1 }),
+    );
     const store: LedgerStoreLike = {
-      stock: async () => [{ product: 'P', location: 'backroom', site: 'store-1', qty: '12', available: '12', value: '24.00' }],
+      stock: async () => [
+        { product: 'P', location: 'backroom', site: 'store-1', qty: '12', available: '12', value: '24.00' },
+      ],
       products: async () => [{ gtin: 'P', name: 'Product', reorderPoint: '4' }],
       salesHistory: async () => [{ time: new Date(T0 + 41 * DAY_MS).toISOString(), qty: '3' }],
       entries: async (query = {}) => {
@@ -74,7 +78,12 @@ describe('store adapter', () => {
     expect(bootstrappedEntries).toBe(3);
     expect((await view.layers()).map((layer) => layer.remainingQty)).toEqual(['7', '5']);
     expect(await view.products()).toEqual([{ product: 'P', name: 'Product', reorderPoint: '4', reorderQty: null }]);
-    const change: PositionChange = { ...move(42, 'sale', '-8', '4'), valueDelta: '0', valueAfter: '0', transactionId: 't' };
+    const change: PositionChange = {
+      ...move(42, 'sale', '-8', '4'),
+      valueDelta: '0',
+      valueAfter: '0',
+      transactionId: 't',
+    };
     events.emit('positionsChanged', [change]);
     expect((await view.layers()).map((layer) => layer.remainingQty)).toEqual(['4']);
     expect((await view.positions())[0]).toMatchObject({ availableQty: '12', lastOutboundTime: change.time });

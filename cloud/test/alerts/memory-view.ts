@@ -1,4 +1,12 @@
-import type { AnalyticsLedgerView, LayerView, MissingEpcView, OpenDemandView, PositionView, ProductView, SaleView } from '../../src/alerts/view.js';
+import type {
+  AnalyticsLedgerView,
+  LayerView,
+  MissingEpcView,
+  OpenDemandView,
+  PositionView,
+  ProductView,
+  SaleView,
+} from '../../src/alerts/view.js';
 
 /**
  * A test double of the ledger store's analytics view (the store is a colleague's module;
@@ -25,7 +33,12 @@ export class MemoryLedgerView implements AnalyticsLedgerView {
     return this.layerList.map((layer) => ({ ...layer }));
   }
   async salesHistory(product: string, site: string | undefined, sinceMs: number): Promise<SaleView[]> {
-    return this.sales.filter((sale) => sale.product === product && (site === undefined || sale.site === site) && Date.parse(sale.time) >= sinceMs).map(({ time, qty }) => ({ time, qty }));
+    return this.sales
+      .filter(
+        (sale) =>
+          sale.product === product && (site === undefined || sale.site === site) && Date.parse(sale.time) >= sinceMs,
+      )
+      .map(({ time, qty }) => ({ time, qty }));
   }
   async missingEpcs(): Promise<MissingEpcView[]> {
     return this.missing ?? [];
@@ -37,7 +50,15 @@ export class MemoryLedgerView implements AnalyticsLedgerView {
   setQty(product: string, location: string, qty: string): void {
     const position = this.positionList.find((entry) => entry.product === product && entry.location === location);
     if (position) position.qty = qty;
-    else this.positionList.push({ product, location, site: location.split('/')[0] ?? location, qty, value: '0', lastOutboundTime: null });
+    else
+      this.positionList.push({
+        product,
+        location,
+        site: location.split('/')[0] ?? location,
+        qty,
+        value: '0',
+        lastOutboundTime: null,
+      });
   }
 
   private maybeFail(): void {

@@ -54,11 +54,14 @@ async function retainedNow(waitMs = 150): Promise<Map<string, string>> {
 const GTIN = '09506000134352';
 
 describe('alert topics', () => {
-  it.each([['low_stock/09506000134352/store-1/shelf 1'], ['reader_fault/store-1/gw-1/dock#1+x'], ['ageing/ü/€']])('encodes %s as one reversible topic level', (key) => {
-    const encoded = topicSafe(key);
-    expect(encoded).not.toMatch(/[/+#\s]/);
-    expect(fromTopicSafe(encoded)).toBe(key);
-  });
+  it.each([['low_stock/09506000134352/store-1/shelf 1'], ['reader_fault/store-1/gw-1/dock#1+x'], ['ageing/ü/€']])(
+    'encodes %s as one reversible topic level',
+    (key) => {
+      const encoded = topicSafe(key);
+      expect(encoded).not.toMatch(/[/+#\s]/);
+      expect(fromTopicSafe(encoded)).toBe(key);
+    },
+  );
 });
 
 describe('alerts over MQTT (real aedes)', () => {
@@ -69,7 +72,12 @@ describe('alerts over MQTT (real aedes)', () => {
     view.setQty(GTIN, 'store-1/shelf-1', '10');
     const clock = new ManualClock(Date.parse('2026-11-25T12:00:00Z'));
     const events = new CloudEvents();
-    const service = new AlertService(AlertsConfigSchema.parse({ reevaluateDelayMs: 100 }), { view, publish: mqttPublishFn(publisher), clock, logger: silentLogger() });
+    const service = new AlertService(AlertsConfigSchema.parse({ reevaluateDelayMs: 100 }), {
+      view,
+      publish: mqttPublishFn(publisher),
+      clock,
+      logger: silentLogger(),
+    });
     service.attach(events);
     const changes: unknown[] = [];
     service.onChange((change) => changes.push(change));
@@ -79,7 +87,19 @@ describe('alerts over MQTT (real aedes)', () => {
 
     // the shelf runs low: a positionsChanged schedules a prompt re-evaluation
     view.setQty(GTIN, 'store-1/shelf-1', '2');
-    events.emit('positionsChanged', [{ product: GTIN, location: 'store-1/shelf-1', qtyDelta: '-8', valueDelta: '0', qtyAfter: '2', valueAfter: '0', kind: 'sale', transactionId: 't1', time: '2026-11-25T12:00:00Z' }]);
+    events.emit('positionsChanged', [
+      {
+        product: GTIN,
+        location: 'store-1/shelf-1',
+        qtyDelta: '-8',
+        valueDelta: '0',
+        qtyAfter: '2',
+        valueAfter: '0',
+        kind: 'sale',
+        transactionId: 't1',
+        time: '2026-11-25T12:00:00Z',
+      },
+    ]);
     clock.advanceBy(100);
     await service.settled();
     const [alert] = service.list();
@@ -104,13 +124,23 @@ describe('alerts over MQTT (real aedes)', () => {
     const view = new MemoryLedgerView();
     view.productList = [{ product: GTIN, reorderPoint: '5', reorderQty: '24' }];
     view.setQty(GTIN, 'store-2/shelf-1', '1');
-    const first = new AlertService(AlertsConfigSchema.parse({}), { view, publish: mqttPublishFn(publisher), clock: systemClock, logger: silentLogger() });
+    const first = new AlertService(AlertsConfigSchema.parse({}), {
+      view,
+      publish: mqttPublishFn(publisher),
+      clock: systemClock,
+      logger: silentLogger(),
+    });
     await first.evaluateStock();
     await first.close();
 
     // a restart: the new service starts empty but learns what the broker still shows
     view.setQty(GTIN, 'store-2/shelf-1', '50');
-    const second = new AlertService(AlertsConfigSchema.parse({}), { view, publish: mqttPublishFn(publisher), clock: systemClock, logger: silentLogger() });
+    const second = new AlertService(AlertsConfigSchema.parse({}), {
+      view,
+      publish: mqttPublishFn(publisher),
+      clock: systemClock,
+      logger: silentLogger(),
+    });
     const adopted = await collectRetainedAlerts(publisher, { clock: systemClock, logger: silentLogger(), waitMs: 150 });
     expect(adopted.map((alert) => alert.subject.location)).toContain('store-2/shelf-1');
     second.adopt(adopted);
@@ -130,7 +160,12 @@ describe('alerts over MQTT (real aedes)', () => {
     const view = new MemoryLedgerView();
     view.productList = [{ product: GTIN, reorderPoint: '5', reorderQty: '24' }];
     view.setQty(GTIN, 'store-3/shelf-1', '1');
-    const service = new AlertService(AlertsConfigSchema.parse({}), { view, publish, clock: new ManualClock(0), logger: silentLogger() });
+    const service = new AlertService(AlertsConfigSchema.parse({}), {
+      view,
+      publish,
+      clock: new ManualClock(0),
+      logger: silentLogger(),
+    });
     await service.evaluateStock();
     await service.settled();
     expect(service.stats()).toMatchObject({ active: 1, publishFailures: 1, pendingPublishes: 1 });
@@ -153,13 +188,26 @@ describe('alerts over MQTT (real aedes)', () => {
     const publisher = await connect();
     const clock = new ManualClock(Date.parse('2026-11-25T12:00:00Z'));
     const events = new CloudEvents();
-    const service = new AlertService(AlertsConfigSchema.parse({}), { view: new MemoryLedgerView(), publish: mqttPublishFn(publisher), clock, logger: silentLogger() });
+    const service = new AlertService(AlertsConfigSchema.parse({}), {
+      view: new MemoryLedgerView(),
+      publish: mqttPublishFn(publisher),
+      clock,
+      logger: silentLogger(),
+    });
     service.attach(events);
-    events.emit('gatewayStatus', { state: 'offline', gatewayId: 'gw-9', siteId: 'store-9', time: '2026-11-25T12:00:00Z' }, 'stockwire/v1/store-9/gw-9/status');
+    events.emit(
+      'gatewayStatus',
+      { state: 'offline', gatewayId: 'gw-9', siteId: 'store-9', time: '2026-11-25T12:00:00Z' },
+      'stockwire/v1/store-9/gw-9/status',
+    );
     await service.settled();
     const topic = 'stockwire/v1/alerts/gateway_offline/gateway_offline~2Fstore-9~2Fgw-9';
     expect((await retainedNow()).has(topic)).toBe(true);
-    events.emit('gatewayStatus', { state: 'online', gatewayId: 'gw-9', siteId: 'store-9', time: '2026-11-25T12:00:01Z', readers: [] }, 'stockwire/v1/store-9/gw-9/status');
+    events.emit(
+      'gatewayStatus',
+      { state: 'online', gatewayId: 'gw-9', siteId: 'store-9', time: '2026-11-25T12:00:01Z', readers: [] },
+      'stockwire/v1/store-9/gw-9/status',
+    );
     await service.settled();
     expect((await retainedNow()).has(topic)).toBe(false);
     await service.close();

@@ -24,7 +24,13 @@ describe('store view: missing EPCs', () => {
     const store = await openLedgerStore({ kind: 'memory' }, catalog);
     const epc = (serial: number) => sgtinUrn(GTIN, 7, String(serial));
     await store.applyBatch([
-      { id: 'r1', type: 'receipt', location: SHELF, epcs: [epc(1), epc(2), epc(3), epc(4)], time: '2026-11-25T08:00:00.000Z' },
+      {
+        id: 'r1',
+        type: 'receipt',
+        location: SHELF,
+        epcs: [epc(1), epc(2), epc(3), epc(4)],
+        time: '2026-11-25T08:00:00.000Z',
+      },
       { id: 't1', type: 'transfer', from: SHELF, to: FLOOR, epcs: [epc(1), epc(2)], time: '2026-11-25T09:00:00.000Z' },
       { id: 's1', type: 'sale', location: FLOOR, epcs: [epc(2)], time: '2026-11-25T09:30:00.000Z' },
       { id: 'k1', type: 'count', location: SHELF, epcs: [epc(3)], time: '2026-11-25T10:00:00.000Z' },

@@ -44,21 +44,53 @@ describe('startAnalytics', () => {
     view.setQty('09506000134352', 'store-1/shelf-1', '12');
     const events = new CloudEvents();
     const app = fastify();
-    const config = AnalyticsConfigSchema.parse({ timeseries: { kind: 'influx1', url: influx.url, database: 'analytics', flushIntervalMs: 50 }, alerts: { reevaluateDelayMs: 0 } });
-    const analytics = await startAnalytics(config, { events, view, app, mqtt, clock: systemClock, logger: silentLogger(), retainedAlertsWaitMs: 100 });
+    const config = AnalyticsConfigSchema.parse({
+      timeseries: { kind: 'influx1', url: influx.url, database: 'analytics', flushIntervalMs: 50 },
+      alerts: { reevaluateDelayMs: 0 },
+    });
+    const analytics = await startAnalytics(config, {
+      events,
+      view,
+      app,
+      mqtt,
+      clock: systemClock,
+      logger: silentLogger(),
+      retainedAlertsWaitMs: 100,
+    });
     await app.listen({ host: '127.0.0.1', port: 0 });
 
     view.setQty('09506000134352', 'store-1/shelf-1', '3');
-    events.emit('positionsChanged', [{ product: '09506000134352', location: 'store-1/shelf-1', qtyDelta: '-9', valueDelta: '0', qtyAfter: '3', valueAfter: '0', kind: 'sale', transactionId: 't1', time: new Date().toISOString() }]);
+    events.emit('positionsChanged', [
+      {
+        product: '09506000134352',
+        location: 'store-1/shelf-1',
+        qtyDelta: '-9',
+        valueDelta: '0',
+        qtyAfter: '3',
+        valueAfter: '0',
+        kind: 'sale',
+        transactionId: 't1',
+        time: new Date().toISOString(),
+      },
+    ]);
 
-    await expect.poll(() => analytics.alerts.list().map((alert) => alert.kind), { timeout: 5_000 }).toEqual(['low_stock']);
+    await expect
+      .poll(() => analytics.alerts.list().map((alert) => alert.kind), { timeout: 5_000 })
+      .toEqual(['low_stock']);
     await analytics.sink?.flush();
-    const rows = await new InfluxDB({ host: '127.0.0.1', port: influx.port, database: 'analytics' }).query<{ qty: number }>('SELECT qty FROM stock_level');
+    const rows = await new InfluxDB({ host: '127.0.0.1', port: influx.port, database: 'analytics' }).query<{
+      qty: number;
+    }>('SELECT qty FROM stock_level');
     expect(rows.map((row) => row.qty)).toEqual([3]);
-    const state = (await app.inject({ method: 'GET', url: '/dashboard/api/state' })).json<{ alerts: unknown[]; movements: unknown[] }>();
+    const state = (await app.inject({ method: 'GET', url: '/dashboard/api/state' })).json<{
+      alerts: unknown[];
+      movements: unknown[];
+    }>();
     expect(state.alerts).toHaveLength(1);
     expect(state.movements).toHaveLength(1);
-    const health = (await app.inject({ method: 'GET', url: '/dashboard/api/health' })).json<{ timeseries: { writtenPoints: number } }>();
+    const health = (await app.inject({ method: 'GET', url: '/dashboard/api/health' })).json<{
+      timeseries: { writtenPoints: number };
+    }>();
     expect(health.timeseries.writtenPoints).toBe(2);
 
     await analytics.stop();

@@ -52,8 +52,20 @@ describe('simple exponential smoothing on synthetic histories', () => {
   });
 
   it.each([
-    ['no sales: no rate, unbounded cover', [], 10, 5, { demandPerDay: 0, daysOfCover: null, reorderDate: null, stockoutDate: null }],
-    ['already below the reorder point: reorder today', new Array(7).fill(2), 3, 5, { demandPerDay: 2, daysOfCover: 1.5, reorderDate: '2026-11-25' }],
+    [
+      'no sales: no rate, unbounded cover',
+      [],
+      10,
+      5,
+      { demandPerDay: 0, daysOfCover: null, reorderDate: null, stockoutDate: null },
+    ],
+    [
+      'already below the reorder point: reorder today',
+      new Array(7).fill(2),
+      3,
+      5,
+      { demandPerDay: 2, daysOfCover: 1.5, reorderDate: '2026-11-25' },
+    ],
     ['out of stock: zero cover', new Array(7).fill(2), 0, 5, { daysOfCover: 0, stockoutDate: '2026-11-25' }],
   ])('%s', (_name, perDay, available, reorderPoint, expected) => {
     expect(forecastDemand(history(perDay), available, reorderPoint, NOW, parameters)).toMatchObject(expected);
@@ -70,12 +82,37 @@ describe('forecast service over the ledger view', () => {
     view.setQty('A', 'store-1/shelf-1', '20');
     view.setQty('A', 'store-1/backroom', '40');
     view.setQty('B', 'store-1/shelf-2', '10');
-    for (const sale of history(new Array(14).fill(6))) view.sales.push({ product: 'A', site: 'store-1', time: new Date(sale.timeMs).toISOString(), qty: String(sale.qty) });
-    for (const sale of history(new Array(14).fill(5))) view.sales.push({ product: 'B', site: 'store-1', time: new Date(sale.timeMs).toISOString(), qty: String(sale.qty) });
-    for (const sale of history(new Array(14).fill(99))) view.sales.push({ product: 'A', site: 'store-2', time: new Date(sale.timeMs).toISOString(), qty: String(sale.qty) });
+    for (const sale of history(new Array(14).fill(6)))
+      view.sales.push({
+        product: 'A',
+        site: 'store-1',
+        time: new Date(sale.timeMs).toISOString(),
+        qty: String(sale.qty),
+      });
+    for (const sale of history(new Array(14).fill(5)))
+      view.sales.push({
+        product: 'B',
+        site: 'store-1',
+        time: new Date(sale.timeMs).toISOString(),
+        qty: String(sale.qty),
+      });
+    for (const sale of history(new Array(14).fill(99)))
+      view.sales.push({
+        product: 'A',
+        site: 'store-2',
+        time: new Date(sale.timeMs).toISOString(),
+        qty: String(sale.qty),
+      });
     const service = new ForecastService(ForecastConfigSchema.parse({}), { view, clock: new ManualClock(NOW) });
     const forecasts = await service.forecastAll();
-    expect(forecasts.map((forecast) => [forecast.product, forecast.availableQty, Number(forecast.demandPerDay.toFixed(6)), Number(forecast.daysOfCover?.toFixed(6))])).toEqual([
+    expect(
+      forecasts.map((forecast) => [
+        forecast.product,
+        forecast.availableQty,
+        Number(forecast.demandPerDay.toFixed(6)),
+        Number(forecast.daysOfCover?.toFixed(6)),
+      ]),
+    ).toEqual([
       ['B', '10', 5, 2],
       ['A', '60', 6, 10],
     ]);

@@ -12,7 +12,12 @@ const DOOR = 'urn:stockwire:loc:store-1:dock-1';
 const SHELF = 'urn:stockwire:loc:store-1:shelf-1';
 const source = { siteId: 'store-1', gatewayId: 'door-1' };
 
-function event(bizStep: EpcisEvent['bizStep'], location: string, epcList: string[], extra: Record<string, unknown> = {}): EpcisEvent {
+function event(
+  bizStep: EpcisEvent['bizStep'],
+  location: string,
+  epcList: string[],
+  extra: Record<string, unknown> = {},
+): EpcisEvent {
   return withEventId({
     type: 'ObjectEvent',
     eventTime: '2026-11-25T10:00:00.000Z',
@@ -26,7 +31,10 @@ function event(bizStep: EpcisEvent['bizStep'], location: string, epcList: string
   }) as EpcisEvent;
 }
 
-const documentOf = (...events: EpcisEvent[]) => EpcisDocumentSchema.parse(buildEpcisDocument(events, { creationDate: '2026-11-25T10:00:01.000Z', gatewayId: 'door-1', sequence: 1 }));
+const documentOf = (...events: EpcisEvent[]) =>
+  EpcisDocumentSchema.parse(
+    buildEpcisDocument(events, { creationDate: '2026-11-25T10:00:01.000Z', gatewayId: 'door-1', sequence: 1 }),
+  );
 
 describe('EPC → product', () => {
   it.each([
@@ -47,7 +55,11 @@ describe('mapEpcisDocument', () => {
     ['receiving', DOOR, { type: 'receipt', location: DOOR, flags: ['no_po_cost'] }],
     ['shipping', DOOR, { type: 'transfer', from: DOOR, to: 'urn:stockwire:loc:store-1:in-transit' }],
     ['stocking', SHELF, { type: 'transfer', from: 'urn:stockwire:loc:store-1:backroom', to: SHELF }],
-    ['removing', SHELF, { type: 'transfer', from: SHELF, to: 'urn:stockwire:loc:store-1:sales-floor', epcsOnlyFromSource: true }],
+    [
+      'removing',
+      SHELF,
+      { type: 'transfer', from: SHELF, to: 'urn:stockwire:loc:store-1:sales-floor', epcsOnlyFromSource: true },
+    ],
     ['cycle_counting', SHELF, { type: 'count', location: SHELF }],
     ['retail_selling', SHELF, { type: 'sale', location: SHELF }],
   ] as const)('maps %s', (bizStep, location, expected) => {
@@ -55,12 +67,21 @@ describe('mapEpcisDocument', () => {
     const { transactions, skipped } = mapEpcisDocument(documentOf(input), source);
     expect(skipped).toEqual([]);
     expect(transactions).toEqual([
-      expect.objectContaining({ ...expected, id: input.eventID, epcs: [epc(1), epc(2)], time: '2026-11-25T10:00:00.000Z', site: 'store-1', source: { kind: 'rfid', gatewayId: 'door-1', eventId: input.eventID } }),
+      expect.objectContaining({
+        ...expected,
+        id: input.eventID,
+        epcs: [epc(1), epc(2)],
+        time: '2026-11-25T10:00:00.000Z',
+        site: 'store-1',
+        source: { kind: 'rfid', gatewayId: 'door-1', eventId: input.eventID },
+      }),
     ]);
   });
 
   it('uses configured site locations, books single-class quantities, skips what carries no items', () => {
-    const catalog = buildCatalog({ sites: [{ id: 'store-1', defaultLocation: 'urn:stockwire:loc:store-1:stockroom' }] });
+    const catalog = buildCatalog({
+      sites: [{ id: 'store-1', defaultLocation: 'urn:stockwire:loc:store-1:stockroom' }],
+    });
     const aggregation = withEventId({
       type: 'AggregationEvent',
       eventTime: '2026-11-25T10:00:00.000Z',
@@ -72,10 +93,16 @@ describe('mapEpcisDocument', () => {
       parentID: 'urn:epc:id:sscc:0614141.1234567890',
       childEPCs: [epc(1)],
     }) as EpcisEvent;
-    const classLevel = event('receiving', DOOR, [], { quantityList: [{ epcClass: 'urn:epc:idpat:sgtin:0614141.007346.*', quantity: 12 }] });
+    const classLevel = event('receiving', DOOR, [], {
+      quantityList: [{ epcClass: 'urn:epc:idpat:sgtin:0614141.007346.*', quantity: 12 }],
+    });
     const empty = event('retail_selling', SHELF, []);
     const stocking = event('stocking', SHELF, [epc(3)]);
-    const { transactions, skipped } = mapEpcisDocument(documentOf(aggregation, classLevel, empty, stocking), source, catalog);
+    const { transactions, skipped } = mapEpcisDocument(
+      documentOf(aggregation, classLevel, empty, stocking),
+      source,
+      catalog,
+    );
     expect(transactions).toEqual([
       expect.objectContaining({ type: 'receipt', product: GTIN, qty: '12' }),
       expect.objectContaining({ type: 'transfer', from: 'urn:stockwire:loc:store-1:stockroom', to: SHELF }),
@@ -85,7 +112,10 @@ describe('mapEpcisDocument', () => {
   });
 
   it('feeds the ledger: dock receipt, shelf stocking, POS sale, then GET-/stock-style positions', async () => {
-    const store = await openLedgerStore({ kind: 'memory' }, buildCatalog({ products: [{ gtin: GTIN, standardCost: '2.25' }] }));
+    const store = await openLedgerStore(
+      { kind: 'memory' },
+      buildCatalog({ products: [{ gtin: GTIN, standardCost: '2.25' }] }),
+    );
     const receiving = event('receiving', DOOR, [epc(1), epc(2), epc(3)]);
     const stocking = event('stocking', SHELF, [epc(1), epc(2)]);
     const selling = event('retail_selling', SHELF, [epc(1)]);
@@ -96,7 +126,11 @@ describe('mapEpcisDocument', () => {
     const stock = Object.fromEntries((await store.stock()).map((row) => [row.location, row.qty]));
     expect(stock).toEqual({ [DOOR]: '1', [SHELF]: '1' });
     // The same document again (QoS 1 redelivery) changes nothing.
-    expect((await store.applyBatch(transactions)).map((result) => result.status)).toEqual(['duplicate', 'duplicate', 'duplicate']);
+    expect((await store.applyBatch(transactions)).map((result) => result.status)).toEqual([
+      'duplicate',
+      'duplicate',
+      'duplicate',
+    ]);
     expect((await store.check()).ok).toBe(true);
     await store.close();
   });

@@ -9,7 +9,11 @@ const topic = 'stockwire/v1/store-1/door-3/events';
 
 function documentBuffer(overrides: (document: Record<string, unknown>) => void = () => {}): Buffer {
   const event = receivingEvent({ epcList: ['urn:epc:id:sgtin:0614141.107346.2017'], 'stockwire:readCount': 12 });
-  const document = buildEpcisDocument([event], { creationDate: '2026-11-25T10:00:01.000Z', gatewayId: 'door-3', sequence: 1 }) as unknown as Record<string, unknown>;
+  const document = buildEpcisDocument([event], {
+    creationDate: '2026-11-25T10:00:01.000Z',
+    gatewayId: 'door-3',
+    sequence: 1,
+  }) as unknown as Record<string, unknown>;
   overrides(document);
   return Buffer.from(JSON.stringify(document));
 }
@@ -26,7 +30,12 @@ describe('validateMessage', () => {
     ['invalid UTF-8', topic, Buffer.from([0xff, 0xfe, 0x00]), 'SW_INGEST_NOT_JSON'],
     ['the wrong schema', topic, Buffer.from('{"hello":"world"}'), 'SW_INGEST_SCHEMA'],
     ['an oversized payload', topic, Buffer.alloc(10_001, 32), 'SW_INGEST_PAYLOAD_TOO_LARGE'],
-    ['another gateway in the document', topic, documentBuffer((document) => (document['stockwire:gateway'] = 'door-4')), 'SW_INGEST_GATEWAY_MISMATCH'],
+    [
+      'another gateway in the document',
+      topic,
+      documentBuffer((document) => (document['stockwire:gateway'] = 'door-4')),
+      'SW_INGEST_GATEWAY_MISMATCH',
+    ],
     [
       'an altered event',
       topic,
@@ -55,21 +64,46 @@ describe('validateMessage', () => {
   });
 
   it('names the field path in schema errors', () => {
-    const result = validateMessage(topic, documentBuffer((document) => delete document['schemaVersion']), options);
+    const result = validateMessage(
+      topic,
+      documentBuffer((document) => delete document['schemaVersion']),
+      options,
+    );
     expect(result.kind === 'invalid' && result.error.message).toContain('schemaVersion');
   });
 
   it('treats an empty retained status as a clear, and ignores diagnostic reads', () => {
-    expect(validateMessage('stockwire/v1/store-1/door-3/status', Buffer.alloc(0), options)).toEqual({ kind: 'status', siteId: 'store-1', gatewayId: 'door-3', status: null });
-    expect(validateMessage('stockwire/v1/store-1/door-3/reads', Buffer.from('x'), options)).toEqual({ kind: 'ignored' });
+    expect(validateMessage('stockwire/v1/store-1/door-3/status', Buffer.alloc(0), options)).toEqual({
+      kind: 'status',
+      siteId: 'store-1',
+      gatewayId: 'door-3',
+      status: null,
+    });
+    expect(validateMessage('stockwire/v1/store-1/door-3/reads', Buffer.from('x'), options)).toEqual({
+      kind: 'ignored',
+    });
   });
 });
 
 describe('buildDeadLetter', () => {
   it('keeps UTF-8 text, base64-encodes binary and truncates', () => {
-    const text = buildDeadLetter({ code: 'X', reason: 'r', topic: 't', receivedAt: 'now', payload: Buffer.from('hello'), payloadBytesMax: 3 });
+    const text = buildDeadLetter({
+      code: 'X',
+      reason: 'r',
+      topic: 't',
+      receivedAt: 'now',
+      payload: Buffer.from('hello'),
+      payloadBytesMax: 3,
+    });
     expect(text).toMatchObject({ payload: 'hel', payloadEncoding: 'utf8', payloadTruncated: true });
-    const binary = buildDeadLetter({ code: 'X', reason: 'r', topic: 't', receivedAt: 'now', payload: Buffer.from([0xff, 0x00]), payloadBytesMax: 10 });
+    const binary = buildDeadLetter({
+      code: 'X',
+      reason: 'r',
+      topic: 't',
+      receivedAt: 'now',
+      payload: Buffer.from([0xff, 0x00]),
+      payloadBytesMax: 10,
+    });
     expect(binary).toMatchObject({ payload: '/wA=', payloadEncoding: 'base64', payloadTruncated: false });
   });
 });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { divideRounded, extendValue, formatScaled, parseScaled, proportionalValue, unitCostOf } from '../../src/ledger/decimal.js';
+import {
+  divideRounded,
+  extendValue,
+  formatScaled,
+  parseScaled,
+  proportionalValue,
+  unitCostOf,
+} from '../../src/ledger/decimal.js';
 
 describe('exact decimals', () => {
   it.each([
@@ -16,7 +23,9 @@ describe('exact decimals', () => {
     ['', 3, 'not a decimal number'],
     ['0.1.2', 3, 'not a decimal number'],
     ['1234567890123456', 3, 'more than 15 integer digits'],
-  ])('rejects %s at scale %i', (text, scale, reason) => expect(parseScaled(text, scale)).toEqual({ ok: false, reason: expect.stringContaining(reason) }));
+  ])('rejects %s at scale %i', (text, scale, reason) =>
+    expect(parseScaled(text, scale)).toEqual({ ok: false, reason: expect.stringContaining(reason) }),
+  );
 
   it.each([
     [8000n, 3, '8'],
@@ -34,7 +43,9 @@ describe('exact decimals', () => {
     [11n, 3n, 4n],
     [-11n, 3n, -4n],
     [1n, -3n, 0n],
-  ])('rounds %s / %s half to even → %s', (numerator, denominator, quotient) => expect(divideRounded(numerator, denominator)).toBe(quotient));
+  ])('rounds %s / %s half to even → %s', (numerator, denominator, quotient) =>
+    expect(divideRounded(numerator, denominator)).toBe(quotient),
+  );
 
   it('extends, splits and averages without binary floats', () => {
     expect(extendValue(3000n, 3_333_333n)).toBe(100_000n); // 3 × 3.333333 = 9.999999 → 10.0000
@@ -51,7 +62,14 @@ describe('transaction hash', () => {
     const { transactionHash } = await import('../../src/ledger/engine.js');
     const { canonicalJson, sha256Hex } = await import('../../../shared/src/contracts/event-id.js');
     const { TransactionSchema } = await import('../../src/ledger/transactions.js');
-    const transaction = TransactionSchema.parse({ id: 'e"1', type: 'receipt', location: 'A', epcs: ['urn:epc:id:sgtin:0614141.007346.1', 'urn:epc:id:sgtin:0614141.007346.2'], source: { kind: 'rfid', gatewayId: 'g' }, site: 's' });
+    const transaction = TransactionSchema.parse({
+      id: 'e"1',
+      type: 'receipt',
+      location: 'A',
+      epcs: ['urn:epc:id:sgtin:0614141.007346.1', 'urn:epc:id:sgtin:0614141.007346.2'],
+      source: { kind: 'rfid', gatewayId: 'g' },
+      site: 's',
+    });
     expect(transactionHash(transaction)).toBe(sha256Hex(canonicalJson(transaction)));
   });
 });

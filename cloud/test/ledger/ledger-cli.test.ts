@@ -41,8 +41,15 @@ describe('ledger replay', () => {
     writeFileSync(file, `${lines.map((line) => JSON.stringify(line)).join('\n')}\nnot json\n`);
     const { code, text } = await run(['replay', file]);
     expect(code).toBe(0);
-    const document = JSON.parse(text) as { positions: unknown[]; transactions: { id: string; status: string; qtyDelta: string; valueDelta: string; reason?: string }[]; accounts: Record<string, string>; check: { ok: boolean } };
-    expect(document.transactions.map(({ id, status, qtyDelta, valueDelta }) => [id, status, qtyDelta, valueDelta])).toEqual([
+    const document = JSON.parse(text) as {
+      positions: unknown[];
+      transactions: { id: string; status: string; qtyDelta: string; valueDelta: string; reason?: string }[];
+      accounts: Record<string, string>;
+      check: { ok: boolean };
+    };
+    expect(
+      document.transactions.map(({ id, status, qtyDelta, valueDelta }) => [id, status, qtyDelta, valueDelta]),
+    ).toEqual([
       ['t1', 'applied', '8', '80'],
       ['t2', 'rejected', '0', '0'], // only 8 on hand
       ['t3', 'applied', '4', '50'],
@@ -62,7 +69,13 @@ describe('ledger replay', () => {
       { product: P, location: 'A', qty: '0', value: '0', unitCost: '0', layers: [] },
       { product: P, location: 'B', qty: '0', value: '0', unitCost: '0', layers: [] },
     ]);
-    expect(document.accounts).toEqual({ COGS: '94.5', GRNI: '-117.5', Inventory: '0', 'Inventory Adjustment': '12.5', Shrinkage: '10.5' });
+    expect(document.accounts).toEqual({
+      COGS: '94.5',
+      GRNI: '-117.5',
+      Inventory: '0',
+      'Inventory Adjustment': '12.5',
+      Shrinkage: '10.5',
+    });
     expect(document.check.ok).toBe(true);
   });
 
@@ -77,7 +90,9 @@ describe('check', () => {
   it('exits 0 on a sound SQLite ledger and 1 with a readable report on a broken one', async () => {
     const path = join(directory, 'ledger.sqlite');
     const store = await openLedgerStore({ kind: 'sqlite', path }, buildCatalog({ products: [{ gtin: P }] }));
-    await store.applyBatch([TransactionSchema.parse({ id: 'r1', type: 'receipt', product: P, location: 'A', qty: '2', unitCost: '3' })]);
+    await store.applyBatch([
+      TransactionSchema.parse({ id: 'r1', type: 'receipt', product: P, location: 'A', qty: '2', unitCost: '3' }),
+    ]);
     await store.close();
     const sound = await run(['check', '--store', `sqlite:${path}`]);
     expect(sound).toMatchObject({ code: 0 });

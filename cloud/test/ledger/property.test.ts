@@ -13,18 +13,23 @@ import { randomTransactions } from './random-transactions.js';
 describe('ledger invariants (property)', () => {
   it('hold after random sequences of thousands of transactions', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.integer({ min: 1, max: 400 }), async (seed, batchSize) => {
-        const store = await openLedgerStore({ kind: 'memory' }, contractCatalog());
-        try {
-          const transactions = randomTransactions(seed, 1_500).map((input) => TransactionSchema.parse(input));
-          for (let start = 0; start < transactions.length; start += batchSize) await store.applyBatch(transactions.slice(start, start + batchSize));
-          const report = await store.check();
-          expect(report.checks.filter((check) => !check.ok)).toEqual([]);
-          expect((await store.trialBalance()).balanced).toBe(true);
-        } finally {
-          await store.close();
-        }
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+        fc.integer({ min: 1, max: 400 }),
+        async (seed, batchSize) => {
+          const store = await openLedgerStore({ kind: 'memory' }, contractCatalog());
+          try {
+            const transactions = randomTransactions(seed, 1_500).map((input) => TransactionSchema.parse(input));
+            for (let start = 0; start < transactions.length; start += batchSize)
+              await store.applyBatch(transactions.slice(start, start + batchSize));
+            const report = await store.check();
+            expect(report.checks.filter((check) => !check.ok)).toEqual([]);
+            expect((await store.trialBalance()).balanced).toBe(true);
+          } finally {
+            await store.close();
+          }
+        },
+      ),
       { numRuns: 6 },
     );
   });
@@ -34,7 +39,8 @@ describe('ledger invariants (property)', () => {
     const booksFor = async (batchSize: number) => {
       const store = await openLedgerStore({ kind: 'memory' }, contractCatalog(), { nowMs: () => 0 });
       try {
-        for (let start = 0; start < transactions.length; start += batchSize) await store.applyBatch(transactions.slice(start, start + batchSize));
+        for (let start = 0; start < transactions.length; start += batchSize)
+          await store.applyBatch(transactions.slice(start, start + batchSize));
         return { trial: await store.trialBalance(), stock: await store.stock() };
       } finally {
         await store.close();

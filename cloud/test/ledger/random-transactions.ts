@@ -10,7 +10,12 @@ import type { TransactionInput } from '../../src/ledger/transactions.js';
  */
 export const RANDOM_PRODUCTS = ['00000000000017', '00000000000024', '00000000000031', '00614141073467'] as const;
 const SERIAL = '00614141073467';
-const LOCATIONS = ['urn:stockwire:loc:store-1:backroom', 'urn:stockwire:loc:store-1:shelf-1', 'urn:stockwire:loc:store-2:backroom', 'urn:stockwire:loc:store-1:in-transit'];
+const LOCATIONS = [
+  'urn:stockwire:loc:store-1:backroom',
+  'urn:stockwire:loc:store-1:shelf-1',
+  'urn:stockwire:loc:store-2:backroom',
+  'urn:stockwire:loc:store-1:in-transit',
+];
 
 export function randomTransactions(seed: number, count: number): TransactionInput[] {
   const random = mulberry32(seed).next;
@@ -43,20 +48,82 @@ export function randomTransactions(seed: number, count: number): TransactionInpu
     if (roll < 0.2) {
       transaction = { id, time, type: 'receipt', product, location, qty: quantity(), unitCost: cost() };
       receipts.push(id);
-    } else if (roll < 0.3) transaction = { id, time, type: 'receipt', location, epcs: epcs(), ...(random() < 0.5 ? { unitCost: cost() } : {}) };
+    } else if (roll < 0.3)
+      transaction = {
+        id,
+        time,
+        type: 'receipt',
+        location,
+        epcs: epcs(),
+        ...(random() < 0.5 ? { unitCost: cost() } : {}),
+      };
     else if (roll < 0.42) {
-      transaction = { id, time, type: 'sale', product, location, qty: quantity(), ...(random() < 0.5 ? { unitPrice: `${integer(1, 60)}.${integer(0, 99)}` } : {}) };
+      transaction = {
+        id,
+        time,
+        type: 'sale',
+        product,
+        location,
+        qty: quantity(),
+        ...(random() < 0.5 ? { unitPrice: `${integer(1, 60)}.${integer(0, 99)}` } : {}),
+      };
       sales.push(id);
     } else if (roll < 0.48) transaction = { id, time, type: 'sale', location, epcs: epcs() };
-    else if (roll < 0.53) transaction = { id, time, type: 'customer_return', product, location, qty: '1', ...(sales.length > 0 && random() < 0.7 ? { of: pick(sales) } : {}) };
-    else if (roll < 0.58) transaction = { id, time, type: 'supplier_return', product, location, qty: quantity(), ...(receipts.length > 0 && random() < 0.7 ? { of: pick(receipts) } : {}) };
-    else if (roll < 0.68) transaction = { id, time, type: 'transfer', product, from: location, to: other, qty: quantity() };
+    else if (roll < 0.53)
+      transaction = {
+        id,
+        time,
+        type: 'customer_return',
+        product,
+        location,
+        qty: '1',
+        ...(sales.length > 0 && random() < 0.7 ? { of: pick(sales) } : {}),
+      };
+    else if (roll < 0.58)
+      transaction = {
+        id,
+        time,
+        type: 'supplier_return',
+        product,
+        location,
+        qty: quantity(),
+        ...(receipts.length > 0 && random() < 0.7 ? { of: pick(receipts) } : {}),
+      };
+    else if (roll < 0.68)
+      transaction = { id, time, type: 'transfer', product, from: location, to: other, qty: quantity() };
     else if (roll < 0.74) transaction = { id, time, type: 'transfer', from: location, to: other, epcs: epcs() };
-    else if (roll < 0.8) transaction = { id, time, type: 'adjustment', product, location, qty: random() < 0.5 ? `-${quantity()}` : quantity(), reason: pick(['damage', 'theft', 'found']) };
-    else if (roll < 0.87) transaction = { id, time, type: 'count', product, location, qty: String(integer(0, 12)), ...(random() < 0.5 ? { unitCost: cost() } : {}) };
+    else if (roll < 0.8)
+      transaction = {
+        id,
+        time,
+        type: 'adjustment',
+        product,
+        location,
+        qty: random() < 0.5 ? `-${quantity()}` : quantity(),
+        reason: pick(['damage', 'theft', 'found']),
+      };
+    else if (roll < 0.87)
+      transaction = {
+        id,
+        time,
+        type: 'count',
+        product,
+        location,
+        qty: String(integer(0, 12)),
+        ...(random() < 0.5 ? { unitCost: cost() } : {}),
+      };
     else if (roll < 0.92) transaction = { id, time, type: 'count', location, epcs: random() < 0.1 ? [] : epcs() };
     else if (roll < 0.96 && applied.length > 0) transaction = { id, time, type: 'reversal', of: pick(applied) };
-    else transaction = { id: pick(result.length > 0 && random() < 0.5 ? result.map((item) => item.id ?? id) : [id]), time, type: 'receipt', product, location, qty: '1', unitCost: '1' }; // duplicates and conflicts
+    else
+      transaction = {
+        id: pick(result.length > 0 && random() < 0.5 ? result.map((item) => item.id ?? id) : [id]),
+        time,
+        type: 'receipt',
+        product,
+        location,
+        qty: '1',
+        unitCost: '1',
+      }; // duplicates and conflicts
     applied.push(id);
     result.push(transaction);
   }

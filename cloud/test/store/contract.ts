@@ -52,10 +52,12 @@ export function ledgerStoreContract(name: string, factory: StoreFactory): void {
       for (const each of opened) await each.close();
     });
 
-    const apply = async (...inputs: TransactionInput[]): Promise<ApplyResult[]> => store.applyBatch(inputs.map((input) => TransactionSchema.parse(input)));
+    const apply = async (...inputs: TransactionInput[]): Promise<ApplyResult[]> =>
+      store.applyBatch(inputs.map((input) => TransactionSchema.parse(input)));
     const one = async (input: TransactionInput): Promise<ApplyResult> => (await apply(input))[0] as ApplyResult;
     const position = async (product: string, location: string) => (await store.stock({ product, location }))[0];
-    const balances = async () => Object.fromEntries((await store.trialBalance()).accounts.map((row) => [row.account, row.balance]));
+    const balances = async () =>
+      Object.fromEntries((await store.trialBalance()).accounts.map((row) => [row.account, row.balance]));
     const expectChecked = async () => {
       const report = await store.check();
       expect(report.checks.filter((check) => !check.ok)).toEqual([]);
@@ -79,7 +81,12 @@ export function ledgerStoreContract(name: string, factory: StoreFactory): void {
         ['k1', 'applied', '-1', '-10.5'],
       ]);
       // The transfer took the oldest layer left (2 × 12.5), so A kept the returned unit at 10.5.
-      expect(await position(FIFO, B)).toMatchObject({ qty: '2', value: '25', unitCost: '12.5', layers: [{ qty: '2', unitCost: '12.5' }] });
+      expect(await position(FIFO, B)).toMatchObject({
+        qty: '2',
+        value: '25',
+        unitCost: '12.5',
+        layers: [{ qty: '2', unitCost: '12.5' }],
+      });
       expect(await position(FIFO, A)).toMatchObject({ qty: '0', value: '0', layers: [] });
       expect(await balances()).toEqual({ COGS: '94.5', GRNI: '-130', 'Inventory:store-1': '25', Shrinkage: '10.5' });
       await expectChecked();
@@ -90,9 +97,13 @@ export function ledgerStoreContract(name: string, factory: StoreFactory): void {
         { id: 'r1', type: 'receipt', product: AVERAGE, location: A, qty: '8', unitCost: '10' },
         { id: 'r2', type: 'receipt', product: AVERAGE, location: A, qty: '4', unitCost: '12.5' },
       );
-      expect(await one({ id: 's1', type: 'sale', product: AVERAGE, location: A, qty: '10' })).toMatchObject({ valueDelta: '-108.3333' });
+      expect(await one({ id: 's1', type: 'sale', product: AVERAGE, location: A, qty: '10' })).toMatchObject({
+        valueDelta: '-108.3333',
+      });
       expect(await position(AVERAGE, A)).toMatchObject({ qty: '2', value: '21.6667', unitCost: '10.83335' });
-      expect(await one({ id: 's2', type: 'sale', product: AVERAGE, location: A, qty: '2' })).toMatchObject({ valueDelta: '-21.6667' });
+      expect(await one({ id: 's2', type: 'sale', product: AVERAGE, location: A, qty: '2' })).toMatchObject({
+        valueDelta: '-21.6667',
+      });
       expect(await position(AVERAGE, A)).toMatchObject({ qty: '0', value: '0' });
       expect(await balances()).toEqual({ COGS: '130', GRNI: '-130', 'Inventory:store-1': '0' });
       await expectChecked();
@@ -106,11 +117,21 @@ export function ledgerStoreContract(name: string, factory: StoreFactory): void {
       expect(await position(FIFO, A)).toMatchObject({ qty: '2', value: '20' });
 
       await apply({ id: 'n1', type: 'receipt', product: NEGATIVE, location: A, qty: '2', unitCost: '12.5' });
-      expect(await one({ id: 'n2', type: 'sale', product: NEGATIVE, location: A, qty: '3' })).toMatchObject({ status: 'applied', qtyDelta: '-3', valueDelta: '-37.5' });
+      expect(await one({ id: 'n2', type: 'sale', product: NEGATIVE, location: A, qty: '3' })).toMatchObject({
+        status: 'applied',
+        qtyDelta: '-3',
+        valueDelta: '-37.5',
+      });
       expect(await position(NEGATIVE, A)).toMatchObject({ qty: '-1', value: '-12.5', available: '0' });
       // 4 at 11 cover the missing unit: it cost 11, not the provisional 12.5, so COGS comes down 1.5.
-      expect(await one({ id: 'n3', type: 'receipt', product: NEGATIVE, location: A, qty: '4', unitCost: '11' })).toMatchObject({ qtyDelta: '4', valueDelta: '45.5', flags: ['negative_stock_covered'] });
-      expect(await position(NEGATIVE, A)).toMatchObject({ qty: '3', value: '33', layers: [{ qty: '3', unitCost: '11' }] });
+      expect(
+        await one({ id: 'n3', type: 'receipt', product: NEGATIVE, location: A, qty: '4', unitCost: '11' }),
+      ).toMatchObject({ qtyDelta: '4', valueDelta: '45.5', flags: ['negative_stock_covered'] });
+      expect(await position(NEGATIVE, A)).toMatchObject({
+        qty: '3',
+        value: '33',
+        layers: [{ qty: '3', unitCost: '11' }],
+      });
       expect(await balances()).toMatchObject({ COGS: '36', GRNI: '-89' });
       await expectChecked();
     });
@@ -122,10 +143,24 @@ export function ledgerStoreContract(name: string, factory: StoreFactory): void {
         { id: 's1', type: 'sale', product: 'SKU-FIFO', location: A, qty: '2', unitPrice: '19.99' },
       );
       expect(await balances()).toMatchObject({ Cash: '39.98', Revenue: '-39.98', COGS: '20' });
-      expect(await one({ id: 'cr', type: 'customer_return', product: FIFO, location: A, qty: '1', of: 's1', unitPrice: '19.99' })).toMatchObject({ valueDelta: '10' });
-      expect(await one({ id: 'sr', type: 'supplier_return', product: FIFO, location: A, qty: '2', of: 'r2' })).toMatchObject({ valueDelta: '-24' });
+      expect(
+        await one({
+          id: 'cr',
+          type: 'customer_return',
+          product: FIFO,
+          location: A,
+          qty: '1',
+          of: 's1',
+          unitPrice: '19.99',
+        }),
+      ).toMatchObject({ valueDelta: '10' });
+      expect(
+        await one({ id: 'sr', type: 'supplier_return', product: FIFO, location: A, qty: '2', of: 'r2' }),
+      ).toMatchObject({ valueDelta: '-24' });
       expect(await balances()).toMatchObject({ Cash: '19.99', Revenue: '-19.99', COGS: '10', GRNI: '-86' });
-      expect(await one({ id: 'bad', type: 'customer_return', product: FIFO, location: A, qty: '1', of: 'r1' })).toMatchObject({ status: 'rejected', code: 'SW_LEDGER_UNKNOWN_ORIGINAL' });
+      expect(
+        await one({ id: 'bad', type: 'customer_return', product: FIFO, location: A, qty: '1', of: 'r1' }),
+      ).toMatchObject({ status: 'rejected', code: 'SW_LEDGER_UNKNOWN_ORIGINAL' });
       await expectChecked();
     });
 
@@ -134,7 +169,9 @@ export function ledgerStoreContract(name: string, factory: StoreFactory): void {
       await apply({ id: 't1', type: 'transfer', product: FIFO, from: A, to: B, qty: '1' });
       expect((await store.journal({ transactionId: 't1' })).items).toEqual([]);
       await apply({ id: 't2', type: 'transfer', product: FIFO, from: A, to: C, qty: '2' });
-      expect((await store.journal({ transactionId: 't2' })).items.map((line) => [line.account, line.debit, line.credit])).toEqual([
+      expect(
+        (await store.journal({ transactionId: 't2' })).items.map((line) => [line.account, line.debit, line.credit]),
+      ).toEqual([
         ['Inventory:store-1', '0', '5'],
         ['Inventory:store-2', '5', '0'],
       ]);
@@ -142,39 +179,69 @@ export function ledgerStoreContract(name: string, factory: StoreFactory): void {
     });
 
     it('opens the books with an initial count against Opening Balance Equity, later counts against Shrinkage', async () => {
-      expect(await one({ id: 'k0', type: 'count', product: FIFO, location: A, qty: '10', unitCost: '3' })).toMatchObject({ qtyDelta: '10', valueDelta: '30', flags: ['initial_count'] });
-      expect(await one({ id: 'k1', type: 'count', product: FIFO, location: A, qty: '12' })).toMatchObject({ qtyDelta: '2', valueDelta: '6' });
-      expect(await one({ id: 'k2', type: 'count', product: FIFO, location: A, qty: '12' })).toMatchObject({ qtyDelta: '0', valueDelta: '0' });
+      expect(
+        await one({ id: 'k0', type: 'count', product: FIFO, location: A, qty: '10', unitCost: '3' }),
+      ).toMatchObject({ qtyDelta: '10', valueDelta: '30', flags: ['initial_count'] });
+      expect(await one({ id: 'k1', type: 'count', product: FIFO, location: A, qty: '12' })).toMatchObject({
+        qtyDelta: '2',
+        valueDelta: '6',
+      });
+      expect(await one({ id: 'k2', type: 'count', product: FIFO, location: A, qty: '12' })).toMatchObject({
+        qtyDelta: '0',
+        valueDelta: '0',
+      });
       expect(await balances()).toEqual({ 'Inventory:store-1': '36', 'Opening Balance Equity': '-30', Shrinkage: '-6' });
       await expectChecked();
     });
 
     it('adjusts with a reason code against Inventory Adjustment', async () => {
       await apply({ id: 'r1', type: 'receipt', product: FIFO, location: A, qty: '4', unitCost: '2.5' });
-      expect(await one({ id: 'a1', type: 'adjustment', product: FIFO, location: A, qty: '-1', reason: 'damage' })).toMatchObject({ valueDelta: '-2.5' });
-      expect(await one({ id: 'a2', type: 'adjustment', product: FIFO, location: A, qty: '2', reason: 'found' })).toMatchObject({ valueDelta: '5' });
+      expect(
+        await one({ id: 'a1', type: 'adjustment', product: FIFO, location: A, qty: '-1', reason: 'damage' }),
+      ).toMatchObject({ valueDelta: '-2.5' });
+      expect(
+        await one({ id: 'a2', type: 'adjustment', product: FIFO, location: A, qty: '2', reason: 'found' }),
+      ).toMatchObject({ valueDelta: '5' });
       expect(await balances()).toMatchObject({ 'Inventory Adjustment': '-2.5' });
       await expectChecked();
     });
 
     it.each([
-      ['unknown product', { id: 'x', type: 'receipt', product: '99999999999999', location: A, qty: '1', unitCost: '1' }, 'SW_LEDGER_UNKNOWN_PRODUCT'],
+      [
+        'unknown product',
+        { id: 'x', type: 'receipt', product: '99999999999999', location: A, qty: '1', unitCost: '1' },
+        'SW_LEDGER_UNKNOWN_PRODUCT',
+      ],
       ['missing cost', { id: 'x', type: 'receipt', product: AVERAGE, location: A, qty: '1' }, 'SW_LEDGER_MISSING_COST'],
       ['zero quantity', { id: 'x', type: 'sale', product: FIFO, location: A, qty: '0' }, 'SW_LEDGER_ZERO_QUANTITY'],
       ['oversell', { id: 'x', type: 'sale', product: FIFO, location: A, qty: '1' }, 'SW_LEDGER_INSUFFICIENT_STOCK'],
-      ['unknown EPC product', { id: 'x', type: 'receipt', location: A, epcs: [epc(1), sgtinUrn('10000000000007', 7, '1')] }, 'SW_LEDGER_UNKNOWN_PRODUCT'],
-    ] as [string, TransactionInput, string][])('rejects %s with a reason and writes nothing', async (_name, input, code) => {
-      const result = await one(input);
-      expect(result).toMatchObject({ status: 'rejected', code, qtyDelta: '0', changes: [] });
-      expect(result.reason?.length).toBeGreaterThan(10);
-      expect((await store.entries()).items).toEqual([]);
-      expect((await store.epcHistory(epc(1))).current).toBeNull();
-      expect(await store.transaction('x')).toBeUndefined();
-      await expectChecked();
-    });
+      [
+        'unknown EPC product',
+        { id: 'x', type: 'receipt', location: A, epcs: [epc(1), sgtinUrn('10000000000007', 7, '1')] },
+        'SW_LEDGER_UNKNOWN_PRODUCT',
+      ],
+    ] as [string, TransactionInput, string][])(
+      'rejects %s with a reason and writes nothing',
+      async (_name, input, code) => {
+        const result = await one(input);
+        expect(result).toMatchObject({ status: 'rejected', code, qtyDelta: '0', changes: [] });
+        expect(result.reason?.length).toBeGreaterThan(10);
+        expect((await store.entries()).items).toEqual([]);
+        expect((await store.epcHistory(epc(1))).current).toBeNull();
+        expect(await store.transaction('x')).toBeUndefined();
+        await expectChecked();
+      },
+    );
 
     it('is idempotent per id: same payload → original result, other payload → conflict, also inside one batch', async () => {
-      const receipt: TransactionInput = { id: 'r1', type: 'receipt', product: FIFO, location: A, qty: '2', unitCost: '1' };
+      const receipt: TransactionInput = {
+        id: 'r1',
+        type: 'receipt',
+        product: FIFO,
+        location: A,
+        qty: '2',
+        unitCost: '1',
+      };
       const [first, again, clash] = await apply(receipt, receipt, { ...receipt, qty: '3' });
       expect(first).toMatchObject({ status: 'applied', qtyDelta: '2' });
       expect(again).toMatchObject({ status: 'duplicate', qtyDelta: '2' });
@@ -188,10 +255,19 @@ export function ledgerStoreContract(name: string, factory: StoreFactory): void {
       const shelf = { site: 'store-1' };
       await apply({ id: 'e1', type: 'receipt', location: A, epcs: [epc(1), epc(2), epc(3)], ...shelf });
       expect(await position(SERIAL, A)).toMatchObject({ qty: '3', value: '13.5', epcsInStock: 3 });
-      expect(await one({ id: 'e2', type: 'receipt', location: A, epcs: [epc(3), epc(4)] })).toMatchObject({ qtyDelta: '1', flags: ['epc_already_in_stock', 'no_po_cost'] });
+      expect(await one({ id: 'e2', type: 'receipt', location: A, epcs: [epc(3), epc(4)] })).toMatchObject({
+        qtyDelta: '1',
+        flags: ['epc_already_in_stock', 'no_po_cost'],
+      });
       await apply({ id: 'e3', type: 'transfer', from: A, to: B, epcs: [epc(1), epc(2)] });
-      expect(await one({ id: 'e4', type: 'sale', location: B, epcs: [epc(1)] })).toMatchObject({ qtyDelta: '-1', valueDelta: '-4.5' });
-      expect(await one({ id: 'e5', type: 'sale', location: B, epcs: [epc(1)] })).toMatchObject({ qtyDelta: '0', flags: ['epc_already_sold'] });
+      expect(await one({ id: 'e4', type: 'sale', location: B, epcs: [epc(1)] })).toMatchObject({
+        qtyDelta: '-1',
+        valueDelta: '-4.5',
+      });
+      expect(await one({ id: 'e5', type: 'sale', location: B, epcs: [epc(1)] })).toMatchObject({
+        qtyDelta: '0',
+        flags: ['epc_already_sold'],
+      });
       const history = await store.epcHistory(epc(1));
       expect(history.current).toMatchObject({ status: 'sold', location: B });
       expect(history.history.map((row) => [row.transactionId, row.location, row.status])).toEqual([
@@ -222,7 +298,14 @@ export function ledgerStoreContract(name: string, factory: StoreFactory): void {
       await apply({ id: 'e2', type: 'transfer', from: A, to: B, epcs: [epc(1), epc(2)] });
       // Item 2 is seen stocking shelf 2 before shelf 1 reports it gone.
       await apply({ id: 'e3', type: 'transfer', from: A, to: other, epcs: [epc(2)] });
-      const removed = await one({ id: 'e4', type: 'transfer', from: B, to: A, epcs: [epc(1), epc(2)], epcsOnlyFromSource: true });
+      const removed = await one({
+        id: 'e4',
+        type: 'transfer',
+        from: B,
+        to: A,
+        epcs: [epc(1), epc(2)],
+        epcsOnlyFromSource: true,
+      });
       expect(removed.flags).toEqual(expect.arrayContaining(['epc_not_at_source']));
       expect((await store.epcHistory(epc(1))).current).toMatchObject({ status: 'in_stock', location: A });
       expect((await store.epcHistory(epc(2))).current).toMatchObject({ status: 'in_stock', location: other });
@@ -231,13 +314,27 @@ export function ledgerStoreContract(name: string, factory: StoreFactory): void {
     });
 
     it('lists EPCs by status and location with the time of their last move', async () => {
-      await apply({ id: 'e1', type: 'receipt', location: A, epcs: [epc(1), epc(2), epc(3)], time: '2026-11-25T08:00:00.000Z' });
+      await apply({
+        id: 'e1',
+        type: 'receipt',
+        location: A,
+        epcs: [epc(1), epc(2), epc(3)],
+        time: '2026-11-25T08:00:00.000Z',
+      });
       await apply({ id: 'e2', type: 'transfer', from: A, to: B, epcs: [epc(2)], time: '2026-11-25T09:00:00.000Z' });
       await apply({ id: 'k1', type: 'count', location: A, epcs: [epc(1)], time: '2026-11-25T10:00:00.000Z' });
       expect(await store.epcsWhere({ status: 'in_stock', locations: [B], limit: 10 })).toEqual([
-        expect.objectContaining({ epc: epc(2), location: B, status: 'in_stock', transactionId: 'e2', time: '2026-11-25T09:00:00.000Z' }),
+        expect.objectContaining({
+          epc: epc(2),
+          location: B,
+          status: 'in_stock',
+          transactionId: 'e2',
+          time: '2026-11-25T09:00:00.000Z',
+        }),
       ]);
-      expect(await store.epcsWhere({ status: 'missing', limit: 10 })).toEqual([expect.objectContaining({ epc: epc(3), status: 'missing', transactionId: 'k1' })]);
+      expect(await store.epcsWhere({ status: 'missing', limit: 10 })).toEqual([
+        expect.objectContaining({ epc: epc(3), status: 'missing', transactionId: 'k1' }),
+      ]);
       expect(await store.epcsWhere({ status: 'in_stock', limit: 1 })).toHaveLength(1);
     });
 
@@ -256,11 +353,26 @@ export function ledgerStoreContract(name: string, factory: StoreFactory): void {
 
     it('late events: applied on arrival with their own time; a movement older than the last count is not counted twice', async () => {
       await apply(
-        { id: 'r1', type: 'receipt', product: FIFO, location: A, qty: '5', unitCost: '10', time: '2026-11-25T08:00:00Z' },
+        {
+          id: 'r1',
+          type: 'receipt',
+          product: FIFO,
+          location: A,
+          qty: '5',
+          unitCost: '10',
+          time: '2026-11-25T08:00:00Z',
+        },
         { id: 'k1', type: 'count', product: FIFO, location: A, qty: '4', time: '2026-11-25T09:00:00Z' }, // one unit short: Shrinkage 10
       );
       // The sale at 08:30 is what the count found missing: it arrives late.
-      const late = await one({ id: 's1', type: 'sale', product: FIFO, location: A, qty: '1', time: '2026-11-25T08:30:00Z' });
+      const late = await one({
+        id: 's1',
+        type: 'sale',
+        product: FIFO,
+        location: A,
+        qty: '1',
+        time: '2026-11-25T08:30:00Z',
+      });
       expect(late).toMatchObject({ status: 'applied', qtyDelta: '0', flags: ['before_last_count'] });
       expect(await position(FIFO, A)).toMatchObject({ qty: '4', value: '40' });
       expect(await balances()).toMatchObject({ COGS: '10' });
@@ -269,15 +381,31 @@ export function ledgerStoreContract(name: string, factory: StoreFactory): void {
       const entries = (await store.entries({ transactionId: 's1' })).items;
       expect(entries[0]).toMatchObject({ time: '2026-11-25T08:30:00.000Z', recordedTime: '2026-11-25T10:00:00.000Z' });
       // A sale after the count is an ordinary sale.
-      expect(await one({ id: 's2', type: 'sale', product: FIFO, location: A, qty: '1', time: '2026-11-25T09:30:00Z' })).toMatchObject({ qtyDelta: '-1' });
+      expect(
+        await one({ id: 's2', type: 'sale', product: FIFO, location: A, qty: '1', time: '2026-11-25T09:30:00Z' }),
+      ).toMatchObject({ qtyDelta: '-1' });
       await expectChecked();
     });
 
     it('corrects by reversal: mirror entries and journal referencing the original, once', async () => {
-      await apply({ id: 'r1', type: 'receipt', product: FIFO, location: A, qty: '3', unitCost: '7' }, { id: 's1', type: 'sale', product: FIFO, location: A, qty: '1', unitPrice: '10' });
-      expect(await one({ id: 'v1', type: 'reversal', of: 's1', reason: 'keyed twice' })).toMatchObject({ status: 'applied', qtyDelta: '1', valueDelta: '7' });
-      expect(await one({ id: 'v2', type: 'reversal', of: 's1' })).toMatchObject({ status: 'rejected', code: 'SW_LEDGER_ALREADY_REVERSED' });
-      expect(await one({ id: 'v3', type: 'reversal', of: 'r1' })).toMatchObject({ status: 'applied', qtyDelta: '-3', valueDelta: '-21' });
+      await apply(
+        { id: 'r1', type: 'receipt', product: FIFO, location: A, qty: '3', unitCost: '7' },
+        { id: 's1', type: 'sale', product: FIFO, location: A, qty: '1', unitPrice: '10' },
+      );
+      expect(await one({ id: 'v1', type: 'reversal', of: 's1', reason: 'keyed twice' })).toMatchObject({
+        status: 'applied',
+        qtyDelta: '1',
+        valueDelta: '7',
+      });
+      expect(await one({ id: 'v2', type: 'reversal', of: 's1' })).toMatchObject({
+        status: 'rejected',
+        code: 'SW_LEDGER_ALREADY_REVERSED',
+      });
+      expect(await one({ id: 'v3', type: 'reversal', of: 'r1' })).toMatchObject({
+        status: 'applied',
+        qtyDelta: '-3',
+        valueDelta: '-21',
+      });
       expect((await store.entries({ transactionId: 'v3' })).items[0]).toMatchObject({ reverses: 'r1' });
       expect(await store.transaction('s1')).toMatchObject({ reversedBy: 'v1' });
       expect(Object.values(await balances()).every((balance) => balance === '0')).toBe(true);
@@ -285,7 +413,8 @@ export function ledgerStoreContract(name: string, factory: StoreFactory): void {
     });
 
     it('pages entries and journal, lists products, locations and sales history', async () => {
-      for (let index = 0; index < 5; index++) await apply({ id: `r${index}`, type: 'receipt', product: FIFO, location: A, qty: '1', unitCost: '1' });
+      for (let index = 0; index < 5; index++)
+        await apply({ id: `r${index}`, type: 'receipt', product: FIFO, location: A, qty: '1', unitCost: '1' });
       await apply({ id: 's1', type: 'sale', product: FIFO, location: A, qty: '2', time: '2026-11-25T09:00:00Z' });
       const first = await store.entries({ limit: 4 });
       expect(first.items.map((entry) => entry.transactionId)).toEqual(['r0', 'r1', 'r2', 'r3']);
@@ -295,7 +424,9 @@ export function ledgerStoreContract(name: string, factory: StoreFactory): void {
       expect((await store.journal({ account: 'COGS' })).items).toHaveLength(1);
       expect((await store.products()).map((product) => product.gtin)).toContain(FIFO);
       expect((await store.locations()).map((location) => location.id)).toContain(A);
-      expect(await store.salesHistory(FIFO, 'store-1', 0)).toMatchObject([{ qty: '2', location: A, transactionId: 's1' }]);
+      expect(await store.salesHistory(FIFO, 'store-1', 0)).toMatchObject([
+        { qty: '2', location: A, transactionId: 's1' },
+      ]);
       expect(await store.salesHistory(FIFO, 'store-2', 0)).toEqual([]);
     });
 
@@ -303,7 +434,8 @@ export function ledgerStoreContract(name: string, factory: StoreFactory): void {
       const transactions = randomTransactions(7, 2_000).map((input) => TransactionSchema.parse(input));
       const statuses: Record<string, number> = {};
       for (let start = 0; start < transactions.length; start += 97) {
-        for (const result of await store.applyBatch(transactions.slice(start, start + 97))) statuses[result.status] = (statuses[result.status] ?? 0) + 1;
+        for (const result of await store.applyBatch(transactions.slice(start, start + 97)))
+          statuses[result.status] = (statuses[result.status] ?? 0) + 1;
       }
       expect(statuses['applied']).toBeGreaterThan(800);
       expect(statuses['rejected']).toBeGreaterThan(50);
@@ -315,9 +447,28 @@ export function ledgerStoreContract(name: string, factory: StoreFactory): void {
     it('declares products by transaction and auto-registers unknown locations under their site', async () => {
       const declared = '00000000000048';
       await apply({ type: 'product', product: declared, valuation: 'average', allowNegative: false });
-      await apply({ id: 'r1', type: 'receipt', product: declared, location: 'urn:stockwire:loc:store-9:shelf-4', qty: '1', unitCost: '1' });
-      expect(await store.locations()).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'urn:stockwire:loc:store-9:shelf-4', site: 'store-9', kind: 'shelf', inventoryAccount: 'Inventory:store-9' })]));
-      expect(await one({ type: 'product', product: declared, valuation: 'fifo' })).toMatchObject({ status: 'rejected', code: 'SW_LEDGER_VALUATION_CHANGE' });
+      await apply({
+        id: 'r1',
+        type: 'receipt',
+        product: declared,
+        location: 'urn:stockwire:loc:store-9:shelf-4',
+        qty: '1',
+        unitCost: '1',
+      });
+      expect(await store.locations()).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            id: 'urn:stockwire:loc:store-9:shelf-4',
+            site: 'store-9',
+            kind: 'shelf',
+            inventoryAccount: 'Inventory:store-9',
+          }),
+        ]),
+      );
+      expect(await one({ type: 'product', product: declared, valuation: 'fifo' })).toMatchObject({
+        status: 'rejected',
+        code: 'SW_LEDGER_VALUATION_CHANGE',
+      });
       await expectChecked();
     });
   });

@@ -9,5 +9,7 @@ const directory = mkdtempSync(join(tmpdir(), 'stockwire-ledger-sqlite-'));
 let counter = 0;
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
-ledgerStoreContract('sqlite file', (catalog, options) => openLedgerStore({ kind: 'sqlite', path: join(directory, `ledger-${counter++}.sqlite`) }, catalog, options));
+ledgerStoreContract('sqlite file', (catalog, options) =>
+  openLedgerStore({ kind: 'sqlite', path: join(directory, `ledger-${counter++}.sqlite`) }, catalog, options),
+);
 ledgerStoreContract('memory', (catalog, options) => openLedgerStore({ kind: 'memory' }, catalog, options));

@@ -49,11 +49,17 @@ function point(points: TimeseriesPoint[], measurement: string): TimeseriesPoint 
 describe('point building', () => {
   it('writes the level after a change and the movement, EPC-free tags', () => {
     const points = pointsFromPositions([change], 0);
-    expect(point(points, 'stock_level')).toEqual({ measurement: 'stock_level', tags: { product: change.product, location: change.location }, fields: { qty: 8, value: 14 }, timeMs: Date.parse(change.time) });
+    expect(point(points, 'stock_level')).toEqual({
+      measurement: 'stock_level',
+      tags: { product: change.product, location: change.location },
+      fields: { qty: 8, value: 14 },
+      timeMs: Date.parse(change.time),
+    });
     const movement = point(points, 'movement');
     expect(movement.tags).toEqual({ product: change.product, location: change.location, kind: 'sale' });
     expect(movement.fields).toMatchObject({ qty_delta: -2, value_delta: -3.5, transaction_id: change.transactionId });
-    for (const built of points) for (const value of Object.values(built.tags)) expect(value).not.toMatch(/urn:epc:id:(sgtin|sscc)/);
+    for (const built of points)
+      for (const value of Object.values(built.tags)) expect(value).not.toMatch(/urn:epc:id:(sgtin|sscc)/);
   });
 
   it('falls back to the receive time when the event time is unreadable', () => {
@@ -62,14 +68,30 @@ describe('point building', () => {
 
   it('turns a gateway status into gateway, reader and antenna health', () => {
     const points = pointsFromGatewayStatus(status, 0);
-    expect(point(points, 'gateway_health').fields).toEqual({ online: true, readers_connected: 1, readers_total: 1, outbox_depth: 3, outbox_bytes: 1200, outbox_fill_ratio: 0.01, outbox_dropped: 0 });
-    expect(point(points, 'reader_health')).toMatchObject({ tags: { site: 'store-1', gateway: 'gw-1', reader: 'dock-1', protocol: 'serial' }, fields: { connected: true, reads_per_second: 12.5, last_read_age_ms: 1000 } });
-    expect(point(points, 'antenna_reads')).toMatchObject({ tags: { antenna: '1' }, fields: { reads_per_second: 10, rssi_dbm_mean: -55.5 } });
+    expect(point(points, 'gateway_health').fields).toEqual({
+      online: true,
+      readers_connected: 1,
+      readers_total: 1,
+      outbox_depth: 3,
+      outbox_bytes: 1200,
+      outbox_fill_ratio: 0.01,
+      outbox_dropped: 0,
+    });
+    expect(point(points, 'reader_health')).toMatchObject({
+      tags: { site: 'store-1', gateway: 'gw-1', reader: 'dock-1', protocol: 'serial' },
+      fields: { connected: true, reads_per_second: 12.5, last_read_age_ms: 1000 },
+    });
+    expect(point(points, 'antenna_reads')).toMatchObject({
+      tags: { antenna: '1' },
+      fields: { reads_per_second: 10, rssi_dbm_mean: -55.5 },
+    });
   });
 
   it('leaves escaping to the 2.x client library', () => {
     const line = toInflux2Point(pointsFromPositions([change], 0)[0] as TimeseriesPoint).toLineProtocol();
-    expect(line).toBe(`stock_level,location=urn:epc:id:sgln:9506000.13435.shelf\\ 1\\,a,product=09506000134352 qty=8,value=14 ${Date.parse(change.time)}`);
+    expect(line).toBe(
+      `stock_level,location=urn:epc:id:sgln:9506000.13435.shelf\\ 1\\,a,product=09506000134352 qty=8,value=14 ${Date.parse(change.time)}`,
+    );
   });
 });
 
@@ -106,7 +128,11 @@ describe('bounded buffer', () => {
 
 describe('config', () => {
   it('defaults to off with ~5,000-line batches', () => {
-    expect(TimeseriesConfigSchema.parse({})).toMatchObject({ kind: 'none', batchLinesMax: 5000, bufferPointsMax: 100_000 });
+    expect(TimeseriesConfigSchema.parse({})).toMatchObject({
+      kind: 'none',
+      batchLinesMax: 5000,
+      bufferPointsMax: 100_000,
+    });
   });
   it('rejects unknown keys', () => {
     expect(TimeseriesConfigSchema.safeParse({ kind: 'influx1', batchSize: 10 }).success).toBe(false);

@@ -7,8 +7,15 @@ import { hasValidCheckDigit } from '../../../shared/src/epc/index.js';
  * and this file are kept in step by gateway/test/debounce/config.test.ts).
  */
 
-const ownerId = z.string().regex(/^[a-z0-9-]+$/, 'must match [a-z0-9-]+').max(64);
-const locationUri = z.string().min(1).max(512).regex(/^[a-z][a-z0-9+.-]*:\S+$/i, 'must be a URI, e.g. urn:stockwire:loc:store-1:backroom');
+const ownerId = z
+  .string()
+  .regex(/^[a-z0-9-]+$/, 'must match [a-z0-9-]+')
+  .max(64);
+const locationUri = z
+  .string()
+  .min(1)
+  .max(512)
+  .regex(/^[a-z][a-z0-9+.-]*:\S+$/i, 'must be a URI, e.g. urn:stockwire:loc:store-1:backroom');
 const readerId = z.string().min(1).max(64);
 const antennaPort = z.number().int().min(0).max(255);
 
@@ -83,7 +90,11 @@ export const ShelfConfigSchema = z
   .strict()
   .superRefine((shelf, context) => {
     if (shelf.presentRounds > shelf.windowRounds) {
-      context.addIssue({ code: z.ZodIssueCode.custom, path: ['presentRounds'], message: `presentRounds (${shelf.presentRounds}) cannot exceed windowRounds (${shelf.windowRounds})` });
+      context.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['presentRounds'],
+        message: `presentRounds (${shelf.presentRounds}) cannot exceed windowRounds (${shelf.windowRounds})`,
+      });
     }
   });
 
@@ -102,7 +113,10 @@ export const DebounceConfigSchema = z
     /** How often the daemon (and replay, in simulated time) calls tick(). */
     tickIntervalMs: z.number().int().min(10).max(10_000).default(200),
     /** eventTimeZoneOffset of emitted events (eventTime itself is always UTC). */
-    timeZoneOffset: z.string().regex(/^[+-](0\d|1[0-3]):[0-5]\d$|^[+-]14:00$/, 'must look like +01:00').default('+00:00'),
+    timeZoneOffset: z
+      .string()
+      .regex(/^[+-](0\d|1[0-3]):[0-5]\d$|^[+-]14:00$/, 'must look like +01:00')
+      .default('+00:00'),
     /** Distinct tags tracked at once; reads of further new tags are dropped and counted. */
     liveTagsMax: z.number().int().min(1).max(10_000_000).default(250_000),
     /** Per-tag evidence entries per event; above it the event carries a summary only. */
@@ -122,18 +136,42 @@ export const DebounceConfigSchema = z
     const ownerIds = new Set<string>();
     const bindings = new Map<string, string>();
     const portalIds = new Set(config.portals.map((portal) => portal.id));
-    const owners: { kind: 'portals' | 'shelves'; index: number; id: string; antennas: readonly { reader: string; antenna: number }[] }[] = [
-      ...config.portals.map((portal, index) => ({ kind: 'portals' as const, index, id: portal.id, antennas: portal.antennas })),
-      ...config.shelves.map((shelf, index) => ({ kind: 'shelves' as const, index, id: shelf.id, antennas: shelf.antennas })),
+    const owners: {
+      kind: 'portals' | 'shelves';
+      index: number;
+      id: string;
+      antennas: readonly { reader: string; antenna: number }[];
+    }[] = [
+      ...config.portals.map((portal, index) => ({
+        kind: 'portals' as const,
+        index,
+        id: portal.id,
+        antennas: portal.antennas,
+      })),
+      ...config.shelves.map((shelf, index) => ({
+        kind: 'shelves' as const,
+        index,
+        id: shelf.id,
+        antennas: shelf.antennas,
+      })),
     ];
     for (const owner of owners) {
-      if (ownerIds.has(owner.id)) context.addIssue({ code: z.ZodIssueCode.custom, path: [owner.kind, owner.index, 'id'], message: `id "${owner.id}" is used twice (portal and shelf ids share one namespace)` });
+      if (ownerIds.has(owner.id))
+        context.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: [owner.kind, owner.index, 'id'],
+          message: `id "${owner.id}" is used twice (portal and shelf ids share one namespace)`,
+        });
       ownerIds.add(owner.id);
       owner.antennas.forEach((binding, antennaIndex) => {
         const key = `${binding.reader}#${binding.antenna}`;
         const previous = bindings.get(key);
         if (previous !== undefined) {
-          context.addIssue({ code: z.ZodIssueCode.custom, path: [owner.kind, owner.index, 'antennas', antennaIndex], message: `reader ${binding.reader} antenna ${binding.antenna} is already bound to ${previous}` });
+          context.addIssue({
+            code: z.ZodIssueCode.custom,
+            path: [owner.kind, owner.index, 'antennas', antennaIndex],
+            message: `reader ${binding.reader} antenna ${binding.antenna} is already bound to ${previous}`,
+          });
         }
         bindings.set(key, owner.id);
       });
@@ -141,7 +179,11 @@ export const DebounceConfigSchema = z
     config.portals.forEach((portal, index) => {
       portal.neighbours.forEach((neighbour, neighbourIndex) => {
         if (!portalIds.has(neighbour) || neighbour === portal.id) {
-          context.addIssue({ code: z.ZodIssueCode.custom, path: ['portals', index, 'neighbours', neighbourIndex], message: `neighbour "${neighbour}" is not another configured portal` });
+          context.addIssue({
+            code: z.ZodIssueCode.custom,
+            path: ['portals', index, 'neighbours', neighbourIndex],
+            message: `neighbour "${neighbour}" is not another configured portal`,
+          });
         }
       });
     });

@@ -21,11 +21,16 @@ export interface TagVerdict {
 }
 
 /** Per-tag direction: first and last side must differ, and the RSSI-weighted trend must not contradict them. */
-export function tagDirection(records: RecordStore, portal: PortalState, slot: number): { direction: Direction; reason: DirectionReason } {
+export function tagDirection(
+  records: RecordStore,
+  portal: PortalState,
+  slot: number,
+): { direction: Direction; reason: DirectionReason } {
   const outside = slot * 2 + SIDE_OUTSIDE;
   const inside = slot * 2 + SIDE_INSIDE;
   const readsMin = portal.config.sideReadCountMin;
-  if ((records.sideReadCount[outside] ?? 0) < readsMin || (records.sideReadCount[inside] ?? 0) < readsMin) return { direction: 'unknown', reason: 'one_side' };
+  if ((records.sideReadCount[outside] ?? 0) < readsMin || (records.sideReadCount[inside] ?? 0) < readsMin)
+    return { direction: 'unknown', reason: 'one_side' };
   const firstOutside = records.sideFirstMs[outside] ?? 0;
   const firstInside = records.sideFirstMs[inside] ?? 0;
   const lastOutside = records.sideLastMs[outside] ?? 0;
@@ -38,8 +43,13 @@ export function tagDirection(records: RecordStore, portal: PortalState, slot: nu
   const meanInsideMs = (records.sideWeightedTime[inside] ?? 0) / (records.sideWeight[inside] ?? 1);
   const trendMs = meanInsideMs - meanOutsideMs; // > 0: the signal moved inside over time
   const margin = portal.config.directionTimeMarginMs;
-  if (firstSide === SIDE_OUTSIDE) return trendMs < -margin ? { direction: 'unknown', reason: 'trend_contradicts' } : { direction: 'inbound', reason: 'order' };
-  return trendMs > margin ? { direction: 'unknown', reason: 'trend_contradicts' } : { direction: 'outbound', reason: 'order' };
+  if (firstSide === SIDE_OUTSIDE)
+    return trendMs < -margin
+      ? { direction: 'unknown', reason: 'trend_contradicts' }
+      : { direction: 'inbound', reason: 'order' };
+  return trendMs > margin
+    ? { direction: 'unknown', reason: 'trend_contradicts' }
+    : { direction: 'outbound', reason: 'order' };
 }
 
 /**
@@ -56,7 +66,12 @@ export function agreeOnDirection(verdicts: TagVerdict[]): void {
   }
   const decided = inbound + outbound;
   if (decided === 0 || decided * 2 < verdicts.length) return;
-  const winner: Direction | null = inbound * 100 >= decided * PASS_AGREEMENT_PERCENT ? 'inbound' : outbound * 100 >= decided * PASS_AGREEMENT_PERCENT ? 'outbound' : null;
+  const winner: Direction | null =
+    inbound * 100 >= decided * PASS_AGREEMENT_PERCENT
+      ? 'inbound'
+      : outbound * 100 >= decided * PASS_AGREEMENT_PERCENT
+        ? 'outbound'
+        : null;
   if (winner === null) return;
   for (const verdict of verdicts) {
     if (verdict.direction !== winner) {
@@ -65,4 +80,3 @@ export function agreeOnDirection(verdicts: TagVerdict[]): void {
     }
   }
 }
-

@@ -8,7 +8,15 @@ import { sortEvents } from './events.js';
 import { flushPortal, ingestPortalRead, tickPortal } from './portal.js';
 import { RecordStore, SIDE_INSIDE, SIDE_OUTSIDE } from './records.js';
 import { ingestShelfRead, releaseShelfSlot, tickShelf } from './shelf.js';
-import { emptyStats, type EngineState, type MutableStats, type OwnerState, type PassDiagnostic, type PortalState, type ShelfState } from './state.js';
+import {
+  emptyStats,
+  type EngineState,
+  type MutableStats,
+  type OwnerState,
+  type PassDiagnostic,
+  type PortalState,
+  type ShelfState,
+} from './state.js';
 import { TagTable } from './tags.js';
 
 /**
@@ -97,7 +105,10 @@ class Engine implements DebounceEngine {
     const state = this.state;
     state.stats.readsTotal++;
     const readerIndex = this.readerIndexById.get(read.reader);
-    const route = readerIndex === undefined || read.antenna < 0 || read.antenna >= ANTENNA_PORTS ? -1 : (this.routes[readerIndex * ANTENNA_PORTS + read.antenna] ?? -1);
+    const route =
+      readerIndex === undefined || read.antenna < 0 || read.antenna >= ANTENNA_PORTS
+        ? -1
+        : (this.routes[readerIndex * ANTENNA_PORTS + read.antenna] ?? -1);
     if (route < 0 || !Number.isFinite(read.time) || !Number.isFinite(read.rssi)) {
       state.stats.readsUnrouted++;
       return NO_EVENTS;
@@ -168,13 +179,17 @@ class Engine implements DebounceEngine {
 
   /** (Re)builds owners and antenna routes; owners whose id survives keep their state. */
   private apply(config: DebounceConfig): void {
-    const previous = new Map(this.owners.filter((owner) => owner.active).map((owner) => [`${owner.kind}:${owner.id}`, owner]));
+    const previous = new Map(
+      this.owners.filter((owner) => owner.active).map((owner) => [`${owner.kind}:${owner.id}`, owner]),
+    );
     const portals: PortalState[] = [];
     const shelves: ShelfState[] = [];
     for (const portalConfig of config.portals) {
       const kept = previous.get(`portal:${portalConfig.id}`);
       previous.delete(`portal:${portalConfig.id}`);
-      portals.push(kept?.kind === 'portal' ? Object.assign(kept, this.portalSettings(portalConfig)) : this.newPortal(portalConfig));
+      portals.push(
+        kept?.kind === 'portal' ? Object.assign(kept, this.portalSettings(portalConfig)) : this.newPortal(portalConfig),
+      );
     }
     for (const shelfConfig of config.shelves) {
       const kept = previous.get(`shelf:${shelfConfig.id}`);
@@ -205,7 +220,10 @@ class Engine implements DebounceEngine {
   }
 
   private portalSettings(portalConfig: PortalConfig): Pick<PortalState, 'config' | 'readPoint'> {
-    return { config: portalConfig, readPoint: portalConfig.readPoint ?? `urn:stockwire:loc:${this.identity.siteId}:${portalConfig.id}` };
+    return {
+      config: portalConfig,
+      readPoint: portalConfig.readPoint ?? `urn:stockwire:loc:${this.identity.siteId}:${portalConfig.id}`,
+    };
   }
 
   private newPortal(portalConfig: PortalConfig): PortalState {
@@ -265,13 +283,15 @@ class Engine implements DebounceEngine {
 
   private buildRoutes(config: DebounceConfig): void {
     const readerIds = new Set<string>();
-    for (const owner of [...config.portals, ...config.shelves]) for (const binding of owner.antennas) readerIds.add(binding.reader);
+    for (const owner of [...config.portals, ...config.shelves])
+      for (const binding of owner.antennas) readerIds.add(binding.reader);
     this.readerIndexById = new Map([...readerIds].sort().map((readerId, index) => [readerId, index]));
     this.routes = new Int32Array(this.readerIndexById.size * ANTENNA_PORTS).fill(-1);
     for (const portal of this.portals) {
       for (const binding of portal.config.antennas) {
         const readerIndex = this.readerIndexById.get(binding.reader) ?? 0;
-        this.routes[readerIndex * ANTENNA_PORTS + binding.antenna] = portal.index * 2 + (binding.side === 'inside' ? SIDE_INSIDE : SIDE_OUTSIDE);
+        this.routes[readerIndex * ANTENNA_PORTS + binding.antenna] =
+          portal.index * 2 + (binding.side === 'inside' ? SIDE_INSIDE : SIDE_OUTSIDE);
       }
     }
     for (const shelf of this.shelves) {

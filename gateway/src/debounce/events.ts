@@ -58,7 +58,11 @@ export function buildObjectEvent(frame: EventFrame, epcList: readonly string[]):
  * aggregation that already exists (ADD would claim the pallet was built here,
  * DELETE that it was broken up).
  */
-export function buildAggregationEvent(frame: EventFrame, parentId: string, childEpcs: readonly string[]): AggregationEvent {
+export function buildAggregationEvent(
+  frame: EventFrame,
+  parentId: string,
+  childEpcs: readonly string[],
+): AggregationEvent {
   const event = {
     type: 'AggregationEvent' as const,
     eventTime: isoTime(frame.eventTimeMs),

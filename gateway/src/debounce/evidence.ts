@@ -53,8 +53,14 @@ export const EVENT_EPCS_MAX = OBJECT_EVENT_EPCS_MAX;
  * events of at most `max` EPCs; each part carries `stockwire:part: "i/n"`.
  * Counts are never split: a partial snapshot would read as missing stock.
  */
-export function inParts(urns: readonly string[], max: number = EVENT_EPCS_MAX): { urns: string[]; part: string | null }[] {
+export function inParts(
+  urns: readonly string[],
+  max: number = EVENT_EPCS_MAX,
+): { urns: string[]; part: string | null }[] {
   if (urns.length <= max) return [{ urns: [...urns], part: null }];
   const total = Math.ceil(urns.length / max);
-  return Array.from({ length: total }, (_, index) => ({ urns: urns.slice(index * max, (index + 1) * max), part: `${index + 1}/${total}` }));
+  return Array.from({ length: total }, (_, index) => ({
+    urns: urns.slice(index * max, (index + 1) * max),
+    part: `${index + 1}/${total}`,
+  }));
 }

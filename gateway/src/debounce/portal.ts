@@ -1,8 +1,24 @@
 import type { EpcisEvent } from '../../../shared/src/contracts/epcis.js';
-import { buildAggregationEvent, buildObjectEvent, isoTime, type EventFrame, type EvidenceSummary, type TagEvidence } from './events.js';
+import {
+  buildAggregationEvent,
+  buildObjectEvent,
+  isoTime,
+  type EventFrame,
+  type EvidenceSummary,
+  type TagEvidence,
+} from './events.js';
 import { agreeOnDirection, tagDirection, type TagVerdict } from './direction.js';
 import { inParts, pushDiagnostic, sortedUrns, summariseEvidence, tagEvidence } from './evidence.js';
-import { FLAG_CLAIMED, FLAG_PARKED, SIDE_INSIDE, SIDE_OUTSIDE, addToList, readWeight, removeFromList, type RecordStore } from './records.js';
+import {
+  FLAG_CLAIMED,
+  FLAG_PARKED,
+  SIDE_INSIDE,
+  SIDE_OUTSIDE,
+  addToList,
+  readWeight,
+  removeFromList,
+  type RecordStore,
+} from './records.js';
 import type { EngineState, PortalState } from './state.js';
 import { TAG_KIND_SGTIN, TAG_KIND_SSCC, allocateOwnedSlot, releaseOwnedSlot, slotOf } from './tags.js';
 
@@ -12,7 +28,15 @@ import { TAG_KIND_SGTIN, TAG_KIND_SSCC, allocateOwnedSlot, releaseOwnedSlot, slo
  * cross-read tags, and emits one event per direction when the pass closes.
  */
 
-export function ingestPortalRead(state: EngineState, portal: PortalState, tagId: number, side: number, timeMs: number, rssiDbm: number, nowMs: number): void {
+export function ingestPortalRead(
+  state: EngineState,
+  portal: PortalState,
+  tagId: number,
+  side: number,
+  timeMs: number,
+  rssiDbm: number,
+  nowMs: number,
+): void {
   const records = state.records;
   let slot = slotOf(records, state.tags, portal.index, portal.slotsByTag, tagId);
   if (slot === undefined) {
@@ -39,7 +63,8 @@ export function ingestPortalRead(state: EngineState, portal: PortalState, tagId:
   if (timeMs > (records.sideLastMs[index] ?? 0)) records.sideLastMs[index] = timeMs;
   const weight = readWeight(rssiDbm);
   records.sideWeight[index] = (records.sideWeight[index] ?? 0) + weight;
-  records.sideWeightedTime[index] = (records.sideWeightedTime[index] ?? 0) + weight * (timeMs - (records.anchorMs[slot] ?? 0));
+  records.sideWeightedTime[index] =
+    (records.sideWeightedTime[index] ?? 0) + weight * (timeMs - (records.anchorMs[slot] ?? 0));
 }
 
 /** Releases parked tags that went quiet and closes the pass when it is quiet or too long. */
@@ -65,7 +90,13 @@ export function releaseSlot(state: EngineState, portal: PortalState, list: numbe
   releaseOwnedSlot(state, portal.slotsByTag, list, slot);
 }
 
-function closePass(state: EngineState, portal: PortalState, nowMs: number, mode: 'quiet' | 'dwell' | 'flush', out: EpcisEvent[]): void {
+function closePass(
+  state: EngineState,
+  portal: PortalState,
+  nowMs: number,
+  mode: 'quiet' | 'dwell' | 'flush',
+  out: EpcisEvent[],
+): void {
   const records = state.records;
   const { stableSetMs, dwellMs } = portal.config;
   // A copy: slots are released from portal.pass while we walk the reported ones.
@@ -109,7 +140,10 @@ function closePass(state: EngineState, portal: PortalState, nowMs: number, mode:
 
 /** Would this record survive its own portal's stray filter (as of now)? */
 function qualifies(records: RecordStore, portal: PortalState, slot: number): boolean {
-  return (records.readCount[slot] ?? 0) >= portal.config.readCountMin && (records.peakRssiDbm[slot] ?? -Infinity) >= portal.config.rssiMinDbm;
+  return (
+    (records.readCount[slot] ?? 0) >= portal.config.readCountMin &&
+    (records.peakRssiDbm[slot] ?? -Infinity) >= portal.config.rssiMinDbm
+  );
 }
 
 /**
@@ -117,7 +151,13 @@ function qualifies(records: RecordStore, portal: PortalState, slot: number): boo
  * filter beats one that does not (many weak reads through the wall lose), then
  * more reads, then higher peak RSSI, then the earlier-configured portal.
  */
-function isStronger(records: RecordStore, portal: PortalState, slot: number, other: PortalState, otherSlot: number): boolean {
+function isStronger(
+  records: RecordStore,
+  portal: PortalState,
+  slot: number,
+  other: PortalState,
+  otherSlot: number,
+): boolean {
   const qualified = qualifies(records, portal, slot);
   if (qualified !== qualifies(records, other, otherSlot)) return qualified;
   const ownerIndex = portal.index;
@@ -214,7 +254,10 @@ function emitGroup(
   const records = state.records;
   const urns = sortedUrns(state, group);
   const summary: EvidenceSummary = {
-    ...summariseEvidence(state, group.map((verdict) => verdict.slot)),
+    ...summariseEvidence(
+      state,
+      group.map((verdict) => verdict.slot),
+    ),
     strayTags: ignored.strayTags,
     crossReadTags: ignored.crossReadTags,
   };
@@ -238,16 +281,32 @@ function emitGroup(
     extensions,
   };
   for (const { urns: partUrns, part } of inParts(urns)) {
-    out.push(buildObjectEvent(part === null ? frame : { ...frame, extensions: { ...extensions, 'stockwire:part': part } }, partUrns));
+    out.push(
+      buildObjectEvent(
+        part === null ? frame : { ...frame, extensions: { ...extensions, 'stockwire:part': part } },
+        partUrns,
+      ),
+    );
     state.stats.eventsEmitted++;
   }
   const pallets = group.filter((verdict) => state.tags.kindById[records.tag[verdict.slot] ?? 0] === TAG_KIND_SSCC);
   const cases = group.filter((verdict) => state.tags.kindById[records.tag[verdict.slot] ?? 0] === TAG_KIND_SGTIN);
   if (pallets.length === 1 && cases.length > 0) {
     const parent = state.tags.urnById[records.tag[(pallets[0] as TagVerdict).slot] ?? 0] ?? '';
-    const aggregationFrame: EventFrame = { ...frame, extensions: { 'stockwire:portal': portal.id, 'stockwire:pass': passId, 'stockwire:direction': direction, 'stockwire:evidence': summary } };
+    const aggregationFrame: EventFrame = {
+      ...frame,
+      extensions: {
+        'stockwire:portal': portal.id,
+        'stockwire:pass': passId,
+        'stockwire:direction': direction,
+        'stockwire:evidence': summary,
+      },
+    };
     for (const { urns: children, part } of inParts(sortedUrns(state, cases))) {
-      const partFrame = part === null ? aggregationFrame : { ...aggregationFrame, extensions: { ...aggregationFrame.extensions, 'stockwire:part': part } };
+      const partFrame =
+        part === null
+          ? aggregationFrame
+          : { ...aggregationFrame, extensions: { ...aggregationFrame.extensions, 'stockwire:part': part } };
       out.push(buildAggregationEvent(partFrame, parent, children));
       state.stats.eventsEmitted++;
     }
@@ -289,4 +348,3 @@ function summariseReasons(group: readonly TagVerdict[]): string {
     .map(([reason, count]) => `${reason}=${count}`)
     .join(' ');
 }
-

@@ -16,7 +16,14 @@ import { allocateOwnedSlot, releaseOwnedSlot, slotOf } from './tags.js';
 /** Pending-round bits per slot (reads that arrive before the previous round closed). */
 const PENDING_ROUNDS_MAX = 8;
 
-export function ingestShelfRead(state: EngineState, shelf: ShelfState, tagId: number, timeMs: number, rssiDbm: number, nowMs: number): void {
+export function ingestShelfRead(
+  state: EngineState,
+  shelf: ShelfState,
+  tagId: number,
+  timeMs: number,
+  rssiDbm: number,
+  nowMs: number,
+): void {
   const readRound = Math.floor(timeMs / shelf.config.roundMs);
   // The round grid starts from the engine clock: one read with a wild reader time must not stall it.
   if (shelf.openRound < 0) shelf.openRound = Math.floor(nowMs / shelf.config.roundMs);
@@ -53,7 +60,8 @@ export function tickShelf(state: EngineState, shelf: ShelfState, nowMs: number, 
   if (dueRounds <= 0) return;
   // After a long gap (replay of sparse captures, a paused process) closing every
   // empty round changes nothing past this many: skip ahead instead.
-  const catchUpMax = shelf.config.windowRounds + shelf.config.goneRounds + shelf.config.silentRoundsMax + PENDING_ROUNDS_MAX;
+  const catchUpMax =
+    shelf.config.windowRounds + shelf.config.goneRounds + shelf.config.silentRoundsMax + PENDING_ROUNDS_MAX;
   for (let round = 0; round < dueRounds; round++) {
     if (round === catchUpMax) {
       shelf.openRound += dueRounds - catchUpMax;
@@ -127,7 +135,8 @@ function closeRound(state: EngineState, shelf: ShelfState, out: EpcisEvent[]): v
   for (const slot of forgotten) releaseShelfSlot(state, shelf, slot);
   // The first count waits for both hysteresis windows to settle: a count before
   // that would tell the ledger that slowly-read tags are gone.
-  if (shelf.nextCountMs < 0) shelf.nextCountMs = (Math.floor(roundEndMs / config.countIntervalMs) + 1) * config.countIntervalMs;
+  if (shelf.nextCountMs < 0)
+    shelf.nextCountMs = (Math.floor(roundEndMs / config.countIntervalMs) + 1) * config.countIntervalMs;
   if (roundEndMs >= shelf.nextCountMs && shelf.roundsClosed >= config.windowRounds + config.goneRounds) {
     // A shelf that heard nothing for a whole interval sends no count: a dead or
     // unplugged reader must not tell the ledger the shelf is empty.
@@ -138,19 +147,37 @@ function closeRound(state: EngineState, shelf: ShelfState, out: EpcisEvent[]): v
   }
 }
 
-function emitChange(state: EngineState, shelf: ShelfState, frame: (bizStep: EventFrame['bizStep'], extensions: Record<string, unknown>) => EventFrame, bizStep: 'stocking' | 'removing', slots: readonly number[], out: EpcisEvent[]): void {
+function emitChange(
+  state: EngineState,
+  shelf: ShelfState,
+  frame: (bizStep: EventFrame['bizStep'], extensions: Record<string, unknown>) => EventFrame,
+  bizStep: 'stocking' | 'removing',
+  slots: readonly number[],
+  out: EpcisEvent[],
+): void {
   const group = slots.map((slot) => ({ slot }));
-  const extensions: Record<string, unknown> = { 'stockwire:evidence': { ...summariseEvidence(state, slots), roundMs: shelf.config.roundMs } };
+  const extensions: Record<string, unknown> = {
+    'stockwire:evidence': { ...summariseEvidence(state, slots), roundMs: shelf.config.roundMs },
+  };
   if (slots.length <= state.evidenceTagsMax) {
-    extensions['stockwire:tagEvidence'] = slots.map((slot) => shelfTagEvidence(state, slot)).sort((a, b) => (a.epc < b.epc ? -1 : a.epc > b.epc ? 1 : 0));
+    extensions['stockwire:tagEvidence'] = slots
+      .map((slot) => shelfTagEvidence(state, slot))
+      .sort((a, b) => (a.epc < b.epc ? -1 : a.epc > b.epc ? 1 : 0));
   }
   for (const { urns, part } of inParts(sortedUrns(state, group))) {
-    out.push(buildObjectEvent(frame(bizStep, part === null ? extensions : { ...extensions, 'stockwire:part': part }), urns));
+    out.push(
+      buildObjectEvent(frame(bizStep, part === null ? extensions : { ...extensions, 'stockwire:part': part }), urns),
+    );
     state.stats.eventsEmitted++;
   }
 }
 
-function emitCount(state: EngineState, shelf: ShelfState, frame: (bizStep: EventFrame['bizStep'], extensions: Record<string, unknown>) => EventFrame, out: EpcisEvent[]): void {
+function emitCount(
+  state: EngineState,
+  shelf: ShelfState,
+  frame: (bizStep: EventFrame['bizStep'], extensions: Record<string, unknown>) => EventFrame,
+  out: EpcisEvent[],
+): void {
   const present = shelf.slots.filter((slot) => ((state.records.flags[slot] ?? 0) & FLAG_PRESENT) !== 0);
   const urns = sortedUrns(
     state,
@@ -161,7 +188,9 @@ function emitCount(state: EngineState, shelf: ShelfState, frame: (bizStep: Event
     state.stats.shelfCountsSkippedOversize++;
     return;
   }
-  const extensions: Record<string, unknown> = { 'stockwire:count': { tags: urns.length, roundsClosed: shelf.roundsClosed } };
+  const extensions: Record<string, unknown> = {
+    'stockwire:count': { tags: urns.length, roundsClosed: shelf.roundsClosed },
+  };
   out.push(buildObjectEvent(frame('cycle_counting', extensions), urns));
   state.stats.eventsEmitted++;
 }

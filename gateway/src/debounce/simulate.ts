@@ -67,7 +67,9 @@ export class SimulatedRun {
 
 /** Cadence kept through a gap in the reads: every pass has gone quiet by then. */
 export function progressiveAfterGapMs(config: DebounceConfig): number {
-  return config.portals.reduce((longest, portal) => Math.max(longest, portal.stableSetMs), 0) + 2 * config.tickIntervalMs;
+  return (
+    config.portals.reduce((longest, portal) => Math.max(longest, portal.stableSetMs), 0) + 2 * config.tickIntervalMs
+  );
 }
 
 /** How long after the last read a replay keeps ticking: one round of the slowest shelf. */

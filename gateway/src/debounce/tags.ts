@@ -113,7 +113,13 @@ export class TagTable {
  * freed or reused slot no longer carries this tag and owner, so a stale hint is
  * harmless), then the owner's Map.
  */
-export function slotOf(records: RecordStore, tags: TagTable, ownerIndex: number, slotsByTag: Map<number, number>, tagId: number): number | undefined {
+export function slotOf(
+  records: RecordStore,
+  tags: TagTable,
+  ownerIndex: number,
+  slotsByTag: Map<number, number>,
+  tagId: number,
+): number | undefined {
   const hint = tags.lastSlotById[tagId] ?? -1;
   if (hint >= 0 && records.tag[hint] === tagId && records.owner[hint] === ownerIndex) return hint;
   const slot = slotsByTag.get(tagId);
@@ -126,7 +132,14 @@ export function slotOf(records: RecordStore, tags: TagTable, ownerIndex: number,
  * by tag and retained; undefined when the record store is full (the read is counted
  * as dropped). The caller adds the slot to the owner's list it belongs in.
  */
-export function allocateOwnedSlot(state: EngineState, ownerIndex: number, slotsByTag: Map<number, number>, tagId: number, timeMs: number, nowMs: number = timeMs): number | undefined {
+export function allocateOwnedSlot(
+  state: EngineState,
+  ownerIndex: number,
+  slotsByTag: Map<number, number>,
+  tagId: number,
+  timeMs: number,
+  nowMs: number = timeMs,
+): number | undefined {
   const slot = state.records.allocate(tagId, ownerIndex, timeMs, nowMs);
   if (slot < 0) {
     state.stats.readsDroppedCapacity++;
@@ -140,7 +153,12 @@ export function allocateOwnedSlot(state: EngineState, ownerIndex: number, slotsB
 }
 
 /** Undoes allocateOwnedSlot: takes the slot off the owner's list and index, frees it and releases the tag. */
-export function releaseOwnedSlot(state: EngineState, slotsByTag: Map<number, number>, list: number[], slot: number): void {
+export function releaseOwnedSlot(
+  state: EngineState,
+  slotsByTag: Map<number, number>,
+  list: number[],
+  slot: number,
+): void {
   const tagId = state.records.tag[slot] ?? -1;
   removeFromList(state.records, list, slot);
   slotsByTag.delete(tagId);
@@ -156,6 +174,8 @@ function kindOf(urn: string): number {
 
 export function tagMapEntries(tagMap: DebounceConfig['tagMap']): TagMapEntry[] {
   return Object.entries(tagMap).map(([prefix, value]) =>
-    typeof value === 'string' ? { prefix, gtin: value, companyPrefixDigits: 7 } : { prefix, gtin: value.gtin, companyPrefixDigits: value.companyPrefixDigits },
+    typeof value === 'string'
+      ? { prefix, gtin: value, companyPrefixDigits: 7 }
+      : { prefix, gtin: value.gtin, companyPrefixDigits: value.companyPrefixDigits },
   );
 }

@@ -54,7 +54,11 @@ export const MqttConfigSchema = z
     /** Events per EPCIS document (one MQTT message); ~40 keeps messages small and throughput high. */
     eventsPerMessageMax: z.number().int().min(1).max(1_000).default(40),
     /** Upper bound of one message's payload; a single larger event still goes alone. */
-    messageBytesMax: z.number().int().min(1_024).default(256 * 1024),
+    messageBytesMax: z
+      .number()
+      .int()
+      .min(1_024)
+      .default(256 * 1024),
     /** QoS 1 messages published and not yet acknowledged (pipelining window). */
     inflightMessagesMax: z.number().int().min(1).max(1_000).default(32),
   })

@@ -32,12 +32,20 @@ function readSecret(file: string, what: string, field: string): Buffer {
   try {
     return readFileSync(file);
   } catch (error) {
-    return raise(MqttErrors.SECRET_UNREADABLE, { what, file, field, reason: (error as NodeJS.ErrnoException).code ?? String(error) }, error);
+    return raise(
+      MqttErrors.SECRET_UNREADABLE,
+      { what, file, field, reason: (error as NodeJS.ErrnoException).code ?? String(error) },
+      error,
+    );
   }
 }
 
 /** Translates our config into mqtt.js options; secrets are read from files here, once. */
-export function clientOptions(config: MqttConfig, identity: MqttIdentity, will: WillMessage | undefined): IClientOptions {
+export function clientOptions(
+  config: MqttConfig,
+  identity: MqttIdentity,
+  will: WillMessage | undefined,
+): IClientOptions {
   const options: IClientOptions = {
     clientId: identity.gatewayId,
     // Persistent session: QoS 1 state survives a reconnect on the broker side.
@@ -52,15 +60,19 @@ export function clientOptions(config: MqttConfig, identity: MqttIdentity, will: 
   };
   if (config.username !== undefined) options.username = config.username;
   if (config.password !== undefined) options.password = config.password;
-  if (config.passwordFile !== undefined) options.password = readSecret(config.passwordFile, 'password', 'passwordFile').toString('utf8').split('\n')[0]?.trim() ?? '';
+  if (config.passwordFile !== undefined)
+    options.password =
+      readSecret(config.passwordFile, 'password', 'passwordFile').toString('utf8').split('\n')[0]?.trim() ?? '';
   if (config.tls !== undefined) {
     if (config.tls.caFile !== undefined) options.ca = readSecret(config.tls.caFile, 'CA certificate', 'tls.caFile');
-    if (config.tls.certFile !== undefined) options.cert = readSecret(config.tls.certFile, 'client certificate', 'tls.certFile');
+    if (config.tls.certFile !== undefined)
+      options.cert = readSecret(config.tls.certFile, 'client certificate', 'tls.certFile');
     if (config.tls.keyFile !== undefined) options.key = readSecret(config.tls.keyFile, 'client key', 'tls.keyFile');
     options.rejectUnauthorized = config.tls.rejectUnauthorized;
     if (config.tls.serverName !== undefined) options.servername = config.tls.serverName;
   }
-  if (will !== undefined) options.will = { topic: will.topic, payload: Buffer.from(will.payload()), qos: 1, retain: true };
+  if (will !== undefined)
+    options.will = { topic: will.topic, payload: Buffer.from(will.payload()), qos: 1, retain: true };
   return options;
 }
 

@@ -9,7 +9,12 @@ import { MqttErrors } from './errors.js';
 /** The part of mqtt.js the publisher needs (a seam for tests). */
 export interface PublishClient {
   readonly connected: boolean;
-  publish(topic: string, payload: string, options: { qos: 1; retain?: boolean }, callback: (error?: Error) => void): unknown;
+  publish(
+    topic: string,
+    payload: string,
+    options: { qos: 1; retain?: boolean },
+    callback: (error?: Error) => void,
+  ): unknown;
 }
 
 export interface PublisherOptions {
@@ -118,7 +123,16 @@ export function createPublisher(options: PublisherOptions): Publisher {
         stats.publishErrors += 1;
         // Rewind so the batch goes out again; a duplicate is harmless (the cloud dedupes by eventID).
         cursorSequence = Math.min(cursorSequence, first.sequence - 1);
-        logger.warn({ err: makeError(MqttErrors.PUBLISH_FAILED, { count: rows.length, sequence: first.sequence, reason: error.message }).message }, 'publish failed');
+        logger.warn(
+          {
+            err: makeError(MqttErrors.PUBLISH_FAILED, {
+              count: rows.length,
+              sequence: first.sequence,
+              reason: error.message,
+            }).message,
+          },
+          'publish failed',
+        );
       } else {
         for (const row of rows) ackedSequences.push(row.sequence);
         stats.messagesAcked += 1;

@@ -14,7 +14,11 @@ export const OutboxConfigSchema = z
     /** Bound on stored events. */
     eventsMax: z.number().int().positive().default(1_000_000),
     /** Bound on stored payload bytes (events' JSON). 256 MiB fits a small SD card partition. */
-    bytesMax: z.number().int().positive().default(256 * 1024 * 1024),
+    bytesMax: z
+      .number()
+      .int()
+      .positive()
+      .default(256 * 1024 * 1024),
     /**
      * What happens at the bound. `block` (default) never drops a stored event: the
      * daemon pauses reader inventory until the outbox drains below `warnFillRatio`.

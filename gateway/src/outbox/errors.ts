@@ -4,10 +4,12 @@ import { defineErrors } from '../../../shared/src/errors.js';
 export const OutboxErrors = defineErrors({
   OPEN_FAILED: {
     code: 'SW_OUTBOX_OPEN_FAILED',
-    message: 'cannot open the outbox database {path}: {reason}. Check that the directory exists and is writable by the gateway user (systemd: ReadWritePaths=).',
+    message:
+      'cannot open the outbox database {path}: {reason}. Check that the directory exists and is writable by the gateway user (systemd: ReadWritePaths=).',
   },
   SCHEMA_NEWER: {
     code: 'SW_OUTBOX_SCHEMA_NEWER',
-    message: 'the outbox database {path} has schema version {found}, newer than this gateway understands ({supported}). Upgrade the gateway, or move the file aside once it has drained.',
+    message:
+      'the outbox database {path} has schema version {found}, newer than this gateway understands ({supported}). Upgrade the gateway, or move the file aside once it has drained.',
   },
 });

@@ -11,7 +11,11 @@ export function createMemoryOutboxStore(): OutboxStore {
 
   return {
     append(entries: readonly OutboxEntry[]): OutboxRow[] {
-      const appended = entries.map((entry) => ({ ...entry, sequence: ++lastSequence, bytes: payloadBytes(entry.payload) }));
+      const appended = entries.map((entry) => ({
+        ...entry,
+        sequence: ++lastSequence,
+        bytes: payloadBytes(entry.payload),
+      }));
       for (const row of appended) bytes += row.bytes;
       rows.push(...appended);
       return appended;

@@ -31,7 +31,10 @@ export interface Outbox {
 }
 
 /** The bound and overflow policy on top of a store. */
-export function createOutbox(store: OutboxStore, config: Pick<OutboxConfig, 'eventsMax' | 'bytesMax' | 'overflowPolicy' | 'warnFillRatio'>): Outbox {
+export function createOutbox(
+  store: OutboxStore,
+  config: Pick<OutboxConfig, 'eventsMax' | 'bytesMax' | 'overflowPolicy' | 'warnFillRatio'>,
+): Outbox {
   const fill = (): OutboxFill => {
     const stats = store.stats();
     const fillRatio = Math.max(stats.depth / config.eventsMax, stats.bytes / config.bytesMax);

@@ -32,7 +32,11 @@ export function openSqliteOutboxStore(path: string): OutboxStore {
     database.pragma('synchronous = FULL');
     database.pragma('busy_timeout = 5000');
   } catch (error) {
-    return raise(OutboxErrors.OPEN_FAILED, { path, reason: error instanceof Error ? error.message : String(error) }, error);
+    return raise(
+      OutboxErrors.OPEN_FAILED,
+      { path, reason: error instanceof Error ? error.message : String(error) },
+      error,
+    );
   }
   const found = database.pragma('user_version', { simple: true }) as number;
   if (found > SCHEMA_VERSION) {
@@ -52,12 +56,17 @@ export function openSqliteOutboxStore(path: string): OutboxStore {
   database.pragma(`user_version = ${SCHEMA_VERSION}`);
 
   const insert = database.prepare('INSERT INTO outbox (event_id, payload, bytes) VALUES (?, ?, ?)');
-  const selectAfter = database.prepare('SELECT sequence, event_id, payload, bytes FROM outbox WHERE sequence > ? ORDER BY sequence LIMIT ?');
+  const selectAfter = database.prepare(
+    'SELECT sequence, event_id, payload, bytes FROM outbox WHERE sequence > ? ORDER BY sequence LIMIT ?',
+  );
   const selectOldest = database.prepare('SELECT sequence, bytes FROM outbox ORDER BY sequence LIMIT ?');
   const addDropped = database.prepare("UPDATE outbox_meta SET value = value + ? WHERE key = 'dropped_total'");
   const selectDropped = database.prepare("SELECT value FROM outbox_meta WHERE key = 'dropped_total'");
   const selectLastSequence = database.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'outbox'");
-  const totals = database.prepare('SELECT COUNT(*) AS depth, COALESCE(SUM(bytes), 0) AS bytes FROM outbox').get() as { depth: number; bytes: number };
+  const totals = database.prepare('SELECT COUNT(*) AS depth, COALESCE(SUM(bytes), 0) AS bytes FROM outbox').get() as {
+    depth: number;
+    bytes: number;
+  };
 
   // Depth and bytes are kept in memory (one process owns the file) so status is free.
   let depth = totals.depth;
@@ -67,7 +76,9 @@ export function openSqliteOutboxStore(path: string): OutboxStore {
 
   const deleteChunk = (sequences: readonly number[]): { removed: number; removedBytes: number } => {
     const placeholders = sequences.map(() => '?').join(',');
-    const doomed = database.prepare(`DELETE FROM outbox WHERE sequence IN (${placeholders}) RETURNING bytes`).all(...sequences) as { bytes: number }[];
+    const doomed = database
+      .prepare(`DELETE FROM outbox WHERE sequence IN (${placeholders}) RETURNING bytes`)
+      .all(...sequences) as { bytes: number }[];
     return { removed: doomed.length, removedBytes: doomed.reduce((sum, row) => sum + row.bytes, 0) };
   };
 

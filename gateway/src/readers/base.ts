@@ -15,11 +15,16 @@ export const ANTENNAS_TRACKED_MAX = 64;
 
 /** Reads per second and mean RSSI over the last READ_RATE_WINDOW_SECONDS, in one-second buckets. */
 export class ReadRateWindow {
-  private readonly buckets = Array.from({ length: READ_RATE_WINDOW_SECONDS }, () => ({ second: -1, count: 0, rssiSumDbm: 0 }));
+  private readonly buckets = Array.from({ length: READ_RATE_WINDOW_SECONDS }, () => ({
+    second: -1,
+    count: 0,
+    rssiSumDbm: 0,
+  }));
 
   add(timeMs: number, rssiDbm: number): void {
     const second = Math.floor(timeMs / 1000);
-    const bucket = this.buckets[((second % READ_RATE_WINDOW_SECONDS) + READ_RATE_WINDOW_SECONDS) % READ_RATE_WINDOW_SECONDS];
+    const bucket =
+      this.buckets[((second % READ_RATE_WINDOW_SECONDS) + READ_RATE_WINDOW_SECONDS) % READ_RATE_WINDOW_SECONDS];
     if (!bucket) return;
     if (bucket.second !== second) {
       bucket.second = second;
@@ -40,7 +45,10 @@ export class ReadRateWindow {
         rssiSumDbm += bucket.rssiSumDbm;
       }
     }
-    return { readsPerSecond: count / READ_RATE_WINDOW_SECONDS, rssiDbmMean: count > 0 ? Math.round((rssiSumDbm / count) * 10) / 10 : null };
+    return {
+      readsPerSecond: count / READ_RATE_WINDOW_SECONDS,
+      rssiDbmMean: count > 0 ? Math.round((rssiSumDbm / count) * 10) / 10 : null,
+    };
   }
 }
 
@@ -110,7 +118,13 @@ export abstract class BaseReaderDriver implements ReaderDriver {
     } catch (error) {
       // The driver keeps trying in the background: a reader unplugged at boot comes up when plugged in.
       this.scheduleReconnect();
-      throw error instanceof StockwireError ? error : makeError(ReaderErrors.CONNECT_FAILED, { readerId: this.readerId, protocol: this.protocol, reason: errorMessage(error) }, error);
+      throw error instanceof StockwireError
+        ? error
+        : makeError(
+            ReaderErrors.CONNECT_FAILED,
+            { readerId: this.readerId, protocol: this.protocol, reason: errorMessage(error) },
+            error,
+          );
     }
   }
 
@@ -173,7 +187,8 @@ export abstract class BaseReaderDriver implements ReaderDriver {
     const rssi = Math.min(20, Math.max(-150, rssiDbm + this.rssiOffsetDbm));
     this.readRate.add(this.lastTimeMs, rssi);
     let antennaRate = this.antennaRates.get(antenna);
-    if (!antennaRate && this.antennaRates.size < ANTENNAS_TRACKED_MAX) this.antennaRates.set(antenna, (antennaRate = new ReadRateWindow()));
+    if (!antennaRate && this.antennaRates.size < ANTENNAS_TRACKED_MAX)
+      this.antennaRates.set(antenna, (antennaRate = new ReadRateWindow()));
     antennaRate?.add(this.lastTimeMs, rssi);
     if (!this.sink) return;
     try {

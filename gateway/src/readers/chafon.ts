@@ -58,7 +58,11 @@ export class ChafonReaderDriver extends BaseReaderDriver {
     this.decoder.reset();
     this.consecutiveFailures = 0;
     this.link = await openSerialLink(
-      { device: this.config.device, baudRate: this.config.baudRate, ...(this.serialBinding ? { binding: this.serialBinding } : {}) },
+      {
+        device: this.config.device,
+        baudRate: this.config.baudRate,
+        ...(this.serialBinding ? { binding: this.serialBinding } : {}),
+      },
       { onData: (chunk) => this.onBytes(chunk), onLost: (error) => this.linkLost(error) },
     );
     // A reader that answers GetReaderInfo is really there (right baud rate, right address).
@@ -86,7 +90,10 @@ export class ChafonReaderDriver extends BaseReaderDriver {
   private async pollLoop(generation: number): Promise<void> {
     while (generation === this.pollGeneration && this.link) {
       try {
-        const replies = await this.request(CHAFON_CMD_INVENTORY, (reply) => reply.status !== ChafonStatus.INVENTORY_MORE_FRAMES);
+        const replies = await this.request(
+          CHAFON_CMD_INVENTORY,
+          (reply) => reply.status !== ChafonStatus.INVENTORY_MORE_FRAMES,
+        );
         this.consecutiveFailures = 0;
         for (const reply of replies) this.handleInventoryReply(reply);
       } catch (error) {
@@ -98,7 +105,8 @@ export class ChafonReaderDriver extends BaseReaderDriver {
           return;
         }
       }
-      if (this.config.pollIntervalMs > 0) await new Promise<void>((resolve) => this.deps.clock.setTimeout(resolve, this.config.pollIntervalMs));
+      if (this.config.pollIntervalMs > 0)
+        await new Promise<void>((resolve) => this.deps.clock.setTimeout(resolve, this.config.pollIntervalMs));
       else await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
@@ -106,7 +114,14 @@ export class ChafonReaderDriver extends BaseReaderDriver {
   private handleInventoryReply(reply: ChafonReply): void {
     if (reply.status === ChafonStatus.NO_TAG) return; // an empty field is an answer, not an error
     if (!isInventoryStatus(reply.status)) {
-      this.noteError(makeError(ReaderErrors.READER_STATUS, { readerId: this.readerId, command: 'Inventory', status: `0x${reply.status.toString(16)}`, meaning: chafonStatusMeaning(reply.status) }));
+      this.noteError(
+        makeError(ReaderErrors.READER_STATUS, {
+          readerId: this.readerId,
+          command: 'Inventory',
+          status: `0x${reply.status.toString(16)}`,
+          meaning: chafonStatusMeaning(reply.status),
+        }),
+      );
       return;
     }
     const parsed = parseChafonInventoryData(reply.data, this.config.variant);
@@ -124,7 +139,14 @@ export class ChafonReaderDriver extends BaseReaderDriver {
     const badBefore = this.decoder.stats.framesBad;
     const frames = this.decoder.push(chunk);
     const badNow = this.decoder.stats.framesBad - badBefore;
-    if (badNow > 0) this.countFrameBad(makeError(ReaderErrors.BAD_FRAME, { readerId: this.readerId, reason: 'bytes with a bad length or CRC were skipped' }).message, badNow);
+    if (badNow > 0)
+      this.countFrameBad(
+        makeError(ReaderErrors.BAD_FRAME, {
+          readerId: this.readerId,
+          reason: 'bytes with a bad length or CRC were skipped',
+        }).message,
+        badNow,
+      );
     for (const frame of frames) this.onFrame(frame);
   }
 
@@ -140,7 +162,12 @@ export class ChafonReaderDriver extends BaseReaderDriver {
     if (pending.replies.length >= INVENTORY_FRAMES_MAX && !pending.isLast(reply)) {
       this.pending = null;
       pending.cancelTimer();
-      pending.reject(makeError(ReaderErrors.BAD_FRAME, { readerId: this.readerId, reason: `more than ${INVENTORY_FRAMES_MAX} reply frames for one command` }));
+      pending.reject(
+        makeError(ReaderErrors.BAD_FRAME, {
+          readerId: this.readerId,
+          reason: `more than ${INVENTORY_FRAMES_MAX} reply frames for one command`,
+        }),
+      );
       return;
     }
     if (pending.isLast(reply)) {
@@ -170,7 +197,13 @@ export class ChafonReaderDriver extends BaseReaderDriver {
           timer = this.deps.clock.setTimeout(() => {
             if (this.pending !== pending) return;
             this.pending = null;
-            reject(makeError(ReaderErrors.TIMEOUT, { readerId: this.readerId, command: `0x${command.toString(16)}`, timeoutMs: this.config.responseTimeoutMs }));
+            reject(
+              makeError(ReaderErrors.TIMEOUT, {
+                readerId: this.readerId,
+                command: `0x${command.toString(16)}`,
+                timeoutMs: this.config.responseTimeoutMs,
+              }),
+            );
           }, this.config.responseTimeoutMs);
         },
       };

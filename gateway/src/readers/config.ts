@@ -4,7 +4,10 @@ import { z } from 'zod';
  * One entry per reader in the gateway config (`readers: [...]`), discriminated on
  * `protocol`. Every option has a default that works for the lab; see docs/readers.md.
  */
-const ReaderId = z.string().regex(/^[a-z0-9-]+$/, 'must match [a-z0-9-]+').max(64);
+const ReaderId = z
+  .string()
+  .regex(/^[a-z0-9-]+$/, 'must match [a-z0-9-]+')
+  .max(64);
 
 export const ReconnectConfigSchema = z
   .object({
@@ -112,14 +115,20 @@ export const SimulatedReaderConfigSchema = z
   .strict();
 
 export const ReaderConfigSchema = z
-  .discriminatedUnion('protocol', [ChafonReaderConfigSchema, ThingMagicReaderConfigSchema, OpcUaReaderConfigSchema, SimulatedReaderConfigSchema])
+  .discriminatedUnion('protocol', [
+    ChafonReaderConfigSchema,
+    ThingMagicReaderConfigSchema,
+    OpcUaReaderConfigSchema,
+    SimulatedReaderConfigSchema,
+  ])
   // Cross-field check kept outside the members: discriminatedUnion needs plain objects.
   .superRefine((config, context) => {
     if (config.protocol === 'opcua' && (config.securityMode === 'None') !== (config.securityPolicy === 'None')) {
       context.addIssue({
         code: z.ZodIssueCode.custom,
         path: ['securityPolicy'],
-        message: 'securityMode and securityPolicy must both be None, or both set (e.g. SignAndEncrypt + Basic256Sha256)',
+        message:
+          'securityMode and securityPolicy must both be None, or both set (e.g. SignAndEncrypt + Basic256Sha256)',
       });
     }
   });

@@ -4,16 +4,34 @@ import { defineErrors } from '../../../shared/src/errors.js';
 export const ReaderErrors = defineErrors({
   CONNECT_FAILED: {
     code: 'SW_READER_CONNECT_FAILED',
-    message: 'reader {readerId} ({protocol}) could not connect: {reason}; the driver keeps retrying with backoff, check wiring/device/endpoint',
+    message:
+      'reader {readerId} ({protocol}) could not connect: {reason}; the driver keeps retrying with backoff, check wiring/device/endpoint',
   },
   CLOSED: { code: 'SW_READER_CLOSED', message: 'reader {readerId} was closed; create a new driver to use it again' },
-  TIMEOUT: { code: 'SW_READER_TIMEOUT', message: 'reader {readerId} did not answer {command} within {timeoutMs} ms; check baud rate, address and cable' },
-  BAD_FRAME: { code: 'SW_READER_BAD_FRAME', message: 'reader {readerId} sent a malformed frame: {reason}; check baud rate and that nothing else shares the port' },
-  READER_STATUS: { code: 'SW_READER_STATUS', message: 'reader {readerId} answered {command} with status {status}: {meaning}' },
-  SCENARIO: { code: 'SW_READER_SCENARIO', message: 'simulated reader {readerId}: {reason}; fix the scenario or scenarioReaderId' },
+  TIMEOUT: {
+    code: 'SW_READER_TIMEOUT',
+    message: 'reader {readerId} did not answer {command} within {timeoutMs} ms; check baud rate, address and cable',
+  },
+  BAD_FRAME: {
+    code: 'SW_READER_BAD_FRAME',
+    message:
+      'reader {readerId} sent a malformed frame: {reason}; check baud rate and that nothing else shares the port',
+  },
+  READER_STATUS: {
+    code: 'SW_READER_STATUS',
+    message: 'reader {readerId} answered {command} with status {status}: {meaning}',
+  },
+  SCENARIO: {
+    code: 'SW_READER_SCENARIO',
+    message: 'simulated reader {readerId}: {reason}; fix the scenario or scenarioReaderId',
+  },
   OPCUA_NO_DEVICE: {
     code: 'SW_READER_OPCUA_NO_DEVICE',
-    message: 'OPC UA server {endpointUrl} exposes no RfidReaderDeviceType {deviceName} (AutoID namespace {namespaceUri}); check deviceName and that the server loads the AutoID nodeset',
+    message:
+      'OPC UA server {endpointUrl} exposes no RfidReaderDeviceType {deviceName} (AutoID namespace {namespaceUri}); check deviceName and that the server loads the AutoID nodeset',
   },
-  OPCUA_CALL: { code: 'SW_READER_OPCUA_CALL', message: 'OPC UA method {method} on reader {readerId} failed with {status}' },
+  OPCUA_CALL: {
+    code: 'SW_READER_OPCUA_CALL',
+    message: 'OPC UA method {method} on reader {readerId} failed with {status}',
+  },
 });

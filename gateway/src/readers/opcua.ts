@@ -27,7 +27,10 @@ const ScanResultSchema = z
   .object({
     scanData: z
       .object({
-        epc: z.object({ uId: z.instanceof(Buffer).nullish() }).passthrough().nullish(),
+        epc: z
+          .object({ uId: z.instanceof(Buffer).nullish() })
+          .passthrough()
+          .nullish(),
         byteString: z.instanceof(Buffer).nullish(),
         string: z.string().nullish(),
       })
@@ -79,15 +82,26 @@ export class OpcUaReaderDriver extends BaseReaderDriver {
       requestedSessionTimeout: 60_000,
       defaultTransactionTimeout: this.config.requestTimeoutMs + this.config.scanDurationMs,
       connectionStrategy: { maxRetry: 0, initialDelay: 100, maxDelay: 1_000 },
-      ...(this.config.pkiDir ? { clientCertificateManager: new OPCUACertificateManager({ rootFolder: this.config.pkiDir, automaticallyAcceptUnknownCertificate: this.config.trustUnknownServerCertificate }) } : {}),
+      ...(this.config.pkiDir
+        ? {
+            clientCertificateManager: new OPCUACertificateManager({
+              rootFolder: this.config.pkiDir,
+              automaticallyAcceptUnknownCertificate: this.config.trustUnknownServerCertificate,
+            }),
+          }
+        : {}),
       ...(this.config.certificateFile ? { certificateFile: this.config.certificateFile } : {}),
       ...(this.config.privateKeyFile ? { privateKeyFile: this.config.privateKeyFile } : {}),
     });
     this.client = client;
-    client.on('connection_lost', () => this.linkLost(new Error(`OPC UA connection to ${this.config.endpointUrl} lost`)));
+    client.on('connection_lost', () =>
+      this.linkLost(new Error(`OPC UA connection to ${this.config.endpointUrl} lost`)),
+    );
     await client.connect(this.config.endpointUrl);
     const session = await client.createSession(
-      this.config.username ? { type: UserTokenType.UserName, userName: this.config.username, password: this.config.password ?? '' } : { type: UserTokenType.Anonymous },
+      this.config.username
+        ? { type: UserTokenType.UserName, userName: this.config.username, password: this.config.password ?? '' }
+        : { type: UserTokenType.Anonymous },
     );
     this.session = session;
     session.on('session_closed', () => this.linkLost(new Error('OPC UA session closed by the server')));
@@ -110,15 +124,27 @@ export class OpcUaReaderDriver extends BaseReaderDriver {
 
   protected async startInventory(): Promise<void> {
     const session = this.requireSession();
-    const { AttributeIds, ClientMonitoredItem, constructEventFilter, NodeId, StatusCodes, TimestampsToReturn } = this.requireUa();
+    const { AttributeIds, ClientMonitoredItem, constructEventFilter, NodeId, StatusCodes, TimestampsToReturn } =
+      this.requireUa();
     if (this.config.mode === 'poll') {
       const generation = ++this.pollGeneration;
       void this.pollLoop(generation);
       return;
     }
-    const subscription = await session.createSubscription2({ requestedPublishingInterval: 100, requestedMaxKeepAliveCount: 10, requestedLifetimeCount: 100, maxNotificationsPerPublish: 0, publishingEnabled: true, priority: 1 });
+    const subscription = await session.createSubscription2({
+      requestedPublishingInterval: 100,
+      requestedMaxKeepAliveCount: 10,
+      requestedLifetimeCount: 100,
+      maxNotificationsPerPublish: 0,
+      publishingEnabled: true,
+      priority: 1,
+    });
     this.subscription = subscription;
-    const filter = constructEventFilter(['EventType', { namespaceIndex: this.autoIdIndex, name: 'DeviceName' }, { namespaceIndex: this.autoIdIndex, name: 'ScanResult' }]);
+    const filter = constructEventFilter([
+      'EventType',
+      { namespaceIndex: this.autoIdIndex, name: 'DeviceName' },
+      { namespaceIndex: this.autoIdIndex, name: 'ScanResult' },
+    ]);
     const item = ClientMonitoredItem.create(
       subscription,
       { nodeId: this.readerNodeId ?? NodeId.nullNodeId, attributeId: AttributeIds.EventNotifier },
@@ -128,7 +154,8 @@ export class OpcUaReaderDriver extends BaseReaderDriver {
     item.on('changed', (fields: Variant | Variant[]) => this.onScanEvent(Array.isArray(fields) ? fields : [fields]));
     const result = await this.callMethod('ScanStart', [this.scanSettings(0)]);
     // Someone (or our previous session, not yet timed out) is already scanning: its events reach us too.
-    if (result === StatusCodes.BadInvalidState.value) this.log.warn('ScanStart: reader already scanning; consuming its events');
+    if (result === StatusCodes.BadInvalidState.value)
+      this.log.warn('ScanStart: reader already scanning; consuming its events');
   }
 
   protected async stopInventory(): Promise<void> {
@@ -147,16 +174,28 @@ export class OpcUaReaderDriver extends BaseReaderDriver {
       try {
         const session = this.requireSession();
         const ids = this.requireMethods();
-        const result = await session.call({ objectId: this.readerNodeId ?? NodeId.nullNodeId, methodId: ids.scan, inputArguments: [this.scanSettings(this.config.scanDurationMs)] });
+        const result = await session.call({
+          objectId: this.readerNodeId ?? NodeId.nullNodeId,
+          methodId: ids.scan,
+          inputArguments: [this.scanSettings(this.config.scanDurationMs)],
+        });
         if (generation !== this.pollGeneration) return;
         if (result.statusCode.isGood()) this.handleScanResults(result.outputArguments?.[0]?.value);
-        else this.noteError(makeError(ReaderErrors.OPCUA_CALL, { method: 'Scan', readerId: this.readerId, status: result.statusCode.toString() }));
+        else
+          this.noteError(
+            makeError(ReaderErrors.OPCUA_CALL, {
+              method: 'Scan',
+              readerId: this.readerId,
+              status: result.statusCode.toString(),
+            }),
+          );
       } catch (error) {
         if (generation !== this.pollGeneration) return;
         this.linkLost(error);
         return;
       }
-      if (this.config.pollIntervalMs > 0) await new Promise<void>((resolve) => this.deps.clock.setTimeout(resolve, this.config.pollIntervalMs));
+      if (this.config.pollIntervalMs > 0)
+        await new Promise<void>((resolve) => this.deps.clock.setTimeout(resolve, this.config.pollIntervalMs));
     }
   }
 
@@ -169,15 +208,22 @@ export class OpcUaReaderDriver extends BaseReaderDriver {
     const divisor = STRENGTH_DIVISOR[this.config.strengthScale];
     for (const candidate of results) {
       const parsed = ScanResultSchema.safeParse(candidate);
-      const epc = parsed.success ? (parsed.data.scanData.epc?.uId ?? parsed.data.scanData.byteString ?? (parsed.data.scanData.string ? Buffer.from(parsed.data.scanData.string, 'hex') : null)) : null;
+      const epc = parsed.success
+        ? (parsed.data.scanData.epc?.uId ??
+          parsed.data.scanData.byteString ??
+          (parsed.data.scanData.string ? Buffer.from(parsed.data.scanData.string, 'hex') : null))
+        : null;
       if (!parsed.success || !epc || epc.length === 0) {
-        this.countFrameBad(makeError(ReaderErrors.BAD_FRAME, { readerId: this.readerId, reason: 'ScanResult without an EPC' }).message);
+        this.countFrameBad(
+          makeError(ReaderErrors.BAD_FRAME, { readerId: this.readerId, reason: 'ScanResult without an EPC' }).message,
+        );
         continue;
       }
       this.countFrameOk();
       const sightings = parsed.data.sighting ?? [];
       if (sightings.length === 0) this.emitRead(epc.toString('hex'), 0, NO_SIGHTING_RSSI_DBM);
-      for (const sighting of sightings) this.emitRead(epc.toString('hex'), Math.max(0, Math.min(255, sighting.antenna)), sighting.strength / divisor);
+      for (const sighting of sightings)
+        this.emitRead(epc.toString('hex'), Math.max(0, Math.min(255, sighting.antenna)), sighting.strength / divisor);
     }
   }
 
@@ -185,23 +231,36 @@ export class OpcUaReaderDriver extends BaseReaderDriver {
   private readonly scanSettingsByDurationMs = new Map<number, ExtensionObject>();
 
   private scanSettings(durationMs: number): { dataType: number; value: ExtensionObject | null } {
-    return { dataType: this.requireUa().DataType.ExtensionObject, value: this.scanSettingsByDurationMs.get(durationMs) ?? null };
+    return {
+      dataType: this.requireUa().DataType.ExtensionObject,
+      value: this.scanSettingsByDurationMs.get(durationMs) ?? null,
+    };
   }
 
   private async buildScanSettings(session: ClientSession, durationMs: number): Promise<void> {
     const { NodeId } = this.requireUa();
     const settingsType = new NodeId(NodeId.NodeIdType.NUMERIC, AUTOID_SCAN_SETTINGS_TYPE, this.autoIdIndex);
-    this.scanSettingsByDurationMs.set(durationMs, await session.constructExtensionObject(settingsType, { duration: durationMs, cycles: 0, dataAvailable: false }));
+    this.scanSettingsByDurationMs.set(
+      durationMs,
+      await session.constructExtensionObject(settingsType, { duration: durationMs, cycles: 0, dataAvailable: false }),
+    );
   }
 
-  private async callMethod(name: 'ScanStart' | 'ScanStop', inputArguments: Array<{ dataType: number; value: ExtensionObject | null }>): Promise<number> {
+  private async callMethod(
+    name: 'ScanStart' | 'ScanStop',
+    inputArguments: Array<{ dataType: number; value: ExtensionObject | null }>,
+  ): Promise<number> {
     const { NodeId, StatusCodes } = this.requireUa();
     const session = this.requireSession();
     const ids = this.requireMethods();
     const methodId = name === 'ScanStart' ? ids.scanStart : ids.scanStop;
     const result = await session.call({ objectId: this.readerNodeId ?? NodeId.nullNodeId, methodId, inputArguments });
     if (!result.statusCode.isGood() && result.statusCode.value !== StatusCodes.BadInvalidState.value) {
-      throw makeError(ReaderErrors.OPCUA_CALL, { method: name, readerId: this.readerId, status: result.statusCode.toString() });
+      throw makeError(ReaderErrors.OPCUA_CALL, {
+        method: name,
+        readerId: this.readerId,
+        status: result.statusCode.toString(),
+      });
     }
     return result.statusCode.value;
   }
@@ -211,20 +270,34 @@ export class OpcUaReaderDriver extends BaseReaderDriver {
     const namespaces = await session.readNamespaceArray();
     const autoIdIndex = namespaces.indexOf(AUTOID_NAMESPACE_URI);
     const diIndex = namespaces.indexOf(DI_NAMESPACE_URI);
-    const noDevice = () => makeError(ReaderErrors.OPCUA_NO_DEVICE, { endpointUrl: this.config.endpointUrl, deviceName: this.config.deviceName ?? '(any)', namespaceUri: AUTOID_NAMESPACE_URI });
+    const noDevice = () =>
+      makeError(ReaderErrors.OPCUA_NO_DEVICE, {
+        endpointUrl: this.config.endpointUrl,
+        deviceName: this.config.deviceName ?? '(any)',
+        namespaceUri: AUTOID_NAMESPACE_URI,
+      });
     if (autoIdIndex < 0 || diIndex < 0) throw noDevice();
     this.autoIdIndex = autoIdIndex;
     const deviceSet = await session.translateBrowsePath(makeBrowsePath('ObjectsFolder', `/${diIndex}:DeviceSet`));
     const deviceSetId = deviceSet.targets?.[0]?.targetId;
     if (!deviceSetId) throw noDevice();
-    const children = await session.browse({ nodeId: deviceSetId, browseDirection: BrowseDirection.Forward, includeSubtypes: true, resultMask: 63 });
+    const children = await session.browse({
+      nodeId: deviceSetId,
+      browseDirection: BrowseDirection.Forward,
+      includeSubtypes: true,
+      resultMask: 63,
+    });
     const readerType = new NodeId(NodeId.NodeIdType.NUMERIC, AUTOID_RFID_READER_DEVICE_TYPE, autoIdIndex);
     const device = (children.references ?? []).find(
-      (reference) => reference.typeDefinition.toString() === readerType.toString() && (this.config.deviceName === undefined || reference.browseName.name === this.config.deviceName),
+      (reference) =>
+        reference.typeDefinition.toString() === readerType.toString() &&
+        (this.config.deviceName === undefined || reference.browseName.name === this.config.deviceName),
     );
     if (!device) throw noDevice();
     this.readerNodeId = device.nodeId;
-    const paths = await session.translateBrowsePath(['Scan', 'ScanStart', 'ScanStop'].map((name) => makeBrowsePath(device.nodeId, `.${autoIdIndex}:${name}`)));
+    const paths = await session.translateBrowsePath(
+      ['Scan', 'ScanStart', 'ScanStop'].map((name) => makeBrowsePath(device.nodeId, `.${autoIdIndex}:${name}`)),
+    );
     const [scan, scanStart, scanStop] = paths.map((path) => path.targets?.[0]?.targetId);
     if (!scan || !scanStart || !scanStop) throw noDevice();
     this.methodIds = { scan, scanStart, scanStop };

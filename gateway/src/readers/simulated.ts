@@ -34,7 +34,8 @@ export class SimulatedReaderDriver extends BaseReaderDriver {
 
   protected async openLink(): Promise<void> {
     this.loadScenario();
-    if (this.playing && this.inOutage(this.deps.clock.nowMs())) throw new Error('simulated reader is unplugged (scenario outage)');
+    if (this.playing && this.inOutage(this.deps.clock.nowMs()))
+      throw new Error('simulated reader is unplugged (scenario outage)');
     this.linkOpen = true;
   }
 
@@ -68,13 +69,19 @@ export class SimulatedReaderDriver extends BaseReaderDriver {
   private loadScenario(): void {
     if (this.scenario) return;
     try {
-      this.scenario = typeof this.config.scenario === 'string' ? loadScenarioFile(resolveScenarioFile(this.config.scenario)) : parseScenario(this.config.scenario);
+      this.scenario =
+        typeof this.config.scenario === 'string'
+          ? loadScenarioFile(resolveScenarioFile(this.config.scenario))
+          : parseScenario(this.config.scenario);
     } catch (error) {
       throw makeError(ReaderErrors.SCENARIO, { readerId: this.readerId, reason: errorMessage(error) }, error);
     }
     const wanted = this.config.scenarioReaderId ?? this.readerId;
-    const reader = this.scenario.readers.find((candidate) => candidate.id === wanted) ?? (this.config.scenarioReaderId ? undefined : this.scenario.readers[0]);
-    if (!reader) throw makeError(ReaderErrors.SCENARIO, { readerId: this.readerId, reason: `scenario has no reader "${wanted}"` });
+    const reader =
+      this.scenario.readers.find((candidate) => candidate.id === wanted) ??
+      (this.config.scenarioReaderId ? undefined : this.scenario.readers[0]);
+    if (!reader)
+      throw makeError(ReaderErrors.SCENARIO, { readerId: this.readerId, reason: `scenario has no reader "${wanted}"` });
     this.scenarioReaderId = reader.id;
   }
 
@@ -85,7 +92,9 @@ export class SimulatedReaderDriver extends BaseReaderDriver {
   private inOutage(nowMs: number): boolean {
     if (!this.run) return false;
     const offsetMs = (nowMs - this.loopStartMs) * this.config.speed;
-    return this.run.outages.some((outage) => outage.readerId === this.scenarioReaderId && offsetMs >= outage.fromMs && offsetMs < outage.toMs);
+    return this.run.outages.some(
+      (outage) => outage.readerId === this.scenarioReaderId && offsetMs >= outage.fromMs && offsetMs < outage.toMs,
+    );
   }
 
   private beginLoop(loopIndex: number, startMs: number): void {

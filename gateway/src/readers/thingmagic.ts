@@ -52,7 +52,11 @@ export class ThingMagicReaderDriver extends BaseReaderDriver {
   protected async openLink(): Promise<void> {
     this.decoder.reset();
     this.link = await openSerialLink(
-      { device: this.config.device, baudRate: this.config.baudRate, ...(this.serialBinding ? { binding: this.serialBinding } : {}) },
+      {
+        device: this.config.device,
+        baudRate: this.config.baudRate,
+        ...(this.serialBinding ? { binding: this.serialBinding } : {}),
+      },
       { onData: (chunk) => this.onBytes(chunk), onLost: (error) => this.linkLost(error) },
     );
     // The module may still be streaming from a previous session: stop it, ignoring the outcome.
@@ -71,9 +75,15 @@ export class ThingMagicReaderDriver extends BaseReaderDriver {
 
   protected async startInventory(): Promise<void> {
     if (this.config.antennas.length !== 1 || this.config.antennas[0] !== 1) {
-      this.expectOk(await this.command(encodeSetAntennaSearchList(this.config.antennas), TM_OPCODE_SET_ANTENNA_PORT), 'Set Antenna Port');
+      this.expectOk(
+        await this.command(encodeSetAntennaSearchList(this.config.antennas), TM_OPCODE_SET_ANTENNA_PORT),
+        'Set Antenna Port',
+      );
     }
-    this.expectOk(await this.command(encodeStartContinuousRead(), TM_OPCODE_MULTI_PROTOCOL_TAG_OP), 'Start Continuous Read');
+    this.expectOk(
+      await this.command(encodeStartContinuousRead(), TM_OPCODE_MULTI_PROTOCOL_TAG_OP),
+      'Start Continuous Read',
+    );
     this.lastFrameAtMs = this.deps.clock.nowMs();
     this.startWatchdog();
   }
@@ -81,7 +91,9 @@ export class ThingMagicReaderDriver extends BaseReaderDriver {
   protected async stopInventory(): Promise<void> {
     this.stopWatchdog();
     if (!this.link) return;
-    await this.command(encodeStopContinuousRead(), TM_OPCODE_MULTI_PROTOCOL_TAG_OP).catch((error: unknown) => this.noteError(error));
+    await this.command(encodeStopContinuousRead(), TM_OPCODE_MULTI_PROTOCOL_TAG_OP).catch((error: unknown) =>
+      this.noteError(error),
+    );
   }
 
   private startWatchdog(): void {
@@ -91,7 +103,13 @@ export class ThingMagicReaderDriver extends BaseReaderDriver {
       const silentMs = this.deps.clock.nowMs() - this.lastFrameAtMs;
       if (silentMs > this.config.keepAliveTimeoutMs) {
         this.stopWatchdog();
-        this.linkLost(makeError(ReaderErrors.TIMEOUT, { readerId: this.readerId, command: 'keep-alive', timeoutMs: this.config.keepAliveTimeoutMs }));
+        this.linkLost(
+          makeError(ReaderErrors.TIMEOUT, {
+            readerId: this.readerId,
+            command: 'keep-alive',
+            timeoutMs: this.config.keepAliveTimeoutMs,
+          }),
+        );
       }
     }, checkEveryMs);
   }
@@ -103,7 +121,12 @@ export class ThingMagicReaderDriver extends BaseReaderDriver {
 
   private expectOk(response: ThingMagicResponse, command: string): void {
     if (response.status !== TM_STATUS_OK) {
-      throw makeError(ReaderErrors.READER_STATUS, { readerId: this.readerId, command, status: `0x${response.status.toString(16).padStart(4, '0')}`, meaning: 'see MercuryAPI tmr_status.h' });
+      throw makeError(ReaderErrors.READER_STATUS, {
+        readerId: this.readerId,
+        command,
+        status: `0x${response.status.toString(16).padStart(4, '0')}`,
+        meaning: 'see MercuryAPI tmr_status.h',
+      });
     }
   }
 
@@ -111,7 +134,14 @@ export class ThingMagicReaderDriver extends BaseReaderDriver {
     const badBefore = this.decoder.stats.framesBad;
     const frames = this.decoder.push(chunk);
     const badNow = this.decoder.stats.framesBad - badBefore;
-    if (badNow > 0) this.countFrameBad(makeError(ReaderErrors.BAD_FRAME, { readerId: this.readerId, reason: 'bytes with a bad header, length or CRC were skipped' }).message, badNow);
+    if (badNow > 0)
+      this.countFrameBad(
+        makeError(ReaderErrors.BAD_FRAME, {
+          readerId: this.readerId,
+          reason: 'bytes with a bad header, length or CRC were skipped',
+        }).message,
+        badNow,
+      );
     for (const frame of frames) this.onFrame(frame);
   }
 
@@ -148,7 +178,13 @@ export class ThingMagicReaderDriver extends BaseReaderDriver {
       const timer = this.deps.clock.setTimeout(() => {
         if (this.pending?.timer !== timer) return;
         this.pending = null;
-        reject(makeError(ReaderErrors.TIMEOUT, { readerId: this.readerId, command: `opcode 0x${opcode.toString(16)}`, timeoutMs: this.config.responseTimeoutMs }));
+        reject(
+          makeError(ReaderErrors.TIMEOUT, {
+            readerId: this.readerId,
+            command: `opcode 0x${opcode.toString(16)}`,
+            timeoutMs: this.config.responseTimeoutMs,
+          }),
+        );
       }, this.config.responseTimeoutMs);
       this.pending = { opcode, resolve, reject, timer };
       link.write(frame).catch((error: unknown) => {

@@ -44,7 +44,10 @@ function nativeSender(logger: Logger): NotifySender | null {
     const addon = createRequire(import.meta.url)('sd-notify') as SdNotifyAddon;
     return (message) => addon.sendState(message);
   } catch (error) {
-    logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'sd-notify addon unavailable; using the systemd-notify tool (set NotifyAccess=all)');
+    logger.warn(
+      { err: error instanceof Error ? error.message : String(error) },
+      'sd-notify addon unavailable; using the systemd-notify tool (set NotifyAccess=all)',
+    );
     return null;
   }
 }
@@ -57,11 +60,18 @@ function toolSender(logger: Logger): NotifySender {
   };
 }
 
-export function createNotifier(options: { logger: Logger; environment?: NodeJS.ProcessEnv; pid?: number; sender?: NotifySender }): Notifier {
+export function createNotifier(options: {
+  logger: Logger;
+  environment?: NodeJS.ProcessEnv;
+  pid?: number;
+  sender?: NotifySender;
+}): Notifier {
   const environment = options.environment ?? process.env;
   const socketPath = environment['NOTIFY_SOCKET'];
   const enabled = socketPath !== undefined && socketPath !== '';
-  const send: NotifySender = !enabled ? () => undefined : (options.sender ?? nativeSender(options.logger) ?? toolSender(options.logger));
+  const send: NotifySender = !enabled
+    ? () => undefined
+    : (options.sender ?? nativeSender(options.logger) ?? toolSender(options.logger));
   return {
     enabled,
     watchdogPingIntervalMs: enabled ? watchdogPingIntervalMs(environment, options.pid ?? process.pid) : null,

@@ -21,7 +21,8 @@ export type WatchdogVerdict = { healthy: true } | { healthy: false; reason: stri
 
 export function watchdogVerdict(input: WatchdogInput): WatchdogVerdict {
   const tickAgeMs = input.nowMs - input.lastTickMs;
-  if (tickAgeMs > input.tickIntervalMs * TICK_LATE_FACTOR) return { healthy: false, reason: `loop stalled: last tick ${tickAgeMs} ms ago` };
+  if (tickAgeMs > input.tickIntervalMs * TICK_LATE_FACTOR)
+    return { healthy: false, reason: `loop stalled: last tick ${tickAgeMs} ms ago` };
   if (input.readerDownMaxMs > 0) {
     const downMs = input.readersDownSinceMs.map((since) => (since === null ? 0 : input.nowMs - since));
     const worstMs = Math.max(0, ...downMs);

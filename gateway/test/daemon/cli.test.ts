@@ -30,13 +30,22 @@ afterAll(async () => {
   rmSync(directory, { recursive: true, force: true });
 });
 
-function cli(args: string[]): { child: ReturnType<typeof spawn>; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', bin, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+function cli(args: string[]): {
+  child: ReturnType<typeof spawn>;
+  done: Promise<{ code: number | null; stdout: string; stderr: string }>;
+} {
+  const child = spawn(process.execPath, ['--import', 'tsx', bin, ...args], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  return { child, done: new Promise((resolveDone) => child.once('exit', (code) => resolveDone({ code, stdout, stderr }))) };
+  return {
+    child,
+    done: new Promise((resolveDone) => child.once('exit', (code) => resolveDone({ code, stdout, stderr }))),
+  };
 }
 
 describe('stockwire-gateway CLI', () => {
@@ -52,24 +61,39 @@ describe('stockwire-gateway CLI', () => {
   }, 60_000);
 
   it('runs the example config end to end and stops cleanly on SIGTERM', async () => {
-    const example = parseYaml(readFileSync(join(repoRoot, 'config/gateway.example.yaml'), 'utf8')) as Record<string, Record<string, unknown>>;
+    const example = parseYaml(readFileSync(join(repoRoot, 'config/gateway.example.yaml'), 'utf8')) as Record<
+      string,
+      Record<string, unknown>
+    >;
     const configFile = join(directory, 'gateway.yaml');
     writeFileSync(
       configFile,
       stringifyYaml({
         ...example,
-        readers: (example['readers'] as unknown as Record<string, unknown>[]).map((reader) => ({ ...reader, scenario: join(repoRoot, 'simulators/scenarios/dock-door-demo.yaml') })),
+        readers: (example['readers'] as unknown as Record<string, unknown>[]).map((reader) => ({
+          ...reader,
+          scenario: join(repoRoot, 'simulators/scenarios/dock-door-demo.yaml'),
+        })),
         mqtt: { ...example['mqtt'], url: `mqtt://127.0.0.1:${broker.port}` },
         outbox: { ...example['outbox'], path: join(directory, 'outbox.sqlite') },
       }),
     );
-    const observer = await mqtt.connectAsync(`mqtt://127.0.0.1:${broker.port}`, { clientId: 'cli-observer', username: 'cloud', password: 'cloud-pw' });
+    const observer = await mqtt.connectAsync(`mqtt://127.0.0.1:${broker.port}`, {
+      clientId: 'cli-observer',
+      username: 'cloud',
+      password: 'cloud-pw',
+    });
     const bizSteps: string[] = [];
-    observer.on('message', (_topic, payload) => bizSteps.push(...EpcisDocumentSchema.parse(JSON.parse(payload.toString())).epcisBody.eventList.map((event) => event.bizStep)));
+    observer.on('message', (_topic, payload) =>
+      bizSteps.push(
+        ...EpcisDocumentSchema.parse(JSON.parse(payload.toString())).epcisBody.eventList.map((event) => event.bizStep),
+      ),
+    );
     await observer.subscribeAsync('stockwire/v1/store-1/dock-gw-1/events', { qos: 1 });
     const running = cli(['run', '--config', configFile]);
     const deadline = Date.now() + 45_000;
-    while (bizSteps.length === 0 && Date.now() < deadline) await new Promise((resolveWait) => setTimeout(resolveWait, 100));
+    while (bizSteps.length === 0 && Date.now() < deadline)
+      await new Promise((resolveWait) => setTimeout(resolveWait, 100));
     expect(bizSteps).toContain('receiving');
     running.child.kill('SIGTERM');
     const exit = await running.done;

@@ -17,7 +17,11 @@ describe('gateway config paths', () => {
     const resolved = resolveConfigPaths(config, '/etc/stockwire');
     expect(resolved.outbox.path).toBe('/etc/stockwire/var/outbox.sqlite');
     expect(resolved.mqtt.passwordFile).toBe('/etc/stockwire/secrets/password');
-    expect(resolved.mqtt.tls).toMatchObject({ caFile: '/etc/ca.pem', certFile: '/etc/stockwire/gw.pem', keyFile: '/etc/stockwire/gw.key' });
+    expect(resolved.mqtt.tls).toMatchObject({
+      caFile: '/etc/ca.pem',
+      certFile: '/etc/stockwire/gw.pem',
+      keyFile: '/etc/stockwire/gw.key',
+    });
     expect(resolved.readers[0]).toMatchObject({ scenario: '/etc/scenarios/a.yaml' });
     expect(resolved.readers[1]).toMatchObject({ device: '/dev/ttyUSB0' });
   });
@@ -30,8 +34,16 @@ describe('gateway config paths', () => {
   it.each([
     { name: 'an unknown top-level key', input: { siteId: 's', gatewayId: 'g', tickIntervalMs: 20 }, path: '' },
     { name: 'a bad gateway id', input: { siteId: 's', gatewayId: 'Gateway 1' }, path: 'gatewayId' },
-    { name: 'an unknown overflow policy', input: { siteId: 's', gatewayId: 'g', outbox: { overflowPolicy: 'sometimes' } }, path: 'outbox.overflowPolicy' },
-    { name: 'a status interval below 100 ms', input: { siteId: 's', gatewayId: 'g', statusIntervalMs: 10 }, path: 'statusIntervalMs' },
+    {
+      name: 'an unknown overflow policy',
+      input: { siteId: 's', gatewayId: 'g', outbox: { overflowPolicy: 'sometimes' } },
+      path: 'outbox.overflowPolicy',
+    },
+    {
+      name: 'a status interval below 100 ms',
+      input: { siteId: 's', gatewayId: 'g', statusIntervalMs: 10 },
+      path: 'statusIntervalMs',
+    },
   ])('rejects $name', ({ input, path }) => {
     const result = GatewayConfigSchema.safeParse(input);
     expect(result.success).toBe(false);

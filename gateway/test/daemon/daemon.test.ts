@@ -48,12 +48,23 @@ function rawConfig(overrides: Record<string, unknown> = {}): Record<string, unkn
 async function cloudSubscriber() {
   const events: string[] = [];
   const statuses: GatewayStatus[] = [];
-  const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${broker.port}`, { clientId: `cloud-${Math.random()}`, username: 'cloud', password: 'cloud-pw' });
+  const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${broker.port}`, {
+    clientId: `cloud-${Math.random()}`,
+    username: 'cloud',
+    password: 'cloud-pw',
+  });
   client.on('message', (topic, payload) => {
     if (topic.endsWith('/status')) statuses.push(GatewayStatusSchema.parse(JSON.parse(payload.toString('utf8'))));
-    else events.push(...EpcisDocumentSchema.parse(JSON.parse(payload.toString('utf8'))).epcisBody.eventList.map((event) => event.eventID));
+    else
+      events.push(
+        ...EpcisDocumentSchema.parse(JSON.parse(payload.toString('utf8'))).epcisBody.eventList.map(
+          (event) => event.eventID,
+        ),
+      );
   });
-  await client.subscribeAsync([gatewayTopic(SITE, GATEWAY, 'events'), gatewayTopic(SITE, GATEWAY, 'status')], { qos: 1 });
+  await client.subscribeAsync([gatewayTopic(SITE, GATEWAY, 'events'), gatewayTopic(SITE, GATEWAY, 'status')], {
+    qos: 1,
+  });
   return { events, statuses, close: () => client.endAsync() };
 }
 
@@ -61,7 +72,11 @@ function harness(config: Readonly<GatewayConfig>, reloadConfig?: () => Readonly<
   const readers = new Map<string, FakeReader[]>();
   const engine = new FakeEngine(GATEWAY);
   const notifications: string[] = [];
-  const notifier = createNotifier({ logger: silentLogger(), environment: { NOTIFY_SOCKET: '/fake', WATCHDOG_USEC: '100000' }, sender: (message) => notifications.push(message) });
+  const notifier = createNotifier({
+    logger: silentLogger(),
+    environment: { NOTIFY_SOCKET: '/fake', WATCHDOG_USEC: '100000' },
+    sender: (message) => notifications.push(message),
+  });
   const daemon = createGatewayDaemon({
     config,
     clock: systemClock,
@@ -98,7 +113,9 @@ describe('gateway daemon (fake engine and readers, real broker and SQLite outbox
     reader('door-1').emit(read('BAD0'));
     await until(() => subscriber.events.length === 100);
     expect(daemon.counters()).toMatchObject({ readsIngested: 101, readsRejected: 1, appendFailures: 0 });
-    await until(() => subscriber.statuses.some((status) => status.state === 'online' && status.readers?.[0]?.connected === true));
+    await until(() =>
+      subscriber.statuses.some((status) => status.state === 'online' && status.readers?.[0]?.connected === true),
+    );
     await until(() => notifications.includes('WATCHDOG=1'));
     await daemon.stop('test');
     await until(() => subscriber.events.length === 101 && subscriber.statuses.at(-1)?.state === 'offline');
@@ -109,7 +126,10 @@ describe('gateway daemon (fake engine and readers, real broker and SQLite outbox
   });
 
   it('keeps events produced while the broker is unreachable and sends them after restart', async () => {
-    const raw = rawConfig({ mqtt: { url: 'mqtt://127.0.0.1:1', reconnect: { initialDelayMs: 50, maxDelayMs: 100 } }, shutdownDrainMs: 0 });
+    const raw = rawConfig({
+      mqtt: { url: 'mqtt://127.0.0.1:1', reconnect: { initialDelayMs: 50, maxDelayMs: 100 } },
+      shutdownDrainMs: 0,
+    });
     const first = harness(GatewayConfigSchema.parse(raw));
     await first.daemon.start();
     for (let index = 0; index < 10; index += 1) first.reader('door-1').emit(read(`E3${index}00`));
@@ -137,7 +157,16 @@ describe('gateway daemon (fake engine and readers, real broker and SQLite outbox
     expect(rejected.kind === 'rejected' && rejected.reason).toMatch(/statusIntervalMs/);
     expect(readers.get('door-1')).toHaveLength(1);
 
-    writeFileSync(file, JSON.stringify({ ...raw, readers: [{ id: 'door-1', protocol: 'simulated', scenario: {}, seed: 2 }, { id: 'door-2', protocol: 'simulated', scenario: {} }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        ...raw,
+        readers: [
+          { id: 'door-1', protocol: 'simulated', scenario: {}, seed: 2 },
+          { id: 'door-2', protocol: 'simulated', scenario: {} },
+        ],
+      }),
+    );
     expect(await daemon.reload()).toEqual({ kind: 'reloaded', readersRestarted: ['door-1', 'door-2'] });
     expect(readers.get('door-1')?.[0]?.closed).toBe(true);
     expect(engine.reconfigured).toHaveLength(1);
@@ -146,7 +175,9 @@ describe('gateway daemon (fake engine and readers, real broker and SQLite outbox
   });
 
   it('asks a reader that failed to connect at start to start anyway (it starts once its link is up)', async () => {
-    const { daemon, reader } = harness(GatewayConfigSchema.parse(rawConfig({ readers: [{ id: 'unplugged-1', protocol: 'simulated', scenario: {} }] })));
+    const { daemon, reader } = harness(
+      GatewayConfigSchema.parse(rawConfig({ readers: [{ id: 'unplugged-1', protocol: 'simulated', scenario: {} }] })),
+    );
     await daemon.start();
     expect(reader('unplugged-1').starts).toBe(1);
     expect(daemon.readersHealth()[0]?.connected).toBe(false);
@@ -154,7 +185,11 @@ describe('gateway daemon (fake engine and readers, real broker and SQLite outbox
   });
 
   it('pauses reader inventory when the outbox is full (block policy) and resumes once drained', async () => {
-    const raw = rawConfig({ mqtt: { url: 'mqtt://127.0.0.1:1', reconnect: { initialDelayMs: 1_000, maxDelayMs: 1_000 } }, outbox: { path: join(directory, 'full.sqlite'), eventsMax: 5 }, shutdownDrainMs: 0 });
+    const raw = rawConfig({
+      mqtt: { url: 'mqtt://127.0.0.1:1', reconnect: { initialDelayMs: 1_000, maxDelayMs: 1_000 } },
+      outbox: { path: join(directory, 'full.sqlite'), eventsMax: 5 },
+      shutdownDrainMs: 0,
+    });
     const { daemon, reader } = harness(GatewayConfigSchema.parse(raw));
     await daemon.start();
     for (let index = 0; index < 5; index += 1) reader('door-1').emit(read(`E4${index}00`));

@@ -21,7 +21,10 @@ export class FakeReader implements ReaderDriver {
   lastReadTime: number | null = null;
   starts = 0;
 
-  constructor(readonly readerId: string, readonly config: ReaderConfig) {}
+  constructor(
+    readonly readerId: string,
+    readonly config: ReaderConfig,
+  ) {}
 
   /** Set to make connect() fail once (a reader unplugged at boot). */
   failNextConnect = false;
@@ -54,7 +57,16 @@ export class FakeReader implements ReaderDriver {
     this.sink?.(read);
   }
   health(): ReaderHealth {
-    return { readerId: this.readerId, protocol: this.protocol, connected: this.connected, lastReadTime: this.lastReadTime, framesOk: 0, framesBad: 0, reconnects: 0, lastError: null };
+    return {
+      readerId: this.readerId,
+      protocol: this.protocol,
+      connected: this.connected,
+      lastReadTime: this.lastReadTime,
+      framesOk: 0,
+      framesBad: 0,
+      reconnects: 0,
+      lastError: null,
+    };
   }
 }
 

@@ -16,7 +16,11 @@ export function sgtin(serial: number, item = '812345'): string {
 }
 
 export function sscc(serial: number): string {
-  return encodeSscc96({ filter: 2, companyPrefix: '0614141', extensionAndSerialReference: String(serial).padStart(10, '0') });
+  return encodeSscc96({
+    filter: 2,
+    companyPrefix: '0614141',
+    extensionAndSerialReference: String(serial).padStart(10, '0'),
+  });
 }
 
 export function dockConfig(overrides: Partial<DebounceConfigInput> = {}): DebounceConfig {
@@ -42,13 +46,23 @@ export function dockConfig(overrides: Partial<DebounceConfigInput> = {}): Deboun
         ],
       },
     ],
-    shelves: [{ id: 'shelf-a1', location: SHELF_LOCATION, antennas: [{ reader: 'shelf', antenna: 1 }], countIntervalMs: 60_000 }],
+    shelves: [
+      {
+        id: 'shelf-a1',
+        location: SHELF_LOCATION,
+        antennas: [{ reader: 'shelf', antenna: 1 }],
+        countIntervalMs: 60_000,
+      },
+    ],
     ...overrides,
   });
 }
 
 export type Door = 'door-1' | 'door-2';
-const DOOR_ANTENNAS: Record<Door, { outside: number; inside: number }> = { 'door-1': { outside: 1, inside: 2 }, 'door-2': { outside: 3, inside: 4 } };
+const DOOR_ANTENNAS: Record<Door, { outside: number; inside: number }> = {
+  'door-1': { outside: 1, inside: 2 },
+  'door-2': { outside: 3, inside: 4 },
+};
 
 export interface PassOptions {
   epcs: readonly string[];
@@ -77,19 +91,40 @@ export function passReads(options: PassOptions): RawRead[] {
     const toSide = direction === 'outbound' ? antennas.outside : antennas.inside;
     epcs.forEach((epc, index) => {
       const time = startMs + elapsed + (index % 7);
-      if (progress < 0.7) reads.push({ epc, antenna: fromSide, rssi: Math.round(-45 - 25 * progress + rssiOffsetDb), time, reader: 'dock' });
-      if (progress > 0.3) reads.push({ epc, antenna: toSide, rssi: Math.round(-70 + 25 * progress + rssiOffsetDb), time, reader: 'dock' });
+      if (progress < 0.7)
+        reads.push({
+          epc,
+          antenna: fromSide,
+          rssi: Math.round(-45 - 25 * progress + rssiOffsetDb),
+          time,
+          reader: 'dock',
+        });
+      if (progress > 0.3)
+        reads.push({
+          epc,
+          antenna: toSide,
+          rssi: Math.round(-70 + 25 * progress + rssiOffsetDb),
+          time,
+          reader: 'dock',
+        });
     });
   }
   return reads.sort((a, b) => a.time - b.time);
 }
 
 /** Shelf reads: each tag read once per round in the rounds where `present(tag, round)` holds. */
-export function shelfReads(epcs: readonly string[], rounds: number, present: (epcIndex: number, round: number) => boolean, startMs = T0, roundMs = 1_000): RawRead[] {
+export function shelfReads(
+  epcs: readonly string[],
+  rounds: number,
+  present: (epcIndex: number, round: number) => boolean,
+  startMs = T0,
+  roundMs = 1_000,
+): RawRead[] {
   const reads: RawRead[] = [];
   for (let round = 0; round < rounds; round++) {
     epcs.forEach((epc, index) => {
-      if (present(index, round)) reads.push({ epc, antenna: 1, rssi: -50, time: startMs + round * roundMs + 100 + index, reader: 'shelf' });
+      if (present(index, round))
+        reads.push({ epc, antenna: 1, rssi: -50, time: startMs + round * roundMs + 100 + index, reader: 'shelf' });
     });
   }
   return reads;

@@ -17,17 +17,46 @@ describe('debounce configuration', () => {
     ['unknown key', { portals: [], extra: 1 }, 'Unrecognized key'],
     [
       'antenna bound twice',
-      { shelves: [{ id: 'a', location: BACKROOM, antennas: [{ reader: 'r', antenna: 1 }] }, { id: 'b', location: BACKROOM, antennas: [{ reader: 'r', antenna: 1 }] }] },
+      {
+        shelves: [
+          { id: 'a', location: BACKROOM, antennas: [{ reader: 'r', antenna: 1 }] },
+          { id: 'b', location: BACKROOM, antennas: [{ reader: 'r', antenna: 1 }] },
+        ],
+      },
       'shelves.1.antennas.0: reader r antenna 1 is already bound to a',
     ],
-    ['unknown neighbour', { portals: [{ id: 'd', inboundLocation: BACKROOM, outboundLocation: BACKROOM, antennas: [{ reader: 'r', antenna: 1, side: 'inside' }], neighbours: ['x'] }] }, 'neighbour "x"'],
-    ['k above n', { shelves: [{ id: 's', location: BACKROOM, antennas: [{ reader: 'r', antenna: 1 }], presentRounds: 4, windowRounds: 3 }] }, 'presentRounds (4) cannot exceed windowRounds (3)'],
+    [
+      'unknown neighbour',
+      {
+        portals: [
+          {
+            id: 'd',
+            inboundLocation: BACKROOM,
+            outboundLocation: BACKROOM,
+            antennas: [{ reader: 'r', antenna: 1, side: 'inside' }],
+            neighbours: ['x'],
+          },
+        ],
+      },
+      'neighbour "x"',
+    ],
+    [
+      'k above n',
+      {
+        shelves: [
+          { id: 's', location: BACKROOM, antennas: [{ reader: 'r', antenna: 1 }], presentRounds: 4, windowRounds: 3 },
+        ],
+      },
+      'presentRounds (4) cannot exceed windowRounds (3)',
+    ],
     ['bad GTIN check digit', { tagMap: { E200: '80614141123459' } }, 'GTIN check digit is wrong'],
     ['lower-case tagMap prefix', { tagMap: { e200: '80614141123458' } }, 'upper-case hex'],
   ])('rejects %s', (_name, input, message) => {
     const result = DebounceConfigSchema.safeParse(input);
     expect(result.success).toBe(false);
-    expect(result.error?.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('\n')).toContain(message);
+    expect(result.error?.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('\n')).toContain(
+      message,
+    );
   });
 
   it('the builders config is valid', () => {
@@ -41,6 +70,7 @@ describe('debounce configuration', () => {
       ...Object.keys(ShelfConfigSchema.innerType().shape),
     ];
     for (const key of keys) expect(docs, `option ${key}`).toContain(`| \`${key}\``);
-    for (const definition of [...Object.values(EpcErrors), ...Object.values(DebounceErrors)]) expect(docs, definition.code).toContain(`\`${definition.code}\``);
+    for (const definition of [...Object.values(EpcErrors), ...Object.values(DebounceErrors)])
+      expect(docs, definition.code).toContain(`\`${definition.code}\``);
   });
 });

@@ -19,14 +19,25 @@ function officialValidator() {
 describe('emitted events conform to EPCIS 2.0', () => {
   const reads = [
     ...passReads({ epcs: [sscc(1), sgtin(1), sgtin(2)], direction: 'inbound', startMs: T0 }),
-    ...passReads({ epcs: [sgtin(3), 'E2003412B802011712345678', '3674257BF6B7A659B2C2BF100000000000000000000000000000'], direction: 'outbound', startMs: T0 + 20_000 }),
+    ...passReads({
+      epcs: [sgtin(3), 'E2003412B802011712345678', '3674257BF6B7A659B2C2BF100000000000000000000000000000'],
+      direction: 'outbound',
+      startMs: T0 + 20_000,
+    }),
     ...shelfReads([sgtin(10), sgtin(11)], 70, (tag, round) => tag === 0 || round < 30, T0 + 40_000),
   ].sort((a, b) => a.time - b.time);
   const { events } = run(dockConfig({ tagMap: { E200: '80614141123458' } }), reads);
 
   it('covers every kind of event the engine emits', () => {
     const kinds = new Set(events.map((event) => `${event.type}:${event.bizStep}`));
-    expect([...kinds].sort()).toEqual(['AggregationEvent:receiving', 'ObjectEvent:cycle_counting', 'ObjectEvent:receiving', 'ObjectEvent:removing', 'ObjectEvent:shipping', 'ObjectEvent:stocking']);
+    expect([...kinds].sort()).toEqual([
+      'AggregationEvent:receiving',
+      'ObjectEvent:cycle_counting',
+      'ObjectEvent:receiving',
+      'ObjectEvent:removing',
+      'ObjectEvent:shipping',
+      'ObjectEvent:stocking',
+    ]);
   });
 
   it('each event validates with the zod contract', () => {
@@ -34,7 +45,11 @@ describe('emitted events conform to EPCIS 2.0', () => {
   });
 
   it('the document validates against the official JSON schema (ajv, draft-07)', () => {
-    const document = buildEpcisDocument(events, { creationDate: new Date(T0).toISOString(), gatewayId: 'gw-1', sequence: 1 });
+    const document = buildEpcisDocument(events, {
+      creationDate: new Date(T0).toISOString(),
+      gatewayId: 'gw-1',
+      sequence: 1,
+    });
     expect(EpcisDocumentSchema.safeParse(document).error).toBeUndefined();
     const validate = officialValidator();
     const valid = validate(document);

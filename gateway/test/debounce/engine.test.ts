@@ -20,7 +20,8 @@ describe('debounce engine lifecycle', () => {
 
   it('flush decides every pass in progress, losing nothing', () => {
     const engine = createDebounceEngine(dockConfig(), identity);
-    for (const read of passReads({ epcs: [sgtin(1), sgtin(2)], direction: 'outbound', startMs: T0 })) engine.ingest(read, read.time);
+    for (const read of passReads({ epcs: [sgtin(1), sgtin(2)], direction: 'outbound', startMs: T0 }))
+      engine.ingest(read, read.time);
     const events = engine.flush(T0 + 4_100);
     expect(events.map((event) => (event.type === 'ObjectEvent' ? event.epcList.length : 0))).toEqual([2]);
     expect(engine.stats().passesOpen).toBe(0);
@@ -40,9 +41,13 @@ describe('debounce engine lifecycle', () => {
 
   it('a portal removed by reconfigure hands its pass out on the next tick', () => {
     const engine = createDebounceEngine(dockConfig(), identity);
-    for (const read of passReads({ epcs: [sgtin(1)], direction: 'inbound', startMs: T0 })) engine.ingest(read, read.time);
+    for (const read of passReads({ epcs: [sgtin(1)], direction: 'inbound', startMs: T0 }))
+      engine.ingest(read, read.time);
     const base = dockConfig();
-    engine.reconfigure({ ...base, portals: base.portals.filter((portal) => portal.id === 'door-2').map((portal) => ({ ...portal, neighbours: [] })) });
+    engine.reconfigure({
+      ...base,
+      portals: base.portals.filter((portal) => portal.id === 'door-2').map((portal) => ({ ...portal, neighbours: [] })),
+    });
     expect(engine.tick(T0 + 4_100).map((event) => event['stockwire:portal'])).toEqual(['door-1']);
     expect(engine.stats().liveTags).toBe(0);
   });
@@ -52,7 +57,10 @@ describe('debounce engine lifecycle', () => {
     const base = dockConfig();
     let thrown: unknown;
     try {
-      engine.reconfigure({ ...base, portals: [...base.portals, { ...(base.portals[0] as (typeof base.portals)[number]) }] });
+      engine.reconfigure({
+        ...base,
+        portals: [...base.portals, { ...(base.portals[0] as (typeof base.portals)[number]) }],
+      });
     } catch (error) {
       thrown = error;
     }
@@ -63,10 +71,12 @@ describe('debounce engine lifecycle', () => {
 
   it('bounds live tags: reads of further new tags are dropped and counted', () => {
     const engine = createDebounceEngine(dockConfig({ liveTagsMax: 2 }), identity);
-    for (const serial of [1, 2, 3, 4]) engine.ingest({ epc: sgtin(serial), antenna: 1, rssi: -50, time: T0, reader: 'dock' }, T0);
+    for (const serial of [1, 2, 3, 4])
+      engine.ingest({ epc: sgtin(serial), antenna: 1, rssi: -50, time: T0, reader: 'dock' }, T0);
     expect(engine.stats()).toMatchObject({ liveTags: 2, readsDroppedCapacity: 2 });
     engine.reconfigure(dockConfig({ liveTagsMax: 10 }));
-    for (const serial of [3, 4]) engine.ingest({ epc: sgtin(serial), antenna: 1, rssi: -50, time: T0 + 1, reader: 'dock' }, T0 + 1);
+    for (const serial of [3, 4])
+      engine.ingest({ epc: sgtin(serial), antenna: 1, rssi: -50, time: T0 + 1, reader: 'dock' }, T0 + 1);
     expect(engine.stats()).toMatchObject({ liveTags: 4, passTags: 4, readsDroppedCapacity: 2 });
   });
 
@@ -79,11 +89,23 @@ describe('debounce engine lifecycle', () => {
 
   it('uses the configured time zone offset and readPoint', () => {
     const base = dockConfig();
-    const config = DebounceConfigSchema.parse({ ...base, timeZoneOffset: '+01:00', portals: base.portals.map((portal) => ({ ...portal, readPoint: `urn:epc:id:sgln:0614141.00001.${portal.id === 'door-1' ? 1 : 2}` })) });
+    const config = DebounceConfigSchema.parse({
+      ...base,
+      timeZoneOffset: '+01:00',
+      portals: base.portals.map((portal) => ({
+        ...portal,
+        readPoint: `urn:epc:id:sgln:0614141.00001.${portal.id === 'door-1' ? 1 : 2}`,
+      })),
+    });
     const engine = createDebounceEngine(config, identity);
-    for (const read of passReads({ epcs: [sgtin(1)], direction: 'inbound', startMs: T0 })) engine.ingest(read, read.time);
+    for (const read of passReads({ epcs: [sgtin(1)], direction: 'inbound', startMs: T0 }))
+      engine.ingest(read, read.time);
     const [event] = engine.flush(T0 + 5_000);
-    expect(event).toMatchObject({ eventTimeZoneOffset: '+01:00', readPoint: { id: 'urn:epc:id:sgln:0614141.00001.1' }, eventTime: '2026-11-25T10:00:04.000Z' });
+    expect(event).toMatchObject({
+      eventTimeZoneOffset: '+01:00',
+      readPoint: { id: 'urn:epc:id:sgln:0614141.00001.1' },
+      eventTime: '2026-11-25T10:00:04.000Z',
+    });
   });
 
   it('a reader whose timestamps lag the gateway clock does not split a pass', () => {
@@ -97,7 +119,9 @@ describe('debounce engine lifecycle', () => {
       engine.ingest(read, nowMs);
     }
     events.push(...engine.tick(nextTickMs + 3_000));
-    expect(events.map((event) => [event.bizStep, event.type === 'ObjectEvent' ? event.epcList.length : 0])).toEqual([['receiving', 2]]);
+    expect(events.map((event) => [event.bizStep, event.type === 'ObjectEvent' ? event.epcList.length : 0])).toEqual([
+      ['receiving', 2],
+    ]);
   });
 
   it('a shelf tick with no reads yet starts the round grid without events', () => {
@@ -113,12 +137,27 @@ describe('very large passes', () => {
     const config = dockConfig();
     const engine = createDebounceEngine(config, identity);
     const epcs = Array.from({ length: 120_000 }, (_, serial) => sgtin(serial));
-    for (const [offsetMs, antenna] of [[0, 1], [100, 1], [1_000, 2], [1_100, 2]] as const) {
-      for (const epc of epcs) engine.ingest({ epc, antenna, rssi: -50, time: T0 + offsetMs, reader: 'dock' }, T0 + offsetMs);
+    for (const [offsetMs, antenna] of [
+      [0, 1],
+      [100, 1],
+      [1_000, 2],
+      [1_100, 2],
+    ] as const) {
+      for (const epc of epcs)
+        engine.ingest({ epc, antenna, rssi: -50, time: T0 + offsetMs, reader: 'dock' }, T0 + offsetMs);
     }
     const events = engine.flush(T0 + 2_000);
-    const parts = events.map((event) => [event.bizStep, event.type === 'ObjectEvent' ? event.epcList.length : 0, event['stockwire:part']]);
-    expect(parts).toEqual(expect.arrayContaining([['receiving', 100_000, '1/2'], ['receiving', 20_000, '2/2']]));
+    const parts = events.map((event) => [
+      event.bizStep,
+      event.type === 'ObjectEvent' ? event.epcList.length : 0,
+      event['stockwire:part'],
+    ]);
+    expect(parts).toEqual(
+      expect.arrayContaining([
+        ['receiving', 100_000, '1/2'],
+        ['receiving', 20_000, '2/2'],
+      ]),
+    );
     expect(events).toHaveLength(2);
     expect(events[0]?.['stockwire:tagEvidence']).toBeUndefined();
   });
@@ -128,12 +167,19 @@ describe('wild reader clocks', () => {
   it('a read stamped in the year 2000 neither hangs a replay nor stalls the shelf or the door', () => {
     const config = dockConfig();
     const wild = { epc: sgtin(9), antenna: 1, rssi: -50, time: Date.UTC(2000, 0, 1), reader: 'shelf' };
-    const reads = [wild, ...shelfReads([sgtin(1, '012345')], 5, () => true), ...passReads({ epcs: [sgtin(2)], direction: 'inbound', startMs: T0 + 10_000 })];
+    const reads = [
+      wild,
+      ...shelfReads([sgtin(1, '012345')], 5, () => true),
+      ...passReads({ epcs: [sgtin(2)], direction: 'inbound', startMs: T0 + 10_000 }),
+    ];
     const started = Date.now();
     const { events } = run(config, reads);
     expect(Date.now() - started).toBeLessThan(5_000);
     // (Replay follows read times, so the shelf also counts once back in 2000: it did hear that read.)
-    expect(events.filter((event) => event.bizStep !== 'cycle_counting').map((event) => event.bizStep)).toEqual(['stocking', 'receiving']);
+    expect(events.filter((event) => event.bizStep !== 'cycle_counting').map((event) => event.bizStep)).toEqual([
+      'stocking',
+      'receiving',
+    ]);
   });
 
   it('in the daemon (engine clock) a wild read time is just a late read', () => {
@@ -144,6 +190,11 @@ describe('wild reader clocks', () => {
     expect(engine.tick(T0 + 3_000).map((event) => event.bizStep)).toEqual(['stocking']);
     // The door tag stamped 2100 goes quiet on the engine clock like any other.
     expect(engine.tick(T0 + 10_000)).toEqual([]);
-    expect(engine.stats()).toMatchObject({ passesOpen: 0, parkedTags: 0, tagsUnknownDirection: 0, tagsIgnoredStray: 1 });
+    expect(engine.stats()).toMatchObject({
+      passesOpen: 0,
+      parkedTags: 0,
+      tagsUnknownDirection: 0,
+      tagsIgnoredStray: 1,
+    });
   });
 });

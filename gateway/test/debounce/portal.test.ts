@@ -5,14 +5,28 @@ import { BACKROOM, IN_TRANSIT, T0, dockConfig, passReads, run, sgtin, sscc } fro
 
 /** The parts of an event a scenario pins down, sorted so the comparison is exact. */
 function shape(event: EpcisEvent) {
-  const common = { type: event.type, bizStep: event.bizStep, action: event.action, readPoint: event.readPoint.id, bizLocation: event.bizLocation.id, eventTime: event.eventTime, direction: event['stockwire:direction'] };
-  return event.type === 'ObjectEvent' ? { ...common, epcs: event.epcList } : { ...common, parent: event.parentID, epcs: event.childEPCs };
+  const common = {
+    type: event.type,
+    bizStep: event.bizStep,
+    action: event.action,
+    readPoint: event.readPoint.id,
+    bizLocation: event.bizLocation.id,
+    eventTime: event.eventTime,
+    direction: event['stockwire:direction'],
+  };
+  return event.type === 'ObjectEvent'
+    ? { ...common, epcs: event.epcList }
+    : { ...common, parent: event.parentID, epcs: event.childEPCs };
 }
 
 const PALLET = sscc(7);
 const CASES = [sgtin(101), sgtin(102), sgtin(103)];
 const PALLET_URN = 'urn:epc:id:sscc:0614141.0000000007';
-const CASE_URNS = ['urn:epc:id:sgtin:0614141.812345.101', 'urn:epc:id:sgtin:0614141.812345.102', 'urn:epc:id:sgtin:0614141.812345.103'];
+const CASE_URNS = [
+  'urn:epc:id:sgtin:0614141.812345.101',
+  'urn:epc:id:sgtin:0614141.812345.102',
+  'urn:epc:id:sgtin:0614141.812345.103',
+];
 const DOOR_1 = 'urn:stockwire:loc:store-1:door-1';
 const DOOR_2 = 'urn:stockwire:loc:store-1:door-2';
 // passReads spreads the tags over the first few ms of each step: the last read of the pass.
@@ -21,27 +35,57 @@ const PASS_END = passEnd(4);
 
 describe('dock-door portal scenarios', () => {
   it.each([
-    { name: 'pallet inbound → receiving into the backroom', direction: 'inbound' as const, bizStep: 'receiving', location: BACKROOM },
-    { name: 'pallet outbound → shipping to in-transit', direction: 'outbound' as const, bizStep: 'shipping', location: IN_TRANSIT },
+    {
+      name: 'pallet inbound → receiving into the backroom',
+      direction: 'inbound' as const,
+      bizStep: 'receiving',
+      location: BACKROOM,
+    },
+    {
+      name: 'pallet outbound → shipping to in-transit',
+      direction: 'outbound' as const,
+      bizStep: 'shipping',
+      location: IN_TRANSIT,
+    },
   ])('$name', ({ direction, bizStep, location }) => {
     const { events, engine } = run(dockConfig(), passReads({ epcs: [PALLET, ...CASES], direction, startMs: T0 }));
-    const common = { action: 'OBSERVE', bizStep, readPoint: DOOR_1, bizLocation: location, eventTime: PASS_END, direction };
+    const common = {
+      action: 'OBSERVE',
+      bizStep,
+      readPoint: DOOR_1,
+      bizLocation: location,
+      eventTime: PASS_END,
+      direction,
+    };
     expect(events.map(shape).sort((a, b) => a.type.localeCompare(b.type))).toEqual([
       { type: 'AggregationEvent', ...common, parent: PALLET_URN, epcs: CASE_URNS },
       { type: 'ObjectEvent', ...common, epcs: [...CASE_URNS, PALLET_URN] },
     ]);
     const objectEvent = events.find((event) => event.type === 'ObjectEvent');
-    expect(objectEvent?.['stockwire:evidence']).toMatchObject({ tags: 4, peakRssi: -45, strayTags: 0, crossReadTags: 0 });
+    expect(objectEvent?.['stockwire:evidence']).toMatchObject({
+      tags: 4,
+      peakRssi: -45,
+      strayTags: 0,
+      crossReadTags: 0,
+    });
     expect(objectEvent?.['stockwire:tagEvidence']).toHaveLength(4);
     expect(engine.stats()).toMatchObject({ liveTags: 0, passesOpen: 0, passesClosed: 1, eventsEmitted: 2 });
   });
 
   it('a forklift that enters and backs out moves nothing (direction unknown, diagnosed)', () => {
-    const { events, engine } = run(dockConfig(), passReads({ epcs: [PALLET, ...CASES], direction: 'in-and-back', startMs: T0 }));
+    const { events, engine } = run(
+      dockConfig(),
+      passReads({ epcs: [PALLET, ...CASES], direction: 'in-and-back', startMs: T0 }),
+    );
     expect(events).toEqual([]);
     const diagnostics = engine.drainDiagnostics();
     expect(diagnostics).toHaveLength(1);
-    expect(diagnostics[0]).toMatchObject({ kind: 'direction_unknown', portal: 'door-1', tags: 4, detail: 'returned=4' });
+    expect(diagnostics[0]).toMatchObject({
+      kind: 'direction_unknown',
+      portal: 'door-1',
+      tags: 4,
+      detail: 'returned=4',
+    });
     expect(engine.stats().tagsUnknownDirection).toBe(4);
   });
 
@@ -53,25 +97,59 @@ describe('dock-door portal scenarios', () => {
   });
 
   it('strays beside a real pass are left out of its event and counted in its evidence', () => {
-    const reads = [...passReads({ epcs: CASES, direction: 'inbound', startMs: T0 }), { epc: sgtin(999), antenna: 2, rssi: -82, time: T0 + 1_000, reader: 'dock' }, { epc: sgtin(998), antenna: 2, rssi: -50, time: T0 + 1_500, reader: 'dock' }];
-    const { events } = run(dockConfig(), reads.sort((a, b) => a.time - b.time));
-    expect(events.map(shape)).toEqual([{ type: 'ObjectEvent', action: 'OBSERVE', bizStep: 'receiving', readPoint: DOOR_1, bizLocation: BACKROOM, eventTime: passEnd(3), direction: 'inbound', epcs: CASE_URNS }]);
+    const reads = [
+      ...passReads({ epcs: CASES, direction: 'inbound', startMs: T0 }),
+      { epc: sgtin(999), antenna: 2, rssi: -82, time: T0 + 1_000, reader: 'dock' },
+      { epc: sgtin(998), antenna: 2, rssi: -50, time: T0 + 1_500, reader: 'dock' },
+    ];
+    const { events } = run(
+      dockConfig(),
+      reads.sort((a, b) => a.time - b.time),
+    );
+    expect(events.map(shape)).toEqual([
+      {
+        type: 'ObjectEvent',
+        action: 'OBSERVE',
+        bizStep: 'receiving',
+        readPoint: DOOR_1,
+        bizLocation: BACKROOM,
+        eventTime: passEnd(3),
+        direction: 'inbound',
+        epcs: CASE_URNS,
+      },
+    ]);
     expect(events[0]?.['stockwire:evidence']).toMatchObject({ strayTags: 2 });
   });
 
   it.each([
     { strong: 'door-2' as const, weak: 'door-1' as const, readPoint: DOOR_2 },
     { strong: 'door-1' as const, weak: 'door-2' as const, readPoint: DOOR_1 },
-  ])('the same pallet seen by two neighbouring doors is reported once, at the stronger one ($strong)', ({ strong, weak, readPoint }) => {
-    const reads = [
-      ...passReads({ epcs: [PALLET, ...CASES], door: strong, direction: 'inbound', startMs: T0 }),
-      ...passReads({ epcs: [PALLET, ...CASES], door: weak, direction: 'inbound', startMs: T0 + 200, durationMs: 3_000, stepMs: 400, rssiOffsetDb: -12 }),
-    ].sort((a, b) => a.time - b.time);
-    const { events, engine } = run(dockConfig(), reads);
-    expect(events.map((event) => [event.type, event.readPoint.id])).toEqual(expect.arrayContaining([['ObjectEvent', readPoint], ['AggregationEvent', readPoint]]));
-    expect(events).toHaveLength(2);
-    expect(engine.stats().tagsIgnoredCrossRead).toBe(4);
-  });
+  ])(
+    'the same pallet seen by two neighbouring doors is reported once, at the stronger one ($strong)',
+    ({ strong, weak, readPoint }) => {
+      const reads = [
+        ...passReads({ epcs: [PALLET, ...CASES], door: strong, direction: 'inbound', startMs: T0 }),
+        ...passReads({
+          epcs: [PALLET, ...CASES],
+          door: weak,
+          direction: 'inbound',
+          startMs: T0 + 200,
+          durationMs: 3_000,
+          stepMs: 400,
+          rssiOffsetDb: -12,
+        }),
+      ].sort((a, b) => a.time - b.time);
+      const { events, engine } = run(dockConfig(), reads);
+      expect(events.map((event) => [event.type, event.readPoint.id])).toEqual(
+        expect.arrayContaining([
+          ['ObjectEvent', readPoint],
+          ['AggregationEvent', readPoint],
+        ]),
+      );
+      expect(events).toHaveLength(2);
+      expect(engine.stats().tagsIgnoredCrossRead).toBe(4);
+    },
+  );
 
   it('many weak reads through the wall lose to fewer strong ones at the real door', () => {
     const reads = [
@@ -84,7 +162,10 @@ describe('dock-door portal scenarios', () => {
   });
 
   it('two loads separated by more than the stable-set interval are two passes', () => {
-    const reads = [...passReads({ epcs: [CASES[0] as string], direction: 'inbound', startMs: T0 }), ...passReads({ epcs: [CASES[1] as string], direction: 'outbound', startMs: T0 + 10_000 })];
+    const reads = [
+      ...passReads({ epcs: [CASES[0] as string], direction: 'inbound', startMs: T0 }),
+      ...passReads({ epcs: [CASES[1] as string], direction: 'outbound', startMs: T0 + 10_000 }),
+    ];
     const { events } = run(dockConfig(), reads);
     expect(events.map((event) => [event.bizStep, event.type === 'ObjectEvent' ? event.epcList : []])).toEqual([
       ['receiving', [CASE_URNS[0]]],
@@ -96,22 +177,29 @@ describe('dock-door portal scenarios', () => {
     // A case enters and then sits by the inside antenna for three minutes.
     const epc = CASES[0] as string;
     const reads = passReads({ epcs: [epc], direction: 'inbound', startMs: T0 });
-    for (let time = T0 + 4_100; time < T0 + 180_000; time += 250) reads.push({ epc, antenna: 2, rssi: -48, time, reader: 'dock' });
+    for (let time = T0 + 4_100; time < T0 + 180_000; time += 250)
+      reads.push({ epc, antenna: 2, rssi: -48, time, reader: 'dock' });
     const { events, engine } = run(dockConfig(), reads);
-    expect(events.map((event) => [event.bizStep, event.eventTime])).toEqual([['receiving', new Date(T0 + 59_850).toISOString()]]);
+    expect(events.map((event) => [event.bizStep, event.eventTime])).toEqual([
+      ['receiving', new Date(T0 + 59_850).toISOString()],
+    ]);
     expect(engine.stats()).toMatchObject({ passesDwellClosed: 1, parkedTags: 0, liveTags: 0 });
   });
 
   it('a tag seen by one side only is not guessed', () => {
     const reads: RawRead[] = [];
-    for (let time = T0; time < T0 + 2_000; time += 100) reads.push({ epc: sgtin(5), antenna: 1, rssi: -50, time, reader: 'dock' });
+    for (let time = T0; time < T0 + 2_000; time += 100)
+      reads.push({ epc: sgtin(5), antenna: 1, rssi: -50, time, reader: 'dock' });
     const { events, engine } = run(dockConfig(), reads);
     expect(events).toEqual([]);
     expect(engine.drainDiagnostics()[0]).toMatchObject({ kind: 'direction_unknown', detail: 'one_side=1' });
   });
 
   it('ignores reads from antennas no portal or shelf is bound to', () => {
-    const { events, engine } = run(dockConfig(), [{ epc: sgtin(1), antenna: 9, rssi: -40, time: T0, reader: 'dock' }, { epc: sgtin(1), antenna: 1, rssi: -40, time: T0, reader: 'other' }]);
+    const { events, engine } = run(dockConfig(), [
+      { epc: sgtin(1), antenna: 9, rssi: -40, time: T0, reader: 'dock' },
+      { epc: sgtin(1), antenna: 1, rssi: -40, time: T0, reader: 'other' },
+    ]);
     expect(events).toEqual([]);
     expect(engine.stats()).toMatchObject({ readsUnrouted: 2, liveTags: 0 });
   });

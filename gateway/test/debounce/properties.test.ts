@@ -28,7 +28,13 @@ const readArbitrary = fc.record({
 const noiseArbitrary = fc.array(readArbitrary, { maxLength: 80 }).map((entries) =>
   entries.map((entry): RawRead => {
     const route = ROUTES[entry.routeIndex] as { reader: string; antenna: number };
-    return { epc: EPCS[entry.epcIndex] as string, antenna: route.antenna, reader: route.reader, rssi: entry.rssi, time: T0 + entry.offsetMs };
+    return {
+      epc: EPCS[entry.epcIndex] as string,
+      antenna: route.antenna,
+      reader: route.reader,
+      rssi: entry.rssi,
+      time: T0 + entry.offsetMs,
+    };
   }),
 );
 
@@ -43,11 +49,27 @@ const passArbitrary = fc
     stepMs: fc.constantFrom(100, 200, 400),
     rssiOffsetDb: fc.integer({ min: -20, max: 0 }),
   })
-  .map((pass) => passReads({ epcs: pass.tags, door: pass.door, direction: pass.direction, startMs: T0 + pass.startStep * 100, durationMs: pass.durationMs, stepMs: pass.stepMs, rssiOffsetDb: pass.rssiOffsetDb }));
+  .map((pass) =>
+    passReads({
+      epcs: pass.tags,
+      door: pass.door,
+      direction: pass.direction,
+      startMs: T0 + pass.startStep * 100,
+      durationMs: pass.durationMs,
+      stepMs: pass.stepMs,
+      rssiOffsetDb: pass.rssiOffsetDb,
+    }),
+  );
 
 const shelfArbitrary = fc
-  .record({ tags: fc.subarray(EPCS.slice(1)), rounds: fc.integer({ min: 0, max: 40 }), presence: fc.array(fc.boolean(), { minLength: 256, maxLength: 256 }) })
-  .map((shelf) => shelfReads(shelf.tags, shelf.rounds, (tag, round) => shelf.presence[(tag * 41 + round) % 256] === true));
+  .record({
+    tags: fc.subarray(EPCS.slice(1)),
+    rounds: fc.integer({ min: 0, max: 40 }),
+    presence: fc.array(fc.boolean(), { minLength: 256, maxLength: 256 }),
+  })
+  .map((shelf) =>
+    shelfReads(shelf.tags, shelf.rounds, (tag, round) => shelf.presence[(tag * 41 + round) % 256] === true),
+  );
 
 const streamArbitrary = fc
   .tuple(fc.array(passArbitrary, { maxLength: 4 }), shelfArbitrary, noiseArbitrary)
@@ -55,7 +77,10 @@ const streamArbitrary = fc
   .filter((reads) => reads.length > 0);
 
 const config = dockConfig();
-const output = (reads: readonly RawRead[]) => run(config, reads).events.map((event) => JSON.stringify(event)).join('\n');
+const output = (reads: readonly RawRead[]) =>
+  run(config, reads)
+    .events.map((event) => JSON.stringify(event))
+    .join('\n');
 
 describe('debounce properties', () => {
   it('each tag is in at most one movement per pass, and every event is valid', () => {
@@ -95,7 +120,7 @@ describe('debounce properties', () => {
       fc.property(streamArbitrary, fc.nat(), (reads, seed) => {
         // Shuffle inside each millisecond (stable across ms boundaries).
         let state = seed || 1;
-        const random = () => ((state = (state * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+        const random = () => (state = (state * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
         const shuffled = reads
           .map((read) => ({ read, key: random() }))
           .sort((a, b) => a.read.time - b.read.time || a.key - b.key)

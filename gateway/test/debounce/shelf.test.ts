@@ -35,19 +35,35 @@ describe('smart shelf scenarios', () => {
       expect(event['stockwire:shelf']).toBe('shelf-a1');
     }
     const removing = events[1];
-    expect(removing?.['stockwire:tagEvidence']).toEqual([{ epc: URN(3), firstSeen: new Date(T0 + 102).toISOString(), lastSeen: new Date(T0 + 19_102).toISOString(), readCount: 20, peakRssi: -50, roundsSeen: 0, missedRounds: 6 }]);
+    expect(removing?.['stockwire:tagEvidence']).toEqual([
+      {
+        epc: URN(3),
+        firstSeen: new Date(T0 + 102).toISOString(),
+        lastSeen: new Date(T0 + 19_102).toISOString(),
+        readCount: 20,
+        peakRssi: -50,
+        roundsSeen: 0,
+        missedRounds: 6,
+      },
+    ]);
     expect(engine.stats().shelfTagsPresent).toBe(3);
   });
 
   it('a tag seen in a single round never becomes present', () => {
     const reads = [...shelfReads([A], 10, () => true), ...shelfReads([B], 1, () => true, T0 + 5_000)];
-    const { events } = run(dockConfig(), reads.sort((a, b) => a.time - b.time));
+    const { events } = run(
+      dockConfig(),
+      reads.sort((a, b) => a.time - b.time),
+    );
     expect(moves(events)).toEqual([['stocking', at(2), [URN(1)]]]);
   });
 
   it('a reader that pauses (no read at all) does not empty the shelf', () => {
     // Rounds 10-19 silent: fewer than silentRoundsMax (30), so presence is held.
-    const { events, engine } = run(dockConfig(), shelfReads([A, B], 40, (_tag, round) => round < 10 || round >= 20));
+    const { events, engine } = run(
+      dockConfig(),
+      shelfReads([A, B], 40, (_tag, round) => round < 10 || round >= 20),
+    );
     expect(moves(events)).toEqual([['stocking', at(2), [URN(1), URN(2)]]]);
     expect(engine.stats().shelfRoundsHeldSilent).toBe(10);
   });
@@ -62,7 +78,10 @@ describe('smart shelf scenarios', () => {
   it('goneMs removes a tag before goneRounds when configured', () => {
     const base = dockConfig();
     const config = { ...base, shelves: base.shelves.map((shelf) => ({ ...shelf, goneMs: 3_000 })) };
-    const { events } = run(config, shelfReads([A, B], 20, (tag, round) => tag === 0 || round < 5));
+    const { events } = run(
+      config,
+      shelfReads([A, B], 20, (tag, round) => tag === 0 || round < 5),
+    );
     expect(moves(events)).toEqual([
       ['stocking', at(2), [URN(1), URN(2)]],
       ['removing', at(8), [URN(2)]],

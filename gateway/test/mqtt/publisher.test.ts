@@ -28,19 +28,32 @@ afterAll(async () => broker.close());
 
 function subscribe(): Promise<{ documents: EpcisDocument[]; close: () => Promise<void> }> {
   const documents: EpcisDocument[] = [];
-  const client = mqtt.connect(`mqtt://127.0.0.1:${broker.port}`, { clientId: `cloud-${Math.random()}`, username: 'cloud', password: 'cloud-secret', reconnectPeriod: 0 });
-  client.on('message', (_topic, payload) => documents.push(EpcisDocumentSchema.parse(JSON.parse(payload.toString('utf8')))));
+  const client = mqtt.connect(`mqtt://127.0.0.1:${broker.port}`, {
+    clientId: `cloud-${Math.random()}`,
+    username: 'cloud',
+    password: 'cloud-secret',
+    reconnectPeriod: 0,
+  });
+  client.on('message', (_topic, payload) =>
+    documents.push(EpcisDocumentSchema.parse(JSON.parse(payload.toString('utf8')))),
+  );
   return new Promise((resolve, reject) => {
     client.once('error', reject);
     client.once('connect', () =>
-      client.subscribe(EVENTS_SUBSCRIPTION, { qos: 1 }, (error) => (error ? reject(error) : resolve({ documents, close: () => client.endAsync() }))),
+      client.subscribe(EVENTS_SUBSCRIPTION, { qos: 1 }, (error) =>
+        error ? reject(error) : resolve({ documents, close: () => client.endAsync() }),
+      ),
     );
   });
 }
 
 /** A real MQTT connection as this gateway and a publisher on it (40 events / 256 KiB per message). */
 function connectPublisher(mqttConfig: Record<string, unknown>, outbox: Outbox, inflightMessagesMax: number) {
-  const connection = createMqttConnection(MqttConfigSchema.parse(mqttConfig), { siteId: SITE, gatewayId: GATEWAY }, { clock: systemClock, logger: silentLogger() });
+  const connection = createMqttConnection(
+    MqttConfigSchema.parse(mqttConfig),
+    { siteId: SITE, gatewayId: GATEWAY },
+    { clock: systemClock, logger: silentLogger() },
+  );
   const publisher = createPublisher({
     client: connection.client,
     outbox,
@@ -57,7 +70,12 @@ function connectPublisher(mqttConfig: Record<string, unknown>, outbox: Outbox, i
 
 describe('documentText', () => {
   it('builds a valid EPCIS document whose sequence is the first event’s', () => {
-    const rows = [1, 2, 3].map((index) => ({ sequence: 10 + index, eventId: sampleEvent(index).eventID, payload: JSON.stringify(sampleEvent(index)), bytes: 0 }));
+    const rows = [1, 2, 3].map((index) => ({
+      sequence: 10 + index,
+      eventId: sampleEvent(index).eventID,
+      payload: JSON.stringify(sampleEvent(index)),
+      bytes: 0,
+    }));
     const document = EpcisDocumentSchema.parse(JSON.parse(documentText(rows, GATEWAY, '2026-11-25T10:00:00.000Z')));
     expect(document['stockwire:sequence']).toBe(11);
     expect(document['stockwire:gateway']).toBe(GATEWAY);
@@ -68,14 +86,29 @@ describe('documentText', () => {
 describe('pipelined publisher against the embedded broker', () => {
   it('publishes the whole outbox in order, in batches, and empties it on PUBACK', async () => {
     const subscriber = await subscribe();
-    const outbox = createOutbox(createMemoryOutboxStore(), { eventsMax: 100_000, bytesMax: 1e9, overflowPolicy: 'block', warnFillRatio: 0.8 });
+    const outbox = createOutbox(createMemoryOutboxStore(), {
+      eventsMax: 100_000,
+      bytesMax: 1e9,
+      overflowPolicy: 'block',
+      warnFillRatio: 0.8,
+    });
     const eventCount = 5_000;
-    for (let start = 0; start < eventCount; start += 500) outbox.append(Array.from({ length: 500 }, (_, offset) => sampleEvent(start + offset)));
-    const { connection, publisher } = connectPublisher({ url: `mqtt://127.0.0.1:${broker.port}`, username: GATEWAY, password: 'gateway-secret' }, outbox, 16);
+    for (let start = 0; start < eventCount; start += 500)
+      outbox.append(Array.from({ length: 500 }, (_, offset) => sampleEvent(start + offset)));
+    const { connection, publisher } = connectPublisher(
+      { url: `mqtt://127.0.0.1:${broker.port}`, username: GATEWAY, password: 'gateway-secret' },
+      outbox,
+      16,
+    );
     connection.onConnect(() => publisher.pump());
     expect(await publisher.waitDrained(20_000)).toBe(true);
-    await until(() => subscriber.documents.reduce((sum, document) => sum + document.epcisBody.eventList.length, 0) >= eventCount, 10_000);
-    const indexes = subscriber.documents.flatMap((document) => document.epcisBody.eventList.map((event) => event['stockwire:index']));
+    await until(
+      () => subscriber.documents.reduce((sum, document) => sum + document.epcisBody.eventList.length, 0) >= eventCount,
+      10_000,
+    );
+    const indexes = subscriber.documents.flatMap((document) =>
+      document.epcisBody.eventList.map((event) => event['stockwire:index']),
+    );
     expect(indexes).toEqual(Array.from({ length: eventCount }, (_, index) => index));
     expect(Math.max(...subscriber.documents.map((document) => document.epcisBody.eventList.length))).toBe(40);
     expect(outbox.fill().depth).toBe(0);
@@ -85,10 +118,19 @@ describe('pipelined publisher against the embedded broker', () => {
   });
 
   it('hands nothing to mqtt.js while the broker is unreachable: the outbox keeps it all', async () => {
-    const outbox = createOutbox(createMemoryOutboxStore(), { eventsMax: 1_000, bytesMax: 1e9, overflowPolicy: 'block', warnFillRatio: 0.8 });
+    const outbox = createOutbox(createMemoryOutboxStore(), {
+      eventsMax: 1_000,
+      bytesMax: 1e9,
+      overflowPolicy: 'block',
+      warnFillRatio: 0.8,
+    });
     outbox.append([sampleEvent(1), sampleEvent(2)]);
     // Port 1 on loopback refuses connections.
-    const { connection, publisher } = connectPublisher({ url: 'mqtt://127.0.0.1:1', reconnect: { initialDelayMs: 50, maxDelayMs: 100 } }, outbox, 4);
+    const { connection, publisher } = connectPublisher(
+      { url: 'mqtt://127.0.0.1:1', reconnect: { initialDelayMs: 50, maxDelayMs: 100 } },
+      outbox,
+      4,
+    );
     publisher.pump();
     await new Promise((resolve) => setTimeout(resolve, 300));
     publisher.pump();
@@ -100,7 +142,12 @@ describe('pipelined publisher against the embedded broker', () => {
 
 describe('publisher with a fake client (edge cases no broker produces on demand)', () => {
   it('rewinds after a failed publish and does not spin when failures are synchronous', async () => {
-    const outbox = createOutbox(createMemoryOutboxStore(), { eventsMax: 1_000, bytesMax: 1e9, overflowPolicy: 'block', warnFillRatio: 0.8 });
+    const outbox = createOutbox(createMemoryOutboxStore(), {
+      eventsMax: 1_000,
+      bytesMax: 1e9,
+      overflowPolicy: 'block',
+      warnFillRatio: 0.8,
+    });
     outbox.append([1, 2, 3].map((index) => sampleEvent(index)));
     let calls = 0;
     const client = {
@@ -110,7 +157,17 @@ describe('publisher with a fake client (edge cases no broker produces on demand)
         callback(new Error('client disconnecting'));
       },
     };
-    const publisher = createPublisher({ client, outbox, topic: 't', gatewayId: GATEWAY, eventsPerMessageMax: 2, messageBytesMax: 1e6, inflightMessagesMax: 8, clock: systemClock, logger: silentLogger() });
+    const publisher = createPublisher({
+      client,
+      outbox,
+      topic: 't',
+      gatewayId: GATEWAY,
+      eventsPerMessageMax: 2,
+      messageBytesMax: 1e6,
+      inflightMessagesMax: 8,
+      clock: systemClock,
+      logger: silentLogger(),
+    });
     publisher.pump();
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(calls).toBe(1);

@@ -18,12 +18,37 @@ beforeAll(async () => {
 });
 afterAll(async () => broker.close());
 
-const fill = { depth: 3, bytes: 900, fillRatio: 0.123456, droppedTotal: 2, lastSequence: 10, nearlyFull: false, full: false };
-const reader = { readerId: 'door-1', protocol: 'simulated', connected: true, lastReadTime: 5, framesOk: 1, framesBad: 0, reconnects: 0, lastError: null };
+const fill = {
+  depth: 3,
+  bytes: 900,
+  fillRatio: 0.123456,
+  droppedTotal: 2,
+  lastSequence: 10,
+  nearlyFull: false,
+  full: false,
+};
+const reader = {
+  readerId: 'door-1',
+  protocol: 'simulated',
+  connected: true,
+  lastReadTime: 5,
+  framesOk: 1,
+  framesBad: 0,
+  reconnects: 0,
+  lastError: null,
+};
 
 describe('status document', () => {
   it('carries readers, outbox depth and version, and validates', () => {
-    const status = buildGatewayStatus({ state: 'online', siteId: SITE, gatewayId: GATEWAY, nowMs: 0, version: '1.2.3', readers: [reader], outbox: fill });
+    const status = buildGatewayStatus({
+      state: 'online',
+      siteId: SITE,
+      gatewayId: GATEWAY,
+      nowMs: 0,
+      version: '1.2.3',
+      readers: [reader],
+      outbox: fill,
+    });
     expect(status).toEqual({
       state: 'online',
       siteId: SITE,
@@ -36,29 +61,59 @@ describe('status document', () => {
   });
 
   it('summarises in one line for systemd', () => {
-    expect(statusLine({ connected: true, readers: [reader], outbox: fill, eventsAcked: 42, paused: false })).toBe('mqtt up, readers 1/1, outbox 3 (12%), sent 42, dropped 2');
+    expect(statusLine({ connected: true, readers: [reader], outbox: fill, eventsAcked: 42, paused: false })).toBe(
+      'mqtt up, readers 1/1, outbox 3 (12%), sent 42, dropped 2',
+    );
   });
 });
 
 describe('last will', () => {
   it('turns the retained status offline when the gateway vanishes without a goodbye', async () => {
     const statusTopic = gatewayTopic(SITE, GATEWAY, 'status');
-    const config = MqttConfigSchema.parse({ url: `mqtt://127.0.0.1:${broker.port}`, reconnect: { initialDelayMs: 60_000, maxDelayMs: 60_000 } });
-    const connection = createMqttConnection(config, { siteId: SITE, gatewayId: GATEWAY }, {
-      clock: systemClock,
-      logger: silentLogger(),
-      will: { topic: statusTopic, payload: () => JSON.stringify(buildGatewayStatus({ state: 'offline', siteId: SITE, gatewayId: GATEWAY, nowMs: Date.now(), version: '1' })) },
+    const config = MqttConfigSchema.parse({
+      url: `mqtt://127.0.0.1:${broker.port}`,
+      reconnect: { initialDelayMs: 60_000, maxDelayMs: 60_000 },
     });
+    const connection = createMqttConnection(
+      config,
+      { siteId: SITE, gatewayId: GATEWAY },
+      {
+        clock: systemClock,
+        logger: silentLogger(),
+        will: {
+          topic: statusTopic,
+          payload: () =>
+            JSON.stringify(
+              buildGatewayStatus({
+                state: 'offline',
+                siteId: SITE,
+                gatewayId: GATEWAY,
+                nowMs: Date.now(),
+                version: '1',
+              }),
+            ),
+        },
+      },
+    );
     await new Promise<void>((resolve) => connection.onConnect(resolve));
-    await connection.client.publishAsync(statusTopic, JSON.stringify(buildGatewayStatus({ state: 'online', siteId: SITE, gatewayId: GATEWAY, nowMs: Date.now(), version: '1' })), { qos: 1, retain: true });
+    await connection.client.publishAsync(
+      statusTopic,
+      JSON.stringify(
+        buildGatewayStatus({ state: 'online', siteId: SITE, gatewayId: GATEWAY, nowMs: Date.now(), version: '1' }),
+      ),
+      { qos: 1, retain: true },
+    );
     // A power cut: the TCP connection just dies, no DISCONNECT packet.
     (connection.client.stream as Socket).destroy();
     const observer = await mqtt.connectAsync(`mqtt://127.0.0.1:${broker.port}`, { clientId: 'observer' });
     const states: string[] = [];
-    observer.on('message', (_topic, payload) => states.push(GatewayStatusSchema.parse(JSON.parse(payload.toString())).state));
+    observer.on('message', (_topic, payload) =>
+      states.push(GatewayStatusSchema.parse(JSON.parse(payload.toString())).state),
+    );
     await observer.subscribeAsync(statusTopic, { qos: 1 });
     const deadline = Date.now() + 5_000;
-    while (states.at(-1) !== 'offline' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    while (states.at(-1) !== 'offline' && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 20));
     expect(states.at(-1)).toBe('offline');
     await observer.endAsync();
     await connection.close();

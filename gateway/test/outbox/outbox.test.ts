@@ -19,11 +19,37 @@ function event(index: number): EpcisEvent {
 
 describe('outbox bound and overflow policy', () => {
   it.each([
-    { name: 'block keeps everything past the bound and says it is full', policy: 'block' as const, appended: 12, depth: 12, dropped: 0, full: true },
-    { name: 'dropOldest keeps the newest eventsMax and counts drops', policy: 'dropOldest' as const, appended: 12, depth: 10, dropped: 2, full: true },
-    { name: 'below the warning ratio nothing is reported', policy: 'block' as const, appended: 7, depth: 7, dropped: 0, full: false },
+    {
+      name: 'block keeps everything past the bound and says it is full',
+      policy: 'block' as const,
+      appended: 12,
+      depth: 12,
+      dropped: 0,
+      full: true,
+    },
+    {
+      name: 'dropOldest keeps the newest eventsMax and counts drops',
+      policy: 'dropOldest' as const,
+      appended: 12,
+      depth: 10,
+      dropped: 2,
+      full: true,
+    },
+    {
+      name: 'below the warning ratio nothing is reported',
+      policy: 'block' as const,
+      appended: 7,
+      depth: 7,
+      dropped: 0,
+      full: false,
+    },
   ])('$name', ({ policy, appended, depth, dropped, full }) => {
-    const outbox = createOutbox(createMemoryOutboxStore(), { eventsMax: 10, bytesMax: 1_000_000, overflowPolicy: policy, warnFillRatio: 0.8 });
+    const outbox = createOutbox(createMemoryOutboxStore(), {
+      eventsMax: 10,
+      bytesMax: 1_000_000,
+      overflowPolicy: policy,
+      warnFillRatio: 0.8,
+    });
     for (let index = 0; index < appended; index += 1) outbox.append([event(index)]);
     const fill = outbox.fill();
     expect(fill).toMatchObject({ depth, droppedTotal: dropped, full });
@@ -32,7 +58,12 @@ describe('outbox bound and overflow policy', () => {
   });
 
   it('applies the byte bound too', () => {
-    const outbox = createOutbox(createMemoryOutboxStore(), { eventsMax: 1_000, bytesMax: 1_000, overflowPolicy: 'dropOldest', warnFillRatio: 0.8 });
+    const outbox = createOutbox(createMemoryOutboxStore(), {
+      eventsMax: 1_000,
+      bytesMax: 1_000,
+      overflowPolicy: 'dropOldest',
+      warnFillRatio: 0.8,
+    });
     for (let index = 0; index < 20; index += 1) outbox.append([event(index)]);
     expect(outbox.fill().bytes).toBeLessThanOrEqual(1_000);
     expect(outbox.fill().droppedTotal).toBeGreaterThan(0);

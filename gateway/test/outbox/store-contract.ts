@@ -2,8 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { OutboxStore } from '../../src/outbox/store.js';
 
 /** The OutboxStore contract: every implementation (memory, SQLite) passes the same suite. */
-export function outboxStoreContract(name: string, open: () => { store: OutboxStore; reopen?: () => OutboxStore }): void {
-  const entry = (index: number) => ({ eventId: `event-${index}`, payload: JSON.stringify({ eventID: `event-${index}`, index }) });
+export function outboxStoreContract(
+  name: string,
+  open: () => { store: OutboxStore; reopen?: () => OutboxStore },
+): void {
+  const entry = (index: number) => ({
+    eventId: `event-${index}`,
+    payload: JSON.stringify({ eventID: `event-${index}`, index }),
+  });
 
   describe(`OutboxStore contract: ${name}`, () => {
     it('numbers appended entries in order, starting at 1', () => {

@@ -12,7 +12,9 @@ let fileIndex = 0;
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
 outboxStoreContract('memory', () => ({ store: createMemoryOutboxStore() }));
-outboxStoreContract('sqlite', () => ({ store: openSqliteOutboxStore(join(directory, `contract-${fileIndex++}.sqlite`)) }));
+outboxStoreContract('sqlite', () => ({
+  store: openSqliteOutboxStore(join(directory, `contract-${fileIndex++}.sqlite`)),
+}));
 
 describe('SQLite outbox durability settings', () => {
   it('runs in WAL mode with synchronous=FULL', () => {
@@ -41,6 +43,8 @@ describe('SQLite outbox durability settings', () => {
   it('refuses a directory it cannot create with a coded error', () => {
     const notADirectory = join(directory, 'plain-file');
     writeFileSync(notADirectory, 'x');
-    expect(() => openSqliteOutboxStore(join(notADirectory, 'outbox.sqlite'))).toThrow(expect.objectContaining({ code: 'SW_OUTBOX_OPEN_FAILED' }));
+    expect(() => openSqliteOutboxStore(join(notADirectory, 'outbox.sqlite'))).toThrow(
+      expect.objectContaining({ code: 'SW_OUTBOX_OPEN_FAILED' }),
+    );
   });
 });

@@ -10,7 +10,13 @@ class ScriptedDriver extends BaseReaderDriver {
   linkUp = true;
   opens = 0;
   constructor(clock: Clock, rssiOffsetDbm = 0) {
-    super('scripted', 'test', ReconnectConfigSchema.parse({ initialDelayMs: 100, maxDelayMs: 800, jitterRatio: 0 }), rssiOffsetDbm, { clock, logger: silentLogger() });
+    super(
+      'scripted',
+      'test',
+      ReconnectConfigSchema.parse({ initialDelayMs: 100, maxDelayMs: 800, jitterRatio: 0 }),
+      rssiOffsetDbm,
+      { clock, logger: silentLogger() },
+    );
   }
   protected async openLink(): Promise<void> {
     this.opens++;
@@ -34,7 +40,11 @@ describe('BaseReaderDriver', () => {
     const manual = new ManualClock(10_000);
     let stepMs = 0;
     // A clock that NTP can step: ManualClock itself only moves forward.
-    const clock: Clock = { nowMs: () => manual.nowMs() + stepMs, setTimeout: (callback, delayMs) => manual.setTimeout(callback, delayMs), setInterval: (callback, periodMs) => manual.setInterval(callback, periodMs) };
+    const clock: Clock = {
+      nowMs: () => manual.nowMs() + stepMs,
+      setTimeout: (callback, delayMs) => manual.setTimeout(callback, delayMs),
+      setInterval: (callback, periodMs) => manual.setInterval(callback, periodMs),
+    };
     const driver = new ScriptedDriver(clock, -2);
     const reads: RawRead[] = [];
     driver.onRead((read) => reads.push(read));

@@ -53,8 +53,16 @@ const parsers: ParserUnderTest[] = [
     name: 'chafon reply (driver side)',
     spec: chafonReplyFrameSpec,
     goodFrame: (random) => {
-      const tags = Array.from({ length: random.int(0, 4) }, () => ({ epc: randomEpc(random), rssiRaw: random.int(30, 90) }));
-      return encodeChafonReply(0, 0x01, random.int(1, 3), encodeChafonInventoryData(tags, random.int(1, 4), 'uhfreader288'));
+      const tags = Array.from({ length: random.int(0, 4) }, () => ({
+        epc: randomEpc(random),
+        rssiRaw: random.int(30, 90),
+      }));
+      return encodeChafonReply(
+        0,
+        0x01,
+        random.int(1, 3),
+        encodeChafonInventoryData(tags, random.int(1, 4), 'uhfreader288'),
+      );
     },
     parse: (frame) => {
       const reply = decodeChafonReply(frame);
@@ -71,7 +79,10 @@ const parsers: ParserUnderTest[] = [
   {
     name: 'thingmagic response (driver side)',
     spec: thingMagicResponseFrameSpec,
-    goodFrame: (random) => (random.chance(0.2) ? encodeKeepAlive() : encodeTagRecord({ epc: randomEpc(random), rssiDbm: random.int(-90, -30), antenna: random.int(1, 4) })),
+    goodFrame: (random) =>
+      random.chance(0.2)
+        ? encodeKeepAlive()
+        : encodeTagRecord({ epc: randomEpc(random), rssiDbm: random.int(-90, -30), antenna: random.int(1, 4) }),
     parse: (frame) => void parseTagRecord(decodeThingMagicResponse(frame)),
   },
   {
@@ -95,7 +106,8 @@ describe.each(parsers)('fuzz: $name', ({ spec, goodFrame, parse }) => {
       const kind = sequence % 4;
       let bytes: Buffer;
       if (kind === 0) bytes = randomBytes(random, 80);
-      else if (kind === 1) bytes = good.subarray(0, random.int(0, good.length - 1)); // truncated
+      else if (kind === 1)
+        bytes = good.subarray(0, random.int(0, good.length - 1)); // truncated
       else if (kind === 2) {
         bytes = Buffer.from(good);
         const flipAt = random.int(0, bytes.length - 1);
@@ -104,7 +116,7 @@ describe.each(parsers)('fuzz: $name', ({ spec, goodFrame, parse }) => {
       } else bytes = Buffer.concat([randomBytes(random, 40), good, good]);
       // Arrive in random chunks, as a UART delivers them.
       const frames: Buffer[] = [];
-      for (let offset = 0; offset < bytes.length; ) {
+      for (let offset = 0; offset < bytes.length;) {
         const size = random.int(1, 32);
         frames.push(...decoder.push(bytes.subarray(offset, offset + size)));
         offset += size;

@@ -8,7 +8,10 @@ describe('ReadRateWindow', () => {
       window.add(second * 1000 + 10, -50);
       window.add(second * 1000 + 20, -60);
     }
-    expect(window.summary((READ_RATE_WINDOW_SECONDS - 1) * 1000 + 500)).toEqual({ readsPerSecond: 2, rssiDbmMean: -55 });
+    expect(window.summary((READ_RATE_WINDOW_SECONDS - 1) * 1000 + 500)).toEqual({
+      readsPerSecond: 2,
+      rssiDbmMean: -55,
+    });
   });
 
   it('forgets seconds that left the window, and says null with no reads', () => {

@@ -12,7 +12,11 @@ import { holdsWithin } from '../../../test/support/wait.js';
 import { describeReaderDriverContract, type DriverHarness } from './support/contract.js';
 import { createMockSerialEnd } from './support/mock-serial.js';
 
-const FAST = { responseTimeoutMs: 150, failuresMax: 2, reconnect: { initialDelayMs: 50, maxDelayMs: 200, jitterRatio: 0.2, multiplier: 2 } };
+const FAST = {
+  responseTimeoutMs: 150,
+  failuresMax: 2,
+  reconnect: { initialDelayMs: 50, maxDelayMs: 200, jitterRatio: 0.2, multiplier: 2 },
+};
 
 function chafonHarness(): DriverHarness & { source: StaticTagSource } {
   const source = new StaticTagSource();
@@ -20,7 +24,13 @@ function chafonHarness(): DriverHarness & { source: StaticTagSource } {
   const end = createMockSerialEnd((bytes, emit) => {
     for (const reply of simulator.receive(bytes)) emit(reply);
   });
-  const config = ReaderConfigSchema.parse({ id: 'chafon-1', protocol: 'chafon', device: end.path, pollIntervalMs: 20, ...FAST });
+  const config = ReaderConfigSchema.parse({
+    id: 'chafon-1',
+    protocol: 'chafon',
+    device: end.path,
+    pollIntervalMs: 20,
+    ...FAST,
+  });
   const driver = createReaderDriver(config, { clock: systemClock, logger: silentLogger(), serialBinding: end.binding });
   return {
     driver,
@@ -37,8 +47,20 @@ function thingMagicHarness(): DriverHarness {
   const source = new StaticTagSource();
   let simulator: ThingMagicReaderSimulator | null = null;
   const end = createMockSerialEnd((bytes) => simulator?.receive(bytes));
-  simulator = new ThingMagicReaderSimulator({ source, clock: systemClock, send: (bytes) => end.emit(bytes), streamIntervalMs: 20, keepAliveIntervalMs: 200 });
-  const config = ReaderConfigSchema.parse({ id: 'tm-1', protocol: 'thingmagic', device: end.path, keepAliveTimeoutMs: 600, ...FAST });
+  simulator = new ThingMagicReaderSimulator({
+    source,
+    clock: systemClock,
+    send: (bytes) => end.emit(bytes),
+    streamIntervalMs: 20,
+    keepAliveIntervalMs: 200,
+  });
+  const config = ReaderConfigSchema.parse({
+    id: 'tm-1',
+    protocol: 'thingmagic',
+    device: end.path,
+    keepAliveTimeoutMs: 600,
+    ...FAST,
+  });
   const driver = createReaderDriver(config, { clock: systemClock, logger: silentLogger(), serialBinding: end.binding });
   return {
     driver,
@@ -59,7 +81,9 @@ describe('chafon driver details', () => {
     const reads: RawRead[] = [];
     harness.driver.onRead((read) => reads.push(read));
     // 30 tags on one antenna need two reply frames (status 0x03 then 0x01).
-    const epcs = Array.from({ length: 30 }, (_, index) => `30340242201D8840009C${index.toString(16).padStart(4, '0')}`.toUpperCase());
+    const epcs = Array.from({ length: 30 }, (_, index) =>
+      `30340242201D8840009C${index.toString(16).padStart(4, '0')}`.toUpperCase(),
+    );
     harness.source.show(epcs, 3, -64);
     await harness.driver.connect();
     await harness.driver.start();
@@ -80,8 +104,18 @@ describe('chafon driver details', () => {
       for (const reply of replies) emit(reply);
       if (polls % 5 === 0) emit(encodeChafonReply(0, 0x01, 0x01, [0x01, 0x01, 0x0c]).subarray(0, 5));
     });
-    const config = ReaderConfigSchema.parse({ id: 'chafon-noisy', protocol: 'chafon', device: end.path, pollIntervalMs: 10, ...FAST });
-    const driver = createReaderDriver(config, { clock: systemClock, logger: silentLogger(), serialBinding: end.binding });
+    const config = ReaderConfigSchema.parse({
+      id: 'chafon-noisy',
+      protocol: 'chafon',
+      device: end.path,
+      pollIntervalMs: 10,
+      ...FAST,
+    });
+    const driver = createReaderDriver(config, {
+      clock: systemClock,
+      logger: silentLogger(),
+      serialBinding: end.binding,
+    });
     const reads: RawRead[] = [];
     driver.onRead((read) => reads.push(read));
     await driver.connect();
@@ -94,7 +128,11 @@ describe('chafon driver details', () => {
   it('rejects connect with a coded error when nothing answers, and keeps retrying', async () => {
     const end = createMockSerialEnd(() => undefined);
     const config = ReaderConfigSchema.parse({ id: 'chafon-dead', protocol: 'chafon', device: end.path, ...FAST });
-    const driver = createReaderDriver(config, { clock: systemClock, logger: silentLogger(), serialBinding: end.binding });
+    const driver = createReaderDriver(config, {
+      clock: systemClock,
+      logger: silentLogger(),
+      serialBinding: end.binding,
+    });
     await expect(driver.connect()).rejects.toMatchObject({ code: 'SW_READER_TIMEOUT' });
     expect(driver.health()).toMatchObject({ connected: false, lastError: expect.stringContaining('did not answer') });
     await driver.close();
@@ -109,8 +147,20 @@ describe('variants', () => {
     const end = createMockSerialEnd((bytes, emit) => {
       for (const reply of simulator.receive(bytes)) emit(reply);
     });
-    const config = ReaderConfigSchema.parse({ id: 'ru5102', protocol: 'chafon', variant: 'uhfreader18', rssiDefaultDbm: -65, device: end.path, pollIntervalMs: 10, ...FAST });
-    const driver = createReaderDriver(config, { clock: systemClock, logger: silentLogger(), serialBinding: end.binding });
+    const config = ReaderConfigSchema.parse({
+      id: 'ru5102',
+      protocol: 'chafon',
+      variant: 'uhfreader18',
+      rssiDefaultDbm: -65,
+      device: end.path,
+      pollIntervalMs: 10,
+      ...FAST,
+    });
+    const driver = createReaderDriver(config, {
+      clock: systemClock,
+      logger: silentLogger(),
+      serialBinding: end.binding,
+    });
     const reads: RawRead[] = [];
     driver.onRead((read) => reads.push(read));
     await driver.connect();
@@ -129,9 +179,24 @@ describe('variants', () => {
       opcodes.push(bytes[2] ?? 0);
       simulator?.receive(bytes);
     });
-    simulator = new ThingMagicReaderSimulator({ source, clock: systemClock, send: (bytes) => end.emit(bytes), streamIntervalMs: 20 });
-    const config = ReaderConfigSchema.parse({ id: 'm6e', protocol: 'thingmagic', antennas: [1, 2], device: end.path, ...FAST });
-    const driver = createReaderDriver(config, { clock: systemClock, logger: silentLogger(), serialBinding: end.binding });
+    simulator = new ThingMagicReaderSimulator({
+      source,
+      clock: systemClock,
+      send: (bytes) => end.emit(bytes),
+      streamIntervalMs: 20,
+    });
+    const config = ReaderConfigSchema.parse({
+      id: 'm6e',
+      protocol: 'thingmagic',
+      antennas: [1, 2],
+      device: end.path,
+      ...FAST,
+    });
+    const driver = createReaderDriver(config, {
+      clock: systemClock,
+      logger: silentLogger(),
+      serialBinding: end.binding,
+    });
     const reads: RawRead[] = [];
     driver.onRead((read) => reads.push(read));
     await driver.connect();

@@ -34,7 +34,12 @@ function manualHarnessWait(clock: ManualClock) {
 
 describeReaderDriverContract('simulated', async () => {
   const clock = new ManualClock(1_700_000_000_000);
-  const config = ReaderConfigSchema.parse({ id: 'shelf-reader', protocol: 'simulated', scenario: SHELF_SCENARIO, reconnect: { initialDelayMs: 100, maxDelayMs: 400 } });
+  const config = ReaderConfigSchema.parse({
+    id: 'shelf-reader',
+    protocol: 'simulated',
+    scenario: SHELF_SCENARIO,
+    reconnect: { initialDelayMs: 100, maxDelayMs: 400 },
+  });
   const driver = createReaderDriver(config, { clock, logger: silentLogger(), random: () => 0.5 });
   return {
     driver,
@@ -52,7 +57,13 @@ describe('simulated driver playing the dock-door demo', () => {
 
   it('replays the scenario reads exactly on the gateway clock, looping with fresh serials', async () => {
     const clock = new ManualClock(1_700_000_000_000);
-    const config = ReaderConfigSchema.parse({ id: 'door-3-reader', protocol: 'simulated', scenario: scenarioFile, seed: 1, loop: true });
+    const config = ReaderConfigSchema.parse({
+      id: 'door-3-reader',
+      protocol: 'simulated',
+      scenario: scenarioFile,
+      seed: 1,
+      loop: true,
+    });
     const driver = createReaderDriver(config, { clock, logger: silentLogger() });
     const reads: RawRead[] = [];
     driver.onRead((read) => reads.push(read));
@@ -78,7 +89,12 @@ describe('simulated driver playing the dock-door demo', () => {
   });
 
   it('rejects a scenario without the requested reader with a coded error', async () => {
-    const config = ReaderConfigSchema.parse({ id: 'x', protocol: 'simulated', scenario: scenarioFile, scenarioReaderId: 'nope' });
+    const config = ReaderConfigSchema.parse({
+      id: 'x',
+      protocol: 'simulated',
+      scenario: scenarioFile,
+      scenarioReaderId: 'nope',
+    });
     const driver = createReaderDriver(config, { clock: new ManualClock(0), logger: silentLogger() });
     await expect(driver.connect()).rejects.toMatchObject({ code: 'SW_READER_SCENARIO' });
     await driver.close();

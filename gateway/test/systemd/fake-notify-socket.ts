@@ -44,7 +44,8 @@ export async function startFakeNotifySocket(directory: string): Promise<FakeNoti
       for (const line of lines) {
         const parsed = JSON.parse(line) as { listening?: boolean } & Partial<NotifyDatagram>;
         if (parsed.listening) resolve();
-        else if (parsed.atMs !== undefined && parsed.message !== undefined) datagrams.push({ atMs: parsed.atMs, message: parsed.message });
+        else if (parsed.atMs !== undefined && parsed.message !== undefined)
+          datagrams.push({ atMs: parsed.atMs, message: parsed.message });
       }
     });
   });

@@ -42,10 +42,23 @@ describe('systemd notify sequence on a fake NOTIFY_SOCKET', () => {
       statusIntervalMs: 300,
     };
     writeFileSync(configFile, JSON.stringify(config));
-    const gateway = spawnGateway(childEntry, { configFile, total: 100, perTick: 5, env: { NOTIFY_SOCKET: socket.path, WATCHDOG_USEC: '200000' } });
+    const gateway = spawnGateway(childEntry, {
+      configFile,
+      total: 100,
+      perTick: 5,
+      env: { NOTIFY_SOCKET: socket.path, WATCHDOG_USEC: '200000' },
+    });
     await gateway.ready;
-    await until(() => socket.datagrams.filter((datagram) => datagram.message === 'WATCHDOG=1').length >= 8, 20_000, 'eight watchdog pings');
-    await until(() => socket.datagrams.some((datagram) => datagram.message.startsWith('STATUS=mqtt up')), 10_000, 'a STATUS line with mqtt up');
+    await until(
+      () => socket.datagrams.filter((datagram) => datagram.message === 'WATCHDOG=1').length >= 8,
+      20_000,
+      'eight watchdog pings',
+    );
+    await until(
+      () => socket.datagrams.some((datagram) => datagram.message.startsWith('STATUS=mqtt up')),
+      10_000,
+      'a STATUS line with mqtt up',
+    );
 
     writeFileSync(configFile, JSON.stringify({ ...config, outbox: { ...config.outbox, overflowPolicy: 'sometimes' } }));
     gateway.child.kill('SIGHUP');
@@ -57,13 +70,22 @@ describe('systemd notify sequence on a fake NOTIFY_SOCKET', () => {
 
     gateway.child.kill('SIGTERM');
     expect(await gateway.exited).toEqual({ code: 0, signal: null });
-    await until(() => socket.datagrams.some((datagram) => datagram.message.startsWith('STOPPING=1')), 5_000, 'STOPPING=1');
+    await until(
+      () => socket.datagrams.some((datagram) => datagram.message.startsWith('STOPPING=1')),
+      5_000,
+      'STOPPING=1',
+    );
 
     const messages = socket.datagrams.map((datagram) => datagram.message);
     expect(messages[0]).toMatch(/^READY=1\nSTATUS=/);
     expect(messages.at(-1)).toMatch(/^STOPPING=1\nSTATUS=stopping: SIGTERM/);
-    const pings = socket.datagrams.filter((datagram) => datagram.message === 'WATCHDOG=1').map((datagram) => datagram.atMs);
-    const gapsMs = pings.slice(1).map((atMs, index) => atMs - (pings[index] ?? atMs)).sort((a, b) => a - b);
+    const pings = socket.datagrams
+      .filter((datagram) => datagram.message === 'WATCHDOG=1')
+      .map((datagram) => datagram.atMs);
+    const gapsMs = pings
+      .slice(1)
+      .map((atMs, index) => atMs - (pings[index] ?? atMs))
+      .sort((a, b) => a - b);
     const medianGapMs = gapsMs[Math.floor(gapsMs.length / 2)] ?? 0;
     // WATCHDOG_USEC 200 ms → a ping every 100 ms; generous bounds for a loaded CI machine.
     expect(medianGapMs).toBeGreaterThan(60);

@@ -6,7 +6,9 @@ import { raise } from '../errors.js';
 
 /** Formats zod issues as `path.to.field: problem`, one per line. */
 export function formatIssues(issues: readonly z.ZodIssue[]): string {
-  return issues.map((issue) => `  - ${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`).join('\n');
+  return issues
+    .map((issue) => `  - ${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`)
+    .join('\n');
 }
 
 /**
@@ -19,7 +21,11 @@ export function loadConfigFile<S extends z.ZodTypeAny>(file: string, schema: S):
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    return raise(SharedErrors.CONFIG_UNREADABLE, { file, reason: (error as NodeJS.ErrnoException).code ?? String(error) }, error);
+    return raise(
+      SharedErrors.CONFIG_UNREADABLE,
+      { file, reason: (error as NodeJS.ErrnoException).code ?? String(error) },
+      error,
+    );
   }
   return parseConfigText(text, file, schema);
 }
@@ -30,7 +36,11 @@ export function parseConfigText<S extends z.ZodTypeAny>(text: string, file: stri
   try {
     raw = isJson ? JSON.parse(text) : parseYaml(text);
   } catch (error) {
-    return raise(SharedErrors.CONFIG_SYNTAX, { file, format: isJson ? 'JSON' : 'YAML', reason: error instanceof Error ? error.message : String(error) }, error);
+    return raise(
+      SharedErrors.CONFIG_SYNTAX,
+      { file, format: isJson ? 'JSON' : 'YAML', reason: error instanceof Error ? error.message : String(error) },
+      error,
+    );
   }
   const result = schema.safeParse(raw);
   if (!result.success) return raise(SharedErrors.CONFIG_INVALID, { file, issues: formatIssues(result.error.issues) });

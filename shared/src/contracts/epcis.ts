@@ -38,7 +38,11 @@ export const EpcUrnSchema = z
     /^urn:epc:(id|raw):[A-Za-z0-9-]+:[A-Za-z0-9.%:*_\-]+$|^urn:epc:(?:id:[a-z0-9-]+:[A-Za-z0-9.%:*_\-!'()+,;=]+|raw:\d+\.(?:[A-Za-z0-9]+\.)?x[0-9A-F]+)$/,
     'must be an EPC URN (urn:epc:id:… or urn:epc:raw:…)',
   );
-const uri = z.string().min(1).max(512).regex(/^[a-z][a-z0-9+.-]*:\S+$/i, 'must be a URI');
+const uri = z
+  .string()
+  .min(1)
+  .max(512)
+  .regex(/^[a-z][a-z0-9+.-]*:\S+$/i, 'must be a URI');
 
 export const QuantityElementSchema = z
   .object({
@@ -57,7 +61,11 @@ function rejectUnknownUnprefixed(known: readonly string[]) {
   return (value: Record<string, unknown>, context: z.RefinementCtx) => {
     for (const key of Object.keys(value)) {
       if (!knownSet.has(key) && !extensionKeyPattern.test(key)) {
-        context.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: `unknown field "${key}" (extensions need a prefix, e.g. stockwire:${key})` });
+        context.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: [key],
+          message: `unknown field "${key}" (extensions need a prefix, e.g. stockwire:${key})`,
+        });
       }
     }
   };
@@ -100,7 +108,9 @@ export const AggregationEventSchema = z
     childQuantityList: z.array(QuantityElementSchema).max(10_000).optional(),
   })
   .catchall(z.unknown())
-  .superRefine(rejectUnknownUnprefixed(['type', ...Object.keys(commonEventShape), 'parentID', 'childEPCs', 'childQuantityList']));
+  .superRefine(
+    rejectUnknownUnprefixed(['type', ...Object.keys(commonEventShape), 'parentID', 'childEPCs', 'childQuantityList']),
+  );
 
 export const EpcisEventSchema = z.union([ObjectEventSchema, AggregationEventSchema]);
 

@@ -13,7 +13,15 @@ export const ReaderHealthSchema = z
     readsPerSecond: z.number().nonnegative().optional(),
     /** Optional per-antenna read rate and mean RSSI since the last status (analytics only). */
     antennas: z
-      .array(z.object({ antenna: z.number().int().nonnegative(), readsPerSecond: z.number().nonnegative(), rssiDbmMean: z.number().nullable() }).strict())
+      .array(
+        z
+          .object({
+            antenna: z.number().int().nonnegative(),
+            readsPerSecond: z.number().nonnegative(),
+            rssiDbmMean: z.number().nullable(),
+          })
+          .strict(),
+      )
       .optional(),
   })
   .strict();
@@ -29,7 +37,12 @@ export const GatewayStatusSchema = z
     version: z.string().optional(),
     readers: z.array(ReaderHealthSchema).optional(),
     outbox: z
-      .object({ depth: z.number().int().nonnegative(), bytes: z.number().int().nonnegative(), fillRatio: z.number().min(0), dropped: z.number().int().nonnegative() })
+      .object({
+        depth: z.number().int().nonnegative(),
+        bytes: z.number().int().nonnegative(),
+        fillRatio: z.number().min(0),
+        dropped: z.number().int().nonnegative(),
+      })
       .strict()
       .optional(),
   })

@@ -65,11 +65,13 @@ export function rawEpcUrn(hex: string): string {
  * stops a pass. Use `decodeEpcStrict` when the caller wants the error.
  */
 export function decodeEpc(hex: string): Gs1Epc | RawEpc {
-  if (typeof hex !== 'string' || !HEX_PATTERN.test(hex)) return { kind: 'raw', urn: rawEpcUrn(safeHex(hex)), reason: 'SW_EPC_NOT_HEX' };
+  if (typeof hex !== 'string' || !HEX_PATTERN.test(hex))
+    return { kind: 'raw', urn: rawEpcUrn(safeHex(hex)), reason: 'SW_EPC_NOT_HEX' };
   try {
     return decodeEpcStrict(hex);
   } catch (error) {
-    if (error instanceof StockwireError) return { kind: 'raw', urn: rawEpcUrn(hex), reason: error.code as EpcErrorCode };
+    if (error instanceof StockwireError)
+      return { kind: 'raw', urn: rawEpcUrn(hex), reason: error.code as EpcErrorCode };
     throw error;
   }
 }
@@ -82,7 +84,8 @@ function safeHex(value: unknown): string {
 
 /** Decodes an EPC or throws a coded StockwireError (SW_EPC_*). */
 export function decodeEpcStrict(hex: string): Gs1Epc {
-  if (typeof hex !== 'string' || !HEX_PATTERN.test(hex)) throw makeError(EpcErrors.NOT_HEX, { epc: String(hex).slice(0, 40) });
+  if (typeof hex !== 'string' || !HEX_PATTERN.test(hex))
+    throw makeError(EpcErrors.NOT_HEX, { epc: String(hex).slice(0, 40) });
   const header = Number.parseInt(hex.slice(0, 2), 16);
   const scheme = HEADERS[header];
   if (scheme === undefined) throw makeError(EpcErrors.UNKNOWN_HEADER, { header: hex.slice(0, 2).toUpperCase() });
@@ -139,7 +142,12 @@ function digitsField(scheme: EpcScheme, field: string, value: bigint, digits: nu
 
 /** Company prefix and its partner field, which share the bits after the partition. */
 function splitKey(scheme: EpcScheme, bits: BitReader, row: PartitionRow, otherField: string): [string, string] {
-  const companyPrefix = digitsField(scheme, 'companyPrefix', bits.read(14, row.companyPrefixBits), row.companyPrefixDigits);
+  const companyPrefix = digitsField(
+    scheme,
+    'companyPrefix',
+    bits.read(14, row.companyPrefixBits),
+    row.companyPrefixDigits,
+  );
   const other = digitsField(scheme, otherField, bits.read(14 + row.companyPrefixBits, row.otherBits), row.otherDigits);
   return [companyPrefix, other];
 }
@@ -231,7 +239,12 @@ function decodeGrai(bits: BitReader, filter: number, partition: number): Gs1Epc 
 function decodeGiai(bits: BitReader, filter: number, partition: number): Gs1Epc {
   const scheme = 'giai-96';
   const row = partitionRow(scheme, GIAI96_PARTITIONS, partition);
-  const companyPrefix = digitsField(scheme, 'companyPrefix', bits.read(14, row.companyPrefixBits), row.companyPrefixDigits);
+  const companyPrefix = digitsField(
+    scheme,
+    'companyPrefix',
+    bits.read(14, row.companyPrefixBits),
+    row.companyPrefixDigits,
+  );
   // GIAI-96 holds the asset reference as an integer: no leading zeros in the URN.
   const assetReference = bits.read(14 + row.companyPrefixBits, row.otherBits).toString();
   return {

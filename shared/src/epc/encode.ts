@@ -26,7 +26,8 @@ export function encodeSgtin96(fields: Sgtin96Fields): string {
   const scheme = 'sgtin-96';
   const row = rowFor(scheme, SGTIN_PARTITIONS, fields.companyPrefix, fields.indicatorAndItemReference, 13);
   const serial = BigInt(fields.serial);
-  if (serial < 0n || serial >= 1n << 38n) raise(EpcErrors.BAD_INPUT, { scheme, reason: 'serial must be an integer below 2^38' });
+  if (serial < 0n || serial >= 1n << 38n)
+    raise(EpcErrors.BAD_INPUT, { scheme, reason: 'serial must be an integer below 2^38' });
   let value = 0x30n;
   value = (value << 3n) | filterBits(scheme, fields.filter);
   value = (value << 3n) | BigInt(row.partition);
@@ -49,12 +50,20 @@ export function encodeSscc96(fields: Sscc96Fields): string {
 }
 
 function filterBits(scheme: string, filter: number): bigint {
-  if (!Number.isInteger(filter) || filter < 0 || filter > 7) raise(EpcErrors.BAD_INPUT, { scheme, reason: 'filter must be 0-7' });
+  if (!Number.isInteger(filter) || filter < 0 || filter > 7)
+    raise(EpcErrors.BAD_INPUT, { scheme, reason: 'filter must be 0-7' });
   return BigInt(filter);
 }
 
-function rowFor(scheme: string, table: readonly PartitionRow[], companyPrefix: string, other: string, totalDigits: number): PartitionRow & { partition: number } {
-  if (!/^\d{6,12}$/.test(companyPrefix)) raise(EpcErrors.BAD_INPUT, { scheme, reason: 'companyPrefix must be 6-12 digits' });
+function rowFor(
+  scheme: string,
+  table: readonly PartitionRow[],
+  companyPrefix: string,
+  other: string,
+  totalDigits: number,
+): PartitionRow & { partition: number } {
+  if (!/^\d{6,12}$/.test(companyPrefix))
+    raise(EpcErrors.BAD_INPUT, { scheme, reason: 'companyPrefix must be 6-12 digits' });
   const partition = 12 - companyPrefix.length;
   const row = table[partition];
   if (row === undefined || other.length + companyPrefix.length !== totalDigits || !/^\d+$/.test(other)) {

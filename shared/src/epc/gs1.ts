@@ -30,7 +30,15 @@ export function hasValidCheckDigit(key: string): boolean {
  * The GS1 AI encodable character set 82 (TDS Table A-1) and how the EPC URN
  * writes each one: the seven characters URNs reserve are %-escaped.
  */
-const URN_ESCAPES: Readonly<Record<string, string>> = { '"': '%22', '%': '%25', '&': '%26', '/': '%2F', '<': '%3C', '>': '%3E', '?': '%3F' };
+const URN_ESCAPES: Readonly<Record<string, string>> = {
+  '"': '%22',
+  '%': '%25',
+  '&': '%26',
+  '/': '%2F',
+  '<': '%3C',
+  '>': '%3E',
+  '?': '%3F',
+};
 const GS1_CHARSET_82 = /^[!"%&'()*+,\-./0-9:;<=>?A-Z_a-z]*$/;
 
 export function isGs1Charset82(text: string): boolean {

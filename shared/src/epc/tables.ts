@@ -12,7 +12,11 @@ export interface PartitionRow {
   otherDigits: number;
 }
 
-function rows(companyPrefixBits: readonly number[], otherBits: readonly number[], otherDigits: readonly number[]): readonly PartitionRow[] {
+function rows(
+  companyPrefixBits: readonly number[],
+  otherBits: readonly number[],
+  otherDigits: readonly number[],
+): readonly PartitionRow[] {
   return companyPrefixBits.map((bits, partition) => ({
     companyPrefixBits: bits,
     companyPrefixDigits: 12 - partition,

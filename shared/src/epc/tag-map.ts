@@ -26,7 +26,9 @@ export type EpcResolver = (hex: string) => EpcDecoding;
  * cutting it would silently merge distinct items.
  */
 export function createEpcResolver(tagMap: readonly TagMapEntry[] = []): EpcResolver {
-  const entries = [...tagMap].map((entry) => ({ ...entry, prefix: entry.prefix.toUpperCase() })).sort((a, b) => b.prefix.length - a.prefix.length || (a.prefix < b.prefix ? -1 : 1));
+  const entries = [...tagMap]
+    .map((entry) => ({ ...entry, prefix: entry.prefix.toUpperCase() }))
+    .sort((a, b) => b.prefix.length - a.prefix.length || (a.prefix < b.prefix ? -1 : 1));
   return (hex: string): EpcDecoding => {
     const upper = typeof hex === 'string' ? hex.toUpperCase() : hex;
     for (const entry of entries) {
@@ -35,7 +37,12 @@ export function createEpcResolver(tagMap: readonly TagMapEntry[] = []): EpcResol
       if (serial.length > MAPPED_SERIAL_CHARACTERS_MAX) break;
       const companyPrefix = entry.gtin.slice(1, 1 + entry.companyPrefixDigits);
       const indicatorAndItem = `${entry.gtin.slice(0, 1)}${entry.gtin.slice(1 + entry.companyPrefixDigits, 13)}`;
-      return { kind: 'mapped', urn: `urn:epc:id:sgtin:${companyPrefix}.${indicatorAndItem}.${serial}`, gtin: entry.gtin, serial };
+      return {
+        kind: 'mapped',
+        urn: `urn:epc:id:sgtin:${companyPrefix}.${indicatorAndItem}.${serial}`,
+        gtin: entry.gtin,
+        serial,
+      };
     }
     return decodeEpc(upper);
   };

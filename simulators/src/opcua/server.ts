@@ -122,7 +122,9 @@ class ReaderNode {
   async scan(durationMs: number): Promise<ExtensionObject[]> {
     this.setStatus(DEVICE_STATUS_SCANNING);
     this.reader.source.take();
-    await new Promise<void>((resolve) => this.clock.setTimeout(resolve, Math.min(Math.max(0, durationMs), SCAN_DURATION_MS_MAX)));
+    await new Promise<void>((resolve) =>
+      this.clock.setTimeout(resolve, Math.min(Math.max(0, durationMs), SCAN_DURATION_MS_MAX)),
+    );
     this.setStatus(DEVICE_STATUS_IDLE);
     return this.reader.source.isUnplugged() ? [] : this.reader.source.take().map(this.makeResult);
   }
@@ -134,7 +136,11 @@ class ReaderNode {
       this.scanEvents++;
       this.object.raiseEvent(this.eventType, {
         deviceName: { dataType: DataType.String, value: this.reader.name },
-        scanResult: { dataType: DataType.ExtensionObject, arrayType: VariantArrayType.Array, value: reads.slice(start, start + SCAN_RESULTS_PER_EVENT_MAX).map(this.makeResult) },
+        scanResult: {
+          dataType: DataType.ExtensionObject,
+          arrayType: VariantArrayType.Array,
+          value: reads.slice(start, start + SCAN_RESULTS_PER_EVENT_MAX).map(this.makeResult),
+        },
       });
     }
   }
@@ -150,13 +156,20 @@ function durationFrom(inputArguments: Variant[]): number {
 }
 
 export async function startOpcUaSimulator(options: OpcUaSimulatorOptions): Promise<OpcUaSimulator> {
-  const serverCertificateManager = new OPCUACertificateManager({ rootFolder: join(options.pkiDir, 'server'), automaticallyAcceptUnknownCertificate: options.acceptUnknownClientCertificates ?? true });
+  const serverCertificateManager = new OPCUACertificateManager({
+    rootFolder: join(options.pkiDir, 'server'),
+    automaticallyAcceptUnknownCertificate: options.acceptUnknownClientCertificates ?? true,
+  });
   const server = new OPCUAServer({
     port: options.port,
     hostname: '127.0.0.1',
     nodeset_filename: [nodesets.standard, nodesets.di, nodesets.autoId],
     serverCertificateManager,
-    serverInfo: { applicationUri: 'urn:stockwire:simulator', productUri: 'urn:stockwire:simulator', applicationName: { text: 'stockwire reader simulator' } },
+    serverInfo: {
+      applicationUri: 'urn:stockwire:simulator',
+      productUri: 'urn:stockwire:simulator',
+      applicationName: { text: 'stockwire reader simulator' },
+    },
     securityModes: [MessageSecurityMode.None, MessageSecurityMode.Sign, MessageSecurityMode.SignAndEncrypt],
     securityPolicies: [SecurityPolicy.None, SecurityPolicy.Basic256Sha256],
     allowAnonymous: true,
@@ -170,7 +183,10 @@ export async function startOpcUaSimulator(options: OpcUaSimulatorOptions): Promi
   const eventType = addressSpace.findEventType('RfidScanEventType', autoIdIndex);
   const scanResultType: UADataType | null = addressSpace.findDataType('RfidScanResult', autoIdIndex);
   const deviceSet = addressSpace.rootFolder.objects.getFolderElementByName('DeviceSet', diIndex);
-  if (!readerType || !eventType || !scanResultType || !deviceSet) throw new Error('the AutoID/DI nodesets did not load (RfidReaderDeviceType, RfidScanEventType or DeviceSet missing)');
+  if (!readerType || !eventType || !scanResultType || !deviceSet)
+    throw new Error(
+      'the AutoID/DI nodesets did not load (RfidReaderDeviceType, RfidScanEventType or DeviceSet missing)',
+    );
 
   const makeResult = (read: FieldRead): ExtensionObject => {
     const epc = Buffer.from(read.epc, 'hex');
@@ -186,30 +202,52 @@ export async function startOpcUaSimulator(options: OpcUaSimulatorOptions): Promi
 
   const nodes: ReaderNode[] = [];
   for (const reader of options.readers) {
-    const object = readerType.instantiate({ browseName: reader.name, organizedBy: deviceSet, optionals: ['DeviceStatus', 'Scan', 'ScanStart', 'ScanStop'], eventNotifier: 1 }) as UAObject;
+    const object = readerType.instantiate({
+      browseName: reader.name,
+      organizedBy: deviceSet,
+      optionals: ['DeviceStatus', 'Scan', 'ScanStart', 'ScanStop'],
+      eventNotifier: 1,
+    }) as UAObject;
     const deviceStatus = object.getComponentByName('DeviceStatus', autoIdIndex) as UAVariable | null;
-    const node = new ReaderNode(reader, object, deviceStatus, eventType, makeResult, options.clock, options.eventIntervalMs ?? 100);
+    const node = new ReaderNode(
+      reader,
+      object,
+      deviceStatus,
+      eventType,
+      makeResult,
+      options.clock,
+      options.eventIntervalMs ?? 100,
+    );
     nodes.push(node);
     const sessionIdOf = (context: ISessionContext): string | null => context.session?.getSessionId().toString() ?? null;
-    object.getMethodByName('ScanStart', autoIdIndex)?.bindMethod(async (_inputArguments: Variant[], context: ISessionContext): Promise<CallMethodResultOptions> => {
-      if (!node.scanStart(sessionIdOf(context))) return { statusCode: StatusCodes.BadInvalidState };
-      return { statusCode: StatusCodes.Good, outputArguments: [{ dataType: DataType.Int32, value: OPERATION_STATUS_SUCCESS }] };
-    });
-    object.getMethodByName('ScanStop', autoIdIndex)?.bindMethod(async (_inputArguments: Variant[], _context: ISessionContext): Promise<CallMethodResultOptions> => {
-      node.scanStop();
-      return { statusCode: StatusCodes.Good, outputArguments: [] };
-    });
-    object.getMethodByName('Scan', autoIdIndex)?.bindMethod(async (inputArguments: Variant[], _context: ISessionContext): Promise<CallMethodResultOptions> => {
-      if (node.scanning) return { statusCode: StatusCodes.BadInvalidState };
-      const results = await node.scan(durationFrom(inputArguments));
-      return {
-        statusCode: StatusCodes.Good,
-        outputArguments: [
-          { dataType: DataType.ExtensionObject, arrayType: VariantArrayType.Array, value: results },
-          { dataType: DataType.Int32, value: OPERATION_STATUS_SUCCESS },
-        ],
-      };
-    });
+    object
+      .getMethodByName('ScanStart', autoIdIndex)
+      ?.bindMethod(async (_inputArguments: Variant[], context: ISessionContext): Promise<CallMethodResultOptions> => {
+        if (!node.scanStart(sessionIdOf(context))) return { statusCode: StatusCodes.BadInvalidState };
+        return {
+          statusCode: StatusCodes.Good,
+          outputArguments: [{ dataType: DataType.Int32, value: OPERATION_STATUS_SUCCESS }],
+        };
+      });
+    object
+      .getMethodByName('ScanStop', autoIdIndex)
+      ?.bindMethod(async (_inputArguments: Variant[], _context: ISessionContext): Promise<CallMethodResultOptions> => {
+        node.scanStop();
+        return { statusCode: StatusCodes.Good, outputArguments: [] };
+      });
+    object
+      .getMethodByName('Scan', autoIdIndex)
+      ?.bindMethod(async (inputArguments: Variant[], _context: ISessionContext): Promise<CallMethodResultOptions> => {
+        if (node.scanning) return { statusCode: StatusCodes.BadInvalidState };
+        const results = await node.scan(durationFrom(inputArguments));
+        return {
+          statusCode: StatusCodes.Good,
+          outputArguments: [
+            { dataType: DataType.ExtensionObject, arrayType: VariantArrayType.Array, value: results },
+            { dataType: DataType.Int32, value: OPERATION_STATUS_SUCCESS },
+          ],
+        };
+      });
   }
   server.on('session_closed', (session: { nodeId?: { toString(): string } | null }) => {
     const sessionId = session.nodeId?.toString();

@@ -67,7 +67,13 @@ export class ScenarioReadSource implements ReadSource {
     private readonly scenario: Scenario,
     private readonly readerId: string,
     private readonly clock: Clock,
-    private readonly options: { seed?: number; loop?: boolean; pendingReadsMax?: number; readAgeMaxMs?: number; speed?: number } = {},
+    private readonly options: {
+      seed?: number;
+      loop?: boolean;
+      pendingReadsMax?: number;
+      readAgeMaxMs?: number;
+      speed?: number;
+    } = {},
   ) {
     this.loopStartMs = clock.nowMs();
     this.beginLoop(0, this.loopStartMs);
@@ -90,7 +96,9 @@ export class ScenarioReadSource implements ReadSource {
     const run = this.run;
     if (!run) return false;
     const offsetMs = this.offsetNowMs();
-    return run.outages.some((outage) => outage.readerId === this.readerId && offsetMs >= outage.fromMs && offsetMs < outage.toMs);
+    return run.outages.some(
+      (outage) => outage.readerId === this.readerId && offsetMs >= outage.fromMs && offsetMs < outage.toMs,
+    );
   }
 
   close(): void {
@@ -105,7 +113,10 @@ export class ScenarioReadSource implements ReadSource {
   private beginLoop(loopIndex: number, startMs: number): void {
     this.loopIndex = loopIndex;
     this.loopStartMs = startMs;
-    const run = generateScenarioRun(this.scenario, { loopIndex, ...(this.options.seed === undefined ? {} : { seed: this.options.seed }) });
+    const run = generateScenarioRun(this.scenario, {
+      loopIndex,
+      ...(this.options.seed === undefined ? {} : { seed: this.options.seed }),
+    });
     this.run = { ...run, reads: run.reads.filter((read) => read.readerId === this.readerId) };
     this.nextIndex = 0;
     this.timer?.cancel();
@@ -123,7 +134,12 @@ export class ScenarioReadSource implements ReadSource {
         const read = run.reads[this.nextIndex];
         if (!read || read.offsetMs > offsetMs) break;
         this.nextIndex++;
-        this.pending.push({ epc: read.epc, antenna: read.antenna, rssiDbm: read.rssiDbm, atMs: this.loopStartMs + read.offsetMs / (this.options.speed ?? 1) });
+        this.pending.push({
+          epc: read.epc,
+          antenna: read.antenna,
+          rssiDbm: read.rssiDbm,
+          atMs: this.loopStartMs + read.offsetMs / (this.options.speed ?? 1),
+        });
       }
       const pendingMax = this.options.pendingReadsMax ?? PENDING_READS_MAX_DEFAULT;
       if (this.pending.length > pendingMax) {

@@ -34,7 +34,10 @@ export async function serveSerialReader(options: SerialEndpointOptions): Promise
   let onData: (chunk: Buffer) => void;
   let closeSimulator = (): void => undefined;
   if (options.protocol === 'chafon') {
-    const simulator = new ChafonReaderSimulator({ source: options.source, ...(options.chafonVariant ? { variant: options.chafonVariant } : {}) });
+    const simulator = new ChafonReaderSimulator({
+      source: options.source,
+      ...(options.chafonVariant ? { variant: options.chafonVariant } : {}),
+    });
     onData = (chunk) => {
       for (const reply of simulator.receive(chunk)) write(reply);
     };

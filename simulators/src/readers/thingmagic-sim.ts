@@ -51,14 +51,25 @@ export class ThingMagicReaderSimulator {
       this.commandsHandled++;
       if (command.opcode === TM_OPCODE_VERSION) {
         // bootloader 4 bytes, hardware (M6e Nano 0x30…), firmware date, firmware version, supported protocols.
-        this.options.send(encodeThingMagicResponse(TM_OPCODE_VERSION, TM_STATUS_OK, [0x12, 0x08, 0x11, 0x00, 0x30, 0x00, 0x00, 0x02, 0x20, 0x16, 0x12, 0x13, 0x01, 0x09, 0x01, 0x04, 0x00, 0x00, 0x00, 0x10]));
+        this.options.send(
+          encodeThingMagicResponse(
+            TM_OPCODE_VERSION,
+            TM_STATUS_OK,
+            [
+              0x12, 0x08, 0x11, 0x00, 0x30, 0x00, 0x00, 0x02, 0x20, 0x16, 0x12, 0x13, 0x01, 0x09, 0x01, 0x04, 0x00,
+              0x00, 0x00, 0x10,
+            ],
+          ),
+        );
       } else if (command.opcode === TM_OPCODE_SET_ANTENNA_PORT) {
         this.options.send(encodeThingMagicResponse(TM_OPCODE_SET_ANTENNA_PORT, TM_STATUS_OK));
       } else if (command.opcode === TM_OPCODE_MULTI_PROTOCOL_TAG_OP) {
         const option = command.data[2];
         if (option === 0x01) this.startStreaming();
         else if (option === 0x02) this.stopStreaming();
-        this.options.send(encodeThingMagicResponse(TM_OPCODE_MULTI_PROTOCOL_TAG_OP, TM_STATUS_OK, [0x00, 0x00, option ?? 0x00]));
+        this.options.send(
+          encodeThingMagicResponse(TM_OPCODE_MULTI_PROTOCOL_TAG_OP, TM_STATUS_OK, [0x00, 0x00, option ?? 0x00]),
+        );
       } else {
         this.options.send(encodeThingMagicResponse(command.opcode, TM_STATUS_INVALID_OPCODE));
       }
@@ -88,7 +99,14 @@ export class ThingMagicReaderSimulator {
     if (this.options.source.isUnplugged()) return;
     const nowMs = this.options.clock.nowMs();
     for (const read of this.options.source.take()) {
-      this.options.send(encodeTagRecord({ epc: Buffer.from(read.epc, 'hex'), rssiDbm: Math.round(read.rssiDbm), antenna: read.antenna, timestampMs: nowMs - this.lastKeepAliveMs }));
+      this.options.send(
+        encodeTagRecord({
+          epc: Buffer.from(read.epc, 'hex'),
+          rssiDbm: Math.round(read.rssiDbm),
+          antenna: read.antenna,
+          timestampMs: nowMs - this.lastKeepAliveMs,
+        }),
+      );
     }
     if (nowMs - this.lastKeepAliveMs >= (this.options.keepAliveIntervalMs ?? 1000)) {
       this.lastKeepAliveMs = nowMs;

@@ -44,7 +44,15 @@ export type ExpectedMovement =
       epcs: string[];
       uris: string[];
     }
-  | { kind: 'shelf'; bizStep: 'stocking' | 'removing'; shelfId: string; readerId: string; atMs: number; epcs: string[]; uris: string[] };
+  | {
+      kind: 'shelf';
+      bizStep: 'stocking' | 'removing';
+      shelfId: string;
+      readerId: string;
+      atMs: number;
+      epcs: string[];
+      uris: string[];
+    };
 
 export interface ReaderOutage {
   readerId: string;
@@ -102,13 +110,28 @@ function materialisePopulation(population: PopulationSpec, loopIndex: number): M
   const members: SimulatedTag[] = [];
   for (const line of lines) {
     for (let index = 0; index < line.count; index++) {
-      const encoded = encodeSgtin96({ gtin: line.gtin, companyPrefixLength: line.companyPrefixLength, serial: serial++, filter: line.filter });
-      members.push({ epc: encoded.hex, uri: encoded.uri, gtin: line.gtin, populationId: population.id, role: population.kind === 'pallet' ? 'case' : 'item' });
+      const encoded = encodeSgtin96({
+        gtin: line.gtin,
+        companyPrefixLength: line.companyPrefixLength,
+        serial: serial++,
+        filter: line.filter,
+      });
+      members.push({
+        epc: encoded.hex,
+        uri: encoded.uri,
+        gtin: line.gtin,
+        populationId: population.id,
+        role: population.kind === 'pallet' ? 'case' : 'item',
+      });
     }
   }
   let pallet: SimulatedTag | null = null;
   if (population.kind === 'pallet') {
-    const encoded = encodeSscc96({ companyPrefix: population.sscc.companyPrefix, extensionDigit: population.sscc.extensionDigit, serial: population.sscc.serialStart + loopIndex });
+    const encoded = encodeSscc96({
+      companyPrefix: population.sscc.companyPrefix,
+      extensionDigit: population.sscc.extensionDigit,
+      serial: population.sscc.serialStart + loopIndex,
+    });
     pallet = { epc: encoded.hex, uri: encoded.uri, gtin: null, populationId: population.id, role: 'pallet' };
   }
   return { id: population.id, pallet, members };
@@ -128,8 +151,11 @@ function byId<T extends { id: string }>(items: readonly T[], id: string, what: s
 /** All antenna ports a reader cycles through, in order (one slot per antenna per round). */
 export function readerAntennas(scenario: Scenario, readerId: string): number[] {
   const ports = new Set<number>();
-  for (const door of scenario.doors) if (door.reader === readerId) for (const port of [...door.antennas.outside, ...door.antennas.inside]) ports.add(port);
-  for (const shelf of scenario.shelves) if (shelf.reader === readerId) for (const port of shelf.antennas) ports.add(port);
+  for (const door of scenario.doors)
+    if (door.reader === readerId)
+      for (const port of [...door.antennas.outside, ...door.antennas.inside]) ports.add(port);
+  for (const shelf of scenario.shelves)
+    if (shelf.reader === readerId) for (const port of shelf.antennas) ports.add(port);
   if (ports.size === 0) ports.add(1);
   return [...ports].sort((a, b) => a - b);
 }
@@ -170,7 +196,12 @@ class ReadCollector {
   }
 }
 
-function slotTimes(reader: SimulatedReaderSpec, antennas: readonly number[], fromMs: number, toMs: number): Array<{ timeMs: number; antenna: number }> {
+function slotTimes(
+  reader: SimulatedReaderSpec,
+  antennas: readonly number[],
+  fromMs: number,
+  toMs: number,
+): Array<{ timeMs: number; antenna: number }> {
   const slotMs = reader.roundPeriodMs / antennas.length;
   const slots: Array<{ timeMs: number; antenna: number }> = [];
   for (let slot = Math.ceil(fromMs / slotMs); slot * slotMs < toMs; slot++) {
@@ -208,7 +239,8 @@ function generatePass(
   for (const neighbourId of door.neighbours) {
     const neighbour = scenario.doors.find((candidate) => candidate.id === neighbourId);
     if (!neighbour || neighbour.reader !== reader.id) continue;
-    for (const port of [...neighbour.antennas.outside, ...neighbour.antennas.inside]) neighbourAntennas.set(port, { reader });
+    for (const port of [...neighbour.antennas.outside, ...neighbour.antennas.inside])
+      neighbourAntennas.set(port, { reader });
   }
   for (const { timeMs, antenna } of slotTimes(reader, antennas, startMs, startMs + passMs)) {
     const progress = (timeMs - startMs) / passMs;
@@ -223,12 +255,28 @@ function generatePass(
         const distanceM = Math.hypot(palletX - antennaX, ANTENNA_LATERAL_M + placement.lateralM, 0.3);
         const farSide = isOutside ? palletX > 0 : palletX < 0;
         const rssiDbm =
-          RSSI_AT_ONE_METRE_DBM - PATH_LOSS_EXPONENT_DB * Math.log10(Math.max(distanceM, 0.2)) - (farSide ? FAR_SIDE_SHIELDING_DB : 0) + placement.attenuationDb + random.gaussian(0, RSSI_NOISE_DBM);
+          RSSI_AT_ONE_METRE_DBM -
+          PATH_LOSS_EXPONENT_DB * Math.log10(Math.max(distanceM, 0.2)) -
+          (farSide ? FAR_SIDE_SHIELDING_DB : 0) +
+          placement.attenuationDb +
+          random.gaussian(0, RSSI_NOISE_DBM);
         if (random.chance(readProbability(rssiDbm, reader.sensitivityDbm))) {
-          collector.add({ offsetMs: timeMs + random.int(0, Math.max(0, Math.floor(slotMs * 0.8))), readerId: reader.id, antenna, epc: placement.tag.epc, rssiDbm: roundRssi(rssiDbm) });
+          collector.add({
+            offsetMs: timeMs + random.int(0, Math.max(0, Math.floor(slotMs * 0.8))),
+            readerId: reader.id,
+            antenna,
+            epc: placement.tag.epc,
+            rssiDbm: roundRssi(rssiDbm),
+          });
         }
       } else if (isNeighbour && Math.abs(palletX) < 1.5 && random.chance(door.strayReadProbability)) {
-        collector.add({ offsetMs: timeMs + random.int(0, Math.max(0, Math.floor(slotMs * 0.8))), readerId: reader.id, antenna, epc: placement.tag.epc, rssiDbm: roundRssi(random.gaussian(STRAY_RSSI_DBM, 2)) });
+        collector.add({
+          offsetMs: timeMs + random.int(0, Math.max(0, Math.floor(slotMs * 0.8))),
+          readerId: reader.id,
+          antenna,
+          epc: placement.tag.epc,
+          rssiDbm: roundRssi(random.gaussian(STRAY_RSSI_DBM, 2)),
+        });
       }
     }
   }
@@ -242,7 +290,15 @@ interface ShelfOccupancy {
   attenuationDb: number;
 }
 
-function generateShelf(collector: ReadCollector, random: Random, scenario: Scenario, shelf: ShelfSpec, reader: SimulatedReaderSpec, occupancy: readonly ShelfOccupancy[], durationMs: number): void {
+function generateShelf(
+  collector: ReadCollector,
+  random: Random,
+  scenario: Scenario,
+  shelf: ShelfSpec,
+  reader: SimulatedReaderSpec,
+  occupancy: readonly ShelfOccupancy[],
+  durationMs: number,
+): void {
   const antennas = readerAntennas(scenario, reader.id);
   const slotMs = reader.roundPeriodMs / antennas.length;
   for (const { timeMs, antenna } of slotTimes(reader, antennas, 0, durationMs)) {
@@ -253,7 +309,8 @@ function generateShelf(collector: ReadCollector, random: Random, scenario: Scena
       const primary = item.antennaIndex % shelf.antennas.length === shelfIndex;
       const probability = primary ? shelf.readProbability : SHELF_SIDE_LOBE_PROBABILITY;
       if (!random.chance(probability)) continue;
-      const rssiDbm = (primary ? SHELF_RSSI_DBM : SHELF_SIDE_LOBE_RSSI_DBM) + item.attenuationDb + random.gaussian(0, RSSI_NOISE_DBM);
+      const rssiDbm =
+        (primary ? SHELF_RSSI_DBM : SHELF_SIDE_LOBE_RSSI_DBM) + item.attenuationDb + random.gaussian(0, RSSI_NOISE_DBM);
       const offsetMs = timeMs + random.int(0, Math.max(0, Math.floor(slotMs * 0.8)));
       // A tag taken mid-slot is gone: never report it after its removal time.
       if (offsetMs >= item.toMs) continue;
@@ -268,13 +325,19 @@ export function generateScenarioRun(scenario: Scenario, options: GenerateOptions
   const loopIndex = options.loopIndex ?? 0;
   const durationMs = Math.round(scenario.durationSeconds * 1000);
   const collector = new ReadCollector(options.readsMax ?? READS_MAX_DEFAULT, durationMs);
-  const populations = new Map(scenario.populations.map((population) => [population.id, materialisePopulation(population, loopIndex)]));
+  const populations = new Map(
+    scenario.populations.map((population) => [population.id, materialisePopulation(population, loopIndex)]),
+  );
   const placementRandom = mulberry32(deriveSeed(seed, loopIndex, 'placement'));
   const placements = new Map<string, TagPlacement>();
   const placementOf = (tag: SimulatedTag): TagPlacement => {
     let placement = placements.get(tag.epc);
     if (!placement) {
-      placement = { tag, lateralM: placementRandom.next() * 0.8 - 0.4, attenuationDb: -Math.abs(placementRandom.gaussian(0, 3)) };
+      placement = {
+        tag,
+        lateralM: placementRandom.next() * 0.8 - 0.4,
+        attenuationDb: -Math.abs(placementRandom.gaussian(0, 3)),
+      };
       placements.set(tag.epc, placement);
     }
     return placement;
@@ -314,8 +377,24 @@ export function generateScenarioRun(scenario: Scenario, options: GenerateOptions
       const population = populations.get(event.population);
       const occupancy = shelfOccupancy.get(shelf.id);
       if (!population || !occupancy) continue;
-      population.members.forEach((tag, index) => occupancy.push({ tag, fromMs: atMs, toMs: Number.POSITIVE_INFINITY, antennaIndex: index, attenuationDb: placementOf(tag).attenuationDb }));
-      expected.push({ kind: 'shelf', bizStep: 'stocking', shelfId: shelf.id, readerId: shelf.reader, atMs, epcs: population.members.map((tag) => tag.epc), uris: population.members.map((tag) => tag.uri) });
+      population.members.forEach((tag, index) =>
+        occupancy.push({
+          tag,
+          fromMs: atMs,
+          toMs: Number.POSITIVE_INFINITY,
+          antennaIndex: index,
+          attenuationDb: placementOf(tag).attenuationDb,
+        }),
+      );
+      expected.push({
+        kind: 'shelf',
+        bizStep: 'stocking',
+        shelfId: shelf.id,
+        readerId: shelf.reader,
+        atMs,
+        epcs: population.members.map((tag) => tag.epc),
+        uris: population.members.map((tag) => tag.uri),
+      });
     } else if (event.kind === 'shelf-take') {
       const shelf = byId(scenario.shelves, event.shelf, 'shelf', scenario.name);
       const occupancy = shelfOccupancy.get(shelf.id) ?? [];
@@ -326,7 +405,15 @@ export function generateScenarioRun(scenario: Scenario, options: GenerateOptions
         const chosen = present[takeRandom.int(0, present.length - 1)];
         if (!chosen) break; // shelf empty: a shopper cannot take what is not there.
         chosen.toMs = takeMs;
-        expected.push({ kind: 'shelf', bizStep: 'removing', shelfId: shelf.id, readerId: shelf.reader, atMs: takeMs, epcs: [chosen.tag.epc], uris: [chosen.tag.uri] });
+        expected.push({
+          kind: 'shelf',
+          bizStep: 'removing',
+          shelfId: shelf.id,
+          readerId: shelf.reader,
+          atMs: takeMs,
+          epcs: [chosen.tag.epc],
+          uris: [chosen.tag.uri],
+        });
       }
     } else {
       outages.push({ readerId: event.reader, fromMs: atMs, toMs: atMs + Math.round(event.durationSeconds * 1000) });
@@ -337,15 +424,31 @@ export function generateScenarioRun(scenario: Scenario, options: GenerateOptions
     const reader = byId(scenario.readers, shelf.reader, 'reader', scenario.name);
     const occupancy = shelfOccupancy.get(shelf.id) ?? [];
     if (occupancy.length === 0) continue;
-    generateShelf(collector, mulberry32(deriveSeed(seed, loopIndex, 'shelf', shelf.id)), scenario, shelf, reader, occupancy, durationMs);
+    generateShelf(
+      collector,
+      mulberry32(deriveSeed(seed, loopIndex, 'shelf', shelf.id)),
+      scenario,
+      shelf,
+      reader,
+      occupancy,
+      durationMs,
+    );
   }
 
   // An unplugged reader reports nothing; the gateway must ride out the gap.
   const reads = collector.reads
-    .filter((read) => !outages.some((outage) => outage.readerId === read.readerId && read.offsetMs >= outage.fromMs && read.offsetMs < outage.toMs))
+    .filter(
+      (read) =>
+        !outages.some(
+          (outage) =>
+            outage.readerId === read.readerId && read.offsetMs >= outage.fromMs && read.offsetMs < outage.toMs,
+        ),
+    )
     .map((read, order) => ({ read, order }))
     .sort((a, b) => a.read.offsetMs - b.read.offsetMs || a.order - b.order)
     .map(({ read }) => read);
-  const tags = [...populations.values()].flatMap((population) => (population.pallet ? [population.pallet, ...population.members] : population.members));
+  const tags = [...populations.values()].flatMap((population) =>
+    population.pallet ? [population.pallet, ...population.members] : population.members,
+  );
   return { scenario: scenario.name, seed, loopIndex, durationMs, reads, expected, outages, tags };
 }

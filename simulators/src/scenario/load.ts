@@ -30,7 +30,9 @@ const SCENARIO_SEARCH_DEPTH_MAX = 6;
 export function resolveScenarioFile(reference: string): string {
   const direct = resolve(reference);
   if (existsSync(direct)) return direct;
-  const names = /\.(ya?ml|json)$/.test(reference) ? [basename(reference)] : [`${reference}.yaml`, `${reference}.yml`, `${reference}.json`];
+  const names = /\.(ya?ml|json)$/.test(reference)
+    ? [basename(reference)]
+    : [`${reference}.yaml`, `${reference}.yml`, `${reference}.json`];
   let directory = dirname(fileURLToPath(import.meta.url));
   for (let depth = 0; depth < SCENARIO_SEARCH_DEPTH_MAX; depth++) {
     for (const name of names) {

@@ -30,7 +30,12 @@ export const DoorSchema = z
     site: Id.optional(),
     reader: Id,
     /** Antenna ports per side; outside = dock/yard side, inside = warehouse side. */
-    antennas: z.object({ outside: z.array(z.number().int().min(1).max(64)).min(1), inside: z.array(z.number().int().min(1).max(64)).min(1) }).strict(),
+    antennas: z
+      .object({
+        outside: z.array(z.number().int().min(1).max(64)).min(1),
+        inside: z.array(z.number().int().min(1).max(64)).min(1),
+      })
+      .strict(),
     /** Doors close enough to cross-read this door's tags. */
     neighbours: z.array(Id).default([]),
     /** Chance per tag per round that a neighbouring door's antenna catches a weak stray read. */
@@ -67,14 +72,25 @@ export const PopulationSchema = z.discriminatedUnion('kind', [
       id: Id,
       kind: z.literal('pallet'),
       sscc: z
-        .object({ companyPrefix: z.string().regex(/^\d{6,12}$/), extensionDigit: z.number().int().min(0).max(9).default(0), serialStart: z.number().int().min(0).default(1) })
+        .object({
+          companyPrefix: z.string().regex(/^\d{6,12}$/),
+          extensionDigit: z.number().int().min(0).max(9).default(0),
+          serialStart: z.number().int().min(0).default(1),
+        })
         .strict(),
       cases: z.array(ItemLineSchema).min(1),
       /** First SGTIN serial; each loop of the scenario continues after the previous loop's serials. */
       serialStart: z.number().int().min(0).default(1),
     })
     .strict(),
-  z.object({ id: Id, kind: z.literal('items'), items: z.array(ItemLineSchema).min(1), serialStart: z.number().int().min(0).default(1) }).strict(),
+  z
+    .object({
+      id: Id,
+      kind: z.literal('items'),
+      items: z.array(ItemLineSchema).min(1),
+      serialStart: z.number().int().min(0).default(1),
+    })
+    .strict(),
 ]);
 
 export const TimelineEventSchema = z.discriminatedUnion('kind', [
@@ -91,9 +107,22 @@ export const TimelineEventSchema = z.discriminatedUnion('kind', [
     .strict(),
   z.object({ kind: z.literal('shelf-stock'), atSeconds: z.number().min(0), shelf: Id, population: Id }).strict(),
   z
-    .object({ kind: z.literal('shelf-take'), atSeconds: z.number().min(0), shelf: Id, count: z.number().int().min(1), overSeconds: z.number().min(0).default(0) })
+    .object({
+      kind: z.literal('shelf-take'),
+      atSeconds: z.number().min(0),
+      shelf: Id,
+      count: z.number().int().min(1),
+      overSeconds: z.number().min(0).default(0),
+    })
     .strict(),
-  z.object({ kind: z.literal('reader-offline'), atSeconds: z.number().min(0), reader: Id, durationSeconds: z.number().min(0.1) }).strict(),
+  z
+    .object({
+      kind: z.literal('reader-offline'),
+      atSeconds: z.number().min(0),
+      reader: Id,
+      durationSeconds: z.number().min(0.1),
+    })
+    .strict(),
 ]);
 
 export const ScenarioSchema = z

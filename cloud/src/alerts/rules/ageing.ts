@@ -22,7 +22,11 @@ export function ageingBucketLabels(boundsDays: readonly number[]): string[] {
 }
 
 /** FIFO ageing: remaining quantity by age of its receipt, in whole days. */
-export function ageingBuckets(layers: readonly LayerView[], nowMs: number, boundsDays: readonly number[]): AgeingBucket[] {
+export function ageingBuckets(
+  layers: readonly LayerView[],
+  nowMs: number,
+  boundsDays: readonly number[],
+): AgeingBucket[] {
   const buckets = ageingBucketLabels(boundsDays).map((label) => ({ label, qty: '0' }));
   for (const layer of layers) {
     const receivedMs = parseTimeMs(layer.receivedTime) ?? nowMs;
@@ -53,7 +57,9 @@ export function ageingRule(snapshot: StockSnapshot, nowMs: number, config: Alert
   for (const position of snapshot.positions) {
     if (compareQty(position.qty, '0') <= 0) continue;
     const layers = layersByPosition.get(pairKey(position.product, position.location)) ?? [];
-    const receiptTimes = layers.map((layer) => parseTimeMs(layer.receivedTime)).filter((time): time is number => time !== null);
+    const receiptTimes = layers
+      .map((layer) => parseTimeMs(layer.receivedTime))
+      .filter((time): time is number => time !== null);
     const oldestReceiptMs = receiptTimes.length > 0 ? Math.min(...receiptTimes) : null;
     const lastOutboundMs = parseTimeMs(position.lastOutboundTime) ?? oldestReceiptMs;
     const oldestLayerAgeDays = oldestReceiptMs === null ? null : (nowMs - oldestReceiptMs) / DAY_MS;

@@ -23,7 +23,12 @@ export function gatewayKey(siteId: string, gatewayId: string): string {
 }
 
 /** Records a status; returns null (and changes nothing) when a new gateway would exceed `gatewaysMax`. */
-export function trackGatewayStatus(gateways: ReadonlyMap<string, GatewayTrack>, status: GatewayStatus, receivedMs: number, gatewaysMax: number): Map<string, GatewayTrack> | null {
+export function trackGatewayStatus(
+  gateways: ReadonlyMap<string, GatewayTrack>,
+  status: GatewayStatus,
+  receivedMs: number,
+  gatewaysMax: number,
+): Map<string, GatewayTrack> | null {
   const key = gatewayKey(status.siteId, status.gatewayId);
   if (!gateways.has(key) && gateways.size >= gatewaysMax) return null;
   const previous = gateways.get(key);
@@ -45,12 +50,19 @@ function isOffline(gateway: GatewayTrack, nowMs: number, config: AlertsConfig): 
   if (gateway.state === 'offline') return { offline: true, reason: 'last will / offline status' };
   const silenceMs = nowMs - gateway.receivedMs;
   if (config.heartbeatIntervalMs > 0 && silenceMs > config.heartbeatIntervalMs * config.heartbeatsMissedMax) {
-    return { offline: true, reason: `no status for ${Math.round(silenceMs / 1000)} s (${config.heartbeatsMissedMax} heartbeats missed)` };
+    return {
+      offline: true,
+      reason: `no status for ${Math.round(silenceMs / 1000)} s (${config.heartbeatsMissedMax} heartbeats missed)`,
+    };
   }
   return { offline: false, reason: '' };
 }
 
-export function gatewayOfflineRule(gateways: ReadonlyMap<string, GatewayTrack>, nowMs: number, config: AlertsConfig): AlertCondition[] {
+export function gatewayOfflineRule(
+  gateways: ReadonlyMap<string, GatewayTrack>,
+  nowMs: number,
+  config: AlertsConfig,
+): AlertCondition[] {
   const conditions: AlertCondition[] = [];
   for (const gateway of gateways.values()) {
     const { offline, reason } = isOffline(gateway, nowMs, config);
@@ -72,7 +84,11 @@ export function gatewayOfflineRule(gateways: ReadonlyMap<string, GatewayTrack>, 
  * Readers of an offline gateway are not reported: the gateway alert already says it,
  * and their health is unknown.
  */
-export function readerFaultRule(gateways: ReadonlyMap<string, GatewayTrack>, nowMs: number, config: AlertsConfig): AlertCondition[] {
+export function readerFaultRule(
+  gateways: ReadonlyMap<string, GatewayTrack>,
+  nowMs: number,
+  config: AlertsConfig,
+): AlertCondition[] {
   const conditions: AlertCondition[] = [];
   const inHours = withinOperatingHours(nowMs, config.operatingHours);
   for (const gateway of gateways.values()) {
@@ -82,8 +98,12 @@ export function readerFaultRule(gateways: ReadonlyMap<string, GatewayTrack>, now
       if (!reader.connected) reason = `disconnected${reader.lastError ? `: ${reader.lastError}` : ''}`;
       else if (config.readerSilenceMs > 0 && inHours) {
         // age on the gateway's clock at status time, plus time since on ours: no clock sync needed
-        const silenceMs = reader.lastReadTime === null ? nowMs - gateway.firstSeenMs : gateway.statusTimeMs - reader.lastReadTime + (nowMs - gateway.receivedMs);
-        if (silenceMs > config.readerSilenceMs) reason = `no reads for ${Math.round(silenceMs / 60_000)} min during operating hours`;
+        const silenceMs =
+          reader.lastReadTime === null
+            ? nowMs - gateway.firstSeenMs
+            : gateway.statusTimeMs - reader.lastReadTime + (nowMs - gateway.receivedMs);
+        if (silenceMs > config.readerSilenceMs)
+          reason = `no reads for ${Math.round(silenceMs / 60_000)} min during operating hours`;
       }
       if (reason === null) continue;
       conditions.push({

@@ -29,14 +29,22 @@ export function lowStockRule(snapshot: StockSnapshot, config: AlertsConfig): Ale
     if (compareQty(entry.qty, product.reorderPoint) >= 0) continue;
     const shortfall = subtractQty(product.reorderPoint, entry.qty);
     const suggestedQty = maxQty(product.reorderQty ?? '0', shortfall);
-    const subject = config.lowStockScope === 'location' ? { product: entry.product, location: entry.place, site: entry.site } : { product: entry.product, site: entry.place };
+    const subject =
+      config.lowStockScope === 'location'
+        ? { product: entry.product, location: entry.place, site: entry.site }
+        : { product: entry.product, site: entry.place };
     conditions.push({
       key: alertKey('low_stock', entry.product, entry.place),
       kind: 'low_stock',
       severity: compareQty(entry.qty, '0') <= 0 ? 'critical' : 'warning',
       subject,
       message: `${product.name ?? entry.product} at ${entry.place}: ${entry.qty} available, below the reorder point ${product.reorderPoint}; reorder ${suggestedQty}`,
-      details: { availableQty: entry.qty, reorderPoint: product.reorderPoint, reorderQty: product.reorderQty, suggestedOrderQty: suggestedQty },
+      details: {
+        availableQty: entry.qty,
+        reorderPoint: product.reorderPoint,
+        reorderQty: product.reorderQty,
+        suggestedOrderQty: suggestedQty,
+      },
     });
   }
   return conditions;

@@ -72,7 +72,11 @@ export const chafonReplyFrameSpec: FrameSpec = {
 };
 
 /** Frames arriving at a reader (commands): what the simulator decodes. */
-export const chafonCommandFrameSpec: FrameSpec = { ...chafonReplyFrameSpec, name: 'chafon-command', frameBytesMin: COMMAND_BYTES_MIN };
+export const chafonCommandFrameSpec: FrameSpec = {
+  ...chafonReplyFrameSpec,
+  name: 'chafon-command',
+  frameBytesMin: COMMAND_BYTES_MIN,
+};
 
 function withCrc(body: number[]): Buffer {
   const frame = Buffer.from([...body, 0, 0]);
@@ -86,7 +90,12 @@ export function encodeChafonCommand(address: number, command: number, data: read
   return withCrc([data.length + 4, address & 0xff, command & 0xff, ...data]);
 }
 
-export function encodeChafonReply(address: number, command: number, status: number, data: readonly number[] = []): Buffer {
+export function encodeChafonReply(
+  address: number,
+  command: number,
+  status: number,
+  data: readonly number[] = [],
+): Buffer {
   return withCrc([data.length + 5, address & 0xff, command & 0xff, status & 0xff, ...data]);
 }
 
@@ -109,7 +118,12 @@ export function decodeChafonCommand(frame: Buffer): ChafonCommand {
 }
 
 export function decodeChafonReply(frame: Buffer): ChafonReply {
-  return { address: frame[1] ?? 0, command: frame[2] ?? 0, status: frame[3] ?? 0, data: frame.subarray(4, frame.length - 2) };
+  return {
+    address: frame[1] ?? 0,
+    command: frame[2] ?? 0,
+    status: frame[3] ?? 0,
+    data: frame.subarray(4, frame.length - 2),
+  };
 }
 
 export interface ChafonTag {
@@ -133,7 +147,8 @@ export function parseChafonInventoryData(data: Buffer, variant: ChafonVariant): 
     if (mask === undefined) return { ok: true, tags: [] };
     // One bit per antenna: 0x01 → 1 … 0x08 → 4 (0x80 → 8 on 8-port models).
     antenna = mask === 0 ? 0 : 32 - Math.clz32(mask & -mask);
-    if (mask !== 0 && (mask & (mask - 1)) !== 0) return { ok: false, reason: `antenna byte 0x${mask.toString(16)} has more than one bit set` };
+    if (mask !== 0 && (mask & (mask - 1)) !== 0)
+      return { ok: false, reason: `antenna byte 0x${mask.toString(16)} has more than one bit set` };
   }
   const count = data[index++];
   if (count === undefined) return { ok: true, tags: [] };
@@ -153,7 +168,11 @@ export function parseChafonInventoryData(data: Buffer, variant: ChafonVariant): 
   return { ok: true, tags };
 }
 
-export function encodeChafonInventoryData(tags: ReadonlyArray<{ epc: Buffer; rssiRaw: number }>, antenna: number, variant: ChafonVariant): number[] {
+export function encodeChafonInventoryData(
+  tags: ReadonlyArray<{ epc: Buffer; rssiRaw: number }>,
+  antenna: number,
+  variant: ChafonVariant,
+): number[] {
   const body: number[] = [];
   if (variant === 'uhfreader288') body.push(antenna >= 1 && antenna <= 8 ? 1 << (antenna - 1) : 0);
   body.push(tags.length);

@@ -87,7 +87,9 @@ export class FrameDecoder {
     if (length === null) return { kind: 'incomplete' };
     if (length < this.spec.frameBytesMin || length > this.spec.frameBytesMax) return { kind: 'bad' };
     if (offset + length > this.buffer.length) return { kind: 'incomplete' };
-    return this.spec.isIntact(this.buffer.subarray(offset, offset + length)) ? { kind: 'frame', length } : { kind: 'bad' };
+    return this.spec.isIntact(this.buffer.subarray(offset, offset + length))
+      ? { kind: 'frame', length }
+      : { kind: 'bad' };
   }
 
   private findIntactFrameAfter(start: number): number {

@@ -24,7 +24,12 @@ export interface SerialLinkHandlers {
 }
 
 export async function openSerialLink(options: SerialLinkOptions, handlers: SerialLinkHandlers): Promise<SerialLink> {
-  const port = new SerialPortStream({ binding: options.binding ?? SerialPort.binding, path: options.device, baudRate: options.baudRate, autoOpen: false });
+  const port = new SerialPortStream({
+    binding: options.binding ?? SerialPort.binding,
+    path: options.device,
+    baudRate: options.baudRate,
+    autoOpen: false,
+  });
   await new Promise<void>((resolve, reject) => port.open((error) => (error ? reject(error) : resolve())));
   let closing = false;
   let lostReported = false;

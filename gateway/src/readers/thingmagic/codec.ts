@@ -88,7 +88,11 @@ export function decodeThingMagicCommand(frame: Buffer): ThingMagicCommand {
 }
 
 export function decodeThingMagicResponse(frame: Buffer): ThingMagicResponse {
-  return { opcode: frame[2] ?? 0, status: ((frame[3] ?? 0) << 8) | (frame[4] ?? 0), data: frame.subarray(5, frame.length - 2) };
+  return {
+    opcode: frame[2] ?? 0,
+    status: ((frame[3] ?? 0) << 8) | (frame[4] ?? 0),
+    data: frame.subarray(5, frame.length - 2),
+  };
 }
 
 /**
@@ -98,8 +102,27 @@ export function decodeThingMagicResponse(frame: Buffer): ThingMagicResponse {
  * The default is byte-for-byte the frame the M6e Nano documentation shows.
  */
 export function encodeStartContinuousRead(metadataFlags = METADATA_ALL, searchFlags = 0x001b, cycleMs = 1000): Buffer {
-  const embedded = [TM_OPCODE_READ_TAG_ID_MULTIPLE, 0x10, searchFlags >>> 8, searchFlags & 0xff, cycleMs >>> 8, cycleMs & 0xff, metadataFlags >>> 8, metadataFlags & 0xff];
-  return encodeThingMagicCommand(TM_OPCODE_MULTI_PROTOCOL_TAG_OP, [0x00, 0x00, 0x01, TM_OPCODE_READ_TAG_ID_MULTIPLE, 0x00, 0x00, TM_PROTOCOL_GEN2, embedded.length - 1, ...embedded]);
+  const embedded = [
+    TM_OPCODE_READ_TAG_ID_MULTIPLE,
+    0x10,
+    searchFlags >>> 8,
+    searchFlags & 0xff,
+    cycleMs >>> 8,
+    cycleMs & 0xff,
+    metadataFlags >>> 8,
+    metadataFlags & 0xff,
+  ];
+  return encodeThingMagicCommand(TM_OPCODE_MULTI_PROTOCOL_TAG_OP, [
+    0x00,
+    0x00,
+    0x01,
+    TM_OPCODE_READ_TAG_ID_MULTIPLE,
+    0x00,
+    0x00,
+    TM_PROTOCOL_GEN2,
+    embedded.length - 1,
+    ...embedded,
+  ]);
 }
 
 export function encodeStopContinuousRead(): Buffer {
@@ -108,7 +131,10 @@ export function encodeStopContinuousRead(): Buffer {
 
 /** Antenna search list (option 0x02): one (tx, rx) pair per monostatic port. */
 export function encodeSetAntennaSearchList(antennas: readonly number[]): Buffer {
-  return encodeThingMagicCommand(TM_OPCODE_SET_ANTENNA_PORT, [0x02, ...antennas.flatMap((antenna) => [antenna & 0x0f, antenna & 0x0f])]);
+  return encodeThingMagicCommand(TM_OPCODE_SET_ANTENNA_PORT, [
+    0x02,
+    ...antennas.flatMap((antenna) => [antenna & 0x0f, antenna & 0x0f]),
+  ]);
 }
 
 export interface ThingMagicTagRead {
@@ -125,7 +151,11 @@ export interface ThingMagicTagRead {
   protocol: number;
 }
 
-export type TagRecordParse = { kind: 'tags'; tags: ThingMagicTagRead[] } | { kind: 'keep-alive' } | { kind: 'other'; status: number } | { kind: 'bad'; reason: string };
+export type TagRecordParse =
+  | { kind: 'tags'; tags: ThingMagicTagRead[] }
+  | { kind: 'keep-alive' }
+  | { kind: 'other'; status: number }
+  | { kind: 'bad'; reason: string };
 
 /**
  * Parses one 0x22 response from continuous mode: `option | searchFlags(2) |
@@ -146,7 +176,17 @@ export function parseTagRecord(response: ThingMagicResponse): TagRecordParse {
   const u16 = (): number => (u8() << 8) | u8();
   const tags: ThingMagicTagRead[] = [];
   for (let tag = 0; tag < count; tag++) {
-    const read: ThingMagicTagRead = { epc: Buffer.alloc(0), pc: 0, readCount: 0, rssiDbm: 0, antenna: 0, frequencyKhz: 0, timestampMs: 0, phase: 0, protocol: TM_PROTOCOL_GEN2 };
+    const read: ThingMagicTagRead = {
+      epc: Buffer.alloc(0),
+      pc: 0,
+      readCount: 0,
+      rssiDbm: 0,
+      antenna: 0,
+      frequencyKhz: 0,
+      timestampMs: 0,
+      phase: 0,
+      protocol: TM_PROTOCOL_GEN2,
+    };
     const fixedBytes =
       (flags & MetadataFlag.READ_COUNT ? 1 : 0) +
       (flags & MetadataFlag.RSSI ? 1 : 0) +
@@ -178,12 +218,14 @@ export function parseTagRecord(response: ThingMagicResponse): TagRecordParse {
     }
     if (!need(2)) return { kind: 'bad', reason: `tag ${tag + 1}: EPC length missing` };
     const epcBits = u16();
-    if (epcBits % 8 !== 0) return { kind: 'bad', reason: `tag ${tag + 1}: EPC length ${epcBits} bits is not whole bytes` };
+    if (epcBits % 8 !== 0)
+      return { kind: 'bad', reason: `tag ${tag + 1}: EPC length ${epcBits} bits is not whole bytes` };
     let epcBytes = epcBits / 8;
     if (!need(epcBytes)) return { kind: 'bad', reason: `tag ${tag + 1}: EPC truncated` };
     // PC word and tag CRC are counted in the length; so is XPC_W1 (PC bit 0x0200) and XPC_W2 (XPC_W1 bit 0x8000).
     epcBytes -= 4;
-    if (epcBytes < 0) return { kind: 'bad', reason: `tag ${tag + 1}: EPC length ${epcBits} bits is shorter than PC + CRC` };
+    if (epcBytes < 0)
+      return { kind: 'bad', reason: `tag ${tag + 1}: EPC length ${epcBits} bits is shorter than PC + CRC` };
     read.pc = u16();
     if (read.pc & 0x0200) {
       const xpcW1 = u16();
@@ -198,7 +240,8 @@ export function parseTagRecord(response: ThingMagicResponse): TagRecordParse {
     index += epcBytes + 2; // skip the Gen2 CRC
     tags.push(read);
   }
-  if (index !== data.length) return { kind: 'bad', reason: `${data.length - index} trailing bytes after ${count} tags` };
+  if (index !== data.length)
+    return { kind: 'bad', reason: `${data.length - index} trailing bytes after ${count} tags` };
   return { kind: 'tags', tags };
 }
 
@@ -219,20 +262,35 @@ export function encodeTagRecord(tag: TagRecordInput): Buffer {
   const timestampMs = tag.timestampMs ?? 0;
   const epcBits = (tag.epc.length + 4) * 8;
   const data = [
-    0x10, 0x00, 0x1b, METADATA_ALL >>> 8, METADATA_ALL & 0xff, 0x01,
+    0x10,
+    0x00,
+    0x1b,
+    METADATA_ALL >>> 8,
+    METADATA_ALL & 0xff,
+    0x01,
     tag.readCount ?? 1,
     tag.rssiDbm & 0xff,
     (port << 4) | port,
-    (frequencyKhz >>> 16) & 0xff, (frequencyKhz >>> 8) & 0xff, frequencyKhz & 0xff,
-    (timestampMs >>> 24) & 0xff, (timestampMs >>> 16) & 0xff, (timestampMs >>> 8) & 0xff, timestampMs & 0xff,
-    0x00, 0x00, // phase
+    (frequencyKhz >>> 16) & 0xff,
+    (frequencyKhz >>> 8) & 0xff,
+    frequencyKhz & 0xff,
+    (timestampMs >>> 24) & 0xff,
+    (timestampMs >>> 16) & 0xff,
+    (timestampMs >>> 8) & 0xff,
+    timestampMs & 0xff,
+    0x00,
+    0x00, // phase
     TM_PROTOCOL_GEN2,
-    0x00, 0x00, // no embedded data
+    0x00,
+    0x00, // no embedded data
     0x00, // GPIO
-    epcBits >>> 8, epcBits & 0xff,
-    pc >>> 8, pc & 0xff,
+    epcBits >>> 8,
+    epcBits & 0xff,
+    pc >>> 8,
+    pc & 0xff,
     ...tag.epc,
-    0x00, 0x00, // Gen2 CRC (not checked by the host)
+    0x00,
+    0x00, // Gen2 CRC (not checked by the host)
   ];
   return encodeThingMagicResponse(TM_OPCODE_READ_TAG_ID_MULTIPLE, TM_STATUS_OK, data);
 }

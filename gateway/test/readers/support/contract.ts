@@ -92,7 +92,9 @@ export function describeReaderDriverContract(name: string, createHarness: () => 
       await harness.driver.connect();
       await harness.driver.close();
       expect(harness.driver.health().connected).toBe(false);
-      await expect(harness.driver.connect()).rejects.toMatchObject({ code: 'SW_READER_CLOSED' } satisfies Partial<StockwireError>);
+      await expect(harness.driver.connect()).rejects.toMatchObject({
+        code: 'SW_READER_CLOSED',
+      } satisfies Partial<StockwireError>);
     });
   });
 }

@@ -18,7 +18,9 @@ type MockPortBinding = Awaited<ReturnType<typeof MockBinding.open>>;
 
 let portCounter = 0;
 
-export function createMockSerialEnd(onWrite: (bytes: Buffer, emit: (bytes: Buffer) => void) => void): MockSerialEnd & { path: string } {
+export function createMockSerialEnd(
+  onWrite: (bytes: Buffer, emit: (bytes: Buffer) => void) => void,
+): MockSerialEnd & { path: string } {
   const path = `/dev/ttyMOCK${process.pid}-${portCounter++}`;
   MockBinding.createPort(path, { echo: false, record: false });
   let current: MockPortBinding | null = null;
