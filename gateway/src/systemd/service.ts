@@ -22,6 +22,7 @@ export async function runGateway(configFile: string, loadParts: () => Promise<Ga
     return 1;
   }
   const notifier = createNotifier({ logger });
+  if (notifier.enabled) logger.info({ transport: notifier.transport }, 'sd_notify enabled');
   const daemon = createGatewayDaemon({
     config,
     parts: await loadParts(),
@@ -51,5 +52,7 @@ export async function runGateway(configFile: string, loadParts: () => Promise<Ga
   const signal = await stopSignal;
   await reloading;
   await daemon.stop(signal);
+  // The tool transport sends from child processes: let STOPPING=1 reach systemd before exit.
+  await notifier.settled();
   return 0;
 }
