@@ -33,7 +33,7 @@ export interface Notifier {
 export type NotifyTransport = 'addon' | 'tool' | 'custom';
 
 /** Sends one notify message (newline-separated assignments); may return a promise that settles when sent. */
-export type NotifySender = (message: string) => void | Promise<void>;
+export type NotifySender = (message: string) => unknown;
 
 interface SdNotifyAddon {
   sendState(state: string): void;
@@ -117,7 +117,7 @@ export function createNotifier(options: {
       : chooseSender(options.logger, environment);
   let last: Promise<void> = Promise.resolve();
   const send = (message: string) => {
-    last = Promise.resolve(chosen.send(message));
+    last = Promise.resolve(chosen.send(message)).then(() => undefined);
   };
   return {
     enabled,
