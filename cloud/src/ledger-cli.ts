@@ -35,6 +35,11 @@ interface ReplayTransaction {
  */
 export async function runLedgerCli(args: string[], output: NodeJS.WritableStream): Promise<number> {
   const [command, ...rest] = args;
+  // `--help` anywhere (`check --help`, `ledger replay -h`) is an answer, not a usage error.
+  if (args.includes('--help') || args.includes('-h') || command === 'help') {
+    output.write(`${USAGE}\n`);
+    return 0;
+  }
   try {
     if (command === 'replay') return await replay(rest, output);
     if (command === 'check') return await check(rest, output);

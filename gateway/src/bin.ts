@@ -24,7 +24,7 @@ export async function defaultParts(): Promise<GatewayParts> {
 const USAGE = `stockwire-gateway — RFID portal gateway daemon
 
 usage:
-  stockwire-gateway [run] --config <file>       run the daemon (default command)
+  stockwire-gateway run --config <file>         run the daemon (the default: "run" may be left out)
   stockwire-gateway check-config --config <file> validate a config file and exit (0 valid, 1 invalid)
   stockwire-gateway replay ...                  replay recorded reads through the debounce engine (see replay --help)
   stockwire-gateway --help | --version
