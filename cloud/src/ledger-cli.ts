@@ -6,7 +6,8 @@ import { errorMessage } from '../../shared/src/errors.js';
 import { emptyCatalog, loadCatalogFile } from './ledger/catalog.js';
 import { formatCheckReport } from './ledger/invariants.js';
 import { TransactionSchema, type Transaction } from './ledger/transactions.js';
-import { BATCH_TRANSACTIONS_MAX, openLedgerStore, parseStoreUrl, type ApplyResult } from './store/ledger-store.js';
+import { BATCH_TRANSACTIONS_MAX, type ApplyResult } from './store/ledger-store.js';
+import { openLedgerStore, parseStoreUrl } from './store/open.js';
 
 /** Longest accepted input line: a count of a full shelf is long, a runaway file is not. */
 export const REPLAY_LINE_CHARS_MAX = 8 * 1024 * 1024;
