@@ -3,7 +3,6 @@ import type { Catalog, Location, LocationKind } from '../ledger/catalog.js';
 import type { ApplyResult, EpcStatus, EntryKind } from '../ledger/state.js';
 import type { Transaction } from '../ledger/transactions.js';
 import type { CheckReport } from '../ledger/invariants.js';
-import type { CloudEvents } from '../events.js';
 
 export type { ApplyResult, ApplyStatus } from '../ledger/state.js';
 export type { CheckReport } from '../ledger/invariants.js';
@@ -162,8 +161,6 @@ export type StoreConfig =
 
 export interface StoreOptions {
   logger?: Logger;
-  /** When given, `positionsChanged` is emitted after each batch commits (never before). */
-  events?: CloudEvents;
   /** Arrival time for transactions without `time`; default Date.now. */
   nowMs?: () => number;
 }
