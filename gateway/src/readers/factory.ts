@@ -4,9 +4,11 @@ import type { OpenOptions } from '@serialport/stream';
 import type { ReaderConfig } from './config.js';
 import type { ReaderDriver } from './driver.js';
 import { ChafonReaderDriver } from './chafon.js';
+import { ImpinjIotReaderDriver } from './impinj-iot.js';
 import { OpcUaReaderDriver } from './opcua.js';
 import { SimulatedReaderDriver } from './simulated.js';
 import { ThingMagicReaderDriver } from './thingmagic.js';
+import { ZebraIotReaderDriver } from './zebra-iot.js';
 
 export interface ReaderDriverDeps {
   clock: Clock;
@@ -28,5 +30,9 @@ export function createReaderDriver(config: ReaderConfig, deps: ReaderDriverDeps)
       return new ThingMagicReaderDriver(config, deps);
     case 'opcua':
       return new OpcUaReaderDriver(config, deps);
+    case 'impinj-iot':
+      return new ImpinjIotReaderDriver(config, deps);
+    case 'zebra-iot':
+      return new ZebraIotReaderDriver(config, deps);
   }
 }
