@@ -77,7 +77,7 @@ export abstract class PushReaderDriver extends BaseReaderDriver {
         return;
       case 'bad':
         this.countFrameBad(
-          makeError(ReaderErrors.BAD_FRAME, { readerId: this.readerId, reason: event.reason }).message,
+          makeError(ReaderErrors.BAD_EVENT, { readerId: this.readerId, reason: event.reason }).message,
         );
     }
   }
