@@ -201,3 +201,99 @@ describe('impinj-iot driver details', () => {
     await broker.close();
   });
 });
+
+describe('zebra-iot replay after an outage, and repeats', () => {
+  it('drops the replayed backlog as late, forwards live reads, and drops a repeated batch', async () => {
+    const broker = await startBroker();
+    const url = `mqtt://127.0.0.1:${broker.port}`;
+    const driver = createReaderDriver(
+      ReaderConfigSchema.parse({
+        id: 'fx7500',
+        protocol: 'zebra-iot',
+        mqtt: { url, topic: 'fx/data' },
+        lateReadAgeMaxMs: 1_000,
+      }),
+      deps(),
+    );
+    const reads: RawRead[] = [];
+    driver.onRead((read) => reads.push(read));
+    await driver.connect();
+    await driver.start();
+    // The radio keeps reading while the reader's network is down; the connector retains the events.
+    const field = { networkDown: false };
+    const source = {
+      take: () => [{ epc: '3039606303C74380001A0559', antenna: 1, rssiDbm: -60 }],
+      isUnplugged: () => field.networkDown,
+      close: () => undefined,
+    };
+    const simulator = await startZebraIotSimulator({
+      source,
+      clock: systemClock,
+      mqttUrl: url,
+      dataTopic: 'fx/data',
+      eventIntervalMs: 50,
+      batchSize: 10,
+      replayPerSecond: 200,
+    });
+    expect(await holdsWithin(() => reads.length >= 3, 5_000)).toBe(true);
+    field.networkDown = true;
+    expect(await holdsWithin(() => simulator.retained() >= 40, 5_000)).toBe(true);
+    field.networkDown = false;
+    const readsBefore = reads.length;
+    expect(await holdsWithin(() => simulator.retained() === 0, 10_000)).toBe(true);
+    const counters = driver.health().counters ?? {};
+    expect(counters['lateReads']).toBeGreaterThan(0);
+    // What came through during the replay is the tail of the backlog and live reads, never time going back.
+    expect(reads.length - readsBefore).toBeLessThan(simulator.published());
+    const times = reads.map((read) => read.time);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    await simulator.close();
+
+    const publisher = await mqtt.connectAsync(url);
+    const batch = JSON.stringify([
+      {
+        type: 'SIMPLE',
+        timestamp: new Date().toISOString(),
+        data: { idHex: 'e28011606000020000000aaa', antenna: 2, peakRssi: -51, reads: 3 },
+      },
+    ]);
+    await publisher.publishAsync('fx/data', batch);
+    await publisher.publishAsync('fx/data', batch); // a QoS 1 resend or a replay overlap
+    expect(await holdsWithin(() => (driver.health().counters?.['repeatedReads'] ?? 0) >= 1, 5_000)).toBe(true);
+    expect(reads.filter((read) => read.epc === 'E28011606000020000000AAA')).toHaveLength(1);
+    await publisher.endAsync();
+    await driver.close();
+    await broker.close();
+  });
+});
+
+describe('impinj-iot stream silence', () => {
+  it('a stream that goes silent (no keep-alives) past silenceTimeoutMs is reopened', async () => {
+    const { createServer } = await import('node:http');
+    let opened = 0;
+    const server = createServer((_request, response) => {
+      opened++;
+      response.writeHead(200, { 'content-type': 'application/x-ndjson' });
+      response.flushHeaders(); // then nothing: a half-dead TCP path
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    const driver = createReaderDriver(
+      ReaderConfigSchema.parse({
+        id: 'r700-silent',
+        protocol: 'impinj-iot',
+        baseUrl: `http://127.0.0.1:${port}`,
+        silenceTimeoutMs: 1_000,
+        reconnect,
+      }),
+      deps(),
+    );
+    await driver.connect();
+    expect(await holdsWithin(() => opened >= 2, 5_000)).toBe(true);
+    expect(driver.health().lastError).toContain('stream keep-alive');
+    await driver.close();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+});
