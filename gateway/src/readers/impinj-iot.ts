@@ -5,19 +5,12 @@ import { impinjPresetCommand } from './impinj-iot/rest.js';
 import { openImpinjStream } from './impinj-iot/stream.js';
 import { listenImpinjWebhook } from './impinj-iot/webhook.js';
 import { PushReaderDriver } from './push/driver.js';
-import type { PushEvent } from './push/events.js';
+import { parseEventMessage, type PushEvent } from './push/events.js';
 import { openMqttSource } from './push/mqtt-source.js';
 
-/** Events per message we look at (a webhook body may be an array); the rest are counted bad. */
-export const IMPINJ_EVENTS_PER_MESSAGE_MAX = 10_000;
-
-/** An event object, an array of them, or (webhook bodies) several objects one per line. */
+/** An event object, or an array of them (webhook bodies; NDJSON bodies are split into lines first). */
 export function parseImpinjMessage(value: unknown): PushEvent[] {
-  if (!Array.isArray(value)) return [parseImpinjEvent(value)];
-  const events = value.slice(0, IMPINJ_EVENTS_PER_MESSAGE_MAX).map(parseImpinjEvent);
-  if (value.length > IMPINJ_EVENTS_PER_MESSAGE_MAX)
-    events.push({ kind: 'bad', reason: `message of ${value.length} events cut at ${IMPINJ_EVENTS_PER_MESSAGE_MAX}` });
-  return events;
+  return parseEventMessage(value, parseImpinjEvent);
 }
 
 /**

@@ -64,3 +64,15 @@ export function parseJsonSafely(
     return { ok: false, reason: `not JSON: ${error instanceof Error ? error.message.slice(0, 80) : 'parse error'}` };
   }
 }
+
+/** Events per message looked at (a batch array); the rest are cut and counted as one bad event. */
+export const EVENTS_PER_MESSAGE_MAX = 10_000;
+
+/** One message that is an event object or a batch array of them → parsed events (bounded). */
+export function parseEventMessage(value: unknown, parseEvent: (event: unknown) => PushEvent): PushEvent[] {
+  if (!Array.isArray(value)) return [parseEvent(value)];
+  const events = value.slice(0, EVENTS_PER_MESSAGE_MAX).map(parseEvent);
+  if (value.length > EVENTS_PER_MESSAGE_MAX)
+    events.push({ kind: 'bad', reason: `batch of ${value.length} events cut at ${EVENTS_PER_MESSAGE_MAX}` });
+  return events;
+}

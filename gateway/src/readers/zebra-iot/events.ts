@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { normaliseEpcHex, readerTimeMs, type PushEvent } from '../push/events.js';
+import { normaliseEpcHex, parseEventMessage, readerTimeMs, type PushEvent } from '../push/events.js';
 
 /**
  * Zebra IoT Connector events (FX7500/FX9600/ATR7000): data events arrive as one
@@ -7,9 +7,6 @@ import { normaliseEpcHex, readerTimeMs, type PushEvent } from '../push/events.js
  * heartbeats, errors) use the same `{type, timestamp, data}` envelope. Unknown
  * vendor fields are allowed; the fields we use are checked for type and range.
  */
-/** Events in one MQTT message we look at; a longer batch is cut and the rest counted bad. */
-export const ZEBRA_BATCH_EVENTS_MAX = 10_000;
-
 export const ZebraTagDataSchema = z.object({
   idHex: z.string().max(200),
   antenna: z.number().int().min(0).max(255),
@@ -57,11 +54,7 @@ export function parseZebraEvent(value: unknown): PushEvent {
   };
 }
 
-/** One MQTT payload: an object or a batch array → events (a batch past the limit is cut, the rest counted bad). */
+/** One MQTT payload: an object or a batch array → events (a batch past EVENTS_PER_MESSAGE_MAX is cut, counted bad). */
 export function parseZebraMessage(value: unknown): PushEvent[] {
-  if (!Array.isArray(value)) return [parseZebraEvent(value)];
-  const events = value.slice(0, ZEBRA_BATCH_EVENTS_MAX).map(parseZebraEvent);
-  if (value.length > ZEBRA_BATCH_EVENTS_MAX)
-    events.push({ kind: 'bad', reason: `batch of ${value.length} events cut at ${ZEBRA_BATCH_EVENTS_MAX}` });
-  return events;
+  return parseEventMessage(value, parseZebraEvent);
 }
