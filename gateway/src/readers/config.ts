@@ -180,6 +180,9 @@ export const ImpinjIotReaderConfigSchema = z
         host: z.string().min(1).default('0.0.0.0'),
         port: z.number().int().min(0).max(65_535),
         path: z.string().regex(/^\//).default('/'),
+        /** HTTP Basic credentials the reader's webhook must send (set the same on the reader); unset: no check. */
+        username: z.string().min(1).optional(),
+        password: z.string().min(1).optional(),
       })
       .strict()
       .optional(),

@@ -297,3 +297,43 @@ describe('impinj-iot stream silence', () => {
     await new Promise((resolve) => server.close(resolve));
   });
 });
+
+describe('impinj-iot webhook from the simulator', () => {
+  it('the simulator posts reads and beams to the gateway webhook, with Basic credentials; without them: 401, counted', async () => {
+    const driver = createReaderDriver(
+      ReaderConfigSchema.parse({
+        id: 'r700-hook',
+        protocol: 'impinj-iot',
+        transport: 'webhook',
+        webhook: { host: '127.0.0.1', port: 0, path: '/impinj', username: 'reader', password: 's3cret' },
+      }),
+      deps(),
+    ) as ImpinjIotReaderDriver;
+    const reads: RawRead[] = [];
+    const gpis: GpiEvent[] = [];
+    driver.onRead((read) => reads.push(read));
+    driver.onGpi((event) => gpis.push(event));
+    await driver.connect();
+    await driver.start();
+    const source = new StaticTagSource();
+    source.show(['30340242201D8840009C4005'], 2, -63.5);
+    const beams = { queue: [{ port: 2, state: true }], take: () => beams.queue.splice(0) };
+    const webhookUrl = `http://127.0.0.1:${driver.webhookPort}/impinj`;
+    const simulator = await startImpinjIotSimulator({
+      source,
+      beams,
+      clock: systemClock,
+      port: 0,
+      eventIntervalMs: 50,
+      webhookUrl,
+      webhookAuth: { username: 'reader', password: 's3cret' },
+    });
+    expect(await holdsWithin(() => reads.length >= 2 && gpis.length === 1, 5_000)).toBe(true);
+    expect(reads[0]).toMatchObject({ epc: '30340242201D8840009C4005', antenna: 2, rssi: -63.5 });
+    await simulator.close();
+    const badBefore = driver.health().framesBad;
+    expect((await fetch(webhookUrl, { method: 'POST', body: '[]' })).status).toBe(401);
+    expect(driver.health().framesBad).toBe(badBefore + 1);
+    await driver.close();
+  });
+});

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { basicAuthorization } from '../../../shared/src/basic-auth.js';
 import type { Clock, TimerHandle } from '../../../shared/src/clock.js';
 import { NO_BEAMS, type BeamSource } from './beam-source.js';
 import type { FieldRead, ReadSource } from './read-source.js';
@@ -29,6 +30,8 @@ export interface ImpinjIotSimulatorOptions {
   autoStart?: boolean;
   /** Webhook transport: also POST each batch of events (JSON array) to this URL. */
   webhookUrl?: string;
+  /** HTTP Basic credentials sent with webhook POSTs. */
+  webhookAuth?: { username: string; password: string };
 }
 
 export interface ImpinjIotSimulator {
@@ -108,7 +111,7 @@ export async function startImpinjIotSimulator(options: ImpinjIotSimulatorOptions
     if (events.length === 0) return;
     const text = events.map((event) => JSON.stringify(event)).join('\n') + '\n';
     for (const stream of streams) stream.write(text);
-    if (options.webhookUrl) postWebhook(options.webhookUrl, events);
+    if (options.webhookUrl) postWebhook(options.webhookUrl, events, options.webhookAuth);
   };
   const producer: TimerHandle = clock.setInterval(produce, options.eventIntervalMs ?? DEFAULT_EVENT_INTERVAL_MS);
   const keepAlive: TimerHandle = clock.setInterval(() => {
@@ -172,10 +175,12 @@ function route(request: IncomingMessage, response: ServerResponse, context: Rout
 }
 
 /** Fire and forget, as the reader does (it retries later; the simulator does not need to). */
-function postWebhook(url: string, events: object[]): void {
+function postWebhook(url: string, events: object[], auth?: { username: string; password: string }): void {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (auth) headers['authorization'] = basicAuthorization(auth.username, auth.password);
   fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers,
     body: JSON.stringify(events),
     signal: AbortSignal.timeout(5_000),
   })

@@ -1,3 +1,4 @@
+import { basicAuthorization } from '../../../../shared/src/basic-auth.js';
 import { makeError } from '../../../../shared/src/errors.js';
 import type { ImpinjIotReaderConfig } from '../config.js';
 import { ReaderErrors } from '../errors.js';
@@ -5,8 +6,7 @@ import { ReaderErrors } from '../errors.js';
 /** Basic auth header for the reader's REST API, when a user is configured. */
 export function impinjAuthHeaders(config: ImpinjIotReaderConfig): Record<string, string> {
   if (config.username === undefined) return {};
-  const token = Buffer.from(`${config.username}:${config.password ?? ''}`).toString('base64');
-  return { authorization: `Basic ${token}` };
+  return { authorization: basicAuthorization(config.username, config.password ?? '') };
 }
 
 /**

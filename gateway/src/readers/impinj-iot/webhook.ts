@@ -1,3 +1,4 @@
+import { basicAuthorization } from '../../../../shared/src/basic-auth.js';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { ImpinjIotReaderConfig } from '../config.js';
 
@@ -16,14 +17,28 @@ export interface WebhookLink {
 /**
  * The webhook transport: the reader POSTs its events to the gateway. We answer
  * 204 as soon as the body is in (the reader retries on errors, which would only
- * duplicate reads), 404 for other paths and 413 past `messageBytesMax`.
+ * duplicate reads), 404 for other paths, 413 past `messageBytesMax`, and 401 when
+ * credentials are configured and the request lacks them (anyone who can reach the
+ * port could otherwise inject reads).
  */
 export async function listenImpinjWebhook(
   config: ImpinjIotReaderConfig,
   handlers: WebhookHandlers,
 ): Promise<WebhookLink> {
-  const settings = config.webhook ?? { host: '127.0.0.1', port: 0, path: '/' };
+  const settings: NonNullable<ImpinjIotReaderConfig['webhook']> = config.webhook ?? {
+    host: '127.0.0.1',
+    port: 0,
+    path: '/',
+  };
+  const expectedAuthorization =
+    settings.username === undefined ? null : basicAuthorization(settings.username, settings.password ?? '');
   const server: Server = createServer((request, response) => {
+    if (expectedAuthorization !== null && request.headers.authorization !== expectedAuthorization) {
+      response.writeHead(401, { 'www-authenticate': 'Basic realm="stockwire"' }).end();
+      request.resume();
+      handlers.onBadBody('webhook POST without the configured credentials (401)');
+      return;
+    }
     if (request.method !== 'POST' || new URL(request.url ?? '/', 'http://x').pathname !== settings.path) {
       response.writeHead(404).end();
       request.resume();
