@@ -48,6 +48,11 @@ export const ZEBRA_RETAINED_EVENTS_MAX = 150_000;
 const DEFAULT_REPLAY_PER_SECOND = 500;
 const DEFAULT_EVENT_INTERVAL_MS = 100;
 
+/** The connector writes ISO 8601 with a `+hhmm` offset (e.g. `2026-12-04T10:00:00.123+0000`). */
+export function zebraTimestamp(epochMs: number): string {
+  return new Date(epochMs).toISOString().replace('Z', '+0000');
+}
+
 export function zebraTagEvent(read: FieldRead, timestamp: string, eventNum: number): object {
   return {
     type: 'SIMPLE',
@@ -87,7 +92,7 @@ export async function startZebraIotSimulator(options: ZebraIotSimulatorOptions):
   let dropped = 0;
   let published = 0;
   const tick = (): void => {
-    const timestamp = new Date(options.clock.nowMs()).toISOString();
+    const timestamp = zebraTimestamp(options.clock.nowMs());
     const fresh: QueuedEvent[] = [];
     for (const change of (options.beams ?? NO_BEAMS).take())
       fresh.push({
