@@ -7,6 +7,13 @@ import { ReaderErrors } from '../errors.js';
 import { parseJsonSafely, type PushEvent } from './events.js';
 import { ReplayFilter } from './ordering.js';
 
+/**
+ * A Zebra event can fold several reads of a tag into one (`reads`); the debounce counts
+ * reads (readCountMin, side votes), so the event is handed on as that many reads, up to
+ * this many (more adds no evidence, only load).
+ */
+export const FOLDED_READS_EXPANDED_MAX = 8;
+
 /** Distinct fault strings kept at once (a flapping vendor cannot grow the status without bound). */
 export const FAULTS_MAX = 16;
 
@@ -105,7 +112,8 @@ export abstract class PushReaderDriver extends BaseReaderDriver {
       this.count(verdict === 'late' ? 'lateReads' : 'repeatedReads');
       return;
     }
-    this.emitRead(event.epcHex, event.antenna, event.rssiDbm);
+    const copies = Math.min(Math.max(1, event.readCount), FOLDED_READS_EXPANDED_MAX);
+    for (let copy = 0; copy < copies; copy++) this.emitRead(event.epcHex, event.antenna, event.rssiDbm);
   }
 
   private deliverGpi(port: number, state: boolean): void {
