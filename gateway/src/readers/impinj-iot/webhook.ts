@@ -2,6 +2,9 @@ import { basicAuthorization } from '../../../../shared/src/basic-auth.js';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { ImpinjIotReaderConfig } from '../config.js';
 
+/** Concurrent webhook connections; a reader uses one or two, so more is someone else (or a flood). */
+export const WEBHOOK_CONNECTIONS_MAX = 16;
+
 export interface WebhookHandlers {
   /** One POST body (JSON object, array of objects, or NDJSON lines). */
   onBody(body: string): void;
@@ -55,6 +58,10 @@ export async function listenImpinjWebhook(
       },
     );
   });
+  // A slow or stuck client must not hold a socket forever (slowloris): bound each request and the sockets.
+  server.requestTimeout = config.requestTimeoutMs;
+  server.headersTimeout = Math.min(config.requestTimeoutMs, 60_000);
+  server.maxConnections = WEBHOOK_CONNECTIONS_MAX;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(settings.port, settings.host, () => resolve());
