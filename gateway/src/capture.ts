@@ -17,8 +17,9 @@ import type { ReaderDriver } from './readers/driver.js';
 export const CAPTURE_USAGE = `usage: stockwire-gateway capture --config <gateway.yaml> --reader <id> --out <reads.jsonl> [--seconds N]
 
 Connects to one reader of the gateway config with the daemon's own driver and writes every
-normalised raw read as one JSON line ({"epc","antenna","rssi","time","reader"}): the input of
-\`stockwire-gateway replay\`. Stop with Ctrl-C (SIGINT/SIGTERM) or after --seconds.
+normalised raw read as one JSON line ({"epc","antenna","rssi","time","reader"}), and every GPI
+(photo-eye) change as {"beam":{"reader","port","state","time"}}: the input of \`stockwire-gateway replay\`.
+Stop with Ctrl-C (SIGINT/SIGTERM) or after --seconds.
 Do not capture a reader the running daemon is connected to: most readers take one client.
 
 options:
@@ -114,9 +115,17 @@ async function record(
   await once(out, 'open');
   const driver = createDriver(readerConfig, { clock, logger });
   let reads = 0;
+  let beams = 0;
   driver.onRead((read: RawRead) => {
     reads++;
     out.write(`${JSON.stringify(read)}\n`);
+  });
+  // Photo-eye changes go in between, so replay decides direction with the beams as the daemon does.
+  driver.onGpi?.((event) => {
+    beams++;
+    out.write(
+      `${JSON.stringify({ beam: { reader: event.readerId, port: event.port, state: event.state, time: event.timeMs } })}\n`,
+    );
   });
   const startedMs = clock.nowMs();
   try {

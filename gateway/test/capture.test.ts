@@ -26,7 +26,21 @@ function text(stream: PassThrough): string {
 beforeAll(async () => {
   directory = mkdtempSync(join(tmpdir(), 'stockwire-capture-'));
   source.show(['3039606303C74380001A0559', '30340242201D8840009C4005'], 1, -52);
-  simulator = await startImpinjIotSimulator({ source, clock: systemClock, port: 0, eventIntervalMs: 50 });
+  const beams = {
+    queue: [
+      { port: 1, state: true },
+      { port: 1, state: false },
+    ],
+    take: () => beams.queue.splice(0),
+  };
+  simulator = await startImpinjIotSimulator({
+    source,
+    beams,
+    clock: systemClock,
+    port: 0,
+    eventIntervalMs: 50,
+    autoStart: true,
+  });
   writeFileSync(
     join(directory, 'gateway.json'),
     JSON.stringify({

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { isoTime } from './events.js';
 import { SIDE_INSIDE, SIDE_OUTSIDE } from './records.js';
 import type { EngineState, PortalState } from './state.js';
@@ -16,6 +17,23 @@ export interface BeamInput {
   /** Gateway clock, epoch ms. */
   time: number;
 }
+
+/**
+ * A beam change as a line of a capture (`stockwire-gateway capture` writes them between the
+ * raw reads, `replay` feeds them to ingestBeam): `{"beam": {reader, port, state, time}}`.
+ */
+export const BeamLineSchema = z
+  .object({
+    beam: z
+      .object({
+        reader: z.string().min(1).max(64),
+        port: z.number().int().min(1).max(16),
+        state: z.boolean(),
+        time: z.number().int().nonnegative(),
+      })
+      .strict(),
+  })
+  .strict();
 
 /** Recent break edges kept per portal: a pass needs the first of each side; a flapping sensor cannot grow this. */
 export const BEAM_BREAKS_MAX = 32;

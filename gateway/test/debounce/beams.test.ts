@@ -133,3 +133,40 @@ describe('portal beams', () => {
     expect(engine.stats()).toMatchObject({ beamChangesUnrouted: 4, beamChanges: 0 });
   });
 });
+
+describe('replay with beams', () => {
+  it('capture lines {"beam": …} between the reads decide direction in replay as in the daemon', async () => {
+    const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { PassThrough } = await import('node:stream');
+    const { runReplay } = await import('../../src/replay.js');
+    const directory = mkdtempSync(join(tmpdir(), 'stockwire-replay-beams-'));
+    const config = beamConfig();
+    writeFileSync(
+      join(directory, 'gateway.json'),
+      JSON.stringify({ siteId: SITE, gatewayId: 'gw-1', debounce: config }),
+    );
+    // Reads alone would say outbound; the beams say inbound.
+    const lines = [
+      ...passReads({ epcs: EPCS, direction: 'outbound', startMs: T0 }).map((read) => ({ time: read.time, line: read })),
+      ...beamInputs(inbound).map((beam) => ({ time: beam.time, line: { beam } })),
+      { time: T0 + 1, line: { beam: { reader: 'dock', port: 1, state: 'on', time: T0 } } },
+    ].sort((a, b) => a.time - b.time);
+    writeFileSync(join(directory, 'reads.jsonl'), lines.map(({ line }) => JSON.stringify(line)).join('\n'));
+    const output = new PassThrough();
+    const errors = new PassThrough();
+    expect(
+      await runReplay(['--config', join(directory, 'gateway.json'), join(directory, 'reads.jsonl')], output, errors),
+    ).toBe(0);
+    const events = String(output.read() ?? '')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const objectEvent = events.find((event) => event['type'] === 'ObjectEvent');
+    expect(objectEvent?.['stockwire:direction']).toBe('inbound');
+    expect(objectEvent?.['stockwire:beams']).toMatchObject({ order: 'outside,inside', readsContradict: 3 });
+    expect(String(errors.read() ?? '')).toContain('beam.state: Expected boolean');
+    rmSync(directory, { recursive: true, force: true });
+  });
+});
