@@ -28,6 +28,10 @@ export const IngestErrors = defineErrors({
     message: 'event {eventId} was already applied with a different payload; refusing the new one ({reason})',
   },
   EVENT_REJECTED: { code: 'SW_INGEST_EVENT_REJECTED', message: 'event {eventId} was rejected by the ledger: {reason}' },
+  APPLY_FAILED: {
+    code: 'SW_INGEST_APPLY_FAILED',
+    message: 'message could not be applied and was set aside so the stream moves on: {reason}',
+  },
   EVENT_UNMAPPED: {
     code: 'SW_INGEST_EVENT_UNMAPPED',
     message: 'event {eventId} cannot become a ledger transaction: {reason}',
