@@ -97,10 +97,11 @@ export class MovementConsumer {
     this.committer = this.createCommitter();
   }
 
-  // Messages wait here until the rest of the cloud (analytics listeners) is attached:
-  // a resumed persistent session delivers queued messages as soon as we connect.
-  private releaseGate: () => void = () => undefined;
-  private readonly gate = new Promise<void>((resolve) => (this.releaseGate = resolve));
+  // Messages wait here until the rest of the cloud (analytics listeners) is attached: a resumed
+  // persistent session delivers queued and retained messages as soon as we connect, possibly before
+  // the SUBACK, so holding them must not block mqtt.js (the SUBACK would be stuck behind them).
+  private consuming = false;
+  private readonly held: Array<{ packet: IPublishPacket; epoch: number }> = [];
 
   /** Connects and subscribes, then consumes at once. */
   async start(): Promise<void> {
@@ -110,7 +111,13 @@ export class MovementConsumer {
 
   /** Lets held and new messages through to the ledger. */
   beginConsuming(): void {
-    this.releaseGate();
+    void this.releaseHeld();
+  }
+
+  /** Enqueues the held messages in arrival order; new ones keep being held until none is left. */
+  private async releaseHeld(): Promise<void> {
+    for (let next = this.held.shift(); next; next = this.held.shift()) await this.enqueue(next.packet, next.epoch);
+    this.consuming = true;
   }
 
   /** Connects and subscribes; messages are held until `beginConsuming()`. */
@@ -130,17 +137,20 @@ export class MovementConsumer {
     client.on('connect', () => this.connectionEpoch++);
     client.handleMessage = (packet, done) => {
       const epoch = this.connectionEpoch;
-      this.gate
-        .then(() => this.enqueue(packet, epoch))
-        .then(
-          // The PUBACK is ours to send after the commit: an error here tells mqtt.js to skip its
-          // own and move on to the next packet (see group-commit.ts for why).
-          () => done(ACK_DEFERRED),
-          (error: unknown) => {
-            this.deps.logger.warn({ err: errorMessage(error), topic: packet.topic }, 'message left un-acked');
-            done(ACK_DEFERRED);
-          },
-        );
+      // The PUBACK is ours to send after the commit: passing an error tells mqtt.js to skip its own
+      // and move on to the next packet (see group-commit.ts for why).
+      if (!this.consuming) {
+        this.held.push({ packet, epoch });
+        done(ACK_DEFERRED);
+        return;
+      }
+      this.enqueue(packet, epoch).then(
+        () => done(ACK_DEFERRED),
+        (error: unknown) => {
+          this.deps.logger.warn({ err: errorMessage(error), topic: packet.topic }, 'message left un-acked');
+          done(ACK_DEFERRED);
+        },
+      );
     };
     client.on('error', (error) =>
       this.stopping
