@@ -14,6 +14,8 @@ import {
   type Layer,
   type Position,
 } from './state.js';
+import { magnitudeChecksOf } from './magnitudes.js';
+import { firstExcess } from './limits.js';
 import { issue, layersQty, layersValue, receive, removeExact } from './valuation.js';
 import type { WorkingState } from './working-state.js';
 
@@ -307,6 +309,17 @@ export class Booking {
     }
   }
 
+  /** Every number this transaction would store, checked against the one magnitude limit before anything is written. */
+  private refuseBeyondLimit(): void {
+    const drafts = [...this.drafts.values()].map((draft) => ({
+      ...draft,
+      position: this.position(draft.product, draft.location),
+    }));
+    const excess = firstExcess(magnitudeChecksOf(drafts, this.amounts));
+    if (excess)
+      reject(LedgerErrors.MAGNITUDE_LIMIT, { what: excess.what, value: excess.text, limit: excess.limitText });
+  }
+
   /** Checks conservation and writes entries and journal lines; returns the position changes. */
   finish(): {
     entries: Entry[];
@@ -317,6 +330,7 @@ export class Booking {
   } {
     this.compensateLateMovements();
     this.releaseSurplusEpcs();
+    this.refuseBeyondLimit();
     const entries: Entry[] = [];
     const changes: PositionChange[] = [];
     const time = new Date(this.timeMs).toISOString();

@@ -43,6 +43,11 @@ export const LedgerErrors = defineErrors({
     message:
       'product {product} is valued {current}; changing it to {requested} would re-value booked stock: keep the method',
   },
+  MAGNITUDE_LIMIT: {
+    code: 'SW_LEDGER_MAGNITUDE_LIMIT',
+    message:
+      'refused: the {what} would be {value}, beyond the ledger limit of ±{limit} (docs/ledger.md, magnitude limit); nothing was booked: split or correct the amounts',
+  },
   ID_CONFLICT: {
     code: 'SW_LEDGER_ID_CONFLICT',
     message:
