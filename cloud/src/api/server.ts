@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import { z, type ZodTypeAny } from 'zod';
+import { isoTimeSchema } from '../../../shared/src/contracts/iso-time.js';
 import type { Logger } from '../../../shared/src/log.js';
 import type { CloudEvents } from '../events.js';
 import type { Catalog } from '../ledger/catalog.js';
@@ -80,7 +81,7 @@ const SalesQuerySchema = z
   .object({
     product: z.string().min(1).max(64),
     site: z.string().max(64).optional(),
-    since: z.string().datetime({ offset: true }).optional(),
+    since: isoTimeSchema({ secondsRequired: false }).optional(),
   })
   .strict();
 
@@ -216,12 +217,10 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
     const { id } = request.params as { id: string };
     const transaction = await store.transaction(id);
     if (!transaction)
-      return reply
-        .code(404)
-        .send({
-          code: ApiErrors.NOT_FOUND.code,
-          message: ApiErrors.NOT_FOUND.message.replace('{what}', `transaction ${id}`),
-        });
+      return reply.code(404).send({
+        code: ApiErrors.NOT_FOUND.code,
+        message: ApiErrors.NOT_FOUND.message.replace('{what}', `transaction ${id}`),
+      });
     return transaction;
   });
   readRoute('/products', 'Products (catalog and declared)', undefined, async () => ({ items: await store.products() }));
@@ -269,14 +268,12 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
       if (body && typeof body === 'object' && Array.isArray(body.transactions)) {
         const list = body.transactions as unknown[];
         if (list.length > API_BATCH_TRANSACTIONS_MAX) {
-          return reply
-            .code(400)
-            .send({
-              code: ApiErrors.BATCH_TOO_LARGE.code,
-              message: ApiErrors.BATCH_TOO_LARGE.message
-                .replace('{count}', String(list.length))
-                .replace('{max}', String(API_BATCH_TRANSACTIONS_MAX)),
-            });
+          return reply.code(400).send({
+            code: ApiErrors.BATCH_TOO_LARGE.code,
+            message: ApiErrors.BATCH_TOO_LARGE.message
+              .replace('{count}', String(list.length))
+              .replace('{max}', String(API_BATCH_TRANSACTIONS_MAX)),
+          });
         }
         const parsed: Transaction[] = [];
         const issues: Issue[] = [];

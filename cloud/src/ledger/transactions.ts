@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EpcUrnSchema } from '../../../shared/src/contracts/epcis.js';
+import { isoTimeSchema } from '../../../shared/src/contracts/iso-time.js';
 import { gtinField, productAttributes, quantityString, unitCostString } from './catalog.js';
 import { MONEY_SCALE } from './decimal.js';
 import { decimalString } from './catalog.js';
@@ -12,12 +13,8 @@ import { decimalString } from './catalog.js';
  */
 
 export const TRANSACTION_EPCS_MAX = 100_000;
-const isoTime = z
-  .string()
-  .regex(
-    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/,
-    'must be an ISO 8601 date-time with a zone, e.g. 2026-11-25T10:00:00Z',
-  );
+/** Seconds optional here (`10:00Z`); every field range-checked, no rollover (shared iso-time.ts). */
+const isoTime = isoTimeSchema({ secondsRequired: false });
 const productKey = z.string().min(1).max(64);
 const locationId = z.string().min(1).max(256);
 const epcList = z.array(EpcUrnSchema).min(1).max(TRANSACTION_EPCS_MAX);
