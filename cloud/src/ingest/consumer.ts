@@ -10,9 +10,11 @@ import { errorMessage, makeError } from '../../../shared/src/errors.js';
 import type { Logger } from '../../../shared/src/log.js';
 import type { CloudEvents, PositionChange } from '../events.js';
 import type { Catalog } from '../ledger/catalog.js';
+import type { Transaction } from '../ledger/transactions.js';
 import type { ApplyResult, LedgerStore } from '../store/ledger-store.js';
 import { mapEpcisDocument } from './epcis-to-transactions.js';
 import { buildDeadLetter } from './deadletter.js';
+import { failureKind } from './failure-kind.js';
 import { IngestErrors } from './errors.js';
 import { validateMessage, type ValidateOptions } from './validate.js';
 
@@ -39,6 +41,8 @@ export interface ConsumerStats {
   eventsDuplicate: number;
   deadLettered: Record<string, number>;
   storeFailures: number;
+  /** Events dead-lettered because the store failed on them deterministically (never retried). */
+  poisonEvents: number;
   sequenceGaps: number;
   sequenceReorders: number;
 }
@@ -52,6 +56,7 @@ export interface ConsumerStats {
 export class MovementConsumer {
   private client: MqttClient | null = null;
   private stopping = false;
+  private wakeRetry: (() => void) | undefined;
   private readonly lastSequenceByGateway = new Map<string, number>();
   private readonly counters: ConsumerStats = {
     messagesReceived: 0,
@@ -60,6 +65,7 @@ export class MovementConsumer {
     eventsDuplicate: 0,
     deadLettered: {},
     storeFailures: 0,
+    poisonEvents: 0,
     sequenceGaps: 0,
     sequenceReorders: 0,
   };
@@ -149,6 +155,7 @@ export class MovementConsumer {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.wakeRetry?.();
     const client = this.client;
     this.client = null;
     if (client) await client.endAsync();
@@ -192,7 +199,7 @@ export class MovementConsumer {
       this.deadLetter(topic, payload, error.code, error.message, skipped.eventId);
     }
     if (mapped.transactions.length === 0) return;
-    const results = await this.applyWithRetry(mapped.transactions);
+    const results = await this.applyIsolatingPoison(topic, payload, mapped.transactions);
     const changes: PositionChange[] = [];
     for (const result of results) {
       if (result.status === 'applied') {
@@ -237,23 +244,79 @@ export class MovementConsumer {
     }
   }
 
-  /** The ledger store being down must not lose the message: retry until it commits or we stop. */
-  private async applyWithRetry(transactions: Parameters<LedgerStore['applyBatch']>[0]): Promise<ApplyResult[]> {
+  /**
+   * Applies the document's transactions in one store transaction. When that fails
+   * deterministically (poison), each is applied on its own so only the failing events
+   * are dead-lettered and the rest still book.
+   */
+  private async applyIsolatingPoison(
+    topic: string,
+    payload: Buffer,
+    transactions: Transaction[],
+  ): Promise<ApplyResult[]> {
+    try {
+      return await this.applyWithRetry(transactions);
+    } catch (error) {
+      if (!(error instanceof PoisonFailure)) throw error;
+      if (transactions.length === 1) return this.setAside(topic, payload, transactions[0], error);
+    }
+    const results: ApplyResult[] = [];
+    for (const transaction of transactions) {
+      try {
+        results.push(...(await this.applyWithRetry([transaction])));
+      } catch (error) {
+        if (!(error instanceof PoisonFailure)) throw error;
+        this.setAside(topic, payload, transaction, error);
+      }
+    }
+    return results;
+  }
+
+  private setAside(topic: string, payload: Buffer, transaction: Transaction | undefined, failure: PoisonFailure): [] {
+    const eventId = transaction?.id ?? 'unknown';
+    const error = makeError(IngestErrors.EVENT_POISON, { eventId, reason: errorMessage(failure.cause) });
+    this.counters.poisonEvents++;
+    this.deadLetter(topic, payload, error.code, error.message, eventId);
+    return [];
+  }
+
+  /**
+   * Only an unavailable store is retried (the message stays un-acked, so nothing is
+   * lost); a deterministic failure is thrown as PoisonFailure at once.
+   */
+  private async applyWithRetry(transactions: Transaction[]): Promise<ApplyResult[]> {
     let delayMs = 100;
     for (;;) {
       try {
         return await this.deps.store.applyBatch(transactions);
       } catch (error) {
+        if (failureKind(error) === 'deterministic') throw new PoisonFailure(error);
         this.counters.storeFailures++;
         if (this.stopping) throw error;
         this.deps.logger.error(
           { err: errorMessage(error), retryInMs: delayMs },
-          'ledger store failed; message stays un-acked and will be retried',
+          'ledger store unavailable; message stays un-acked and will be retried',
         );
-        await new Promise<void>((resolve) => this.deps.clock.setTimeout(resolve, delayMs));
+        await this.sleepUnlessStopping(delayMs);
+        if (this.stopping) throw error;
         delayMs = Math.min(delayMs * 2, this.options.storeRetryDelayMsMax);
       }
     }
+  }
+
+  /** A retry wait that stop() cuts short, so SIGTERM never waits out a backoff. */
+  private sleepUnlessStopping(delayMs: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = this.deps.clock.setTimeout(() => {
+        this.wakeRetry = undefined;
+        resolve();
+      }, delayMs);
+      this.wakeRetry = () => {
+        timer.cancel();
+        this.wakeRetry = undefined;
+        resolve();
+      };
+    });
   }
 
   /** `sequence` is the gateway's number of the document's first event; the next document starts after the last one. */
@@ -298,6 +361,14 @@ export class MovementConsumer {
     this.client?.publish(DEADLETTER_TOPIC, JSON.stringify(letter), { qos: 1 }, (error) => {
       if (error) this.deps.logger.error({ err: error.message, code }, 'could not publish dead letter');
     });
+  }
+}
+
+/** A store failure that would repeat on every attempt; carries the original as cause. */
+class PoisonFailure extends Error {
+  constructor(cause: unknown) {
+    super(`deterministic ledger failure: ${errorMessage(cause)}`, { cause });
+    this.name = 'PoisonFailure';
   }
 }
 

@@ -28,6 +28,11 @@ export const IngestErrors = defineErrors({
     message: 'event {eventId} was already applied with a different payload; refusing the new one ({reason})',
   },
   EVENT_REJECTED: { code: 'SW_INGEST_EVENT_REJECTED', message: 'event {eventId} was rejected by the ledger: {reason}' },
+  EVENT_POISON: {
+    code: 'SW_INGEST_EVENT_POISON',
+    message:
+      'event {eventId} fails the same way on every attempt, so it was set aside instead of stalling the stream: {reason}',
+  },
   EVENT_UNMAPPED: {
     code: 'SW_INGEST_EVENT_UNMAPPED',
     message: 'event {eventId} cannot become a ledger transaction: {reason}',
