@@ -10,6 +10,7 @@ import { errorMessage, makeError } from '../../../shared/src/errors.js';
 import type { Logger } from '../../../shared/src/log.js';
 import type { CloudEvents, PositionChange } from '../events.js';
 import type { Catalog } from '../ledger/catalog.js';
+import { LedgerErrors } from '../ledger/errors.js';
 import type { Transaction } from '../ledger/transactions.js';
 import type { ApplyResult, LedgerStore } from '../store/ledger-store.js';
 import { mapEpcisDocument } from './epcis-to-transactions.js';
@@ -32,6 +33,8 @@ export interface ConsumerOptions extends ValidateOptions {
   storeRetryDelayMsMax: number;
   /** Gateways whose sequence numbers are tracked in memory. */
   trackedGatewaysMax: number;
+  /** `<site>/<gateway>` of gateways allowed to book at other sites' locations (default none). */
+  crossSiteGateways?: readonly string[] | undefined;
 }
 
 export interface ConsumerStats {
@@ -58,6 +61,7 @@ export class MovementConsumer {
   private stopping = false;
   private wakeRetry: (() => void) | undefined;
   private readonly lastSequenceByGateway = new Map<string, number>();
+  private readonly crossSiteGateways: ReadonlySet<string>;
   private readonly counters: ConsumerStats = {
     messagesReceived: 0,
     documentsApplied: 0,
@@ -73,7 +77,9 @@ export class MovementConsumer {
   constructor(
     private readonly options: ConsumerOptions,
     private readonly deps: { store: LedgerStore; catalog: Catalog; events: CloudEvents; logger: Logger; clock: Clock },
-  ) {}
+  ) {
+    this.crossSiteGateways = new Set(options.crossSiteGateways ?? []);
+  }
 
   // Messages wait here until the rest of the cloud (analytics listeners) is attached:
   // a resumed persistent session delivers queued messages as soon as we connect.
@@ -188,7 +194,8 @@ export class MovementConsumer {
     document: EpcisDocument,
   ): Promise<void> {
     this.trackSequence(`${siteId}/${gatewayId}`, document['stockwire:sequence'], document.epcisBody.eventList.length);
-    const mapped = mapEpcisDocument(document, { siteId, gatewayId }, this.deps.catalog);
+    const crossSite = this.crossSiteGateways.has(`${siteId}/${gatewayId}`);
+    const mapped = mapEpcisDocument(document, { siteId, gatewayId, crossSite }, this.deps.catalog);
     // AggregationEvents (pallet SSCC → cases) carry no quantity: the ObjectEvent beside them books the items.
     const aggregationIds = new Set(
       document.epcisBody.eventList.filter((event) => event.type === 'AggregationEvent').map((event) => event.eventID),
@@ -209,7 +216,11 @@ export class MovementConsumer {
         this.counters.eventsDuplicate++;
       } else {
         const definition =
-          result.status === 'conflict' ? IngestErrors.DUPLICATE_ID_CONFLICT : IngestErrors.EVENT_REJECTED;
+          result.status === 'conflict'
+            ? IngestErrors.DUPLICATE_ID_CONFLICT
+            : result.code === LedgerErrors.SITE_MISMATCH.code
+              ? IngestErrors.SITE_MISMATCH
+              : IngestErrors.EVENT_REJECTED;
         const error = makeError(definition, { eventId: result.id, reason: result.reason ?? result.code ?? 'unknown' });
         this.deadLetter(topic, payload, error.code, error.message, result.id);
       }

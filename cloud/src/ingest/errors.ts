@@ -27,6 +27,10 @@ export const IngestErrors = defineErrors({
     code: 'SW_INGEST_ID_CONFLICT',
     message: 'event {eventId} was already applied with a different payload; refusing the new one ({reason})',
   },
+  SITE_MISMATCH: {
+    code: 'SW_INGEST_SITE_MISMATCH',
+    message: 'event {eventId} crosses sites and was refused: {reason}',
+  },
   EVENT_REJECTED: { code: 'SW_INGEST_EVENT_REJECTED', message: 'event {eventId} was rejected by the ledger: {reason}' },
   EVENT_POISON: {
     code: 'SW_INGEST_EVENT_POISON',

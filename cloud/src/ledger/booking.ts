@@ -16,6 +16,7 @@ import {
 } from './state.js';
 import { magnitudeChecksOf } from './magnitudes.js';
 import { firstExcess } from './limits.js';
+import { siteBindingViolation, type SiteMove } from './site-binding.js';
 import { issue, layersQty, layersValue, receive, removeExact } from './valuation.js';
 import type { WorkingState } from './working-state.js';
 
@@ -55,6 +56,8 @@ export class Booking {
   private readonly amounts = new Map<string, bigint>();
   readonly flags = new Set<string>();
   private readonly entryCountBefore = new Map<string, number>();
+  /** Set for device transactions bound to their gateway's site (site-binding.ts). */
+  boundSite: string | undefined;
 
   constructor(
     readonly state: WorkingState,
@@ -100,6 +103,19 @@ export class Booking {
     this.amounts.set(account, (this.amounts.get(account) ?? 0n) + amount);
   }
 
+  /** Refuses a position change at another site's location when the transaction is site-bound. */
+  private requireSite(location: Location, move: SiteMove): void {
+    if (this.boundSite === undefined) return;
+    const action = siteBindingViolation(this.boundSite, location, move);
+    if (action === undefined) return;
+    reject(LedgerErrors.SITE_MISMATCH, {
+      site: this.boundSite,
+      action,
+      location: location.id,
+      locationSite: location.site,
+    });
+  }
+
   private draft(product: string, location: string, kind: EntryKind): EntryDraft {
     const key = positionKey(product, location);
     let draft = this.drafts.get(key);
@@ -124,6 +140,7 @@ export class Booking {
     kind: EntryKind,
     options: { preferSourceId?: string; force?: boolean } = {},
   ): { value: bigint; consumed: Layer[] } {
+    this.requireSite(location, 'out');
     const draft = this.draft(product.gtin, location.id, kind);
     const position = this.position(product.gtin, location.id);
     const outcome = issue(position, qty, {
@@ -151,6 +168,7 @@ export class Booking {
 
   /** Puts layers into stock; a negative position is covered first and its cost variance goes to COGS. Returns the value added to Inventory before variance. */
   receive(product: Product, location: Location, layers: readonly Layer[], kind: EntryKind): bigint {
+    this.requireSite(location, 'in');
     const draft = this.draft(product.gtin, location.id, kind);
     const position = this.position(product.gtin, location.id);
     const outcome = receive(position, layers, product.valuation);
@@ -177,6 +195,7 @@ export class Booking {
     sourceId: string,
     kind: EntryKind,
   ): bigint | undefined {
+    this.requireSite(location, 'out');
     const draft = this.draft(product.gtin, location.id, kind);
     const outcome = removeExact(this.position(product.gtin, location.id), qty, value, sourceId, product.valuation);
     if (!outcome) return undefined;
@@ -189,6 +208,7 @@ export class Booking {
 
   /** Records a zero movement (a count that agrees), so the position shows it was counted. */
   touch(product: Product, location: Location, kind: EntryKind): void {
+    this.requireSite(location, 'in');
     this.draft(product.gtin, location.id, kind);
   }
 

@@ -25,6 +25,8 @@ export const SourceSchema = z
     kind: z.enum(['rfid', 'api', 'replay']),
     gatewayId: z.string().max(64).optional(),
     eventId: z.string().max(256).optional(),
+    /** Set for gateways the cloud config declares cross-site: their events are not bound to their site (site-binding.ts). */
+    crossSite: z.literal(true).optional(),
   })
   .strict();
 
