@@ -15,8 +15,10 @@ import { mapEpcisDocument } from './epcis-to-transactions.js';
 import { buildDeadLetter } from './deadletter.js';
 import { IngestErrors } from './errors.js';
 import { validateMessage, type ValidateOptions } from './validate.js';
-import { GroupCommitter, type CommitJob, type GroupCommitStats } from './group-commit.js';
-import { isStoreUnavailable } from './failure.js';
+import { GroupCommitter, type CommitJob, type GroupCommitStats, type PoisonedTransaction } from './group-commit.js';
+import { failureKind } from './failure-kind.js';
+import { LedgerErrors } from '../ledger/errors.js';
+import type { Transaction } from '../ledger/transactions.js';
 
 /** Passed to mqtt.js's handleMessage callback so it skips its own PUBACK (we send it after the commit). */
 const ACK_DEFERRED = new Error('PUBACK deferred until the group commit');
@@ -46,6 +48,8 @@ export interface ConsumerOptions extends ValidateOptions {
   storeRetryDelayMsMax: number;
   /** Gateways whose sequence numbers are tracked in memory. */
   trackedGatewaysMax: number;
+  /** `<site>/<gateway>` of gateways allowed to book at other sites' locations (default none). */
+  crossSiteGateways?: readonly string[] | undefined;
   /** Group commit: store transactions per batch at most (default 2,000). */
   commitBatchTransactionsMax?: number | undefined;
   /** Group commit: messages per batch at most (default 1,000). */
@@ -61,6 +65,8 @@ export interface ConsumerStats {
   eventsDuplicate: number;
   deadLettered: Record<string, number>;
   storeFailures: number;
+  /** Events dead-lettered because the store failed on them deterministically (never retried). */
+  poisonEvents: number;
   sequenceGaps: number;
   sequenceReorders: number;
   commit: GroupCommitStats;
@@ -75,6 +81,8 @@ export interface ConsumerStats {
 export class MovementConsumer {
   private client: MqttClient | null = null;
   private stopping = false;
+  private wakeRetry: (() => void) | undefined;
+  private readonly crossSiteGateways: ReadonlySet<string>;
   /** Bumped on every (re)connect: a PUBACK only goes out on the connection its message came in on. */
   private connectionEpoch = 0;
   private readonly committer: GroupCommitter;
@@ -86,6 +94,7 @@ export class MovementConsumer {
     eventsDuplicate: 0,
     deadLettered: {},
     storeFailures: 0,
+    poisonEvents: 0,
     sequenceGaps: 0,
     sequenceReorders: 0,
   };
@@ -94,6 +103,7 @@ export class MovementConsumer {
     private readonly options: ConsumerOptions,
     private readonly deps: { store: LedgerStore; catalog: Catalog; events: CloudEvents; logger: Logger; clock: Clock },
   ) {
+    this.crossSiteGateways = new Set(options.crossSiteGateways ?? []);
     this.committer = this.createCommitter();
   }
 
@@ -195,6 +205,7 @@ export class MovementConsumer {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.wakeRetry?.();
     // Commit (and ack) what is queued; an unavailable store gives up at once while stopping.
     await this.committer.idle();
     const client = this.client;
@@ -240,13 +251,14 @@ export class MovementConsumer {
   }
 
   private noWork(acknowledge: () => void): CommitJob {
-    return { transactions: [], committed: acknowledge, failed: acknowledge };
+    return { transactions: [], committed: acknowledge };
   }
 
   private documentJob(origin: MessageOrigin, document: EpcisDocument, acknowledge: () => void): CommitJob {
     const { topic, payload, siteId, gatewayId } = origin;
     this.trackSequence(`${siteId}/${gatewayId}`, document['stockwire:sequence'], document.epcisBody.eventList.length);
-    const mapped = mapEpcisDocument(document, { siteId, gatewayId }, this.deps.catalog);
+    const crossSite = this.crossSiteGateways.has(`${siteId}/${gatewayId}`);
+    const mapped = mapEpcisDocument(document, { siteId, gatewayId, crossSite }, this.deps.catalog);
     // AggregationEvents (pallet SSCC → cases) carry no quantity: the ObjectEvent beside them books the items.
     const aggregationIds = new Set(
       document.epcisBody.eventList.filter((event) => event.type === 'AggregationEvent').map((event) => event.eventID),
@@ -258,12 +270,9 @@ export class MovementConsumer {
     }
     return {
       transactions: mapped.transactions,
-      committed: (results) => {
+      committed: (results, poisoned) => {
+        for (const { transaction, error } of poisoned) this.setAside(topic, payload, transaction, error);
         if (mapped.transactions.length > 0) this.recordResults(origin, document, results);
-        acknowledge();
-      },
-      failed: (error) => {
-        this.deadLetterFailure(topic, payload, error);
         acknowledge();
       },
     };
@@ -277,7 +286,11 @@ export class MovementConsumer {
         this.counters.eventsDuplicate++;
       } else {
         const definition =
-          result.status === 'conflict' ? IngestErrors.DUPLICATE_ID_CONFLICT : IngestErrors.EVENT_REJECTED;
+          result.status === 'conflict'
+            ? IngestErrors.DUPLICATE_ID_CONFLICT
+            : result.code === LedgerErrors.SITE_MISMATCH.code
+              ? IngestErrors.SITE_MISMATCH
+              : IngestErrors.EVENT_REJECTED;
         const error = makeError(definition, { eventId: result.id, reason: result.reason ?? result.code ?? 'unknown' });
         this.deadLetter(origin.topic, origin.payload, error.code, error.message, result.id);
       }
@@ -298,6 +311,13 @@ export class MovementConsumer {
     if (!client || packet.qos === 0 || packet.messageId === undefined) return;
     if (epoch !== this.connectionEpoch || !client.connected) return;
     client['_sendPacket']({ cmd: 'puback', messageId: packet.messageId }, () => undefined);
+  }
+
+  private setAside(topic: string, payload: Buffer, transaction: Transaction, failure: unknown): void {
+    const eventId = transaction.id ?? 'unknown';
+    const error = makeError(IngestErrors.EVENT_POISON, { eventId, reason: errorMessage(failure) });
+    this.counters.poisonEvents++;
+    this.deadLetter(topic, payload, error.code, error.message, eventId);
   }
 
   private deadLetterFailure(topic: string, payload: Buffer, error: unknown): void {
@@ -337,7 +357,7 @@ export class MovementConsumer {
       },
       {
         applyBatch: (transactions) => this.deps.store.applyBatch(transactions),
-        isRetryable: (error) => !this.stopping && isStoreUnavailable(error),
+        isRetryable: (error) => failureKind(error) === 'store_unavailable',
         backoff: (attempt) => this.waitBeforeRetry(attempt),
       },
     );
@@ -349,8 +369,23 @@ export class MovementConsumer {
     if (this.stopping) return false;
     const delayMs = Math.min(100 * 2 ** Math.min(attempt, 20), this.options.storeRetryDelayMsMax);
     this.deps.logger.error({ retryInMs: delayMs }, 'ledger store unavailable; batch stays un-acked and is retried');
-    await new Promise<void>((resolve) => this.deps.clock.setTimeout(resolve, delayMs));
+    await this.sleepUnlessStopping(delayMs);
     return !this.stopping;
+  }
+
+  /** A retry wait that stop() cuts short, so SIGTERM never waits out a backoff. */
+  private sleepUnlessStopping(delayMs: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = this.deps.clock.setTimeout(() => {
+        this.wakeRetry = undefined;
+        resolve();
+      }, delayMs);
+      this.wakeRetry = () => {
+        timer.cancel();
+        this.wakeRetry = undefined;
+        resolve();
+      };
+    });
   }
 
   /** `sequence` is the gateway's number of the document's first event; the next document starts after the last one. */

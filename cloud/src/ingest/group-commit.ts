@@ -16,10 +16,16 @@ import type { ApplyResult } from '../ledger/state.js';
 export interface CommitJob {
   /** Transactions this message maps to (may be empty: a dead-lettered or status message still acks in order). */
   transactions: readonly Transaction[];
-  /** After the batch holding this job committed; `results` are this job's own, in order. */
-  committed(results: ApplyResult[]): void;
-  /** This job alone failed deterministically (poison): the consumer dead-letters it and acks. */
-  failed(error: unknown): void;
+  /**
+   * After the batch holding this job committed: `results` are this job's own, in order; `poisoned`
+   * are its transactions that failed deterministically on their own (the consumer dead-letters them).
+   */
+  committed(results: ApplyResult[], poisoned: readonly PoisonedTransaction[]): void;
+}
+
+export interface PoisonedTransaction {
+  transaction: Transaction;
+  error: unknown;
 }
 
 export interface GroupCommitOptions {
@@ -126,8 +132,9 @@ export class GroupCommitter {
       results = transactions.length === 0 ? [] : await this.applyWithRetry(transactions);
     } catch (error) {
       if (error instanceof CommitAbandoned) return;
-      if (batch.length === 1) return (batch[0] as CommitJob).failed(error);
       this.counters.isolations++;
+      // Narrow down: job by job, then transaction by transaction within the failing job.
+      if (batch.length === 1) return this.commitOneByOne(batch[0] as CommitJob);
       for (const job of batch) await this.commit([job]);
       return;
     }
@@ -136,9 +143,25 @@ export class GroupCommitter {
     this.counters.transactions += transactions.length;
     let offset = 0;
     for (const job of batch) {
-      job.committed(results.slice(offset, offset + job.transactions.length));
+      job.committed(results.slice(offset, offset + job.transactions.length), []);
       offset += job.transactions.length;
     }
+  }
+
+  /** Commits a job's transactions one at a time, so only the poisoned ones are set aside. */
+  private async commitOneByOne(job: CommitJob): Promise<void> {
+    const results: ApplyResult[] = [];
+    const poisoned: PoisonedTransaction[] = [];
+    for (const transaction of job.transactions) {
+      try {
+        results.push(...(await this.applyWithRetry([transaction])));
+      } catch (error) {
+        // Left un-acked: what committed before comes back as duplicates on redelivery.
+        if (error instanceof CommitAbandoned) return;
+        poisoned.push({ transaction, error });
+      }
+    }
+    job.committed(results, poisoned);
   }
 
   private async applyWithRetry(transactions: readonly Transaction[]): Promise<ApplyResult[]> {
