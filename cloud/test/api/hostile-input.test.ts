@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApi } from '../../src/api/server.js';
-import { openLedgerStore, type LedgerStore } from '../../src/store/ledger-store.js';
+import type { LedgerStore } from '../../src/store/ledger-store.js';
+import { openLedgerStore } from '../../src/store/open.js';
 import { contractCatalog, FIFO } from '../store/contract.js';
 
 /** Issue 12, findings 1, 2 and 5 over HTTP: every bad body is a 400 naming the field (or a 422), never a 500. */

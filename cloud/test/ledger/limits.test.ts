@@ -8,7 +8,8 @@ import { runLedgerCli } from '../../src/ledger-cli.js';
 import { buildCatalog } from '../../src/ledger/catalog.js';
 import { magnitudeMaxText, withinLimit } from '../../src/ledger/limits.js';
 import { TransactionSchema, type TransactionInput } from '../../src/ledger/transactions.js';
-import { openLedgerStore, type LedgerStore } from '../../src/store/ledger-store.js';
+import type { LedgerStore } from '../../src/store/ledger-store.js';
+import { openLedgerStore } from '../../src/store/open.js';
 
 /** Issue 12, finding 1: one valid amount must never brick the ledger. */
 const directory = mkdtempSync(join(tmpdir(), 'stockwire-limits-'));
