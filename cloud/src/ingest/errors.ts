@@ -32,6 +32,10 @@ export const IngestErrors = defineErrors({
     message: 'event {eventId} crosses sites and was refused: {reason}',
   },
   EVENT_REJECTED: { code: 'SW_INGEST_EVENT_REJECTED', message: 'event {eventId} was rejected by the ledger: {reason}' },
+  APPLY_FAILED: {
+    code: 'SW_INGEST_APPLY_FAILED',
+    message: 'message could not be applied and was set aside so the stream moves on: {reason}',
+  },
   EVENT_POISON: {
     code: 'SW_INGEST_EVENT_POISON',
     message:
