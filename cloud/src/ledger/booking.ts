@@ -14,7 +14,7 @@ import {
   type Layer,
   type Position,
 } from './state.js';
-import { issue, layersQty, layersValue, receive, removeExact } from './valuation.js';
+import { issue, layersQty, layersValue, receive, removeExact, restore } from './valuation.js';
 import type { WorkingState } from './working-state.js';
 
 /** Thrown inside the engine to abandon a transaction; caught by applyTransaction and returned as `rejected`. */
@@ -147,6 +147,22 @@ export class Booking {
     return { value: outcome.value, consumed: outcome.consumed };
   }
 
+  /** Puts back layers an earlier transaction took out, where FIFO says they belong (see valuation.restore). */
+  restore(product: Product, location: Location, layers: readonly Layer[], kind: EntryKind): void {
+    const draft = this.draft(product.gtin, location.id, kind);
+    const outcome = restore(this.position(product.gtin, location.id), layers, product.valuation);
+    this.state.putPosition(outcome.position);
+    draft.qtyDelta += layersQty(layers);
+    draft.valueDelta += outcome.valueDelta;
+    draft.incoming.push(...layers);
+    this.post(location.inventoryAccount, layersValue(layers));
+    if (outcome.variance !== 0n) {
+      this.post(location.inventoryAccount, -outcome.variance);
+      this.post(ACCOUNTS.cogs, outcome.variance);
+      this.flags.add('negative_stock_covered');
+    }
+  }
+
   /** Puts layers into stock; a negative position is covered first and its cost variance goes to COGS. Returns the value added to Inventory before variance. */
   receive(product: Product, location: Location, layers: readonly Layer[], kind: EntryKind): bigint {
     const draft = this.draft(product.gtin, location.id, kind);
@@ -181,6 +197,7 @@ export class Booking {
     this.state.putPosition(outcome.position);
     draft.qtyDelta -= qty;
     draft.valueDelta -= outcome.value;
+    draft.outgoing.push({ qty, value: outcome.value, sourceId });
     this.post(location.inventoryAccount, -outcome.value);
     return outcome.value;
   }
@@ -346,6 +363,8 @@ export class Booking {
         timeMs: this.timeMs,
         recordedMs: this.recordedMs,
         ...(this.reverses === undefined ? {} : { reverses: this.reverses }),
+        layersIn: draft.incoming,
+        layersOut: draft.outgoing,
       };
       entries.push(entry);
       qtyDelta += draft.qtyDelta;

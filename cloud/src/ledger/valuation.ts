@@ -145,9 +145,14 @@ export function receive(position: Position, incoming: readonly Layer[], valuatio
 
 /**
  * Removes exactly the quantity and value a transaction brought in (reversal of a
- * receipt, late-event compensation). FIFO needs the layer still there with at
- * least that quantity; the pool needs the quantity. Undefined when not possible.
- * The removed value is `value`, except when the pool empties: then all of it goes.
+ * receipt or transfer, late-event compensation). FIFO takes it from the newest
+ * layer that came from `sourceId` or has exactly the same unit cost (adjacent
+ * layers at one cost are merged, so a layer's id can be an older one's) and still
+ * holds the quantity; the pool needs the quantity. Undefined when not possible.
+ * The removed value is `value`, except when the layer or pool empties (all of it
+ * goes) and when `value` exceeds what is there (a pool whose average fell since):
+ * then the value there goes, so no layer or pool is ever left with a negative
+ * value; the caller posts the difference to Cost Variance.
  */
 export function removeExact(
   position: Position,
@@ -157,33 +162,62 @@ export function removeExact(
   valuation: Valuation,
 ): { position: Position; value: bigint } | undefined {
   const layers = position.layers.map((layer) => ({ ...layer }));
-  if (valuation === 'average') {
-    const pool = layers[0];
-    if (!pool || pool.qty < qty) return undefined;
-    const removed = pool.qty === qty ? pool.value : value;
-    const left = { qty: pool.qty - qty, value: pool.value - removed, sourceId: pool.sourceId };
-    return {
-      position: {
-        ...position,
-        qty: position.qty - qty,
-        value: position.value - removed,
-        layers: left.qty === 0n && left.value === 0n ? [] : [left],
-      },
-      value: removed,
-    };
-  }
+  const index = valuation === 'average' ? 0 : matchingLayerIndex(layers, qty, value, sourceId);
+  const layer = layers[index];
+  if (!layer || layer.qty < qty) return undefined;
+  const removed = layer.qty === qty || value > layer.value ? layer.value : value;
+  if (layer.qty === qty) layers.splice(index, 1);
+  else layers[index] = { qty: layer.qty - qty, value: layer.value - removed, sourceId: layer.sourceId };
+  return {
+    position: { ...position, qty: position.qty - qty, value: position.value - removed, layers },
+    value: removed,
+  };
+}
+
+function matchingLayerIndex(layers: readonly Layer[], qty: bigint, value: bigint, sourceId: string): number {
   for (let index = layers.length - 1; index >= 0; index--) {
     const layer = layers[index] as Layer;
-    if (layer.sourceId !== sourceId || layer.qty < qty) continue;
-    const removed = layer.qty === qty ? layer.value : value;
-    if (layer.qty === qty) layers.splice(index, 1);
-    else layers[index] = { qty: layer.qty - qty, value: layer.value - removed, sourceId };
-    return {
-      position: { ...position, qty: position.qty - qty, value: position.value - removed, layers },
-      value: removed,
-    };
+    if (layer.qty < qty) continue;
+    if (layer.sourceId === sourceId || layer.value * qty === value * layer.qty) return index;
   }
-  return undefined;
+  return -1;
+}
+
+/**
+ * Puts back layers a transaction took out (reversal of a sale, transfer, supplier
+ * return or loss): FIFO puts them at the FRONT of the queue, in their order, because
+ * they were the oldest units when they left and everything still here either stood
+ * behind them or arrived later; the pool takes them at their value. A position in
+ * negative stock takes them like a receipt (covering the shortfall first).
+ */
+export function restore(position: Position, incoming: readonly Layer[], valuation: Valuation): ReceiveOutcome {
+  const negative = position.layers.some((layer) => layer.qty < 0n);
+  if (valuation === 'average' || negative || position.layers.length === 0)
+    return receive(position, incoming, valuation);
+  const front: Layer[] = [];
+  for (const layer of incoming) {
+    const last = front[front.length - 1];
+    if (last && last.value * layer.qty === layer.value * last.qty)
+      front[front.length - 1] = { qty: last.qty + layer.qty, value: last.value + layer.value, sourceId: last.sourceId };
+    else front.push({ ...layer });
+  }
+  const [oldest, ...rest] = position.layers;
+  const joint = front[front.length - 1] as Layer;
+  const layers =
+    oldest && joint.value * oldest.qty === oldest.value * joint.qty
+      ? [
+          ...front.slice(0, -1),
+          { qty: joint.qty + oldest.qty, value: joint.value + oldest.value, sourceId: joint.sourceId },
+          ...rest,
+        ]
+      : [...front, ...position.layers];
+  const qty = layersQty(incoming);
+  const value = layersValue(incoming);
+  return {
+    position: { ...position, qty: position.qty + qty, value: position.value + value, layers },
+    valueDelta: value,
+    variance: 0n,
+  };
 }
 
 /** Unit cost of what the position holds now, else of its last layer; undefined when empty. */

@@ -26,8 +26,10 @@ CREATE TABLE IF NOT EXISTS entries (
   value_after NUMERIC NOT NULL,
   time_ms BIGINT NOT NULL,
   recorded_ms BIGINT NOT NULL,
-  reverses TEXT
+  reverses TEXT,
+  layers TEXT
 );
+ALTER TABLE entries ADD COLUMN IF NOT EXISTS layers TEXT;
 CREATE INDEX IF NOT EXISTS entries_by_transaction ON entries (transaction_id);
 CREATE INDEX IF NOT EXISTS entries_by_product_time ON entries (product, time_ms);
 CREATE TABLE IF NOT EXISTS journal (

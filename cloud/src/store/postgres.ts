@@ -55,6 +55,7 @@ import {
 import { LEDGER_LOCK_KEY, POSTGRES_SCHEMA } from './postgres-schema.js';
 import {
   entryFromRow,
+  provenanceToJson,
   entryRowView,
   epcFromRow,
   journalLineFromRow,
@@ -641,8 +642,8 @@ async function persist(client: pg.PoolClient, state: WorkingState): Promise<void
     [([id]) => id, ([, reversedBy]) => reversedBy],
   );
   await run(
-    `INSERT INTO entries (transaction_id, product, location, kind, qty_delta, value_delta, qty_after, value_after, time_ms, recorded_ms, reverses)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::numeric[], $6::numeric[], $7::numeric[], $8::numeric[], $9::bigint[], $10::bigint[], $11::text[])`,
+    `INSERT INTO entries (transaction_id, product, location, kind, qty_delta, value_delta, qty_after, value_after, time_ms, recorded_ms, reverses, layers)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::numeric[], $6::numeric[], $7::numeric[], $8::numeric[], $9::bigint[], $10::bigint[], $11::text[], $12::text[])`,
     state.entries,
     [
       (e) => e.transactionId,
@@ -656,6 +657,7 @@ async function persist(client: pg.PoolClient, state: WorkingState): Promise<void
       (e) => e.timeMs,
       (e) => e.recordedMs,
       (e) => e.reverses ?? null,
+      (e) => provenanceToJson(e),
     ],
   );
   await run(

@@ -41,6 +41,7 @@ import {
 } from './ledger-store.js';
 import {
   entryFromRow,
+  provenanceToJson,
   entryRowView,
   epcFromRow,
   journalLineFromRow,
@@ -57,7 +58,7 @@ import {
   type PositionColumns,
   type TransactionColumns,
 } from './records.js';
-import { SQLITE_SCHEMA } from './sqlite-schema.js';
+import { SQLITE_ADDED_COLUMNS, SQLITE_SCHEMA } from './sqlite-schema.js';
 import { chunks } from './records.js';
 
 /** Page cache per connection (KiB): item-level upserts land all over the EPC index, the default 2 MiB thrashes. */
@@ -116,6 +117,10 @@ export class SqliteLedgerStore implements LedgerStore {
     db.pragma('synchronous = FULL');
     db.pragma(`cache_size = -${SQLITE_CACHE_KIB}`);
     db.exec(SQLITE_SCHEMA);
+    for (const { table, column, type } of SQLITE_ADDED_COLUMNS) {
+      const columns = db.prepare(`SELECT name FROM pragma_table_info('${table}')`).all() as { name: string }[];
+      if (!columns.some((row) => row.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+    }
     const storeCatalog = new StoreCatalog(catalog);
     for (const row of db.prepare('SELECT definition FROM products').all() as { definition: string }[])
       storeCatalog.putProduct(JSON.parse(row.definition) as Product);
@@ -236,6 +241,7 @@ export class SqliteLedgerStore implements LedgerStore {
         entry.timeMs,
         entry.recordedMs,
         entry.reverses ?? null,
+        provenanceToJson(entry),
       );
     }
     for (const line of state.journal)
@@ -417,7 +423,7 @@ function prepare(db: SqliteDatabase) {
     ),
     markReversed: statement('UPDATE transactions SET reversed_by = ? WHERE id = ?'),
     insertEntry: statement(
-      'INSERT INTO entries (transaction_id, product, location, kind, qty_delta, value_delta, qty_after, value_after, time_ms, recorded_ms, reverses) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO entries (transaction_id, product, location, kind, qty_delta, value_delta, qty_after, value_after, time_ms, recorded_ms, reverses, layers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     insertJournal: statement(
       'INSERT INTO journal (transaction_id, account, debit, credit, time_ms, recorded_ms) VALUES (?, ?, ?, ?, ?, ?)',
