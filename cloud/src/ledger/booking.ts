@@ -120,7 +120,7 @@ export class Booking {
     location: Location,
     qty: bigint,
     kind: EntryKind,
-    options: { preferSourceId?: string; force?: boolean } = {},
+    options: { preferSourceId?: string; preferCostOf?: Layer; force?: boolean } = {},
   ): { value: bigint; consumed: Layer[] } {
     const draft = this.draft(product.gtin, location.id, kind);
     const position = this.position(product.gtin, location.id);
@@ -130,6 +130,7 @@ export class Booking {
       fallbackUnitCost:
         product.standardCost === undefined ? undefined : parseTrusted(product.standardCost, UNIT_COST_SCALE),
       ...(options.preferSourceId === undefined ? {} : { preferSourceId: options.preferSourceId }),
+      ...(options.preferCostOf === undefined ? {} : { preferCostOf: options.preferCostOf }),
     });
     if (!outcome.ok) {
       return reject(LedgerErrors.INSUFFICIENT_STOCK, {

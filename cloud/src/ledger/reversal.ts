@@ -56,7 +56,7 @@ function takeBackIncoming(booking: Booking, entry: Entry, originalId: string): v
     const removed = booking.removeExact(product, location, layer.qty, layer.value, layer.sourceId, 'reversal');
     // Sold or moved on since: the quantity leaves at the cost in stock (its layer first); Cost Variance takes the difference.
     if (removed === undefined)
-      booking.issue(product, location, layer.qty, 'reversal', { preferSourceId: layer.sourceId });
+      booking.issue(product, location, layer.qty, 'reversal', { preferSourceId: layer.sourceId, preferCostOf: layer });
   }
 }
 

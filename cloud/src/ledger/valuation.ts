@@ -24,6 +24,8 @@ export interface IssueOptions {
   fallbackUnitCost: bigint | undefined;
   /** Consume layers brought in by this transaction first (supplier return of a receipt). */
   preferSourceId?: string;
+  /** Consume layers at exactly this layer's unit cost first (a reversal taking back units merged into an older layer). */
+  preferCostOf?: Layer;
 }
 
 export type IssueOutcome =
@@ -41,25 +43,36 @@ export function layersQty(layers: readonly Layer[]): bigint {
   return total;
 }
 
+function consumptionOrder(layers: readonly Layer[], options: IssueOptions): number[] {
+  const indexes = layers.map((_, index) => index);
+  const { preferSourceId, preferCostOf } = options;
+  if (preferSourceId === undefined && preferCostOf === undefined) return indexes;
+  const preferred = (index: number) => {
+    const layer = layers[index] as Layer;
+    if (layer.sourceId === preferSourceId) return true;
+    return (
+      preferCostOf !== undefined && layer.qty > 0n && layer.value * preferCostOf.qty === preferCostOf.value * layer.qty
+    );
+  };
+  return [...indexes.filter(preferred), ...indexes.filter((index) => !preferred(index))];
+}
+
 /** Takes `qty` out of a position at its cost: oldest layers first, or the pool's average. */
 export function issue(position: Position, qty: bigint, options: IssueOptions): IssueOutcome {
-  let layers = position.layers.map((layer) => ({ ...layer }));
-  if (options.preferSourceId !== undefined) {
-    const preferred = layers.filter((layer) => layer.sourceId === options.preferSourceId);
-    layers = [...preferred, ...layers.filter((layer) => layer.sourceId !== options.preferSourceId)];
-  }
+  const all = position.layers.map((layer) => ({ ...layer }));
   const consumed: Layer[] = [];
   let remaining = qty;
-  while (remaining > 0n) {
-    const front = layers[0];
-    if (!front || front.qty <= 0n) break;
-    const take = minimum(remaining, front.qty);
-    const value = proportionalValue(front.value, take, front.qty);
-    consumed.push({ qty: take, value, sourceId: front.sourceId });
+  // Preferred layers are consumed first, but what is left of them keeps its place in the queue (time order).
+  for (const index of consumptionOrder(all, options)) {
+    const layer = all[index] as Layer;
+    if (remaining === 0n || layer.qty <= 0n) break;
+    const take = minimum(remaining, layer.qty);
+    const value = proportionalValue(layer.value, take, layer.qty);
+    consumed.push({ qty: take, value, sourceId: layer.sourceId });
     remaining -= take;
-    if (take === front.qty) layers.shift();
-    else layers[0] = { qty: front.qty - take, value: front.value - value, sourceId: front.sourceId };
+    all[index] = { qty: layer.qty - take, value: layer.value - value, sourceId: layer.sourceId };
   }
+  let layers = all.filter((layer) => layer.qty !== 0n);
   if (remaining > 0n) {
     if (!options.allowNegative) return { ok: false, availableQty: position.qty > 0n ? position.qty : 0n };
     const negative = layers[0] && layers[0].qty < 0n ? layers[0] : undefined;
