@@ -149,7 +149,13 @@ export class Booking {
   }
 
   /** Puts back layers an earlier transaction took out, where FIFO says they belong (see valuation.restore). */
-  restore(product: Product, location: Location, layers: readonly Layer[], kind: EntryKind): void {
+  restore(
+    product: Product,
+    location: Location,
+    layers: readonly Layer[],
+    kind: EntryKind,
+    varianceAccount: string = ACCOUNTS.costVariance,
+  ): bigint {
     const draft = this.draft(product.gtin, location.id, kind);
     const outcome = restore(this.position(product.gtin, location.id), layers, product.valuation);
     this.state.putPosition(outcome.position);
@@ -158,10 +164,12 @@ export class Booking {
     draft.incoming.push(...layers);
     this.post(location.inventoryAccount, layersValue(layers));
     if (outcome.variance !== 0n) {
+      // Covering a shortfall at another cost than its provisional one: a reversal's variance (or COGS, see receive).
       this.post(location.inventoryAccount, -outcome.variance);
-      this.post(ACCOUNTS.cogs, outcome.variance);
+      this.post(varianceAccount, outcome.variance);
       this.flags.add('negative_stock_covered');
     }
+    return layersValue(layers);
   }
 
   /** Puts layers into stock; a negative position is covered first and its cost variance goes to COGS. Returns the value added to Inventory before variance. */
@@ -278,12 +286,13 @@ export class Booking {
       const location = this.location(draft.location);
       this.flags.add('before_last_count');
       if (draft.qtyDelta < 0n) {
-        // receive() balances its own cost variance (Inventory / COGS); the layers' value comes from Shrinkage.
-        const added = this.receive(
+        // The layers go back where they came from (restore); their value comes from Shrinkage.
+        const added = this.restore(
           product,
           location,
           draft.outgoing.map((layer) => ({ ...layer })),
           draft.kind,
+          ACCOUNTS.cogs,
         );
         this.post(ACCOUNTS.shrinkage, -added);
       } else {

@@ -242,10 +242,11 @@ function receiveBought(booking: Booking, product: Product, location: Location, q
 /** Moves quantity between locations at cost; Dr Inventory(to) / Cr Inventory(from), which nets to nothing on one account. */
 function moveStock(booking: Booking, product: Product, from: Location, to: Location, qty: bigint): void {
   const { consumed } = booking.issue(product, from, qty, 'transfer_out');
+  // At the destination the layers are named after the transfer: they arrived there now (FIFO time order).
   booking.receive(
     product,
     to,
-    consumed.map((layer) => ({ ...layer })),
+    consumed.map((layer) => ({ ...layer, sourceId: booking.transactionId })),
     'transfer_in',
   );
 }

@@ -198,32 +198,26 @@ function matchingLayerIndex(layers: readonly Layer[], qty: bigint, value: bigint
 
 /**
  * Puts back layers a transaction took out (reversal of a sale, transfer, supplier
- * return or loss): FIFO puts them at the FRONT of the queue, in their order, because
- * they were the oldest units when they left and everything still here either stood
- * behind them or arrived later; the pool takes them at their value. A position in
+ * return or loss). FIFO puts each one back in front of what is left of the same
+ * layer (it came from there), else at the FRONT of the queue: FIFO took it when it
+ * was the oldest stock, and everything still here stood behind it or arrived later.
+ * Same-cost neighbours merge. The pool takes them at their value. A position in
  * negative stock takes them like a receipt (covering the shortfall first).
  */
 export function restore(position: Position, incoming: readonly Layer[], valuation: Valuation): ReceiveOutcome {
   const negative = position.layers.some((layer) => layer.qty < 0n);
   if (valuation === 'average' || negative || position.layers.length === 0)
     return receive(position, incoming, valuation);
-  const front: Layer[] = [];
+  const layers = position.layers.map((layer) => ({ ...layer }));
+  let front = 0; // layers without a remainder go in front of the queue, in their order
   for (const layer of incoming) {
-    const last = front[front.length - 1];
-    if (last && last.value * layer.qty === layer.value * last.qty)
-      front[front.length - 1] = { qty: last.qty + layer.qty, value: last.value + layer.value, sourceId: last.sourceId };
-    else front.push({ ...layer });
+    const remainder = layers.findIndex((each) => each.sourceId === layer.sourceId);
+    if (remainder >= 0) {
+      layers.splice(remainder, 0, { ...layer });
+      mergeSameCost(layers, remainder);
+    } else layers.splice(front++, 0, { ...layer });
   }
-  const [oldest, ...rest] = position.layers;
-  const joint = front[front.length - 1] as Layer;
-  const layers =
-    oldest && joint.value * oldest.qty === oldest.value * joint.qty
-      ? [
-          ...front.slice(0, -1),
-          { qty: joint.qty + oldest.qty, value: joint.value + oldest.value, sourceId: joint.sourceId },
-          ...rest,
-        ]
-      : [...front, ...position.layers];
+  for (let index = front - 1; index >= 0; index--) mergeSameCost(layers, index);
   const qty = layersQty(incoming);
   const value = layersValue(incoming);
   return {
@@ -231,6 +225,14 @@ export function restore(position: Position, incoming: readonly Layer[], valuatio
     valueDelta: value,
     variance: 0n,
   };
+}
+
+/** Merges the layer at `index` with its right neighbour at exactly the same unit cost (keeping its own id). */
+function mergeSameCost(layers: Layer[], index: number): void {
+  const layer = layers[index] as Layer;
+  const next = layers[index + 1];
+  if (next && next.qty > 0n && layer.value * next.qty === next.value * layer.qty)
+    layers.splice(index, 2, { qty: layer.qty + next.qty, value: layer.value + next.value, sourceId: layer.sourceId });
 }
 
 /** Unit cost of what the position holds now, else of its last layer; undefined when empty. */

@@ -52,6 +52,7 @@ import {
   type TransactionView,
   type TrialBalance,
 } from './ledger-store.js';
+import { CHECK_QUERIES, type PairEntryRow, type PairJournalRow } from './check-queries.js';
 import { LEDGER_LOCK_KEY, POSTGRES_SCHEMA } from './postgres-schema.js';
 import {
   entryFromRow,
@@ -263,7 +264,10 @@ export class PostgresLedgerStore implements LedgerStore {
   }
 
   async check(): Promise<CheckReport> {
-    const checker = new InvariantChecker((location) => this.catalog.inventoryAccountOf(location));
+    const checker = new InvariantChecker(
+      (location) => this.catalog.inventoryAccountOf(location),
+      (product) => this.catalog.product(product)?.valuation,
+    );
     const client = await this.pool.connect();
     try {
       // One snapshot for every query, so a concurrent batch cannot make the books look unbalanced.
@@ -313,6 +317,7 @@ export class PostgresLedgerStore implements LedgerStore {
       ).rows) {
         for (let index = 0; index < Number(row.count); index++) checker.addEpcInStock(row.product, row.location);
       }
+      await feedValuationChecks(client, checker);
       await client.query('COMMIT');
     } finally {
       client.release();
@@ -689,4 +694,23 @@ async function persist(client: pg.PoolClient, state: WorkingState): Promise<void
     [...state.locations.values()],
     [(l) => l.id, (l) => JSON.stringify(l)],
   );
+}
+
+/** Sequence numbers of the transactions layers are named after, and reversed transactions with their reversals. */
+async function feedValuationChecks(client: pg.PoolClient, checker: InvariantChecker): Promise<void> {
+  const sequences = await client.query<{ id: string; seq: string }>(CHECK_QUERIES.postgresSequences, [
+    checker.layerSourceIds(),
+  ]);
+  for (const row of sequences.rows) checker.addTransactionSequence(row.id, Number(row.seq));
+  for (const row of (await client.query<{ id: string; reversed_by: string }>(CHECK_QUERIES.reversalPairs)).rows)
+    checker.addReversalPair(row.id, row.reversed_by);
+  for (const row of (await client.query<PairEntryRow>(CHECK_QUERIES.pairEntries)).rows)
+    checker.addPairEntry(row.transaction_id, row.product, row.location, parseQuantity(String(row.qty_delta)));
+  for (const row of (await client.query<PairJournalRow>(CHECK_QUERIES.pairJournal)).rows)
+    checker.addPairJournalLine(
+      row.transaction_id,
+      row.account,
+      parseMoney(String(row.debit)),
+      parseMoney(String(row.credit)),
+    );
 }

@@ -58,6 +58,7 @@ import {
   type PositionColumns,
   type TransactionColumns,
 } from './records.js';
+import { CHECK_QUERIES, type PairEntryRow, type PairJournalRow } from './check-queries.js';
 import { SQLITE_ADDED_COLUMNS, SQLITE_SCHEMA } from './sqlite-schema.js';
 import { chunks } from './records.js';
 
@@ -347,7 +348,10 @@ export class SqliteLedgerStore implements LedgerStore {
   }
 
   async check(): Promise<CheckReport> {
-    const checker = new InvariantChecker((location) => this.catalog.inventoryAccountOf(location));
+    const checker = new InvariantChecker(
+      (location) => this.catalog.inventoryAccountOf(location),
+      (product) => this.catalog.product(product)?.valuation,
+    );
     for (const row of this.db.prepare('SELECT * FROM positions').iterate() as IterableIterator<PositionColumns>)
       checker.addPosition(positionFromRow(row));
     for (const row of this.db
@@ -379,7 +383,20 @@ export class SqliteLedgerStore implements LedgerStore {
       .iterate() as IterableIterator<{ product: string; location: string }>) {
       checker.addEpcInStock(row.product, row.location);
     }
+    this.feedValuationChecks(checker);
     return checker.report();
+  }
+
+  /** Sequence numbers of the transactions layers are named after, and reversed transactions with their reversals. */
+  private feedValuationChecks(checker: InvariantChecker): void {
+    const sequences = this.db.prepare(CHECK_QUERIES.sqliteSequences).all(JSON.stringify(checker.layerSourceIds()));
+    for (const row of sequences as { id: string; seq: number }[]) checker.addTransactionSequence(row.id, row.seq);
+    for (const row of this.db.prepare(CHECK_QUERIES.reversalPairs).all() as { id: string; reversed_by: string }[])
+      checker.addReversalPair(row.id, row.reversed_by);
+    for (const row of this.db.prepare(CHECK_QUERIES.pairEntries).all() as PairEntryRow[])
+      checker.addPairEntry(row.transaction_id, row.product, row.location, parseQuantity(row.qty_delta));
+    for (const row of this.db.prepare(CHECK_QUERIES.pairJournal).all() as PairJournalRow[])
+      checker.addPairJournalLine(row.transaction_id, row.account, parseMoney(row.debit), parseMoney(row.credit));
   }
 
   async close(): Promise<void> {
