@@ -96,7 +96,8 @@ export function checkFifoOrder(
 ): CheckItem {
   const check = checkItem(VALUATION_CHECK_NAMES.fifoOrder);
   for (const position of positions) {
-    if (valuationOf(position.product) !== 'fifo' || position.layers.length < 2) continue;
+    // A pool is one layer; an unknown product (check without --catalog) with several layers is FIFO.
+    if (valuationOf(position.product) === 'average' || position.layers.length < 2) continue;
     check.checked++;
     let previous = { sequence: -1, sourceId: '' };
     for (const layer of position.layers) {
