@@ -11,6 +11,9 @@ import { PAGE_LIMIT_MAX, type LedgerStore } from '../store/ledger-store.js';
 import { createAuthorizer, type ApiToken, type Scope } from './auth.js';
 import { ApiErrors } from './errors.js';
 import { toJsonSchema } from './json-schema.js';
+import { JOURNAL_CONTENT_TYPES, journalExport } from './journal-export.js';
+import { periodTrialBalance, registerPeriodRoutes } from './period-routes.js';
+import { PeriodSchema } from '../ledger/periods.js';
 
 export interface ApiDependencies {
   store: LedgerStore;
@@ -74,8 +77,16 @@ const EntriesQuerySchema = z
   })
   .strict();
 const JournalQuerySchema = z
-  .object({ ...pagingQuery, account: z.string().max(128).optional(), transactionId: z.string().max(256).optional() })
+  .object({
+    ...pagingQuery,
+    account: z.string().max(128).optional(),
+    transactionId: z.string().max(256).optional(),
+    /** json (paged lines, default) or the whole journal as csv / hledger text (journal-export.ts). */
+    format: z.enum(['json', 'csv', 'hledger']).optional(),
+    period: PeriodSchema.optional(),
+  })
   .strict();
+const TrialBalanceQuerySchema = z.object({ period: PeriodSchema.optional() }).strict();
 const SalesQuerySchema = z
   .object({
     product: z.string().min(1).max(64),
@@ -198,11 +209,22 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
   readRoute('/journal', 'Journal lines, paged by sequence number', JournalQuerySchema, async (request, reply) => {
     const query = parseQuery(JournalQuerySchema, request, reply);
     if (!query) return reply;
-    return store.journal(query);
+    const { format, period, ...paging } = query;
+    if (format === 'csv' || format === 'hledger')
+      return reply.type(JOURNAL_CONTENT_TYPES[format]).send(journalExport(store, format, period));
+    return store.journal(paging);
   });
-  readRoute('/trial-balance', 'Balance of every account (debit positive) and the totals', undefined, async () =>
-    store.trialBalance(),
+  readRoute(
+    '/trial-balance',
+    'Balance of every account (debit positive) and the totals; with period=yyyy-mm at that month end',
+    TrialBalanceQuerySchema,
+    async (request, reply) => {
+      const query = parseQuery(TrialBalanceQuerySchema, request, reply);
+      if (!query) return reply;
+      return query.period === undefined ? store.trialBalance() : periodTrialBalance(store, query.period);
+    },
   );
+  registerPeriodRoutes(app as unknown as FastifyInstance, store, guard);
   readRoute('/epcs/:epc', 'Where has this tag been: current state and history', undefined, async (request, reply) => {
     const { epc } = request.params as { epc: string };
     const history = await store.epcHistory(epc);
@@ -216,12 +238,10 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
     const { id } = request.params as { id: string };
     const transaction = await store.transaction(id);
     if (!transaction)
-      return reply
-        .code(404)
-        .send({
-          code: ApiErrors.NOT_FOUND.code,
-          message: ApiErrors.NOT_FOUND.message.replace('{what}', `transaction ${id}`),
-        });
+      return reply.code(404).send({
+        code: ApiErrors.NOT_FOUND.code,
+        message: ApiErrors.NOT_FOUND.message.replace('{what}', `transaction ${id}`),
+      });
     return transaction;
   });
   readRoute('/products', 'Products (catalog and declared)', undefined, async () => ({ items: await store.products() }));
@@ -269,14 +289,12 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
       if (body && typeof body === 'object' && Array.isArray(body.transactions)) {
         const list = body.transactions as unknown[];
         if (list.length > API_BATCH_TRANSACTIONS_MAX) {
-          return reply
-            .code(400)
-            .send({
-              code: ApiErrors.BATCH_TOO_LARGE.code,
-              message: ApiErrors.BATCH_TOO_LARGE.message
-                .replace('{count}', String(list.length))
-                .replace('{max}', String(API_BATCH_TRANSACTIONS_MAX)),
-            });
+          return reply.code(400).send({
+            code: ApiErrors.BATCH_TOO_LARGE.code,
+            message: ApiErrors.BATCH_TOO_LARGE.message
+              .replace('{count}', String(list.length))
+              .replace('{max}', String(API_BATCH_TRANSACTIONS_MAX)),
+          });
         }
         const parsed: Transaction[] = [];
         const issues: Issue[] = [];

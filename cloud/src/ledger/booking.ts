@@ -4,6 +4,7 @@ import type { PositionChange } from '../events.js';
 import { ACCOUNTS, autoRegisterLocation, type Location, type Product } from './catalog.js';
 import { formatMoney, formatQuantity, ONE_UNIT, parseTrusted, UNIT_COST_SCALE } from './decimal.js';
 import { LedgerErrors } from './errors.js';
+import { postingTimeMs } from './periods.js';
 import {
   emptyPosition,
   positionKey,
@@ -410,10 +411,12 @@ export class Booking {
         account,
         debit: amount > 0n ? amount : 0n,
         credit: amount < 0n ? -amount : 0n,
-        timeMs: this.timeMs,
+        timeMs: postingTimeMs(this.timeMs, this.state.closedThroughMs),
         recordedMs: this.recordedMs,
       });
     }
+    if (journal.length > 0 && postingTimeMs(this.timeMs, this.state.closedThroughMs) !== this.timeMs)
+      this.flags.add('posted_in_open_period');
     assertInvariant(balance === 0n, `journal of ${this.transactionId} balances (Σ debit − Σ credit = ${balance})`);
     if (entries.length > 0) this.state.appendEntries(entries);
     if (journal.length > 0) this.state.appendJournal(journal);

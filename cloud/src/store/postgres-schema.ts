@@ -72,6 +72,7 @@ CREATE TABLE IF NOT EXISTS epc_moves (
   recorded_ms BIGINT NOT NULL,
   epc_count INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS periods (period TEXT PRIMARY KEY, end_ms BIGINT NOT NULL, closed_ms BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS products (gtin TEXT PRIMARY KEY, definition TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS locations (id TEXT PRIMARY KEY, definition TEXT NOT NULL);
 CREATE OR REPLACE FUNCTION stockwire_append_only() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -51,7 +51,10 @@ import {
   type StoreOptions,
   type TransactionView,
   type TrialBalance,
+  type PeriodCloseResult,
 } from './ledger-store.js';
+import type { PeriodClose } from '../ledger/periods.js';
+import { decidePeriodClose, PERIOD_QUERIES, periodView, toNumberOrNull, type PeriodRow } from './periods-store.js';
 import { CHECK_QUERIES, type PairEntryRow, type PairJournalRow } from './check-queries.js';
 import { LEDGER_LOCK_KEY, POSTGRES_SCHEMA } from './postgres-schema.js';
 import {
@@ -142,10 +145,14 @@ export class PostgresLedgerStore implements LedgerStore {
     try {
       await client.query('BEGIN');
       await client.query('SELECT pg_advisory_xact_lock($1)', [LEDGER_LOCK_KEY]);
+      const closedThroughMs = toNumberOrNull(
+        (await client.query<PeriodRow>(PERIOD_QUERIES.closedThrough)).rows[0]?.end_ms,
+      );
       const source = new PrefetchSource(this.catalog);
       await source.load(client, initialKeys(transactions, this.catalog));
       for (let round = 1; ; round++) {
         const state = new WorkingState(source);
+        state.closedThroughMs = closedThroughMs ?? undefined;
         let results: ApplyResult[] | undefined;
         let failure: unknown;
         try {
@@ -206,6 +213,47 @@ export class PostgresLedgerStore implements LedgerStore {
       'SELECT account, balance::text AS balance FROM accounts ORDER BY account',
     );
     return trialBalanceOf(rows.map((row) => ({ account: row.account, balance: parseMoney(row.balance) })));
+  }
+
+  async trialBalanceAt(untilMs: number): Promise<TrialBalance> {
+    const { rows } = await this.pool.query<{ account: string; balance: string }>(
+      'SELECT account, sum(debit - credit)::text AS balance FROM journal WHERE time_ms <= $1 GROUP BY account ORDER BY account',
+      [untilMs],
+    );
+    return trialBalanceOf(rows.map((row) => ({ account: row.account, balance: parseMoney(row.balance) })));
+  }
+
+  async closePeriod(period: string): Promise<PeriodCloseResult> {
+    if (this.closed) raise(StoreErrors.CLOSED);
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      // The ledger lock: no batch posts while the period closes.
+      await client.query('SELECT pg_advisory_xact_lock($1)', [LEDGER_LOCK_KEY]);
+      const closedThroughMs = toNumberOrNull(
+        (await client.query<PeriodRow>(PERIOD_QUERIES.closedThrough)).rows[0]?.end_ms,
+      );
+      const decision = decidePeriodClose(period, closedThroughMs, (this.options.nowMs ?? Date.now)());
+      if (decision.kind === 'insert') {
+        const { row } = decision;
+        await client.query('INSERT INTO periods (period, end_ms, closed_ms) VALUES ($1, $2, $3)', [
+          row.period,
+          row.end_ms,
+          row.closed_ms,
+        ]);
+      }
+      await client.query('COMMIT');
+      return decision.kind === 'done' ? decision.result : { ok: true, ...periodView(decision.row) };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async periods(): Promise<PeriodClose[]> {
+    return (await this.pool.query<PeriodRow>(PERIOD_QUERIES.all)).rows.map((row) => periodView(row));
   }
 
   async epcHistory(epc: string): Promise<{ current: EpcRow | null; history: EpcRow[] }> {

@@ -38,6 +38,7 @@ import {
   type StoreOptions,
   type TransactionView,
   type TrialBalance,
+  type PeriodCloseResult,
 } from './ledger-store.js';
 import {
   entryFromRow,
@@ -58,6 +59,8 @@ import {
   type PositionColumns,
   type TransactionColumns,
 } from './records.js';
+import type { PeriodClose } from '../ledger/periods.js';
+import { decidePeriodClose, PERIOD_QUERIES, periodView, toNumberOrNull, type PeriodRow } from './periods-store.js';
 import { CHECK_QUERIES, type PairEntryRow, type PairJournalRow } from './check-queries.js';
 import { SQLITE_ADDED_COLUMNS, SQLITE_SCHEMA } from './sqlite-schema.js';
 import { chunks } from './records.js';
@@ -145,6 +148,7 @@ export class SqliteLedgerStore implements LedgerStore {
           if (dataVersion !== this.dataVersion) this.epcCache.clear();
           const source = new SqliteSource(this.statements, this.catalog, this.epcCache);
           state = new WorkingState(source);
+          state.closedThroughMs = this.closedThroughMs() ?? undefined;
           source.prefetchEpcs(transactions);
           const batchResults = transactions.map((transaction) =>
             applyTransaction(state as WorkingState, transaction, nowMs),
@@ -304,6 +308,34 @@ export class SqliteLedgerStore implements LedgerStore {
       balance: string;
     }[];
     return trialBalanceOf(rows.map((row) => ({ account: row.account, balance: parseMoney(row.balance) })));
+  }
+
+  async trialBalanceAt(untilMs: number): Promise<TrialBalance> {
+    const balances = new Map<string, bigint>();
+    const lines = this.db.prepare('SELECT account, debit, credit FROM journal WHERE time_ms <= ?').iterate(untilMs);
+    for (const line of lines as IterableIterator<{ account: string; debit: string; credit: string }>)
+      balances.set(line.account, (balances.get(line.account) ?? 0n) + parseMoney(line.debit) - parseMoney(line.credit));
+    const rows = [...balances].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return trialBalanceOf(rows.map(([account, balance]) => ({ account, balance })));
+  }
+
+  private closedThroughMs(): number | null {
+    return toNumberOrNull((this.db.prepare(PERIOD_QUERIES.closedThrough).get() as PeriodRow | undefined)?.end_ms);
+  }
+
+  async closePeriod(period: string): Promise<PeriodCloseResult> {
+    if (this.closed) raise(StoreErrors.CLOSED);
+    const decision = decidePeriodClose(period, this.closedThroughMs(), (this.options.nowMs ?? Date.now)());
+    if (decision.kind === 'done') return decision.result;
+    const { row } = decision;
+    this.db
+      .prepare('INSERT INTO periods (period, end_ms, closed_ms) VALUES (?, ?, ?)')
+      .run(row.period, row.end_ms, row.closed_ms);
+    return { ok: true, ...periodView(row) };
+  }
+
+  async periods(): Promise<PeriodClose[]> {
+    return (this.db.prepare(PERIOD_QUERIES.all).all() as PeriodRow[]).map((row) => periodView(row));
   }
 
   async epcHistory(epc: string): Promise<{ current: EpcRow | null; history: EpcRow[] }> {
