@@ -143,11 +143,7 @@ export class PostgresLedgerStore implements LedgerStore {
     const nowMs = (this.options.nowMs ?? Date.now)();
     const client = await this.pool.connect();
     try {
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock($1)', [LEDGER_LOCK_KEY]);
-      const closedThroughMs = toNumberOrNull(
-        (await client.query<PeriodRow>(PERIOD_QUERIES.closedThrough)).rows[0]?.end_ms,
-      );
+      const closedThroughMs = await beginLocked(client);
       const source = new PrefetchSource(this.catalog);
       await source.load(client, initialKeys(transactions, this.catalog));
       for (let round = 1; ; round++) {
@@ -227,12 +223,7 @@ export class PostgresLedgerStore implements LedgerStore {
     if (this.closed) raise(StoreErrors.CLOSED);
     const client = await this.pool.connect();
     try {
-      await client.query('BEGIN');
-      // The ledger lock: no batch posts while the period closes.
-      await client.query('SELECT pg_advisory_xact_lock($1)', [LEDGER_LOCK_KEY]);
-      const closedThroughMs = toNumberOrNull(
-        (await client.query<PeriodRow>(PERIOD_QUERIES.closedThrough)).rows[0]?.end_ms,
-      );
+      const closedThroughMs = await beginLocked(client); // no batch posts while the period closes
       const decision = decidePeriodClose(period, closedThroughMs, (this.options.nowMs ?? Date.now)());
       if (decision.kind === 'insert') {
         const { row } = decision;
@@ -761,4 +752,11 @@ async function feedValuationChecks(client: pg.PoolClient, checker: InvariantChec
       parseMoney(String(row.debit)),
       parseMoney(String(row.credit)),
     );
+}
+
+/** Opens a transaction holding the ledger lock (single writer) and reads the end of the last closed period. */
+async function beginLocked(client: pg.PoolClient): Promise<number | null> {
+  await client.query('BEGIN');
+  await client.query('SELECT pg_advisory_xact_lock($1)', [LEDGER_LOCK_KEY]);
+  return toNumberOrNull((await client.query<PeriodRow>(PERIOD_QUERIES.closedThrough)).rows[0]?.end_ms);
 }
