@@ -6,7 +6,8 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApi } from '../../src/api/server.js';
 import { MONEY_SCALE, parseTrusted } from '../../src/ledger/decimal.js';
-import { openLedgerStore, type LedgerStore, type TrialBalance } from '../../src/store/ledger-store.js';
+import type { LedgerStore, TrialBalance } from '../../src/store/ledger-store.js';
+import { openLedgerStore } from '../../src/store/open.js';
 import { AVERAGE, contractCatalog, FIFO } from '../store/contract.js';
 
 /**

@@ -8,7 +8,8 @@ import { runLedgerCli } from '../../src/ledger-cli.js';
 import { buildCatalog } from '../../src/ledger/catalog.js';
 import { VALUATION_CHECK_NAMES } from '../../src/ledger/valuation-checks.js';
 import { TransactionSchema, type TransactionInput } from '../../src/ledger/transactions.js';
-import { openLedgerStore, type LedgerStore } from '../../src/store/ledger-store.js';
+import type { LedgerStore } from '../../src/store/ledger-store.js';
+import { openLedgerStore } from '../../src/store/open.js';
 
 /**
  * Books that balance but are wrong, written straight into a SQLite store behind the

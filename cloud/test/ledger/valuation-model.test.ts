@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildCatalog } from '../../src/ledger/catalog.js';
 import { MONEY_SCALE, parseTrusted } from '../../src/ledger/decimal.js';
 import { TransactionSchema, type TransactionInput } from '../../src/ledger/transactions.js';
-import { openLedgerStore } from '../../src/store/ledger-store.js';
+import { openLedgerStore } from '../../src/store/open.js';
 import { ValuationModel, type ModelOp } from './valuation-model.js';
 
 /**
