@@ -38,6 +38,16 @@ export interface EntryRow {
   time: string;
   recordedTime: string;
   reverses?: string;
+  /** Layer provenance: what the entry put into the position and took out of it (absent on old entries). */
+  layersIn?: LayerRow[];
+  layersOut?: LayerRow[];
+}
+
+export interface LayerRow {
+  qty: string;
+  value: string;
+  /** The transaction that brought the layer to its position (`average`: the pool; `negative`: the shortfall). */
+  sourceId: string;
 }
 
 export interface JournalRow {

@@ -138,7 +138,20 @@ export function entryRowView(row: EntryColumns): EntryRow {
     time: new Date(Number(row.time_ms)).toISOString(),
     recordedTime: new Date(Number(row.recorded_ms)).toISOString(),
     ...(row.reverses === null ? {} : { reverses: row.reverses }),
+    ...provenanceView(row.layers),
   };
+}
+
+function provenanceView(text: string | null | undefined): Pick<EntryRow, 'layersIn' | 'layersOut'> {
+  const { layersIn, layersOut } = provenanceFromJson(text);
+  if (layersIn === undefined || layersOut === undefined) return {};
+  const view = (layers: readonly Layer[]) =>
+    layers.map((layer) => ({
+      qty: formatQuantity(layer.qty),
+      value: formatMoney(layer.value),
+      sourceId: layer.sourceId,
+    }));
+  return { layersIn: view(layersIn), layersOut: view(layersOut) };
 }
 
 export interface EpcColumns {

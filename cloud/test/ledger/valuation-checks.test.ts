@@ -140,6 +140,11 @@ describe('reversals restore exactly what the original changed', () => {
     ]);
     expect(await layersAt(store, FIFO, SHELF)).toEqual(['2@1']);
     expect(await layersAt(store, FIFO, BACKROOM)).toEqual(['2@3']);
+    // The provenance the reversal used: the layer left the backroom as r2's and arrived on the shelf as t1's.
+    expect((await store.entries({ transactionId: 't1' })).items).toMatchObject([
+      { location: BACKROOM, layersOut: [{ qty: '2', value: '6', sourceId: 'r2' }], layersIn: [] },
+      { location: SHELF, layersIn: [{ qty: '2', value: '6', sourceId: 't1' }], layersOut: [] },
+    ]);
     await store.close();
   });
 
