@@ -15,7 +15,7 @@ import {
 import { gtinOfEpcUrn } from './epc-product.js';
 import { LedgerErrors } from './errors.js';
 import { applyReversal } from './reversal.js';
-import type { ApplyResult, TransactionRecord } from './state.js';
+import type { ApplyResult, Layer, TransactionRecord } from './state.js';
 import type { Transaction } from './transactions.js';
 import { currentUnitCost } from './valuation.js';
 import type { WorkingState } from './working-state.js';
@@ -395,6 +395,20 @@ function creditSupplier(
   }
 }
 
+/** The receipt's own layer first: by its id, or by its unit cost (merged into an older layer of the same cost). */
+function returnPreference(
+  booking: Booking,
+  receiptId: string | undefined,
+  product: Product,
+): { preferSourceId?: string; preferCostOf?: Layer } {
+  if (receiptId === undefined) return {};
+  const received = booking.state
+    .entriesOf(receiptId)
+    .find((entry) => entry.product === product.gtin && (entry.layersIn?.length ?? 0) > 0);
+  const layer = received?.layersIn?.[0];
+  return layer === undefined ? { preferSourceId: receiptId } : { preferSourceId: receiptId, preferCostOf: layer };
+}
+
 function applySupplierReturn(booking: Booking, transaction: Of<'supplier_return'>): void {
   const location = booking.location(transaction.location);
   const named = transaction.product === undefined ? undefined : booking.product(transaction.product);
@@ -405,11 +419,16 @@ function applySupplierReturn(booking: Booking, transaction: Of<'supplier_return'
       product: named?.gtin ?? 'of the EPCs',
     });
   }
-  const options = transaction.of === undefined ? {} : { preferSourceId: transaction.of };
   if (transaction.epcs === undefined) {
     const product = named as Product;
     const qty = positiveQuantity(booking, transaction.qty ?? '0', product, 'supplier_return');
-    const { value } = booking.issue(product, location, qty, 'supplier_return', options);
+    const { value } = booking.issue(
+      product,
+      location,
+      qty,
+      'supplier_return',
+      returnPreference(booking, transaction.of, product),
+    );
     creditSupplier(booking, transaction.of, product, qty, value);
     return;
   }
@@ -430,7 +449,7 @@ function applySupplierReturn(booking: Booking, transaction: Of<'supplier_return'
         booking.location(from),
         BigInt(list.length) * ONE_UNIT,
         'supplier_return',
-        options,
+        returnPreference(booking, transaction.of, product),
       );
       creditSupplier(booking, transaction.of, product, BigInt(list.length) * ONE_UNIT, value);
       booking.setEpcs(list, product.gtin, from, 'shipped');

@@ -17,6 +17,7 @@ export type ModelOp =
   | { type: 'sale'; product: string; location: string; units: number }
   | { type: 'customer_return'; product: string; location: string; units: number; saleIndex: number }
   | { type: 'transfer'; product: string; from: string; to: string; units: number }
+  | { type: 'supplier_return'; product: string; location: string; units: number; receiptIndex: number }
   | { type: 'count'; product: string; location: string; units: number }
   | { type: 'reversal'; index: number };
 
@@ -25,6 +26,9 @@ interface Applied {
   /** Per position key: layers it put in and took out, in order. */
   moves: { key: string; taken: ModelLayer[]; added: ModelLayer[] }[];
   cogs: bigint;
+  /** What it posted to GRNI and Cost Variance (debit positive): a reversal posts the opposite. */
+  grni: bigint;
+  costVariance: bigint;
   reversed: boolean;
 }
 
@@ -47,6 +51,7 @@ export class ValuationModel {
   readonly positions = new Map<string, ModelLayer[]>();
   cogs = 0n;
   costVariance = 0n;
+  grni = 0n;
   readonly applied: (Applied | undefined)[] = [];
 
   constructor(
@@ -64,14 +69,15 @@ export class ValuationModel {
   /** Applies one op; returns false (and changes nothing) when the ledger must reject it. */
   apply(op: ModelOp): boolean {
     const snapshot = new Map([...this.positions].map(([key, layers]) => [key, layers.map((layer) => ({ ...layer }))]));
-    const before = { cogs: this.cogs, costVariance: this.costVariance };
-    const record: Applied = { op, moves: [], cogs: 0n, reversed: false };
+    const before = { cogs: this.cogs, costVariance: this.costVariance, grni: this.grni };
+    const record: Applied = { op, moves: [], cogs: 0n, grni: 0n, costVariance: 0n, reversed: false };
     const ok = this.run(op, record);
     if (!ok) {
       this.positions.clear();
       for (const [key, layers] of snapshot) this.positions.set(key, layers);
       this.cogs = before.cogs;
       this.costVariance = before.costVariance;
+      this.grni = before.grni;
     }
     this.applied.push(ok ? record : undefined);
     return ok;
@@ -81,7 +87,10 @@ export class ValuationModel {
     switch (op.type) {
       case 'receipt': {
         const units = BigInt(op.units);
-        this.add(record, op.product, op.location, [{ units, value: units * BigInt(op.costCents) * 100n }], 'back');
+        const value = units * BigInt(op.costCents) * 100n;
+        this.add(record, op.product, op.location, [{ units, value }], 'back');
+        record.grni = -value;
+        this.grni -= value;
         return true;
       }
       case 'sale': {
@@ -107,6 +116,8 @@ export class ValuationModel {
         this.add(record, op.product, op.to, taken, 'back');
         return true;
       }
+      case 'supplier_return':
+        return this.supplierReturn(record, op);
       case 'count':
         return this.count(record, op);
       case 'reversal':
@@ -195,6 +206,22 @@ export class ValuationModel {
     this.positions.set(key, joined);
   }
 
+  /** Stock leaves preferring the receipt's cost; GRNI gets the receipt's price, Cost Variance the difference. */
+  private supplierReturn(record: Applied, op: Extract<ModelOp, { type: 'supplier_return' }>): boolean {
+    const receipt = this.applied[op.receiptIndex];
+    if (!receipt || receipt.op.type !== 'receipt') return false;
+    const received = receipt.op.product === op.product ? receipt.moves[0]?.added[0] : undefined;
+    const taken = this.take(record, op.product, op.location, BigInt(op.units), received);
+    if (!taken) return false;
+    const left = sum(taken, 'value');
+    const credit = received ? roundDivide(received.value * BigInt(op.units), received.units) : left;
+    record.grni = credit;
+    record.costVariance = left - credit;
+    this.grni += credit;
+    this.costVariance += left - credit;
+    return true;
+  }
+
   private count(record: Applied, op: Extract<ModelOp, { type: 'count' }>): boolean {
     const key = this.key(op.product, op.location);
     const layers = this.layersOf(key);
@@ -225,12 +252,17 @@ export class ValuationModel {
     }
     for (const move of original.moves) {
       const [product, location] = move.key.split('|') as [string, string];
-      if (move.taken.length > 0)
-        this.add({ op: original.op, moves: [], cogs: 0n, reversed: false }, product, location, move.taken, 'front');
+      if (move.taken.length > 0) this.add(this.scratch(), product, location, move.taken, 'front');
     }
     this.cogs -= original.cogs;
+    this.grni -= original.grni;
+    this.costVariance -= original.costVariance;
     original.reversed = true;
     return true;
+  }
+
+  private scratch(): Applied {
+    return { op: { type: 'reversal', index: -1 }, moves: [], cogs: 0n, grni: 0n, costVariance: 0n, reversed: false };
   }
 
   /** Takes back a layer the original added: the newest layer at that cost holding enough, else at cost in stock. */
@@ -247,8 +279,7 @@ export class ValuationModel {
       this.costVariance += removed - layer.value; // debit-positive: more left stock than the original brought
       return true;
     }
-    const scratch: Applied = { op: { type: 'reversal', index: -1 }, moves: [], cogs: 0n, reversed: false };
-    const taken = this.take(scratch, product, location, layer.units, average ? undefined : layer);
+    const taken = this.take(this.scratch(), product, location, layer.units, average ? undefined : layer);
     if (!taken) return false;
     this.costVariance += sum(taken, 'value') - layer.value;
     return true;
