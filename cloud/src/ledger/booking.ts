@@ -15,6 +15,9 @@ import {
   type Layer,
   type Position,
 } from './state.js';
+import { magnitudeChecksOf } from './magnitudes.js';
+import { firstExcess } from './limits.js';
+import { siteBindingViolation, type SiteMove } from './site-binding.js';
 import { issue, layersQty, layersValue, receive, removeExact, restore } from './valuation.js';
 import type { WorkingState } from './working-state.js';
 
@@ -54,6 +57,8 @@ export class Booking {
   private readonly amounts = new Map<string, bigint>();
   readonly flags = new Set<string>();
   private readonly entryCountBefore = new Map<string, number>();
+  /** Set for device transactions bound to their gateway's site (site-binding.ts). */
+  boundSite: string | undefined;
 
   constructor(
     readonly state: WorkingState,
@@ -99,6 +104,19 @@ export class Booking {
     this.amounts.set(account, (this.amounts.get(account) ?? 0n) + amount);
   }
 
+  /** Refuses a position change at another site's location when the transaction is site-bound. */
+  private requireSite(location: Location, move: SiteMove): void {
+    if (this.boundSite === undefined) return;
+    const action = siteBindingViolation(this.boundSite, location, move);
+    if (action === undefined) return;
+    reject(LedgerErrors.SITE_MISMATCH, {
+      site: this.boundSite,
+      action,
+      location: location.id,
+      locationSite: location.site,
+    });
+  }
+
   private draft(product: string, location: string, kind: EntryKind): EntryDraft {
     const key = positionKey(product, location);
     let draft = this.drafts.get(key);
@@ -123,6 +141,7 @@ export class Booking {
     kind: EntryKind,
     options: { preferSourceId?: string; preferCostOf?: Layer; force?: boolean } = {},
   ): { value: bigint; consumed: Layer[] } {
+    this.requireSite(location, 'out');
     const draft = this.draft(product.gtin, location.id, kind);
     const position = this.position(product.gtin, location.id);
     const outcome = issue(position, qty, {
@@ -157,6 +176,7 @@ export class Booking {
     kind: EntryKind,
     varianceAccount: string = ACCOUNTS.costVariance,
   ): bigint {
+    this.requireSite(location, 'in');
     const draft = this.draft(product.gtin, location.id, kind);
     const outcome = restore(this.position(product.gtin, location.id), layers, product.valuation);
     this.state.putPosition(outcome.position);
@@ -175,6 +195,7 @@ export class Booking {
 
   /** Puts layers into stock; a negative position is covered first and its cost variance goes to COGS. Returns the value added to Inventory before variance. */
   receive(product: Product, location: Location, layers: readonly Layer[], kind: EntryKind): bigint {
+    this.requireSite(location, 'in');
     const draft = this.draft(product.gtin, location.id, kind);
     const position = this.position(product.gtin, location.id);
     const outcome = receive(position, layers, product.valuation);
@@ -201,6 +222,7 @@ export class Booking {
     sourceId: string,
     kind: EntryKind,
   ): bigint | undefined {
+    this.requireSite(location, 'out');
     const draft = this.draft(product.gtin, location.id, kind);
     const outcome = removeExact(this.position(product.gtin, location.id), qty, value, sourceId, product.valuation);
     if (!outcome) return undefined;
@@ -214,6 +236,7 @@ export class Booking {
 
   /** Records a zero movement (a count that agrees), so the position shows it was counted. */
   touch(product: Product, location: Location, kind: EntryKind): void {
+    this.requireSite(location, 'in');
     this.draft(product.gtin, location.id, kind);
   }
 
@@ -335,6 +358,17 @@ export class Booking {
     }
   }
 
+  /** Every number this transaction would store, checked against the one magnitude limit before anything is written. */
+  private refuseBeyondLimit(): void {
+    const drafts = [...this.drafts.values()].map((draft) => ({
+      ...draft,
+      position: this.position(draft.product, draft.location),
+    }));
+    const excess = firstExcess(magnitudeChecksOf(drafts, this.amounts));
+    if (excess)
+      reject(LedgerErrors.MAGNITUDE_LIMIT, { what: excess.what, value: excess.text, limit: excess.limitText });
+  }
+
   /** Checks conservation and writes entries and journal lines; returns the position changes. */
   finish(): {
     entries: Entry[];
@@ -345,6 +379,7 @@ export class Booking {
   } {
     this.compensateLateMovements();
     this.releaseSurplusEpcs();
+    this.refuseBeyondLimit();
     const entries: Entry[] = [];
     const changes: PositionChange[] = [];
     const time = new Date(this.timeMs).toISOString();

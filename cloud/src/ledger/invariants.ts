@@ -14,6 +14,8 @@ import {
   type CheckItem,
   type TransactionMoves,
 } from './valuation-checks.js';
+import { firstExcess, withinLimit } from './limits.js';
+import { positionChecks as positionMagnitudes } from './magnitudes.js';
 import { layersQty, layersValue, type Valuation } from './valuation.js';
 
 export { CHECK_VIOLATIONS_MAX, type CheckItem } from './valuation-checks.js';
@@ -29,6 +31,8 @@ export { CHECK_VIOLATIONS_MAX, type CheckItem } from './valuation-checks.js';
  *  6. EPCs in stock per position = the position's EPC count ≤ its whole units
  *  7. books that balance but are wrong (valuation-checks.ts): values within their
  *     layers' costs, no negative values, FIFO layers in time order, reversals that mirror
+ *  8. every stored number is within the magnitude limit (limits.ts); data an older
+ *     version let past it is reported here, never a crash
  */
 
 export interface CheckReport {
@@ -221,9 +225,25 @@ export class InvariantChecker {
       checkNoNegativeValue(this.positions),
       checkFifoOrder(this.positions, this.valuationOf, this.sequences),
       checkReversalMirrors(this.reversalPairs, (id) => this.movesOf(id)),
+      magnitudeLimitCheck(this.positions, this.balances),
     ];
     return { ok: checks.every((check) => check.ok), checks };
   }
+}
+
+function magnitudeLimitCheck(positions: readonly Position[], balances: ReadonlyMap<string, bigint>): CheckItem {
+  const check = item('numbers within the magnitude limit');
+  for (const position of positions) {
+    check.checked++;
+    const excess = firstExcess(positionMagnitudes(position));
+    if (excess) fail(check, `${excess.what}: ${excess.text} is beyond ±${excess.limitText}`);
+  }
+  for (const [account, balance] of balances) {
+    check.checked++;
+    if (!withinLimit('money', balance))
+      fail(check, `balance of ${account}: ${formatMoney(balance)} is beyond the money limit`);
+  }
+  return check;
 }
 
 export function formatCheckReport(report: CheckReport): string {
