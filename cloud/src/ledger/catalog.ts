@@ -107,6 +107,8 @@ export const ACCOUNTS = {
   openingBalanceEquity: 'Opening Balance Equity',
   revenue: 'Revenue',
   cash: 'Cash',
+  purchasePriceVariance: 'Purchase Price Variance',
+  accountsPayable: 'Accounts Payable',
 } as const;
 
 export const LOCATION_URN_PREFIX = 'urn:stockwire:loc:';

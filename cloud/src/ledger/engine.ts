@@ -17,6 +17,7 @@ import { LedgerErrors } from './errors.js';
 import type { ApplyResult, TransactionRecord } from './state.js';
 import type { Transaction } from './transactions.js';
 import { currentUnitCost } from './valuation.js';
+import { applySupplierInvoice } from './supplier-invoice.js';
 import type { WorkingState } from './working-state.js';
 
 /**
@@ -127,6 +128,8 @@ function dispatch(booking: Booking, transaction: Transaction): void {
       return applyCount(booking, transaction);
     case 'reversal':
       return applyReversal(booking, transaction);
+    case 'supplier_invoice':
+      return applySupplierInvoice(booking, transaction);
   }
 }
 
