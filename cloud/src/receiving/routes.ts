@@ -1,0 +1,117 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z, type ZodTypeAny } from 'zod';
+import { StockwireError } from '../../../shared/src/errors.js';
+import type { Catalog } from '../ledger/catalog.js';
+import { grniReport } from './grni-report.js';
+import { resolveAsn } from './resolutions.js';
+import {
+  AsnInputSchema,
+  PURCHASE_ORDER_STATUSES,
+  PurchaseOrderInputSchema,
+  ResolutionInputSchema,
+  SupplierInvoiceInputSchema,
+} from './schemas.js';
+import type { ReceivingService } from './service.js';
+import { ReceivingErrors } from './errors.js';
+import { LIST_LIMIT_MAX } from './store/store.js';
+
+type Guard = (scope: 'read' | 'write') => (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+type Issues = (error: z.ZodError, prefix?: (string | number)[]) => { path: string; message: string }[];
+
+const ListQuerySchema = z
+  .object({ site: z.string().max(64).optional(), status: z.string().max(32).optional() })
+  .strict();
+const PoListQuerySchema = ListQuerySchema.extend({ status: z.enum(PURCHASE_ORDER_STATUSES).optional() }).strict();
+
+const NOT_FOUND = new Set([ReceivingErrors.UNKNOWN_ASN.code, ReceivingErrors.UNKNOWN_PURCHASE_ORDER.code]);
+const CONFLICT = new Set([ReceivingErrors.ID_CONFLICT.code, ReceivingErrors.SSCC_ON_OTHER_ASN.code]);
+
+/**
+ * Receiving's HTTP endpoints (registered by buildApi when a ReceivingService is given):
+ * purchase orders, ASNs and their resolutions, supplier invoices, the GRNI report, alerts.
+ */
+export function registerReceivingRoutes(
+  app: FastifyInstance,
+  deps: { receiving: ReceivingService; catalog: Catalog; guard: Guard; issuesOf: Issues },
+): void {
+  const { receiving, guard, issuesOf } = deps;
+  const parse = <S extends ZodTypeAny>(schema: S, value: unknown, reply: FastifyReply, prefix: string[] = []) => {
+    const parsed = schema.safeParse(value ?? {});
+    if (parsed.success) return parsed.data as z.output<S>;
+    void reply
+      .code(400)
+      .send({ code: 'SW_API_VALIDATION', message: 'request is invalid', issues: issuesOf(parsed.error, prefix) });
+    return undefined;
+  };
+  const write = { preHandler: guard('write'), schema: { tags: ['receiving'] } };
+  const readOnly = { preHandler: guard('read'), schema: { tags: ['receiving'] } };
+  const created = (reply: FastifyReply, status: 'created' | 'duplicate', body: unknown) =>
+    reply.code(status === 'created' ? 201 : 200).send(body);
+  const notFound = (reply: FastifyReply, what: string) =>
+    reply.code(404).send({ code: 'SW_API_NOT_FOUND', message: `${what} not found` });
+  const id = (request: FastifyRequest) => (request.params as { id: string }).id;
+
+  app.setErrorHandler(async (error, _request, reply) => {
+    if (error instanceof StockwireError && error.code.startsWith('SW_RECEIVING_')) {
+      const status = NOT_FOUND.has(error.code) ? 404 : CONFLICT.has(error.code) ? 409 : 422;
+      return reply.code(status).send({ code: error.code, message: error.message });
+    }
+    const statusCode = (error as { statusCode?: number }).statusCode ?? 500;
+    return reply
+      .code(statusCode)
+      .send({ code: (error as { code?: string }).code ?? 'SW_API_INTERNAL', message: error.message });
+  });
+
+  app.post('/purchase-orders', write, async (request, reply) => {
+    const input = parse(PurchaseOrderInputSchema, request.body, reply);
+    if (!input) return reply;
+    const result = await receiving.createPurchaseOrder(input);
+    return created(reply, result.status, result.body);
+  });
+  app.get('/purchase-orders', readOnly, async (request, reply) => {
+    const query = parse(PoListQuerySchema, request.query, reply, ['query']);
+    if (!query) return reply;
+    return { items: await receiving.purchaseOrders(query), limit: LIST_LIMIT_MAX };
+  });
+  app.get('/purchase-orders/:id', readOnly, async (request, reply) => {
+    const order = await receiving.purchaseOrder(id(request));
+    return order ?? notFound(reply, `purchase order ${id(request)}`);
+  });
+  app.post('/purchase-orders/:id/close', write, async (request) =>
+    receiving.finishPurchaseOrder(id(request), 'closed'),
+  );
+  app.post('/purchase-orders/:id/cancel', write, async (request) =>
+    receiving.finishPurchaseOrder(id(request), 'cancelled'),
+  );
+
+  app.post('/asns', write, async (request, reply) => {
+    const input = parse(AsnInputSchema, request.body, reply);
+    if (!input) return reply;
+    const result = await receiving.createAsn(input);
+    return created(reply, result.status, result.body);
+  });
+  app.get('/asns', readOnly, async (request, reply) => {
+    const query = parse(ListQuerySchema, request.query, reply, ['query']);
+    if (!query) return reply;
+    return { items: await receiving.asns(query), limit: LIST_LIMIT_MAX };
+  });
+  app.get(
+    '/asns/:id',
+    readOnly,
+    async (request, reply) => (await receiving.asn(id(request))) ?? notFound(reply, `ASN ${id(request)}`),
+  );
+  app.post('/asns/:id/resolutions', write, async (request, reply) => {
+    const input = parse(ResolutionInputSchema, request.body, reply);
+    if (!input) return reply;
+    return reply.code(201).send(await resolveAsn(receiving, deps.catalog, id(request), input));
+  });
+
+  app.post('/supplier-invoices', write, async (request, reply) => {
+    const input = parse(SupplierInvoiceInputSchema, request.body, reply);
+    if (!input) return reply;
+    const result = await receiving.matchInvoice(input);
+    return created(reply, result.status, result.result);
+  });
+  app.get('/reports/grni', readOnly, async () => grniReport(await receiving.purchaseOrders({}), receiving.ledger));
+  app.get('/receiving/alerts', readOnly, async () => ({ items: receiving.alerts() }));
+}
