@@ -12,6 +12,8 @@ import { loadCatalogFile } from './ledger/catalog.js';
 import { openLedgerStore, type LedgerStore } from './store/ledger-store.js';
 import { createStoreView } from './alerts/store-adapter.js';
 import { startAnalytics, type Analytics } from './dashboard/analytics.js';
+import { ReceivingService } from './receiving/service.js';
+import { openReceivingStore } from './receiving/store/open.js';
 
 export interface CloudService {
   /** Base URL of the HTTP API, e.g. http://127.0.0.1:8080 */
@@ -21,6 +23,7 @@ export interface CloudService {
   consumer: MovementConsumer;
   api: FastifyInstance;
   analytics: Analytics;
+  receiving: ReceivingService;
   stop(): Promise<void>;
 }
 
@@ -61,7 +64,14 @@ export async function startCloudService(config: CloudConfig, options: CloudServi
       key: tls.keyFile ? readFileSync(pathFrom(tls.keyFile)) : undefined,
       rejectUnauthorized: tls.rejectUnauthorized,
     };
+    const receivingStore = await openReceivingStore(storeConfig);
+    stops.push(() => receivingStore.close());
+    const receiving = new ReceivingService(receivingStore, store, config.receiving, {
+      logger: logger.child({ part: 'receiving' }),
+      clock,
+    });
     const api = await buildApi({
+      receiving,
       store,
       catalog,
       tokens: [...config.http.tokens],
@@ -80,7 +90,7 @@ export async function startCloudService(config: CloudConfig, options: CloudServi
         tls: tlsOptions,
         ...config.ingest,
       },
-      { store, catalog, events, logger: logger.child({ part: 'ingest' }), clock },
+      { store, catalog, events, logger: logger.child({ part: 'ingest' }), clock, receiving },
     );
     await consumer.connect();
     stops.push(() => consumer.stop());
@@ -112,7 +122,7 @@ export async function startCloudService(config: CloudConfig, options: CloudServi
     const httpUrl = address.replace('[::1]', '127.0.0.1');
 
     logger.info({ httpUrl }, 'cloud service ready');
-    return { httpUrl, store, events, consumer, api, analytics: startedAnalytics, stop: stopAll };
+    return { httpUrl, store, events, consumer, api, analytics: startedAnalytics, receiving, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

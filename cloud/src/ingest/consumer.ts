@@ -11,6 +11,7 @@ import type { Logger } from '../../../shared/src/log.js';
 import type { CloudEvents, PositionChange } from '../events.js';
 import type { Catalog } from '../ledger/catalog.js';
 import type { ApplyResult, LedgerStore } from '../store/ledger-store.js';
+import type { Transaction } from '../ledger/transactions.js';
 import { mapEpcisDocument } from './epcis-to-transactions.js';
 import { buildDeadLetter } from './deadletter.js';
 import { IngestErrors } from './errors.js';
@@ -30,6 +31,15 @@ export interface ConsumerOptions extends ValidateOptions {
   storeRetryDelayMsMax: number;
   /** Gateways whose sequence numbers are tracked in memory. */
   trackedGatewaysMax: number;
+}
+
+/** What the consumer needs from receiving: the batch to book, and a commit once the ledger booked it. */
+export interface ReceivingHook {
+  prepareDocument(
+    document: EpcisDocument,
+    siteId: string,
+    transactions: Transaction[],
+  ): Promise<{ transactions: Transaction[]; commit(results: readonly ApplyResult[]): Promise<void> }>;
 }
 
 export interface ConsumerStats {
@@ -66,7 +76,15 @@ export class MovementConsumer {
 
   constructor(
     private readonly options: ConsumerOptions,
-    private readonly deps: { store: LedgerStore; catalog: Catalog; events: CloudEvents; logger: Logger; clock: Clock },
+    private readonly deps: {
+      store: LedgerStore;
+      catalog: Catalog;
+      events: CloudEvents;
+      logger: Logger;
+      clock: Clock;
+      /** Matches dock-door receipts against ASNs and POs (cloud/src/receiving) around each batch. */
+      receiving?: ReceivingHook;
+    },
   ) {}
 
   // Messages wait here until the rest of the cloud (analytics listeners) is attached:
@@ -192,7 +210,13 @@ export class MovementConsumer {
       this.deadLetter(topic, payload, error.code, error.message, skipped.eventId);
     }
     if (mapped.transactions.length === 0) return;
-    const results = await this.applyWithRetry(mapped.transactions);
+    const receiving = this.deps.receiving;
+    const prepared = receiving
+      ? await this.withStoreRetry(() => receiving.prepareDocument(document, siteId, mapped.transactions))
+      : undefined;
+    const transactions = prepared?.transactions ?? mapped.transactions;
+    const results = await this.withStoreRetry(() => this.deps.store.applyBatch(transactions));
+    if (prepared) await this.withStoreRetry(() => prepared.commit(results));
     const changes: PositionChange[] = [];
     for (const result of results) {
       if (result.status === 'applied') {
@@ -238,11 +262,11 @@ export class MovementConsumer {
   }
 
   /** The ledger store being down must not lose the message: retry until it commits or we stop. */
-  private async applyWithRetry(transactions: Parameters<LedgerStore['applyBatch']>[0]): Promise<ApplyResult[]> {
+  private async withStoreRetry<T>(step: () => Promise<T>): Promise<T> {
     let delayMs = 100;
     for (;;) {
       try {
-        return await this.deps.store.applyBatch(transactions);
+        return await step();
       } catch (error) {
         this.counters.storeFailures++;
         if (this.stopping) throw error;

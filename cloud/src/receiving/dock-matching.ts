@@ -349,7 +349,15 @@ function receiptOf(receipt: Receipt, group: Group, transactionId: string): Recei
   const flags = [...(receipt.flags ?? []).filter((flag) => flag !== 'no_po_cost')];
   if (group.kind === 'inferred') flags.push('inferred');
   if (group.kind === 'unexpected') flags.push('unexpected');
-  const { epcs: _epcs, qty: _qty, product: _product, unitCost: _unitCost, poReference: _po, ...rest } = receipt;
+  const {
+    epcs: _epcs,
+    qty: _qty,
+    product: _product,
+    unitCost: _unitCost,
+    poReference: _po,
+    flags: _flags,
+    ...rest
+  } = receipt;
   const parsed = TransactionSchema.parse({
     ...rest,
     id: transactionId,

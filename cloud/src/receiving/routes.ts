@@ -56,10 +56,8 @@ export function registerReceivingRoutes(
       const status = NOT_FOUND.has(error.code) ? 404 : CONFLICT.has(error.code) ? 409 : 422;
       return reply.code(status).send({ code: error.code, message: error.message });
     }
-    const statusCode = (error as { statusCode?: number }).statusCode ?? 500;
-    return reply
-      .code(statusCode)
-      .send({ code: (error as { code?: string }).code ?? 'SW_API_INTERNAL', message: error.message });
+    const { statusCode, code, message } = error as { statusCode?: number; code?: string; message?: string };
+    return reply.code(statusCode ?? 500).send({ code: code ?? 'SW_API_INTERNAL', message: message ?? String(error) });
   });
 
   app.post('/purchase-orders', write, async (request, reply) => {
