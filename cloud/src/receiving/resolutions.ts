@@ -93,13 +93,21 @@ function planResolution(
     if (open.length === 0)
       return raise(ReceivingErrors.NOTHING_TO_RESOLVE, { id: asn.id, state: 'open unexpected', detail: '' });
     const epcs = open.map((each) => each.epc);
+    const receipts = new Set(open.map((each) => each.transactionId));
     const state = input.kind === 'return_unexpected' ? 'returned' : 'kept';
     const unexpected = asn.unexpected.map((each) =>
       epcs.includes(each.epc) ? { ...each, state: state as 'returned' | 'kept' } : each,
     );
     const transaction =
       input.kind === 'return_unexpected'
-        ? TransactionSchema.parse({ ...base, type: 'supplier_return', location: open[0]?.location ?? location, epcs })
+        ? TransactionSchema.parse({
+            ...base,
+            type: 'supplier_return',
+            location: open[0]?.location ?? location,
+            epcs,
+            // Back at the cost they came in at: the unexpected receipt's layer, not the oldest one.
+            ...(receipts.size === 1 ? { of: [...receipts][0] } : {}),
+          })
         : undefined;
     return { asn: { ...asn, unexpected }, epcs, ...(transaction ? { transaction } : {}) };
   }

@@ -179,7 +179,9 @@ export class ReceivingService {
         out.push(...plan.transactions);
         planIds.push(plan.eventId);
       }
-      const seenEpcs = transactions.flatMap((each) => ('epcs' in each ? (each.epcs ?? []) : []));
+      const seenEpcs = document.epcisBody.eventList.flatMap((event) =>
+        event.type === 'ObjectEvent' ? event.epcList : event.childEPCs,
+      );
       return {
         transactions: out,
         commit: (results) =>
