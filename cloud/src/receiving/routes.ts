@@ -4,6 +4,7 @@ import { StockwireError } from '../../../shared/src/errors.js';
 import type { Catalog } from '../ledger/catalog.js';
 import { grniReport } from './grni-report.js';
 import { resolveAsn } from './resolutions.js';
+import { applySupplierEvent } from './supplier-events.js';
 import {
   AsnInputSchema,
   PURCHASE_ORDER_STATUSES,
@@ -15,6 +16,9 @@ import type { ReceivingService } from './service.js';
 import { ReceivingErrors } from './errors.js';
 import { LIST_LIMIT_MAX } from './store/store.js';
 
+/** Events per POST /receiving/supplier-events. */
+export const SUPPLIER_EVENTS_MAX = 1_000;
+
 type Guard = (scope: 'read' | 'write') => (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 type Issues = (error: z.ZodError, prefix?: (string | number)[]) => { path: string; message: string }[];
 
@@ -22,6 +26,13 @@ const ListQuerySchema = z
   .object({ site: z.string().max(64).optional(), status: z.string().max(32).optional() })
   .strict();
 const PoListQuerySchema = ListQuerySchema.extend({ status: z.enum(PURCHASE_ORDER_STATUSES).optional() }).strict();
+
+const SupplierEventsBodySchema = z.union([
+  z
+    .object({ epcisBody: z.object({ eventList: z.array(z.unknown()).min(1).max(SUPPLIER_EVENTS_MAX) }).passthrough() })
+    .passthrough(),
+  z.object({ type: z.string() }).passthrough(),
+]);
 
 const NOT_FOUND = new Set([ReceivingErrors.UNKNOWN_ASN.code, ReceivingErrors.UNKNOWN_PURCHASE_ORDER.code]);
 const CONFLICT = new Set([ReceivingErrors.ID_CONFLICT.code, ReceivingErrors.SSCC_ON_OTHER_ASN.code]);
@@ -111,5 +122,15 @@ export function registerReceivingRoutes(
     return created(reply, result.status, result.result);
   });
   app.get('/reports/grni', readOnly, async () => grniReport(await receiving.purchaseOrders({}), receiving.ledger));
+  // Until the EPCIS capture interface lands, the supplier's packing/shipping events come in here.
+  app.post('/receiving/supplier-events', write, async (request, reply) => {
+    const parsed = parse(SupplierEventsBodySchema, request.body, reply);
+    if (!parsed) return reply;
+    const events: unknown[] =
+      'epcisBody' in parsed ? (parsed.epcisBody as { eventList: unknown[] }).eventList : [parsed];
+    const outcomes = [];
+    for (const event of events) outcomes.push(await applySupplierEvent(receiving, deps.catalog, event));
+    return reply.code(202).send({ outcomes });
+  });
   app.get('/receiving/alerts', readOnly, async () => ({ items: receiving.alerts() }));
 }

@@ -3,7 +3,7 @@
  * with a version check per document, so two processes (or two concurrent requests) cannot both
  * win: the loser re-reads and tries again. One contract suite runs against every implementation.
  */
-export const DOCUMENT_KINDS = ['purchase_order', 'asn', 'invoice', 'plan', 'sscc', 'inferred_epc'] as const;
+export const DOCUMENT_KINDS = ['purchase_order', 'asn', 'invoice', 'plan', 'sscc', 'inferred_epc', 'packing'] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 
 export interface StoredDocument {
