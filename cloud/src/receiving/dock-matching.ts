@@ -19,8 +19,8 @@ import type { Asn, AsnPallet, PurchaseOrder, ReceivingPolicy } from './schemas.j
  * | case on no ASN pallet                     | by GTIN against the site's open POs, oldest first | over-receipt alert     |
  * | … and no open PO has its GTIN             | receipt at standard cost (`no_po_cost`)          | —                      |
  *
- * Each group becomes its own receipt transaction; one group keeps the event's id, several get
- * `<eventId>:<group>`. The caller stores the plan before booking it, so a redelivery books the
+ * Each group becomes its own receipt transaction; the first keeps the event's id, the others get
+ * `<eventId>:<group>` (the first keeps the event's id). The caller stores the plan before booking it, so a redelivery books the
  * same transactions whatever happened to the POs meanwhile.
  */
 
@@ -326,7 +326,8 @@ function finishPlan(input: DockReceiptInput, groups: Group[], plan: ReceiptPlan)
   const booked = groups.filter((group) => group.epcs.length > 0 || (group.qty ?? 0n) > 0n);
   const transactionOfEpc = new Map<string, string>();
   for (const group of booked) {
-    const transactionId = booked.length === 1 ? input.receipt.id : `${input.receipt.id}:${group.key}`;
+    // The first keeps the event's id, so a message reusing that id with other content still conflicts in the ledger.
+    const transactionId = group === booked[0] ? input.receipt.id : `${input.receipt.id}:${group.key}`;
     plan.transactions.push(receiptOf(input.receipt, group, transactionId));
     plan.links.push({
       transactionId,

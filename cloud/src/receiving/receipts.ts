@@ -4,14 +4,15 @@ import type { Transaction } from '../ledger/transactions.js';
 import type { LedgerStore } from '../store/ledger-store.js';
 import { applyPlanToAsn, markSeen } from './asn.js';
 import { planDockReceipt, type PalletRead, type ReceiptPlan, type ReceivingAlert } from './dock-matching.js';
-import { read, update, withRetries } from './documents.js';
+import { contentHash, read, update, withRetries } from './documents.js';
 import { isOverReceived, recordBooking } from './purchase-orders.js';
 import type { Asn, PurchaseOrder, ReceivingPolicy } from './schemas.js';
 import type { DocumentWrite, ReceivingStore } from './store/store.js';
 
 /**
  * Booking receipts against POs and ASNs, in three steps that survive a crash anywhere:
- * 1. plan: match, and store the plan under the event id (a redelivery finds it and books the same);
+ * 1. plan: match, and store the plan under the event id (a redelivery finds it and books the same; the same
+ *    id with other content gets no plan and goes to the ledger as it is, which reports the conflict);
  * 2. book: the caller applies the plan's transactions to the ledger (idempotent by id);
  * 3. commit: record the ledger's own quantities and values on the PO lines and ASN cases, once per plan.
  */
@@ -21,6 +22,8 @@ type Receipt = Extract<Transaction, { type: 'receipt' }>;
 
 interface StoredPlan {
   plan: ReceiptPlan;
+  /** Of the mapped receipt it was made from: the same event id with other content gets no plan. */
+  receiptHash: string;
   status: 'pending' | 'committed';
   site: string;
 }
@@ -31,9 +34,10 @@ export async function planReceipt(
   site: string,
   palletReads: readonly PalletRead[],
   policy: ReceivingPolicy,
-): Promise<ReceiptPlan> {
+): Promise<ReceiptPlan | undefined> {
+  const receiptHash = contentHash(receipt);
   const stored = await read<StoredPlan>(store, 'plan', receipt.id);
-  if (stored) return stored.body.plan;
+  if (stored) return stored.body.receiptHash === receiptHash ? stored.body.plan : undefined;
   const ssccs = await store.getMany(
     'sscc',
     palletReads.map((pallet) => pallet.sscc),
@@ -54,11 +58,11 @@ export async function planReceipt(
   ))
     orders.set(doc.id, doc.body as PurchaseOrder);
   const plan = planDockReceipt({ receipt, site, palletReads, asnsBySscc, orders, policy });
-  const body: StoredPlan = { plan, status: 'pending', site };
+  const body: StoredPlan = { plan, status: 'pending', site, receiptHash };
   if (await store.write([{ kind: 'plan', id: receipt.id, body, status: 'pending', site, expectedVersion: null }]))
     return plan;
   const raced = await read<StoredPlan>(store, 'plan', receipt.id);
-  return raced ? raced.body.plan : plan;
+  return raced?.body.receiptHash === receiptHash ? raced.body.plan : undefined;
 }
 
 /** Step 3: what the ledger booked goes onto the POs and ASNs, exactly once per plan. Returns the alerts it raised. */

@@ -176,6 +176,10 @@ export class ReceivingService {
           continue;
         }
         const plan = await planReceipt(this.store, transaction, siteId, palletReads, policy);
+        if (!plan) {
+          out.push(transaction);
+          continue;
+        }
         out.push(...plan.transactions);
         planIds.push(plan.eventId);
       }

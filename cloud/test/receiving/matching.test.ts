@@ -46,7 +46,7 @@ describe('dock-door matching against ASNs and POs', () => {
       reads: { epcs: [soap(1), soap(2), soap(3), towel(1)], pallet: [soap(1), soap(2), soap(3), towel(1)] },
       expected: [
         {
-          id: 'ev-1:po:PO-1:1',
+          id: 'ev-1',
           kind: 'matched',
           line: 1,
           unitCost: '2.5',
@@ -63,7 +63,7 @@ describe('dock-door matching against ASNs and POs', () => {
       reads: { epcs: [soap(1), soap(2), towel(1)], pallet: [soap(1), soap(2), towel(1)] },
       expected: [
         {
-          id: 'ev-1:po:PO-1:1',
+          id: 'ev-1',
           kind: 'matched',
           line: 1,
           unitCost: '2.5',
@@ -101,7 +101,7 @@ describe('dock-door matching against ASNs and POs', () => {
       },
       expected: [
         {
-          id: 'ev-1:po:PO-1:1',
+          id: 'ev-1',
           kind: 'matched',
           line: 1,
           unitCost: '2.5',
@@ -131,7 +131,7 @@ describe('dock-door matching against ASNs and POs', () => {
       },
       expected: [
         {
-          id: 'ev-1:po:PO-1:1',
+          id: 'ev-1',
           kind: 'matched',
           line: 1,
           unitCost: '2.5',
@@ -210,7 +210,7 @@ describe('dock-door matching against ASNs and POs', () => {
       { asns: [counted] },
     );
     expect(booked(result)).toEqual([
-      { id: 'ev-1:po:PO-1:1', kind: 'matched', line: 1, unitCost: '2.5', zone: 'backroom', items: 2, flags: undefined },
+      { id: 'ev-1', kind: 'matched', line: 1, unitCost: '2.5', zone: 'backroom', items: 2, flags: undefined },
       {
         id: 'ev-1:inferred:po:PO-1:1:qty',
         kind: 'inferred',
@@ -270,7 +270,7 @@ describe('receipts without an ASN: by GTIN, oldest PO first', () => {
   it('splits a dock receipt into one receipt per PO line at each price', () => {
     const result = plan({ epcs: [soap(1), soap(2), soap(3)] }, { asns: [], orders: [newer, older] });
     expect(booked(result).map((row) => [row.id, row.unitCost, row.items])).toEqual([
-      ['ev-1:po:PO-A:1', '2', 2],
+      ['ev-1', '2', 2],
       ['ev-1:po:PO-B:1', '3', 1],
     ]);
   });
