@@ -13,6 +13,7 @@ import { openLedgerStore, type LedgerStore } from './store/ledger-store.js';
 import { createStoreView } from './alerts/store-adapter.js';
 import { startAnalytics, type Analytics } from './dashboard/analytics.js';
 import { ReceivingService } from './receiving/service.js';
+import { registerReceivingPanel } from './receiving/dashboard.js';
 import { openReceivingStore } from './receiving/store/open.js';
 
 export interface CloudService {
@@ -104,6 +105,11 @@ export async function startCloudService(config: CloudConfig, options: CloudServi
         if (!authorize(request, reply, 'read')) return reply;
         return undefined;
       });
+      registerReceivingPanel(
+        dashboardScope as unknown as FastifyInstance,
+        config.analytics.dashboard.basePath,
+        receiving,
+      );
       analytics = await startAnalytics(config.analytics, {
         events,
         view: storeView.view,

@@ -119,6 +119,11 @@ describe('receiving end to end', () => {
     const alerts = (await call('GET', '/receiving/alerts')).body.items as { kind: string }[];
     expect(alerts.map((alert) => alert.kind)).toEqual(['asn_unexpected']);
 
+    const panel = (await call('GET', '/dashboard/api/receiving')).body as { asns: { id: string; summary: object }[] };
+    expect(panel.asns).toEqual([
+      expect.objectContaining({ id: asnId, summary: expect.objectContaining({ unexpectedOpen: 1 }) }),
+    ]);
+
     const po = (await call('GET', '/purchase-orders/PO-7')).body as {
       status: string;
       lines: { receivedQty: string; receivedValue: string }[];
