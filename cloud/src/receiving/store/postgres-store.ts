@@ -2,15 +2,7 @@ import pg from 'pg';
 import { RECEIVING_POSTGRES_SCHEMA } from '../../store/postgres-schema.js';
 import type { DocumentKind, DocumentQuery, DocumentWrite, ReceivingStore, StoredDocument } from './store.js';
 
-interface Row {
-  kind: DocumentKind;
-  id: string;
-  version: number;
-  hash: string;
-  site: string | null;
-  status: string | null;
-  body: unknown;
-}
+type Row = StoredDocument;
 
 const toDocument = (row: Row): StoredDocument => ({ ...row, version: Number(row.version) });
 

@@ -3,15 +3,8 @@ import type { Database as SqliteDatabase } from 'better-sqlite3';
 import { RECEIVING_SQLITE_SCHEMA } from '../../store/sqlite-schema.js';
 import type { DocumentKind, DocumentQuery, DocumentWrite, ReceivingStore, StoredDocument } from './store.js';
 
-interface Row {
-  kind: DocumentKind;
-  id: string;
-  version: number;
-  hash: string;
-  site: string | null;
-  status: string | null;
-  body: string;
-}
+/** As stored: the body is JSON text. */
+type Row = Omit<StoredDocument, 'body'> & { body: string };
 
 const toDocument = (row: Row): StoredDocument => ({ ...row, body: JSON.parse(row.body) as unknown });
 
