@@ -87,30 +87,48 @@ function planResolution(
   order: PurchaseOrder | undefined,
 ): ResolutionPlan {
   const base = { id, site: asn.site, source: { kind: 'api' as const } };
-  if (input.kind === 'return_unexpected' || input.kind === 'keep_unexpected') {
-    const wanted = input.epcs === undefined ? undefined : new Set(input.epcs);
-    const open = asn.unexpected.filter((each) => each.state === 'open' && (!wanted || wanted.has(each.epc)));
-    if (open.length === 0)
-      return raise(ReceivingErrors.NOTHING_TO_RESOLVE, { id: asn.id, state: 'open unexpected', detail: '' });
-    const epcs = open.map((each) => each.epc);
-    const receipts = new Set(open.map((each) => each.transactionId));
-    const state = input.kind === 'return_unexpected' ? 'returned' : 'kept';
-    const unexpected = asn.unexpected.map((each) =>
-      epcs.includes(each.epc) ? { ...each, state: state as 'returned' | 'kept' } : each,
-    );
-    const transaction =
-      input.kind === 'return_unexpected'
-        ? TransactionSchema.parse({
-            ...base,
-            type: 'supplier_return',
-            location: open[0]?.location ?? location,
-            epcs,
-            // Back at the cost they came in at: the unexpected receipt's layer, not the oldest one.
-            ...(receipts.size === 1 ? { of: [...receipts][0] } : {}),
-          })
-        : undefined;
-    return { asn: { ...asn, unexpected }, epcs, ...(transaction ? { transaction } : {}) };
-  }
+  if (input.kind === 'return_unexpected' || input.kind === 'keep_unexpected')
+    return planUnexpected(asn, input, base, location);
+  return planShort(asn, input, base, location, order);
+}
+
+type TransactionBase = { id: string; site: string; source: { kind: 'api' } };
+
+/** return_unexpected / keep_unexpected: the open unexpected cases (or the listed ones). */
+function planUnexpected(asn: Asn, input: ResolutionInput, base: TransactionBase, location: string): ResolutionPlan {
+  const wanted = input.epcs === undefined ? undefined : new Set(input.epcs);
+  const open = asn.unexpected.filter((each) => each.state === 'open' && (!wanted || wanted.has(each.epc)));
+  if (open.length === 0)
+    return raise(ReceivingErrors.NOTHING_TO_RESOLVE, { id: asn.id, state: 'open unexpected', detail: '' });
+  const epcs = open.map((each) => each.epc);
+  const receipts = new Set(open.map((each) => each.transactionId));
+  const state = input.kind === 'return_unexpected' ? 'returned' : 'kept';
+  const unexpected = asn.unexpected.map((each) =>
+    epcs.includes(each.epc) ? { ...each, state: state as 'returned' | 'kept' } : each,
+  );
+  const transaction =
+    input.kind === 'return_unexpected'
+      ? TransactionSchema.parse({
+          ...base,
+          type: 'supplier_return',
+          location: open[0]?.location ?? location,
+          epcs,
+          // Back at the cost they came in at: the unexpected receipt's layer, not the oldest one.
+          ...(receipts.size === 1 ? { of: [...receipts][0] } : {}),
+        })
+      : undefined;
+  return { asn: { ...asn, unexpected }, epcs, ...(transaction ? { transaction } : {}) };
+}
+
+/** accept_short (short or inferred cases) / book_found (short or claimed ones), one GTIN at a time. */
+function planShort(
+  asn: Asn,
+  input: ResolutionInput,
+  base: TransactionBase,
+  location: string,
+  order: PurchaseOrder | undefined,
+): ResolutionPlan {
+  const id = base.id;
   const states = input.kind === 'accept_short' ? (['short', 'inferred'] as const) : (['short', 'claimed'] as const);
   const cases = casesIn(asn, states, input.epcs);
   if (cases.length === 0)
