@@ -4,6 +4,7 @@ import { StockwireError } from '../../../shared/src/errors.js';
 import type { Catalog } from '../ledger/catalog.js';
 import { grniReport } from './grni-report.js';
 import { resolveAsn } from './resolutions.js';
+import { ManualReceiptInputSchema, receiveManually } from './manual-receipts.js';
 import { applySupplierEvent } from './supplier-events.js';
 import {
   AsnInputSchema,
@@ -97,7 +98,7 @@ export function registerReceivingRoutes(
   invoiceRoutes(context);
 }
 
-function purchaseOrderRoutes({ app, receiving, parse, write, readOnly }: RouteContext): void {
+function purchaseOrderRoutes({ app, receiving, catalog, parse, write, readOnly }: RouteContext): void {
   app.post('/purchase-orders', write, async (request, reply) => {
     const input = parse(PurchaseOrderInputSchema, request.body, reply);
     if (!input) return reply;
@@ -112,6 +113,13 @@ function purchaseOrderRoutes({ app, receiving, parse, write, readOnly }: RouteCo
   app.get('/purchase-orders/:id', readOnly, async (request, reply) => {
     const order = await receiving.purchaseOrder(idOf(request));
     return order ?? notFound(reply, `purchase order ${idOf(request)}`);
+  });
+  app.post('/receiving/receipts', write, async (request, reply) => {
+    const input = parse(ManualReceiptInputSchema, request.body, reply);
+    if (!input) return reply;
+    const outcome = await receiveManually(receiving, catalog, input);
+    const applied = outcome.results.some((result) => result.status === 'applied');
+    return reply.code(applied ? 201 : 200).send(outcome);
   });
   app.post('/purchase-orders/:id/close', write, async (request) =>
     receiving.finishPurchaseOrder(idOf(request), 'closed'),

@@ -7,6 +7,7 @@ import { mapEpcisDocument } from '../../src/ingest/epcis-to-transactions.js';
 import { buildCatalog, type Catalog } from '../../src/ledger/catalog.js';
 import { grniReport } from '../../src/receiving/grni-report.js';
 import { resolveAsn } from '../../src/receiving/resolutions.js';
+import { ManualReceiptInputSchema, receiveManually } from '../../src/receiving/manual-receipts.js';
 import {
   AsnInputSchema,
   PurchaseOrderInputSchema,
@@ -268,6 +269,54 @@ export function receivingStoreContract(name: string, factory: ReceivingFactory):
       const again = await pass(service, [soap(1), soap(2), soap(3), towel(1)]);
       expect(again.map((each) => each.status)).toEqual(['duplicate', 'duplicate']);
       expect((await service.purchaseOrder('PO-1'))?.lines[0]?.receivedQty).toBe('3');
+    });
+
+    it('manual receipts: oldest PO first at its price, beyond tolerance flagged, nothing on a PO at standard cost', async () => {
+      await order(); // PO-1: soap 3 @ 2.5, towel 1 @ 7.25 (0% tolerance)
+      await service.createPurchaseOrder(
+        PurchaseOrderInputSchema.parse({
+          id: 'PO-2',
+          supplier: 'acme',
+          site: 'store-1',
+          orderedAt: '2026-11-26T00:00:00Z',
+          lines: [{ gtin: SOAP, qty: '2', unitPrice: '2.4' }],
+        }),
+      );
+      const input = ManualReceiptInputSchema.parse({
+        id: 'GR-1',
+        site: 'store-1',
+        supplier: 'acme',
+        lines: [
+          { gtin: SOAP, qty: '4' },
+          { gtin: TOWEL, qty: '2' },
+        ],
+      });
+      const first = await receiveManually(service, catalog, input);
+      expect(first.results.map((each) => [each.id, each.qtyDelta, each.valueDelta])).toEqual([
+        ['manual:GR-1:1:PO-1:1', '3', '7.5'],
+        ['manual:GR-1:1:PO-2:1', '1', '2.4'],
+        ['manual:GR-1:2:PO-1:2', '2', '14.5'],
+      ]);
+      expect(first.alerts.map((alert) => [alert.kind, alert.purchaseOrder])).toEqual([['po_over_receipt', 'PO-1']]);
+      const again = await receiveManually(service, catalog, input);
+      expect(again.results.map((each) => each.status)).toEqual(['duplicate', 'duplicate', 'duplicate']);
+      expect((await service.purchaseOrder('PO-2'))?.lines[0]?.receivedQty).toBe('1');
+      await expect(
+        receiveManually(service, catalog, { ...input, lines: [{ gtin: SOAP, qty: '1' }] }),
+      ).rejects.toMatchObject({
+        code: 'SW_RECEIVING_ID_CONFLICT',
+      });
+      const other = await receiveManually(
+        service,
+        catalog,
+        ManualReceiptInputSchema.parse({ ...input, id: 'GR-2', supplier: 'nobody' }),
+      );
+      expect(other.results.map((each) => [each.id, each.valueDelta])).toEqual([
+        ['manual:GR-2:1:no-po', '8'],
+        ['manual:GR-2:2:no-po', '12'],
+      ]);
+      const report = await grniReport(await service.purchaseOrders({}), stores.ledger);
+      expect(report).toMatchObject({ notOnPurchaseOrders: '20', glBalance: '44.4', difference: '0' });
     });
 
     it('two submissions of the same ASN at once: one created, one duplicate; other content conflicts', async () => {
