@@ -103,6 +103,8 @@ export class ReceivingService {
         const ssccs = input.pallets.map((pallet) => pallet.sscc);
         for (const doc of await this.store.getMany('sscc', ssccs)) {
           const other = (doc.body as { asn: string }).asn;
+          // This very ASN, written by a concurrent submission: the insert below settles duplicate vs conflict.
+          if (other === input.id) continue;
           const otherAsn = await read<Asn>(this.store, 'asn', other);
           if (otherAsn?.body.status === 'open') raise(ReceivingErrors.SSCC_ON_OTHER_ASN, { sscc: doc.id, other });
         }
