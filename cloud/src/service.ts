@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readBoundedFile } from '../../shared/src/config/load.js';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../../shared/src/clock.js';
@@ -9,9 +9,10 @@ import { MovementConsumer } from './ingest/consumer.js';
 import { buildApi } from './api/server.js';
 import { createAuthorizer } from './api/auth.js';
 import { loadCatalogFile } from './ledger/catalog.js';
-import { openLedgerStore, type LedgerStore } from './store/ledger-store.js';
+import { type LedgerStore } from './store/ledger-store.js';
+import { openLedgerStore } from './store/open.js';
 import { createStoreView } from './alerts/store-adapter.js';
-import { startAnalytics, type Analytics } from './dashboard/analytics.js';
+import { startAnalytics, type Analytics } from './analytics.js';
 import { ReceivingService } from './receiving/service.js';
 import { registerReceivingPanel } from './receiving/dashboard.js';
 import { openReceivingStore } from './receiving/store/open.js';
@@ -60,9 +61,9 @@ export async function startCloudService(config: CloudConfig, options: CloudServi
   try {
     const tls = config.mqtt.tls;
     const tlsOptions = tls && {
-      ca: tls.caFile ? readFileSync(pathFrom(tls.caFile)) : undefined,
-      cert: tls.certFile ? readFileSync(pathFrom(tls.certFile)) : undefined,
-      key: tls.keyFile ? readFileSync(pathFrom(tls.keyFile)) : undefined,
+      ca: tls.caFile ? readBoundedFile(pathFrom(tls.caFile)) : undefined,
+      cert: tls.certFile ? readBoundedFile(pathFrom(tls.certFile)) : undefined,
+      key: tls.keyFile ? readBoundedFile(pathFrom(tls.keyFile)) : undefined,
       rejectUnauthorized: tls.rejectUnauthorized,
     };
     const receivingStore = await openReceivingStore(storeConfig);

@@ -22,7 +22,7 @@ import { sgtinUrn } from '../../cloud/src/ledger/epc-product.js';
 import { AsnInputSchema, PurchaseOrderInputSchema, ReceivingConfigSchema } from '../../cloud/src/receiving/schemas.js';
 import { ReceivingService } from '../../cloud/src/receiving/service.js';
 import { SqliteReceivingStore } from '../../cloud/src/receiving/store/sqlite-store.js';
-import { openLedgerStore } from '../../cloud/src/store/ledger-store.js';
+import { openLedgerStore } from '../../cloud/src/store/open.js';
 
 const PALLETS = 400;
 const TIME_MAX_MS = 20_000;

@@ -6,7 +6,8 @@ import { buildApi } from '../../src/api/server.js';
 import { ReceivingConfigSchema } from '../../src/receiving/schemas.js';
 import { ReceivingService } from '../../src/receiving/service.js';
 import { SqliteReceivingStore } from '../../src/receiving/store/sqlite-store.js';
-import { openLedgerStore, type LedgerStore } from '../../src/store/ledger-store.js';
+import type { LedgerStore } from '../../src/store/ledger-store.js';
+import { openLedgerStore } from '../../src/store/open.js';
 import { receivingCatalog } from './contract.js';
 import { SOAP, soap, sscc } from './fixtures.js';
 

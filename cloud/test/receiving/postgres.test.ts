@@ -1,7 +1,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { startPostgres, type RunningPostgres } from '../../../test/support/postgres.js';
 import { PostgresReceivingStore } from '../../src/receiving/store/postgres-store.js';
-import { openLedgerStore } from '../../src/store/ledger-store.js';
+import { openLedgerStore } from '../../src/store/open.js';
 import { receivingStoreContract } from './contract.js';
 
 // A real PostgreSQL on loopback, one fresh database per test; two pools play two processes.

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
 import { SqliteReceivingStore } from '../../src/receiving/store/sqlite-store.js';
-import { openLedgerStore } from '../../src/store/ledger-store.js';
+import { openLedgerStore } from '../../src/store/open.js';
 import { receivingStoreContract } from './contract.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'stockwire-receiving-'));

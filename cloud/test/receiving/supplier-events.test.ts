@@ -5,7 +5,8 @@ import { cbvWord, applySupplierEvent } from '../../src/receiving/supplier-events
 import { PurchaseOrderInputSchema, ReceivingConfigSchema } from '../../src/receiving/schemas.js';
 import { ReceivingService } from '../../src/receiving/service.js';
 import { SqliteReceivingStore } from '../../src/receiving/store/sqlite-store.js';
-import { openLedgerStore, type LedgerStore } from '../../src/store/ledger-store.js';
+import type { LedgerStore } from '../../src/store/ledger-store.js';
+import { openLedgerStore } from '../../src/store/open.js';
 import { receivingCatalog } from './contract.js';
 import { SOAP, soap, sscc } from './fixtures.js';
 
