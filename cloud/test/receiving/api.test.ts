@@ -131,6 +131,13 @@ describe('receiving HTTP endpoints', () => {
     expect([nothing.statusCode, nothing.json().code]).toEqual([422, 'SW_RECEIVING_NOTHING_TO_RESOLVE']);
   });
 
+  it('lists the receiving endpoints in the OpenAPI description', async () => {
+    const paths = Object.keys((await app.inject({ method: 'GET', url: '/openapi.json' })).json().paths);
+    expect(paths).toEqual(
+      expect.arrayContaining(['/purchase-orders', '/asns/{id}', '/supplier-invoices', '/reports/grni']),
+    );
+  });
+
   it('reports GRNI tied out to the GL', async () => {
     expect((await get('/reports/grni')).json()).toMatchObject({ glBalance: '0', difference: '0' });
   });
