@@ -7,7 +7,7 @@ import type { Transaction } from '../ledger/transactions.js';
 import type { LedgerStore } from '../store/ledger-store.js';
 import { createAsn, summariseAsn, withStatus, type AsnSummary } from './asn.js';
 import type { ReceivingAlert } from './dock-matching.js';
-import { createOnce, read, SerialQueue, update, type Created } from './documents.js';
+import { createOnce, read, SerialQueue, update, withRetries, type Created } from './documents.js';
 import { ReceivingErrors } from './errors.js';
 import { matchSupplierInvoice } from './invoice.js';
 import { createPurchaseOrder } from './purchase-orders.js';
@@ -72,20 +72,23 @@ export class ReceivingService {
   /** close: no more receipts (what is outstanding is not coming); cancel: only before anything arrived. */
   finishPurchaseOrder(id: string, to: 'closed' | 'cancelled'): Promise<PurchaseOrder> {
     return this.queue.run(async () => {
-      const current = await read<PurchaseOrder>(this.store, 'purchase_order', id);
-      if (!current) return raise(ReceivingErrors.UNKNOWN_PURCHASE_ORDER, { id });
-      const { status } = current.body;
-      const allowed = to === 'closed' ? status !== 'cancelled' : status === 'open';
-      if (!allowed)
-        raise(ReceivingErrors.PURCHASE_ORDER_NOT_OPEN, {
-          id,
-          status,
-          action: to === 'closed' ? 'closing' : 'cancelling (nothing received yet)',
-        });
-      const body = { ...current.body, status: to };
-      if (!(await this.store.write([update('purchase_order', id, current, body)])))
-        return this.finishPurchaseOrder(id, to);
-      return body;
+      let finished: PurchaseOrder | undefined;
+      // A loop, not a recursive call: a nested queue.run would wait for this very step.
+      await withRetries(async () => {
+        const current = await read<PurchaseOrder>(this.store, 'purchase_order', id);
+        if (!current) return raise(ReceivingErrors.UNKNOWN_PURCHASE_ORDER, { id });
+        const { status } = current.body;
+        const allowed = to === 'closed' ? status !== 'cancelled' : status === 'open';
+        if (!allowed)
+          raise(ReceivingErrors.PURCHASE_ORDER_NOT_OPEN, {
+            id,
+            status,
+            action: to === 'closed' ? 'closing' : 'cancelling (nothing received yet)',
+          });
+        finished = { ...current.body, status: to };
+        return this.store.write([update('purchase_order', id, current, finished)]);
+      });
+      return finished as PurchaseOrder;
     });
   }
 
