@@ -17,6 +17,8 @@ import { toJsonSchema } from './json-schema.js';
 import { JOURNAL_CONTENT_TYPES, journalExport } from './journal-export.js';
 import { periodTrialBalance, registerPeriodRoutes } from './period-routes.js';
 import { PeriodSchema } from '../ledger/periods.js';
+import { registerReceivingRoutes } from '../receiving/routes.js';
+import type { ReceivingService } from '../receiving/service.js';
 
 export interface ApiDependencies {
   store: LedgerStore;
@@ -27,6 +29,8 @@ export interface ApiDependencies {
   logger?: Logger;
   /** positionsChanged is emitted here after transactions posted through the API commit. */
   events?: CloudEvents;
+  /** Purchase orders, ASNs, supplier invoices (cloud/src/receiving), when given. */
+  receiving?: ReceivingService;
 }
 
 /** Largest request body: a count of a full shelf carries many EPCs. */
@@ -340,6 +344,16 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
     return reply.code(statusCodeOf(result)).send(result);
   }
 
+  const receiving = deps.receiving;
+  if (receiving)
+    await app.register(async (scope) =>
+      registerReceivingRoutes(scope as unknown as FastifyInstance, {
+        receiving,
+        catalog: deps.catalog,
+        guard,
+        issuesOf,
+      }),
+    );
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app as unknown as FastifyInstance;
 }

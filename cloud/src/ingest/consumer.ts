@@ -13,6 +13,7 @@ import type { Logger } from '../../../shared/src/log.js';
 import { announcePositionsChanged, type CloudEvents } from '../events.js';
 import type { Catalog } from '../ledger/catalog.js';
 import type { ApplyResult, LedgerStore } from '../store/ledger-store.js';
+import { StockwireError } from '../../../shared/src/errors.js';
 import { mapEpcisDocument } from './epcis-to-transactions.js';
 import { buildDeadLetter } from './deadletter.js';
 import { IngestErrors } from './errors.js';
@@ -67,6 +68,18 @@ export interface ConsumerOptions extends ValidateOptions {
   commitQueueMessagesMax?: number | undefined;
 }
 
+/** What the consumer needs from receiving: the batch to book, and a commit once the ledger booked it. */
+export interface ReceivingHook {
+  prepareDocument(
+    document: EpcisDocument,
+    siteId: string,
+    transactions: Transaction[],
+  ): Promise<{ transactions: Transaction[]; commit(results: readonly ApplyResult[]): Promise<void> }>;
+}
+
+/** Stopping while receiving's store was down: the message is left un-acked for redelivery. */
+class ReceivingAbandoned extends Error {}
+
 export interface ConsumerStats {
   messagesReceived: number;
   documentsApplied: number;
@@ -113,7 +126,15 @@ export class MovementConsumer {
 
   constructor(
     private readonly options: ConsumerOptions,
-    private readonly deps: { store: LedgerStore; catalog: Catalog; events: CloudEvents; logger: Logger; clock: Clock },
+    private readonly deps: {
+      store: LedgerStore;
+      catalog: Catalog;
+      events: CloudEvents;
+      logger: Logger;
+      clock: Clock;
+      /** Matches dock-door receipts against ASNs and POs (cloud/src/receiving) around each batch. */
+      receiving?: ReceivingHook | undefined;
+    },
   ) {
     this.crossSiteGateways = new Set(options.crossSiteGateways ?? []);
     this.watermarks = new WatermarkTracker(options.trackedGatewaysMax);
@@ -231,8 +252,9 @@ export class MovementConsumer {
     const acknowledge = () => this.acknowledge(packet, epoch);
     let job: CommitJob;
     try {
-      job = this.prepare(packet, acknowledge);
+      job = await this.prepare(packet, acknowledge);
     } catch (error) {
+      if (error instanceof ReceivingAbandoned) return;
       // A bug or an input no rule foresaw: set the message aside rather than stall every gateway behind it.
       job = this.noWork(acknowledge);
       this.deadLetterFailure(packet.topic, toBuffer(packet.payload), error);
@@ -240,7 +262,7 @@ export class MovementConsumer {
     await this.committer.submit(job);
   }
 
-  private prepare(packet: IPublishPacket, acknowledge: () => void): CommitJob {
+  private async prepare(packet: IPublishPacket, acknowledge: () => void): Promise<CommitJob> {
     this.counters.messagesReceived++;
     if (isReservedTopic(packet.topic)) return this.noWork(acknowledge);
     const payload = toBuffer(packet.payload);
@@ -310,7 +332,11 @@ export class MovementConsumer {
     this.movedWatermarks.clear();
   }
 
-  private documentJob(origin: MessageOrigin, document: EpcisDocument, acknowledge: () => void): CommitJob {
+  private async documentJob(
+    origin: MessageOrigin,
+    document: EpcisDocument,
+    acknowledge: () => void,
+  ): Promise<CommitJob> {
     const { topic, payload, siteId, gatewayId } = origin;
     this.trackSequence(`${siteId}/${gatewayId}`, document['stockwire:sequence'], document.epcisBody.eventList.length);
     const crossSite = this.crossSiteGateways.has(`${siteId}/${gatewayId}`);
@@ -324,16 +350,28 @@ export class MovementConsumer {
       const error = makeError(IngestErrors.EVENT_UNMAPPED, { eventId: skipped.eventId, reason: skipped.reason });
       this.deadLetter(topic, payload, error.code, error.message, skipped.eventId);
     }
+    // Receiving prices dock receipts at PO price and splits them per PO line (its plan is stored first).
+    const receiving = this.deps.receiving;
+    const prepared =
+      receiving && mapped.transactions.length > 0
+        ? await this.retryReceiving(() => receiving.prepareDocument(document, siteId, mapped.transactions))
+        : undefined;
     return {
-      transactions: mapped.transactions,
+      transactions: prepared?.transactions ?? mapped.transactions,
       committed: (results, poisoned) => {
         for (const { transaction, error } of poisoned) this.setAside(topic, payload, transaction, error);
         if (mapped.transactions.length > 0) this.recordResults(origin, document, results);
-        const firstSequence = document['stockwire:sequence'];
-        const count = document.epcisBody.eventList.length;
-        if (firstSequence !== undefined)
-          this.settle(siteId, gatewayId, firstSequence, count, document['stockwire:confirmedThrough']);
-        acknowledge();
+        // Settled (and acked) only once the POs and ASNs took what the ledger booked: a redelivery
+        // re-commits idempotently, and the gateway's watermark never runs ahead of receiving.
+        const finish = () => {
+          const firstSequence = document['stockwire:sequence'];
+          const count = document.epcisBody.eventList.length;
+          if (firstSequence !== undefined)
+            this.settle(siteId, gatewayId, firstSequence, count, document['stockwire:confirmedThrough']);
+          acknowledge();
+        };
+        if (!prepared) return finish();
+        this.retryReceiving(() => prepared.commit(results)).then(finish, () => undefined);
       },
     };
   }
@@ -431,6 +469,19 @@ export class MovementConsumer {
     this.deps.logger.error({ retryInMs: delayMs }, 'ledger store unavailable; batch stays un-acked and is retried');
     await this.sleepUnlessStopping(delayMs);
     return !this.stopping;
+  }
+
+  /** Receiving's store being down must not lose the message either: retry until it answers or we stop. */
+  private async retryReceiving<T>(step: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await step();
+      } catch (error) {
+        if (error instanceof StockwireError) throw error;
+        this.deps.logger.error({ err: errorMessage(error) }, 'receiving store failed; message stays un-acked');
+        if (!(await this.waitBeforeRetry(attempt))) throw new ReceivingAbandoned();
+      }
+    }
   }
 
   /** A retry wait that stop() cuts short, so SIGTERM never waits out a backoff. */

@@ -116,6 +116,8 @@ export const ACCOUNTS = {
   cash: 'Cash',
   /** Differences a reversal or supplier return cannot put on a layer (never a negative-value pool). */
   costVariance: 'Cost Variance',
+  purchasePriceVariance: 'Purchase Price Variance',
+  accountsPayable: 'Accounts Payable',
 } as const;
 
 export const LOCATION_URN_PREFIX = 'urn:stockwire:loc:';

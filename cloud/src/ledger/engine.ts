@@ -19,6 +19,7 @@ import type { ApplyResult, Layer, TransactionRecord } from './state.js';
 import type { Transaction } from './transactions.js';
 import { boundSiteOf } from './site-binding.js';
 import { currentUnitCost } from './valuation.js';
+import { applySupplierInvoice } from './supplier-invoice.js';
 import type { WorkingState } from './working-state.js';
 
 /**
@@ -130,6 +131,8 @@ function dispatch(booking: Booking, transaction: Transaction): void {
       return applyCount(booking, transaction);
     case 'reversal':
       return applyReversal(booking, transaction);
+    case 'supplier_invoice':
+      return applySupplierInvoice(booking, transaction);
   }
 }
 

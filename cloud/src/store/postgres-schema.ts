@@ -95,3 +95,20 @@ END $$;
 
 /** Serialises writers across processes: one ledger batch at a time (xact-scoped advisory lock). */
 export const LEDGER_LOCK_KEY = 0x5717_0001;
+
+/** Receiving (cloud/src/receiving): versioned JSON documents, see RECEIVING_SQLITE_SCHEMA. */
+export const RECEIVING_POSTGRES_SCHEMA = `
+CREATE SEQUENCE IF NOT EXISTS receiving_documents_seq;
+CREATE TABLE IF NOT EXISTS receiving_documents (
+  kind TEXT NOT NULL,
+  id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  hash TEXT NOT NULL,
+  site TEXT,
+  status TEXT,
+  body JSONB NOT NULL,
+  created_seq BIGINT NOT NULL DEFAULT nextval('receiving_documents_seq'),
+  PRIMARY KEY (kind, id)
+);
+CREATE INDEX IF NOT EXISTS receiving_documents_by_status ON receiving_documents (kind, status, site, created_seq);
+`;

@@ -376,7 +376,8 @@ function initialKeys(transactions: readonly Transaction[], catalog: StoreCatalog
     keys.push({ kind: 'transaction', id: transactionId(transaction) });
     if ('of' in transaction && transaction.of !== undefined)
       keys.push({ kind: 'transaction', id: transaction.of }, { kind: 'details', id: transaction.of });
-    if (transaction.type === 'product' || transaction.type === 'reversal') continue;
+    if (transaction.type === 'product' || transaction.type === 'reversal' || transaction.type === 'supplier_invoice')
+      continue;
     const locations = transaction.type === 'transfer' ? [transaction.from, transaction.to] : [transaction.location];
     const products = new Set<string>();
     if (transaction.product !== undefined)

@@ -85,3 +85,21 @@ CREATE TRIGGER IF NOT EXISTS epc_moves_append_only_delete BEFORE DELETE ON epc_m
 
 /** Columns added after the first release: added to existing databases on open. */
 export const SQLITE_ADDED_COLUMNS = [{ table: 'entries', column: 'layers', type: 'TEXT' }] as const;
+/**
+ * Receiving (cloud/src/receiving): purchase orders, ASNs, invoices, receipt plans and the SSCC
+ * index, each a JSON document with a version for optimistic writes.
+ */
+export const RECEIVING_SQLITE_SCHEMA = `
+CREATE TABLE IF NOT EXISTS receiving_documents (
+  kind TEXT NOT NULL,
+  id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  hash TEXT NOT NULL,
+  site TEXT,
+  status TEXT,
+  body TEXT NOT NULL,
+  created_seq INTEGER NOT NULL,
+  PRIMARY KEY (kind, id)
+);
+CREATE INDEX IF NOT EXISTS receiving_documents_by_status ON receiving_documents (kind, status, site, created_seq);
+`;
