@@ -26,6 +26,7 @@ export interface SimCliOptions {
 export const HELP_TEXT = `stockwire-sim — RFID reader simulators driven by a scenario file
 
 Usage: stockwire-sim <scenario.yaml|json | bundled name, e.g. dock-door-demo> [options]
+       stockwire-sim gateway --config <gateway.yaml>   the gateway daemon with simulated readers (see gateway --help)
 
 Serves every reader in the scenario over its real protocol (Chafon / ThingMagic on a
 socat pseudo-terminal, OPC UA AutoID on 127.0.0.1) so an unchanged gateway connects
@@ -74,6 +75,11 @@ export async function runSimCli(
   output: CliOutput,
   options: SimCliOptions = {},
 ): Promise<number> {
+  if (args[0] === 'gateway') {
+    // Loaded on demand: the daemon's stack is only needed by this subcommand.
+    const { runSimulatedGatewayCli } = await import('./gateway-cli.js');
+    return runSimulatedGatewayCli(args.slice(1), output);
+  }
   let parsed;
   try {
     parsed = parseArgs({

@@ -30,6 +30,11 @@ export const ReaderErrors = defineErrors({
     code: 'SW_READER_SCENARIO',
     message: 'simulated reader {readerId}: {reason}; fix the scenario or scenarioReaderId',
   },
+  SIMULATED_NOT_BUILT_IN: {
+    code: 'SW_READER_SIMULATED_NOT_BUILT_IN',
+    message:
+      'reader {readerId}: protocol "simulated" is played by the simulators, not shipped in the gateway; run this config with `stockwire-sim gateway --config <file>` (or `npm start`), or point the reader at real hardware',
+  },
   OPCUA_NO_DEVICE: {
     code: 'SW_READER_OPCUA_NO_DEVICE',
     message:
