@@ -12,7 +12,7 @@ import type { EngineState, PortalState } from './state.js';
 export interface BeamInput {
   reader: string;
   port: number;
-  /** true while broken (GPI input high). */
+  /** The GPI input level: true = high. Which level means "broken" is the portal's `brokenWhen`. */
   state: boolean;
   /** Gateway clock, epoch ms. */
   time: number;
@@ -62,14 +62,21 @@ export function emptyBeams(): PortalBeams {
   return { broken: [false, false], brokenSinceMs: [0, 0], stuck: [false, false], breaks: [] };
 }
 
-export function ingestPortalBeam(state: EngineState, portal: PortalState, side: number, input: BeamInput): void {
+/** `broken`: the input level already mapped through the beam's `brokenWhen`. */
+export function ingestPortalBeam(
+  state: EngineState,
+  portal: PortalState,
+  side: number,
+  broken: boolean,
+  timeMs: number,
+): void {
   const beams = portal.beams;
   state.stats.beamChanges++;
-  if (input.state === beams.broken[side]) return; // a repeated level is not an edge
-  beams.broken[side] = input.state;
-  if (input.state) {
-    beams.brokenSinceMs[side] = input.time;
-    beams.breaks.push({ side, timeMs: input.time });
+  if (broken === beams.broken[side]) return; // a repeated level is not an edge
+  beams.broken[side] = broken;
+  if (broken) {
+    beams.brokenSinceMs[side] = timeMs;
+    beams.breaks.push({ side, timeMs });
     if (beams.breaks.length > BEAM_BREAKS_MAX) beams.breaks.splice(0, beams.breaks.length - BEAM_BREAKS_MAX);
   } else beams.stuck[side] = false; // cleared: the sensor works again
 }

@@ -31,8 +31,17 @@ export const PortalAntennaSchema = z
   })
   .strict();
 
-/** A photo-eye (or motion sensor) wired to a reader's GPI input; the input is high while the beam is broken. */
-export const PortalBeamSchema = z.object({ reader: readerId, port: z.number().int().min(1).max(16) }).strict();
+/**
+ * A photo-eye (or motion sensor) wired to a reader's GPI input. `brokenWhen`: the input level that means
+ * "beam broken" — wiring decides (Zebra's two-beam example treats LOW as broken: the sensor pulls the input down).
+ */
+export const PortalBeamSchema = z
+  .object({
+    reader: readerId,
+    port: z.number().int().min(1).max(16),
+    brokenWhen: z.enum(['high', 'low']).default('high'),
+  })
+  .strict();
 
 export const PortalConfigSchema = z
   .object({

@@ -124,6 +124,31 @@ describe('portal beams', () => {
     expect(engine.beamFaults()).toEqual([]);
   });
 
+  it("active-low beams (brokenWhen: low, as in Zebra's two-beam example): LOW is broken", () => {
+    const base = dockConfig();
+    const config = dockConfig({
+      portals: base.portals.map((portal) =>
+        portal.id === 'door-1'
+          ? {
+              ...portal,
+              beams: {
+                outside: { reader: 'dock', port: OUTSIDE, brokenWhen: 'low' },
+                inside: { reader: 'dock', port: INSIDE, brokenWhen: 'low' },
+              },
+            }
+          : portal,
+      ),
+    });
+    // Idle inputs sit HIGH; the load pulls outside LOW first, then inside: outbound reads, inbound beams.
+    const levels = beamInputs(inbound).map((beam) => ({ ...beam, state: !beam.state }));
+    const idle = [OUTSIDE, INSIDE].map((port) => ({ reader: 'dock', port, state: true, time: T0 - 5_000 }));
+    const reads = passReads({ epcs: EPCS, direction: 'outbound', startMs: T0 });
+    const { events } = runWithBeams(config, reads, [...idle, ...levels]);
+    const event = events.find((candidate) => candidate.type === 'ObjectEvent') as Record<string, unknown>;
+    expect(event['stockwire:direction']).toBe('inbound');
+    expect(event['stockwire:beams']).toMatchObject({ order: 'outside,inside', readsContradict: 3 });
+  });
+
   it('portals without beams carry no beam evidence; unbound GPI ports are counted and ignored', () => {
     const reads = passReads({ epcs: EPCS, direction: 'inbound', startMs: T0 });
     const { events, engine } = runWithBeams(dockConfig(), reads, beamInputs(inbound));
