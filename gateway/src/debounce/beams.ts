@@ -99,17 +99,26 @@ export function beamVerdict(portal: PortalState, firstMs: number, lastMs: number
   if (beams.stuck[SIDE_OUTSIDE] || beams.stuck[SIDE_INSIDE]) return { decided: false, reason: 'stuck' };
   const fromMs = firstMs - portal.config.beamMatchWindowMs;
   const toMs = lastMs + portal.config.beamMatchWindowMs;
-  let outsideMs: number | null = null;
-  let insideMs: number | null = null;
-  for (const edge of beams.breaks) {
-    if (edge.timeMs < fromMs || edge.timeMs > toMs) continue;
-    if (edge.side === SIDE_OUTSIDE) outsideMs ??= edge.timeMs;
-    else insideMs ??= edge.timeMs;
+  // Index in `breaks` (arrival order) settles a tie in time: a stalled event loop or a reader batching
+  // GPI events can stamp both edges with the same millisecond, but they still arrive in order.
+  let outside: { timeMs: number; index: number } | null = null;
+  let inside: { timeMs: number; index: number } | null = null;
+  for (let index = 0; index < beams.breaks.length; index++) {
+    const edge = beams.breaks[index];
+    if (!edge || edge.timeMs < fromMs || edge.timeMs > toMs) continue;
+    if (edge.side === SIDE_OUTSIDE) outside ??= { timeMs: edge.timeMs, index };
+    else inside ??= { timeMs: edge.timeMs, index };
   }
-  // Zebra's two-beam example: one beam alone (or both at once) says nothing about direction.
-  if (outsideMs === null || insideMs === null || outsideMs === insideMs)
-    return { decided: false, reason: 'incomplete' };
-  return { decided: true, direction: outsideMs < insideMs ? 'inbound' : 'outbound', outsideMs, insideMs };
+  // Zebra's two-beam example: one beam alone says nothing about direction.
+  if (outside === null || inside === null) return { decided: false, reason: 'incomplete' };
+  const outsideFirst =
+    outside.timeMs < inside.timeMs || (outside.timeMs === inside.timeMs && outside.index < inside.index);
+  return {
+    decided: true,
+    direction: outsideFirst ? 'inbound' : 'outbound',
+    outsideMs: outside.timeMs,
+    insideMs: inside.timeMs,
+  };
 }
 
 /** The `stockwire:beams` evidence of a pass. */

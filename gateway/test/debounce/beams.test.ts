@@ -72,6 +72,16 @@ describe('portal beams', () => {
     ['beams decide against the reads', 'outbound', inbound, 'inbound', { order: 'outside,inside', readsContradict: 3 }],
     ['beams say outbound, reads agree', 'outbound', outbound, 'outbound', { order: 'inside,outside', readsConfirm: 3 }],
     [
+      'both breaks in one millisecond (batched GPI events): arrival order decides',
+      'outbound',
+      [
+        [OUTSIDE, T0 + 1_500, T0 + 2_400],
+        [INSIDE, T0 + 1_500, T0 + 3_100],
+      ],
+      'inbound',
+      { order: 'outside,inside' },
+    ],
+    [
       'only one beam fired: reads decide',
       'outbound',
       [[OUTSIDE, T0 + 800, T0 + 2_400]],
