@@ -1,6 +1,8 @@
 import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { EpcisDocument } from '../../../shared/src/contracts/epcis.js';
 import {
+  gatewayTopic,
+  parseGatewayTopic,
   DEADLETTER_TOPIC,
   GATEWAY_TOPICS_SUBSCRIPTION,
   isReservedTopic,
@@ -14,7 +16,8 @@ import type { ApplyResult, LedgerStore } from '../store/ledger-store.js';
 import { mapEpcisDocument } from './epcis-to-transactions.js';
 import { buildDeadLetter } from './deadletter.js';
 import { IngestErrors } from './errors.js';
-import { validateMessage, type ValidateOptions } from './validate.js';
+import { claimedSequence, validateMessage, type ValidateOptions } from './validate.js';
+import { WatermarkTracker } from './watermark.js';
 import { GroupCommitter, type CommitJob, type GroupCommitStats, type PoisonedTransaction } from './group-commit.js';
 import { failureKind } from './failure-kind.js';
 import { LedgerErrors } from '../ledger/errors.js';
@@ -48,6 +51,12 @@ export interface ConsumerOptions extends ValidateOptions {
   storeRetryDelayMsMax: number;
   /** Gateways whose sequence numbers are tracked in memory. */
   trackedGatewaysMax: number;
+  /**
+   * Publish each gateway's committed-sequence watermark, retained, on its `committed` topic
+   * (end-to-end confirmation; default true). Gateways in `confirmation: cloud` mode keep
+   * events until it covers them.
+   */
+  publishWatermarks?: boolean | undefined;
   /** `<site>/<gateway>` of gateways allowed to book at other sites' locations (default none). */
   crossSiteGateways?: readonly string[] | undefined;
   /** Group commit: store transactions per batch at most (default 2,000). */
@@ -83,6 +92,9 @@ export class MovementConsumer {
   private stopping = false;
   private wakeRetry: (() => void) | undefined;
   private readonly crossSiteGateways: ReadonlySet<string>;
+  private readonly watermarks: WatermarkTracker;
+  /** Gateways whose watermark moved in the batch being settled; published once per batch. */
+  private readonly movedWatermarks = new Map<string, { siteId: string; gatewayId: string; committedThrough: number }>();
   /** Bumped on every (re)connect: a PUBACK only goes out on the connection its message came in on. */
   private connectionEpoch = 0;
   private readonly committer: GroupCommitter;
@@ -104,6 +116,7 @@ export class MovementConsumer {
     private readonly deps: { store: LedgerStore; catalog: Catalog; events: CloudEvents; logger: Logger; clock: Clock },
   ) {
     this.crossSiteGateways = new Set(options.crossSiteGateways ?? []);
+    this.watermarks = new WatermarkTracker(options.trackedGatewaysMax);
     this.committer = this.createCommitter();
   }
 
@@ -237,6 +250,9 @@ export class MovementConsumer {
         return this.noWork(acknowledge);
       case 'invalid':
         this.deadLetter(packet.topic, payload, message.error.code, message.error.message);
+        return this.noWork(acknowledge, () => this.settleRejected(packet.topic, payload));
+      case 'committed':
+        this.watermarks.adopt(`${message.siteId}/${message.gatewayId}`, message.committedThrough);
         return this.noWork(acknowledge);
       case 'status':
         if (message.status) this.deps.events.emit('gatewayStatus', message.status, packet.topic);
@@ -250,8 +266,48 @@ export class MovementConsumer {
     }
   }
 
-  private noWork(acknowledge: () => void): CommitJob {
-    return { transactions: [], committed: acknowledge };
+  private noWork(acknowledge: () => void, settle?: () => void): CommitJob {
+    if (!settle) return { transactions: [], committed: acknowledge };
+    return {
+      transactions: [],
+      committed: () => {
+        settle();
+        acknowledge();
+      },
+    };
+  }
+
+  /** A document dead-lettered for good still counts as settled for its gateway's watermark. */
+  private settleRejected(topic: string, payload: Buffer): void {
+    const parsed = parseGatewayTopic(topic);
+    const range = parsed?.kind === 'events' ? claimedSequence(payload) : undefined;
+    if (parsed && range) this.settle(parsed.siteId, parsed.gatewayId, range.firstSequence, range.count, undefined);
+  }
+
+  private settle(
+    siteId: string,
+    gatewayId: string,
+    firstSequence: number,
+    count: number,
+    declaredBase: number | undefined,
+  ): void {
+    if (this.options.publishWatermarks === false) return;
+    const moved = this.watermarks.settle(`${siteId}/${gatewayId}`, firstSequence, count, declaredBase);
+    if (moved === undefined) return;
+    if (this.movedWatermarks.size === 0) queueMicrotask(() => this.publishWatermarks());
+    this.movedWatermarks.set(`${siteId}/${gatewayId}`, { siteId, gatewayId, committedThrough: moved });
+  }
+
+  /** Retained, so a gateway that reconnects (or the cloud after a restart) reads the latest at once. */
+  private publishWatermarks(): void {
+    const time = new Date(this.deps.clock.nowMs()).toISOString();
+    for (const { siteId, gatewayId, committedThrough } of this.movedWatermarks.values()) {
+      const topic = gatewayTopic(siteId, gatewayId, 'committed');
+      this.client?.publish(topic, JSON.stringify({ committedThrough, time }), { qos: 1, retain: true }, (error) => {
+        if (error) this.deps.logger.warn({ err: error.message, topic }, 'could not publish committed watermark');
+      });
+    }
+    this.movedWatermarks.clear();
   }
 
   private documentJob(origin: MessageOrigin, document: EpcisDocument, acknowledge: () => void): CommitJob {
@@ -273,6 +329,10 @@ export class MovementConsumer {
       committed: (results, poisoned) => {
         for (const { transaction, error } of poisoned) this.setAside(topic, payload, transaction, error);
         if (mapped.transactions.length > 0) this.recordResults(origin, document, results);
+        const firstSequence = document['stockwire:sequence'];
+        const count = document.epcisBody.eventList.length;
+        if (firstSequence !== undefined)
+          this.settle(siteId, gatewayId, firstSequence, count, document['stockwire:confirmedThrough']);
         acknowledge();
       },
     };

@@ -26,8 +26,10 @@ CREATE TABLE IF NOT EXISTS entries (
   value_after NUMERIC NOT NULL,
   time_ms BIGINT NOT NULL,
   recorded_ms BIGINT NOT NULL,
-  reverses TEXT
+  reverses TEXT,
+  layers TEXT
 );
+ALTER TABLE entries ADD COLUMN IF NOT EXISTS layers TEXT;
 CREATE INDEX IF NOT EXISTS entries_by_transaction ON entries (transaction_id);
 CREATE INDEX IF NOT EXISTS entries_by_product_time ON entries (product, time_ms);
 CREATE TABLE IF NOT EXISTS journal (
@@ -70,6 +72,7 @@ CREATE TABLE IF NOT EXISTS epc_moves (
   recorded_ms BIGINT NOT NULL,
   epc_count INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS periods (period TEXT PRIMARY KEY, end_ms BIGINT NOT NULL, closed_ms BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS products (gtin TEXT PRIMARY KEY, definition TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS locations (id TEXT PRIMARY KEY, definition TEXT NOT NULL);
 CREATE OR REPLACE FUNCTION stockwire_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
