@@ -111,9 +111,16 @@ async function record(
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger ?? createLogger('stockwire-capture');
   const createDriver = deps.createDriver ?? (await import('./readers/factory.js')).createReaderDriver;
+  let driver: ReaderDriver;
+  try {
+    driver = createDriver(readerConfig, { clock, logger });
+  } catch (error) {
+    // e.g. a `simulated` reader: the gateway ships no simulator (stockwire-sim plays scenarios itself).
+    stderr.write(`capture failed: ${errorMessage(error)}\n`);
+    return 2;
+  }
   const out: WriteStream = createWriteStream(parsed.outFile);
   await once(out, 'open');
-  const driver = createDriver(readerConfig, { clock, logger });
   let reads = 0;
   let beams = 0;
   driver.onRead((read: RawRead) => {

@@ -55,6 +55,7 @@ export async function servePushReader(
     mqttUrl,
     dataTopic: topic,
     clientId: `zebra-sim-${reader.id}`,
+    batchSize: reader.eventsPerMessage,
   });
   const endpoint: PushReaderEndpoint = {
     served: {

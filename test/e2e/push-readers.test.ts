@@ -32,7 +32,13 @@ const readerOf = (protocol: string) => `door-5-${protocol}`;
 const demo = loadScenarioFile(resolveScenarioFile('dock-door-demo'));
 const scenario = parseScenario({
   ...demo,
-  readers: PROTOCOLS.map((protocol) => ({ id: readerOf(protocol), protocol, roundPeriodMs: 200 })),
+  // The Zebra connector batches (arrays of up to 10 events per MQTT message).
+  readers: PROTOCOLS.map((protocol) => ({
+    id: readerOf(protocol),
+    protocol,
+    roundPeriodMs: 200,
+    ...(protocol === 'zebra-iot' ? { eventsPerMessage: 10 } : {}),
+  })),
   doors: PROTOCOLS.map((protocol) => ({
     id: readerOf(protocol),
     reader: readerOf(protocol),

@@ -12,7 +12,7 @@ import type { EngineState, PortalState } from './state.js';
 export interface BeamInput {
   reader: string;
   port: number;
-  /** true while broken (GPI input high). */
+  /** The GPI input level: true = high. Which level means "broken" is the portal's `brokenWhen`. */
   state: boolean;
   /** Gateway clock, epoch ms. */
   time: number;
@@ -62,14 +62,21 @@ export function emptyBeams(): PortalBeams {
   return { broken: [false, false], brokenSinceMs: [0, 0], stuck: [false, false], breaks: [] };
 }
 
-export function ingestPortalBeam(state: EngineState, portal: PortalState, side: number, input: BeamInput): void {
+/** `broken`: the input level already mapped through the beam's `brokenWhen`. */
+export function ingestPortalBeam(
+  state: EngineState,
+  portal: PortalState,
+  side: number,
+  broken: boolean,
+  timeMs: number,
+): void {
   const beams = portal.beams;
   state.stats.beamChanges++;
-  if (input.state === beams.broken[side]) return; // a repeated level is not an edge
-  beams.broken[side] = input.state;
-  if (input.state) {
-    beams.brokenSinceMs[side] = input.time;
-    beams.breaks.push({ side, timeMs: input.time });
+  if (broken === beams.broken[side]) return; // a repeated level is not an edge
+  beams.broken[side] = broken;
+  if (broken) {
+    beams.brokenSinceMs[side] = timeMs;
+    beams.breaks.push({ side, timeMs });
     if (beams.breaks.length > BEAM_BREAKS_MAX) beams.breaks.splice(0, beams.breaks.length - BEAM_BREAKS_MAX);
   } else beams.stuck[side] = false; // cleared: the sensor works again
 }
@@ -92,17 +99,26 @@ export function beamVerdict(portal: PortalState, firstMs: number, lastMs: number
   if (beams.stuck[SIDE_OUTSIDE] || beams.stuck[SIDE_INSIDE]) return { decided: false, reason: 'stuck' };
   const fromMs = firstMs - portal.config.beamMatchWindowMs;
   const toMs = lastMs + portal.config.beamMatchWindowMs;
-  let outsideMs: number | null = null;
-  let insideMs: number | null = null;
-  for (const edge of beams.breaks) {
-    if (edge.timeMs < fromMs || edge.timeMs > toMs) continue;
-    if (edge.side === SIDE_OUTSIDE) outsideMs ??= edge.timeMs;
-    else insideMs ??= edge.timeMs;
+  // Index in `breaks` (arrival order) settles a tie in time: a stalled event loop or a reader batching
+  // GPI events can stamp both edges with the same millisecond, but they still arrive in order.
+  let outside: { timeMs: number; index: number } | null = null;
+  let inside: { timeMs: number; index: number } | null = null;
+  for (let index = 0; index < beams.breaks.length; index++) {
+    const edge = beams.breaks[index];
+    if (!edge || edge.timeMs < fromMs || edge.timeMs > toMs) continue;
+    if (edge.side === SIDE_OUTSIDE) outside ??= { timeMs: edge.timeMs, index };
+    else inside ??= { timeMs: edge.timeMs, index };
   }
-  // Zebra's two-beam example: one beam alone (or both at once) says nothing about direction.
-  if (outsideMs === null || insideMs === null || outsideMs === insideMs)
-    return { decided: false, reason: 'incomplete' };
-  return { decided: true, direction: outsideMs < insideMs ? 'inbound' : 'outbound', outsideMs, insideMs };
+  // Zebra's two-beam example: one beam alone says nothing about direction.
+  if (outside === null || inside === null) return { decided: false, reason: 'incomplete' };
+  const outsideFirst =
+    outside.timeMs < inside.timeMs || (outside.timeMs === inside.timeMs && outside.index < inside.index);
+  return {
+    decided: true,
+    direction: outsideFirst ? 'inbound' : 'outbound',
+    outsideMs: outside.timeMs,
+    insideMs: inside.timeMs,
+  };
 }
 
 /** The `stockwire:beams` evidence of a pass. */

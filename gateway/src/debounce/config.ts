@@ -31,8 +31,17 @@ export const PortalAntennaSchema = z
   })
   .strict();
 
-/** A photo-eye (or motion sensor) wired to a reader's GPI input; the input is high while the beam is broken. */
-export const PortalBeamSchema = z.object({ reader: readerId, port: z.number().int().min(1).max(16) }).strict();
+/**
+ * A photo-eye (or motion sensor) wired to a reader's GPI input. `brokenWhen`: the input level that means
+ * "beam broken" — wiring decides (Zebra's two-beam example treats LOW as broken: the sensor pulls the input down).
+ */
+export const PortalBeamSchema = z
+  .object({
+    reader: readerId,
+    port: z.number().int().min(1).max(16),
+    brokenWhen: z.enum(['high', 'low']).default('high'),
+  })
+  .strict();
 
 export const PortalConfigSchema = z
   .object({
@@ -196,7 +205,28 @@ export const DebounceConfigSchema = z
         }
       });
     });
+    checkBeamBindings(config.portals, context);
   });
+
+/** A GPI input drives one beam: bound twice, one portal would see the other's forklifts. */
+function checkBeamBindings(portals: readonly PortalConfig[], context: z.RefinementCtx): void {
+  const bound = new Map<string, string>();
+  portals.forEach((portal, index) => {
+    if (!portal.beams) return;
+    for (const side of PORTAL_SIDES) {
+      const beam = portal.beams[side];
+      const key = `${beam.reader}#${beam.port}`;
+      const previous = bound.get(key);
+      if (previous !== undefined)
+        context.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['portals', index, 'beams', side],
+          message: `reader ${beam.reader} GPI ${beam.port} is already a beam of ${previous}`,
+        });
+      bound.set(key, `${portal.id} ${side}`);
+    }
+  });
+}
 
 export type DebounceConfig = z.infer<typeof DebounceConfigSchema>;
 export type PortalConfig = z.infer<typeof PortalConfigSchema>;

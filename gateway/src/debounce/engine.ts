@@ -88,7 +88,7 @@ class Engine implements DebounceEngine {
   /** readerIndex × 256 + antenna → ownerIndex × 2 + side, or -1. */
   private routes = new Int32Array(0);
   /** `<reader>/<GPI port>` → portal and side. */
-  private beamRoutes = new Map<string, { portal: PortalState; side: number }>();
+  private beamRoutes = new Map<string, { portal: PortalState; side: number; brokenWhenHigh: boolean }>();
   /** Events decided outside tick() (owners removed by reconfigure), handed out by the next tick. */
   private pending: EpcisEvent[] = [];
   private lastNowMs = 0;
@@ -144,7 +144,7 @@ class Engine implements DebounceEngine {
       this.state.stats.beamChangesUnrouted++;
       return;
     }
-    ingestPortalBeam(this.state, route.portal, route.side, beam);
+    ingestPortalBeam(this.state, route.portal, route.side, beam.state === route.brokenWhenHigh, beam.time);
     if (nowMs > this.lastNowMs) this.lastNowMs = nowMs;
   }
 
@@ -321,8 +321,15 @@ class Engine implements DebounceEngine {
     for (const portal of this.portals) {
       const beams = portal.config.beams;
       if (!beams) continue;
-      this.beamRoutes.set(`${beams.outside.reader}/${beams.outside.port}`, { portal, side: SIDE_OUTSIDE });
-      this.beamRoutes.set(`${beams.inside.reader}/${beams.inside.port}`, { portal, side: SIDE_INSIDE });
+      for (const [beam, side] of [
+        [beams.outside, SIDE_OUTSIDE],
+        [beams.inside, SIDE_INSIDE],
+      ] as const)
+        this.beamRoutes.set(`${beam.reader}/${beam.port}`, {
+          portal,
+          side,
+          brokenWhenHigh: beam.brokenWhen === 'high',
+        });
     }
     for (const shelf of this.shelves) {
       for (const binding of shelf.config.antennas) {

@@ -11,7 +11,8 @@ import type { ReaderHealth } from '../../../shared/src/contracts/status.js';
 /**
  * A change on one of a reader's general-purpose inputs: a photo-eye or motion sensor wired
  * to the reader's GPI starts and stops portal read cycles, and two beams broken in order tell
- * the direction. `state` is true while the beam is broken (input high).
+ * the direction. `state` is the input level, true = high (the portal's `brokenWhen` says which level
+ * means a broken beam: sensors are wired either way).
  */
 export interface GpiEvent {
   readerId: string;

@@ -72,6 +72,16 @@ describe('portal beams', () => {
     ['beams decide against the reads', 'outbound', inbound, 'inbound', { order: 'outside,inside', readsContradict: 3 }],
     ['beams say outbound, reads agree', 'outbound', outbound, 'outbound', { order: 'inside,outside', readsConfirm: 3 }],
     [
+      'both breaks in one millisecond (batched GPI events): arrival order decides',
+      'outbound',
+      [
+        [OUTSIDE, T0 + 1_500, T0 + 2_400],
+        [INSIDE, T0 + 1_500, T0 + 3_100],
+      ],
+      'inbound',
+      { order: 'outside,inside' },
+    ],
+    [
       'only one beam fired: reads decide',
       'outbound',
       [[OUTSIDE, T0 + 800, T0 + 2_400]],
@@ -122,6 +132,31 @@ describe('portal beams', () => {
     expect(engine.stats().beamsStuck).toBe(1);
     engine.ingestBeam({ reader: 'dock', port: OUTSIDE, state: false, time: T0 + 20_000 }, T0 + 20_000);
     expect(engine.beamFaults()).toEqual([]);
+  });
+
+  it("active-low beams (brokenWhen: low, as in Zebra's two-beam example): LOW is broken", () => {
+    const base = dockConfig();
+    const config = dockConfig({
+      portals: base.portals.map((portal) =>
+        portal.id === 'door-1'
+          ? {
+              ...portal,
+              beams: {
+                outside: { reader: 'dock', port: OUTSIDE, brokenWhen: 'low' },
+                inside: { reader: 'dock', port: INSIDE, brokenWhen: 'low' },
+              },
+            }
+          : portal,
+      ),
+    });
+    // Idle inputs sit HIGH; the load pulls outside LOW first, then inside: outbound reads, inbound beams.
+    const levels = beamInputs(inbound).map((beam) => ({ ...beam, state: !beam.state }));
+    const idle = [OUTSIDE, INSIDE].map((port) => ({ reader: 'dock', port, state: true, time: T0 - 5_000 }));
+    const reads = passReads({ epcs: EPCS, direction: 'outbound', startMs: T0 });
+    const { events } = runWithBeams(config, reads, [...idle, ...levels]);
+    const event = events.find((candidate) => candidate.type === 'ObjectEvent') as Record<string, unknown>;
+    expect(event['stockwire:direction']).toBe('inbound');
+    expect(event['stockwire:beams']).toMatchObject({ order: 'outside,inside', readsContradict: 3 });
   });
 
   it('portals without beams carry no beam evidence; unbound GPI ports are counted and ignored', () => {

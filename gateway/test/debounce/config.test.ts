@@ -49,6 +49,21 @@ describe('debounce configuration', () => {
       },
       'presentRounds (4) cannot exceed windowRounds (3)',
     ],
+    [
+      'GPI port bound to two beams',
+      {
+        portals: [
+          {
+            id: 'd',
+            inboundLocation: BACKROOM,
+            outboundLocation: BACKROOM,
+            antennas: [{ reader: 'r', antenna: 1, side: 'inside' }],
+            beams: { outside: { reader: 'r', port: 1 }, inside: { reader: 'r', port: 1 } },
+          },
+        ],
+      },
+      'portals.0.beams.inside: reader r GPI 1 is already a beam of d outside',
+    ],
     ['bad GTIN check digit', { tagMap: { E200: '80614141123459' } }, 'GTIN check digit is wrong'],
     ['lower-case tagMap prefix', { tagMap: { e200: '80614141123458' } }, 'upper-case hex'],
   ])('rejects %s', (_name, input, message) => {

@@ -338,3 +338,29 @@ describe('impinj-iot webhook from the simulator', () => {
     await driver.close();
   });
 });
+
+describe('zebra-iot replayed GPI events', () => {
+  it('a beam change replayed from minutes ago is dropped as late, not handed to the debounce as now', async () => {
+    const broker = await startBroker();
+    const url = `mqtt://127.0.0.1:${broker.port}`;
+    const driver = createReaderDriver(
+      ReaderConfigSchema.parse({ id: 'fx-gpi', protocol: 'zebra-iot', mqtt: { url, topic: 'fx/gpi' } }),
+      deps(),
+    );
+    const gpis: GpiEvent[] = [];
+    driver.onGpi?.((event) => gpis.push(event));
+    await driver.connect();
+    const publisher = await mqtt.connectAsync(url);
+    const gpi = (atMs: number, state: 'HIGH' | 'LOW') =>
+      JSON.stringify({ type: 'GPI', timestamp: new Date(atMs).toISOString(), data: { pin: 1, state } });
+    const nowMs = Date.now();
+    await publisher.publishAsync('fx/gpi', gpi(nowMs, 'HIGH'));
+    await publisher.publishAsync('fx/gpi', gpi(nowMs, 'LOW')); // both edges in one millisecond: both count
+    await publisher.publishAsync('fx/gpi', gpi(nowMs - 300_000, 'HIGH')); // from the replayed backlog
+    expect(await holdsWithin(() => (driver.health().counters?.['lateGpiEvents'] ?? 0) === 1, 5_000)).toBe(true);
+    expect(gpis.map((event) => event.state)).toEqual([true, false]);
+    await publisher.endAsync();
+    await driver.close();
+    await broker.close();
+  });
+});

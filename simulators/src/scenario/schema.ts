@@ -19,6 +19,13 @@ export const SimulatedReaderSchema = z
     opcuaPort: z.number().int().min(0).max(65535).optional(),
     /** impinj-iot: TCP port of the simulated reader's REST API and event stream on 127.0.0.1 (0 = ephemeral). */
     httpPort: z.number().int().min(0).max(65535).optional(),
+    /** impinj-iot: also POST the events to this webhook (the gateway's `transport: webhook` listener). */
+    webhookUrl: z
+      .string()
+      .regex(/^https?:\/\//, 'must be an http(s) URL')
+      .optional(),
+    /** zebra-iot: events per MQTT message (1 = single objects, the connector's default; more = arrays). */
+    eventsPerMessage: z.number().int().min(1).max(1_000).default(1),
     /** Time for one inventory round over all antennas; each antenna gets an equal slot. */
     roundPeriodMs: z.number().int().min(10).max(60_000).default(200),
     /** Receive sensitivity: tags weaker than this are never reported. */

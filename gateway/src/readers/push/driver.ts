@@ -69,7 +69,7 @@ export abstract class PushReaderDriver extends BaseReaderDriver {
       case 'tag':
         return this.deliverTag(event);
       case 'gpi':
-        return this.deliverGpi(event.port, event.state);
+        return this.deliverGpi(event);
       case 'antenna':
         this.countFrameOk();
         this.setFault(`antenna-${event.port}`, event.connected ? null : `antenna ${event.port} disconnected`);
@@ -116,9 +116,17 @@ export abstract class PushReaderDriver extends BaseReaderDriver {
     for (let copy = 0; copy < copies; copy++) this.emitRead(event.epcHex, event.antenna, event.rssiDbm);
   }
 
-  private deliverGpi(port: number, state: boolean): void {
+  private deliverGpi(event: Extract<PushEvent, { kind: 'gpi' }>): void {
     this.countFrameOk();
+    // A replayed beam change from minutes ago, stamped now, would pair with the pass at the door now.
+    const key = event.state ? 'GPI-HIGH' : 'GPI-LOW';
+    const verdict = this.replayFilter.judge(key, event.port, event.readerTimeMs, this.deps.clock.nowMs());
+    if (verdict !== 'fresh') {
+      this.count(verdict === 'late' ? 'lateGpiEvents' : 'repeatedGpiEvents');
+      return;
+    }
     this.count('gpiEvents');
+    const { port, state } = event;
     const sink = this.gpiSink;
     if (!sink) return;
     try {
