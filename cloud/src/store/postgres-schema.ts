@@ -93,8 +93,10 @@ BEGIN
 END $$;
 `;
 
-/** Serialises writers across processes: one ledger batch at a time (xact-scoped advisory lock). */
+/** The ledger lock (xact-scoped advisory): batches hold it shared, a period close exclusive (postgres-site-locks.ts). */
 export const LEDGER_LOCK_KEY = 0x5717_0001;
+/** First key of the two-key advisory locks held per site (second key: hashtext of the site id). */
+export const SITE_LOCK_CLASS = 0x5717_0002;
 
 /** Receiving (cloud/src/receiving): versioned JSON documents, see RECEIVING_SQLITE_SCHEMA. */
 export const RECEIVING_POSTGRES_SCHEMA = `

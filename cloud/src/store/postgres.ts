@@ -56,6 +56,7 @@ import type { PeriodClose } from '../ledger/periods.js';
 import { decidePeriodClose, PERIOD_QUERIES, periodView, toNumberOrNull, type PeriodRow } from './periods-store.js';
 import { CHECK_QUERIES, type PairEntryRow, type PairJournalRow } from './check-queries.js';
 import { LEDGER_LOCK_KEY, POSTGRES_SCHEMA } from './postgres-schema.js';
+import { lockPlanOf, siteResolver, sitesMissing, takeLocks, type LockPlan } from './postgres-site-locks.js';
 import {
   entryFromRow,
   provenanceToJson,
@@ -78,12 +79,15 @@ import {
 
 /** Load rounds per batch: the engine names what it missed, the store loads it and re-runs. */
 export const PREFETCH_ROUNDS_MAX = 8;
+/** Lock escalations (sites found only after loading) before a batch takes the ledger lock exclusive. */
+export const LOCK_ESCALATIONS_MAX = 2;
 /** Rows per unnest statement: bounds the size of one array parameter. */
 export const ROWS_PER_STATEMENT_MAX = 50_000;
 
 /**
- * PostgreSQL ledger store. A batch is one transaction holding an advisory lock
- * (single writer, so balances never race). Reads are bulk (`= ANY($1)`, `unnest`),
+ * PostgreSQL ledger store. A batch is one transaction holding an advisory lock per
+ * site it touches (postgres-site-locks.ts: writers of different sites run in parallel,
+ * writers of one site one at a time, so balances never race). Reads are bulk (`= ANY($1)`, `unnest`),
  * the engine runs on what was loaded and names anything it missed; the store loads
  * that and re-runs the (pure, deterministic) batch. Writes are one `unnest`
  * statement per table, never multi-row VALUES (65,535 parameter limit).
@@ -142,36 +146,64 @@ export class PostgresLedgerStore implements LedgerStore {
     const nowMs = (this.options.nowMs ?? Date.now)();
     const client = await this.pool.connect();
     try {
-      const closedThroughMs = await beginLocked(client);
-      const source = new PrefetchSource(this.catalog);
-      await source.load(client, initialKeys(transactions, this.catalog));
-      for (let round = 1; ; round++) {
-        const state = new WorkingState(source);
-        state.closedThroughMs = closedThroughMs ?? undefined;
-        let results: ApplyResult[] | undefined;
-        let failure: unknown;
-        try {
-          results = transactions.map((transaction) => applyTransaction(state, transaction, nowMs));
-        } catch (error) {
-          failure = error;
-        }
-        const misses = source.takeMisses();
-        if (misses.length === 0) {
-          if (failure !== undefined || !results) throw failure;
-          await persist(client, state);
-          await client.query('COMMIT');
-          this.catalog.absorb(state);
-          return results;
-        }
-        // A run that read unloaded state may have failed for that reason only: load and re-run.
-        if (round >= PREFETCH_ROUNDS_MAX) raise(StoreErrors.PREFETCH_ROUNDS, { rounds: round });
-        await source.load(client, misses);
+      let plan = lockPlanOf(
+        transactions,
+        siteResolver((id) => this.catalog.location(id)),
+      );
+      for (let attempt = 1; ; attempt++) {
+        const outcome = await this.applyLocked(client, transactions, plan, nowMs);
+        if (outcome.kind === 'committed') return outcome.results;
+        // The batch touched a site it had not locked (an EPC last seen at another site, a location
+        // another process declared under another site): start over holding those too; in the end exclusive.
+        await client.query('ROLLBACK');
+        plan =
+          attempt >= LOCK_ESCALATIONS_MAX
+            ? { exclusive: true, sites: [] }
+            : { exclusive: false, sites: [...plan.sites, ...outcome.missingSites] };
       }
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
       client.release();
+    }
+  }
+
+  /** One attempt: lock per the plan, load, run, and commit unless the run touched a site the plan did not lock. */
+  private async applyLocked(
+    client: pg.PoolClient,
+    transactions: readonly Transaction[],
+    plan: LockPlan,
+    nowMs: number,
+  ): Promise<{ kind: 'committed'; results: ApplyResult[] } | { kind: 'escalate'; missingSites: string[] }> {
+    await client.query('BEGIN');
+    await takeLocks(client, plan);
+    const closedThroughMs = await readClosedThrough(client);
+    const source = new PrefetchSource(this.catalog);
+    await source.load(client, initialKeys(transactions, this.catalog));
+    for (let round = 1; ; round++) {
+      const state = new WorkingState(source);
+      state.closedThroughMs = closedThroughMs ?? undefined;
+      let results: ApplyResult[] | undefined;
+      let failure: unknown;
+      try {
+        results = transactions.map((transaction) => applyTransaction(state, transaction, nowMs));
+      } catch (error) {
+        failure = error;
+      }
+      const misses = source.takeMisses();
+      if (misses.length === 0) {
+        if (failure !== undefined || !results) throw failure;
+        const missingSites = sitesMissing(plan, sitesTouched(state, source));
+        if (missingSites.length > 0) return { kind: 'escalate', missingSites };
+        await persist(client, state);
+        await client.query('COMMIT');
+        this.catalog.absorb(state);
+        return { kind: 'committed', results };
+      }
+      // A run that read unloaded state may have failed for that reason only: load and re-run.
+      if (round >= PREFETCH_ROUNDS_MAX) raise(StoreErrors.PREFETCH_ROUNDS, { rounds: round });
+      await source.load(client, misses);
     }
   }
 
@@ -414,6 +446,11 @@ class PrefetchSource implements StateSource {
   private readonly locationsLoaded = new Map<string, Location | null>();
 
   constructor(private readonly catalog: StoreCatalog) {}
+
+  /** The EPC as the database held it when loaded (undefined: not loaded or absent). */
+  loadedEpc(epc: string): EpcRecord | undefined {
+    return this.epcs.get(epc) ?? undefined;
+  }
 
   takeMisses(): MissingKey[] {
     const misses = [...this.misses.values()];
@@ -753,9 +790,29 @@ async function feedValuationChecks(client: pg.PoolClient, checker: InvariantChec
     );
 }
 
-/** Opens a transaction holding the ledger lock (single writer) and reads the end of the last closed period. */
+/** Opens a transaction holding the ledger lock exclusive (no batch of any site runs) and reads the end of the last closed period. */
 async function beginLocked(client: pg.PoolClient): Promise<number | null> {
   await client.query('BEGIN');
-  await client.query('SELECT pg_advisory_xact_lock($1)', [LEDGER_LOCK_KEY]);
+  await takeLocks(client, { exclusive: true, sites: [] });
+  return readClosedThrough(client);
+}
+
+async function readClosedThrough(client: pg.PoolClient): Promise<number | null> {
   return toNumberOrNull((await client.query<PeriodRow>(PERIOD_QUERIES.closedThrough)).rows[0]?.end_ms);
+}
+
+/**
+ * Sites whose state the batch read and will write: every position it changes, every EPC it
+ * changes, and where each of those EPCs was before (its old site's count of EPCs in stock).
+ */
+function sitesTouched(state: WorkingState, source: PrefetchSource): Set<string> {
+  const siteOf = siteResolver((id) => state.locations.get(id) ?? source.location(id));
+  const sites = new Set<string>();
+  for (const position of state.positions.values()) sites.add(siteOf(position.location));
+  for (const record of state.epcs.values()) {
+    sites.add(siteOf(record.location));
+    const before = source.loadedEpc(record.epc);
+    if (before) sites.add(siteOf(before.location));
+  }
+  return sites;
 }
