@@ -19,6 +19,16 @@ export const CloudMqttConfigSchema = z
     username: z.string().optional(),
     password: z.string().optional(),
     tls: TlsFilesSchema.optional(),
+    /**
+     * Scale-out: the MQTT 5 shared-subscription group this process joins with the other cloud
+     * processes (`$share/<group>/…`; give each process its own `clientId`). Unset: one consumer, MQTT 3.1.1.
+     */
+    sharedGroup: z
+      .string()
+      .regex(/^[a-z0-9-]{1,64}$/, 'must be a group name like stockwire-cloud')
+      .optional(),
+    /** With `sharedGroup`: how long a gateway's document waits for its predecessor (sequence gap) before it applies anyway. */
+    reorderHoldMs: z.number().int().min(0).max(60_000).default(2_000),
   })
   .strict();
 

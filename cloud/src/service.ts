@@ -90,6 +90,8 @@ export async function startCloudService(config: CloudConfig, options: CloudServi
         username: config.mqtt.username,
         password: config.mqtt.password,
         tls: tlsOptions,
+        sharedGroup: config.mqtt.sharedGroup,
+        reorderHoldMs: config.mqtt.reorderHoldMs,
         ...config.ingest,
       },
       { store, catalog, events, logger: logger.child({ part: 'ingest' }), clock, receiving },

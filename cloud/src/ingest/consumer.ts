@@ -4,7 +4,6 @@ import {
   gatewayTopic,
   parseGatewayTopic,
   DEADLETTER_TOPIC,
-  GATEWAY_TOPICS_SUBSCRIPTION,
   isReservedTopic,
 } from '../../../shared/src/contracts/topics.js';
 import type { Clock } from '../../../shared/src/clock.js';
@@ -21,6 +20,8 @@ import { claimedSequence, validateMessage, type ValidateOptions } from './valida
 import { WatermarkTracker } from './watermark.js';
 import { GroupCommitter, type CommitJob, type GroupCommitStats, type PoisonedTransaction } from './group-commit.js';
 import { failureKind } from './failure-kind.js';
+import { SequenceGate } from './sequence-gate.js';
+import { consumerSubscriptions, protocolOptions } from './shared-subscription.js';
 import { LedgerErrors } from '../ledger/errors.js';
 import type { Transaction } from '../ledger/transactions.js';
 
@@ -66,7 +67,22 @@ export interface ConsumerOptions extends ValidateOptions {
   commitBatchMessagesMax?: number | undefined;
   /** Messages taken from the broker but not yet committed, at most (default 4,000); past it we stop reading. */
   commitQueueMessagesMax?: number | undefined;
+  /** Share the stream with the other cloud processes of this MQTT 5 shared-subscription group (shared-subscription.ts). */
+  sharedGroup?: string | undefined;
+  /** With `sharedGroup`: hold a gateway's document past a sequence gap this long at most (default 2,000; sequence-gate.ts). */
+  reorderHoldMs?: number | undefined;
+  /** With `sharedGroup`: documents held at most (default 4,000); past it they apply at once. */
+  reorderHeldMax?: number | undefined;
 }
+
+/** Where a document sits in its gateway's sequence, for the sequence gate. */
+interface GateTicket {
+  gatewayKey: string;
+  firstSequence: number;
+  count: number;
+  base: number | undefined;
+}
+type GatedJob = CommitJob & { ticket?: GateTicket | undefined };
 
 /** What the consumer needs from receiving: the batch to book, and a commit once the ledger booked it. */
 export interface ReceivingHook {
@@ -112,6 +128,9 @@ export class MovementConsumer {
   private connectionEpoch = 0;
   private readonly committer: GroupCommitter;
   private readonly lastSequenceByGateway = new Map<string, number>();
+  /** Only with a shared subscription: order per gateway across consumers. */
+  private readonly gate: SequenceGate<CommitJob> | undefined;
+  private gateTimer: { cancel(): void } | undefined;
   private readonly counters: Omit<ConsumerStats, 'commit'> = {
     messagesReceived: 0,
     documentsApplied: 0,
@@ -137,8 +156,14 @@ export class MovementConsumer {
     },
   ) {
     this.crossSiteGateways = new Set(options.crossSiteGateways ?? []);
-    this.watermarks = new WatermarkTracker(options.trackedGatewaysMax);
+    this.watermarks = new WatermarkTracker(options.trackedGatewaysMax, options.sharedGroup !== undefined);
     this.committer = this.createCommitter();
+    if (options.sharedGroup !== undefined)
+      this.gate = new SequenceGate(
+        options.reorderHoldMs ?? 2_000,
+        options.reorderHeldMax ?? 4_000,
+        options.trackedGatewaysMax,
+      );
   }
 
   // Messages wait here until the rest of the cloud (analytics listeners) is attached: a resumed
@@ -174,6 +199,7 @@ export class MovementConsumer {
       connectTimeout: 10_000,
       username: this.options.username,
       password: this.options.password,
+      ...protocolOptions(this.options.sharedGroup),
     };
     if (this.options.tls) Object.assign(clientOptions, this.options.tls);
     const client = mqtt.connect(this.options.url, clientOptions);
@@ -209,14 +235,23 @@ export class MovementConsumer {
         // With a resumed session the broker still has our subscriptions; subscribing again is harmless.
         void connack;
         // Every gateway topic, so a message on an unknown kind is dead-lettered instead of silently lost.
-        client.subscribe(GATEWAY_TOPICS_SUBSCRIPTION, { qos: 1 }, (error) => (error ? reject(error) : resolve()));
+        client.subscribe(consumerSubscriptions(this.options.sharedGroup), { qos: 1 }, (error) =>
+          error ? reject(error) : resolve(),
+        );
       });
       client.once('error', onError);
     });
     this.deps.logger.info(
-      { url: redactUrl(this.options.url), clientId: this.options.clientId },
+      { url: redactUrl(this.options.url), clientId: this.options.clientId, sharedGroup: this.options.sharedGroup },
       'cloud consumer subscribed',
     );
+    if (this.gate) {
+      const holdMs = this.options.reorderHoldMs ?? 2_000;
+      this.gateTimer = this.deps.clock.setInterval(
+        () => this.submitReleased(this.gate?.expire(this.deps.clock.nowMs()) ?? []),
+        Math.max(10, Math.floor(holdMs / 4)),
+      );
+    }
   }
 
   /**
@@ -240,6 +275,8 @@ export class MovementConsumer {
   async stop(): Promise<void> {
     this.stopping = true;
     this.wakeRetry?.();
+    this.gateTimer?.cancel();
+    this.submitReleased(this.gate?.drain() ?? []);
     // Commit (and ack) what is queued; an unavailable store gives up at once while stopping.
     await this.committer.idle();
     const client = this.client;
@@ -259,7 +296,20 @@ export class MovementConsumer {
       job = this.noWork(acknowledge);
       this.deadLetterFailure(packet.topic, toBuffer(packet.payload), error);
     }
+    const ticket = (job as GatedJob).ticket;
+    if (this.gate && ticket) {
+      const { gatewayKey, firstSequence, count, base } = ticket;
+      if (!this.gate.offer(gatewayKey, firstSequence, count, base, job, this.deps.clock.nowMs())) return;
+    }
     await this.committer.submit(job);
+  }
+
+  /** Documents the sequence gate let go (their turn came, or they waited long enough). */
+  private submitReleased(entries: readonly { item: CommitJob }[]): void {
+    for (const { item } of entries)
+      this.committer.submit(item).catch((error: unknown) => {
+        this.deps.logger.warn({ err: errorMessage(error) }, 'released document not queued');
+      });
   }
 
   private async prepare(packet: IPublishPacket, acknowledge: () => void): Promise<CommitJob> {
@@ -274,7 +324,7 @@ export class MovementConsumer {
         this.deadLetter(packet.topic, payload, message.error.code, message.error.message);
         return this.noWork(acknowledge, () => this.settleRejected(packet.topic, payload));
       case 'committed':
-        this.watermarks.adopt(`${message.siteId}/${message.gatewayId}`, message.committedThrough);
+        this.adoptWatermark(message.siteId, message.gatewayId, message.committedThrough);
         return this.noWork(acknowledge);
       case 'status':
         if (message.status) this.deps.events.emit('gatewayStatus', message.status, packet.topic);
@@ -314,10 +364,36 @@ export class MovementConsumer {
     declaredBase: number | undefined,
   ): void {
     if (this.options.publishWatermarks === false) return;
-    const moved = this.watermarks.settle(`${siteId}/${gatewayId}`, firstSequence, count, declaredBase);
-    if (moved === undefined) return;
+    const gatewayKey = `${siteId}/${gatewayId}`;
+    const moved = this.watermarks.settle(gatewayKey, firstSequence, count, declaredBase);
+    if (moved === undefined) {
+      // Shared group: a resent document already covered means the gateway did not hear the
+      // watermark (another consumer's older value may have overwritten the retained one): say it again.
+      const known = this.watermarks.get(gatewayKey);
+      if (this.gate && known !== undefined && firstSequence + count - 1 <= known)
+        this.queueWatermark(siteId, gatewayId, known);
+      return;
+    }
+    if (this.gate) this.submitReleased(this.gate.advance(gatewayKey, moved));
+    this.queueWatermark(siteId, gatewayId, moved);
+  }
+
+  private queueWatermark(siteId: string, gatewayId: string, committedThrough: number): void {
     if (this.movedWatermarks.size === 0) queueMicrotask(() => this.publishWatermarks());
-    this.movedWatermarks.set(`${siteId}/${gatewayId}`, { siteId, gatewayId, committedThrough: moved });
+    this.movedWatermarks.set(`${siteId}/${gatewayId}`, { siteId, gatewayId, committedThrough });
+  }
+
+  /** A watermark read back (retained, or published by another consumer of the group). */
+  private adoptWatermark(siteId: string, gatewayId: string, committedThrough: number): void {
+    const gatewayKey = `${siteId}/${gatewayId}`;
+    this.watermarks.adopt(gatewayKey, committedThrough);
+    const known = this.watermarks.get(gatewayKey);
+    if (!this.gate || known === undefined) return;
+    this.submitReleased(this.gate.advance(gatewayKey, known));
+    // Consumers publish in a race, so the retained value can step back to an older one, and what we
+    // settled ahead may join it: the consumer that knows more says so (values only grow: this settles).
+    if (committedThrough < known && this.options.publishWatermarks !== false)
+      this.queueWatermark(siteId, gatewayId, known);
   }
 
   /** Retained, so a gateway that reconnects (or the cloud after a restart) reads the latest at once. */
@@ -356,7 +432,18 @@ export class MovementConsumer {
       receiving && mapped.transactions.length > 0
         ? await this.retryReceiving(() => receiving.prepareDocument(document, siteId, mapped.transactions))
         : undefined;
-    return {
+    const firstSequence = document['stockwire:sequence'];
+    const ticket: GateTicket | undefined =
+      firstSequence === undefined
+        ? undefined
+        : {
+            gatewayKey: `${siteId}/${gatewayId}`,
+            firstSequence,
+            count: document.epcisBody.eventList.length,
+            base: document['stockwire:confirmedThrough'],
+          };
+    const job: GatedJob = {
+      ticket,
       transactions: prepared?.transactions ?? mapped.transactions,
       committed: (results, poisoned) => {
         for (const { transaction, error } of poisoned) this.setAside(topic, payload, transaction, error);
@@ -374,6 +461,7 @@ export class MovementConsumer {
         this.retryReceiving(() => prepared.commit(results)).then(finish, () => undefined);
       },
     };
+    return job;
   }
 
   private recordResults(origin: MessageOrigin, document: EpcisDocument, results: readonly ApplyResult[]): void {

@@ -65,3 +65,15 @@ describe('committed-sequence watermark', () => {
     expect(tracker.get('c')).toBe(1);
   });
 });
+
+describe('watermark with several consumers (ranges settled ahead)', () => {
+  it('jumps over ranges settled past a gap once the gap is committed elsewhere', () => {
+    const tracker = new WatermarkTracker(10, true);
+    expect(tracker.settle('s/g', 1, 10, 0)).toBe(10);
+    expect(tracker.settle('s/g', 21, 10, 0)).toBeUndefined(); // 11–20 at another consumer
+    expect(tracker.settle('s/g', 41, 10, 0)).toBeUndefined();
+    expect(tracker.adopt('s/g', 20)).toBe(30); // another consumer committed 11–20
+    expect(tracker.settle('s/g', 31, 10, 0)).toBe(50);
+    expect(tracker.adopt('s/g', 40)).toBeUndefined(); // an older value read back changes nothing
+  });
+});

@@ -1,0 +1,23 @@
+import type { IClientOptions } from 'mqtt';
+import { GATEWAY_TOPICS_SUBSCRIPTION, TOPIC_ROOT } from '../../../shared/src/contracts/topics.js';
+
+/**
+ * Scale-out: N cloud processes share the gateway stream through an MQTT 5 shared subscription
+ * (`$share/<group>/stockwire/v1/+/+/+`): the broker deals each message to one member of the group
+ * (Mosquitto 2: round-robin; EMQX: `broker.shared_subscription_strategy = hash_clientid` keeps one
+ * gateway on one consumer). A broker never sends retained messages to a shared subscription, and
+ * each consumer must see every gateway's committed watermark (its own and the others'), so the
+ * `committed` topics are also subscribed plainly.
+ */
+export const COMMITTED_TOPICS_SUBSCRIPTION = `${TOPIC_ROOT}/+/+/committed`;
+
+export function consumerSubscriptions(sharedGroup: string | undefined): string[] {
+  if (sharedGroup === undefined) return [GATEWAY_TOPICS_SUBSCRIPTION];
+  return [`$share/${sharedGroup}/${GATEWAY_TOPICS_SUBSCRIPTION}`, COMMITTED_TOPICS_SUBSCRIPTION];
+}
+
+/** MQTT 5 when sharing (shared subscriptions are an MQTT 5 feature); the session outlives a disconnect as in 3.1.1. */
+export function protocolOptions(sharedGroup: string | undefined): Partial<IClientOptions> {
+  if (sharedGroup === undefined) return {};
+  return { protocolVersion: 5, properties: { sessionExpiryInterval: 0xffff_ffff } };
+}
