@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { EpcUrnSchema } from '../../../shared/src/contracts/epcis.js';
-import { gtinField, productAttributes, quantityString, unitCostString } from './catalog.js';
+import { decimalString, gtinField, productAttributes, quantityString, unitCostString } from './catalog.js';
 import { MONEY_SCALE } from './decimal.js';
-import { decimalString } from './catalog.js';
 
 /**
  * Every way stock and books change, as validated data. Quantities and money are

@@ -3,13 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { SharedErrors } from '../errors-catalogue.js';
 import { raise } from '../errors.js';
-
-/** Formats zod issues as `path.to.field: problem`, one per line. */
-export function formatIssues(issues: readonly z.ZodIssue[]): string {
-  return issues
-    .map((issue) => `  - ${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`)
-    .join('\n');
-}
+import { formatIssues } from '../zod-issues.js';
 
 /**
  * Reads a JSON or YAML config file, validates it once against a strict schema and
