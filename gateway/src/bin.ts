@@ -12,6 +12,8 @@ usage:
   stockwire-gateway run --config <file>         run the daemon (the default: "run" may be left out)
   stockwire-gateway check-config --config <file> validate a config file and exit (0 valid, 1 invalid)
   stockwire-gateway replay ...                  replay recorded reads through the debounce engine (see replay --help)
+  stockwire-gateway capture --config <file> --reader <id> --out <reads.jsonl> [--seconds N]
+                                                record one reader's normalised reads for replay (see capture --help)
   stockwire-gateway --help | --version
 
 signals: SIGTERM/SIGINT stop cleanly (readers stopped, passes closed, outbox persisted);
@@ -26,6 +28,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     // Loaded on demand (a literal path, so tools can follow it): only this subcommand needs it.
     const { runReplay } = await import('./replay.js');
     return runReplay(commandArgs, process.stdout);
+  }
+  if (command === 'capture') {
+    const { runCapture } = await import('./capture.js');
+    const controller = new AbortController();
+    const stop = (): void => controller.abort();
+    process.once('SIGINT', stop).once('SIGTERM', stop);
+    return runCapture(commandArgs, process.stderr, { signal: controller.signal });
   }
   let values: { config?: string | undefined; help?: boolean | undefined; version?: boolean | undefined };
   try {

@@ -44,6 +44,8 @@ Options:
   --duration <seconds>    stop serving after this long (default: until Ctrl-C)
   --pty-dir <dir>         pty links for serial readers without serialDevice
   --opcua-port <port>     OPC UA port when no reader sets opcuaPort (default 4840)
+  --reader-mqtt-url <url> broker the zebra-iot readers publish to (default: an embedded one)
+  --reader-mqtt-port <p>  port of that embedded broker on 127.0.0.1 (default: ephemeral)
   --pki-dir <dir>         OPC UA server PKI folder (default: <tmp>/stockwire-sim-pki)
   --quiet                 no logs, only the summary
   -h, --help              this text
@@ -96,6 +98,8 @@ export async function runSimCli(
         duration: { type: 'string' },
         'pty-dir': { type: 'string' },
         'opcua-port': { type: 'string' },
+        'reader-mqtt-url': { type: 'string' },
+        'reader-mqtt-port': { type: 'string' },
         'pki-dir': { type: 'string' },
         quiet: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -150,6 +154,10 @@ export async function runSimCli(
       ptyDir: values['pty-dir'] ?? join(tmpdir(), 'stockwire-sim'),
       opcuaPort: Math.trunc(positiveNumber(values['opcua-port'], '--opcua-port', 4840)),
       pkiDir: values['pki-dir'] ?? join(tmpdir(), 'stockwire-sim-pki'),
+      ...(values['reader-mqtt-url'] === undefined ? {} : { readerMqttUrl: values['reader-mqtt-url'] }),
+      ...(values['reader-mqtt-port'] === undefined
+        ? {}
+        : { readerMqttPort: Math.trunc(positiveNumber(values['reader-mqtt-port'], '--reader-mqtt-port', 1)) }),
       ...(seed === undefined ? {} : { seed }),
     });
     output.write(`scenario ${scenario.name}: serving ${serving.readers.length} reader(s). Gateway config:\n`);

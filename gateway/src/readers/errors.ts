@@ -17,6 +17,11 @@ export const ReaderErrors = defineErrors({
     message:
       'reader {readerId} sent a malformed frame: {reason}; check baud rate and that nothing else shares the port',
   },
+  BAD_EVENT: {
+    code: 'SW_READER_BAD_EVENT',
+    message:
+      'reader {readerId} pushed an event the gateway cannot use: {reason}; it was counted and skipped, check the reader firmware and its event output settings',
+  },
   READER_STATUS: {
     code: 'SW_READER_STATUS',
     message: 'reader {readerId} answered {command} with status {status}: {meaning}',

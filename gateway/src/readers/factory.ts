@@ -6,8 +6,10 @@ import type { ReaderDriver } from './driver.js';
 import { makeError } from '../../../shared/src/errors.js';
 import { ReaderErrors } from './errors.js';
 import { ChafonReaderDriver } from './chafon.js';
+import { ImpinjIotReaderDriver } from './impinj-iot.js';
 import { OpcUaReaderDriver } from './opcua.js';
 import { ThingMagicReaderDriver } from './thingmagic.js';
+import { ZebraIotReaderDriver } from './zebra-iot.js';
 
 export interface ReaderDriverDeps {
   clock: Clock;
@@ -33,5 +35,9 @@ export function createReaderDriver(config: ReaderConfig, deps: ReaderDriverDeps)
       return new ThingMagicReaderDriver(config, deps);
     case 'opcua':
       return new OpcUaReaderDriver(config, deps);
+    case 'impinj-iot':
+      return new ImpinjIotReaderDriver(config, deps);
+    case 'zebra-iot':
+      return new ZebraIotReaderDriver(config, deps);
   }
 }
