@@ -15,6 +15,10 @@ import { mapEpcisDocument } from './epcis-to-transactions.js';
 import { buildDeadLetter } from './deadletter.js';
 import { IngestErrors } from './errors.js';
 import { validateMessage, type ValidateOptions } from './validate.js';
+import { backoffDelayMs } from '../../../shared/src/backoff.js';
+
+/** First wait after the store fails; doubles up to storeRetryDelayMsMax. */
+const STORE_RETRY_DELAY_INITIAL_MS = 100;
 
 export interface ConsumerOptions extends ValidateOptions {
   url: string;
@@ -236,8 +240,18 @@ export class MovementConsumer {
 
   /** The ledger store being down must not lose the message: retry until it commits or we stop. */
   private async applyWithRetry(transactions: Parameters<LedgerStore['applyBatch']>[0]): Promise<ApplyResult[]> {
-    let delayMs = 100;
-    for (;;) {
+    for (let attempt = 0; ; attempt++) {
+      // The shared backoff, without jitter: one consumer retrying its own store has no herd to spread.
+      const delayMs = backoffDelayMs(
+        {
+          initialDelayMs: STORE_RETRY_DELAY_INITIAL_MS,
+          maxDelayMs: this.options.storeRetryDelayMsMax,
+          multiplier: 2,
+          jitterRatio: 0,
+        },
+        attempt,
+        0,
+      );
       try {
         return await this.deps.store.applyBatch(transactions);
       } catch (error) {
@@ -248,7 +262,6 @@ export class MovementConsumer {
           'ledger store failed; message stays un-acked and will be retried',
         );
         await new Promise<void>((resolve) => this.deps.clock.setTimeout(resolve, delayMs));
-        delayMs = Math.min(delayMs * 2, this.options.storeRetryDelayMsMax);
       }
     }
   }
