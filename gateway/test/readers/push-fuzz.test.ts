@@ -30,7 +30,9 @@ const HOSTILE_VALUES: unknown[] = [null, true, 0, -1, 1e308, -1e308, 'x', '', []
 /** Replaces one leaf of a good event with something of the wrong type or out of range. */
 function typeConfuse(random: Random, value: unknown): unknown {
   if (value === null || typeof value !== 'object') return HOSTILE_VALUES[random.int(0, HOSTILE_VALUES.length - 1)];
-  const copy: Record<string, unknown> = Array.isArray(value) ? ({ ...value } as Record<string, unknown>) : { ...(value as Record<string, unknown>) };
+  const copy: Record<string, unknown> = Array.isArray(value)
+    ? ({ ...value } as Record<string, unknown>)
+    : { ...(value as Record<string, unknown>) };
   const keys = Object.keys(copy);
   const key = keys[random.int(0, keys.length - 1)];
   if (key !== undefined) copy[key] = typeConfuse(random, copy[key]);
@@ -92,7 +94,8 @@ describe.each(parsers)('fuzz: $name', (parser) => {
       const splitter = new LineSplitter(LINE_BYTES_MAX);
       let text: string;
       if (kind === 0) text = randomText(random, 120);
-      else if (kind === 1) text = good.slice(0, random.int(1, good.length - 1)); // truncated: never valid JSON
+      else if (kind === 1)
+        text = good.slice(0, random.int(1, good.length - 1)); // truncated: never valid JSON
       else if (kind === 2) {
         const at = random.int(0, good.length - 1);
         text = good.slice(0, at) + String.fromCharCode(random.int(0, 255)) + good.slice(at + 1);
