@@ -3,11 +3,11 @@ import { dirname, join } from 'node:path';
 import type { OpcUaSimulator } from './opcua/server.js';
 import { servePushReader, type PushReaderEndpoint } from './push-serve.js';
 import type { ServedReader, ServeOptions } from './serve-types.js';
-
-export type { ServedReader, ServeOptions } from './serve-types.js';
 import { startPtyPair, type PtyPair } from './pty.js';
 import { ScenarioReadSource, type ReadSource } from './readers/read-source.js';
 import { serveSerialReader, type SerialReaderEndpoint } from './readers/serial-endpoint.js';
+
+export type { ServedReader, ServeOptions } from './serve-types.js';
 
 export interface ServingScenario {
   readers: ServedReader[];
