@@ -3,6 +3,7 @@ import { EpcUrnSchema } from '../../../shared/src/contracts/epcis.js';
 import { isoTimeSchema } from '../../../shared/src/contracts/iso-time.js';
 import { decimalString, gtinField, productAttributes, quantityString, unitCostString } from './catalog.js';
 import { MONEY_SCALE } from './decimal.js';
+import { supplierInvoiceSchema } from './supplier-invoice.js';
 
 /**
  * Every way stock and books change, as validated data. Quantities and money are
@@ -168,6 +169,8 @@ export const ReversalSchema = z
   })
   .strict();
 
+export const SupplierInvoiceSchema = supplierInvoiceSchema(base);
+
 const TransactionUnion = z.discriminatedUnion('type', [
   ReceiptSchema,
   SaleSchema,
@@ -178,6 +181,7 @@ const TransactionUnion = z.discriminatedUnion('type', [
   CountSchema,
   ProductDeclarationSchema,
   ReversalSchema,
+  SupplierInvoiceSchema,
 ]);
 
 type Parsed = z.output<typeof TransactionUnion>;
@@ -239,6 +243,7 @@ export const TRANSACTION_TYPES = [
   'count',
   'product',
   'reversal',
+  'supplier_invoice',
 ] as const satisfies readonly TransactionType[];
 
 /** Every transaction the ledger stores has an id; declarations without one get a content-derived id. */

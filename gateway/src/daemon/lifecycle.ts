@@ -7,6 +7,7 @@ import { createOutbox } from '../outbox/outbox.js';
 import { openSqliteOutboxStore } from '../outbox/sqlite-store.js';
 import { buildGatewayStatus } from '../status/status.js';
 import { petWatchdog, publishStatus, requireStarted, storeEvents, summary, tick, withTimeout } from './flow.js';
+import { followCommitted } from './committed.js';
 import { closeReader, makeReader, reloadReaders, startReader } from './readers.js';
 import { STATUS_ACK_TIMEOUT_MS, type DaemonContext, type ReloadOutcome } from './types.js';
 
@@ -44,9 +45,12 @@ function connectMqtt(daemon: DaemonContext): void {
     eventsPerMessageMax: config.mqtt.eventsPerMessageMax,
     messageBytesMax: config.mqtt.messageBytesMax,
     inflightMessagesMax: config.mqtt.inflightMessagesMax,
+    confirmation: config.mqtt.confirmation,
+    confirmTimeoutMs: config.mqtt.confirmTimeoutMs,
     clock,
     logger: logger.child({ part: 'publisher' }),
   });
+  if (config.mqtt.confirmation === 'cloud') followCommitted(connection, identity, publisher, logger);
   connection.onConnect(() => {
     publishStatus(daemon, 'online');
     publisher.pump();
