@@ -8,7 +8,7 @@ import { CloudEvents } from './events.js';
 import { MovementConsumer } from './ingest/consumer.js';
 import { buildApi } from './api/server.js';
 import { createAuthorizer } from './api/auth.js';
-import { loadCatalogFile } from './ledger/catalog.js';
+import { loadCatalogFile } from './catalog-file.js';
 import { type LedgerStore } from './store/ledger-store.js';
 import { openLedgerStore } from './store/open.js';
 import { createStoreView } from './alerts/store-adapter.js';

@@ -24,6 +24,11 @@ import { failureKind } from './failure-kind.js';
 import { LedgerErrors } from '../ledger/errors.js';
 import type { Transaction } from '../ledger/transactions.js';
 
+import { backoffDelayMs } from '../../../shared/src/backoff.js';
+
+/** First wait after the store fails; doubles up to storeRetryDelayMsMax. */
+const STORE_RETRY_DELAY_INITIAL_MS = 100;
+
 /** Passed to mqtt.js's handleMessage callback so it skips its own PUBACK (we send it after the commit). */
 const ACK_DEFERRED = new Error('PUBACK deferred until the group commit');
 
@@ -465,7 +470,17 @@ export class MovementConsumer {
   private async waitBeforeRetry(attempt: number): Promise<boolean> {
     this.counters.storeFailures++;
     if (this.stopping) return false;
-    const delayMs = Math.min(100 * 2 ** Math.min(attempt, 20), this.options.storeRetryDelayMsMax);
+    // The shared backoff, without jitter: one consumer retrying its own store has no herd to spread.
+    const delayMs = backoffDelayMs(
+      {
+        initialDelayMs: STORE_RETRY_DELAY_INITIAL_MS,
+        maxDelayMs: this.options.storeRetryDelayMsMax,
+        multiplier: 2,
+        jitterRatio: 0,
+      },
+      attempt,
+      0,
+    );
     this.deps.logger.error({ retryInMs: delayMs }, 'ledger store unavailable; batch stays un-acked and is retried');
     await this.sleepUnlessStopping(delayMs);
     return !this.stopping;

@@ -1,4 +1,4 @@
-import { formatIssues } from '../../../shared/src/config/load.js';
+import { formatIssues } from '../../../shared/src/zod-issues.js';
 import type { EpcisDocument, EpcisEvent, ObjectEvent } from '../../../shared/src/contracts/epcis.js';
 import {
   emptyCatalog,

@@ -1,4 +1,4 @@
-import { formatIssues } from '../../../shared/src/config/load.js';
+import { formatIssues } from '../../../shared/src/zod-issues.js';
 import { deterministicEventId } from '../../../shared/src/contracts/event-id.js';
 import { CommittedSchema } from '../../../shared/src/contracts/committed.js';
 import { EpcisDocumentSchema, type EpcisDocument } from '../../../shared/src/contracts/epcis.js';

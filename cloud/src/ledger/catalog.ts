@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { refineUniqueIds } from '../../../shared/src/config/unique.js';
-import { loadConfigFile } from '../../../shared/src/config/load.js';
 import { parseScaled, QUANTITY_SCALE, UNIT_COST_SCALE } from './decimal.js';
 
 /**
@@ -150,11 +149,6 @@ export function buildCatalog(input: CatalogInput | z.output<typeof CatalogSchema
 }
 
 export const emptyCatalog = (): Catalog => buildCatalog({});
-
-/** Reads and validates a catalog YAML/JSON file (errors name the file and field: SW_CONFIG_*). */
-export function loadCatalogFile(file: string): Catalog {
-  return buildCatalog(loadConfigFile(file, CatalogSchema));
-}
 
 /** Resolves a GTIN-14 or SKU alias to the GTIN-14 key (undefined when unknown to the catalog). */
 export function resolveProductKey(catalog: Catalog, key: string): string | undefined {

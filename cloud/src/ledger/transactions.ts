@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { EpcUrnSchema } from '../../../shared/src/contracts/epcis.js';
 import { isoTimeSchema } from '../../../shared/src/contracts/iso-time.js';
-import { gtinField, productAttributes, quantityString, unitCostString } from './catalog.js';
+import { decimalString, gtinField, productAttributes, quantityString, unitCostString } from './catalog.js';
 import { MONEY_SCALE } from './decimal.js';
-import { decimalString } from './catalog.js';
 import { supplierInvoiceSchema } from './supplier-invoice.js';
 
 /**
