@@ -1,0 +1,235 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../../../shared/src/clock.js';
+import {
+  BIZ_STEPS,
+  EpcisEventSchema,
+  buildEpcisDocument,
+  type EpcisDocument,
+} from '../../../shared/src/contracts/epcis.js';
+import type { NamespaceMap } from '../../../shared/src/epcis/event-hash.js';
+import { errorMessage, makeError } from '../../../shared/src/errors.js';
+import type { Logger } from '../../../shared/src/log.js';
+import type { CloudEvents, PositionChange } from '../events.js';
+import { autoRegisterLocation, type Catalog } from '../ledger/catalog.js';
+import type { Transaction } from '../ledger/transactions.js';
+import type { LedgerStore } from '../store/ledger-store.js';
+import { mapEpcisDocument } from '../ingest/epcis-to-transactions.js';
+import type { CapturedEvent } from './capture-document.js';
+import { EpcisErrors } from './errors.js';
+import { eventRecord, normalisedBizStep } from './event-record.js';
+import type { CaptureJob, EpcisEventStore, StoredEventInput } from './event-store.js';
+
+/** Told about every event stored in the repository (MQTT or capture), after it commits: `receiving` reacts here. */
+export type EpcisEventListener = (events: readonly StoredEventInput[]) => void;
+
+export interface CaptureDependencies {
+  ledger: LedgerStore;
+  repository: EpcisEventStore;
+  catalog: Catalog;
+  clock: Clock;
+  logger: Logger;
+  cloudEvents?: CloudEvents;
+  /** Queue every stored event for the external EPCIS repository (see forwarder.ts). */
+  forward: boolean;
+}
+
+export type JobError = CaptureJob['errors'][number];
+export type CaptureBehaviour = CaptureJob['captureErrorBehaviour'];
+
+const GATEWAY_OF_CAPTURES = 'epcis-capture';
+const SKIPPED_AS_ERROR = new Set(['rejected', 'conflict']);
+
+/**
+ * One path for every event: captured events go through the same strict validation, idempotency (eventID) and
+ * ledger mapping as the MQTT consumer's, then into the event repository. Jobs run one at a time, in order, so two
+ * captures of the same ASN cannot interleave.
+ */
+export class EpcisCapture {
+  private readonly listeners: EpcisEventListener[] = [];
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(private readonly deps: CaptureDependencies) {}
+
+  /** Registers a listener for stored events (e.g. receiving's ASN matching of packing / shipping events). */
+  onEventsStored(listener: EpcisEventListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** Creates a running job and processes the events in the background; the job record is saved first. */
+  async startJob(
+    events: readonly (CapturedEvent | { error: string; index: number })[],
+    namespaces: NamespaceMap,
+    behaviour: CaptureBehaviour,
+  ): Promise<CaptureJob> {
+    const job: CaptureJob = {
+      captureID: randomUUID(),
+      createdAt: new Date(this.deps.clock.nowMs()).toISOString(),
+      finishedAt: null,
+      running: true,
+      success: false,
+      captureErrorBehaviour: behaviour,
+      errors: [],
+    };
+    await this.deps.repository.saveJob(job);
+    const run = async () => {
+      const errors = await this.processSafely(events, namespaces, behaviour, `capture:${job.captureID}`);
+      const finished = { ...job, running: false, success: errors.length === 0, errors };
+      await this.deps.repository.saveJob({ ...finished, finishedAt: new Date(this.deps.clock.nowMs()).toISOString() });
+    };
+    this.queue = this.queue.then(run, run);
+    return job;
+  }
+
+  /** Waits until every job started so far has finished (tests, shutdown). */
+  async idle(): Promise<void> {
+    await this.queue.catch(() => undefined);
+  }
+
+  /** `POST /events`: one event, synchronously (in the same queue as the jobs). */
+  async captureEvent(event: CapturedEvent, namespaces: NamespaceMap): Promise<JobError[]> {
+    let errors: JobError[] = [];
+    const run = async () => {
+      errors = await this.process([event], namespaces, 'rollback', 'capture:event');
+    };
+    this.queue = this.queue.then(run, run);
+    await this.queue;
+    return errors;
+  }
+
+  /** Stores a gateway document the MQTT consumer has applied, minus the events the ledger refused. */
+  async recordGatewayDocument(document: EpcisDocument, siteId: string, refusedIds: ReadonlySet<string>): Promise<void> {
+    const recordTimeMs = this.deps.clock.nowMs();
+    const namespaces = {} as Record<string, string>;
+    for (const entry of document['@context']) if (typeof entry === 'object') Object.assign(namespaces, entry);
+    const records = document.epcisBody.eventList
+      .filter((event) => !refusedIds.has(event.eventID))
+      .map((event) =>
+        eventRecord(event, namespaces, recordTimeMs, `mqtt:${siteId}/${document['stockwire:gateway'] ?? ''}`),
+      );
+    await this.store(records);
+  }
+
+  private async processSafely(
+    events: readonly (CapturedEvent | { error: string; index: number })[],
+    namespaces: NamespaceMap,
+    behaviour: CaptureBehaviour,
+    source: string,
+  ): Promise<JobError[]> {
+    try {
+      return await this.process(events, namespaces, behaviour, source);
+    } catch (error) {
+      // Only the stores failing gets here; the job reports it and the client may capture again (ids dedupe).
+      this.deps.logger.error({ err: errorMessage(error), source }, 'capture job failed');
+      return [
+        { type: 'epcisException:ImplementationException', title: 'store unavailable', detail: errorMessage(error) },
+      ];
+    }
+  }
+
+  private async process(
+    events: readonly (CapturedEvent | { error: string; index: number })[],
+    namespaces: NamespaceMap,
+    behaviour: CaptureBehaviour,
+    source: string,
+  ): Promise<JobError[]> {
+    const recordTimeMs = this.deps.clock.nowMs();
+    const errors: JobError[] = events.flatMap((entry) =>
+      'error' in entry ? [validationError(`event ${entry.index}: ${entry.error}`)] : [],
+    );
+    const valid = events.filter((entry): entry is CapturedEvent => !('error' in entry));
+    const records = valid.map((event) => eventRecord(event, namespaces, recordTimeMs, source));
+    const outcomes = await this.deps.repository.checkEvents(records);
+    outcomes.forEach((outcome, index) => {
+      if (outcome === 'conflict') errors.push(conflictError(records[index]!.eventId));
+    });
+    const mapped = this.mapToLedger(valid, errors);
+    if (behaviour === 'rollback' && errors.length > 0) return errors;
+    const badIds = new Set(errors.map((error) => error.eventID).filter((id) => id !== undefined));
+    const refused = await this.applyToLedger(
+      mapped.filter((transaction) => !badIds.has(transaction.id ?? '')),
+      errors,
+    );
+    const keep = records.filter(
+      (record, index) => outcomes[index] === 'inserted' && !badIds.has(record.eventId) && !refused.has(record.eventId),
+    );
+    await this.store(keep);
+    return errors;
+  }
+
+  /** Events the ledger understands become transactions; a strict-schema failure of such an event is an error. */
+  private mapToLedger(events: readonly CapturedEvent[], errors: JobError[]): Transaction[] {
+    const transactions: Transaction[] = [];
+    for (const event of events) {
+      const bizStep = typeof event.bizStep === 'string' ? normalisedBizStep(event.bizStep) : undefined;
+      if (!(BIZ_STEPS as readonly string[]).includes(bizStep ?? '')) continue; // stored only (packing, departing, …)
+      if (event.type !== 'ObjectEvent' && event.type !== 'AggregationEvent') continue;
+      const strict = EpcisEventSchema.safeParse({ ...event, bizStep });
+      if (!strict.success) {
+        errors.push(
+          validationError(`event ${event.eventID}: ${strict.error.issues[0]?.message ?? 'invalid'}`, event.eventID),
+        );
+        continue;
+      }
+      const location = strict.data.bizLocation.id;
+      const site = this.deps.catalog.locations.get(location)?.site ?? autoRegisterLocation(location).site;
+      const document = buildEpcisDocument([strict.data], { creationDate: event.eventTime });
+      const result = mapEpcisDocument(document, { siteId: site, gatewayId: GATEWAY_OF_CAPTURES }, this.deps.catalog);
+      transactions.push(...result.transactions);
+    }
+    return transactions;
+  }
+
+  /** Applies in one store transaction; returns the ids the ledger refused (each also reported as an error). */
+  private async applyToLedger(transactions: readonly Transaction[], errors: JobError[]): Promise<Set<string>> {
+    const refused = new Set<string>();
+    if (transactions.length === 0) return refused;
+    const results = await this.deps.ledger.applyBatch(transactions);
+    const changes: PositionChange[] = [];
+    for (const result of results) {
+      if (result.status === 'applied') changes.push(...result.changes);
+      if (!SKIPPED_AS_ERROR.has(result.status)) continue;
+      refused.add(result.id);
+      const error = makeError(EpcisErrors.EVENT_REJECTED, {
+        eventId: result.id,
+        reason: result.reason ?? result.status,
+      });
+      errors.push({
+        eventID: result.id,
+        type: 'epcisException:ValidationException',
+        title: error.code,
+        detail: error.message,
+      });
+    }
+    if (changes.length > 0) this.deps.cloudEvents?.emit('positionsChanged', changes);
+    return refused;
+  }
+
+  private async store(records: readonly StoredEventInput[]): Promise<void> {
+    if (records.length === 0) return;
+    const outcomes = await this.deps.repository.insertEvents(records, { forward: this.deps.forward });
+    const inserted = records.filter((_record, index) => outcomes[index] === 'inserted');
+    if (inserted.length === 0) return;
+    for (const listener of this.listeners) {
+      try {
+        listener(inserted);
+      } catch (error) {
+        this.deps.logger.error({ err: errorMessage(error) }, 'EPCIS event listener threw');
+      }
+    }
+  }
+}
+
+function validationError(detail: string, eventID?: string): JobError {
+  const error = makeError(EpcisErrors.VALIDATION, { reason: detail });
+  return {
+    ...(eventID ? { eventID } : {}),
+    type: 'epcisException:ValidationException',
+    title: error.code,
+    detail: error.message,
+  };
+}
+
+function conflictError(eventID: string): JobError {
+  const error = makeError(EpcisErrors.EVENT_ID_CONFLICT, { eventId: eventID });
+  return { eventID, type: 'epcisException:ValidationException', title: error.code, detail: error.message };
+}
