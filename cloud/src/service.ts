@@ -12,6 +12,7 @@ import { loadCatalogFile } from './ledger/catalog.js';
 import { openLedgerStore, type LedgerStore } from './store/ledger-store.js';
 import { createStoreView } from './alerts/store-adapter.js';
 import { startAnalytics, type Analytics } from './dashboard/analytics.js';
+import { startEpcis, type EpcisService } from './epcis/service.js';
 
 export interface CloudService {
   /** Base URL of the HTTP API, e.g. http://127.0.0.1:8080 */
@@ -21,6 +22,7 @@ export interface CloudService {
   consumer: MovementConsumer;
   api: FastifyInstance;
   analytics: Analytics;
+  epcis: EpcisService;
   stop(): Promise<void>;
 }
 
@@ -69,6 +71,19 @@ export async function startCloudService(config: CloudConfig, options: CloudServi
       logger: logger.child({ part: 'api' }),
       events,
     });
+    const epcis = await startEpcis({
+      config: config.epcis,
+      storeConfig,
+      ledger: store,
+      catalog,
+      api,
+      tokens: config.http.tokens,
+      publicRead: config.http.publicRead,
+      clock,
+      logger: logger.child({ part: 'epcis' }),
+      events,
+    });
+    stops.push(() => epcis.stop());
     // One MQTT connection for the whole cloud process: brokers that take the username as client id
     // (deploy/mosquitto: use_username_as_clientid) would make two connections take each other over.
     const consumer = new MovementConsumer(
@@ -80,7 +95,7 @@ export async function startCloudService(config: CloudConfig, options: CloudServi
         tls: tlsOptions,
         ...config.ingest,
       },
-      { store, catalog, events, logger: logger.child({ part: 'ingest' }), clock },
+      { store, catalog, events, logger: logger.child({ part: 'ingest' }), clock, epcis: epcis.capture },
     );
     await consumer.connect();
     stops.push(() => consumer.stop());
@@ -112,7 +127,7 @@ export async function startCloudService(config: CloudConfig, options: CloudServi
     const httpUrl = address.replace('[::1]', '127.0.0.1');
 
     logger.info({ httpUrl }, 'cloud service ready');
-    return { httpUrl, store, events, consumer, api, analytics: startedAnalytics, stop: stopAll };
+    return { httpUrl, store, events, consumer, api, analytics: startedAnalytics, epcis, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -10,7 +10,7 @@ import type { NamespaceMap } from '../../../shared/src/epcis/event-hash.js';
 import { errorMessage, makeError } from '../../../shared/src/errors.js';
 import type { Logger } from '../../../shared/src/log.js';
 import type { CloudEvents, PositionChange } from '../events.js';
-import { autoRegisterLocation, type Catalog } from '../ledger/catalog.js';
+import type { Catalog } from '../ledger/catalog.js';
 import type { Transaction } from '../ledger/transactions.js';
 import type { LedgerStore } from '../store/ledger-store.js';
 import { mapEpcisDocument } from '../ingest/epcis-to-transactions.js';
@@ -156,22 +156,25 @@ export class EpcisCapture {
     return errors;
   }
 
-  /** Events the ledger understands become transactions; a strict-schema failure of such an event is an error. */
+  /**
+   * Events at one of our catalog locations with a bizStep the ledger books become transactions, checked by the
+   * MQTT path's strict schema (a failure is an error); everything else (a supplier's packing, events elsewhere)
+   * is stored and queryable only.
+   */
   private mapToLedger(events: readonly CapturedEvent[], errors: JobError[]): Transaction[] {
     const transactions: Transaction[] = [];
     for (const event of events) {
-      const bizStep = typeof event.bizStep === 'string' ? normalisedBizStep(event.bizStep) : undefined;
-      if (!(BIZ_STEPS as readonly string[]).includes(bizStep ?? '')) continue; // stored only (packing, departing, …)
-      if (event.type !== 'ObjectEvent' && event.type !== 'AggregationEvent') continue;
-      const strict = EpcisEventSchema.safeParse({ ...event, bizStep });
+      const bizStep = typeof event.bizStep === 'string' ? normalisedBizStep(event.bizStep) : '';
+      const location = (event.bizLocation as { id?: unknown } | undefined)?.id;
+      const site = typeof location === 'string' ? this.deps.catalog.locations.get(location)?.site : undefined;
+      if (site === undefined || !(BIZ_STEPS as readonly string[]).includes(bizStep)) continue;
+      const strict = EpcisEventSchema.safeParse({ ...ledgerFields(event), bizStep });
       if (!strict.success) {
-        errors.push(
-          validationError(`event ${event.eventID}: ${strict.error.issues[0]?.message ?? 'invalid'}`, event.eventID),
-        );
+        const issue = strict.error.issues[0];
+        const reason = `event ${event.eventID}: ${issue?.path.join('.') ?? ''} ${issue?.message ?? 'invalid'}`;
+        errors.push(validationError(reason, event.eventID));
         continue;
       }
-      const location = strict.data.bizLocation.id;
-      const site = this.deps.catalog.locations.get(location)?.site ?? autoRegisterLocation(location).site;
       const document = buildEpcisDocument([strict.data], { creationDate: event.eventTime });
       const result = mapEpcisDocument(document, { siteId: site, gatewayId: GATEWAY_OF_CAPTURES }, this.deps.catalog);
       transactions.push(...result.transactions);
@@ -217,6 +220,33 @@ export class EpcisCapture {
       }
     }
   }
+}
+
+/** The fields the ledger mapping reads; the others (sourceList, ilmd, extensions) stay in the stored event. */
+const LEDGER_FIELDS = [
+  'type',
+  'eventID',
+  'eventTime',
+  'eventTimeZoneOffset',
+  'action',
+  'bizStep',
+  'disposition',
+  'readPoint',
+  'bizLocation',
+  'bizTransactionList',
+  'epcList',
+  'quantityList',
+  'parentID',
+  'childEPCs',
+  'childQuantityList',
+] as const;
+
+function ledgerFields(event: CapturedEvent): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  for (const key of LEDGER_FIELDS) if (event[key] !== undefined) fields[key] = event[key];
+  if (fields.type === 'ObjectEvent' && fields.epcList === undefined) fields.epcList = [];
+  if (fields.type === 'AggregationEvent' && fields.childEPCs === undefined) fields.childEPCs = [];
+  return fields;
 }
 
 function validationError(detail: string, eventID?: string): JobError {

@@ -28,11 +28,13 @@ export function eventQueryWhere(
   if (query.geRecordTimeMs !== undefined) clauses.push(`record_time_ms >= ${add(query.geRecordTimeMs)}`);
   if (query.afterSeq !== undefined) clauses.push(`record_seq > ${add(query.afterSeq)}`);
   if (query.epcs !== undefined) {
-    const list = query.epcs.map(add).join(', ');
+    // Each placeholder list binds its own copy of the values (SQLite's `?` are positional).
+    const parents = query.epcs.map(add).join(', ');
+    const members = query.epcs.map(add).join(', ');
     clauses.push(
       query.epcs.length === 0
         ? '1 = 0'
-        : `(parent_id IN (${list}) OR record_seq IN (SELECT record_seq FROM epcis_event_epcs WHERE epc IN (${list})))`,
+        : `(parent_id IN (${parents}) OR record_seq IN (SELECT record_seq FROM epcis_event_epcs WHERE epc IN (${members})))`,
     );
   }
   return { where: clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`, parameters };

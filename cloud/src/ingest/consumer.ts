@@ -15,6 +15,7 @@ import { mapEpcisDocument } from './epcis-to-transactions.js';
 import { buildDeadLetter } from './deadletter.js';
 import { IngestErrors } from './errors.js';
 import { validateMessage, type ValidateOptions } from './validate.js';
+import type { EpcisCapture } from '../epcis/capture.js';
 
 export interface ConsumerOptions extends ValidateOptions {
   url: string;
@@ -66,7 +67,15 @@ export class MovementConsumer {
 
   constructor(
     private readonly options: ConsumerOptions,
-    private readonly deps: { store: LedgerStore; catalog: Catalog; events: CloudEvents; logger: Logger; clock: Clock },
+    private readonly deps: {
+      store: LedgerStore;
+      catalog: Catalog;
+      events: CloudEvents;
+      logger: Logger;
+      clock: Clock;
+      /** The EPCIS event repository: every applied document is stored there too (before the ack). */
+      epcis?: Pick<EpcisCapture, 'recordGatewayDocument'>;
+    },
   ) {}
 
   // Messages wait here until the rest of the cloud (analytics listeners) is attached:
@@ -191,8 +200,9 @@ export class MovementConsumer {
       const error = makeError(IngestErrors.EVENT_UNMAPPED, { eventId: skipped.eventId, reason: skipped.reason });
       this.deadLetter(topic, payload, error.code, error.message, skipped.eventId);
     }
+    const results = mapped.transactions.length === 0 ? [] : await this.applyWithRetry(mapped.transactions);
+    await this.recordEvents(document, siteId, results);
     if (mapped.transactions.length === 0) return;
-    const results = await this.applyWithRetry(mapped.transactions);
     const changes: PositionChange[] = [];
     for (const result of results) {
       if (result.status === 'applied') {
@@ -239,10 +249,14 @@ export class MovementConsumer {
 
   /** The ledger store being down must not lose the message: retry until it commits or we stop. */
   private async applyWithRetry(transactions: Parameters<LedgerStore['applyBatch']>[0]): Promise<ApplyResult[]> {
+    return this.withStoreRetry(() => this.deps.store.applyBatch(transactions));
+  }
+
+  private async withStoreRetry<T>(work: () => Promise<T>): Promise<T> {
     let delayMs = 100;
     for (;;) {
       try {
-        return await this.deps.store.applyBatch(transactions);
+        return await work();
       } catch (error) {
         this.counters.storeFailures++;
         if (this.stopping) throw error;
@@ -254,6 +268,18 @@ export class MovementConsumer {
         delayMs = Math.min(delayMs * 2, this.options.storeRetryDelayMsMax);
       }
     }
+  }
+
+  /** Stores the document in the EPCIS repository (minus refused events); retried like the ledger, before the ack. */
+  private async recordEvents(document: EpcisDocument, siteId: string, results: readonly ApplyResult[]): Promise<void> {
+    const epcis = this.deps.epcis;
+    if (!epcis) return;
+    const refused = new Set(
+      results
+        .filter((result) => result.status === 'rejected' || result.status === 'conflict')
+        .map((result) => result.id),
+    );
+    await this.withStoreRetry(() => epcis.recordGatewayDocument(document, siteId, refused));
   }
 
   /** `sequence` is the gateway's number of the document's first event; the next document starts after the last one. */
