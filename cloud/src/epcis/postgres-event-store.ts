@@ -215,7 +215,7 @@ async function insertOne(client: pg.PoolClient, event: StoredEventInput, forward
   }
   if (event.epcs.length > 0)
     await client.query(
-      `INSERT INTO epcis_event_epcs (epc, record_seq) SELECT DISTINCT unnest($1::text[]), $2 ON CONFLICT DO NOTHING`,
+      `INSERT INTO epcis_event_epcs (epc, record_seq) SELECT DISTINCT unnest($1::text[]), $2::bigint ON CONFLICT DO NOTHING`,
       [event.epcs, recordSeq],
     );
   if (forward) await client.query('INSERT INTO epcis_forward_outbox (record_seq) VALUES ($1)', [recordSeq]);
