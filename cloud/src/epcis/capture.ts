@@ -121,7 +121,12 @@ export class EpcisCapture {
       // Only the stores failing gets here; the job reports it and the client may capture again (ids dedupe).
       this.deps.logger.error({ err: errorMessage(error), source }, 'capture job failed');
       return [
-        { type: 'epcisException:ImplementationException', title: 'store unavailable', detail: errorMessage(error) },
+        {
+          type: 'epcisException:ImplementationException',
+          status: 500,
+          title: 'store unavailable',
+          detail: errorMessage(error),
+        },
       ];
     }
   }
@@ -200,6 +205,7 @@ export class EpcisCapture {
         eventID: result.id,
         type: 'epcisException:ValidationException',
         title: error.code,
+        status: 400,
         detail: error.message,
       });
     }
@@ -255,11 +261,12 @@ function validationError(detail: string, eventID?: string): JobError {
     ...(eventID ? { eventID } : {}),
     type: 'epcisException:ValidationException',
     title: error.code,
+    status: 400,
     detail: error.message,
   };
 }
 
 function conflictError(eventID: string): JobError {
   const error = makeError(EpcisErrors.EVENT_ID_CONFLICT, { eventId: eventID });
-  return { eventID, type: 'epcisException:ValidationException', title: error.code, detail: error.message };
+  return { eventID, type: 'epcisException:ValidationException', title: error.code, status: 409, detail: error.message };
 }

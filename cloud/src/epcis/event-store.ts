@@ -56,7 +56,8 @@ export interface CaptureJob {
   running: boolean;
   success: boolean;
   captureErrorBehaviour: 'rollback' | 'proceed';
-  errors: { eventID?: string; type: string; title: string; detail: string }[];
+  /** RFC 7807 problems, one per refused event (EPCIS 2.0 REST bindings), with the event's id when known. */
+  errors: { eventID?: string; type: string; title: string; status: number; detail: string }[];
 }
 
 export interface ForwardItem {
