@@ -183,6 +183,9 @@ export class EpcisCapture {
       const document = buildEpcisDocument([strict.data], { creationDate: event.eventTime });
       const result = mapEpcisDocument(document, { siteId: site, gatewayId: GATEWAY_OF_CAPTURES }, this.deps.catalog);
       transactions.push(...result.transactions);
+      // As on MQTT: an AggregationEvent books nothing by design; any other unmapped event is an error.
+      if (strict.data.type === 'ObjectEvent')
+        for (const skipped of result.skipped) errors.push(validationError(skipped.reason, skipped.eventId));
     }
     return transactions;
   }

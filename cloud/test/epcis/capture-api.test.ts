@@ -124,6 +124,16 @@ describe('EPCIS 2.0 capture and query over HTTP', () => {
     expect((await query(`/epcs/${encodeURIComponent(caseEpc(400))}/events`)).events).toHaveLength(1);
   });
 
+  it('an event at our location that the ledger cannot book is an error, as on MQTT (where it is dead-lettered)', async () => {
+    const mixed = {
+      ...receivingEvent([600]),
+      quantityList: [{ epcClass: 'urn:epc:idpat:sgtin:0614141.007346.*', quantity: 2 }],
+    };
+    const job = await finishedJob(await capture(epcisDocument([mixed])));
+    expect(job.success).toBe(false);
+    expect(job.errors[0]?.detail).toMatch(/mixes EPCs and class-level quantities/);
+  });
+
   it('POST /events: 201 with Location, again 201 (idempotent), 409 for the same id with other content', async () => {
     const event = { ...receivingEvent([500]), eventID: 'urn:uuid:6f7c1e0e-1111-4a4a-9b9b-000000000500' };
     const post = (body: unknown) =>
