@@ -9,43 +9,9 @@ import type {
   StoredEventInput,
 } from './event-store.js';
 import { eventQueryWhere } from './event-query-sql.js';
+import { EVENT_INSERT_COLUMNS, eventInsertValues, eventStoreDdl } from './event-store-schema.js';
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS epcis_events (
-  record_seq BIGSERIAL PRIMARY KEY,
-  event_id TEXT NOT NULL UNIQUE,
-  content_hash TEXT NOT NULL,
-  event_type TEXT NOT NULL,
-  event_time_ms BIGINT NOT NULL,
-  record_time_ms BIGINT NOT NULL,
-  biz_step TEXT,
-  biz_location TEXT,
-  read_point TEXT,
-  parent_id TEXT,
-  source TEXT NOT NULL,
-  body JSONB NOT NULL
-);
-CREATE INDEX IF NOT EXISTS epcis_events_time ON epcis_events (event_time_ms);
-CREATE INDEX IF NOT EXISTS epcis_events_step ON epcis_events (biz_step, record_seq);
-CREATE INDEX IF NOT EXISTS epcis_events_location ON epcis_events (biz_location, record_seq);
-CREATE INDEX IF NOT EXISTS epcis_events_parent ON epcis_events (parent_id);
-CREATE TABLE IF NOT EXISTS epcis_event_epcs (
-  epc TEXT NOT NULL,
-  record_seq BIGINT NOT NULL REFERENCES epcis_events (record_seq),
-  PRIMARY KEY (epc, record_seq)
-);
-CREATE TABLE IF NOT EXISTS epcis_capture_jobs (
-  capture_id TEXT PRIMARY KEY,
-  created_at TEXT NOT NULL,
-  job JSONB NOT NULL
-);
-CREATE TABLE IF NOT EXISTS epcis_forward_outbox (
-  record_seq BIGINT PRIMARY KEY REFERENCES epcis_events (record_seq),
-  attempts INTEGER NOT NULL DEFAULT 0,
-  next_attempt_ms BIGINT NOT NULL DEFAULT 0,
-  last_error TEXT
-);
-`;
+const SCHEMA = eventStoreDdl({ sequenceKey: 'BIGSERIAL PRIMARY KEY', integer: 'BIGINT', json: 'JSONB' });
 /** Serialises schema creation when several cloud processes start at once (CREATE … IF NOT EXISTS races). */
 const SCHEMA_LOCK_KEY = 0x45504349; // "EPCI"
 
@@ -188,22 +154,9 @@ function toStoredEvent(row: EventRow): StoredEvent {
 async function insertOne(client: pg.PoolClient, event: StoredEventInput, forward: boolean): Promise<InsertOutcome> {
   // ON CONFLICT DO NOTHING waits for a concurrent insert of the same id to commit, then reports nothing inserted.
   const inserted = await client.query<{ record_seq: string }>(
-    `INSERT INTO epcis_events (event_id, content_hash, event_type, event_time_ms, record_time_ms, biz_step,
-       biz_location, read_point, parent_id, source, body) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+    `INSERT INTO epcis_events (${EVENT_INSERT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
      ON CONFLICT (event_id) DO NOTHING RETURNING record_seq`,
-    [
-      event.eventId,
-      event.contentHash,
-      event.eventType,
-      event.eventTimeMs,
-      event.recordTimeMs,
-      event.bizStep,
-      event.bizLocation,
-      event.readPoint,
-      event.parentId,
-      event.source,
-      JSON.stringify(event.body),
-    ],
+    eventInsertValues(event),
   );
   const recordSeq = inserted.rows[0]?.record_seq;
   if (recordSeq === undefined) {

@@ -9,43 +9,9 @@ import type {
   StoredEventInput,
 } from './event-store.js';
 import { eventQueryWhere } from './event-query-sql.js';
+import { EVENT_INSERT_COLUMNS, eventInsertValues, eventStoreDdl } from './event-store-schema.js';
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS epcis_events (
-  record_seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  event_id TEXT NOT NULL UNIQUE,
-  content_hash TEXT NOT NULL,
-  event_type TEXT NOT NULL,
-  event_time_ms INTEGER NOT NULL,
-  record_time_ms INTEGER NOT NULL,
-  biz_step TEXT,
-  biz_location TEXT,
-  read_point TEXT,
-  parent_id TEXT,
-  source TEXT NOT NULL,
-  body TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS epcis_events_time ON epcis_events (event_time_ms);
-CREATE INDEX IF NOT EXISTS epcis_events_step ON epcis_events (biz_step, record_seq);
-CREATE INDEX IF NOT EXISTS epcis_events_location ON epcis_events (biz_location, record_seq);
-CREATE INDEX IF NOT EXISTS epcis_events_parent ON epcis_events (parent_id);
-CREATE TABLE IF NOT EXISTS epcis_event_epcs (
-  epc TEXT NOT NULL,
-  record_seq INTEGER NOT NULL REFERENCES epcis_events (record_seq),
-  PRIMARY KEY (epc, record_seq)
-);
-CREATE TABLE IF NOT EXISTS epcis_capture_jobs (
-  capture_id TEXT PRIMARY KEY,
-  created_at TEXT NOT NULL,
-  job TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS epcis_forward_outbox (
-  record_seq INTEGER PRIMARY KEY REFERENCES epcis_events (record_seq),
-  attempts INTEGER NOT NULL DEFAULT 0,
-  next_attempt_ms INTEGER NOT NULL DEFAULT 0,
-  last_error TEXT
-);
-`;
+const SCHEMA = eventStoreDdl({ sequenceKey: 'INTEGER PRIMARY KEY AUTOINCREMENT', integer: 'INTEGER', json: 'TEXT' });
 
 /** The event repository in SQLite (its own connection to the ledger's file; WAL lets both work). */
 export class SqliteEpcisEventStore implements EpcisEventStore {
@@ -66,8 +32,7 @@ export class SqliteEpcisEventStore implements EpcisEventStore {
   ): Promise<InsertOutcome[]> {
     const existing = this.db.prepare('SELECT content_hash FROM epcis_events WHERE event_id = ?').pluck();
     const insert = this.db.prepare(
-      `INSERT INTO epcis_events (event_id, content_hash, event_type, event_time_ms, record_time_ms, biz_step,
-         biz_location, read_point, parent_id, source, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO epcis_events (${EVENT_INSERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const insertEpc = this.db.prepare('INSERT OR IGNORE INTO epcis_event_epcs (epc, record_seq) VALUES (?, ?)');
     const enqueue = this.db.prepare('INSERT INTO epcis_forward_outbox (record_seq) VALUES (?)');
@@ -75,19 +40,7 @@ export class SqliteEpcisEventStore implements EpcisEventStore {
       events.map((event): InsertOutcome => {
         const hash = existing.get(event.eventId) as string | undefined;
         if (hash !== undefined) return hash === event.contentHash ? 'duplicate' : 'conflict';
-        const { lastInsertRowid } = insert.run(
-          event.eventId,
-          event.contentHash,
-          event.eventType,
-          event.eventTimeMs,
-          event.recordTimeMs,
-          event.bizStep,
-          event.bizLocation,
-          event.readPoint,
-          event.parentId,
-          event.source,
-          JSON.stringify(event.body),
-        );
+        const { lastInsertRowid } = insert.run(...eventInsertValues(event));
         for (const epc of event.epcs) insertEpc.run(epc, lastInsertRowid);
         if (options.forward) enqueue.run(lastInsertRowid);
         return 'inserted';
