@@ -47,6 +47,7 @@ const SKIPPED_AS_ERROR = new Set(['rejected', 'conflict']);
 export class EpcisCapture {
   private readonly listeners: EpcisEventListener[] = [];
   private queue: Promise<void> = Promise.resolve();
+  private queued = 0;
 
   constructor(private readonly deps: CaptureDependencies) {}
 
@@ -76,8 +77,25 @@ export class EpcisCapture {
       const finished = { ...job, running: false, success: errors.length === 0, errors };
       await this.deps.repository.saveJob({ ...finished, finishedAt: new Date(this.deps.clock.nowMs()).toISOString() });
     };
-    this.queue = this.queue.then(run, run);
+    this.enqueue(run);
     return job;
+  }
+
+  /** Jobs and single events waiting or running: the routes refuse new work above `captureQueueMax`. */
+  pending(): number {
+    return this.queued;
+  }
+
+  private enqueue(work: () => Promise<void>): Promise<void> {
+    this.queued++;
+    // Start on a later turn of the event loop: the 202 for a job goes out before its (mostly synchronous) work.
+    const later = () => new Promise<void>((resolve) => this.deps.clock.setTimeout(resolve, 0));
+    const run = () =>
+      later()
+        .then(work)
+        .finally(() => this.queued--);
+    this.queue = this.queue.then(run, run);
+    return this.queue;
   }
 
   /** Waits until every job started so far has finished (tests, shutdown). */
@@ -91,8 +109,7 @@ export class EpcisCapture {
     const run = async () => {
       errors = await this.process([event], namespaces, 'rollback', 'capture:event');
     };
-    this.queue = this.queue.then(run, run);
-    await this.queue;
+    await this.enqueue(run);
     return errors;
   }
 

@@ -26,6 +26,10 @@ export const EpcisErrors = defineErrors({
     message: 'event {eventId} was refused by the ledger: {reason}',
   },
   NOT_FOUND: { code: 'SW_EPCIS_NOT_FOUND', message: '{what} not found' },
+  BUSY: {
+    code: 'SW_EPCIS_BUSY',
+    message: '{pending} captures are already waiting (captureQueueMax); retry after a few seconds',
+  },
   QUERY_PARAMETER: {
     code: 'SW_EPCIS_QUERY_PARAMETER',
     message: 'query parameter {parameter} is invalid: {reason}',
@@ -44,6 +48,7 @@ export const EPCIS_EXCEPTIONS: Readonly<Record<string, { type: string; status: n
   SW_EPCIS_EVENT_ID_CONFLICT: { type: 'epcisException:ValidationException', status: 409 },
   SW_EPCIS_EVENT_REJECTED: { type: 'epcisException:ValidationException', status: 400 },
   SW_EPCIS_NOT_FOUND: { type: 'epcisException:NoSuchResourceException', status: 404 },
+  SW_EPCIS_BUSY: { type: 'epcisException:ImplementationException', status: 503 },
   SW_EPCIS_QUERY_PARAMETER: { type: 'epcisException:QueryParameterException', status: 400 },
   SW_API_UNAUTHORIZED: { type: 'epcisException:SecurityException', status: 401 },
   SW_API_FORBIDDEN: { type: 'epcisException:SecurityException', status: 403 },

@@ -24,6 +24,8 @@ export interface EpcisLimits {
   captureBytesMax: number;
   /** Jobs listed by GET /capture (most recent first). */
   jobsListedMax: number;
+  /** Captures waiting at once; above it → 503. */
+  captureQueueMax: number;
 }
 
 export interface EpcisRoutesOptions {
@@ -54,7 +56,7 @@ export async function epcisRoutes(app: FastifyInstance, options: EpcisRoutesOpti
   );
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.headers(STANDARD_HEADERS);
-    return payload;
+    return reply.statusCode === 401 || reply.statusCode === 403 ? asSecurityProblem(reply, payload) : payload;
   });
   app.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
     if (error.statusCode === 413)
@@ -65,6 +67,13 @@ export async function epcisRoutes(app: FastifyInstance, options: EpcisRoutesOpti
   });
   registerCaptureRoutes(app, options, guard);
   registerQueryRoutes(app, options, guard);
+}
+
+/** Refuses new capture work while `captureQueueMax` captures wait (503 + Retry-After); undefined when there is room. */
+function refuseWhenBusy(reply: FastifyReply, options: EpcisRoutesOptions): FastifyReply | undefined {
+  const pending = options.capture.pending();
+  if (pending < options.limits.captureQueueMax) return undefined;
+  return sendProblem(reply.header('Retry-After', '5'), EpcisErrors.BUSY, { pending });
 }
 
 type Guard = (scope: Scope) => (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>;
@@ -83,6 +92,8 @@ function registerCaptureRoutes(app: FastifyInstance, options: EpcisRoutesOptions
       .send(),
   );
   app.post('/capture', { bodyLimit: limits.captureBytesMax, onRequest: guard('write') }, async (request, reply) => {
+    const busy = refuseWhenBusy(reply, options);
+    if (busy) return busy;
     const behaviour = String(request.headers['gs1-capture-error-behaviour'] ?? 'rollback').toLowerCase();
     if (behaviour !== 'rollback' && behaviour !== 'proceed')
       return sendProblem(reply, EpcisErrors.VALIDATION, {
@@ -109,6 +120,8 @@ function registerCaptureRoutes(app: FastifyInstance, options: EpcisRoutesOptions
     },
   );
   app.post('/events', { bodyLimit: limits.captureBytesMax, onRequest: guard('write') }, async (request, reply) => {
+    const busy = refuseWhenBusy(reply, options);
+    if (busy) return busy;
     const body = (request.body ?? {}) as Record<string, unknown>;
     const context = body['@context'] ?? EPCIS_CONTEXT;
     const parsed = parseCaptureEvent(body, 0, context);
@@ -150,6 +163,19 @@ function registerQueryRoutes(app: FastifyInstance, options: EpcisRoutesOptions, 
     if (!event) return sendProblem(reply, EpcisErrors.NOT_FOUND, { what: `event ${request.params.eventID}` });
     return reply.type('application/ld+json').send(withEpcFormat(event.body, epcFormatOf(request)));
   });
+}
+
+/** The shared bearer-token check answers `{code, message}`; EPCIS clients expect a SecurityException problem. */
+function asSecurityProblem(reply: FastifyReply, payload: unknown): unknown {
+  if (typeof payload !== 'string') return payload;
+  try {
+    const { code, message } = JSON.parse(payload) as { code?: string; message?: string };
+    reply.type('application/problem+json');
+    const type = 'epcisException:SecurityException';
+    return JSON.stringify({ type, title: code, status: reply.statusCode, detail: message, code });
+  } catch {
+    return payload;
+  }
 }
 
 function epcFormatOf(request: FastifyRequest): EpcFormat {

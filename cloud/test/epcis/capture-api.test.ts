@@ -158,7 +158,9 @@ describe('EPCIS 2.0 capture and query over HTTP', () => {
     expect((await request('/capture', { method: 'POST', headers: { ...READ, ...LD_JSON }, body: '{}' })).status).toBe(
       403,
     );
-    expect((await request('/events')).status).toBe(401);
+    const unauthorised = await request('/events');
+    expect(unauthorised.status).toBe(401);
+    expect(await unauthorised.json()).toMatchObject({ type: 'epcisException:SecurityException', status: 401 });
   });
 
   it('queries by EPC as an EPC URN or a GS1 Digital Link, and answers in Digital Link on request', async () => {
@@ -251,6 +253,32 @@ describe('two captures of the same documents at once', () => {
       expect(stock.reduce((sum, row) => sum + Number(row.qty), 0)).toBe(2);
       const { events } = await instance.epcis.repository.queryEvents({ limit: 10 });
       expect(events).toHaveLength(2);
+    } finally {
+      await instance.stop();
+    }
+  });
+});
+
+describe('a bounded capture queue', () => {
+  it('answers 503 with Retry-After while captureQueueMax captures wait, and takes work again once idle', async () => {
+    const instance = await startEpcisInstance({ captureQueueMax: 1 });
+    try {
+      const send = (serial: number) =>
+        fetch(`${instance.url}/capture`, {
+          method: 'POST',
+          headers: { ...WRITE, ...LD_JSON },
+          body: JSON.stringify(epcisDocument([receivingEvent([serial])])),
+        });
+      // Sent at once: the first is queued, the others find the queue full.
+      const responses = await Promise.all([1, 2, 3, 4, 5].map(send));
+      const statuses = responses.map((response) => response.status);
+      expect(statuses).toContain(202);
+      expect(statuses).toContain(503);
+      const refused = responses.find((response) => response.status === 503)!;
+      expect(refused.headers.get('retry-after')).toBe('5');
+      expect(await refused.json()).toMatchObject({ code: 'SW_EPCIS_BUSY', status: 503 });
+      await instance.epcis.capture.idle();
+      expect((await send(9)).status).toBe(202);
     } finally {
       await instance.stop();
     }
