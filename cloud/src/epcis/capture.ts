@@ -9,7 +9,7 @@ import {
 import type { NamespaceMap } from '../../../shared/src/epcis/event-hash.js';
 import { errorMessage, makeError } from '../../../shared/src/errors.js';
 import type { Logger } from '../../../shared/src/log.js';
-import type { CloudEvents, PositionChange } from '../events.js';
+import { announcePositionsChanged, type CloudEvents } from '../events.js';
 import type { Catalog } from '../ledger/catalog.js';
 import type { Transaction } from '../ledger/transactions.js';
 import type { LedgerStore } from '../store/ledger-store.js';
@@ -212,9 +212,7 @@ export class EpcisCapture {
     const refused = new Set<string>();
     if (transactions.length === 0) return refused;
     const results = await this.deps.ledger.applyBatch(transactions);
-    const changes: PositionChange[] = [];
     for (const result of results) {
-      if (result.status === 'applied') changes.push(...result.changes);
       if (!SKIPPED_AS_ERROR.has(result.status)) continue;
       refused.add(result.id);
       const error = makeError(EpcisErrors.EVENT_REJECTED, {
@@ -229,7 +227,7 @@ export class EpcisCapture {
         detail: error.message,
       });
     }
-    if (changes.length > 0) this.deps.cloudEvents?.emit('positionsChanged', changes);
+    announcePositionsChanged(this.deps.cloudEvents, results);
     return refused;
   }
 

@@ -8,7 +8,8 @@ import { silentLogger } from '../../../shared/src/log.js';
 import { buildApi } from '../../src/api/server.js';
 import { EpcisConfigSchema, type EpcisConfig } from '../../src/epcis/config.js';
 import { startEpcis, type EpcisService } from '../../src/epcis/service.js';
-import { openLedgerStore, type LedgerStore } from '../../src/store/ledger-store.js';
+import type { LedgerStore } from '../../src/store/ledger-store.js';
+import { openLedgerStore } from '../../src/store/open.js';
 import { contractCatalog } from '../store/contract.js';
 
 export const WRITE_TOKEN = 'epcis-writer-token-0001';
