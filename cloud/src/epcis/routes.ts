@@ -76,11 +76,16 @@ function refuseWhenBusy(reply: FastifyReply, options: EpcisRoutesOptions): Fasti
   return sendProblem(reply.header('Retry-After', '5'), EpcisErrors.BUSY, { pending });
 }
 
+/** Route documentation for /openapi.json (validation stays in the handlers, with zod). */
+function described(summary: string) {
+  return { schema: { summary, tags: ['EPCIS 2.0'] } };
+}
+
 type Guard = (scope: Scope) => (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>;
 
 function registerCaptureRoutes(app: FastifyInstance, options: EpcisRoutesOptions, guard: Guard): void {
   const { limits } = options;
-  app.options('/capture', async (_request, reply) =>
+  app.options('/capture', described('Capture limits and error behaviours (GS1 headers)'), async (_request, reply) =>
     reply
       .code(204)
       .headers({
@@ -91,50 +96,68 @@ function registerCaptureRoutes(app: FastifyInstance, options: EpcisRoutesOptions
       })
       .send(),
   );
-  app.post('/capture', { bodyLimit: limits.captureBytesMax, onRequest: guard('write') }, async (request, reply) => {
-    const busy = refuseWhenBusy(reply, options);
-    if (busy) return busy;
-    const behaviour = String(request.headers['gs1-capture-error-behaviour'] ?? 'rollback').toLowerCase();
-    if (behaviour !== 'rollback' && behaviour !== 'proceed')
-      return sendProblem(reply, EpcisErrors.VALIDATION, {
-        reason: `GS1-Capture-Error-Behaviour must be rollback or proceed, not "${behaviour}"`,
-      });
-    const document = CaptureDocumentSchema.safeParse(request.body);
-    if (!document.success)
-      return sendProblem(reply, EpcisErrors.VALIDATION, { reason: formatIssues(document.error.issues.slice(0, 10)) });
-    const eventList = document.data.epcisBody.eventList;
-    if (eventList.length > limits.captureEventsMax)
-      return sendProblem(reply, EpcisErrors.CAPTURE_LIMIT, { count: eventList.length, max: limits.captureEventsMax });
-    const parsed = eventList.map((raw, index) => parseCaptureEvent(raw, index, document.data['@context']));
-    const entries = parsed.map((entry) => ('event' in entry ? entry.event : entry));
-    const job = await options.capture.startJob(entries, documentNamespaces(document.data), behaviour);
-    return reply.code(202).header('Location', `/capture/${job.captureID}`).send();
-  });
-  app.get('/capture', { onRequest: guard('read') }, async () => options.repository.jobs(limits.jobsListedMax));
+  app.post(
+    '/capture',
+    {
+      ...described('Capture an EPCISDocument: 202 + Location of the capture job'),
+      bodyLimit: limits.captureBytesMax,
+      onRequest: guard('write'),
+    },
+    async (request, reply) => {
+      const busy = refuseWhenBusy(reply, options);
+      if (busy) return busy;
+      const behaviour = String(request.headers['gs1-capture-error-behaviour'] ?? 'rollback').toLowerCase();
+      if (behaviour !== 'rollback' && behaviour !== 'proceed')
+        return sendProblem(reply, EpcisErrors.VALIDATION, {
+          reason: `GS1-Capture-Error-Behaviour must be rollback or proceed, not "${behaviour}"`,
+        });
+      const document = CaptureDocumentSchema.safeParse(request.body);
+      if (!document.success)
+        return sendProblem(reply, EpcisErrors.VALIDATION, { reason: formatIssues(document.error.issues.slice(0, 10)) });
+      const eventList = document.data.epcisBody.eventList;
+      if (eventList.length > limits.captureEventsMax)
+        return sendProblem(reply, EpcisErrors.CAPTURE_LIMIT, { count: eventList.length, max: limits.captureEventsMax });
+      const parsed = eventList.map((raw, index) => parseCaptureEvent(raw, index, document.data['@context']));
+      const entries = parsed.map((entry) => ('event' in entry ? entry.event : entry));
+      const job = await options.capture.startJob(entries, documentNamespaces(document.data), behaviour);
+      return reply.code(202).header('Location', `/capture/${job.captureID}`).send();
+    },
+  );
+  app.get('/capture', { ...described('Capture jobs, most recent first'), onRequest: guard('read') }, async () =>
+    options.repository.jobs(limits.jobsListedMax),
+  );
   app.get<{ Params: { captureID: string } }>(
     '/capture/:captureID',
-    { onRequest: guard('read') },
+    { ...described('One capture job: running, success, errors'), onRequest: guard('read') },
     async (request, reply) => {
       const job = await options.repository.job(request.params.captureID);
       return job ?? sendProblem(reply, EpcisErrors.NOT_FOUND, { what: `capture job ${request.params.captureID}` });
     },
   );
-  app.post('/events', { bodyLimit: limits.captureBytesMax, onRequest: guard('write') }, async (request, reply) => {
-    const busy = refuseWhenBusy(reply, options);
-    if (busy) return busy;
-    const body = (request.body ?? {}) as Record<string, unknown>;
-    const context = body['@context'] ?? EPCIS_CONTEXT;
-    const parsed = parseCaptureEvent(body, 0, context);
-    if ('error' in parsed) return sendProblem(reply, EpcisErrors.VALIDATION, { reason: parsed.error });
-    const errors = await options.capture.captureEvent(parsed.event, namespacesOfContext(context));
-    const conflict = errors.find((error) => error.title === EpcisErrors.EVENT_ID_CONFLICT.code);
-    if (conflict) return sendProblem(reply, EpcisErrors.EVENT_ID_CONFLICT, { eventId: parsed.event.eventID });
-    if (errors.length > 0) return sendProblem(reply, EpcisErrors.VALIDATION, { reason: errors[0]!.detail });
-    return reply
-      .code(201)
-      .header('Location', `/events/${encodeURIComponent(parsed.event.eventID)}`)
-      .send();
-  });
+  app.post(
+    '/events',
+    {
+      ...described('Capture one event: 201, or 409 for its id with other content'),
+      bodyLimit: limits.captureBytesMax,
+      onRequest: guard('write'),
+    },
+    async (request, reply) => {
+      const busy = refuseWhenBusy(reply, options);
+      if (busy) return busy;
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      const context = body['@context'] ?? EPCIS_CONTEXT;
+      const parsed = parseCaptureEvent(body, 0, context);
+      if ('error' in parsed) return sendProblem(reply, EpcisErrors.VALIDATION, { reason: parsed.error });
+      const errors = await options.capture.captureEvent(parsed.event, namespacesOfContext(context));
+      const conflict = errors.find((error) => error.title === EpcisErrors.EVENT_ID_CONFLICT.code);
+      if (conflict) return sendProblem(reply, EpcisErrors.EVENT_ID_CONFLICT, { eventId: parsed.event.eventID });
+      if (errors.length > 0) return sendProblem(reply, EpcisErrors.VALIDATION, { reason: errors[0]!.detail });
+      return reply
+        .code(201)
+        .header('Location', `/events/${encodeURIComponent(parsed.event.eventID)}`)
+        .send();
+    },
+  );
 }
 
 function registerQueryRoutes(app: FastifyInstance, options: EpcisRoutesOptions, guard: Guard): void {
@@ -148,21 +171,33 @@ function registerQueryRoutes(app: FastifyInstance, options: EpcisRoutesOptions, 
     const eventList = events.map((event) => withEpcFormat(event.body, format));
     return reply.type('application/ld+json').send(queryDocument(eventList, options.clock.nowMs()));
   };
-  app.get('/events', { onRequest: guard('read') }, (request, reply) => answer(request, reply, {}));
+  app.get(
+    '/events',
+    { ...described('Query events (EPCIS 2.0 query parameters, paged)'), onRequest: guard('read') },
+    (request, reply) => answer(request, reply, {}),
+  );
   app.get<{ Params: { eventType: string } }>(
     '/eventTypes/:eventType/events',
-    { onRequest: guard('read') },
+    { ...described('Events of one type'), onRequest: guard('read') },
     (request, reply) => answer(request, reply, { eventTypes: [request.params.eventType] }),
   );
-  app.get<{ Params: { epc: string } }>('/epcs/:epc/events', { onRequest: guard('read') }, (request, reply) => {
-    const converted = toEventQuery({ MATCH_anyEPC: request.params.epc });
-    return answer(request, reply, 'query' in converted ? { epcs: converted.query.epcs ?? [] } : { epcs: [] });
-  });
-  app.get<{ Params: { eventID: string } }>('/events/:eventID', { onRequest: guard('read') }, async (request, reply) => {
-    const event = await options.repository.eventById(request.params.eventID);
-    if (!event) return sendProblem(reply, EpcisErrors.NOT_FOUND, { what: `event ${request.params.eventID}` });
-    return reply.type('application/ld+json').send(withEpcFormat(event.body, epcFormatOf(request)));
-  });
+  app.get<{ Params: { epc: string } }>(
+    '/epcs/:epc/events',
+    { ...described('Events naming one EPC (URN or Digital Link)'), onRequest: guard('read') },
+    (request, reply) => {
+      const converted = toEventQuery({ MATCH_anyEPC: request.params.epc });
+      return answer(request, reply, 'query' in converted ? { epcs: converted.query.epcs ?? [] } : { epcs: [] });
+    },
+  );
+  app.get<{ Params: { eventID: string } }>(
+    '/events/:eventID',
+    { ...described('One event by its eventID'), onRequest: guard('read') },
+    async (request, reply) => {
+      const event = await options.repository.eventById(request.params.eventID);
+      if (!event) return sendProblem(reply, EpcisErrors.NOT_FOUND, { what: `event ${request.params.eventID}` });
+      return reply.type('application/ld+json').send(withEpcFormat(event.body, epcFormatOf(request)));
+    },
+  );
 }
 
 /** The shared bearer-token check answers `{code, message}`; EPCIS clients expect a SecurityException problem. */

@@ -52,6 +52,14 @@ describe('EPCIS 2.0 capture and query over HTTP', () => {
     expect(response.headers.get('gs1-cbv-version')).toBe('2.0.0');
   });
 
+  it('documents its routes in /openapi.json', async () => {
+    const openapi = (await (await request('/openapi.json', { headers: READ })).json()) as {
+      paths: Record<string, unknown>;
+    };
+    for (const path of ['/capture', '/capture/{captureID}', '/events', '/events/{eventID}', '/epcs/{epc}/events'])
+      expect(Object.keys(openapi.paths)).toContain(path);
+  });
+
   it('captures a document: 202, a finished successful job, events booked in the ledger and queryable', async () => {
     const document = epcisDocument([receivingEvent([1, 2, 3]), packingEvent([1, 2, 3]), shippingToUs()]);
     expect(validGs1(document)).toBe(true);
