@@ -31,6 +31,8 @@ export interface CaptureDependencies {
   cloudEvents?: CloudEvents;
   /** Queue every stored event for the external EPCIS repository (see forwarder.ts). */
   forward: boolean;
+  /** Capture jobs kept in the store. */
+  jobsKeptMax?: number;
 }
 
 export type JobError = CaptureJob['errors'][number];
@@ -71,7 +73,7 @@ export class EpcisCapture {
       captureErrorBehaviour: behaviour,
       errors: [],
     };
-    await this.deps.repository.saveJob(job);
+    await this.deps.repository.saveJob(job, this.deps.jobsKeptMax);
     const run = async () => {
       const errors = await this.processSafely(events, namespaces, behaviour, `capture:${job.captureID}`);
       const finished = { ...job, running: false, success: errors.length === 0, errors };

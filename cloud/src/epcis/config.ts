@@ -32,6 +32,8 @@ export const EpcisConfigSchema = z
       .default(8 * 1024 * 1024),
     /** Capture jobs (and single-event captures) waiting at once; above it → 503 with Retry-After (bounds memory). */
     captureQueueMax: z.number().int().min(1).max(10_000).default(32),
+    /** Capture jobs kept in the store (the oldest are deleted as new ones start). */
+    jobsKeptMax: z.number().int().min(1).max(10_000_000).default(10_000),
     /** Capture jobs listed by GET /capture, most recent first. */
     jobsListedMax: z.number().int().min(1).max(10_000).default(100),
     forward: EpcisForwardConfigSchema.optional(),

@@ -73,7 +73,8 @@ export interface EpcisEventStore {
   checkEvents(events: readonly Pick<StoredEventInput, 'eventId' | 'contentHash'>[]): Promise<InsertOutcome[]>;
   queryEvents(query: EventQuery): Promise<{ events: StoredEvent[]; nextAfterSeq: number | null }>;
   eventById(eventId: string): Promise<StoredEvent | undefined>;
-  saveJob(job: CaptureJob): Promise<void>;
+  /** Inserts or updates a job; keeps only the `jobsKeptMax` most recent jobs (a bounded table). */
+  saveJob(job: CaptureJob, jobsKeptMax?: number): Promise<void>;
   job(captureId: string): Promise<CaptureJob | undefined>;
   /** Most recent first. */
   jobs(limit: number): Promise<CaptureJob[]>;
@@ -86,3 +87,10 @@ export interface EpcisEventStore {
 }
 
 export const EVENT_QUERY_LIMIT_MAX = 1_000;
+/** Capture jobs kept when the caller names no bound. */
+export const JOBS_KEPT_DEFAULT = 10_000;
+
+/** Deletes every job but the `$keep` newest (both dialects; the placeholder is filled in by the caller). */
+export const PRUNE_JOBS_SQL = (placeholder: string) =>
+  `DELETE FROM epcis_capture_jobs WHERE capture_id NOT IN
+     (SELECT capture_id FROM epcis_capture_jobs ORDER BY created_at DESC, capture_id DESC LIMIT ${placeholder})`;

@@ -8,6 +8,7 @@ import type {
   StoredEvent,
   StoredEventInput,
 } from './event-store.js';
+import { JOBS_KEPT_DEFAULT, PRUNE_JOBS_SQL } from './event-store.js';
 import { eventQueryWhere } from './event-query-sql.js';
 import { EVENT_INSERT_COLUMNS, eventInsertValues, eventStoreDdl } from './event-store-schema.js';
 
@@ -74,12 +75,16 @@ export class PostgresEpcisEventStore implements EpcisEventStore {
     return rows[0] && toStoredEvent(rows[0]);
   }
 
-  async saveJob(job: CaptureJob): Promise<void> {
-    await this.pool.query(
-      `INSERT INTO epcis_capture_jobs (capture_id, created_at, job) VALUES ($1, $2, $3)
-       ON CONFLICT (capture_id) DO UPDATE SET job = excluded.job`,
-      [job.captureID, job.createdAt, JSON.stringify(job)],
-    );
+  async saveJob(job: CaptureJob, jobsKeptMax = JOBS_KEPT_DEFAULT): Promise<void> {
+    await this.inTransaction(async (client) => {
+      await client.query(
+        `INSERT INTO epcis_capture_jobs (capture_id, created_at, job) VALUES ($1, $2, $3)
+         ON CONFLICT (capture_id) DO UPDATE SET job = excluded.job`,
+        [job.captureID, job.createdAt, JSON.stringify(job)],
+      );
+      // Pruned when a job starts: the table never holds more than the bound plus the jobs started meanwhile.
+      if (job.running) await client.query(PRUNE_JOBS_SQL('$1'), [jobsKeptMax]);
+    });
   }
 
   async job(captureId: string): Promise<CaptureJob | undefined> {

@@ -42,6 +42,7 @@ export async function startEpcis(deps: EpcisServiceDependencies): Promise<EpcisS
     clock: deps.clock,
     logger: deps.logger,
     forward: deps.config.forward !== undefined,
+    jobsKeptMax: deps.config.jobsKeptMax,
     ...(deps.events ? { cloudEvents: deps.events } : {}),
   });
   await deps.api.register(epcisRoutes, {

@@ -8,6 +8,7 @@ import type {
   StoredEvent,
   StoredEventInput,
 } from './event-store.js';
+import { JOBS_KEPT_DEFAULT, PRUNE_JOBS_SQL } from './event-store.js';
 import { eventQueryWhere } from './event-query-sql.js';
 import { EVENT_INSERT_COLUMNS, eventInsertValues, eventStoreDdl } from './event-store-schema.js';
 
@@ -72,13 +73,16 @@ export class SqliteEpcisEventStore implements EpcisEventStore {
     return row && toStoredEvent(row);
   }
 
-  async saveJob(job: CaptureJob): Promise<void> {
-    this.db
-      .prepare(
-        `INSERT INTO epcis_capture_jobs (capture_id, created_at, job) VALUES (?, ?, ?)
-         ON CONFLICT (capture_id) DO UPDATE SET job = excluded.job`,
-      )
-      .run(job.captureID, job.createdAt, JSON.stringify(job));
+  async saveJob(job: CaptureJob, jobsKeptMax = JOBS_KEPT_DEFAULT): Promise<void> {
+    const upsert = this.db.prepare(
+      `INSERT INTO epcis_capture_jobs (capture_id, created_at, job) VALUES (?, ?, ?)
+       ON CONFLICT (capture_id) DO UPDATE SET job = excluded.job`,
+    );
+    const prune = this.db.prepare(PRUNE_JOBS_SQL('?'));
+    this.db.transaction(() => {
+      const { changes } = upsert.run(job.captureID, job.createdAt, JSON.stringify(job));
+      if (changes > 0 && job.running) prune.run(jobsKeptMax);
+    })();
   }
 
   async job(captureId: string): Promise<CaptureJob | undefined> {

@@ -75,6 +75,9 @@ export function eventStoreContract(name: string, open: () => Promise<EpcisEventS
       expect((await store.jobs(10)).map((entry) => entry.captureID)).toEqual(['b', 'a']);
       expect(await store.job('a')).toMatchObject({ running: false, success: true });
       expect(await store.job('zzz')).toBeUndefined();
+      // Bounded: starting a job keeps only the newest `jobsKeptMax`.
+      await store.saveJob(job('c', '2026-12-04T12:00:00.000Z'), 2);
+      expect((await store.jobs(10)).map((entry) => entry.captureID)).toEqual(['c', 'b']);
     });
 
     it('keeps a forwarding outbox: due items, failures postpone them, delivered ones leave', async () => {
