@@ -51,4 +51,28 @@ describe('gateway events are queryable through the EPCIS 2.0 interface', () => {
     const byEpc = await fetch(`${harness.cloud.httpUrl}/epcs/${encodeURIComponent(epc(2))}/events`);
     expect(((await byEpc.json()) as typeof body).epcisBody.queryResults.resultsBody.eventList).toHaveLength(1);
   });
+
+  it('keeps dead-lettered events out of the repository, as captures do', async () => {
+    const unmapped = receivingEvent({
+      epcList: [epc(3)],
+      quantityList: [{ epcClass: 'urn:epc:idpat:sgtin:0614141.100001.*', quantity: 1 }],
+    });
+    const document = buildEpcisDocument([unmapped], {
+      creationDate: '2026-11-25T10:02:01.000Z',
+      gatewayId: 'dock-gw-1',
+    });
+    const before = harness.cloud.consumer.stats().messagesReceived;
+    await publisher.publishAsync(EVENTS_TOPIC, JSON.stringify(document), { qos: 1 });
+    await waitFor(
+      () => (harness.cloud.consumer.stats().messagesReceived > before ? true : undefined),
+      10_000,
+      'the message',
+    );
+    await waitFor(
+      () => (harness.cloud.consumer.stats().deadLettered['SW_INGEST_EVENT_UNMAPPED'] ? true : undefined),
+      10_000,
+      'the dead letter',
+    );
+    expect(await harness.cloud.epcis.repository.eventById(unmapped.eventID)).toBeUndefined();
+  });
 });

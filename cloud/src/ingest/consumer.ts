@@ -195,13 +195,15 @@ export class MovementConsumer {
     const aggregationIds = new Set(
       document.epcisBody.eventList.filter((event) => event.type === 'AggregationEvent').map((event) => event.eventID),
     );
+    const deadLettered = new Set<string>();
     for (const skipped of mapped.skipped) {
       if (aggregationIds.has(skipped.eventId)) continue;
+      deadLettered.add(skipped.eventId);
       const error = makeError(IngestErrors.EVENT_UNMAPPED, { eventId: skipped.eventId, reason: skipped.reason });
       this.deadLetter(topic, payload, error.code, error.message, skipped.eventId);
     }
     const results = mapped.transactions.length === 0 ? [] : await this.applyWithRetry(mapped.transactions);
-    await this.recordEvents(document, siteId, results);
+    await this.recordEvents(document, siteId, results, deadLettered);
     if (mapped.transactions.length === 0) return;
     for (const result of results) {
       if (result.status === 'applied') {
@@ -268,14 +270,18 @@ export class MovementConsumer {
   }
 
   /** Stores the document in the EPCIS repository (minus refused events); retried like the ledger, before the ack. */
-  private async recordEvents(document: EpcisDocument, siteId: string, results: readonly ApplyResult[]): Promise<void> {
+  private async recordEvents(
+    document: EpcisDocument,
+    siteId: string,
+    results: readonly ApplyResult[],
+    deadLettered: ReadonlySet<string>,
+  ): Promise<void> {
     const epcis = this.deps.epcis;
     if (!epcis) return;
-    const refused = new Set(
-      results
-        .filter((result) => result.status === 'rejected' || result.status === 'conflict')
-        .map((result) => result.id),
-    );
+    // Dead-lettered events are not in the repository: the same rule as for captured events.
+    const refused = new Set(deadLettered);
+    for (const result of results)
+      if (result.status === 'rejected' || result.status === 'conflict') refused.add(result.id);
     await this.withStoreRetry(() => epcis.recordGatewayDocument(document, siteId, refused));
   }
 
