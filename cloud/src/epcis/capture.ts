@@ -1,11 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../../shared/src/clock.js';
-import {
-  BIZ_STEPS,
-  EpcisEventSchema,
-  buildEpcisDocument,
-  type EpcisDocument,
-} from '../../../shared/src/contracts/epcis.js';
+import type { EpcisDocument } from '../../../shared/src/contracts/epcis.js';
 import type { NamespaceMap } from '../../../shared/src/epcis/event-hash.js';
 import { errorMessage, makeError } from '../../../shared/src/errors.js';
 import type { Logger } from '../../../shared/src/log.js';
@@ -13,11 +8,13 @@ import { announcePositionsChanged, type CloudEvents } from '../events.js';
 import type { Catalog } from '../ledger/catalog.js';
 import type { Transaction } from '../ledger/transactions.js';
 import type { LedgerStore } from '../store/ledger-store.js';
-import { mapEpcisDocument } from '../ingest/epcis-to-transactions.js';
 import type { CapturedEvent } from './capture-document.js';
+import { conflictError, mapCapturedEvents, validationError, type JobError } from './capture-mapping.js';
 import { EpcisErrors } from './errors.js';
-import { eventRecord, normalisedBizStep } from './event-record.js';
+import { eventRecord } from './event-record.js';
 import type { CaptureJob, EpcisEventStore, StoredEventInput } from './event-store.js';
+
+export type { JobError } from './capture-mapping.js';
 
 /** Told about every event stored in the repository (MQTT or capture), after it commits: `receiving` reacts here. */
 export type EpcisEventListener = (events: readonly StoredEventInput[]) => void;
@@ -35,10 +32,8 @@ export interface CaptureDependencies {
   jobsKeptMax?: number;
 }
 
-export type JobError = CaptureJob['errors'][number];
 export type CaptureBehaviour = CaptureJob['captureErrorBehaviour'];
 
-const GATEWAY_OF_CAPTURES = 'epcis-capture';
 const SKIPPED_AS_ERROR = new Set(['rejected', 'conflict']);
 
 /**
@@ -166,7 +161,7 @@ export class EpcisCapture {
     outcomes.forEach((outcome, index) => {
       if (outcome === 'conflict') errors.push(conflictError(records[index]!.eventId));
     });
-    const mapped = this.mapToLedger(valid, errors);
+    const mapped = mapCapturedEvents(valid, this.deps.catalog, errors);
     if (behaviour === 'rollback' && errors.length > 0) return errors;
     const badIds = new Set(errors.map((error) => error.eventID).filter((id) => id !== undefined));
     const refused = await this.applyToLedger(
@@ -178,35 +173,6 @@ export class EpcisCapture {
     );
     await this.store(keep);
     return errors;
-  }
-
-  /**
-   * Events at one of our catalog locations with a bizStep the ledger books become transactions, checked by the
-   * MQTT path's strict schema (a failure is an error); everything else (a supplier's packing, events elsewhere)
-   * is stored and queryable only.
-   */
-  private mapToLedger(events: readonly CapturedEvent[], errors: JobError[]): Transaction[] {
-    const transactions: Transaction[] = [];
-    for (const event of events) {
-      const bizStep = typeof event.bizStep === 'string' ? normalisedBizStep(event.bizStep) : '';
-      const location = (event.bizLocation as { id?: unknown } | undefined)?.id;
-      const site = typeof location === 'string' ? this.deps.catalog.locations.get(location)?.site : undefined;
-      if (site === undefined || !(BIZ_STEPS as readonly string[]).includes(bizStep)) continue;
-      const strict = EpcisEventSchema.safeParse({ ...ledgerFields(event), bizStep });
-      if (!strict.success) {
-        const issue = strict.error.issues[0];
-        const reason = `event ${event.eventID}: ${issue?.path.join('.') ?? ''} ${issue?.message ?? 'invalid'}`;
-        errors.push(validationError(reason, event.eventID));
-        continue;
-      }
-      const document = buildEpcisDocument([strict.data], { creationDate: event.eventTime });
-      const result = mapEpcisDocument(document, { siteId: site, gatewayId: GATEWAY_OF_CAPTURES }, this.deps.catalog);
-      transactions.push(...result.transactions);
-      // As on MQTT: an AggregationEvent books nothing by design; any other unmapped event is an error.
-      if (strict.data.type === 'ObjectEvent')
-        for (const skipped of result.skipped) errors.push(validationError(skipped.reason, skipped.eventId));
-    }
-    return transactions;
   }
 
   /** Applies in one store transaction; returns the ids the ledger refused (each also reported as an error). */
@@ -246,47 +212,4 @@ export class EpcisCapture {
       }
     }
   }
-}
-
-/** The fields the ledger mapping reads; the others (sourceList, ilmd, extensions) stay in the stored event. */
-const LEDGER_FIELDS = [
-  'type',
-  'eventID',
-  'eventTime',
-  'eventTimeZoneOffset',
-  'action',
-  'bizStep',
-  'disposition',
-  'readPoint',
-  'bizLocation',
-  'bizTransactionList',
-  'epcList',
-  'quantityList',
-  'parentID',
-  'childEPCs',
-  'childQuantityList',
-] as const;
-
-function ledgerFields(event: CapturedEvent): Record<string, unknown> {
-  const fields: Record<string, unknown> = {};
-  for (const key of LEDGER_FIELDS) if (event[key] !== undefined) fields[key] = event[key];
-  if (fields.type === 'ObjectEvent' && fields.epcList === undefined) fields.epcList = [];
-  if (fields.type === 'AggregationEvent' && fields.childEPCs === undefined) fields.childEPCs = [];
-  return fields;
-}
-
-function validationError(detail: string, eventID?: string): JobError {
-  const error = makeError(EpcisErrors.VALIDATION, { reason: detail });
-  return {
-    ...(eventID ? { eventID } : {}),
-    type: 'epcisException:ValidationException',
-    title: error.code,
-    status: 400,
-    detail: error.message,
-  };
-}
-
-function conflictError(eventID: string): JobError {
-  const error = makeError(EpcisErrors.EVENT_ID_CONFLICT, { eventId: eventID });
-  return { eventID, type: 'epcisException:ValidationException', title: error.code, status: 409, detail: error.message };
 }
