@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { loadConfigFile } from '../../shared/src/config/load.js';
 import { AnalyticsConfigSchema } from './analytics.js';
 import { EpcisConfigSchema } from './epcis/config.js';
+import { ReceivingConfigSchema } from './receiving/schemas.js';
 
 const TlsFilesSchema = z
   .object({
@@ -70,6 +71,15 @@ export const IngestConfigSchema = z
       .default(64 * 1024),
     storeRetryDelayMsMax: z.number().int().positive().default(30_000),
     trackedGatewaysMax: z.number().int().positive().default(100_000),
+    /**
+     * Gateways (`<site>/<gateway>`) allowed to book at other sites' locations, e.g. a
+     * DC's shipping door that books straight into a store. Every other gateway books
+     * only at its own site (docs/security.md, site binding).
+     */
+    crossSiteGateways: z
+      .array(z.string().regex(/^[a-z0-9-]{1,64}\/[a-z0-9-]{1,64}$/, 'must be <site>/<gateway>, e.g. dc-1/ship-gw-1'))
+      .max(1_000)
+      .default([]),
   })
   .strict();
 
@@ -85,6 +95,8 @@ export const CloudConfigSchema = z
     analytics: AnalyticsConfigSchema.default({}),
     /** EPCIS 2.0 capture / query interface and forwarding: see docs/epcis.md. */
     epcis: EpcisConfigSchema.default({}),
+    /** Dock-door receiving against ASNs and POs (per-site policy): see docs/receiving.md. */
+    receiving: ReceivingConfigSchema.default({}),
   })
   .strict();
 

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readBoundedFile } from '../../shared/src/config/load.js';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../../shared/src/clock.js';
@@ -14,6 +14,9 @@ import { openLedgerStore } from './store/open.js';
 import { createStoreView } from './alerts/store-adapter.js';
 import { startAnalytics, type Analytics } from './analytics.js';
 import { startEpcis, type EpcisService } from './epcis/service.js';
+import { ReceivingService } from './receiving/service.js';
+import { registerReceivingPanel } from './receiving/dashboard.js';
+import { openReceivingStore } from './receiving/store/open.js';
 
 export interface CloudService {
   /** Base URL of the HTTP API, e.g. http://127.0.0.1:8080 */
@@ -24,6 +27,7 @@ export interface CloudService {
   api: FastifyInstance;
   analytics: Analytics;
   epcis: EpcisService;
+  receiving: ReceivingService;
   stop(): Promise<void>;
 }
 
@@ -59,12 +63,19 @@ export async function startCloudService(config: CloudConfig, options: CloudServi
   try {
     const tls = config.mqtt.tls;
     const tlsOptions = tls && {
-      ca: tls.caFile ? readFileSync(pathFrom(tls.caFile)) : undefined,
-      cert: tls.certFile ? readFileSync(pathFrom(tls.certFile)) : undefined,
-      key: tls.keyFile ? readFileSync(pathFrom(tls.keyFile)) : undefined,
+      ca: tls.caFile ? readBoundedFile(pathFrom(tls.caFile)) : undefined,
+      cert: tls.certFile ? readBoundedFile(pathFrom(tls.certFile)) : undefined,
+      key: tls.keyFile ? readBoundedFile(pathFrom(tls.keyFile)) : undefined,
       rejectUnauthorized: tls.rejectUnauthorized,
     };
+    const receivingStore = await openReceivingStore(storeConfig);
+    stops.push(() => receivingStore.close());
+    const receiving = new ReceivingService(receivingStore, store, config.receiving, {
+      logger: logger.child({ part: 'receiving' }),
+      clock,
+    });
     const api = await buildApi({
+      receiving,
       store,
       catalog,
       tokens: [...config.http.tokens],
@@ -96,7 +107,7 @@ export async function startCloudService(config: CloudConfig, options: CloudServi
         tls: tlsOptions,
         ...config.ingest,
       },
-      { store, catalog, events, logger: logger.child({ part: 'ingest' }), clock, epcis: epcis.capture },
+      { store, catalog, events, logger: logger.child({ part: 'ingest' }), clock, receiving, epcis: epcis.capture },
     );
     await consumer.connect();
     stops.push(() => consumer.stop());
@@ -110,6 +121,11 @@ export async function startCloudService(config: CloudConfig, options: CloudServi
         if (!authorize(request, reply, 'read')) return reply;
         return undefined;
       });
+      registerReceivingPanel(
+        dashboardScope as unknown as FastifyInstance,
+        config.analytics.dashboard.basePath,
+        receiving,
+      );
       analytics = await startAnalytics(config.analytics, {
         events,
         view: storeView.view,
@@ -128,7 +144,7 @@ export async function startCloudService(config: CloudConfig, options: CloudServi
     const httpUrl = address.replace('[::1]', '127.0.0.1');
 
     logger.info({ httpUrl }, 'cloud service ready');
-    return { httpUrl, store, events, consumer, api, analytics: startedAnalytics, epcis, stop: stopAll };
+    return { httpUrl, store, events, consumer, api, analytics: startedAnalytics, receiving, epcis, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import { z, type ZodTypeAny } from 'zod';
+import { isoTimeSchema } from '../../../shared/src/contracts/iso-time.js';
 import type { Logger } from '../../../shared/src/log.js';
 import { announcePositionsChanged, type CloudEvents } from '../events.js';
 import type { Catalog } from '../ledger/catalog.js';
@@ -9,8 +10,15 @@ import { TransactionSchema, type Transaction } from '../ledger/transactions.js';
 import { LOCATION_KINDS } from '../ledger/catalog.js';
 import { PAGE_LIMIT_MAX, type LedgerStore } from '../store/ledger-store.js';
 import { createAuthorizer, type ApiToken, type Scope } from './auth.js';
+import { registerStrictJsonParser } from './body.js';
+import { requestLoggerOf } from './log-redaction.js';
 import { ApiErrors } from './errors.js';
 import { toJsonSchema } from './json-schema.js';
+import { JOURNAL_CONTENT_TYPES, journalExport } from './journal-export.js';
+import { periodTrialBalance, registerPeriodRoutes } from './period-routes.js';
+import { PeriodSchema } from '../ledger/periods.js';
+import { registerReceivingRoutes } from '../receiving/routes.js';
+import type { ReceivingService } from '../receiving/service.js';
 
 export interface ApiDependencies {
   store: LedgerStore;
@@ -21,6 +29,8 @@ export interface ApiDependencies {
   logger?: Logger;
   /** positionsChanged is emitted here after transactions posted through the API commit. */
   events?: CloudEvents;
+  /** Purchase orders, ASNs, supplier invoices (cloud/src/receiving), when given. */
+  receiving?: ReceivingService;
 }
 
 /** Largest request body: a count of a full shelf carries many EPCs. */
@@ -74,13 +84,21 @@ const EntriesQuerySchema = z
   })
   .strict();
 const JournalQuerySchema = z
-  .object({ ...pagingQuery, account: z.string().max(128).optional(), transactionId: z.string().max(256).optional() })
+  .object({
+    ...pagingQuery,
+    account: z.string().max(128).optional(),
+    transactionId: z.string().max(256).optional(),
+    /** json (paged lines, default) or the whole journal as csv / hledger text (journal-export.ts). */
+    format: z.enum(['json', 'csv', 'hledger']).optional(),
+    period: PeriodSchema.optional(),
+  })
   .strict();
+const TrialBalanceQuerySchema = z.object({ period: PeriodSchema.optional() }).strict();
 const SalesQuerySchema = z
   .object({
     product: z.string().min(1).max(64),
     site: z.string().max(64).optional(),
-    since: z.string().datetime({ offset: true }).optional(),
+    since: isoTimeSchema({ secondsRequired: false }).optional(),
   })
   .strict();
 
@@ -117,9 +135,10 @@ const noValidation = () => (data: unknown) => ({ value: data });
 
 export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> {
   const app = Fastify({
-    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    ...(deps.logger ? { loggerInstance: requestLoggerOf(deps.logger) } : { logger: false }),
     bodyLimit: API_BODY_BYTES_MAX,
   });
+  registerStrictJsonParser(app, API_BODY_BYTES_MAX);
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -194,11 +213,22 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
   readRoute('/journal', 'Journal lines, paged by sequence number', JournalQuerySchema, async (request, reply) => {
     const query = parseQuery(JournalQuerySchema, request, reply);
     if (!query) return reply;
-    return store.journal(query);
+    const { format, period, ...paging } = query;
+    if (format === 'csv' || format === 'hledger')
+      return reply.type(JOURNAL_CONTENT_TYPES[format]).send(journalExport(store, format, period));
+    return store.journal(paging);
   });
-  readRoute('/trial-balance', 'Balance of every account (debit positive) and the totals', undefined, async () =>
-    store.trialBalance(),
+  readRoute(
+    '/trial-balance',
+    'Balance of every account (debit positive) and the totals; with period=yyyy-mm at that month end',
+    TrialBalanceQuerySchema,
+    async (request, reply) => {
+      const query = parseQuery(TrialBalanceQuerySchema, request, reply);
+      if (!query) return reply;
+      return query.period === undefined ? store.trialBalance() : periodTrialBalance(store, query.period);
+    },
   );
+  registerPeriodRoutes(app as unknown as FastifyInstance, store, guard);
   readRoute('/epcs/:epc', 'Where has this tag been: current state and history', undefined, async (request, reply) => {
     const { epc } = request.params as { epc: string };
     const history = await store.epcHistory(epc);
@@ -314,6 +344,16 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
     return reply.code(statusCodeOf(result)).send(result);
   }
 
+  const receiving = deps.receiving;
+  if (receiving)
+    await app.register(async (scope) =>
+      registerReceivingRoutes(scope as unknown as FastifyInstance, {
+        receiving,
+        catalog: deps.catalog,
+        guard,
+        issuesOf,
+      }),
+    );
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app as unknown as FastifyInstance;
 }

@@ -4,6 +4,7 @@ import type { PositionChange } from './position-change.js';
 import { ACCOUNTS, autoRegisterLocation, type Location, type Product } from './catalog.js';
 import { formatMoney, formatQuantity, ONE_UNIT, parseTrusted, UNIT_COST_SCALE } from './decimal.js';
 import { LedgerErrors } from './errors.js';
+import { postingTimeMs } from './periods.js';
 import {
   emptyPosition,
   positionKey,
@@ -14,7 +15,10 @@ import {
   type Layer,
   type Position,
 } from './state.js';
-import { issue, layersQty, layersValue, receive, removeExact } from './valuation.js';
+import { magnitudeChecksOf } from './magnitudes.js';
+import { firstExcess } from './limits.js';
+import { siteBindingViolation, type SiteMove } from './site-binding.js';
+import { issue, layersQty, layersValue, receive, removeExact, restore } from './valuation.js';
 import type { WorkingState } from './working-state.js';
 
 /** Thrown inside the engine to abandon a transaction; caught by applyTransaction and returned as `rejected`. */
@@ -53,6 +57,8 @@ export class Booking {
   private readonly amounts = new Map<string, bigint>();
   readonly flags = new Set<string>();
   private readonly entryCountBefore = new Map<string, number>();
+  /** Set for device transactions bound to their gateway's site (site-binding.ts). */
+  boundSite: string | undefined;
 
   constructor(
     readonly state: WorkingState,
@@ -98,6 +104,19 @@ export class Booking {
     this.amounts.set(account, (this.amounts.get(account) ?? 0n) + amount);
   }
 
+  /** Refuses a position change at another site's location when the transaction is site-bound. */
+  private requireSite(location: Location, move: SiteMove): void {
+    if (this.boundSite === undefined) return;
+    const action = siteBindingViolation(this.boundSite, location, move);
+    if (action === undefined) return;
+    reject(LedgerErrors.SITE_MISMATCH, {
+      site: this.boundSite,
+      action,
+      location: location.id,
+      locationSite: location.site,
+    });
+  }
+
   private draft(product: string, location: string, kind: EntryKind): EntryDraft {
     const key = positionKey(product, location);
     let draft = this.drafts.get(key);
@@ -120,8 +139,9 @@ export class Booking {
     location: Location,
     qty: bigint,
     kind: EntryKind,
-    options: { preferSourceId?: string; force?: boolean } = {},
+    options: { preferSourceId?: string; preferCostOf?: Layer; force?: boolean } = {},
   ): { value: bigint; consumed: Layer[] } {
+    this.requireSite(location, 'out');
     const draft = this.draft(product.gtin, location.id, kind);
     const position = this.position(product.gtin, location.id);
     const outcome = issue(position, qty, {
@@ -130,6 +150,7 @@ export class Booking {
       fallbackUnitCost:
         product.standardCost === undefined ? undefined : parseTrusted(product.standardCost, UNIT_COST_SCALE),
       ...(options.preferSourceId === undefined ? {} : { preferSourceId: options.preferSourceId }),
+      ...(options.preferCostOf === undefined ? {} : { preferCostOf: options.preferCostOf }),
     });
     if (!outcome.ok) {
       return reject(LedgerErrors.INSUFFICIENT_STOCK, {
@@ -147,8 +168,34 @@ export class Booking {
     return { value: outcome.value, consumed: outcome.consumed };
   }
 
+  /** Puts back layers an earlier transaction took out, where FIFO says they belong (see valuation.restore). */
+  restore(
+    product: Product,
+    location: Location,
+    layers: readonly Layer[],
+    kind: EntryKind,
+    varianceAccount: string = ACCOUNTS.costVariance,
+  ): bigint {
+    this.requireSite(location, 'in');
+    const draft = this.draft(product.gtin, location.id, kind);
+    const outcome = restore(this.position(product.gtin, location.id), layers, product.valuation);
+    this.state.putPosition(outcome.position);
+    draft.qtyDelta += layersQty(layers);
+    draft.valueDelta += outcome.valueDelta;
+    draft.incoming.push(...layers);
+    this.post(location.inventoryAccount, layersValue(layers));
+    if (outcome.variance !== 0n) {
+      // Covering a shortfall at another cost than its provisional one: a reversal's variance (or COGS, see receive).
+      this.post(location.inventoryAccount, -outcome.variance);
+      this.post(varianceAccount, outcome.variance);
+      this.flags.add('negative_stock_covered');
+    }
+    return layersValue(layers);
+  }
+
   /** Puts layers into stock; a negative position is covered first and its cost variance goes to COGS. Returns the value added to Inventory before variance. */
   receive(product: Product, location: Location, layers: readonly Layer[], kind: EntryKind): bigint {
+    this.requireSite(location, 'in');
     const draft = this.draft(product.gtin, location.id, kind);
     const position = this.position(product.gtin, location.id);
     const outcome = receive(position, layers, product.valuation);
@@ -175,18 +222,21 @@ export class Booking {
     sourceId: string,
     kind: EntryKind,
   ): bigint | undefined {
+    this.requireSite(location, 'out');
     const draft = this.draft(product.gtin, location.id, kind);
     const outcome = removeExact(this.position(product.gtin, location.id), qty, value, sourceId, product.valuation);
     if (!outcome) return undefined;
     this.state.putPosition(outcome.position);
     draft.qtyDelta -= qty;
     draft.valueDelta -= outcome.value;
+    draft.outgoing.push({ qty, value: outcome.value, sourceId });
     this.post(location.inventoryAccount, -outcome.value);
     return outcome.value;
   }
 
   /** Records a zero movement (a count that agrees), so the position shows it was counted. */
   touch(product: Product, location: Location, kind: EntryKind): void {
+    this.requireSite(location, 'in');
     this.draft(product.gtin, location.id, kind);
   }
 
@@ -260,12 +310,13 @@ export class Booking {
       const location = this.location(draft.location);
       this.flags.add('before_last_count');
       if (draft.qtyDelta < 0n) {
-        // receive() balances its own cost variance (Inventory / COGS); the layers' value comes from Shrinkage.
-        const added = this.receive(
+        // The layers go back where they came from (restore); their value comes from Shrinkage.
+        const added = this.restore(
           product,
           location,
           draft.outgoing.map((layer) => ({ ...layer })),
           draft.kind,
+          ACCOUNTS.cogs,
         );
         this.post(ACCOUNTS.shrinkage, -added);
       } else {
@@ -307,6 +358,17 @@ export class Booking {
     }
   }
 
+  /** Every number this transaction would store, checked against the one magnitude limit before anything is written. */
+  private refuseBeyondLimit(): void {
+    const drafts = [...this.drafts.values()].map((draft) => ({
+      ...draft,
+      position: this.position(draft.product, draft.location),
+    }));
+    const excess = firstExcess(magnitudeChecksOf(drafts, this.amounts));
+    if (excess)
+      reject(LedgerErrors.MAGNITUDE_LIMIT, { what: excess.what, value: excess.text, limit: excess.limitText });
+  }
+
   /** Checks conservation and writes entries and journal lines; returns the position changes. */
   finish(): {
     entries: Entry[];
@@ -317,6 +379,7 @@ export class Booking {
   } {
     this.compensateLateMovements();
     this.releaseSurplusEpcs();
+    this.refuseBeyondLimit();
     const entries: Entry[] = [];
     const changes: PositionChange[] = [];
     const time = new Date(this.timeMs).toISOString();
@@ -346,6 +409,8 @@ export class Booking {
         timeMs: this.timeMs,
         recordedMs: this.recordedMs,
         ...(this.reverses === undefined ? {} : { reverses: this.reverses }),
+        layersIn: draft.incoming,
+        layersOut: draft.outgoing,
       };
       entries.push(entry);
       qtyDelta += draft.qtyDelta;
@@ -381,10 +446,12 @@ export class Booking {
         account,
         debit: amount > 0n ? amount : 0n,
         credit: amount < 0n ? -amount : 0n,
-        timeMs: this.timeMs,
+        timeMs: postingTimeMs(this.timeMs, this.state.closedThroughMs),
         recordedMs: this.recordedMs,
       });
     }
+    if (journal.length > 0 && postingTimeMs(this.timeMs, this.state.closedThroughMs) !== this.timeMs)
+      this.flags.add('posted_in_open_period');
     assertInvariant(balance === 0n, `journal of ${this.transactionId} balances (Σ debit − Σ credit = ${balance})`);
     if (entries.length > 0) this.state.appendEntries(entries);
     if (journal.length > 0) this.state.appendJournal(journal);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoTimeSchema, timeZoneOffsetSchema } from './iso-time.js';
 
 /**
  * EPCIS 2.0 JSON as stockwire puts it on the wire (gateway → cloud).
@@ -22,13 +23,8 @@ export const BIZ_STEPS = [
 ] as const;
 export type BizStep = (typeof BIZ_STEPS)[number];
 
-const isoTimeWithOffset = z
-  .string()
-  .regex(
-    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/,
-    'must be an ISO 8601 date-time with a zone, e.g. 2026-11-25T10:00:00.000Z',
-  );
-const timeZoneOffset = z.string().regex(/^[+-]\d{2}:\d{2}$/, 'must look like +01:00');
+const isoTimeWithOffset = isoTimeSchema({ secondsRequired: true });
+const timeZoneOffset = timeZoneOffsetSchema;
 /** Pure-identity EPC URN or the raw form for tags we cannot decode. */
 export const EpcUrnSchema = z
   .string()
@@ -129,6 +125,8 @@ export const EpcisDocumentSchema = z
     /** Gateway that produced the document and its per-gateway sequence number (ordering and gap detection). */
     'stockwire:gateway': z.string().max(64).optional(),
     'stockwire:sequence': z.number().int().nonnegative().optional(),
+    /** The highest sequence the cloud had confirmed to this gateway when it sent the document (end-to-end confirmation). */
+    'stockwire:confirmedThrough': z.number().int().nonnegative().optional(),
     epcisBody: z.object({ eventList: z.array(EpcisEventSchema).min(1).max(EVENTS_PER_DOCUMENT_MAX) }).strict(),
   })
   .strict();
@@ -139,6 +137,7 @@ export interface DocumentMetadata {
   creationDate: string;
   gatewayId?: string;
   sequence?: number;
+  confirmedThrough?: number;
 }
 
 export function buildEpcisDocument(events: readonly EpcisEvent[], metadata: DocumentMetadata): EpcisDocument {
@@ -151,5 +150,6 @@ export function buildEpcisDocument(events: readonly EpcisEvent[], metadata: Docu
   };
   if (metadata.gatewayId !== undefined) document['stockwire:gateway'] = metadata.gatewayId;
   if (metadata.sequence !== undefined) document['stockwire:sequence'] = metadata.sequence;
+  if (metadata.confirmedThrough !== undefined) document['stockwire:confirmedThrough'] = metadata.confirmedThrough;
   return document;
 }
