@@ -13,6 +13,7 @@ import { type LedgerStore } from './store/ledger-store.js';
 import { openLedgerStore } from './store/open.js';
 import { createStoreView } from './alerts/store-adapter.js';
 import { startAnalytics, type Analytics } from './analytics.js';
+import { startEpcis, type EpcisService } from './epcis/service.js';
 import { ReceivingService } from './receiving/service.js';
 import { registerReceivingPanel } from './receiving/dashboard.js';
 import { openReceivingStore } from './receiving/store/open.js';
@@ -25,6 +26,7 @@ export interface CloudService {
   consumer: MovementConsumer;
   api: FastifyInstance;
   analytics: Analytics;
+  epcis: EpcisService;
   receiving: ReceivingService;
   stop(): Promise<void>;
 }
@@ -81,6 +83,19 @@ export async function startCloudService(config: CloudConfig, options: CloudServi
       logger: logger.child({ part: 'api' }),
       events,
     });
+    const epcis = await startEpcis({
+      config: config.epcis,
+      storeConfig,
+      ledger: store,
+      catalog,
+      api,
+      tokens: config.http.tokens,
+      publicRead: config.http.publicRead,
+      clock,
+      logger: logger.child({ part: 'epcis' }),
+      events,
+    });
+    stops.push(() => epcis.stop());
     // One MQTT connection for the whole cloud process: brokers that take the username as client id
     // (deploy/mosquitto: use_username_as_clientid) would make two connections take each other over.
     const consumer = new MovementConsumer(
@@ -92,7 +107,7 @@ export async function startCloudService(config: CloudConfig, options: CloudServi
         tls: tlsOptions,
         ...config.ingest,
       },
-      { store, catalog, events, logger: logger.child({ part: 'ingest' }), clock, receiving },
+      { store, catalog, events, logger: logger.child({ part: 'ingest' }), clock, receiving, epcis: epcis.capture },
     );
     await consumer.connect();
     stops.push(() => consumer.stop());
@@ -129,7 +144,7 @@ export async function startCloudService(config: CloudConfig, options: CloudServi
     const httpUrl = address.replace('[::1]', '127.0.0.1');
 
     logger.info({ httpUrl }, 'cloud service ready');
-    return { httpUrl, store, events, consumer, api, analytics: startedAnalytics, receiving, stop: stopAll };
+    return { httpUrl, store, events, consumer, api, analytics: startedAnalytics, receiving, epcis, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -23,6 +23,7 @@ import { GroupCommitter, type CommitJob, type GroupCommitStats, type PoisonedTra
 import { failureKind } from './failure-kind.js';
 import { LedgerErrors } from '../ledger/errors.js';
 import type { Transaction } from '../ledger/transactions.js';
+import type { EpcisCapture } from '../epcis/capture.js';
 
 import { backoffDelayMs } from '../../../shared/src/backoff.js';
 
@@ -139,6 +140,8 @@ export class MovementConsumer {
       clock: Clock;
       /** Matches dock-door receipts against ASNs and POs (cloud/src/receiving) around each batch. */
       receiving?: ReceivingHook | undefined;
+      /** The EPCIS event repository: every applied document is stored there too (before the ack). */
+      epcis?: Pick<EpcisCapture, 'recordGatewayDocument'> | undefined;
     },
   ) {
     this.crossSiteGateways = new Set(options.crossSiteGateways ?? []);
@@ -350,8 +353,10 @@ export class MovementConsumer {
     const aggregationIds = new Set(
       document.epcisBody.eventList.filter((event) => event.type === 'AggregationEvent').map((event) => event.eventID),
     );
+    const deadLettered = new Set<string>();
     for (const skipped of mapped.skipped) {
       if (aggregationIds.has(skipped.eventId)) continue;
+      deadLettered.add(skipped.eventId);
       const error = makeError(IngestErrors.EVENT_UNMAPPED, { eventId: skipped.eventId, reason: skipped.reason });
       this.deadLetter(topic, payload, error.code, error.message, skipped.eventId);
     }
@@ -375,8 +380,10 @@ export class MovementConsumer {
             this.settle(siteId, gatewayId, firstSequence, count, document['stockwire:confirmedThrough']);
           acknowledge();
         };
-        if (!prepared) return finish();
-        this.retryReceiving(() => prepared.commit(results)).then(finish, () => undefined);
+        const recorded = this.recordEpcisEvents(document, siteId, results, poisoned, deadLettered);
+        if (!prepared && !recorded) return finish();
+        const receivingDone = prepared ? this.retryReceiving(() => prepared.commit(results)) : undefined;
+        Promise.all([receivingDone, recorded]).then(finish, () => undefined);
       },
     };
   }
@@ -484,6 +491,37 @@ export class MovementConsumer {
     this.deps.logger.error({ retryInMs: delayMs }, 'ledger store unavailable; batch stays un-acked and is retried');
     await this.sleepUnlessStopping(delayMs);
     return !this.stopping;
+  }
+
+  /**
+   * Stores the document in the EPCIS repository, minus what was dead-lettered or refused (the same rule as for
+   * captured events); retried like the ledger, and the ack waits for it. Undefined without a repository.
+   */
+  private recordEpcisEvents(
+    document: EpcisDocument,
+    siteId: string,
+    results: readonly ApplyResult[],
+    poisoned: readonly PoisonedTransaction[],
+    deadLettered: ReadonlySet<string>,
+  ): Promise<void> | undefined {
+    const epcis = this.deps.epcis;
+    if (!epcis) return undefined;
+    const refused = new Set(deadLettered);
+    for (const result of results)
+      if (result.status === 'rejected' || result.status === 'conflict') refused.add(result.id);
+    for (const { transaction } of poisoned) if (transaction.id !== undefined) refused.add(transaction.id);
+    return this.retryEpcisStore(() => epcis.recordGatewayDocument(document, siteId, refused));
+  }
+
+  private async retryEpcisStore(step: () => Promise<void>): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await step();
+      } catch (error) {
+        this.deps.logger.error({ err: errorMessage(error) }, 'EPCIS event store failed; message stays un-acked');
+        if (!(await this.waitBeforeRetry(attempt))) throw error;
+      }
+    }
   }
 
   /** Receiving's store being down must not lose the message either: retry until it answers or we stop. */
