@@ -11,6 +11,7 @@ import { PAGE_LIMIT_MAX, type LedgerStore } from '../store/ledger-store.js';
 import { createAuthorizer, type ApiToken, type Scope } from './auth.js';
 import { ApiErrors } from './errors.js';
 import { toJsonSchema } from './json-schema.js';
+import { registerPosRoutes } from './pos-routes.js';
 
 export interface ApiDependencies {
   store: LedgerStore;
@@ -216,12 +217,10 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
     const { id } = request.params as { id: string };
     const transaction = await store.transaction(id);
     if (!transaction)
-      return reply
-        .code(404)
-        .send({
-          code: ApiErrors.NOT_FOUND.code,
-          message: ApiErrors.NOT_FOUND.message.replace('{what}', `transaction ${id}`),
-        });
+      return reply.code(404).send({
+        code: ApiErrors.NOT_FOUND.code,
+        message: ApiErrors.NOT_FOUND.message.replace('{what}', `transaction ${id}`),
+      });
     return transaction;
   });
   readRoute('/products', 'Products (catalog and declared)', undefined, async () => ({ items: await store.products() }));
@@ -269,14 +268,12 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
       if (body && typeof body === 'object' && Array.isArray(body.transactions)) {
         const list = body.transactions as unknown[];
         if (list.length > API_BATCH_TRANSACTIONS_MAX) {
-          return reply
-            .code(400)
-            .send({
-              code: ApiErrors.BATCH_TOO_LARGE.code,
-              message: ApiErrors.BATCH_TOO_LARGE.message
-                .replace('{count}', String(list.length))
-                .replace('{max}', String(API_BATCH_TRANSACTIONS_MAX)),
-            });
+          return reply.code(400).send({
+            code: ApiErrors.BATCH_TOO_LARGE.code,
+            message: ApiErrors.BATCH_TOO_LARGE.message
+              .replace('{count}', String(list.length))
+              .replace('{max}', String(API_BATCH_TRANSACTIONS_MAX)),
+          });
         }
         const parsed: Transaction[] = [];
         const issues: Issue[] = [];
@@ -322,6 +319,7 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
     return reply.code(statusCodeOf(result)).send(result);
   }
 
+  registerPosRoutes(app as unknown as FastifyInstance, deps, { guard, emit, badRequest, issuesOf });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app as unknown as FastifyInstance;
 }

@@ -4,6 +4,7 @@ import {
   DEADLETTER_TOPIC,
   GATEWAY_TOPICS_SUBSCRIPTION,
   isReservedTopic,
+  POS_TOPICS_SUBSCRIPTION,
 } from '../../../shared/src/contracts/topics.js';
 import type { Clock } from '../../../shared/src/clock.js';
 import { errorMessage, makeError } from '../../../shared/src/errors.js';
@@ -15,6 +16,9 @@ import { mapEpcisDocument } from './epcis-to-transactions.js';
 import { buildDeadLetter } from './deadletter.js';
 import { IngestErrors } from './errors.js';
 import { validateMessage, type ValidateOptions } from './validate.js';
+import { validatePosMessage } from './pos-message.js';
+import type { PosTransaction } from '../../../shared/src/contracts/pos.js';
+import { applyPosTransaction } from '../pos/service.js';
 
 export interface ConsumerOptions extends ValidateOptions {
   url: string;
@@ -123,7 +127,9 @@ export class MovementConsumer {
         // With a resumed session the broker still has our subscriptions; subscribing again is harmless.
         void connack;
         // Every gateway topic, so a message on an unknown kind is dead-lettered instead of silently lost.
-        client.subscribe(GATEWAY_TOPICS_SUBSCRIPTION, { qos: 1 }, (error) => (error ? reject(error) : resolve()));
+        client.subscribe([GATEWAY_TOPICS_SUBSCRIPTION, POS_TOPICS_SUBSCRIPTION], { qos: 1 }, (error) =>
+          error ? reject(error) : resolve(),
+        );
       });
       client.once('error', onError);
     });
@@ -158,6 +164,9 @@ export class MovementConsumer {
     this.counters.messagesReceived++;
     if (isReservedTopic(packet.topic)) return;
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+    const till = validatePosMessage(packet.topic, payload, this.options.payloadBytesMax);
+    if (till.kind === 'invalid') return this.deadLetter(packet.topic, payload, till.error.code, till.error.message);
+    if (till.kind === 'pos') return this.applyPos(packet.topic, payload, till.transaction);
     const message = validateMessage(packet.topic, payload, this.options);
     switch (message.kind) {
       case 'ignored':
@@ -237,12 +246,29 @@ export class MovementConsumer {
     }
   }
 
+  /** A till transaction: the same ack-after-commit, idempotency and dead-letter rules as gateway events. */
+  private async applyPos(topic: string, payload: Buffer, transaction: PosTransaction): Promise<void> {
+    const outcome = await this.withStoreRetry(() => applyPosTransaction(transaction, this.deps));
+    if (outcome.kind === 'refused')
+      return this.deadLetter(topic, payload, outcome.error.code, outcome.error.message, transaction.id);
+    for (const error of outcome.lineErrors) this.deadLetter(topic, payload, error.code, error.message, transaction.id);
+    for (const result of outcome.results)
+      if (result.status === 'applied') this.counters.eventsApplied++;
+      else if (result.status === 'duplicate') this.counters.eventsDuplicate++;
+    const changes = outcome.results.flatMap((result) => (result.status === 'applied' ? result.changes : []));
+    if (changes.length > 0) this.deps.events.emit('positionsChanged', changes);
+  }
+
+  private applyWithRetry(transactions: Parameters<LedgerStore['applyBatch']>[0]): Promise<ApplyResult[]> {
+    return this.withStoreRetry(() => this.deps.store.applyBatch(transactions));
+  }
+
   /** The ledger store being down must not lose the message: retry until it commits or we stop. */
-  private async applyWithRetry(transactions: Parameters<LedgerStore['applyBatch']>[0]): Promise<ApplyResult[]> {
+  private async withStoreRetry<T>(work: () => Promise<T>): Promise<T> {
     let delayMs = 100;
     for (;;) {
       try {
-        return await this.deps.store.applyBatch(transactions);
+        return await work();
       } catch (error) {
         this.counters.storeFailures++;
         if (this.stopping) throw error;

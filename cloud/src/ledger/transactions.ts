@@ -12,6 +12,8 @@ import { decimalString } from './catalog.js';
  */
 
 export const TRANSACTION_EPCS_MAX = 100_000;
+/** Fallback locations of one quantity sale. */
+export const SALE_ALSO_FROM_MAX = 64;
 const isoTime = z
   .string()
   .regex(
@@ -25,7 +27,7 @@ const moneyString = () => decimalString(MONEY_SCALE);
 
 export const SourceSchema = z
   .object({
-    kind: z.enum(['rfid', 'api', 'replay']),
+    kind: z.enum(['rfid', 'api', 'replay', 'pos']),
     gatewayId: z.string().max(64).optional(),
     eventId: z.string().max(256).optional(),
   })
@@ -69,6 +71,8 @@ export const SaleSchema = z
     epcs: epcList.optional(),
     /** Selling price per unit: when present the sale also posts Dr Cash / Cr Revenue. */
     unitPrice: moneyString().optional(),
+    /** Quantity sales only: what `location` lacks is taken from these, in order (a POS barcode sale: floor, then shelves). */
+    alsoFrom: z.array(locationId).max(SALE_ALSO_FROM_MAX).optional(),
   })
   .strict();
 
