@@ -18,6 +18,7 @@ import type { ApplyResult, TransactionRecord } from './state.js';
 import type { Transaction } from './transactions.js';
 import { currentUnitCost } from './valuation.js';
 import type { WorkingState } from './working-state.js';
+import { applyUnpack } from './unpack.js';
 
 /**
  * The pure ledger engine: applies one validated transaction to the working state
@@ -127,6 +128,8 @@ function dispatch(booking: Booking, transaction: Transaction): void {
       return applyCount(booking, transaction);
     case 'reversal':
       return applyReversal(booking, transaction);
+    case 'unpack':
+      return applyUnpack(booking, transaction);
   }
 }
 

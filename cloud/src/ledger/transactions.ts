@@ -164,6 +164,26 @@ export const ProductDeclarationSchema = z
   })
   .strict();
 
+/**
+ * Opens packs (cases) into what they contain at exactly the same value: the pack's FIFO layers become the
+ * contents' layers (each layer's quantity × the pack size, its value unchanged), so the remainder rule holds.
+ */
+export const UnpackSchema = z
+  .object({
+    ...base,
+    type: z.literal('unpack'),
+    /** The pack product (its catalog entry says what it `contains`). */
+    product: productKey,
+    location: locationId,
+    /** Whole packs opened. */
+    qty: quantityString(),
+    /** Unpack through several levels down to this product (pallet → case → each); default one level. */
+    into: productKey.optional(),
+    /** Where the contents land; default `location`. */
+    to: locationId.optional(),
+  })
+  .strict();
+
 /** Cancels an applied transaction by posting its exact mirror image (append-only correction). */
 export const ReversalSchema = z
   .object({
@@ -184,6 +204,7 @@ const TransactionUnion = z.discriminatedUnion('type', [
   CountSchema,
   ProductDeclarationSchema,
   ReversalSchema,
+  UnpackSchema,
 ]);
 
 export const TransactionSchema = TransactionUnion.superRefine((transaction, context) => {
@@ -243,6 +264,7 @@ export const TRANSACTION_TYPES = [
   'count',
   'product',
   'reversal',
+  'unpack',
 ] as const satisfies readonly TransactionType[];
 
 /** Every transaction the ledger stores has an id; declarations without one get a content-derived id. */
