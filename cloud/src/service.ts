@@ -11,6 +11,8 @@ import { createAuthorizer } from './api/auth.js';
 import { loadCatalogFile } from './ledger/catalog.js';
 import { openLedgerStore, type LedgerStore } from './store/ledger-store.js';
 import { createStoreView } from './alerts/store-adapter.js';
+import { openReservationStore } from './reservations/open.js';
+import { ReservationService } from './reservations/service.js';
 import { startAnalytics, type Analytics } from './dashboard/analytics.js';
 
 export interface CloudService {
@@ -43,7 +45,14 @@ export async function startCloudService(config: CloudConfig, options: CloudServi
     config.store.kind === 'sqlite' ? { ...config.store, path: pathFrom(config.store.path) } : config.store;
   const store = await openLedgerStore(storeConfig, catalog, { logger: logger.child({ part: 'ledger' }) });
   const events = new CloudEvents();
-  const stops: (() => Promise<void>)[] = [() => store.close()];
+  const reservationStore = await openReservationStore(storeConfig);
+  const reservations = new ReservationService({
+    store: reservationStore,
+    ledger: store,
+    catalog,
+    nowMs: () => clock.nowMs(),
+  });
+  const stops: (() => Promise<void>)[] = [() => store.close(), () => reservationStore.close()];
   const stopAll = async () => {
     for (const stop of stops.reverse()) {
       try {
@@ -68,6 +77,7 @@ export async function startCloudService(config: CloudConfig, options: CloudServi
       publicRead: config.http.publicRead,
       logger: logger.child({ part: 'api' }),
       events,
+      reservations,
     });
     // One MQTT connection for the whole cloud process: brokers that take the username as client id
     // (deploy/mosquitto: use_username_as_clientid) would make two connections take each other over.
@@ -85,6 +95,8 @@ export async function startCloudService(config: CloudConfig, options: CloudServi
     await consumer.connect();
     stops.push(() => consumer.stop());
     const storeView = await createStoreView(store, events);
+    // Open reservations are the open demand the overselling-risk alert waits for.
+    storeView.view.openDemand = () => reservations.openDemandBySite();
     stops.push(async () => storeView.detach());
     // The dashboard lives in its own plugin scope so the read guard covers its routes only.
     const authorize = createAuthorizer(config.http.tokens, config.http.publicRead, { allowQueryToken: true });

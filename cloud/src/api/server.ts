@@ -12,6 +12,9 @@ import { createAuthorizer, type ApiToken, type Scope } from './auth.js';
 import { ApiErrors } from './errors.js';
 import { toJsonSchema } from './json-schema.js';
 import { registerPosRoutes } from './pos-routes.js';
+import { registerReservationRoutes } from './reservation-routes.js';
+import type { ReservationService } from '../reservations/service.js';
+import { withReservations } from '../reservations/stock-view.js';
 
 export interface ApiDependencies {
   store: LedgerStore;
@@ -22,6 +25,8 @@ export interface ApiDependencies {
   logger?: Logger;
   /** positionsChanged is emitted here after transactions posted through the API commit. */
   events?: CloudEvents;
+  /** Reservations / available-to-promise; without it `available` is on hand. */
+  reservations?: ReservationService;
 }
 
 /** Largest request body: a count of a full shelf carries many EPCs. */
@@ -183,7 +188,8 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
       const query = parseQuery(StockQuerySchema, request, reply);
       if (!query) return reply;
       const product = query.product === undefined ? undefined : (deps.catalog.skus.get(query.product) ?? query.product);
-      return { items: await store.stock({ ...query, ...(product === undefined ? {} : { product }) }) };
+      const items = await store.stock({ ...query, ...(product === undefined ? {} : { product }) });
+      return { items: deps.reservations ? withReservations(items, await deps.reservations.openDemand()) : items };
     },
   );
   readRoute(
@@ -319,7 +325,9 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
     return reply.code(statusCodeOf(result)).send(result);
   }
 
-  registerPosRoutes(app as unknown as FastifyInstance, deps, { guard, emit, badRequest, issuesOf });
+  const helpers = { guard, emit, badRequest, issuesOf };
+  registerPosRoutes(app as unknown as FastifyInstance, deps, helpers);
+  if (deps.reservations) registerReservationRoutes(app as unknown as FastifyInstance, deps.reservations, helpers);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app as unknown as FastifyInstance;
 }
