@@ -20,6 +20,7 @@ import { defaultParts } from '../../gateway/src/bin.js';
 import { loadGatewayConfig, type GatewayConfig } from '../../gateway/src/config.js';
 import { createGatewayDaemon, type GatewayDaemon } from '../../gateway/src/daemon.js';
 import { createNotifier } from '../../gateway/src/systemd/notify.js';
+import { startStoreOperations } from './store/operations.js';
 
 const HELP = `npm start [-- options]   (or: node dist/simulators/src/demo.js [options])
 
@@ -56,11 +57,14 @@ export interface RunningDemo {
   cloud: CloudService;
   gateway: GatewayDaemon;
   mqttUrl: string;
+  /** Stops the backroom clerk and the shoppers at the till (the rest keeps running). */
+  stopStoreOperations(): Promise<void>;
   stop(): Promise<void>;
 }
 
 const DEMO_USERS = {
   cloud: { username: 'cloud', password: 'cloud-demo-password' },
+  till: { username: 'till-1', password: 'till-1-demo-password' },
 } as const;
 
 export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
@@ -87,6 +91,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
         siteId: baseGatewayConfig.siteId,
         gatewayId: baseGatewayConfig.gatewayId,
       },
+      { ...DEMO_USERS.till, role: 'till', siteId: baseGatewayConfig.siteId, tillId: DEMO_USERS.till.username },
     ],
   });
   const mqttUrl = `mqtt://127.0.0.1:${broker.port}`;
@@ -129,7 +134,15 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     });
     stops.push(() => gateway.stop('demo stopping'));
     await gateway.start();
-    return { broker, cloud, gateway, mqttUrl, stop };
+    const stopStoreOperations = await startStoreOperations({
+      cloud,
+      mqttUrl,
+      token: cloudConfig.http.tokens[0]?.token ?? '',
+      logger,
+      ...(options.onLine ? { onLine: options.onLine } : {}),
+    });
+    stops.push(stopStoreOperations);
+    return { broker, cloud, gateway, mqttUrl, stopStoreOperations, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -178,6 +191,7 @@ export function describeTransaction(group: readonly PositionChange[], place: (lo
           `${change.product} ${change.qtyDelta.startsWith('-') ? '' : '+'}${change.qtyDelta} → ${change.qtyAfter}`,
       )
       .join(', ');
+  if (first.kind.startsWith('unpack')) return `${time}  unpacked at ${place(first.location)}  [${detail(group)}]`;
   if (outgoing.length > 0 && incoming.length > 0 && first.kind.startsWith('transfer')) {
     // Display only: Number() is fine for a count of items in a log line.
     return `${time}  moved ${sum(incoming)} item(s) ${place(outgoing[0]!.location)} → ${place(incoming[0]!.location)}  [${detail(group)}]`;

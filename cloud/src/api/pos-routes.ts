@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { z } from 'zod';
+import { z } from 'zod';
+import { EPC_STATUSES } from '../ledger/state.js';
 import { PosTransactionSchema } from '../../../shared/src/contracts/pos.js';
 import type { Catalog } from '../ledger/catalog.js';
 import type { ApplyResult } from '../ledger/state.js';
@@ -15,10 +16,22 @@ export interface RouteHelpers {
   issuesOf: (error: z.ZodError, prefix?: (string | number)[]) => { path: string; message: string }[];
 }
 
+/** EPC rows one `GET /epcs` answers at most. */
+export const EPC_LIST_LIMIT_MAX = 10_000;
+const EpcListQuerySchema = z
+  .object({
+    status: z.enum(EPC_STATUSES),
+    location: z.string().min(1).max(256).optional(),
+    limit: z.coerce.number().int().min(1).max(EPC_LIST_LIMIT_MAX).default(1_000),
+  })
+  .strict();
+
 /**
  * `POST /pos/transactions`: one till transaction (sale, return, void), the same contract as the MQTT till topic.
  * 201 booked, 200 all lines duplicate, 409 id reused with other content, 422 refused or a line rejected.
  */
+const noValidation = () => (data: unknown) => ({ value: data });
+
 export function registerPosRoutes(
   app: FastifyInstance,
   deps: { store: LedgerStore; catalog: Catalog },
@@ -32,7 +45,7 @@ export function registerPosRoutes(
         tags: ['write'],
         body: toJsonSchema(PosTransactionSchema),
       },
-      validatorCompiler: () => (data: unknown) => ({ value: data }),
+      validatorCompiler: noValidation,
       preHandler: helpers.guard('write'),
     },
     async (request, reply) => {
@@ -57,6 +70,27 @@ export function registerPosRoutes(
           ? { errors: outcome.lineErrors.map((error) => ({ code: error.code, message: error.message })) }
           : {}),
       });
+    },
+  );
+  // What a till or a floor walker needs: the tags in one status at one place (e.g. in shoppers' hands).
+  app.get(
+    '/epcs',
+    {
+      schema: { summary: 'EPCs in one status, optionally at one location (ordered by EPC)', tags: ['read'] },
+      validatorCompiler: noValidation,
+      preHandler: helpers.guard('read'),
+    },
+    async (request, reply) => {
+      const parsed = EpcListQuerySchema.safeParse(request.query ?? {});
+      if (!parsed.success) return helpers.badRequest(reply, helpers.issuesOf(parsed.error, ['query']));
+      const { status, location, limit } = parsed.data;
+      return {
+        items: await deps.store.epcsWhere({
+          status,
+          limit,
+          ...(location === undefined ? {} : { locations: [location] }),
+        }),
+      };
     },
   );
 }
