@@ -63,8 +63,20 @@ export function startShoppers(
 ): Shoppers {
   const random: Random = mulberry32(options.seed);
   const stats: ShopperStats = { paid: 0, walkedOut: 0, floorCounts: 0, failures: 0 };
-  /** EPC → still in the store (paying later) or gone unpaid. */
-  const decided = new Map<string, 'paying' | 'gone'>();
+  /**
+   * EPC → paying later, paid, or gone unpaid. Settled EPCs are remembered (up to `waitingMax` × 10, oldest
+   * forgotten first): a poll answered just before a sale was booked must not send the item round again.
+   */
+  const decided = new Map<string, 'paying' | 'paid' | 'gone'>();
+  const remember = (epc: string, state: 'paying' | 'paid' | 'gone') => {
+    decided.delete(epc);
+    decided.set(epc, state);
+    for (const [oldest, oldestState] of decided) {
+      if (decided.size <= options.waitingMax * 10) break;
+      if (oldestState !== 'paying') decided.delete(oldest);
+      else break;
+    }
+  };
   const timers = new Set<TimerHandle>();
   let receipt = 0;
   let stopped = false;
@@ -90,7 +102,7 @@ export function startShoppers(
       tender: [{ kind: random.chance(0.5) ? 'card' : 'cash', amount: price }],
     };
     await deps.mqtt.publishAsync(posTopic(options.site, options.till), JSON.stringify(sale), { qos: 1 });
-    decided.delete(item.epc);
+    remember(item.epc, 'paid');
     stats.paid++;
     deps.onLine?.(`till ${options.till}: sold ${item.product} (${item.epc.split('.').pop()}) for ${price}`);
   };
@@ -102,11 +114,11 @@ export function startShoppers(
     for (const item of floor.items) {
       if (decided.has(item.epc) || stopped) continue;
       if (!random.chance(options.payProbability)) {
-        decided.set(item.epc, 'gone');
+        remember(item.epc, 'gone');
         stats.walkedOut++;
         continue;
       }
-      decided.set(item.epc, 'paying');
+      remember(item.epc, 'paying');
       const timer = deps.clock.setTimeout(
         () => {
           timers.delete(timer);
@@ -126,7 +138,6 @@ export function startShoppers(
       location: options.salesFloor,
       epcs: present,
     });
-    for (const [epc, state] of [...decided]) if (state === 'gone') decided.delete(epc);
     stats.floorCounts++;
     if (response.status >= 400) throw new Error(`floor count answered ${response.status}`);
   };
