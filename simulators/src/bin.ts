@@ -12,6 +12,7 @@ import { SimulatorErrors } from './errors.js';
 import { generateScenarioReads, writeReadsJsonl } from './reads-jsonl.js';
 import { loadScenarioFile, resolveScenarioFile } from './scenario/load.js';
 import { serveScenario } from './serve.js';
+import { runStoreCli } from './store/cli.js';
 
 /** Where the CLI prints: a Writable in production, a string collector in tests. */
 export interface CliOutput {
@@ -26,6 +27,7 @@ export interface SimCliOptions {
 export const HELP_TEXT = `stockwire-sim — RFID reader simulators driven by a scenario file
 
 Usage: stockwire-sim <scenario.yaml|json | bundled name, e.g. dock-door-demo> [options]
+       stockwire-sim store --cloud-url <url> --mqtt-url <url> [options]   (shoppers at a till: --help there)
 
 Serves every reader in the scenario over its real protocol (Chafon / ThingMagic on a
 socat pseudo-terminal, OPC UA AutoID on 127.0.0.1) so an unchanged gateway connects
@@ -72,6 +74,7 @@ export async function runSimCli(
   output: CliOutput,
   options: SimCliOptions = {},
 ): Promise<number> {
+  if (args[0] === 'store') return runStoreCli(args.slice(1), output, options.signal);
   let parsed;
   try {
     parsed = parseArgs({

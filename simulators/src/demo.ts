@@ -135,9 +135,12 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     stops.push(() => gateway.stop('demo stopping'));
     await gateway.start();
     const stopStoreOperations = await startStoreOperations({
-      cloud,
-      mqttUrl,
+      cloudUrl: cloud.httpUrl,
       token: cloudConfig.http.tokens[0]?.token ?? '',
+      mqttUrl,
+      site: baseGatewayConfig.siteId,
+      till: { id: DEMO_USERS.till.username, ...DEMO_USERS.till },
+      unpack: true,
       logger,
       ...(options.onLine ? { onLine: options.onLine } : {}),
     });
@@ -229,11 +232,13 @@ async function main(argv: string[]): Promise<number> {
     ...(values.quiet ? {} : { onLine: say }),
   });
   say(`stockwire demo running (Ctrl-C to stop)
-  MQTT broker   ${demo.mqttUrl}   (users: cloud, dock-gw-1; see config/demo/)
+  MQTT broker   ${demo.mqttUrl}   (users: cloud, dock-gw-1, till-1; see config/demo/)
   stock (JSON)  ${demo.cloud.httpUrl}/stock
   dashboard     ${demo.cloud.httpUrl}/dashboard
   API docs      ${demo.cloud.httpUrl}/openapi.json
-A pallet of 12 cases crosses dock door 3 every few seconds; each movement is printed below.`);
+A pallet of 12 cases crosses dock door 3 every few seconds; the backroom opens cases, shelf B2 is stocked
+from them, shoppers pay at till-1 (COGS and margin move) and some walk out (Shrinkage at the floor count).
+Each movement is printed below.`);
   await new Promise<void>((resolveStop) => {
     process.once('SIGINT', () => resolveStop());
     process.once('SIGTERM', () => resolveStop());

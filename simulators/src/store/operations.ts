@@ -3,7 +3,7 @@ import { systemClock } from '../../../shared/src/clock.js';
 import type { Logger } from '../../../shared/src/log.js';
 import { BACKROOM_DEFAULTS, startBackroomClerk } from './backroom.js';
 import { cloudClient } from './cloud-client.js';
-import { SHOPPER_DEFAULTS, startShoppers } from './shoppers.js';
+import { SHOPPER_DEFAULTS, startShoppers, type ShopperOptions } from './shoppers.js';
 
 /** Shelf prices of the demo's eaches (decimal strings, like every amount). */
 export const DEMO_PRICES: Readonly<Record<string, string>> = {
@@ -11,48 +11,58 @@ export const DEMO_PRICES: Readonly<Record<string, string>> = {
   '00614141200023': '0.99',
 };
 
-/**
- * The demo store's daily flow around the RFID events: a backroom clerk opening cases and shoppers paying at
- * till-1 (or not). Returns the stop function.
- */
-export async function startStoreOperations(options: {
-  cloud: { httpUrl: string };
-  mqttUrl: string;
+export interface StoreOperationsOptions {
+  cloudUrl: string;
+  /** Bearer token with the write scope (counts, unpacks). */
   token: string;
+  mqttUrl: string;
+  site: string;
+  till: { id: string; username?: string; password?: string };
+  /** Open cases in the backroom when its eaches run low. */
+  unpack: boolean;
+  shoppers?: Partial<Pick<ShopperOptions, 'payProbability' | 'seed' | 'floorCountIntervalMs'>>;
   logger: Logger;
   onLine?: (line: string) => void;
-  site?: string;
-}): Promise<() => Promise<void>> {
-  const site = options.site ?? 'store-1';
-  const cloud = cloudClient(options.cloud.httpUrl, options.token);
+}
+
+/**
+ * The store's daily flow around the RFID events: a backroom clerk opening cases and shoppers paying at the
+ * till (or not). Returns the stop function (safe to call twice).
+ */
+export async function startStoreOperations(options: StoreOperationsOptions): Promise<() => Promise<void>> {
+  const cloud = cloudClient(options.cloudUrl, options.token);
   const logger = options.logger.child({ part: 'store-sim' });
+  const lines = options.onLine ? { onLine: options.onLine } : {};
   const till = await mqtt.connectAsync(options.mqttUrl, {
-    clientId: 'till-1',
-    username: 'till-1',
-    password: 'till-1-demo-password',
+    clientId: options.till.id,
+    ...(options.till.username === undefined ? {} : { username: options.till.username }),
+    ...(options.till.password === undefined ? {} : { password: options.till.password }),
     reconnectPeriod: 1_000,
   });
-  const clerk = startBackroomClerk(
-    { ...BACKROOM_DEFAULTS, backroom: `urn:stockwire:loc:${site}:backroom` },
-    { cloud, clock: systemClock, logger, ...(options.onLine ? { onLine: options.onLine } : {}) },
-  );
+  const clerk = options.unpack
+    ? startBackroomClerk(
+        { ...BACKROOM_DEFAULTS, backroom: `urn:stockwire:loc:${options.site}:backroom` },
+        { cloud, clock: systemClock, logger, ...lines },
+      )
+    : undefined;
   const shoppers = startShoppers(
     {
       ...SHOPPER_DEFAULTS,
-      site,
-      till: 'till-1',
-      salesFloor: `urn:stockwire:loc:${site}:sales-floor`,
+      ...options.shoppers,
+      site: options.site,
+      till: options.till.id,
+      salesFloor: `urn:stockwire:loc:${options.site}:sales-floor`,
       prices: DEMO_PRICES,
       defaultPrice: '1.00',
     },
-    { cloud, mqtt: till, clock: systemClock, logger, ...(options.onLine ? { onLine: options.onLine } : {}) },
+    { cloud, mqtt: till, clock: systemClock, logger, ...lines },
   );
   let stopped = false;
   return async () => {
     if (stopped) return;
     stopped = true;
     shoppers.stop();
-    clerk.stop();
+    clerk?.stop();
     await till.endAsync();
   };
 }
