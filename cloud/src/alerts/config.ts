@@ -48,6 +48,11 @@ export const AlertsConfigSchema = z
     lowStockScope: z.enum(['location', 'site']).default('location'),
     /** Low stock (scope location): only locations whose id matches this regular expression (e.g. "shelf"). */
     lowStockLocationMatch: z.string().optional(),
+    /**
+     * Low stock (scope location): a low location whose site holds the product at locations matching this
+     * regular expression raises `replenish_from_backroom` (a stocking move) instead of a reorder.
+     */
+    replenishFromLocationMatch: z.string().default('backroom'),
 
     /** Shrinkage: a count loss is ignored up to this absolute quantity … */
     shrinkageToleranceQty: decimalString.default('0'),
