@@ -12,6 +12,7 @@ import { loadCatalogFile } from './ledger/catalog.js';
 import { openLedgerStore, type LedgerStore } from './store/ledger-store.js';
 import { createStoreView } from './alerts/store-adapter.js';
 import { openReservationStore } from './reservations/open.js';
+import { FinanceView } from './dashboard/finance.js';
 import { ReservationService } from './reservations/service.js';
 import { startAnalytics, type Analytics } from './dashboard/analytics.js';
 
@@ -113,6 +114,7 @@ export async function startCloudService(config: CloudConfig, options: CloudServi
         logger: logger.child({ part: 'analytics' }),
         app: dashboardScope,
         mqtt: consumer.mqttClient(),
+        finance: new FinanceView(store),
       });
     });
     if (!analytics) throw new Error('analytics did not start');

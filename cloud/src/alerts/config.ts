@@ -50,9 +50,10 @@ export const AlertsConfigSchema = z
     lowStockLocationMatch: z.string().optional(),
     /**
      * Low stock (scope location): a low location whose site holds the product at locations matching this
-     * regular expression raises `replenish_from_backroom` (a stocking move) instead of a reorder.
+     * regular expression (e.g. "backroom") raises `replenish_from_backroom` (a stocking move) instead of a
+     * reorder; unset: every low location asks for a reorder.
      */
-    replenishFromLocationMatch: z.string().default('backroom'),
+    replenishFromLocationMatch: z.string().optional(),
 
     /** Shrinkage: a count loss is ignored up to this absolute quantity … */
     shrinkageToleranceQty: decimalString.default('0'),
@@ -115,5 +116,17 @@ export const AlertsConfigSchema = z
       }
     },
     { message: 'not a valid regular expression', path: ['lowStockLocationMatch'] },
+  )
+  .refine(
+    (config) => {
+      if (config.replenishFromLocationMatch === undefined) return true;
+      try {
+        new RegExp(config.replenishFromLocationMatch);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: 'not a valid regular expression', path: ['replenishFromLocationMatch'] },
   );
 export type AlertsConfig = z.infer<typeof AlertsConfigSchema>;

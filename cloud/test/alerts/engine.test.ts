@@ -150,7 +150,7 @@ describe('replenish from the backroom (distinct from reorder)', () => {
     const positions = [position('store-1/backroom', backroomQty), position('store-1/shelf-1', '2')];
     const [alert] = run(
       [[{ kind: 'stock', snapshot: snapshot({ positions }) }, T0]],
-      config({ lowStockLocationMatch: 'shelf' }),
+      config({ lowStockLocationMatch: 'shelf', replenishFromLocationMatch: 'backroom' }),
     ).raised;
     expect(alert).toMatchObject({ kind, subject: { location: 'store-1/shelf-1' } });
     expect(alert?.details['suggestedMoveQty']).toBe(moveQty);

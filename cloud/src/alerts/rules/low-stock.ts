@@ -23,14 +23,18 @@ export function lowStockRule(snapshot: StockSnapshot, config: AlertsConfig): Ale
     else available.set(key, { product: position.product, place, site: position.site, qty: availableQty });
   }
   const conditions: AlertCondition[] = [];
-  const reserve = config.lowStockScope === 'location' ? reserveStock(snapshot, config) : new Map<string, string>();
+  const reserveMatch = config.replenishFromLocationMatch;
+  const reserve =
+    config.lowStockScope === 'location' && reserveMatch !== undefined
+      ? reserveStock(snapshot, reserveMatch)
+      : new Map<string, string>();
   for (const entry of available.values()) {
     const product = products.get(entry.product);
     if (!product || product.reorderPoint === null) continue;
     if (compareQty(entry.qty, product.reorderPoint) >= 0) continue;
     const shortfall = subtractQty(product.reorderPoint, entry.qty);
     const backroomQty = reserve.get(pairKey(entry.product, entry.site));
-    if (backroomQty !== undefined && !isReserve(entry.place, config)) {
+    if (backroomQty !== undefined && !isReserve(entry.place, reserveMatch)) {
       conditions.push(replenishCondition(entry, product, backroomQty, shortfall));
       continue;
     }
@@ -56,14 +60,14 @@ export function lowStockRule(snapshot: StockSnapshot, config: AlertsConfig): Ale
   return conditions;
 }
 
-const isReserve = (location: string, config: AlertsConfig): boolean =>
-  new RegExp(config.replenishFromLocationMatch).test(location);
+const isReserve = (location: string, match: string | undefined): boolean =>
+  match !== undefined && new RegExp(match).test(location);
 
 /** Available stock per product × site at reserve locations (the backroom), only where it is above zero. */
-function reserveStock(snapshot: StockSnapshot, config: AlertsConfig): Map<string, string> {
+function reserveStock(snapshot: StockSnapshot, match: string): Map<string, string> {
   const totals = new Map<string, string>();
   for (const position of snapshot.positions) {
-    if (!isReserve(position.location, config)) continue;
+    if (!isReserve(position.location, match)) continue;
     const key = pairKey(position.product, position.site);
     totals.set(key, addQty(totals.get(key) ?? '0', position.availableQty ?? position.qty));
   }
