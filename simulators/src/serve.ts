@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import type { Clock } from '../../shared/src/clock.js';
 import type { Logger } from '../../shared/src/log.js';
 import type { OpcUaSimulator } from './opcua/server.js';
+import { servePushReader, type PushReaderEndpoint } from './push-serve.js';
 import { startPtyPair, type PtyPair } from './pty.js';
 import { ScenarioReadSource, type ReadSource } from './readers/read-source.js';
 import { serveSerialReader, type SerialReaderEndpoint } from './readers/serial-endpoint.js';
@@ -26,6 +27,10 @@ export interface ServeOptions {
   /** OPC UA server port when no reader names one. */
   opcuaPort: number;
   pkiDir: string;
+  /** Broker the simulated Zebra IoT Connectors publish to; default: an embedded one on `readerMqttPort`. */
+  readerMqttUrl?: string;
+  /** Port of that embedded broker (0 = ephemeral). */
+  readerMqttPort?: number;
 }
 
 export interface ServedReader {
@@ -47,6 +52,7 @@ export async function serveScenario(options: ServeOptions): Promise<ServingScena
   const ptys: PtyPair[] = [];
   const endpoints: SerialReaderEndpoint[] = [];
   let opcua: OpcUaSimulator | null = null;
+  const pushEndpoints: PushReaderEndpoint[] = [];
   const served: ServedReader[] = [];
   const sourceFor = (readerId: string): ReadSource => {
     const source = new ScenarioReadSource(options.scenario, readerId, options.clock, {
@@ -62,6 +68,7 @@ export async function serveScenario(options: ServeOptions): Promise<ServingScena
     await Promise.all(endpoints.map((endpoint) => endpoint.close().catch(() => undefined)));
     await Promise.all(ptys.map((pty) => pty.stop()));
     await opcua?.stop();
+    for (const endpoint of pushEndpoints.splice(0).reverse()) await endpoint.close().catch(() => undefined);
   };
   try {
     const opcuaReaders: Array<{ name: string; source: ReadSource }> = [];
@@ -88,6 +95,13 @@ export async function serveScenario(options: ServeOptions): Promise<ServingScena
         options.logger.info(
           { reader: reader.id, protocol: reader.protocol, device: hostPath },
           'serial reader simulator ready',
+        );
+      } else if (reader.protocol === 'impinj-iot' || reader.protocol === 'zebra-iot') {
+        const endpoint = await servePushReader(reader, sourceFor(reader.id), options, pushEndpoints);
+        served.push(endpoint.served);
+        options.logger.info(
+          { reader: reader.id, protocol: reader.protocol, address: endpoint.served.address },
+          'push reader simulator ready',
         );
       } else if (reader.protocol === 'opcua') {
         opcuaReaders.push({ name: reader.id, source: sourceFor(reader.id) });

@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import swagger from '@fastify/swagger';
 import { z, type ZodTypeAny } from 'zod';
 import type { Logger } from '../../../shared/src/log.js';
-import type { CloudEvents } from '../events.js';
+import { announcePositionsChanged, type CloudEvents } from '../events.js';
 import type { Catalog } from '../ledger/catalog.js';
 import type { ApplyResult } from '../ledger/state.js';
 import { TransactionSchema, type Transaction } from '../ledger/transactions.js';
@@ -158,11 +158,7 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
     return undefined;
   }
 
-  const emit = (results: readonly ApplyResult[]) => {
-    if (!deps.events) return;
-    const changes = results.filter((result) => result.status === 'applied').flatMap((result) => result.changes);
-    if (changes.length > 0) deps.events.emit('positionsChanged', changes);
-  };
+  const emit = (results: readonly ApplyResult[]) => announcePositionsChanged(deps.events, results);
 
   const readRoute = (
     url: string,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FinanceView } from '../../src/dashboard/finance.js';
 import { buildCatalog } from '../../src/ledger/catalog.js';
 import { TransactionSchema, type TransactionInput } from '../../src/ledger/transactions.js';
-import { openLedgerStore } from '../../src/store/ledger-store.js';
+import { openLedgerStore } from '../../src/store/open.js';
 
 const SODA = '00614141200023';
 const SHELF = 'urn:stockwire:loc:store-1:shelf-b2';

@@ -4,7 +4,7 @@ import { withEventId } from '../../../shared/src/contracts/event-id.js';
 import { mapEpcisDocument } from '../../src/ingest/epcis-to-transactions.js';
 import { buildCatalog } from '../../src/ledger/catalog.js';
 import { TransactionSchema, type TransactionInput } from '../../src/ledger/transactions.js';
-import { openLedgerStore } from '../../src/store/ledger-store.js';
+import { openLedgerStore } from '../../src/store/open.js';
 
 const PALLET = '30614141000015';
 const CASE = '10614141000019';

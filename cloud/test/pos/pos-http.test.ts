@@ -4,7 +4,8 @@ import type { PosTransactionInput } from '../../../shared/src/contracts/pos.js';
 import { buildApi } from '../../src/api/server.js';
 import { buildCatalog } from '../../src/ledger/catalog.js';
 import { sgtinUrn } from '../../src/ledger/epc-product.js';
-import { openLedgerStore, type LedgerStore } from '../../src/store/ledger-store.js';
+import type { LedgerStore } from '../../src/store/ledger-store.js';
+import { openLedgerStore } from '../../src/store/open.js';
 
 const SODA = '00614141200023';
 const WATER = '00614141200016';

@@ -9,7 +9,8 @@ import { buildCatalog } from '../../src/ledger/catalog.js';
 import { TransactionSchema, type TransactionInput } from '../../src/ledger/transactions.js';
 import { openReservationStore } from '../../src/reservations/open.js';
 import { ReservationService } from '../../src/reservations/service.js';
-import { openLedgerStore, type StoreConfig } from '../../src/store/ledger-store.js';
+import type { StoreConfig } from '../../src/store/ledger-store.js';
+import { openLedgerStore } from '../../src/store/open.js';
 
 const SODA = '00614141200023';
 const BACKORDER = '00614141200016';
