@@ -105,28 +105,23 @@ export const AlertsConfigSchema = z
     (config) => config.ageingBucketsDays.every((days, index, all) => index === 0 || days > (all[index - 1] ?? 0)),
     { message: 'ageingBucketsDays must be increasing', path: ['ageingBucketsDays'] },
   )
-  .refine(
-    (config) => {
-      if (config.lowStockLocationMatch === undefined) return true;
-      try {
-        new RegExp(config.lowStockLocationMatch);
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    { message: 'not a valid regular expression', path: ['lowStockLocationMatch'] },
-  )
-  .refine(
-    (config) => {
-      if (config.replenishFromLocationMatch === undefined) return true;
-      try {
-        new RegExp(config.replenishFromLocationMatch);
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    { message: 'not a valid regular expression', path: ['replenishFromLocationMatch'] },
-  );
+  .refine((config) => isRegularExpression(config.lowStockLocationMatch), {
+    message: 'not a valid regular expression',
+    path: ['lowStockLocationMatch'],
+  })
+  .refine((config) => isRegularExpression(config.replenishFromLocationMatch), {
+    message: 'not a valid regular expression',
+    path: ['replenishFromLocationMatch'],
+  });
 export type AlertsConfig = z.infer<typeof AlertsConfigSchema>;
+
+/** Unset, or a pattern `new RegExp` accepts. */
+function isRegularExpression(pattern: string | undefined): boolean {
+  if (pattern === undefined) return true;
+  try {
+    new RegExp(pattern);
+    return true;
+  } catch {
+    return false;
+  }
+}
