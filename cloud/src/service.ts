@@ -15,6 +15,7 @@ import { createStoreView } from './alerts/store-adapter.js';
 import { openReservationStore } from './reservations/open.js';
 import { FinanceView } from './dashboard/finance.js';
 import { ReservationService } from './reservations/service.js';
+import { withAvailable } from './reservations/stock-view.js';
 import { startAnalytics, type Analytics } from './analytics.js';
 
 export interface CloudService {
@@ -99,6 +100,8 @@ export async function startCloudService(config: CloudConfig, options: CloudServi
     const storeView = await createStoreView(store, events);
     // Open reservations are the open demand the overselling-risk alert waits for.
     storeView.view.openDemand = () => reservations.openDemandBySite();
+    const ledgerPositions = storeView.view.positions.bind(storeView.view);
+    storeView.view.positions = async () => withAvailable(await ledgerPositions(), await reservations.openDemand());
     stops.push(async () => storeView.detach());
     // The dashboard lives in its own plugin scope so the read guard covers its routes only.
     const authorize = createAuthorizer(config.http.tokens, config.http.publicRead, { allowQueryToken: true });
@@ -121,6 +124,10 @@ export async function startCloudService(config: CloudConfig, options: CloudServi
     if (!analytics) throw new Error('analytics did not start');
     const startedAnalytics = analytics;
     stops.push(() => startedAnalytics.stop());
+    const stopDemandListener = reservations.onDemandChanged(
+      () => void startedAnalytics.alerts.evaluateStock().catch(() => undefined),
+    );
+    stops.push(async () => stopDemandListener());
     consumer.beginConsuming();
     const address = await api.listen({ host: config.http.host, port: config.http.port });
     stops.push(() => api.close());

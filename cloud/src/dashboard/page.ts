@@ -161,6 +161,8 @@ export const DASHBOARD_JS = String.raw`'use strict';
         row.setAttribute('data-product', position.product);
         row.setAttribute('data-location', position.location);
         row.appendChild(el('span', 'name', productName(position.product)));
+        var held = position.availableQty !== undefined ? Number(position.qty) - Number(position.availableQty) : 0;
+        if (held > 0) row.appendChild(el('span', 'muted held', held + ' held · ' + position.availableQty + ' avail'));
         var qtyCell = el('span', 'qty', position.qty);
         qtyCell.setAttribute('data-testid', 'qty');
         row.appendChild(qtyCell);
@@ -366,7 +368,9 @@ export const DASHBOARD_JS = String.raw`'use strict';
     movements.forEach(function (movement) {
       var positionKey = key(movement.product, movement.location);
       var existing = state.positions.get(positionKey);
-      state.positions.set(positionKey, { product: movement.product, location: movement.location, site: existing ? existing.site : '', qty: movement.qtyAfter });
+      // holds do not move with stock: keep them, so available = on hand − held stays right between snapshots
+      var held = existing && existing.availableQty !== undefined ? Math.max(0, Number(existing.qty) - Number(existing.availableQty)) : 0;
+      state.positions.set(positionKey, { product: movement.product, location: movement.location, site: existing ? existing.site : '', qty: movement.qtyAfter, availableQty: existing && existing.availableQty !== undefined ? String(Math.max(0, Number(movement.qtyAfter) - held)) : undefined });
       flashKeys.add(positionKey);
       state.movements.unshift(movement);
       if (movement.product === state.selected) {

@@ -23,6 +23,18 @@ const UNSELLABLE_KINDS = new Set(['in_transit', 'dock_door']);
  * the pure `decideReservation` inside the reservation store's exclusive section, writes the hold.
  */
 export class ReservationService {
+  private readonly listeners = new Set<() => void>();
+
+  /** Called after a hold is taken or ends (open demand changed): the overselling-risk alert re-evaluates. */
+  onDemandChanged(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private demandChanged(): void {
+    for (const listener of this.listeners) listener();
+  }
+
   constructor(
     private readonly deps: { store: ReservationStore; ledger: LedgerStore; catalog: Catalog; nowMs: () => number },
   ) {}
@@ -83,6 +95,7 @@ export class ReservationService {
         requestHash,
       };
       await session.put(record);
+      this.demandChanged();
       return { kind: 'reserved', record };
     });
   }
@@ -107,6 +120,7 @@ export class ReservationService {
         closedAt: new Date(nowMs).toISOString(),
       };
       await session.put(closed);
+      this.demandChanged();
       return { kind: 'closed', record: closed };
     });
   }
