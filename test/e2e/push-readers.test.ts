@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../cloud/src/broker/broker.js';
-import { defaultParts } from '../../gateway/src/bin.js';
+import { defaultParts } from '../../gateway/src/main.js';
 import { loadGatewayConfig } from '../../gateway/src/config.js';
 import { createGatewayDaemon } from '../../gateway/src/daemon.js';
 import { createNotifier } from '../../gateway/src/systemd/notify.js';

@@ -2,6 +2,7 @@ import { POS_LINES_MAX, type PosTransaction } from '../../../shared/src/contract
 import { makeError, type StockwireError } from '../../../shared/src/errors.js';
 import type { Catalog } from '../ledger/catalog.js';
 import type { ApplyResult } from '../ledger/state.js';
+import type { Transaction } from '../ledger/transactions.js';
 import type { LedgerStore } from '../store/ledger-store.js';
 import { PosErrors } from './errors.js';
 import { mapPosTransaction, posLedgerId, type OriginalSaleLine } from './pos-to-transactions.js';
@@ -15,10 +16,13 @@ import { mapPosTransaction, posLedgerId, type OriginalSaleLine } from './pos-to-
 export type PosOutcome =
   { kind: 'refused'; error: StockwireError } | { kind: 'booked'; results: ApplyResult[]; lineErrors: StockwireError[] };
 
-export async function applyPosTransaction(
+export type PreparedPos = { kind: 'refused'; error: StockwireError } | { kind: 'mapped'; transactions: Transaction[] };
+
+/** Reads what the mapping needs and maps; the caller applies (the API at once, the consumer in its group commit). */
+export async function preparePosTransaction(
   pos: PosTransaction,
   deps: { store: LedgerStore; catalog: Catalog },
-): Promise<PosOutcome> {
+): Promise<PreparedPos> {
   const saleRef =
     pos.kind === 'void' && pos.voids !== undefined
       ? { till: pos.till, id: pos.voids }
@@ -36,9 +40,14 @@ export async function applyPosTransaction(
     shelves: await siteShelves(deps, pos.site),
     original,
   });
-  if (!mapping.ok) return { kind: 'refused', error: mapping.error };
-  const results = await deps.store.applyBatch(mapping.transactions);
-  const lineErrors = results.flatMap((result, line) =>
+  return mapping.ok
+    ? { kind: 'mapped', transactions: mapping.transactions }
+    : { kind: 'refused', error: mapping.error };
+}
+
+/** A line the ledger did not book (rejected or conflicting id), as the coded error the caller reports. */
+export function posLineErrors(pos: PosTransaction, results: readonly ApplyResult[]): StockwireError[] {
+  return results.flatMap((result, line) =>
     result.status === 'rejected' || result.status === 'conflict'
       ? [
           makeError(PosErrors.LINE_REJECTED, {
@@ -49,7 +58,16 @@ export async function applyPosTransaction(
         ]
       : [],
   );
-  return { kind: 'booked', results, lineErrors };
+}
+
+export async function applyPosTransaction(
+  pos: PosTransaction,
+  deps: { store: LedgerStore; catalog: Catalog },
+): Promise<PosOutcome> {
+  const prepared = await preparePosTransaction(pos, deps);
+  if (prepared.kind === 'refused') return prepared;
+  const results = await deps.store.applyBatch(prepared.transactions);
+  return { kind: 'booked', results, lineErrors: posLineErrors(pos, results) };
 }
 
 /** Shelves of the site (catalog and registered), by id: the documented fallback order of a barcode sale. */
