@@ -53,12 +53,10 @@ export function registerReservationRoutes(
       const { id } = request.params as { id: string };
       const record = await reservations.get(id);
       if (record === undefined)
-        return reply
-          .code(404)
-          .send({
-            code: ApiErrors.NOT_FOUND.code,
-            message: ApiErrors.NOT_FOUND.message.replace('{what}', `reservation ${id}`),
-          });
+        return reply.code(404).send({
+          code: ApiErrors.NOT_FOUND.code,
+          message: ApiErrors.NOT_FOUND.message.replace('{what}', `reservation ${id}`),
+        });
       return record;
     },
   );
