@@ -57,101 +57,138 @@ interface EpcRow {
   product: string;
 }
 
-export function startShoppers(
-  options: ShopperOptions,
-  deps: { cloud: CloudClient; mqtt: MqttClient; clock: Clock; logger: Logger; onLine?: (line: string) => void },
-): Shoppers {
-  const random: Random = mulberry32(options.seed);
-  const stats: ShopperStats = { paid: 0, walkedOut: 0, floorCounts: 0, failures: 0 };
+type ShopperDeps = {
+  cloud: CloudClient;
+  mqtt: MqttClient;
+  clock: Clock;
+  logger: Logger;
+  onLine?: (line: string) => void;
+};
+type Decision = 'paying' | 'paid' | 'gone';
+
+export function startShoppers(options: ShopperOptions, deps: ShopperDeps): Shoppers {
+  const simulator = new ShopperSimulator(options, deps);
+  simulator.start();
+  return { stats: () => simulator.stats(), stop: () => simulator.stop() };
+}
+
+/** The loop owner: one poll timer, one count timer, one timer per shopper on the way to the till. */
+class ShopperSimulator {
+  private readonly random: Random;
+  private readonly counters: ShopperStats = { paid: 0, walkedOut: 0, floorCounts: 0, failures: 0 };
   /**
    * EPC → paying later, paid, or gone unpaid. Settled EPCs are remembered (up to `waitingMax` × 10, oldest
    * forgotten first): a poll answered just before a sale was booked must not send the item round again.
    */
-  const decided = new Map<string, 'paying' | 'paid' | 'gone'>();
-  const remember = (epc: string, state: 'paying' | 'paid' | 'gone') => {
-    decided.delete(epc);
-    decided.set(epc, state);
-    for (const [oldest, oldestState] of decided) {
-      if (decided.size <= options.waitingMax * 10) break;
-      if (oldestState !== 'paying') decided.delete(oldest);
-      else break;
+  private readonly decided = new Map<string, Decision>();
+  private readonly timers = new Set<TimerHandle>();
+  private receipt = 0;
+  private stopped = false;
+
+  constructor(
+    private readonly options: ShopperOptions,
+    private readonly deps: ShopperDeps,
+  ) {
+    this.random = mulberry32(options.seed);
+  }
+
+  start(): void {
+    this.timers.add(
+      this.deps.clock.setInterval(
+        this.guarded(() => this.poll()),
+        this.options.pollIntervalMs,
+      ),
+    );
+    this.timers.add(
+      this.deps.clock.setInterval(
+        this.guarded(() => this.countFloor()),
+        this.options.floorCountIntervalMs,
+      ),
+    );
+  }
+
+  stats(): ShopperStats {
+    return { ...this.counters };
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const timer of this.timers) timer.cancel();
+    this.timers.clear();
+  }
+
+  private guarded(work: () => Promise<void>): () => void {
+    return () =>
+      void work().catch((error: unknown) => {
+        this.counters.failures++;
+        this.deps.logger.warn(
+          { err: error instanceof Error ? error.message : String(error) },
+          'shopper simulator step failed',
+        );
+      });
+  }
+
+  private remember(epc: string, state: Decision): void {
+    this.decided.delete(epc);
+    this.decided.set(epc, state);
+    for (const [oldest, oldestState] of this.decided) {
+      if (this.decided.size <= this.options.waitingMax * 10 || oldestState === 'paying') break;
+      this.decided.delete(oldest);
     }
-  };
-  const timers = new Set<TimerHandle>();
-  let receipt = 0;
-  let stopped = false;
-  const run = (work: () => Promise<void>) => () =>
-    void work().catch((error: unknown) => {
-      stats.failures++;
-      deps.logger.warn(
-        { err: error instanceof Error ? error.message : String(error) },
-        'shopper simulator step failed',
-      );
-    });
+  }
 
-  const pay = async (item: EpcRow) => {
-    const price = options.prices[item.product] ?? options.defaultPrice;
-    receipt++;
-    const sale: PosTransactionInput = {
-      id: `${deps.clock.nowMs()}-${receipt}`,
-      kind: 'sale',
-      site: options.site,
-      till: options.till,
-      time: new Date(deps.clock.nowMs()).toISOString(),
-      lines: [{ epc: item.epc, unitPrice: price }],
-      tender: [{ kind: random.chance(0.5) ? 'card' : 'cash', amount: price }],
-    };
-    await deps.mqtt.publishAsync(posTopic(options.site, options.till), JSON.stringify(sale), { qos: 1 });
-    remember(item.epc, 'paid');
-    stats.paid++;
-    deps.onLine?.(`till ${options.till}: sold ${item.product} (${item.epc.split('.').pop()}) for ${price}`);
-  };
-
-  const poll = async () => {
-    const floor = await deps.cloud.get<{ items: EpcRow[] }>(
-      `/epcs?status=in_stock&location=${encodeURIComponent(options.salesFloor)}&limit=${options.waitingMax}`,
+  private async poll(): Promise<void> {
+    const { salesFloor, waitingMax, payProbability, payDelayMsMin, payDelayMsMax } = this.options;
+    const floor = await this.deps.cloud.get<{ items: EpcRow[] }>(
+      `/epcs?status=in_stock&location=${encodeURIComponent(salesFloor)}&limit=${waitingMax}`,
     );
     for (const item of floor.items) {
-      if (decided.has(item.epc) || stopped) continue;
-      if (!random.chance(options.payProbability)) {
-        remember(item.epc, 'gone');
-        stats.walkedOut++;
+      if (this.decided.has(item.epc) || this.stopped) continue;
+      if (!this.random.chance(payProbability)) {
+        this.remember(item.epc, 'gone');
+        this.counters.walkedOut++;
         continue;
       }
-      remember(item.epc, 'paying');
-      const timer = deps.clock.setTimeout(
+      this.remember(item.epc, 'paying');
+      const timer = this.deps.clock.setTimeout(
         () => {
-          timers.delete(timer);
-          run(() => pay(item))();
+          this.timers.delete(timer);
+          this.guarded(() => this.pay(item))();
         },
-        random.int(options.payDelayMsMin, options.payDelayMsMax),
+        this.random.int(payDelayMsMin, payDelayMsMax),
       );
-      timers.add(timer);
+      this.timers.add(timer);
     }
-  };
+  }
 
-  // A floor walker's count: only items of shoppers still in the store are there; the rest went unpaid.
-  const countFloor = async () => {
-    const present = [...decided].filter(([, state]) => state === 'paying').map(([epc]) => epc);
-    const response = await deps.cloud.post('/counts', {
-      id: `floor-count-${options.site}-${deps.clock.nowMs()}`,
-      location: options.salesFloor,
+  private async pay(item: EpcRow): Promise<void> {
+    const { site, till, prices, defaultPrice } = this.options;
+    const price = prices[item.product] ?? defaultPrice;
+    const nowMs = this.deps.clock.nowMs();
+    const sale: PosTransactionInput = {
+      id: `${nowMs}-${++this.receipt}`,
+      kind: 'sale',
+      site,
+      till,
+      time: new Date(nowMs).toISOString(),
+      lines: [{ epc: item.epc, unitPrice: price }],
+      tender: [{ kind: this.random.chance(0.5) ? 'card' : 'cash', amount: price }],
+    };
+    await this.deps.mqtt.publishAsync(posTopic(site, till), JSON.stringify(sale), { qos: 1 });
+    this.remember(item.epc, 'paid');
+    this.counters.paid++;
+    this.deps.onLine?.(`till ${till}: sold ${item.product} (${item.epc.split('.').pop()}) for ${price}`);
+  }
+
+  /** A floor walker's count: only items of shoppers still in the store are there; the rest went unpaid. */
+  private async countFloor(): Promise<void> {
+    const present = [...this.decided].filter(([, state]) => state === 'paying').map(([epc]) => epc);
+    const response = await this.deps.cloud.post('/counts', {
+      id: `floor-count-${this.options.site}-${this.deps.clock.nowMs()}`,
+      location: this.options.salesFloor,
       epcs: present,
     });
-    stats.floorCounts++;
+    this.counters.floorCounts++;
     if (response.status >= 400) throw new Error(`floor count answered ${response.status}`);
-  };
-
-  const pollTimer = deps.clock.setInterval(run(poll), options.pollIntervalMs);
-  const countTimer = deps.clock.setInterval(run(countFloor), options.floorCountIntervalMs);
-  return {
-    stats: () => ({ ...stats }),
-    stop() {
-      stopped = true;
-      pollTimer.cancel();
-      countTimer.cancel();
-      for (const timer of timers) timer.cancel();
-      timers.clear();
-    },
-  };
+  }
 }
