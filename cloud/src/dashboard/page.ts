@@ -128,6 +128,8 @@ export const DASHBOARD_JS = String.raw`'use strict';
   function productName(product) { var entry = state.products.get(product); return entry && entry.name ? entry.name : product; }
   var locationNames = new Map();
   function locationName(location) { return locationNames.get(location) || location; }
+  // alert texts come from the server with location ids: show the catalog's names instead
+  function withNames(text) { var result = String(text); locationNames.forEach(function (name, location) { result = result.split(location).join(name); }); return result; }
   function clockTime(iso) { var date = new Date(iso); return isNaN(date.getTime()) ? String(iso) : date.toLocaleTimeString(); }
   // A read token given as ?access_token=… (RFC 6750 §2.3) is passed on: EventSource cannot set headers.
   var accessToken = new URLSearchParams(location.search).get('access_token');
@@ -186,7 +188,7 @@ export const DASHBOARD_JS = String.raw`'use strict';
       var item = el('li', alert.severity);
       item.setAttribute('data-kind', alert.kind);
       item.appendChild(el('div', 'kind', alert.kind.replace(/_/g, ' ') + ' · ' + clockTime(alert.updatedAt)));
-      item.appendChild(el('div', '', alert.message));
+      item.appendChild(el('div', '', withNames(alert.message)));
       list.appendChild(item);
     });
     if (alerts.length === 0) list.appendChild(el('li', 'muted', 'no active alerts'));
@@ -277,6 +279,7 @@ export const DASHBOARD_JS = String.raw`'use strict';
     books.inventoryBySite.forEach(function (site) { var row = cellRow([['all of ' + site.site], [site.site], [site.value, 'num']]); row.className = 'total'; locations.appendChild(row); });
     books.inventoryByLocation.forEach(function (entry) { locations.appendChild(cellRow([[entry.name], [entry.site], [entry.value, 'num']])); });
     document.getElementById('finance-summary').textContent = 'GRNI ' + books.grni + ' · ' + books.day;
+    renderAlerts();
     var journal = document.getElementById('journal');
     journal.replaceChildren();
     books.journal.forEach(function (line) {
@@ -356,7 +359,7 @@ export const DASHBOARD_JS = String.raw`'use strict';
       var last = points[points.length - 1];
       if (last) path += ' H' + x(maxMs);
       chart.appendChild(svg('path', { d: path, class: 'series', stroke: color }));
-      var swatch = el('span', '', location + (last ? ': ' + last.qty : ''));
+      var swatch = el('span', '', locationName(location) + (last ? ': ' + last.qty : ''));
       swatch.style.setProperty('--swatch', color);
       legend.appendChild(swatch);
     });
