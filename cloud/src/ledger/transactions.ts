@@ -4,6 +4,7 @@ import { isoTimeSchema } from '../../../shared/src/contracts/iso-time.js';
 import { gtinField, productAttributes, quantityString, unitCostString } from './catalog.js';
 import { MONEY_SCALE } from './decimal.js';
 import { decimalString } from './catalog.js';
+import { supplierInvoiceSchema } from './supplier-invoice.js';
 
 /**
  * Every way stock and books change, as validated data. Quantities and money are
@@ -193,6 +194,8 @@ export const ReversalSchema = z
   })
   .strict();
 
+export const SupplierInvoiceSchema = supplierInvoiceSchema(base);
+
 const TransactionUnion = z.discriminatedUnion('type', [
   ReceiptSchema,
   SaleSchema,
@@ -204,6 +207,7 @@ const TransactionUnion = z.discriminatedUnion('type', [
   ProductDeclarationSchema,
   ReversalSchema,
   UnpackSchema,
+  SupplierInvoiceSchema,
 ]);
 
 type Parsed = z.output<typeof TransactionUnion>;
@@ -266,6 +270,7 @@ export const TRANSACTION_TYPES = [
   'product',
   'reversal',
   'unpack',
+  'supplier_invoice',
 ] as const satisfies readonly TransactionType[];
 
 /** Every transaction the ledger stores has an id; declarations without one get a content-derived id. */
