@@ -12,6 +12,7 @@ import { SimulatorErrors } from './errors.js';
 import { generateScenarioReads, writeReadsJsonl } from './reads-jsonl.js';
 import { loadScenarioFile, resolveScenarioFile } from './scenario/load.js';
 import { serveScenario } from './serve.js';
+import { runStoreCli } from './store/cli.js';
 
 /** Where the CLI prints: a Writable in production, a string collector in tests. */
 export interface CliOutput {
@@ -26,6 +27,7 @@ export interface SimCliOptions {
 export const HELP_TEXT = `stockwire-sim — RFID reader simulators driven by a scenario file
 
 Usage: stockwire-sim <scenario.yaml|json | bundled name, e.g. dock-door-demo> [options]
+       stockwire-sim store --cloud-url <url> --mqtt-url <url> [options]   (shoppers at a till: --help there)
        stockwire-sim gateway --config <gateway.yaml>   the gateway daemon with simulated readers (see gateway --help)
 
 Serves every reader in the scenario over its real protocol (Chafon / ThingMagic on a
@@ -75,6 +77,7 @@ export async function runSimCli(
   output: CliOutput,
   options: SimCliOptions = {},
 ): Promise<number> {
+  if (args[0] === 'store') return runStoreCli(args.slice(1), output, options.signal);
   if (args[0] === 'gateway') {
     // Loaded on demand: the daemon's stack is only needed by this subcommand.
     const { runSimulatedGatewayCli } = await import('./gateway-cli.js');

@@ -19,6 +19,7 @@ import { configDirOf, startCloudService, type CloudService } from '../../cloud/s
 import { loadGatewayConfig, type GatewayConfig } from '../../gateway/src/config.js';
 import { createGatewayDaemon, type GatewayDaemon } from '../../gateway/src/daemon.js';
 import { createNotifier } from '../../gateway/src/systemd/notify.js';
+import { startStoreOperations } from './store/operations.js';
 import { DemoSupplier } from './demo-supplier.js';
 import { loadScenarioFile } from './scenario/load.js';
 import { simulatedGatewayParts } from './readers/simulated-gateway-reader.js';
@@ -58,11 +59,14 @@ export interface RunningDemo {
   cloud: CloudService;
   gateway: GatewayDaemon;
   mqttUrl: string;
+  /** Stops the backroom clerk and the shoppers at the till (the rest keeps running). */
+  stopStoreOperations(): Promise<void>;
   stop(): Promise<void>;
 }
 
 const DEMO_USERS = {
   cloud: { username: 'cloud', password: 'cloud-demo-password' },
+  till: { username: 'till-1', password: 'till-1-demo-password' },
 } as const;
 
 export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
@@ -89,6 +93,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
         siteId: baseGatewayConfig.siteId,
         gatewayId: baseGatewayConfig.gatewayId,
       },
+      { ...DEMO_USERS.till, role: 'till', siteId: baseGatewayConfig.siteId, tillId: DEMO_USERS.till.username },
     ],
   });
   const mqttUrl = `mqtt://127.0.0.1:${broker.port}`;
@@ -134,7 +139,18 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     });
     stops.push(() => gateway.stop('demo stopping'));
     await gateway.start();
-    return { broker, cloud, gateway, mqttUrl, stop };
+    const stopStoreOperations = await startStoreOperations({
+      cloudUrl: cloud.httpUrl,
+      token: cloudConfig.http.tokens[0]?.token ?? '',
+      mqttUrl,
+      site: baseGatewayConfig.siteId,
+      till: { id: DEMO_USERS.till.username, ...DEMO_USERS.till },
+      unpack: true,
+      logger,
+      ...(options.onLine ? { onLine: options.onLine } : {}),
+    });
+    stops.push(stopStoreOperations);
+    return { broker, cloud, gateway, mqttUrl, stopStoreOperations, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -212,6 +228,7 @@ export function describeTransaction(group: readonly PositionChange[], place: (lo
           `${change.product} ${change.qtyDelta.startsWith('-') ? '' : '+'}${change.qtyDelta} → ${change.qtyAfter}`,
       )
       .join(', ');
+  if (first.kind.startsWith('unpack')) return `${time}  unpacked at ${place(first.location)}  [${detail(group)}]`;
   if (outgoing.length > 0 && incoming.length > 0 && first.kind.startsWith('transfer')) {
     // Display only: Number() is fine for a count of items in a log line.
     return `${time}  moved ${sum(incoming)} item(s) ${place(outgoing[0]!.location)} → ${place(incoming[0]!.location)}  [${detail(group)}]`;
@@ -249,11 +266,13 @@ async function main(argv: string[]): Promise<number> {
     ...(values.quiet ? {} : { onLine: say }),
   });
   say(`stockwire demo running (Ctrl-C to stop)
-  MQTT broker   ${demo.mqttUrl}   (users: cloud, dock-gw-1; see config/demo/)
+  MQTT broker   ${demo.mqttUrl}   (users: cloud, dock-gw-1, till-1; see config/demo/)
   stock (JSON)  ${demo.cloud.httpUrl}/stock
   dashboard     ${demo.cloud.httpUrl}/dashboard
   API docs      ${demo.cloud.httpUrl}/openapi.json
-A pallet of 12 cases crosses dock door 3 every few seconds; each movement is printed below.`);
+A pallet of 12 cases crosses dock door 3 every few seconds; the backroom opens cases, shelf B2 is stocked
+from them, shoppers pay at till-1 (COGS and margin move) and some walk out (Shrinkage at the floor count).
+Each movement is printed below.`);
   await new Promise<void>((resolveStop) => {
     process.once('SIGINT', () => resolveStop());
     process.once('SIGTERM', () => resolveStop());

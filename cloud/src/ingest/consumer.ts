@@ -6,6 +6,7 @@ import {
   DEADLETTER_TOPIC,
   GATEWAY_TOPICS_SUBSCRIPTION,
   isReservedTopic,
+  POS_TOPICS_SUBSCRIPTION,
 } from '../../../shared/src/contracts/topics.js';
 import type { Clock } from '../../../shared/src/clock.js';
 import { errorMessage, makeError } from '../../../shared/src/errors.js';
@@ -29,6 +30,9 @@ import { backoffDelayMs } from '../../../shared/src/backoff.js';
 
 /** First wait after the store fails; doubles up to storeRetryDelayMsMax. */
 const STORE_RETRY_DELAY_INITIAL_MS = 100;
+import type { PosTransaction } from '../../../shared/src/contracts/pos.js';
+import { posLineErrors, preparePosTransaction, type PreparedPos } from '../pos/service.js';
+import { validatePosMessage } from './pos-message.js';
 
 /** Passed to mqtt.js's handleMessage callback so it skips its own PUBACK (we send it after the commit). */
 const ACK_DEFERRED = new Error('PUBACK deferred until the group commit');
@@ -217,7 +221,9 @@ export class MovementConsumer {
         // With a resumed session the broker still has our subscriptions; subscribing again is harmless.
         void connack;
         // Every gateway topic, so a message on an unknown kind is dead-lettered instead of silently lost.
-        client.subscribe(GATEWAY_TOPICS_SUBSCRIPTION, { qos: 1 }, (error) => (error ? reject(error) : resolve()));
+        client.subscribe([GATEWAY_TOPICS_SUBSCRIPTION, POS_TOPICS_SUBSCRIPTION], { qos: 1 }, (error) =>
+          error ? reject(error) : resolve(),
+        );
       });
       client.once('error', onError);
     });
@@ -260,7 +266,7 @@ export class MovementConsumer {
     const acknowledge = () => this.acknowledge(packet, epoch);
     let job: CommitJob;
     try {
-      job = await this.prepare(packet, acknowledge);
+      job = (await this.tillJob(packet, acknowledge)) ?? (await this.prepare(packet, acknowledge));
     } catch (error) {
       if (error instanceof ReceivingAbandoned) return;
       // A bug or an input no rule foresaw: set the message aside rather than stall every gateway behind it.
@@ -294,6 +300,55 @@ export class MovementConsumer {
           acknowledge,
         );
     }
+  }
+
+  /**
+   * A till message (`stockwire/v1/<site>/pos/<till>/transactions`), undefined for any other topic. Mapping a
+   * void or return reads the ledger (the sale's lines), so it happens here, before the job joins the group
+   * commit; the same validation, dead-letter, idempotency and ack-after-commit rules as gateway events apply.
+   */
+  private async tillJob(packet: IPublishPacket, acknowledge: () => void): Promise<CommitJob | undefined> {
+    if (isReservedTopic(packet.topic)) return undefined;
+    const payload = toBuffer(packet.payload);
+    const till = validatePosMessage(packet.topic, payload, this.options.payloadBytesMax);
+    if (till.kind === 'not_pos') return undefined;
+    this.counters.messagesReceived++;
+    if (till.kind === 'invalid') {
+      this.deadLetter(packet.topic, payload, till.error.code, till.error.message);
+      return this.noWork(acknowledge);
+    }
+    const pos = till.transaction;
+    const prepared = await this.preparePosWithRetry(pos);
+    if (prepared.kind === 'refused') {
+      this.deadLetter(packet.topic, payload, prepared.error.code, prepared.error.message, pos.id);
+      return this.noWork(acknowledge);
+    }
+    return {
+      transactions: prepared.transactions,
+      committed: (results, poisoned) => {
+        for (const { transaction, error } of poisoned) this.setAside(packet.topic, payload, transaction, error);
+        this.recordTillResults(packet.topic, payload, pos, results);
+        acknowledge();
+      },
+    };
+  }
+
+  private async preparePosWithRetry(pos: PosTransaction): Promise<PreparedPos> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await preparePosTransaction(pos, this.deps);
+      } catch (error) {
+        if (failureKind(error) !== 'store_unavailable' || !(await this.waitBeforeRetry(attempt))) throw error;
+      }
+    }
+  }
+
+  private recordTillResults(topic: string, payload: Buffer, pos: PosTransaction, results: ApplyResult[]): void {
+    for (const result of results)
+      if (result.status === 'applied') this.counters.eventsApplied++;
+      else if (result.status === 'duplicate') this.counters.eventsDuplicate++;
+    for (const error of posLineErrors(pos, results)) this.deadLetter(topic, payload, error.code, error.message, pos.id);
+    announcePositionsChanged(this.deps.events, results);
   }
 
   private noWork(acknowledge: () => void, settle?: () => void): CommitJob {

@@ -46,6 +46,16 @@ export const productAttributes = {
   standardCost: unitCostString().optional(),
   reorderPoint: quantityString().optional(),
   reorderQty: quantityString().optional(),
+  /** A pack (case, pallet): `qty` units of `product` inside; `unpack` turns it into them at the same value. */
+  contains: z
+    .object({
+      product: gtinField(),
+      qty: quantityString().refine((text) => /^[1-9]\d*$/.test(text), 'must be a whole number of units ≥ 1'),
+    })
+    .strict()
+    .optional(),
+  /** Reservations may promise more than is available (the shortfall is backordered). */
+  allowBackorder: z.boolean().optional(),
 };
 
 export const ProductSchema = z
