@@ -4,6 +4,7 @@ import type { OpenOptions } from '@serialport/stream';
 import type { ReaderConfig } from './config.js';
 import type { ReaderDriver } from './driver.js';
 import { ChafonReaderDriver } from './chafon.js';
+import { LlrpReaderDriver } from './llrp/driver.js';
 import { OpcUaReaderDriver } from './opcua.js';
 import { SimulatedReaderDriver } from './simulated.js';
 import { ThingMagicReaderDriver } from './thingmagic.js';
@@ -28,5 +29,7 @@ export function createReaderDriver(config: ReaderConfig, deps: ReaderDriverDeps)
       return new ThingMagicReaderDriver(config, deps);
     case 'opcua':
       return new OpcUaReaderDriver(config, deps);
+    case 'llrp':
+      return new LlrpReaderDriver(config, deps);
   }
 }
