@@ -28,7 +28,7 @@ export const HELP_TEXT = `stockwire-sim — RFID reader simulators driven by a s
 Usage: stockwire-sim <scenario.yaml|json | bundled name, e.g. dock-door-demo> [options]
 
 Serves every reader in the scenario over its real protocol (Chafon / ThingMagic on a
-socat pseudo-terminal, OPC UA AutoID on 127.0.0.1) so an unchanged gateway connects
+socat pseudo-terminal, OPC UA AutoID and LLRP on 127.0.0.1) so an unchanged gateway connects
 to it, and/or writes the reads the scenario generates.
 
 Options:
@@ -44,6 +44,7 @@ Options:
   --pty-dir <dir>         pty links for serial readers without serialDevice
   --opcua-port <port>     OPC UA port when no reader sets opcuaPort (default 4840)
   --pki-dir <dir>         OPC UA server PKI folder (default: <tmp>/stockwire-sim-pki)
+  --llrp-port <port>      first LLRP port for readers without llrpPort (next ones +1; default 5084, 0 = ephemeral)
   --quiet                 no logs, only the summary
   -h, --help              this text
 
@@ -65,6 +66,14 @@ function positiveNumber(text: string | undefined, name: string, fallback: number
   if (!Number.isFinite(value) || value <= 0)
     throw makeError(SimulatorErrors.USAGE, { reason: `${name} must be a positive number, got "${text}"` });
   return value;
+}
+
+function llrpPortOf(text: string | undefined): number {
+  if (text === undefined) return 5084;
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw makeError(SimulatorErrors.USAGE, { reason: `--llrp-port must be 0–65535, got "${text}"` });
+  return port;
 }
 
 export async function runSimCli(
@@ -91,6 +100,7 @@ export async function runSimCli(
         'pty-dir': { type: 'string' },
         'opcua-port': { type: 'string' },
         'pki-dir': { type: 'string' },
+        'llrp-port': { type: 'string' },
         quiet: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -144,6 +154,7 @@ export async function runSimCli(
       ptyDir: values['pty-dir'] ?? join(tmpdir(), 'stockwire-sim'),
       opcuaPort: Math.trunc(positiveNumber(values['opcua-port'], '--opcua-port', 4840)),
       pkiDir: values['pki-dir'] ?? join(tmpdir(), 'stockwire-sim-pki'),
+      llrpPort: llrpPortOf(values['llrp-port']),
       ...(seed === undefined ? {} : { seed }),
     });
     output.write(`scenario ${scenario.name}: serving ${serving.readers.length} reader(s). Gateway config:\n`);

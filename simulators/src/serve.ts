@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import type { Clock } from '../../shared/src/clock.js';
 import type { Logger } from '../../shared/src/log.js';
 import type { OpcUaSimulator } from './opcua/server.js';
+import { LlrpReaderSimulator } from './readers/llrp-sim.js';
 import { startPtyPair, type PtyPair } from './pty.js';
 import { ScenarioReadSource, type ReadSource } from './readers/read-source.js';
 import { serveSerialReader, type SerialReaderEndpoint } from './readers/serial-endpoint.js';
@@ -26,6 +27,8 @@ export interface ServeOptions {
   /** OPC UA server port when no reader names one. */
   opcuaPort: number;
   pkiDir: string;
+  /** First LLRP port for readers without `llrpPort` (the n-th gets llrpPort + n); 0 = ephemeral. */
+  llrpPort?: number;
 }
 
 export interface ServedReader {
@@ -47,6 +50,7 @@ export async function serveScenario(options: ServeOptions): Promise<ServingScena
   const ptys: PtyPair[] = [];
   const endpoints: SerialReaderEndpoint[] = [];
   let opcua: OpcUaSimulator | null = null;
+  const llrpReaders: LlrpReaderSimulator[] = [];
   const served: ServedReader[] = [];
   const sourceFor = (readerId: string): ReadSource => {
     const source = new ScenarioReadSource(options.scenario, readerId, options.clock, {
@@ -62,6 +66,7 @@ export async function serveScenario(options: ServeOptions): Promise<ServingScena
     await Promise.all(endpoints.map((endpoint) => endpoint.close().catch(() => undefined)));
     await Promise.all(ptys.map((pty) => pty.stop()));
     await opcua?.stop();
+    await Promise.all(llrpReaders.map((reader) => reader.stop()));
   };
   try {
     const opcuaReaders: Array<{ name: string; source: ReadSource }> = [];
@@ -88,6 +93,20 @@ export async function serveScenario(options: ServeOptions): Promise<ServingScena
         options.logger.info(
           { reader: reader.id, protocol: reader.protocol, device: hostPath },
           'serial reader simulator ready',
+        );
+      } else if (reader.protocol === 'llrp') {
+        const basePort = options.llrpPort ?? 0;
+        const simulator = await LlrpReaderSimulator.start({
+          source: sourceFor(reader.id),
+          clock: options.clock,
+          port: reader.llrpPort ?? (basePort > 0 ? basePort + llrpReaders.length : 0),
+          vendor: reader.llrpVendor,
+        });
+        llrpReaders.push(simulator);
+        served.push(llrpServed(reader.id, simulator));
+        options.logger.info(
+          { reader: reader.id, port: simulator.port, vendor: simulator.vendor },
+          'LLRP reader simulator ready',
         );
       } else if (reader.protocol === 'opcua') {
         opcuaReaders.push({ name: reader.id, source: sourceFor(reader.id) });
@@ -136,4 +155,20 @@ export async function serveScenario(options: ServeOptions): Promise<ServingScena
     throw error;
   }
   return { readers: served, stop };
+}
+
+/** The gateway `readers:` entry that reaches a simulated LLRP reader. */
+function llrpServed(readerId: string, simulator: LlrpReaderSimulator): ServedReader {
+  return {
+    readerId,
+    protocol: 'llrp',
+    address: `127.0.0.1:${simulator.port}`,
+    gatewayConfig: {
+      id: readerId,
+      protocol: 'llrp',
+      host: '127.0.0.1',
+      port: simulator.port,
+      impinjExtensions: simulator.vendor === 'impinj',
+    },
+  };
 }

@@ -12,11 +12,15 @@ export const SimulatedReaderSchema = z
   .object({
     id: Id,
     /** How the CLI exposes this reader: over a serial protocol on a pty, an OPC UA endpoint, or only as reads. */
-    protocol: z.enum(['chafon', 'thingmagic', 'opcua', 'simulated']).default('simulated'),
+    protocol: z.enum(['chafon', 'thingmagic', 'opcua', 'llrp', 'simulated']).default('simulated'),
     /** Serial protocols: where the CLI links the pty end the gateway opens (default: <--pty-dir>/<reader id>). */
     serialDevice: z.string().min(1).optional(),
     /** OPC UA: TCP port of the simulated server on 127.0.0.1 (0 = ephemeral). */
     opcuaPort: z.number().int().min(0).max(65535).optional(),
+    /** LLRP: TCP port of this reader on 127.0.0.1 (0 = ephemeral; default: the CLI's --llrp-port). */
+    llrpPort: z.number().int().min(0).max(65535).optional(),
+    /** LLRP: which maker the reader announces (capabilities, power table, vendor extensions). */
+    llrpVendor: z.enum(['impinj', 'zebra']).default('impinj'),
     /** Time for one inventory round over all antennas; each antenna gets an equal slot. */
     roundPeriodMs: z.number().int().min(10).max(60_000).default(200),
     /** Receive sensitivity: tags weaker than this are never reported. */
