@@ -27,6 +27,7 @@ usage:
   stockwire-gateway [run] --config <file>       run the daemon (default command)
   stockwire-gateway check-config --config <file> validate a config file and exit (0 valid, 1 invalid)
   stockwire-gateway replay ...                  replay recorded reads through the debounce engine (see replay --help)
+  stockwire-gateway llrp decode <file> [--type <MESSAGE_NAME>]  decode a captured LLRP message to JSON (llrp --help)
   stockwire-gateway --help | --version
 
 signals: SIGTERM/SIGINT stop cleanly (readers stopped, passes closed, outbox persisted);
@@ -45,6 +46,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       runReplay: (args: readonly string[], out: NodeJS.WritableStream) => Promise<number>;
     };
     return replay.runReplay(commandArgs, process.stdout);
+  }
+  if (command === 'llrp') {
+    const { runLlrpCli } = await import('./readers/llrp/cli.js');
+    return runLlrpCli(commandArgs, process.stdout, process.stderr);
   }
   let values: { config?: string | undefined; help?: boolean | undefined; version?: boolean | undefined };
   try {
