@@ -85,7 +85,7 @@ function tagReportsOf(body: Buffer, stats: DecodeStats): Array<Record<string, un
   decodeRoAccessReport(body, { impinjExtensions: true }, stats, (tag) => {
     const peakRssiDbm = tag.impinjPeakRssiCdbm !== undefined ? tag.impinjPeakRssiCdbm / 100 : tag.peakRssiDbm;
     const fields: Record<string, unknown> = {
-      epc: tag.epcHex,
+      epc: tag.epcHex.toUpperCase(),
       antennaId: tag.antennaId,
       peakRssiDbm,
       firstSeenUtcMicros: tag.firstSeenUtcMicros,

@@ -21,21 +21,33 @@ export interface FramerStats {
 }
 
 export class LlrpFramer {
-  private pending: Buffer | null = null;
+  /** Bytes received but not yet cut, kept as chunks: a large report arriving in many reads is joined once. */
+  private parts: Buffer[] = [];
+  private partsBytes = 0;
+  /** Bytes needed before the next message can be complete (skip work until then). */
+  private neededBytes = LLRP_HEADER_BYTES;
   private inGarbage = false;
   readonly stats: FramerStats = { messagesOk: 0, messagesBad: 0, bytesDropped: 0, oversize: 0 };
 
   constructor(private readonly messageBytesMax = LLRP_MESSAGE_BYTES_MAX_DEFAULT) {}
 
   get bufferedBytes(): number {
-    return this.pending?.length ?? 0;
+    return this.partsBytes;
   }
 
-  /** Feeds bytes; returns the whole messages they complete (views into a private copy: safe to keep). */
+  /**
+   * Feeds bytes; returns the whole messages they complete. A message may be a view of the
+   * pushed bytes: decode it before the caller reuses them (socket chunks are never reused).
+   */
   push(chunk: Uint8Array): Buffer[] {
-    const buffer = this.pending ? Buffer.concat([this.pending, chunk]) : Buffer.from(chunk);
+    if (chunk.length === 0) return [];
+    this.parts.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+    this.partsBytes += chunk.length;
+    if (this.partsBytes < this.neededBytes) return [];
+    const buffer = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.partsBytes);
     const messages: Buffer[] = [];
     let offset = 0;
+    this.neededBytes = LLRP_HEADER_BYTES;
     while (buffer.length - offset >= LLRP_HEADER_BYTES) {
       const length = this.candidateLength(buffer, offset);
       if (length < 0) {
@@ -43,13 +55,18 @@ export class LlrpFramer {
         offset++;
         continue;
       }
-      if (buffer.length - offset < length) break;
+      if (buffer.length - offset < length) {
+        this.neededBytes = length;
+        break;
+      }
       messages.push(buffer.subarray(offset, offset + length));
       offset += length;
       this.stats.messagesOk++;
       this.inGarbage = false;
     }
-    this.pending = offset < buffer.length ? buffer.subarray(offset) : null;
+    const rest = buffer.subarray(offset);
+    this.parts = rest.length > 0 ? [rest] : [];
+    this.partsBytes = rest.length;
     return messages;
   }
 

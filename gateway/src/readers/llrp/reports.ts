@@ -6,6 +6,7 @@ import { customHeader, newCursor, readParam, readU64, type DecodeStats, type Par
  * them into the raw-read contract. Fields absent from the message stay undefined.
  */
 export interface TagReport {
+  /** EPC as lower-case hex, as on the wire (the driver and `llrp decode` upper-case it for the raw-read contract). */
   epcHex: string;
   antennaId?: number;
   peakRssiDbm?: number;
@@ -70,7 +71,7 @@ function decodeTagReportData(
         stats.malformed++;
         return null;
       }
-      report.epcHex = body.toString('hex', cursor.valueStart + 2, cursor.valueStart + 2 + bytes).toUpperCase();
+      report.epcHex = body.toString('hex', cursor.valueStart + 2, cursor.valueStart + 2 + bytes);
     } else if (cursor.type === ParamType.Custom) readCustomField(body, cursor, report, options, stats);
     else stats.unknownParams++;
   }
@@ -85,7 +86,7 @@ function readTvField(body: Buffer, cursor: ParamCursor, report: TagReport): void
   const at = cursor.valueStart;
   switch (cursor.type) {
     case TvType.EPC_96:
-      report.epcHex = body.toString('hex', at, at + 12).toUpperCase();
+      report.epcHex = body.toString('hex', at, at + 12);
       break;
     case TvType.AntennaID:
       report.antennaId = body.readUInt16BE(at);

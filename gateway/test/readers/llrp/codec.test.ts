@@ -75,7 +75,7 @@ describe('RO_ACCESS_REPORT decoding', () => {
   it('EPC-96, antenna, peak RSSI and first-seen µs from hand-written bytes', () => {
     expect(readHeader(report)).toEqual({ version: 1, type: 61, length: 41, messageId: 0x63 });
     expect(decode(report).tags).toEqual([
-      { epcHex: EPC.toUpperCase(), antennaId: 2, peakRssiDbm: -60, firstSeenUtcMicros: 1_733_000_000_000_000 },
+      { epcHex: EPC, antennaId: 2, peakRssiDbm: -60, firstSeenUtcMicros: 1_733_000_000_000_000 },
     ]);
   });
 
@@ -87,7 +87,7 @@ describe('RO_ACCESS_REPORT decoding', () => {
     );
     expect(decode(bytes).tags).toEqual([
       {
-        epcHex: epc128.toUpperCase(),
+        epcHex: epc128,
         lastSeenUtcMicros: 1_733_000_000_000_100,
         seenCount: 3,
         channelIndex: 23,
@@ -105,7 +105,7 @@ describe('RO_ACCESS_REPORT decoding', () => {
       `043d ${(10 + tagLength + 12).toString(16).padStart(8, '0')} 00000002 00f0 ${tagLength.toString(16).padStart(4, '0')} ${inner} 03ff 000c 000000a1 00000001`,
     );
     const withExtensions = decode(bytes, true);
-    expect(withExtensions.tags).toEqual([{ epcHex: EPC.toUpperCase(), impinjPeakRssiCdbm: -5012 }]);
+    expect(withExtensions.tags).toEqual([{ epcHex: EPC, impinjPeakRssiCdbm: -5012 }]);
     expect(withExtensions.stats).toEqual({ unknownParams: 1, unknownCustom: 2, malformed: 0 });
     // Without Impinj extensions its parameter is one more unknown custom, never an error.
     expect(decode(bytes, false).stats).toEqual({ unknownParams: 1, unknownCustom: 3, malformed: 0 });
@@ -122,7 +122,7 @@ describe('RO_ACCESS_REPORT decoding', () => {
   it('round-trips the reader-side encoder', () => {
     const tags: TagReport[] = [
       {
-        epcHex: EPC.toUpperCase(),
+        epcHex: EPC,
         antennaId: 4,
         peakRssiDbm: -71,
         impinjPeakRssiCdbm: -7123,
@@ -131,7 +131,7 @@ describe('RO_ACCESS_REPORT decoding', () => {
         seenCount: 1,
         channelIndex: 9,
       },
-      { epcHex: 'E2801160600002' },
+      { epcHex: 'e2801160600002' },
     ];
     expect(decode(encodeRoAccessReport(7, tags), true).tags).toEqual(tags);
   });
