@@ -7,7 +7,7 @@
 #
 # What it does:
 #   1. Node.js 20 (NodeSource apt repository) unless node >= 20 is already installed;
-#      build tools and libsystemd-dev for the native addons (better-sqlite3, sd-notify).
+#      build tools for the native addons (better-sqlite3; sd-notify is optional, see below).
 #   2. A system user `stockwire` (groups dialout for serial readers).
 #   3. The package into /opt/stockwire (from a `npm pack` tarball, or this checkout), built if needed, production deps only.
 #   4. /etc/stockwire/gateway.yaml (from --config, else the example) if none exists; mode 0640.
@@ -55,9 +55,10 @@ if [[ "$(node_major)" -lt "$NODE_MAJOR_MIN" ]]; then
 else
   log "Node.js $(node --version) already present"
 fi
-# Native addons build from source on arm64: compiler, python3, libsystemd for sd-notify; rsync to copy.
+# Native addons build from source on arm64: compiler and python3; rsync to copy. libsystemd-dev is not
+# required: without it the optional sd-notify addon is skipped and the systemd-notify tool is used.
 missing=()
-for pkg in build-essential python3 libsystemd-dev rsync; do
+for pkg in build-essential python3 rsync; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
 if [[ ${#missing[@]} -gt 0 ]]; then
@@ -96,7 +97,7 @@ install_command=(npm install)
 [[ -f package-lock.json ]] && install_command=(npm ci)
 # Install scripts are skipped and the three native addons rebuilt explicitly, so the
 # `prepare` build never runs without its dev tools and no native build is silently skipped.
-native=(better-sqlite3 sd-notify @serialport/bindings-cpp)
+native=(better-sqlite3 @serialport/bindings-cpp)
 if [[ ! -f dist/gateway/src/bin.js ]]; then
   log "building (no dist/ in the source)"
   "${install_command[@]}" --ignore-scripts --no-audit --no-fund
@@ -107,8 +108,12 @@ else
   "${install_command[@]}" --omit=dev --ignore-scripts --no-audit --no-fund
   npm rebuild "${native[@]}"
 fi
-# The native addons must load, or the daemon would fail at start.
-node -e "require('better-sqlite3'); require('sd-notify')"
+# The optional addon: built where libsystemd-dev is present, else the systemd-notify tool carries sd_notify.
+if [[ -d node_modules/sd-notify ]]; then
+  npm rebuild sd-notify || log "sd-notify addon did not build; the systemd-notify tool will be used"
+fi
+# The required native addons must load, or the daemon would fail at start.
+node -e "require('better-sqlite3')"
 cd - >/dev/null
 
 # 4. Config (never overwritten).

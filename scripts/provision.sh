@@ -17,7 +17,8 @@ for command in "${!wanted[@]}"; do
 done
 # PostgreSQL server binaries live outside PATH on Debian.
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
-# sd-notify (systemd notify) builds against libsystemd.
+# The optional sd-notify addon builds against libsystemd: installed here only so the suites also exercise
+# the addon transport. `npm install` does not need it (test/install/fresh-machine.test.ts hides it).
 [ -e /usr/include/systemd/sd-daemon.h ] || missing+=(libsystemd-dev)
 
 if [ ${#missing[@]} -eq 0 ]; then

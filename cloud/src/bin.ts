@@ -1,11 +1,8 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { systemClock } from '../../shared/src/clock.js';
 import { StockwireError, errorMessage } from '../../shared/src/errors.js';
-import { createLogger } from '../../shared/src/log.js';
 import { isMainModule } from '../../shared/src/main-module.js';
-import { loadCloudConfig } from './config.js';
-import { configDirOf, startCloudService } from './service.js';
+import { runCloud } from './main.js';
 
 const HELP = `stockwire-cloud — consumes gateway movements, keeps the perpetual-inventory ledger, serves the API.
 
@@ -46,23 +43,7 @@ export async function runCloudCli(args: string[]): Promise<number> {
     process.stderr.write('missing --config <cloud.yaml> (see config/cloud.example.yaml)\n');
     return 2;
   }
-  const logger = createLogger('stockwire-cloud');
-  const config = loadCloudConfig(values.config);
-  const service = await startCloudService(config, {
-    configDir: configDirOf(values.config),
-    logger,
-    clock: systemClock,
-  });
-  await new Promise<void>((resolve) => {
-    const shutdown = (signal: string) => {
-      logger.info({ signal }, 'shutting down');
-      resolve();
-    };
-    process.once('SIGINT', shutdown);
-    process.once('SIGTERM', shutdown);
-  });
-  await service.stop();
-  return 0;
+  return runCloud(values.config);
 }
 
 if (isMainModule(import.meta.url)) {

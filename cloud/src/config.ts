@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { loadConfigFile } from '../../shared/src/config/load.js';
-import { AnalyticsConfigSchema } from './dashboard/analytics.js';
+import { AnalyticsConfigSchema } from './analytics.js';
 
 const TlsFilesSchema = z
   .object({

@@ -6,7 +6,8 @@ import { errorMessage } from '../../shared/src/errors.js';
 import { emptyCatalog, loadCatalogFile } from './ledger/catalog.js';
 import { formatCheckReport } from './ledger/invariants.js';
 import { TransactionSchema, type Transaction } from './ledger/transactions.js';
-import { BATCH_TRANSACTIONS_MAX, openLedgerStore, parseStoreUrl, type ApplyResult } from './store/ledger-store.js';
+import { BATCH_TRANSACTIONS_MAX, type ApplyResult } from './store/ledger-store.js';
+import { openLedgerStore, parseStoreUrl } from './store/open.js';
 
 /** Longest accepted input line: a count of a full shelf is long, a runaway file is not. */
 export const REPLAY_LINE_CHARS_MAX = 8 * 1024 * 1024;
@@ -35,6 +36,11 @@ interface ReplayTransaction {
  */
 export async function runLedgerCli(args: string[], output: NodeJS.WritableStream): Promise<number> {
   const [command, ...rest] = args;
+  // `--help` anywhere (`check --help`, `ledger replay -h`) is an answer, not a usage error.
+  if (args.includes('--help') || args.includes('-h') || command === 'help') {
+    output.write(`${USAGE}\n`);
+    return 0;
+  }
   try {
     if (command === 'replay') return await replay(rest, output);
     if (command === 'check') return await check(rest, output);

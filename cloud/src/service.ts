@@ -9,9 +9,10 @@ import { MovementConsumer } from './ingest/consumer.js';
 import { buildApi } from './api/server.js';
 import { createAuthorizer } from './api/auth.js';
 import { loadCatalogFile } from './ledger/catalog.js';
-import { openLedgerStore, type LedgerStore } from './store/ledger-store.js';
+import { type LedgerStore } from './store/ledger-store.js';
+import { openLedgerStore } from './store/open.js';
 import { createStoreView } from './alerts/store-adapter.js';
-import { startAnalytics, type Analytics } from './dashboard/analytics.js';
+import { startAnalytics, type Analytics } from './analytics.js';
 
 export interface CloudService {
   /** Base URL of the HTTP API, e.g. http://127.0.0.1:8080 */

@@ -2,50 +2,40 @@
 import { isMainModule } from '../../shared/src/main-module.js';
 import { parseArgs } from 'node:util';
 import { errorMessage } from '../../shared/src/errors.js';
-import { loadGatewayConfig, type GatewayConfig } from './config.js';
-import type { GatewayParts } from './daemon.js';
+import { loadGatewayConfig } from './config.js';
 import { gatewayVersion } from './status/version.js';
-import { runGateway } from './systemd/service.js';
-
-/**
- * The production parts: the debounce engine and the reader drivers. Imported on
- * demand so `--help` and `check-config` do not load every protocol stack.
- */
-export async function defaultParts(): Promise<GatewayParts> {
-  const { createDebounceEngine } = await import('./debounce/engine.js');
-  const { createReaderDriver } = await import('./readers/factory.js');
-  return {
-    createEngine: (config: Readonly<GatewayConfig>) =>
-      createDebounceEngine(config.debounce, { siteId: config.siteId, gatewayId: config.gatewayId }),
-    createReader: (readerConfig, context) => createReaderDriver(readerConfig, context),
-  };
-}
+import { defaultParts, runGateway } from './main.js';
 
 const USAGE = `stockwire-gateway — RFID portal gateway daemon
 
 usage:
-  stockwire-gateway [run] --config <file>       run the daemon (default command)
+  stockwire-gateway run --config <file>         run the daemon (the default: "run" may be left out)
   stockwire-gateway check-config --config <file> validate a config file and exit (0 valid, 1 invalid)
   stockwire-gateway replay ...                  replay recorded reads through the debounce engine (see replay --help)
   stockwire-gateway llrp decode <file> [--type <MESSAGE_NAME>]  decode a captured LLRP message to JSON (llrp --help)
+  stockwire-gateway capture --config <file> --reader <id> --out <reads.jsonl> [--seconds N]
+                                                record one reader's normalised reads for replay (see capture --help)
   stockwire-gateway --help | --version
 
 signals: SIGTERM/SIGINT stop cleanly (readers stopped, passes closed, outbox persisted);
          SIGHUP reloads reader and debounce settings (a bad file keeps the running config).
 `;
 
-// Loaded at run time: replay is another part's module and only needed by its subcommand.
-const REPLAY_MODULE = './replay.js';
-
 export async function main(argv: readonly string[]): Promise<number> {
   const [first, ...rest] = argv;
   const command = first === undefined || first.startsWith('-') ? 'run' : first;
   const commandArgs = command === first ? rest : [...argv];
   if (command === 'replay') {
-    const replay = (await import(REPLAY_MODULE)) as {
-      runReplay: (args: readonly string[], out: NodeJS.WritableStream) => Promise<number>;
-    };
-    return replay.runReplay(commandArgs, process.stdout);
+    // Loaded on demand (a literal path, so tools can follow it): only this subcommand needs it.
+    const { runReplay } = await import('./replay.js');
+    return runReplay(commandArgs, process.stdout);
+  }
+  if (command === 'capture') {
+    const { runCapture } = await import('./capture.js');
+    const controller = new AbortController();
+    const stop = (): void => controller.abort();
+    process.once('SIGINT', stop).once('SIGTERM', stop);
+    return runCapture(commandArgs, process.stderr, { signal: controller.signal });
   }
   if (command === 'llrp') {
     const { runLlrpCli } = await import('./readers/llrp/cli.js');

@@ -6,14 +6,16 @@ import { gatewayTopic } from '../../shared/src/contracts/topics.js';
 import { errorMessage } from '../../shared/src/errors.js';
 import type { Logger } from '../../shared/src/log.js';
 import type { GatewayConfig } from './config.js';
+import type { BeamFault, BeamInput } from './debounce/beams.js';
 import type { DebounceConfig } from './debounce/config.js';
 import { createMqttConnection, type MqttConnection } from './mqtt/connection.js';
 import { createPublisher, type Publisher, type PublisherStats } from './mqtt/publisher.js';
 import { createOutbox, type Outbox, type OutboxFill } from './outbox/outbox.js';
 import { openSqliteOutboxStore } from './outbox/sqlite-store.js';
 import type { OutboxStore } from './outbox/store.js';
-import type { ReaderDriver } from './readers/driver.js';
+import type { GpiEvent, ReaderDriver } from './readers/driver.js';
 import type { ReaderConfig } from './readers/config.js';
+import { withBeamFaults } from './status/beam-faults.js';
 import { buildGatewayStatus, statusLine } from './status/status.js';
 import { gatewayVersion } from './status/version.js';
 import type { Notifier } from './systemd/notify.js';
@@ -25,6 +27,9 @@ export interface DebounceEngineLike {
   tick(nowMs: number): EpcisEvent[];
   flush(nowMs: number): EpcisEvent[];
   reconfigure(config: DebounceConfig): void;
+  /** Photo-eye beams (optional: engines without portals beams ignore GPI). */
+  ingestBeam?(beam: BeamInput, nowMs: number): void;
+  beamFaults?(): BeamFault[];
 }
 
 /** Factories for the parts other modules own; tests inject their own. */
@@ -172,7 +177,19 @@ export function createGatewayDaemon(options: GatewayDaemonOptions): GatewayDaemo
     }
   };
 
-  const readersHealth = (): ReaderHealth[] => readers.map((slot) => slot.driver.health());
+  const onGpi = (event: GpiEvent): void => {
+    if (stopping) return;
+    engine?.ingestBeam?.(
+      { reader: event.readerId, port: event.port, state: event.state, time: event.timeMs },
+      clock.nowMs(),
+    );
+  };
+
+  const readersHealth = (): ReaderHealth[] =>
+    withBeamFaults(
+      readers.map((slot) => slot.driver.health()),
+      engine?.beamFaults?.() ?? [],
+    );
 
   const publishStatus = (state: 'online' | 'offline', callback?: () => void): void => {
     if (!connection?.isConnected()) {
@@ -235,6 +252,7 @@ export function createGatewayDaemon(options: GatewayDaemonOptions): GatewayDaemo
   const makeReader = (readerConfig: ReaderConfig): ReaderSlot => {
     const driver = parts.createReader(readerConfig, { clock, logger });
     driver.onRead(onRead);
+    driver.onGpi?.(onGpi);
     return { config: readerConfig, driver, downSinceMs: null };
   };
 

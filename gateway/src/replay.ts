@@ -5,6 +5,7 @@ import type { EpcisEvent } from '../../shared/src/contracts/epcis.js';
 import { RawReadSchema } from '../../shared/src/contracts/raw-read.js';
 import { StockwireError, errorMessage, makeError } from '../../shared/src/errors.js';
 import { loadGatewayConfig } from './config.js';
+import { BeamLineSchema } from './debounce/beams.js';
 import { createDebounceEngine } from './debounce/engine.js';
 import { DebounceErrors } from './debounce/errors.js';
 import { SimulatedRun, drainAfterLastReadMs, progressiveAfterGapMs } from './debounce/simulate.js';
@@ -28,7 +29,8 @@ export const REPLAY_BAD_LINE_MESSAGES_MAX = 100;
 export const REPLAY_USAGE = `usage: stockwire-gateway replay --config <gateway.yaml> <reads.jsonl> [options]
 
 Runs the gateway's debounce engine over recorded raw reads (one JSON object per line:
-{"epc","antenna","rssi","time","reader"}) on a simulated clock and prints the EPCIS
+{"epc","antenna","rssi","time","reader"}, and photo-eye changes {"beam":{"reader","port",
+"state","time"}} as \`capture\` writes them) on a simulated clock and prints the EPCIS
 events as JSON lines. Same input, byte-identical output.
 
 options:
@@ -153,6 +155,17 @@ export async function runReplay(
       value = JSON.parse(text);
     } catch (error) {
       reportBadLine(lineNumber, `not JSON (${errorMessage(error)})`);
+      continue;
+    }
+    if (typeof value === 'object' && value !== null && 'beam' in value) {
+      const beam = BeamLineSchema.safeParse(value);
+      if (beam.success) run.beam(beam.data.beam);
+      else
+        reportBadLine(
+          lineNumber,
+          beam.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '),
+        );
+      if (pending.length > 0) await writeOut();
       continue;
     }
     const result = RawReadSchema.safeParse(value);

@@ -19,7 +19,8 @@ import { startPostgres } from '../../test/support/postgres.js';
 import { buildCatalog, type Catalog } from '../../cloud/src/ledger/catalog.js';
 import { sgtinUrn } from '../../cloud/src/ledger/epc-product.js';
 import type { Transaction } from '../../cloud/src/ledger/transactions.js';
-import { openLedgerStore, type LedgerStore, type StoreConfig } from '../../cloud/src/store/ledger-store.js';
+import { type LedgerStore, type StoreConfig } from '../../cloud/src/store/ledger-store.js';
+import { openLedgerStore } from '../../cloud/src/store/open.js';
 
 const EVENT_EPCS = 50;
 const BATCH_EVENTS = 100;

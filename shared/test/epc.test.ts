@@ -104,6 +104,10 @@ describe('EPC raw fallback and strict errors', () => {
     // company prefix 0xFFFFFFFFFF > 12 digits at partition 0
     ['3003FFFFFFFFFC0000000001', 'SW_EPC_FIELD_RANGE', 'urn:epc:raw:96.x3003FFFFFFFFFC0000000001'],
     ['not hex at all', 'SW_EPC_NOT_HEX', 'urn:epc:raw:12.xEAA'],
+    // the TDS SSCC-96 example with its 24 reserved bits not zero (last bit, first bit, all)
+    ['3174257BF4499602D2000001', 'SW_EPC_RESERVED_BITS', 'urn:epc:raw:96.x3174257BF4499602D2000001'],
+    ['3174257BF4499602D2800000', 'SW_EPC_RESERVED_BITS', 'urn:epc:raw:96.x3174257BF4499602D2800000'],
+    ['3174257BF4499602D2FFFFFF', 'SW_EPC_RESERVED_BITS', 'urn:epc:raw:96.x3174257BF4499602D2FFFFFF'],
   ])('%s stays raw (%s)', (hex, code, urn) => {
     const decoded = decodeEpc(hex);
     expect(decoded).toEqual({ kind: 'raw', urn, reason: code });

@@ -26,6 +26,7 @@ export interface SimCliOptions {
 export const HELP_TEXT = `stockwire-sim — RFID reader simulators driven by a scenario file
 
 Usage: stockwire-sim <scenario.yaml|json | bundled name, e.g. dock-door-demo> [options]
+       stockwire-sim gateway --config <gateway.yaml>   the gateway daemon with simulated readers (see gateway --help)
 
 Serves every reader in the scenario over its real protocol (Chafon / ThingMagic on a
 socat pseudo-terminal, OPC UA AutoID and LLRP on 127.0.0.1) so an unchanged gateway connects
@@ -43,6 +44,8 @@ Options:
   --duration <seconds>    stop serving after this long (default: until Ctrl-C)
   --pty-dir <dir>         pty links for serial readers without serialDevice
   --opcua-port <port>     OPC UA port when no reader sets opcuaPort (default 4840)
+  --reader-mqtt-url <url> broker the zebra-iot readers publish to (default: an embedded one)
+  --reader-mqtt-port <p>  port of that embedded broker on 127.0.0.1 (default: ephemeral)
   --pki-dir <dir>         OPC UA server PKI folder (default: <tmp>/stockwire-sim-pki)
   --llrp-port <port>      first LLRP port for readers without llrpPort (next ones +1; default 5084, 0 = ephemeral)
   --quiet                 no logs, only the summary
@@ -81,6 +84,11 @@ export async function runSimCli(
   output: CliOutput,
   options: SimCliOptions = {},
 ): Promise<number> {
+  if (args[0] === 'gateway') {
+    // Loaded on demand: the daemon's stack is only needed by this subcommand.
+    const { runSimulatedGatewayCli } = await import('./gateway-cli.js');
+    return runSimulatedGatewayCli(args.slice(1), output);
+  }
   let parsed;
   try {
     parsed = parseArgs({
@@ -99,6 +107,8 @@ export async function runSimCli(
         duration: { type: 'string' },
         'pty-dir': { type: 'string' },
         'opcua-port': { type: 'string' },
+        'reader-mqtt-url': { type: 'string' },
+        'reader-mqtt-port': { type: 'string' },
         'pki-dir': { type: 'string' },
         'llrp-port': { type: 'string' },
         quiet: { type: 'boolean', default: false },
@@ -155,6 +165,10 @@ export async function runSimCli(
       opcuaPort: Math.trunc(positiveNumber(values['opcua-port'], '--opcua-port', 4840)),
       pkiDir: values['pki-dir'] ?? join(tmpdir(), 'stockwire-sim-pki'),
       llrpPort: llrpPortOf(values['llrp-port']),
+      ...(values['reader-mqtt-url'] === undefined ? {} : { readerMqttUrl: values['reader-mqtt-url'] }),
+      ...(values['reader-mqtt-port'] === undefined
+        ? {}
+        : { readerMqttPort: Math.trunc(positiveNumber(values['reader-mqtt-port'], '--reader-mqtt-port', 1)) }),
       ...(seed === undefined ? {} : { seed }),
     });
     output.write(`scenario ${scenario.name}: serving ${serving.readers.length} reader(s). Gateway config:\n`);

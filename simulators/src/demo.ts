@@ -16,11 +16,11 @@ import { startEmbeddedBroker, type EmbeddedBroker } from '../../cloud/src/broker
 import { loadCloudConfig, type CloudConfig } from '../../cloud/src/config.js';
 import type { PositionChange } from '../../cloud/src/events.js';
 import { configDirOf, startCloudService, type CloudService } from '../../cloud/src/service.js';
-import { defaultParts } from '../../gateway/src/bin.js';
 import { loadGatewayConfig, type GatewayConfig } from '../../gateway/src/config.js';
 import { createGatewayDaemon, type GatewayDaemon } from '../../gateway/src/daemon.js';
 import { createNotifier } from '../../gateway/src/systemd/notify.js';
 import { startDemoLlrpReaders } from './demo-readers.js';
+import { simulatedGatewayParts } from './readers/simulated-gateway-reader.js';
 
 const HELP = `npm start [-- options]   (or: node dist/simulators/src/demo.js [options])
 
@@ -128,7 +128,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     const gatewayConfig = llrpReaders.config;
     const gateway = createGatewayDaemon({
       config: gatewayConfig,
-      parts: await defaultParts(),
+      parts: await simulatedGatewayParts(),
       clock: systemClock,
       logger: logger.child({ part: 'gateway' }),
       notifier: createNotifier({ logger, environment: {} }),

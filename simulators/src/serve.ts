@@ -4,6 +4,7 @@ import type { Clock } from '../../shared/src/clock.js';
 import type { Logger } from '../../shared/src/log.js';
 import type { OpcUaSimulator } from './opcua/server.js';
 import { LlrpReaderSimulator } from './readers/llrp-sim.js';
+import { servePushReader, type PushReaderEndpoint } from './push-serve.js';
 import { startPtyPair, type PtyPair } from './pty.js';
 import { ScenarioReadSource, type ReadSource } from './readers/read-source.js';
 import { serveSerialReader, type SerialReaderEndpoint } from './readers/serial-endpoint.js';
@@ -29,6 +30,10 @@ export interface ServeOptions {
   pkiDir: string;
   /** First LLRP port for readers without `llrpPort` (the n-th gets llrpPort + n); 0 = ephemeral. */
   llrpPort?: number;
+  /** Broker the simulated Zebra IoT Connectors publish to; default: an embedded one on `readerMqttPort`. */
+  readerMqttUrl?: string;
+  /** Port of that embedded broker (0 = ephemeral). */
+  readerMqttPort?: number;
 }
 
 export interface ServedReader {
@@ -51,6 +56,7 @@ export async function serveScenario(options: ServeOptions): Promise<ServingScena
   const endpoints: SerialReaderEndpoint[] = [];
   let opcua: OpcUaSimulator | null = null;
   const llrpReaders: LlrpReaderSimulator[] = [];
+  const pushEndpoints: PushReaderEndpoint[] = [];
   const served: ServedReader[] = [];
   const sourceFor = (readerId: string): ReadSource => {
     const source = new ScenarioReadSource(options.scenario, readerId, options.clock, {
@@ -67,6 +73,7 @@ export async function serveScenario(options: ServeOptions): Promise<ServingScena
     await Promise.all(ptys.map((pty) => pty.stop()));
     await opcua?.stop();
     await Promise.all(llrpReaders.map((reader) => reader.stop()));
+    for (const endpoint of pushEndpoints.splice(0).reverse()) await endpoint.close().catch(() => undefined);
   };
   try {
     const opcuaReaders: Array<{ name: string; source: ReadSource }> = [];
@@ -107,6 +114,13 @@ export async function serveScenario(options: ServeOptions): Promise<ServingScena
         options.logger.info(
           { reader: reader.id, port: simulator.port, vendor: simulator.vendor },
           'LLRP reader simulator ready',
+        );
+      } else if (reader.protocol === 'impinj-iot' || reader.protocol === 'zebra-iot') {
+        const endpoint = await servePushReader(reader, sourceFor(reader.id), options, pushEndpoints);
+        served.push(endpoint.served);
+        options.logger.info(
+          { reader: reader.id, protocol: reader.protocol, address: endpoint.served.address },
+          'push reader simulator ready',
         );
       } else if (reader.protocol === 'opcua') {
         opcuaReaders.push({ name: reader.id, source: sourceFor(reader.id) });

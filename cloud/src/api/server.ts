@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import swagger from '@fastify/swagger';
 import { z, type ZodTypeAny } from 'zod';
 import type { Logger } from '../../../shared/src/log.js';
-import type { CloudEvents } from '../events.js';
+import { announcePositionsChanged, type CloudEvents } from '../events.js';
 import type { Catalog } from '../ledger/catalog.js';
 import type { ApplyResult } from '../ledger/state.js';
 import { TransactionSchema, type Transaction } from '../ledger/transactions.js';
@@ -152,11 +152,7 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
     return undefined;
   }
 
-  const emit = (results: readonly ApplyResult[]) => {
-    if (!deps.events) return;
-    const changes = results.filter((result) => result.status === 'applied').flatMap((result) => result.changes);
-    if (changes.length > 0) deps.events.emit('positionsChanged', changes);
-  };
+  const emit = (results: readonly ApplyResult[]) => announcePositionsChanged(deps.events, results);
 
   const readRoute = (
     url: string,
@@ -216,12 +212,10 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
     const { id } = request.params as { id: string };
     const transaction = await store.transaction(id);
     if (!transaction)
-      return reply
-        .code(404)
-        .send({
-          code: ApiErrors.NOT_FOUND.code,
-          message: ApiErrors.NOT_FOUND.message.replace('{what}', `transaction ${id}`),
-        });
+      return reply.code(404).send({
+        code: ApiErrors.NOT_FOUND.code,
+        message: ApiErrors.NOT_FOUND.message.replace('{what}', `transaction ${id}`),
+      });
     return transaction;
   });
   readRoute('/products', 'Products (catalog and declared)', undefined, async () => ({ items: await store.products() }));
@@ -269,14 +263,12 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
       if (body && typeof body === 'object' && Array.isArray(body.transactions)) {
         const list = body.transactions as unknown[];
         if (list.length > API_BATCH_TRANSACTIONS_MAX) {
-          return reply
-            .code(400)
-            .send({
-              code: ApiErrors.BATCH_TOO_LARGE.code,
-              message: ApiErrors.BATCH_TOO_LARGE.message
-                .replace('{count}', String(list.length))
-                .replace('{max}', String(API_BATCH_TRANSACTIONS_MAX)),
-            });
+          return reply.code(400).send({
+            code: ApiErrors.BATCH_TOO_LARGE.code,
+            message: ApiErrors.BATCH_TOO_LARGE.message
+              .replace('{count}', String(list.length))
+              .replace('{max}', String(API_BATCH_TRANSACTIONS_MAX)),
+          });
         }
         const parsed: Transaction[] = [];
         const issues: Issue[] = [];

@@ -8,7 +8,7 @@ import {
 import type { Clock } from '../../../shared/src/clock.js';
 import { errorMessage, makeError } from '../../../shared/src/errors.js';
 import type { Logger } from '../../../shared/src/log.js';
-import type { CloudEvents, PositionChange } from '../events.js';
+import { announcePositionsChanged, type CloudEvents } from '../events.js';
 import type { Catalog } from '../ledger/catalog.js';
 import type { ApplyResult, LedgerStore } from '../store/ledger-store.js';
 import { mapEpcisDocument } from './epcis-to-transactions.js';
@@ -193,11 +193,9 @@ export class MovementConsumer {
     }
     if (mapped.transactions.length === 0) return;
     const results = await this.applyWithRetry(mapped.transactions);
-    const changes: PositionChange[] = [];
     for (const result of results) {
       if (result.status === 'applied') {
         this.counters.eventsApplied++;
-        changes.push(...result.changes);
       } else if (result.status === 'duplicate') {
         this.counters.eventsDuplicate++;
       } else {
@@ -208,8 +206,7 @@ export class MovementConsumer {
       }
     }
     this.counters.documentsApplied++;
-    if (changes.length > 0) {
-      this.deps.events.emit('positionsChanged', changes);
+    if (announcePositionsChanged(this.deps.events, results).length > 0) {
       this.logMovements(siteId, gatewayId, document, results);
     }
   }

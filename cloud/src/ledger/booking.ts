@@ -1,6 +1,6 @@
 import { assertInvariant } from '../../../shared/src/errors.js';
 import { makeError, type ErrorDefinition } from '../../../shared/src/errors.js';
-import type { PositionChange } from '../events.js';
+import type { PositionChange } from './position-change.js';
 import { ACCOUNTS, autoRegisterLocation, type Location, type Product } from './catalog.js';
 import { formatMoney, formatQuantity, ONE_UNIT, parseTrusted, UNIT_COST_SCALE } from './decimal.js';
 import { LedgerErrors } from './errors.js';

@@ -1,5 +1,5 @@
 import type { Location, Product } from './catalog.js';
-import type { PositionChange } from '../events.js';
+import type { PositionChange } from './position-change.js';
 
 /**
  * The ledger's records as plain data (BigInt scaled numbers, see decimal.ts),

@@ -1,4 +1,3 @@
-import type { CloudEvents, PositionChange } from '../events.js';
 import { ACCOUNTS, autoRegisterLocation, type Catalog, type Location, type Product } from '../ledger/catalog.js';
 import { formatMoney, formatQuantity } from '../ledger/decimal.js';
 import type { ApplyResult, Position, TransactionRecord } from '../ledger/state.js';
@@ -82,14 +81,6 @@ export class StoreCatalog {
   allLocations(): Location[] {
     return [...this.locations.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
   }
-}
-
-/** Emits after commit only, so a listener never sees a change that could still roll back. */
-export function emitChanges(events: CloudEvents | undefined, results: readonly ApplyResult[]): void {
-  if (!events) return;
-  const changes: PositionChange[] = [];
-  for (const result of results) if (result.status === 'applied') changes.push(...result.changes);
-  if (changes.length > 0) events.emit('positionsChanged', changes);
 }
 
 export function trialBalanceOf(rows: readonly { account: string; balance: bigint }[]): TrialBalance {

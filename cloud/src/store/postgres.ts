@@ -21,7 +21,6 @@ import type { Transaction } from '../ledger/transactions.js';
 import { WorkingState } from '../ledger/working-state.js';
 import {
   StoreCatalog,
-  emitChanges,
   epcHistoryOf,
   epcsWithLastMove,
   page,
@@ -157,7 +156,6 @@ export class PostgresLedgerStore implements LedgerStore {
           await persist(client, state);
           await client.query('COMMIT');
           this.catalog.absorb(state);
-          emitChanges(this.options.events, results);
           return results;
         }
         // A run that read unloaded state may have failed for that reason only: load and re-run.

@@ -1,7 +1,6 @@
 import Database from 'better-sqlite3';
 import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
 import { silentLogger, type Logger } from '../../../shared/src/log.js';
-import type { CloudEvents } from '../events.js';
 import type { Catalog, Location, Product } from '../ledger/catalog.js';
 import { applyTransaction } from '../ledger/engine.js';
 import { formatMoney, formatQuantity } from '../ledger/decimal.js';
@@ -68,7 +67,6 @@ export const EPC_CACHE_ENTRIES_MAX = 500_000;
 export const JSON_ROWS_PER_STATEMENT_MAX = 20_000;
 import {
   StoreCatalog,
-  emitChanges,
   epcHistoryOf,
   epcsWithLastMove,
   page,
@@ -161,7 +159,6 @@ export class SqliteLedgerStore implements LedgerStore {
         this.epcCache.delete(epc);
       }
     }
-    emitChanges(this.options.events, results);
     return results;
   }
 
@@ -509,5 +506,3 @@ class SqliteSource implements StateSource {
     return (this.statements.journalOf.all(transactionId) as JournalColumns[]).map(journalLineFromRow);
   }
 }
-
-export type { CloudEvents };

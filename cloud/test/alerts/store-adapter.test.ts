@@ -3,7 +3,7 @@ import { createStoreView } from '../../src/alerts/store-adapter.js';
 import { CloudEvents } from '../../src/events.js';
 import { buildCatalog } from '../../src/ledger/catalog.js';
 import { sgtinUrn } from '../../src/ledger/epc-product.js';
-import { openLedgerStore } from '../../src/store/ledger-store.js';
+import { openLedgerStore } from '../../src/store/open.js';
 
 const GTIN = '00614141073467';
 const BACKROOM = 'urn:stockwire:loc:store-1:backroom';

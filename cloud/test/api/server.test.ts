@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloudEvents, type PositionChange } from '../../src/events.js';
 import { buildApi } from '../../src/api/server.js';
 import { ApiErrors } from '../../src/api/errors.js';
-import { openLedgerStore, type LedgerStore } from '../../src/store/ledger-store.js';
+import { type LedgerStore } from '../../src/store/ledger-store.js';
+import { openLedgerStore } from '../../src/store/open.js';
 import { contractCatalog, FIFO, SERIAL } from '../store/contract.js';
 import { sgtinUrn } from '../../src/ledger/epc-product.js';
 

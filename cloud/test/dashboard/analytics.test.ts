@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../../shared/src/clock.js';
 import { silentLogger } from '../../../shared/src/log.js';
 import { startInflux, type RunningInflux } from '../../../test/support/influx.js';
-import { AnalyticsConfigSchema, startAnalytics } from '../../src/dashboard/analytics.js';
+import { AnalyticsConfigSchema, startAnalytics } from '../../src/analytics.js';
 import { CloudEvents } from '../../src/events.js';
 import { MemoryLedgerView } from '../alerts/memory-view.js';
 

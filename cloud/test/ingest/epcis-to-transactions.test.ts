@@ -4,7 +4,7 @@ import { withEventId } from '../../../shared/src/contracts/event-id.js';
 import { mapEpcisDocument } from '../../src/ingest/epcis-to-transactions.js';
 import { buildCatalog } from '../../src/ledger/catalog.js';
 import { gtinOfEpcClass, gtinOfEpcUrn, sgtinUrn } from '../../src/ledger/epc-product.js';
-import { openLedgerStore } from '../../src/store/ledger-store.js';
+import { openLedgerStore } from '../../src/store/open.js';
 
 const GTIN = '00614141073467';
 const epc = (serial: number) => sgtinUrn(GTIN, 7, String(serial));

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runLedgerCli } from '../../src/ledger-cli.js';
 import { buildCatalog } from '../../src/ledger/catalog.js';
 import { TransactionSchema } from '../../src/ledger/transactions.js';
-import { openLedgerStore } from '../../src/store/ledger-store.js';
+import { openLedgerStore } from '../../src/store/open.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'stockwire-ledger-cli-'));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));

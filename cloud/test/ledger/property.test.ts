@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TransactionSchema } from '../../src/ledger/transactions.js';
-import { openLedgerStore } from '../../src/store/ledger-store.js';
+import { openLedgerStore } from '../../src/store/open.js';
 import { contractCatalog } from '../store/contract.js';
 import { randomTransactions } from './random-transactions.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TransactionSchema } from '../../src/ledger/transactions.js';
 import { startPostgres, type RunningPostgres } from '../../../test/support/postgres.js';
-import { openLedgerStore } from '../../src/store/ledger-store.js';
+import { openLedgerStore } from '../../src/store/open.js';
 import { contractCatalog, ledgerStoreContract } from './contract.js';
 
 // A real PostgreSQL 15 on loopback, one fresh database per test.

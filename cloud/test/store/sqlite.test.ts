@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
-import { openLedgerStore } from '../../src/store/ledger-store.js';
+import { openLedgerStore } from '../../src/store/open.js';
 import { ledgerStoreContract } from './contract.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'stockwire-ledger-sqlite-'));

@@ -31,6 +31,9 @@ export const PortalAntennaSchema = z
   })
   .strict();
 
+/** A photo-eye (or motion sensor) wired to a reader's GPI input; the input is high while the beam is broken. */
+export const PortalBeamSchema = z.object({ reader: readerId, port: z.number().int().min(1).max(16) }).strict();
+
 export const PortalConfigSchema = z
   .object({
     id: ownerId,
@@ -57,6 +60,12 @@ export const PortalConfigSchema = z
     directionTimeMarginMs: z.number().int().min(0).max(60_000).default(250),
     /** A neighbour's record of the same tag counts as a cross-read when the two overlap within this window. */
     crossReadWindowMs: z.number().int().min(0).max(600_000).default(5_000),
+    /** Optional photo-eye beams, one each side: when both break during a pass, their order decides the direction. */
+    beams: z.object({ outside: PortalBeamSchema, inside: PortalBeamSchema }).strict().optional(),
+    /** A beam broken longer than this is stuck (sensor fault, pallet parked in it): a reader fault, reads-only fallback. */
+    beamStuckMs: z.number().int().min(1_000).max(3_600_000).default(60_000),
+    /** Beam breaks this long before the first or after the last read of a pass still belong to it. */
+    beamMatchWindowMs: z.number().int().min(0).max(60_000).default(3_000),
   })
   .strict();
 

@@ -10,8 +10,16 @@ export type Direction = 'inbound' | 'outbound' | 'unknown';
 /** Share of decided tags that must agree before the whole pass takes their direction. */
 export const PASS_AGREEMENT_PERCENT = 80;
 
-/** Why a tag got its direction: the first four leave it unknown. */
-export const DIRECTION_REASONS = ['one_side', 'order_tie', 'returned', 'trend_contradicts', 'agreed', 'order'] as const;
+/** Why a tag got its direction: the first four leave it unknown; `beams`: the portal's photo-eyes decided. */
+export const DIRECTION_REASONS = [
+  'one_side',
+  'order_tie',
+  'returned',
+  'trend_contradicts',
+  'agreed',
+  'order',
+  'beams',
+] as const;
 export type DirectionReason = (typeof DIRECTION_REASONS)[number];
 
 export interface TagVerdict {

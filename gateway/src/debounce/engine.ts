@@ -2,6 +2,7 @@ import type { EpcisEvent } from '../../../shared/src/contracts/epcis.js';
 import type { RawRead } from '../../../shared/src/contracts/raw-read.js';
 import { formatIssues } from '../../../shared/src/config/load.js';
 import { raise } from '../../../shared/src/errors.js';
+import { emptyBeams, ingestPortalBeam, stuckBeams, type BeamFault, type BeamInput } from './beams.js';
 import { DebounceConfigSchema, type DebounceConfig, type PortalConfig, type ShelfConfig } from './config.js';
 import { DebounceErrors } from './errors.js';
 import { sortEvents } from './events.js';
@@ -27,6 +28,10 @@ import { TagTable } from './tags.js';
 export interface DebounceEngine {
   /** Records one read. Decisions happen in tick(), so this returns [] today; callers must still publish what it returns. */
   ingest(read: RawRead, nowMs: number): EpcisEvent[];
+  /** Records one photo-eye change (a reader's GPI event); beams not bound to a portal are counted and ignored. */
+  ingestBeam(beam: BeamInput, nowMs: number): void;
+  /** Beams broken longer than their portal's beamStuckMs: reader faults for the status. */
+  beamFaults(): BeamFault[];
   /** Call every tickIntervalMs: closes quiet passes, shelf rounds and counts. */
   tick(nowMs: number): EpcisEvent[];
   /** Shutdown: decides every pass in progress now, so nothing is lost. */
@@ -55,6 +60,7 @@ export interface EngineIdentity {
 }
 
 export type { PassDiagnostic } from './state.js';
+export type { BeamFault, BeamInput } from './beams.js';
 
 /** Frozen: a caller pushing into the shared empty result would corrupt every later call. */
 const NO_EVENTS = Object.freeze([]) as unknown as EpcisEvent[];
@@ -81,6 +87,8 @@ class Engine implements DebounceEngine {
   private readerIndexById = new Map<string, number>();
   /** readerIndex × 256 + antenna → ownerIndex × 2 + side, or -1. */
   private routes = new Int32Array(0);
+  /** `<reader>/<GPI port>` → portal and side. */
+  private beamRoutes = new Map<string, { portal: PortalState; side: number }>();
   /** Events decided outside tick() (owners removed by reconfigure), handed out by the next tick. */
   private pending: EpcisEvent[] = [];
   private lastNowMs = 0;
@@ -128,6 +136,20 @@ class Engine implements DebounceEngine {
     else ingestShelfRead(state, owner, tagId, read.time, read.rssi, nowMs);
     if (nowMs > this.lastNowMs) this.lastNowMs = nowMs;
     return NO_EVENTS;
+  }
+
+  ingestBeam(beam: BeamInput, nowMs: number): void {
+    const route = this.beamRoutes.get(`${beam.reader}/${beam.port}`);
+    if (route === undefined || !Number.isFinite(beam.time)) {
+      this.state.stats.beamChangesUnrouted++;
+      return;
+    }
+    ingestPortalBeam(this.state, route.portal, route.side, beam);
+    if (nowMs > this.lastNowMs) this.lastNowMs = nowMs;
+  }
+
+  beamFaults(): BeamFault[] {
+    return this.portals.flatMap(stuckBeams);
   }
 
   tick(nowMs: number): EpcisEvent[] {
@@ -239,6 +261,7 @@ class Engine implements DebounceEngine {
       parked: [],
       slotsByTag: new Map(),
       neighbours: [],
+      beams: emptyBeams(),
     };
     this.owners.push(portal);
     return portal;
@@ -293,6 +316,13 @@ class Engine implements DebounceEngine {
         this.routes[readerIndex * ANTENNA_PORTS + binding.antenna] =
           portal.index * 2 + (binding.side === 'inside' ? SIDE_INSIDE : SIDE_OUTSIDE);
       }
+    }
+    this.beamRoutes = new Map();
+    for (const portal of this.portals) {
+      const beams = portal.config.beams;
+      if (!beams) continue;
+      this.beamRoutes.set(`${beams.outside.reader}/${beams.outside.port}`, { portal, side: SIDE_OUTSIDE });
+      this.beamRoutes.set(`${beams.inside.reader}/${beams.inside.port}`, { portal, side: SIDE_INSIDE });
     }
     for (const shelf of this.shelves) {
       for (const binding of shelf.config.antennas) {

@@ -7,6 +7,7 @@ import {
   type EvidenceSummary,
   type TagEvidence,
 } from './events.js';
+import { beamEvidence, beamVerdict, tickPortalBeams } from './beams.js';
 import { agreeOnDirection, tagDirection, type TagVerdict } from './direction.js';
 import { inParts, pushDiagnostic, sortedUrns, summariseEvidence, tagEvidence } from './evidence.js';
 import {
@@ -71,6 +72,7 @@ export function ingestPortalRead(
 export function tickPortal(state: EngineState, portal: PortalState, nowMs: number, out: EpcisEvent[]): void {
   const records = state.records;
   const { stableSetMs, dwellMs } = portal.config;
+  tickPortalBeams(state, portal, nowMs);
   for (let index = portal.parked.length - 1; index >= 0; index--) {
     const slot = portal.parked[index] as number;
     if (nowMs - (records.activityMs[slot] ?? 0) >= stableSetMs) releaseSlot(state, portal, portal.parked, slot);
@@ -220,7 +222,7 @@ function emitPass(state: EngineState, portal: PortalState, reported: readonly nu
   state.stats.tagsIgnoredStray += strayTags;
   state.stats.tagsIgnoredCrossRead += crossReadTags;
   if (verdicts.length === 0) return;
-  agreeOnDirection(verdicts);
+  const beams = decideByBeams(state, portal, verdicts);
   const passId = `${portal.id}@${isoTime(passFirstMs)}`;
   for (const direction of ['inbound', 'outbound', 'unknown'] as const) {
     const group = verdicts.filter((verdict) => verdict.direction === direction);
@@ -238,7 +240,7 @@ function emitPass(state: EngineState, portal: PortalState, reported: readonly nu
       });
       continue;
     }
-    emitGroup(state, portal, passId, direction, group, { strayTags, crossReadTags }, out);
+    emitGroup(state, portal, passId, direction, group, { strayTags, crossReadTags, beams }, out);
   }
 }
 
@@ -248,7 +250,7 @@ function emitGroup(
   passId: string,
   direction: 'inbound' | 'outbound',
   group: readonly TagVerdict[],
-  ignored: { strayTags: number; crossReadTags: number },
+  ignored: { strayTags: number; crossReadTags: number; beams: Record<string, unknown> | null },
   out: EpcisEvent[],
 ): void {
   const records = state.records;
@@ -266,6 +268,7 @@ function emitGroup(
     'stockwire:pass': passId,
     'stockwire:direction': direction,
     'stockwire:evidence': summary,
+    ...(ignored.beams === null ? {} : { 'stockwire:beams': ignored.beams }),
   };
   if (group.length <= state.evidenceTagsMax) {
     extensions['stockwire:tagEvidence'] = group
@@ -321,6 +324,40 @@ function emitGroup(
       detail: `${pallets.length} pallets passed together: cannot tell which cases belong to which, no AggregationEvent`,
     });
   }
+}
+
+/**
+ * With healthy beams that both broke during the pass, their order decides every tag's
+ * direction and the reads only confirm it (counted in the evidence); otherwise the
+ * reads decide as without beams (pass agreement on the per-tag order). Returns the
+ * `stockwire:beams` evidence, or null for a portal without beams.
+ */
+function decideByBeams(
+  state: EngineState,
+  portal: PortalState,
+  verdicts: TagVerdict[],
+): Record<string, unknown> | null {
+  let firstMs = Infinity;
+  let lastMs = -Infinity;
+  for (const verdict of verdicts) {
+    firstMs = Math.min(firstMs, state.records.firstSeenMs[verdict.slot] ?? Infinity);
+    lastMs = Math.max(lastMs, state.records.lastSeenMs[verdict.slot] ?? -Infinity);
+  }
+  const verdict = beamVerdict(portal, firstMs, lastMs);
+  if (verdict === null || !verdict.decided) {
+    agreeOnDirection(verdicts);
+    return verdict === null ? null : beamEvidence(verdict, 0, 0);
+  }
+  state.stats.passesDecidedByBeams++;
+  let confirm = 0;
+  let contradict = 0;
+  for (const tag of verdicts) {
+    if (tag.direction === verdict.direction) confirm++;
+    else if (tag.direction !== 'unknown') contradict++;
+    tag.direction = verdict.direction;
+    tag.reason = 'beams';
+  }
+  return beamEvidence(verdict, confirm, contradict);
 }
 
 function portalTagEvidence(state: EngineState, verdict: TagVerdict): TagEvidence {

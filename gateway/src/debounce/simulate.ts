@@ -1,5 +1,6 @@
 import type { EpcisEvent } from '../../../shared/src/contracts/epcis.js';
 import type { RawRead } from '../../../shared/src/contracts/raw-read.js';
+import type { BeamInput } from './beams.js';
 import type { DebounceConfig } from './config.js';
 import type { DebounceEngine } from './engine.js';
 
@@ -35,6 +36,16 @@ export class SimulatedRun {
     this.advanceTo(read.time);
     this.emit(this.engine.ingest(read, this.nowMs));
     this.lastReadMs = Math.max(this.lastReadMs, read.time);
+  }
+
+  /** A photo-eye change from a capture, at its time on the same simulated clock as the reads. */
+  beam(beam: BeamInput): void {
+    if (this.nowMs === null) {
+      this.nowMs = beam.time;
+      this.nextTickMs = (Math.floor(beam.time / this.tickIntervalMs) + 1) * this.tickIntervalMs;
+    }
+    this.advanceTo(beam.time);
+    this.engine.ingestBeam(beam, this.nowMs);
   }
 
   /** Ticks up to targetMs (reads never move the clock backwards). */

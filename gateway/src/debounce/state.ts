@@ -1,3 +1,4 @@
+import type { PortalBeams } from './beams.js';
 import type { PortalConfig, ShelfConfig } from './config.js';
 import type { RecordStore } from './records.js';
 import type { TagTable } from './tags.js';
@@ -19,6 +20,8 @@ export interface PortalState {
   parked: number[];
   slotsByTag: Map<number, number>;
   neighbours: PortalState[];
+  /** Photo-eye beam levels, stuck flags and recent break edges (see beams.ts). */
+  beams: PortalBeams;
 }
 
 /** Mutable state of one shelf: tags tracked through inventory rounds. */
@@ -63,6 +66,10 @@ export interface MutableStats {
   shelfCountsSkippedOversize: number;
   eventsEmitted: number;
   diagnosticsDropped: number;
+  beamChanges: number;
+  beamChangesUnrouted: number;
+  beamsStuck: number;
+  passesDecidedByBeams: number;
 }
 
 export function emptyStats(): MutableStats {
@@ -84,6 +91,10 @@ export function emptyStats(): MutableStats {
     shelfCountsSkippedOversize: 0,
     eventsEmitted: 0,
     diagnosticsDropped: 0,
+    beamChanges: 0,
+    beamChangesUnrouted: 0,
+    beamsStuck: 0,
+    passesDecidedByBeams: 0,
   };
 }
 

@@ -180,6 +180,102 @@ export const LlrpReaderConfigSchema = z
   })
   .strict();
 
+/** An MQTT broker the reader publishes to (the reader's own broker setting points at the same one). */
+export const ReaderMqttSourceSchema = z
+  .object({
+    /** mqtt://host:1883 or mqtts://host:8883. */
+    url: z.string().regex(/^mqtts?:\/\//, 'must start with mqtt:// or mqtts://'),
+    /** Topic (filter) the reader publishes its tag/data events on. */
+    topic: z.string().min(1).max(256),
+    /** Optional second topic for management events (Zebra GPI, heartbeats) when they go elsewhere. */
+    eventsTopic: z.string().min(1).max(256).optional(),
+    username: z.string().optional(),
+    password: z.string().optional(),
+    /** Default: stockwire-<reader id>. */
+    clientId: z.string().min(1).max(128).optional(),
+    /** MQTT keep-alive; a dead broker link is noticed within ~1.5× this. */
+    keepAliveSeconds: z.number().int().min(5).max(600).default(30),
+  })
+  .strict();
+
+/** Late/repeated read handling shared by readers that buffer and replay (see readers/push/ordering.ts). */
+const replayFields = {
+  /** A read older than this (reader clock, skew-corrected) is late: its pass is over, so it is dropped and counted. */
+  lateReadAgeMaxMs: z.number().int().min(1_000).max(86_400_000).default(10_000),
+  /** Nothing but late reads for this long means the reader clock was set back: relearn the skew. */
+  skewRelearnMs: z.number().int().min(10_000).max(86_400_000).default(600_000),
+  /** Tag×antenna pairs remembered for the never-backwards rule. */
+  tagsTrackedMax: z.number().int().min(100).max(1_000_000).default(50_000),
+  /** Longest single JSON message (line, MQTT payload or webhook body) accepted. */
+  messageBytesMax: z
+    .number()
+    .int()
+    .min(1_024)
+    .max(64 * 1024 * 1024)
+    .default(4 * 1024 * 1024),
+};
+
+export const ImpinjIotReaderConfigSchema = z
+  .object({
+    ...common,
+    ...replayFields,
+    protocol: z.literal('impinj-iot'),
+    /** `http-stream`: GET /api/v1/data/stream; `mqtt`: the reader's MQTT output; `webhook`: the reader POSTs to us. */
+    transport: z.enum(['http-stream', 'mqtt', 'webhook']).default('http-stream'),
+    /** Reader REST base, e.g. https://r700-1.local (needed for http-stream and presetId). */
+    baseUrl: z
+      .string()
+      .regex(/^https?:\/\/[^/]+$/, 'must be http(s)://host[:port] without a path')
+      .optional(),
+    /** REST user (the R700 ships with root / impinj: change it). */
+    username: z.string().optional(),
+    password: z.string().optional(),
+    /** The reader writes a keep-alive line every ~30 s: silence this long means the stream is dead. */
+    silenceTimeoutMs: z.number().int().min(1_000).max(3_600_000).default(90_000),
+    /** REST call deadline (preset start/stop, opening the stream). */
+    requestTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+    /** Inventory preset started at start() and stopped at stop(); unset: the reader runs what it was told. */
+    presetId: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/)
+      .optional(),
+    mqtt: ReaderMqttSourceSchema.optional(),
+    /** Webhook transport: where the gateway listens for the reader's POSTs. */
+    webhook: z
+      .object({
+        host: z.string().min(1).default('0.0.0.0'),
+        port: z.number().int().min(0).max(65_535),
+        path: z.string().regex(/^\//).default('/'),
+        /** HTTP Basic credentials the reader's webhook must send (set the same on the reader); unset: no check. */
+        username: z.string().min(1).optional(),
+        password: z.string().min(1).optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export const ZebraIotReaderConfigSchema = z
+  .object({
+    ...common,
+    ...replayFields,
+    protocol: z.literal('zebra-iot'),
+    /** The IoT Connector's data (and optionally management events) MQTT endpoint. */
+    mqtt: ReaderMqttSourceSchema,
+  })
+  .strict();
+
+/** Per-transport requirements of the Impinj driver, checked after the union picked the member. */
+function checkImpinjTransport(config: z.infer<typeof ImpinjIotReaderConfigSchema>, context: z.RefinementCtx): void {
+  const need = (present: unknown, path: string, why: string): void => {
+    if (present === undefined) context.addIssue({ code: z.ZodIssueCode.custom, path: [path], message: why });
+  };
+  if (config.transport === 'http-stream') need(config.baseUrl, 'baseUrl', 'http-stream transport needs baseUrl');
+  if (config.transport === 'mqtt') need(config.mqtt, 'mqtt', 'mqtt transport needs mqtt {url, topic}');
+  if (config.transport === 'webhook') need(config.webhook, 'webhook', 'webhook transport needs webhook {port}');
+  if (config.presetId !== undefined) need(config.baseUrl, 'baseUrl', 'presetId needs baseUrl (the REST API)');
+}
+
 export const ReaderConfigSchema = z
   .discriminatedUnion('protocol', [
     ChafonReaderConfigSchema,
@@ -187,9 +283,12 @@ export const ReaderConfigSchema = z
     OpcUaReaderConfigSchema,
     SimulatedReaderConfigSchema,
     LlrpReaderConfigSchema,
+    ImpinjIotReaderConfigSchema,
+    ZebraIotReaderConfigSchema,
   ])
   // Cross-field check kept outside the members: discriminatedUnion needs plain objects.
   .superRefine((config, context) => {
+    if (config.protocol === 'impinj-iot') checkImpinjTransport(config, context);
     if (config.protocol === 'opcua' && (config.securityMode === 'None') !== (config.securityPolicy === 'None')) {
       context.addIssue({
         code: z.ZodIssueCode.custom,
@@ -206,3 +305,6 @@ export type OpcUaReaderConfig = z.infer<typeof OpcUaReaderConfigSchema>;
 export type SimulatedReaderConfig = z.infer<typeof SimulatedReaderConfigSchema>;
 export type LlrpReaderConfig = z.infer<typeof LlrpReaderConfigSchema>;
 export type ReaderProtocol = ReaderConfig['protocol'];
+export type ImpinjIotReaderConfig = z.infer<typeof ImpinjIotReaderConfigSchema>;
+export type ZebraIotReaderConfig = z.infer<typeof ZebraIotReaderConfigSchema>;
+export type ReaderMqttSource = z.infer<typeof ReaderMqttSourceSchema>;

@@ -17,6 +17,11 @@ export const ReaderErrors = defineErrors({
     message:
       'reader {readerId} sent a malformed frame: {reason}; check baud rate and that nothing else shares the port',
   },
+  BAD_EVENT: {
+    code: 'SW_READER_BAD_EVENT',
+    message:
+      'reader {readerId} pushed an event the gateway cannot use: {reason}; it was counted and skipped, check the reader firmware and its event output settings',
+  },
   READER_STATUS: {
     code: 'SW_READER_STATUS',
     message: 'reader {readerId} answered {command} with status {status}: {meaning}',
@@ -24,6 +29,11 @@ export const ReaderErrors = defineErrors({
   SCENARIO: {
     code: 'SW_READER_SCENARIO',
     message: 'simulated reader {readerId}: {reason}; fix the scenario or scenarioReaderId',
+  },
+  SIMULATED_NOT_BUILT_IN: {
+    code: 'SW_READER_SIMULATED_NOT_BUILT_IN',
+    message:
+      'reader {readerId}: protocol "simulated" is played by the simulators, not shipped in the gateway; run this config with `stockwire-sim gateway --config <file>` (or `npm start`), or point the reader at real hardware',
   },
   OPCUA_NO_DEVICE: {
     code: 'SW_READER_OPCUA_NO_DEVICE',

@@ -11,11 +11,14 @@ import { startLoopbackBroker } from '../../../test/support/broker.js';
 
 /**
  * The `stockwire-gateway` CLI as a process: check-config on good and bad files,
- * and `run` with the example config (simulated reader, real debounce engine)
- * publishing real movements to the embedded broker until SIGTERM.
+ * and the example config (simulated reader, injected by `stockwire-sim gateway`; real debounce
+ * engine) publishing real movements to the embedded broker until SIGTERM; the gateway binary itself
+ * refuses a simulated reader with a coded error.
  */
 const repoRoot = resolve(import.meta.dirname, '../../..');
 const bin = join(repoRoot, 'gateway/src/bin.ts');
+// The example config plays a simulated reader, which the simulators inject into the gateway.
+const simBin = join(repoRoot, 'simulators/src/bin.ts');
 const directory = mkdtempSync(join(tmpdir(), 'stockwire-cli-'));
 let broker: EmbeddedBroker;
 
@@ -30,11 +33,14 @@ afterAll(async () => {
   rmSync(directory, { recursive: true, force: true });
 });
 
-function cli(args: string[]): {
+function cli(
+  args: string[],
+  entry = bin,
+): {
   child: ReturnType<typeof spawn>;
   done: Promise<{ code: number | null; stdout: string; stderr: string }>;
 } {
-  const child = spawn(process.execPath, ['--import', 'tsx', bin, ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -90,7 +96,7 @@ describe('stockwire-gateway CLI', () => {
       ),
     );
     await observer.subscribeAsync('stockwire/v1/store-1/dock-gw-1/events', { qos: 1 });
-    const running = cli(['run', '--config', configFile]);
+    const running = cli(['gateway', '--config', configFile], simBin);
     const deadline = Date.now() + 45_000;
     while (bizSteps.length === 0 && Date.now() < deadline)
       await new Promise((resolveWait) => setTimeout(resolveWait, 100));

@@ -5,7 +5,7 @@ import { join } from 'node:path';
  * A fake systemd notify socket: Node has no unix datagram sockets, so a tiny
  * python3 listener binds one and prints each datagram as a JSON line with its
  * arrival time. This is the receiving end only; the sending end under test is
- * the real sd-notify addon (libsystemd's sd_notify).
+ * the real sd-notify addon (libsystemd's sd_notify) or the systemd-notify tool.
  */
 const LISTENER = `
 import json, socket, sys, time
@@ -14,6 +14,10 @@ sock.bind(sys.argv[1])
 print(json.dumps({"listening": True}), flush=True)
 while True:
     data = sock.recv(65536)
+    # systemd-notify (the tool transport) follows each message with BARRIER=1 and waits until
+    # systemd closes the fd it passed; recv without ancillary space closes it here. Not a message.
+    if data == b"BARRIER=1":
+        continue
     print(json.dumps({"atMs": time.time() * 1000, "message": data.decode("utf-8", "replace")}), flush=True)
 `;
 

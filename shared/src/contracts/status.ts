@@ -25,6 +25,10 @@ export const ReaderHealthSchema = z
           .strict(),
       )
       .optional(),
+    /** Conditions true now, reported by the reader or seen by the gateway (antenna 2 disconnected, beam stuck). */
+    faults: z.array(z.string().max(200)).max(32).optional(),
+    /** Counters of reader-reported conditions since start (overflow, lateReads, repeatedReads, gpiEvents…). */
+    counters: z.record(z.string().max(64), z.number().int().nonnegative()).optional(),
   })
   .strict();
 export type ReaderHealth = z.infer<typeof ReaderHealthSchema>;

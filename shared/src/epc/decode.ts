@@ -187,8 +187,22 @@ function readAlphanumeric(scheme: EpcScheme, bits: BitReader, offset: number, ch
   return text;
 }
 
+/** SSCC-96 ends in 24 reserved bits (TDS 14.5.2; TDT's pattern ends in 24 literal zeros). */
+const SSCC_RESERVED_OFFSET_BITS = 72;
+const SSCC_RESERVED_BITS = 24;
+
 function decodeSscc(bits: BitReader, filter: number, partition: number): Gs1Epc {
   const scheme = 'sscc-96';
+  // Non-zero reserved bits: not an SSCC-96 by the standard's grammar, so it stays raw rather than
+  // being read as a pallet that the tag's writer never meant.
+  const reserved = bits.read(SSCC_RESERVED_OFFSET_BITS, SSCC_RESERVED_BITS);
+  if (reserved !== 0n)
+    throw makeError(EpcErrors.RESERVED_BITS, {
+      scheme,
+      first: SSCC_RESERVED_OFFSET_BITS,
+      last: SSCC_RESERVED_OFFSET_BITS + SSCC_RESERVED_BITS - 1,
+      value: `0x${reserved.toString(16).toUpperCase()}`,
+    });
   const row = partitionRow(scheme, SSCC_PARTITIONS, partition);
   const [companyPrefix, extensionAndSerial] = splitKey(scheme, bits, row, 'serialReference');
   const sscc = withCheckDigit(`${extensionAndSerial.slice(0, 1)}${companyPrefix}${extensionAndSerial.slice(1)}`);

@@ -34,6 +34,11 @@ export const EpcErrors = defineErrors({
     message:
       'EPC {scheme} alphanumeric serial holds a character outside the GS1 set (code {charCode}): the tag was mis-encoded',
   },
+  RESERVED_BITS: {
+    code: 'SW_EPC_RESERVED_BITS',
+    message:
+      'EPC {scheme} reserved bits {first}-{last} hold {value}, TDS requires zeros: the tag was mis-encoded or is not {scheme}',
+  },
   BAD_INPUT: { code: 'SW_EPC_BAD_INPUT', message: 'cannot encode {scheme}: {reason}' },
 });
 

@@ -12,7 +12,9 @@ export const SimulatedReaderSchema = z
   .object({
     id: Id,
     /** How the CLI exposes this reader: over a serial protocol on a pty, an OPC UA endpoint, or only as reads. */
-    protocol: z.enum(['chafon', 'thingmagic', 'opcua', 'llrp', 'simulated']).default('simulated'),
+    protocol: z
+      .enum(['chafon', 'thingmagic', 'opcua', 'llrp', 'simulated', 'impinj-iot', 'zebra-iot'])
+      .default('simulated'),
     /** Serial protocols: where the CLI links the pty end the gateway opens (default: <--pty-dir>/<reader id>). */
     serialDevice: z.string().min(1).optional(),
     /** OPC UA: TCP port of the simulated server on 127.0.0.1 (0 = ephemeral). */
@@ -21,6 +23,8 @@ export const SimulatedReaderSchema = z
     llrpPort: z.number().int().min(0).max(65535).optional(),
     /** LLRP: which maker the reader announces (capabilities, power table, vendor extensions). */
     llrpVendor: z.enum(['impinj', 'zebra']).default('impinj'),
+    /** impinj-iot: TCP port of the simulated reader's REST API and event stream on 127.0.0.1 (0 = ephemeral). */
+    httpPort: z.number().int().min(0).max(65535).optional(),
     /** Time for one inventory round over all antennas; each antenna gets an equal slot. */
     roundPeriodMs: z.number().int().min(10).max(60_000).default(200),
     /** Receive sensitivity: tags weaker than this are never reported. */
@@ -40,6 +44,14 @@ export const DoorSchema = z
         inside: z.array(z.number().int().min(1).max(64)).min(1),
       })
       .strict(),
+    /**
+     * Optional photo-eye beams wired to the reader's GPI ports, one each side of the door: the
+     * simulators break and clear them as loads pass (see scenario/beams.ts).
+     */
+    beams: z
+      .object({ outside: z.number().int().min(1).max(16), inside: z.number().int().min(1).max(16) })
+      .strict()
+      .optional(),
     /** Doors close enough to cross-read this door's tags. */
     neighbours: z.array(Id).default([]),
     /** Chance per tag per round that a neighbouring door's antenna catches a weak stray read. */

@@ -1,11 +1,11 @@
 import type { TimerHandle } from '../../../shared/src/clock.js';
 import { errorMessage, makeError } from '../../../shared/src/errors.js';
-import { generateScenarioRun, type ScenarioRun, type SimulatedRead } from '../../../simulators/src/scenario/engine.js';
-import { loadScenarioFile, parseScenario, resolveScenarioFile } from '../../../simulators/src/scenario/load.js';
-import type { Scenario } from '../../../simulators/src/scenario/schema.js';
-import { BaseReaderDriver, type DriverDeps } from './base.js';
-import type { SimulatedReaderConfig } from './config.js';
-import { ReaderErrors } from './errors.js';
+import { generateScenarioRun, type ScenarioRun, type SimulatedRead } from '../scenario/engine.js';
+import { loadScenarioFile, parseScenario, resolveScenarioFile } from '../scenario/load.js';
+import type { Scenario } from '../scenario/schema.js';
+import { BaseReaderDriver, type DriverDeps } from '../../../gateway/src/readers/base.js';
+import type { SimulatedReaderConfig } from '../../../gateway/src/readers/config.js';
+import { ReaderErrors } from '../../../gateway/src/readers/errors.js';
 
 /**
  * A reader that plays a seeded scenario in real time on the injected clock, so the

@@ -1,21 +1,21 @@
 import type { FastifyInstance } from 'fastify';
 import type { MqttClient } from 'mqtt';
 import { z } from 'zod';
-import type { Clock } from '../../../shared/src/clock.js';
-import type { Logger } from '../../../shared/src/log.js';
-import { AlertsConfigSchema } from '../alerts/config.js';
-import { collectRetainedAlerts, mqttPublishFn } from '../alerts/mqtt.js';
-import type { PublishFn } from '../alerts/publisher.js';
-import { AlertService } from '../alerts/service.js';
-import type { AnalyticsLedgerView } from '../alerts/view.js';
-import type { CloudEvents } from '../events.js';
-import { ForecastConfigSchema } from '../forecast/config.js';
-import { ForecastService } from '../forecast/service.js';
-import { TimeseriesConfigSchema } from '../timeseries/config.js';
-import { createTimeseriesSink } from '../timeseries/index.js';
-import type { TimeseriesSink } from '../timeseries/sink.js';
-import { DashboardConfigSchema } from './config.js';
-import { registerDashboard } from './register.js';
+import type { Clock } from '../../shared/src/clock.js';
+import type { Logger } from '../../shared/src/log.js';
+import { AlertsConfigSchema } from './alerts/config.js';
+import { collectRetainedAlerts, mqttPublishFn } from './alerts/mqtt.js';
+import type { PublishFn } from './alerts/publisher.js';
+import { AlertService } from './alerts/service.js';
+import type { AnalyticsLedgerView } from './alerts/view.js';
+import type { CloudEvents } from './events.js';
+import { ForecastConfigSchema } from './forecast/config.js';
+import { ForecastService } from './forecast/service.js';
+import { TimeseriesConfigSchema } from './timeseries/config.js';
+import { createTimeseriesSink } from './timeseries/index.js';
+import type { TimeseriesSink } from './timeseries/sink.js';
+import { DashboardConfigSchema } from './dashboard/config.js';
+import { registerDashboard } from './dashboard/register.js';
 
 /** The analytics part of the cloud config: one key per part, each strict with defaults. */
 export const AnalyticsConfigSchema = z

@@ -1,12 +1,26 @@
-import { systemClock } from '../../../shared/src/clock.js';
-import { errorMessage } from '../../../shared/src/errors.js';
-import { createLogger } from '../../../shared/src/log.js';
-import { loadGatewayConfig, type GatewayConfig } from '../config.js';
-import { createGatewayDaemon, type GatewayParts } from '../daemon.js';
-import { createNotifier } from './notify.js';
+import { systemClock } from '../../shared/src/clock.js';
+import { errorMessage } from '../../shared/src/errors.js';
+import { createLogger } from '../../shared/src/log.js';
+import { loadGatewayConfig, type GatewayConfig } from './config.js';
+import { createGatewayDaemon, type GatewayParts } from './daemon.js';
+import { createNotifier } from './systemd/notify.js';
 
 /**
- * Runs the gateway as a service process until SIGTERM/SIGINT and resolves with
+ * The production parts: the debounce engine and the reader drivers. Imported on
+ * demand so `--help` and `check-config` do not load every protocol stack.
+ */
+export async function defaultParts(): Promise<GatewayParts> {
+  const { createDebounceEngine } = await import('./debounce/engine.js');
+  const { createReaderDriver } = await import('./readers/factory.js');
+  return {
+    createEngine: (config: Readonly<GatewayConfig>) =>
+      createDebounceEngine(config.debounce, { siteId: config.siteId, gatewayId: config.gatewayId }),
+    createReader: (readerConfig, context) => createReaderDriver(readerConfig, context),
+  };
+}
+
+/**
+ * Startup wiring of the gateway process: runs it as a service until SIGTERM/SIGINT and resolves with
  * the exit code: config validated first (a bad file exits 1 naming the field),
  * sd_notify READY/WATCHDOG/STATUS/STOPPING, SIGHUP reloads reader and debounce
  * settings. `loadParts` supplies the engine and readers (bin.ts: the production ones;
@@ -22,6 +36,7 @@ export async function runGateway(configFile: string, loadParts: () => Promise<Ga
     return 1;
   }
   const notifier = createNotifier({ logger });
+  if (notifier.enabled) logger.info({ transport: notifier.transport }, 'sd_notify enabled');
   const daemon = createGatewayDaemon({
     config,
     parts: await loadParts(),
@@ -51,5 +66,7 @@ export async function runGateway(configFile: string, loadParts: () => Promise<Ga
   const signal = await stopSignal;
   await reloading;
   await daemon.stop(signal);
+  // The tool transport sends from child processes: let STOPPING=1 reach systemd before exit.
+  await notifier.settled();
   return 0;
 }

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../../shared/src/clock.js';
-import type { RawRead } from '../../../shared/src/contracts/raw-read.js';
-import { silentLogger } from '../../../shared/src/log.js';
-import { ReaderConfigSchema } from '../../src/readers/config.js';
-import { createReaderDriver } from '../../src/readers/factory.js';
-import { generateScenarioRun } from '../../../simulators/src/scenario/engine.js';
-import { loadScenarioFile } from '../../../simulators/src/scenario/load.js';
-import { describeReaderDriverContract } from './support/contract.js';
+import { ManualClock } from '../../shared/src/clock.js';
+import type { RawRead } from '../../shared/src/contracts/raw-read.js';
+import { silentLogger } from '../../shared/src/log.js';
+import { ReaderConfigSchema } from '../../gateway/src/readers/config.js';
+import { createSimulatedGatewayReader } from '../src/readers/simulated-gateway-reader.js';
+import { generateScenarioRun } from '../src/scenario/engine.js';
+import { loadScenarioFile } from '../src/scenario/load.js';
+import { describeReaderDriverContract } from '../../gateway/test/readers/support/contract.js';
 
 const SHELF_SCENARIO = {
   name: 'contract-shelf',
@@ -40,7 +40,7 @@ describeReaderDriverContract('simulated', async () => {
     scenario: SHELF_SCENARIO,
     reconnect: { initialDelayMs: 100, maxDelayMs: 400 },
   });
-  const driver = createReaderDriver(config, { clock, logger: silentLogger(), random: () => 0.5 });
+  const driver = createSimulatedGatewayReader(config, { clock, logger: silentLogger(), random: () => 0.5 });
   return {
     driver,
     showTags: () => undefined,
@@ -64,7 +64,7 @@ describe('simulated driver playing the dock-door demo', () => {
       seed: 1,
       loop: true,
     });
-    const driver = createReaderDriver(config, { clock, logger: silentLogger() });
+    const driver = createSimulatedGatewayReader(config, { clock, logger: silentLogger() });
     const reads: RawRead[] = [];
     driver.onRead((read) => reads.push(read));
     await driver.connect();
@@ -95,7 +95,7 @@ describe('simulated driver playing the dock-door demo', () => {
       scenario: scenarioFile,
       scenarioReaderId: 'nope',
     });
-    const driver = createReaderDriver(config, { clock: new ManualClock(0), logger: silentLogger() });
+    const driver = createSimulatedGatewayReader(config, { clock: new ManualClock(0), logger: silentLogger() });
     await expect(driver.connect()).rejects.toMatchObject({ code: 'SW_READER_SCENARIO' });
     await driver.close();
   });
