@@ -88,7 +88,7 @@ export abstract class BaseReaderDriver implements ReaderDriver {
   private readonly readRate = new ReadRateWindow();
   /** Per-antenna read rate and mean RSSI for the status (analytics); bounded by ANTENNAS_TRACKED_MAX. */
   private readonly antennaRates = new Map<number, ReadRateWindow>();
-  /** Reader-reported conditions (buffer warnings, refused connections…), shown in the status. */
+  /** Reader-reported conditions (buffer overflows, refused connections, GPI events…), health().counters. */
   private readonly eventCounts = new Map<string, number>();
   private healthyTimer: TimerHandle | null = null;
   protected readonly log: Logger;
@@ -178,11 +178,13 @@ export abstract class BaseReaderDriver implements ReaderDriver {
       antennas: [...this.antennaRates]
         .sort(([a], [b]) => a - b)
         .map(([antenna, window]) => ({ antenna, ...window.summary(this.deps.clock.nowMs()) })),
-      ...(this.eventCounts.size > 0 ? { events: Object.fromEntries(this.eventCounts) } : {}),
+      ...(this.eventCounts.size > 0
+        ? { counters: Object.fromEntries([...this.eventCounts].sort(([a], [b]) => (a < b ? -1 : 1))) }
+        : {}),
     };
   }
 
-  /** Counts a reader-reported condition for health().events. */
+  /** Counts a reader-reported condition for health().counters (one map for every driver). */
   protected countEvent(name: string, count = 1): void {
     if (!this.eventCounts.has(name) && this.eventCounts.size >= EVENT_COUNTERS_MAX) return;
     this.eventCounts.set(name, (this.eventCounts.get(name) ?? 0) + count);

@@ -11,8 +11,6 @@ export const ReaderHealthSchema = z
     reconnects: z.number().int().nonnegative(),
     lastError: z.string().nullable(),
     readsPerSecond: z.number().nonnegative().optional(),
-    /** Optional counters of reader-reported conditions (e.g. LLRP bufferWarnings, bufferOverflows, connectionRefused). */
-    events: z.record(z.string(), z.number().int().nonnegative()).optional(),
     /** Optional per-antenna read rate and mean RSSI since the last status (analytics only). */
     antennas: z
       .array(

@@ -33,7 +33,7 @@ import type { RoSpecPlan } from './rospec.js';
 export const LLRP_ROSPEC_ID = 0x5357; // "SW": recognisable in a capture, never 0 (0 means "all")
 const SEARCH_MODES = { 'single-target': 1, 'dual-target': 2, 'single-target-suppression': 3 } as const;
 const CLOSE_WAIT_MS = 1_000;
-/** Decode-stat counters surfaced in health().events (a vendor's custom parameters show up here). */
+/** Decode-stat counters surfaced in health().counters (a vendor's custom parameters show up here). */
 const STAT_EVENT_NAMES: Array<[keyof DecodeStats, string]> = [
   ['unknownParams', 'unknownParams'],
   ['unknownCustom', 'unknownCustom'],

@@ -98,7 +98,7 @@ describe('llrp driver: faults', () => {
     const second = newDriver(pair.simulator.port, { id: 'second-client' });
     await expect(second.connect()).rejects.toMatchObject({ code: 'SW_READER_LLRP_CONNECTION_REFUSED' });
     expect(second.health().lastError).toContain('client-initiated connection already exists');
-    expect(second.health().events?.['connectionRefused']).toBe(1);
+    expect(second.health().counters?.['connectionRefused']).toBe(1);
     // The first client leaves; the second gets in on its own backoff.
     await pair.driver.close();
     expect(await holdsWithin(() => second.health().connected, 5_000)).toBe(true);
@@ -119,7 +119,7 @@ describe('llrp driver: faults', () => {
     await pair.driver.start();
     expect(await holdsWithin(() => pair.simulator.keepaliveAcks >= 1, 3_000)).toBe(true);
     pair.simulator.freeze();
-    expect(await holdsWithin(() => (pair.driver.health().events?.['keepaliveTimeouts'] ?? 0) >= 1, 5_000)).toBe(true);
+    expect(await holdsWithin(() => (pair.driver.health().counters?.['keepaliveTimeouts'] ?? 0) >= 1, 5_000)).toBe(true);
     expect(pair.driver.health().lastError).toContain('sent nothing');
     pair.simulator.thaw();
     expect(await holdsWithin(() => pair.driver.health().connected && pair.simulator.hasClient, 5_000)).toBe(true);
@@ -147,8 +147,8 @@ describe('llrp driver: faults', () => {
     await pair.driver.connect();
     await pair.driver.start();
     pair.simulator.bufferWarningThenOverflow(85);
-    expect(await holdsWithin(() => pair.driver.health().events?.['bufferOverflows'] === 1, 3_000)).toBe(true);
-    expect(pair.driver.health().events?.['bufferWarnings']).toBe(1);
+    expect(await holdsWithin(() => pair.driver.health().counters?.['bufferOverflows'] === 1, 3_000)).toBe(true);
+    expect(pair.driver.health().counters?.['bufferWarnings']).toBe(1);
     expect(pair.driver.health().lastError).toContain('overflowed');
   });
 
@@ -166,7 +166,7 @@ describe('llrp driver: faults', () => {
     await pair.driver.connect();
     await pair.driver.start();
     expect(await holdsWithin(() => reads.length >= 4, 3_000)).toBe(true);
-    expect(pair.driver.health().events?.['unknownCustom']).toBeGreaterThan(0);
+    expect(pair.driver.health().counters?.['unknownCustom']).toBeGreaterThan(0);
     expect(pair.driver.health().framesBad).toBe(0);
   });
 
