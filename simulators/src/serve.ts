@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import type { Clock } from '../../shared/src/clock.js';
 import type { Logger } from '../../shared/src/log.js';
 import type { OpcUaSimulator } from './opcua/server.js';
+import { BeamPlayer } from './readers/beam-source.js';
 import { LlrpReaderSimulator } from './readers/llrp-sim.js';
 import { servePushReader, type PushReaderEndpoint } from './push-serve.js';
 import { startPtyPair, type PtyPair } from './pty.js';
@@ -108,6 +109,10 @@ export async function serveScenario(options: ServeOptions): Promise<ServingScena
           clock: options.clock,
           port: reader.llrpPort ?? (basePort > 0 ? basePort + llrpReaders.length : 0),
           vendor: reader.llrpVendor,
+          beams: new BeamPlayer(options.scenario, reader.id, options.clock, {
+            loop: options.loop,
+            speed: options.speed,
+          }),
         });
         llrpReaders.push(simulator);
         served.push(llrpServed(reader.id, simulator));

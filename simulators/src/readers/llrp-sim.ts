@@ -5,6 +5,7 @@ import { encodeReaderEventNotification } from '../../../gateway/src/readers/llrp
 import { llrpVendorProfile, type LlrpVendorProfile, type LlrpVendorProfileName } from './llrp/profiles.js';
 import { RoSpecTable } from './llrp/rospecs.js';
 import { LlrpSession } from './llrp/session.js';
+import type { BeamSource } from './beam-source.js';
 import type { ReadSource } from './read-source.js';
 
 /**
@@ -23,6 +24,8 @@ export interface LlrpSimulatorOptions {
   antennaCount?: number;
   /** How often the radio's reads are turned into reports. */
   tickMs?: number;
+  /** Photo-eyes wired to the reader's GPIs, played from the scenario (GPIEvents and ROSpec GPI triggers). */
+  beams?: BeamSource;
 }
 
 export class LlrpReaderSimulator {
@@ -178,7 +181,9 @@ export class LlrpReaderSimulator {
     const source = this.options.source;
     // A scenario outage of this reader is a network outage: silence, so the client's watchdog fires.
     const reads = source.take();
+    const beamChanges = this.options.beams?.take() ?? [];
     if (source.isUnplugged() || this.frozen) return;
+    for (const change of beamChanges) this.setGpi(change.port, change.state);
     const session = this.session;
     if (!session) return;
     this.rospecs.tick(() => session.flush());
