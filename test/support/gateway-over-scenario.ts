@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
+import { expect } from 'vitest';
 import { startEmbeddedBroker } from '../../cloud/src/broker/broker.js';
 import { loadGatewayConfig } from '../../gateway/src/config.js';
 import { createGatewayDaemon } from '../../gateway/src/daemon.js';
@@ -13,8 +14,10 @@ import type { GatewayStatus } from '../../shared/src/contracts/status.js';
 import { gatewayTopic } from '../../shared/src/contracts/topics.js';
 import { silentLogger } from '../../shared/src/log.js';
 import { generateScenarioRun } from '../../simulators/src/scenario/engine.js';
+import { loadScenarioFile, parseScenario, resolveScenarioFile } from '../../simulators/src/scenario/load.js';
 import type { Scenario } from '../../simulators/src/scenario/schema.js';
 import { serveScenario, type ServeOptions } from '../../simulators/src/serve.js';
+import { until } from './wait.js';
 
 /**
  * The per-protocol "done when" harness: a scenario served over its real protocols by
@@ -130,4 +133,56 @@ export function receivingOf(scenario: Scenario, events: readonly EpcisEvent[], r
     if (event) return { expected, event };
   }
   return undefined;
+}
+
+/** The demo's dock door (pallet-a inbound 0.5 s into each 5 s loop), one door with photo-eyes per reader given. */
+export function beamDoorScenario(readers: ReadonlyArray<{ id: string } & Record<string, unknown>>): Scenario {
+  const demo = loadScenarioFile(resolveScenarioFile('dock-door-demo'));
+  return parseScenario({
+    ...demo,
+    readers: readers.map((reader) => ({ roundPeriodMs: 200, ...reader })),
+    doors: readers.map((reader) => ({
+      id: reader.id,
+      reader: reader.id,
+      antennas: { outside: [1], inside: [2] },
+      beams: { outside: 1, inside: 2 },
+      strayReadProbability: 0,
+    })),
+    timeline: readers.map((reader) => ({
+      kind: 'pallet-pass',
+      atSeconds: 0.5,
+      door: reader.id,
+      population: 'pallet-a',
+      direction: 'inbound',
+      passSeconds: 3,
+    })),
+  });
+}
+
+/** Waits for a whole loop's pass at `readerId` and checks it: receiving, cases + SSCC, beams decided, no shipping. */
+export async function expectBeamReceiving(
+  harness: GatewayOverScenario,
+  scenario: Scenario,
+  readerId: string,
+  protocol: string,
+): Promise<void> {
+  const { events } = harness;
+  await until(
+    () => receivingOf(scenario, events, readerId) !== undefined,
+    30_000,
+    `a whole pallet pass at ${readerId}`,
+  );
+  const { expected, event } = receivingOf(scenario, events, readerId)!;
+  if (event.type !== 'ObjectEvent') throw new Error('not an ObjectEvent');
+  expect(event.bizStep).toContain('receiving');
+  expect(event.epcList).toEqual([...expected.uris, expected.parentUri].sort());
+  expect((event as Record<string, unknown>)['stockwire:beams']).toMatchObject({ order: 'outside,inside' });
+  const aggregation = events.find(
+    (candidate) => candidate.type === 'AggregationEvent' && candidate.parentID === expected.parentUri,
+  );
+  expect(aggregation?.type === 'AggregationEvent' && aggregation.childEPCs).toEqual([...expected.uris].sort());
+  expect(events.some((candidate) => candidate.bizStep?.includes('shipping'))).toBe(false);
+  const health = harness.status()?.readers?.find((reader) => reader.readerId === readerId);
+  expect(health).toMatchObject({ protocol, connected: true });
+  expect(health?.counters?.['gpiEvents']).toBeGreaterThan(0);
 }
