@@ -69,6 +69,15 @@ export const IngestConfigSchema = z
       .default(64 * 1024),
     storeRetryDelayMsMax: z.number().int().positive().default(30_000),
     trackedGatewaysMax: z.number().int().positive().default(100_000),
+    /**
+     * Gateways (`<site>/<gateway>`) allowed to book at other sites' locations, e.g. a
+     * DC's shipping door that books straight into a store. Every other gateway books
+     * only at its own site (docs/security.md, site binding).
+     */
+    crossSiteGateways: z
+      .array(z.string().regex(/^[a-z0-9-]{1,64}\/[a-z0-9-]{1,64}$/, 'must be <site>/<gateway>, e.g. dc-1/ship-gw-1'))
+      .max(1_000)
+      .default([]),
   })
   .strict();
 

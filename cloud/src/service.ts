@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readBoundedFile } from '../../shared/src/config/load.js';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../../shared/src/clock.js';
@@ -57,9 +57,9 @@ export async function startCloudService(config: CloudConfig, options: CloudServi
   try {
     const tls = config.mqtt.tls;
     const tlsOptions = tls && {
-      ca: tls.caFile ? readFileSync(pathFrom(tls.caFile)) : undefined,
-      cert: tls.certFile ? readFileSync(pathFrom(tls.certFile)) : undefined,
-      key: tls.keyFile ? readFileSync(pathFrom(tls.keyFile)) : undefined,
+      ca: tls.caFile ? readBoundedFile(pathFrom(tls.caFile)) : undefined,
+      cert: tls.certFile ? readBoundedFile(pathFrom(tls.certFile)) : undefined,
+      key: tls.keyFile ? readBoundedFile(pathFrom(tls.keyFile)) : undefined,
       rejectUnauthorized: tls.rejectUnauthorized,
     };
     const api = await buildApi({

@@ -2,7 +2,9 @@
 import { isMainModule } from '../../shared/src/main-module.js';
 import { parseArgs } from 'node:util';
 import { errorMessage } from '../../shared/src/errors.js';
-import { loadGatewayConfig } from './config.js';
+import { loadGatewayConfig, type GatewayConfig } from './config.js';
+import type { GatewayParts } from './daemon.js';
+import { checkGatewayConfigFile } from './config-references.js';
 import { gatewayVersion } from './status/version.js';
 import { defaultParts, runGateway } from './main.js';
 
@@ -72,17 +74,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   switch (command) {
     case 'run':
       return runGateway(configFile, defaultParts);
-    case 'check-config':
-      try {
-        const config = loadGatewayConfig(configFile);
-        process.stdout.write(
-          `${configFile}: valid (site ${config.siteId}, gateway ${config.gatewayId}, ${config.readers.length} readers)\n`,
-        );
-        return 0;
-      } catch (error) {
-        process.stderr.write(`${errorMessage(error)}\n`);
-        return 1;
-      }
+    case 'check-config': {
+      const outcome = checkGatewayConfigFile(configFile);
+      (outcome.code === 0 ? process.stdout : process.stderr).write(`${outcome.text}\n`);
+      return outcome.code;
+    }
     default:
       process.stderr.write(`unknown command "${command}"\n\n${USAGE}`);
       return 2;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ID_PATTERN, RESERVED_SITE_IDS } from '../../shared/src/contracts/topics.js';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { deepFreeze, loadConfigFile } from '../../shared/src/config/load.js';
+import { refineUniqueIds } from '../../shared/src/config/unique.js';
 import { DebounceConfigSchema } from './debounce/config.js';
 import { ReaderConfigSchema } from './readers/config.js';
 import { MqttConfigSchema } from './mqtt/config.js';
@@ -34,7 +35,8 @@ export const GatewayConfigSchema = z
     shutdownDrainMs: z.number().int().nonnegative().default(5_000),
     watchdog: WatchdogConfigSchema.default({}),
   })
-  .strict();
+  .strict()
+  .superRefine((config, context) => refineUniqueIds(config.readers, (reader) => reader.id, ['readers'], 'id', context));
 export type GatewayConfig = z.infer<typeof GatewayConfigSchema>;
 
 /** Reader options that name files; relative ones are resolved like every other path in the file. */

@@ -23,7 +23,7 @@ export interface CloudHarness {
  * cloud service on a throw-away SQLite ledger with the demo catalog.
  */
 export async function startCloudHarness(
-  overrides: { ingest?: CloudConfig['ingest']; http?: Partial<CloudConfig['http']> } = {},
+  overrides: { ingest?: Partial<CloudConfig['ingest']>; http?: Partial<CloudConfig['http']> } = {},
 ): Promise<CloudHarness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'stockwire-cloud-'));
   const broker = await startEmbeddedBroker({

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import { z, type ZodTypeAny } from 'zod';
+import { isoTimeSchema } from '../../../shared/src/contracts/iso-time.js';
 import type { Logger } from '../../../shared/src/log.js';
 import { announcePositionsChanged, type CloudEvents } from '../events.js';
 import type { Catalog } from '../ledger/catalog.js';
@@ -9,6 +10,8 @@ import { TransactionSchema, type Transaction } from '../ledger/transactions.js';
 import { LOCATION_KINDS } from '../ledger/catalog.js';
 import { PAGE_LIMIT_MAX, type LedgerStore } from '../store/ledger-store.js';
 import { createAuthorizer, type ApiToken, type Scope } from './auth.js';
+import { registerStrictJsonParser } from './body.js';
+import { requestLoggerOf } from './log-redaction.js';
 import { ApiErrors } from './errors.js';
 import { toJsonSchema } from './json-schema.js';
 
@@ -80,7 +83,7 @@ const SalesQuerySchema = z
   .object({
     product: z.string().min(1).max(64),
     site: z.string().max(64).optional(),
-    since: z.string().datetime({ offset: true }).optional(),
+    since: isoTimeSchema({ secondsRequired: false }).optional(),
   })
   .strict();
 
@@ -117,9 +120,10 @@ const noValidation = () => (data: unknown) => ({ value: data });
 
 export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> {
   const app = Fastify({
-    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    ...(deps.logger ? { loggerInstance: requestLoggerOf(deps.logger) } : { logger: false }),
     bodyLimit: API_BODY_BYTES_MAX,
   });
+  registerStrictJsonParser(app, API_BODY_BYTES_MAX);
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',

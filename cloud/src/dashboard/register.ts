@@ -29,8 +29,25 @@ export interface DashboardDeps {
 }
 
 const HistoryQuerySchema = z
-  .object({ product: z.string().min(1).max(200), location: z.string().min(1).max(500).optional() })
+  .object({
+    product: z.string().min(1).max(200),
+    location: z.string().min(1).max(500).optional(),
+    /** The read token (checked by the auth hook before this route runs). */
+    access_token: z.string().max(512).optional(),
+  })
   .strict();
+
+/**
+ * The page asks for app.js and app.css with the token it was opened with: with
+ * publicRead false they need it as much as the page (issue 12). The token passed the
+ * auth hook already; encodeURIComponent leaves no quote or angle bracket in it.
+ */
+function pageWithToken(page: string, query: unknown): string {
+  const token = (query as Record<string, unknown> | undefined)?.['access_token'];
+  if (typeof token !== 'string' || token.length === 0) return page;
+  const suffix = `?access_token=${encodeURIComponent(token)}`;
+  return page.replace(/(\/app\.(?:js|css))"/g, `$1${suffix}"`);
+}
 
 /**
  * Registers the live dashboard on an existing fastify instance (before it listens):
@@ -86,8 +103,11 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
   };
   const page = DASHBOARD_HTML.replaceAll('{{base}}', base);
   for (const path of [base, `${base}/`]) {
-    app.get(path, async (_request, reply) =>
-      reply.headers(securityHeaders).type('text/html; charset=utf-8').send(page),
+    app.get(path, async (request, reply) =>
+      reply
+        .headers({ ...securityHeaders, 'cache-control': 'no-store' })
+        .type('text/html; charset=utf-8')
+        .send(pageWithToken(page, request.query)),
     );
   }
   app.get(`${base}/app.js`, async (_request, reply) =>

@@ -15,6 +15,24 @@ import { mapEpcisDocument } from './epcis-to-transactions.js';
 import { buildDeadLetter } from './deadletter.js';
 import { IngestErrors } from './errors.js';
 import { validateMessage, type ValidateOptions } from './validate.js';
+import { GroupCommitter, type CommitJob, type GroupCommitStats, type PoisonedTransaction } from './group-commit.js';
+import { failureKind } from './failure-kind.js';
+import { LedgerErrors } from '../ledger/errors.js';
+import type { Transaction } from '../ledger/transactions.js';
+
+/** Passed to mqtt.js's handleMessage callback so it skips its own PUBACK (we send it after the commit). */
+const ACK_DEFERRED = new Error('PUBACK deferred until the group commit');
+
+interface MessageOrigin {
+  topic: string;
+  payload: Buffer;
+  siteId: string;
+  gatewayId: string;
+}
+
+function toBuffer(payload: Buffer | string): Buffer {
+  return Buffer.isBuffer(payload) ? payload : Buffer.from(payload);
+}
 
 export interface ConsumerOptions extends ValidateOptions {
   url: string;
@@ -30,6 +48,14 @@ export interface ConsumerOptions extends ValidateOptions {
   storeRetryDelayMsMax: number;
   /** Gateways whose sequence numbers are tracked in memory. */
   trackedGatewaysMax: number;
+  /** `<site>/<gateway>` of gateways allowed to book at other sites' locations (default none). */
+  crossSiteGateways?: readonly string[] | undefined;
+  /** Group commit: store transactions per batch at most (default 2,000). */
+  commitBatchTransactionsMax?: number | undefined;
+  /** Group commit: messages per batch at most (default 1,000). */
+  commitBatchMessagesMax?: number | undefined;
+  /** Messages taken from the broker but not yet committed, at most (default 4,000); past it we stop reading. */
+  commitQueueMessagesMax?: number | undefined;
 }
 
 export interface ConsumerStats {
@@ -39,8 +65,11 @@ export interface ConsumerStats {
   eventsDuplicate: number;
   deadLettered: Record<string, number>;
   storeFailures: number;
+  /** Events dead-lettered because the store failed on them deterministically (never retried). */
+  poisonEvents: number;
   sequenceGaps: number;
   sequenceReorders: number;
+  commit: GroupCommitStats;
 }
 
 /**
@@ -52,14 +81,20 @@ export interface ConsumerStats {
 export class MovementConsumer {
   private client: MqttClient | null = null;
   private stopping = false;
+  private wakeRetry: (() => void) | undefined;
+  private readonly crossSiteGateways: ReadonlySet<string>;
+  /** Bumped on every (re)connect: a PUBACK only goes out on the connection its message came in on. */
+  private connectionEpoch = 0;
+  private readonly committer: GroupCommitter;
   private readonly lastSequenceByGateway = new Map<string, number>();
-  private readonly counters: ConsumerStats = {
+  private readonly counters: Omit<ConsumerStats, 'commit'> = {
     messagesReceived: 0,
     documentsApplied: 0,
     eventsApplied: 0,
     eventsDuplicate: 0,
     deadLettered: {},
     storeFailures: 0,
+    poisonEvents: 0,
     sequenceGaps: 0,
     sequenceReorders: 0,
   };
@@ -67,12 +102,16 @@ export class MovementConsumer {
   constructor(
     private readonly options: ConsumerOptions,
     private readonly deps: { store: LedgerStore; catalog: Catalog; events: CloudEvents; logger: Logger; clock: Clock },
-  ) {}
+  ) {
+    this.crossSiteGateways = new Set(options.crossSiteGateways ?? []);
+    this.committer = this.createCommitter();
+  }
 
-  // Messages wait here until the rest of the cloud (analytics listeners) is attached:
-  // a resumed persistent session delivers queued messages as soon as we connect.
-  private releaseGate: () => void = () => undefined;
-  private readonly gate = new Promise<void>((resolve) => (this.releaseGate = resolve));
+  // Messages wait here until the rest of the cloud (analytics listeners) is attached: a resumed
+  // persistent session delivers queued and retained messages as soon as we connect, possibly before
+  // the SUBACK, so holding them must not block mqtt.js (the SUBACK would be stuck behind them).
+  private consuming = false;
+  private readonly held: Array<{ packet: IPublishPacket; epoch: number }> = [];
 
   /** Connects and subscribes, then consumes at once. */
   async start(): Promise<void> {
@@ -82,7 +121,13 @@ export class MovementConsumer {
 
   /** Lets held and new messages through to the ledger. */
   beginConsuming(): void {
-    this.releaseGate();
+    void this.releaseHeld();
+  }
+
+  /** Enqueues the held messages in arrival order; new ones keep being held until none is left. */
+  private async releaseHeld(): Promise<void> {
+    for (let next = this.held.shift(); next; next = this.held.shift()) await this.enqueue(next.packet, next.epoch);
+    this.consuming = true;
   }
 
   /** Connects and subscribes; messages are held until `beginConsuming()`. */
@@ -99,16 +144,23 @@ export class MovementConsumer {
     if (this.options.tls) Object.assign(clientOptions, this.options.tls);
     const client = mqtt.connect(this.options.url, clientOptions);
     this.client = client;
+    client.on('connect', () => this.connectionEpoch++);
     client.handleMessage = (packet, done) => {
-      this.gate
-        .then(() => this.handle(packet))
-        .then(
-          () => done(),
-          (error: unknown) => {
-            // Only reached while stopping: leave the message un-acked for redelivery.
-            this.deps.logger.warn({ err: errorMessage(error), topic: packet.topic }, 'message left un-acked');
-          },
-        );
+      const epoch = this.connectionEpoch;
+      // The PUBACK is ours to send after the commit: passing an error tells mqtt.js to skip its own
+      // and move on to the next packet (see group-commit.ts for why).
+      if (!this.consuming) {
+        this.held.push({ packet, epoch });
+        done(ACK_DEFERRED);
+        return;
+      }
+      this.enqueue(packet, epoch).then(
+        () => done(ACK_DEFERRED),
+        (error: unknown) => {
+          this.deps.logger.warn({ err: errorMessage(error), topic: packet.topic }, 'message left un-acked');
+          done(ACK_DEFERRED);
+        },
+      );
     };
     client.on('error', (error) =>
       this.stopping
@@ -144,44 +196,69 @@ export class MovementConsumer {
   }
 
   stats(): ConsumerStats {
-    return { ...this.counters, deadLettered: { ...this.counters.deadLettered } };
+    return {
+      ...this.counters,
+      deadLettered: { ...this.counters.deadLettered },
+      commit: this.committer.stats(),
+    };
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.wakeRetry?.();
+    // Commit (and ack) what is queued; an unavailable store gives up at once while stopping.
+    await this.committer.idle();
     const client = this.client;
     this.client = null;
     if (client) await client.endAsync();
   }
 
-  private async handle(packet: IPublishPacket): Promise<void> {
+  /** Validates and maps one message, then queues it for the next group commit. */
+  private async enqueue(packet: IPublishPacket, epoch: number): Promise<void> {
+    const acknowledge = () => this.acknowledge(packet, epoch);
+    let job: CommitJob;
+    try {
+      job = this.prepare(packet, acknowledge);
+    } catch (error) {
+      // A bug or an input no rule foresaw: set the message aside rather than stall every gateway behind it.
+      job = this.noWork(acknowledge);
+      this.deadLetterFailure(packet.topic, toBuffer(packet.payload), error);
+    }
+    await this.committer.submit(job);
+  }
+
+  private prepare(packet: IPublishPacket, acknowledge: () => void): CommitJob {
     this.counters.messagesReceived++;
-    if (isReservedTopic(packet.topic)) return;
-    const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+    if (isReservedTopic(packet.topic)) return this.noWork(acknowledge);
+    const payload = toBuffer(packet.payload);
     const message = validateMessage(packet.topic, payload, this.options);
     switch (message.kind) {
       case 'ignored':
-        return;
+        return this.noWork(acknowledge);
       case 'invalid':
         this.deadLetter(packet.topic, payload, message.error.code, message.error.message);
-        return;
+        return this.noWork(acknowledge);
       case 'status':
         if (message.status) this.deps.events.emit('gatewayStatus', message.status, packet.topic);
-        return;
+        return this.noWork(acknowledge);
       case 'events':
-        return this.applyDocument(packet.topic, payload, message.siteId, message.gatewayId, message.document);
+        return this.documentJob(
+          { topic: packet.topic, payload, siteId: message.siteId, gatewayId: message.gatewayId },
+          message.document,
+          acknowledge,
+        );
     }
   }
 
-  private async applyDocument(
-    topic: string,
-    payload: Buffer,
-    siteId: string,
-    gatewayId: string,
-    document: EpcisDocument,
-  ): Promise<void> {
+  private noWork(acknowledge: () => void): CommitJob {
+    return { transactions: [], committed: acknowledge };
+  }
+
+  private documentJob(origin: MessageOrigin, document: EpcisDocument, acknowledge: () => void): CommitJob {
+    const { topic, payload, siteId, gatewayId } = origin;
     this.trackSequence(`${siteId}/${gatewayId}`, document['stockwire:sequence'], document.epcisBody.eventList.length);
-    const mapped = mapEpcisDocument(document, { siteId, gatewayId }, this.deps.catalog);
+    const crossSite = this.crossSiteGateways.has(`${siteId}/${gatewayId}`);
+    const mapped = mapEpcisDocument(document, { siteId, gatewayId, crossSite }, this.deps.catalog);
     // AggregationEvents (pallet SSCC → cases) carry no quantity: the ObjectEvent beside them books the items.
     const aggregationIds = new Set(
       document.epcisBody.eventList.filter((event) => event.type === 'AggregationEvent').map((event) => event.eventID),
@@ -191,8 +268,17 @@ export class MovementConsumer {
       const error = makeError(IngestErrors.EVENT_UNMAPPED, { eventId: skipped.eventId, reason: skipped.reason });
       this.deadLetter(topic, payload, error.code, error.message, skipped.eventId);
     }
-    if (mapped.transactions.length === 0) return;
-    const results = await this.applyWithRetry(mapped.transactions);
+    return {
+      transactions: mapped.transactions,
+      committed: (results, poisoned) => {
+        for (const { transaction, error } of poisoned) this.setAside(topic, payload, transaction, error);
+        if (mapped.transactions.length > 0) this.recordResults(origin, document, results);
+        acknowledge();
+      },
+    };
+  }
+
+  private recordResults(origin: MessageOrigin, document: EpcisDocument, results: readonly ApplyResult[]): void {
     for (const result of results) {
       if (result.status === 'applied') {
         this.counters.eventsApplied++;
@@ -200,15 +286,43 @@ export class MovementConsumer {
         this.counters.eventsDuplicate++;
       } else {
         const definition =
-          result.status === 'conflict' ? IngestErrors.DUPLICATE_ID_CONFLICT : IngestErrors.EVENT_REJECTED;
+          result.status === 'conflict'
+            ? IngestErrors.DUPLICATE_ID_CONFLICT
+            : result.code === LedgerErrors.SITE_MISMATCH.code
+              ? IngestErrors.SITE_MISMATCH
+              : IngestErrors.EVENT_REJECTED;
         const error = makeError(definition, { eventId: result.id, reason: result.reason ?? result.code ?? 'unknown' });
-        this.deadLetter(topic, payload, error.code, error.message, result.id);
+        this.deadLetter(origin.topic, origin.payload, error.code, error.message, result.id);
       }
     }
     this.counters.documentsApplied++;
     if (announcePositionsChanged(this.deps.events, results).length > 0) {
-      this.logMovements(siteId, gatewayId, document, results);
+      this.logMovements(origin.siteId, origin.gatewayId, document, results);
     }
+  }
+
+  /**
+   * Sends the PUBACK for a committed message, in arrival order. A message that arrived on an
+   * earlier connection is not acked here: the broker redelivers it on the new one, and the
+   * ledger's idempotency turns that second delivery into a duplicate.
+   */
+  private acknowledge(packet: IPublishPacket, epoch: number): void {
+    const client = this.client;
+    if (!client || packet.qos === 0 || packet.messageId === undefined) return;
+    if (epoch !== this.connectionEpoch || !client.connected) return;
+    client['_sendPacket']({ cmd: 'puback', messageId: packet.messageId }, () => undefined);
+  }
+
+  private setAside(topic: string, payload: Buffer, transaction: Transaction, failure: unknown): void {
+    const eventId = transaction.id ?? 'unknown';
+    const error = makeError(IngestErrors.EVENT_POISON, { eventId, reason: errorMessage(failure) });
+    this.counters.poisonEvents++;
+    this.deadLetter(topic, payload, error.code, error.message, eventId);
+  }
+
+  private deadLetterFailure(topic: string, payload: Buffer, error: unknown): void {
+    const failure = makeError(IngestErrors.APPLY_FAILED, { reason: errorMessage(error) });
+    this.deadLetter(topic, payload, failure.code, failure.message);
   }
 
   private logMovements(
@@ -234,23 +348,44 @@ export class MovementConsumer {
     }
   }
 
-  /** The ledger store being down must not lose the message: retry until it commits or we stop. */
-  private async applyWithRetry(transactions: Parameters<LedgerStore['applyBatch']>[0]): Promise<ApplyResult[]> {
-    let delayMs = 100;
-    for (;;) {
-      try {
-        return await this.deps.store.applyBatch(transactions);
-      } catch (error) {
-        this.counters.storeFailures++;
-        if (this.stopping) throw error;
-        this.deps.logger.error(
-          { err: errorMessage(error), retryInMs: delayMs },
-          'ledger store failed; message stays un-acked and will be retried',
-        );
-        await new Promise<void>((resolve) => this.deps.clock.setTimeout(resolve, delayMs));
-        delayMs = Math.min(delayMs * 2, this.options.storeRetryDelayMsMax);
-      }
-    }
+  private createCommitter(): GroupCommitter {
+    return new GroupCommitter(
+      {
+        batchTransactionsMax: this.options.commitBatchTransactionsMax ?? 2_000,
+        batchMessagesMax: this.options.commitBatchMessagesMax ?? 1_000,
+        queueMessagesMax: this.options.commitQueueMessagesMax ?? 4_000,
+      },
+      {
+        applyBatch: (transactions) => this.deps.store.applyBatch(transactions),
+        isRetryable: (error) => failureKind(error) === 'store_unavailable',
+        backoff: (attempt) => this.waitBeforeRetry(attempt),
+      },
+    );
+  }
+
+  /** The ledger store being down must not lose a message: the batch stays un-acked and is retried. */
+  private async waitBeforeRetry(attempt: number): Promise<boolean> {
+    this.counters.storeFailures++;
+    if (this.stopping) return false;
+    const delayMs = Math.min(100 * 2 ** Math.min(attempt, 20), this.options.storeRetryDelayMsMax);
+    this.deps.logger.error({ retryInMs: delayMs }, 'ledger store unavailable; batch stays un-acked and is retried');
+    await this.sleepUnlessStopping(delayMs);
+    return !this.stopping;
+  }
+
+  /** A retry wait that stop() cuts short, so SIGTERM never waits out a backoff. */
+  private sleepUnlessStopping(delayMs: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = this.deps.clock.setTimeout(() => {
+        this.wakeRetry = undefined;
+        resolve();
+      }, delayMs);
+      this.wakeRetry = () => {
+        timer.cancel();
+        this.wakeRetry = undefined;
+        resolve();
+      };
+    });
   }
 
   /** `sequence` is the gateway's number of the document's first event; the next document starts after the last one. */

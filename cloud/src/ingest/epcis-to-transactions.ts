@@ -33,6 +33,8 @@ import { TransactionSchema, type Transaction, type TransactionInput } from '../l
 export interface MappingSource {
   siteId: string;
   gatewayId: string;
+  /** Declared cross-site in the cloud config: its transactions are not bound to its site (ledger/site-binding.ts). */
+  crossSite?: boolean;
 }
 
 export interface MappingResult {
@@ -77,7 +79,12 @@ function mapEvent(event: EpcisEvent, source: MappingSource, catalog: Catalog): M
     id: event.eventID,
     time: event.eventTime,
     site: source.siteId,
-    source: { kind: 'rfid' as const, gatewayId: source.gatewayId, eventId: event.eventID },
+    source: {
+      kind: 'rfid' as const,
+      gatewayId: source.gatewayId,
+      eventId: event.eventID,
+      ...(source.crossSite === true ? { crossSite: true as const } : {}),
+    },
   };
   const location = event.bizLocation.id;
   switch (event.bizStep) {

@@ -27,7 +27,20 @@ export const IngestErrors = defineErrors({
     code: 'SW_INGEST_ID_CONFLICT',
     message: 'event {eventId} was already applied with a different payload; refusing the new one ({reason})',
   },
+  SITE_MISMATCH: {
+    code: 'SW_INGEST_SITE_MISMATCH',
+    message: 'event {eventId} crosses sites and was refused: {reason}',
+  },
   EVENT_REJECTED: { code: 'SW_INGEST_EVENT_REJECTED', message: 'event {eventId} was rejected by the ledger: {reason}' },
+  APPLY_FAILED: {
+    code: 'SW_INGEST_APPLY_FAILED',
+    message: 'message could not be applied and was set aside so the stream moves on: {reason}',
+  },
+  EVENT_POISON: {
+    code: 'SW_INGEST_EVENT_POISON',
+    message:
+      'event {eventId} fails the same way on every attempt, so it was set aside instead of stalling the stream: {reason}',
+  },
   EVENT_UNMAPPED: {
     code: 'SW_INGEST_EVENT_UNMAPPED',
     message: 'event {eventId} cannot become a ledger transaction: {reason}',

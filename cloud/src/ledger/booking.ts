@@ -14,6 +14,9 @@ import {
   type Layer,
   type Position,
 } from './state.js';
+import { magnitudeChecksOf } from './magnitudes.js';
+import { firstExcess } from './limits.js';
+import { siteBindingViolation, type SiteMove } from './site-binding.js';
 import { issue, layersQty, layersValue, receive, removeExact } from './valuation.js';
 import type { WorkingState } from './working-state.js';
 
@@ -53,6 +56,8 @@ export class Booking {
   private readonly amounts = new Map<string, bigint>();
   readonly flags = new Set<string>();
   private readonly entryCountBefore = new Map<string, number>();
+  /** Set for device transactions bound to their gateway's site (site-binding.ts). */
+  boundSite: string | undefined;
 
   constructor(
     readonly state: WorkingState,
@@ -98,6 +103,19 @@ export class Booking {
     this.amounts.set(account, (this.amounts.get(account) ?? 0n) + amount);
   }
 
+  /** Refuses a position change at another site's location when the transaction is site-bound. */
+  private requireSite(location: Location, move: SiteMove): void {
+    if (this.boundSite === undefined) return;
+    const action = siteBindingViolation(this.boundSite, location, move);
+    if (action === undefined) return;
+    reject(LedgerErrors.SITE_MISMATCH, {
+      site: this.boundSite,
+      action,
+      location: location.id,
+      locationSite: location.site,
+    });
+  }
+
   private draft(product: string, location: string, kind: EntryKind): EntryDraft {
     const key = positionKey(product, location);
     let draft = this.drafts.get(key);
@@ -122,6 +140,7 @@ export class Booking {
     kind: EntryKind,
     options: { preferSourceId?: string; force?: boolean } = {},
   ): { value: bigint; consumed: Layer[] } {
+    this.requireSite(location, 'out');
     const draft = this.draft(product.gtin, location.id, kind);
     const position = this.position(product.gtin, location.id);
     const outcome = issue(position, qty, {
@@ -149,6 +168,7 @@ export class Booking {
 
   /** Puts layers into stock; a negative position is covered first and its cost variance goes to COGS. Returns the value added to Inventory before variance. */
   receive(product: Product, location: Location, layers: readonly Layer[], kind: EntryKind): bigint {
+    this.requireSite(location, 'in');
     const draft = this.draft(product.gtin, location.id, kind);
     const position = this.position(product.gtin, location.id);
     const outcome = receive(position, layers, product.valuation);
@@ -175,6 +195,7 @@ export class Booking {
     sourceId: string,
     kind: EntryKind,
   ): bigint | undefined {
+    this.requireSite(location, 'out');
     const draft = this.draft(product.gtin, location.id, kind);
     const outcome = removeExact(this.position(product.gtin, location.id), qty, value, sourceId, product.valuation);
     if (!outcome) return undefined;
@@ -187,6 +208,7 @@ export class Booking {
 
   /** Records a zero movement (a count that agrees), so the position shows it was counted. */
   touch(product: Product, location: Location, kind: EntryKind): void {
+    this.requireSite(location, 'in');
     this.draft(product.gtin, location.id, kind);
   }
 
@@ -307,6 +329,17 @@ export class Booking {
     }
   }
 
+  /** Every number this transaction would store, checked against the one magnitude limit before anything is written. */
+  private refuseBeyondLimit(): void {
+    const drafts = [...this.drafts.values()].map((draft) => ({
+      ...draft,
+      position: this.position(draft.product, draft.location),
+    }));
+    const excess = firstExcess(magnitudeChecksOf(drafts, this.amounts));
+    if (excess)
+      reject(LedgerErrors.MAGNITUDE_LIMIT, { what: excess.what, value: excess.text, limit: excess.limitText });
+  }
+
   /** Checks conservation and writes entries and journal lines; returns the position changes. */
   finish(): {
     entries: Entry[];
@@ -317,6 +350,7 @@ export class Booking {
   } {
     this.compensateLateMovements();
     this.releaseSurplusEpcs();
+    this.refuseBeyondLimit();
     const entries: Entry[] = [];
     const changes: PositionChange[] = [];
     const time = new Date(this.timeMs).toISOString();

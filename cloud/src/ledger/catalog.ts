@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { refineUniqueIds } from '../../../shared/src/config/unique.js';
 import { loadConfigFile } from '../../../shared/src/config/load.js';
 import { parseScaled, QUANTITY_SCALE, UNIT_COST_SCALE } from './decimal.js';
 
@@ -94,7 +95,13 @@ export const CatalogSchema = z
     locations: z.array(LocationSchema).max(100_000).default([]),
     sites: z.array(SiteSchema).max(10_000).default([]),
   })
-  .strict();
+  .strict()
+  .superRefine((catalog, context) => {
+    refineUniqueIds(catalog.products, (product) => product.gtin, ['products'], 'gtin', context);
+    refineUniqueIds(catalog.products, (product) => product.sku, ['products'], 'sku', context);
+    refineUniqueIds(catalog.locations, (location) => location.id, ['locations'], 'id', context);
+    refineUniqueIds(catalog.sites, (site) => site.id, ['sites'], 'id', context);
+  });
 export type CatalogInput = z.input<typeof CatalogSchema>;
 
 /** Chart of accounts: fixed names; inventory accounts are per site (or per location when configured). */

@@ -22,22 +22,26 @@ const DECIMAL_PATTERN = /^(-)?(\d+)(?:\.(\d+))?$/;
 export type ParseOutcome = { ok: true; value: bigint } | { ok: false; reason: string };
 
 /** Parses a decimal string into an integer scaled by 10^scale; more fraction digits than the scale is an error, not a rounding. */
-export function parseScaled(text: string, scale: number): ParseOutcome {
+export function parseScaled(text: string, scale: number, integerDigitsMax = INTEGER_DIGITS_MAX): ParseOutcome {
   const match = DECIMAL_PATTERN.exec(text);
   if (!match) return { ok: false, reason: `"${text}" is not a decimal number` };
   const [, sign, integerPart = '0', fractionPart = ''] = match;
   const trimmedFraction = fractionPart.replace(/0+$/, '');
   if (trimmedFraction.length > scale) return { ok: false, reason: `"${text}" has more than ${scale} decimal places` };
-  if (integerPart.replace(/^0+/, '').length > INTEGER_DIGITS_MAX)
-    return { ok: false, reason: `"${text}" has more than ${INTEGER_DIGITS_MAX} integer digits` };
+  if (integerPart.replace(/^0+/, '').length > integerDigitsMax)
+    return { ok: false, reason: `"${text}" has more than ${integerDigitsMax} integer digits` };
   const magnitude =
     BigInt(integerPart) * 10n ** BigInt(scale) + BigInt((trimmedFraction + '0'.repeat(scale)).slice(0, scale) || '0');
   return { ok: true, value: sign ? -magnitude : magnitude };
 }
 
-/** Parses a value the caller already validated (schema or database); a failure is a bug. */
+/**
+ * Parses a value the caller already validated (schema or database); a failure is a bug.
+ * No digit limit here: a stored number beyond the ledger's magnitude limit (limits.ts)
+ * must stay readable so `check` can report it, instead of every read crashing.
+ */
 export function parseTrusted(text: string, scale: number): bigint {
-  const outcome = parseScaled(text, scale);
+  const outcome = parseScaled(text, scale, Number.POSITIVE_INFINITY);
   if (!outcome.ok) throw new Error(`invariant violated: stored decimal ${outcome.reason}`);
   return outcome.value;
 }

@@ -16,6 +16,7 @@ import { gtinOfEpcUrn } from './epc-product.js';
 import { LedgerErrors } from './errors.js';
 import type { ApplyResult, TransactionRecord } from './state.js';
 import type { Transaction } from './transactions.js';
+import { boundSiteOf } from './site-binding.js';
 import { currentUnitCost } from './valuation.js';
 import type { WorkingState } from './working-state.js';
 
@@ -73,6 +74,7 @@ export function applyTransaction(state: WorkingState, transaction: Transaction, 
     transaction.type === 'reversal' ? transaction.of : undefined,
     'site' in transaction ? transaction.site : undefined,
   );
+  booking.boundSite = boundSiteOf(transaction);
   for (const flag of transaction.flags ?? []) booking.flags.add(flag);
   state.begin();
   try {

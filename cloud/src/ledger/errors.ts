@@ -43,6 +43,16 @@ export const LedgerErrors = defineErrors({
     message:
       'product {product} is valued {current}; changing it to {requested} would re-value booked stock: keep the method',
   },
+  MAGNITUDE_LIMIT: {
+    code: 'SW_LEDGER_MAGNITUDE_LIMIT',
+    message:
+      'refused: the {what} would be {value}, beyond the ledger limit of ±{limit} (docs/ledger.md, magnitude limit); nothing was booked: split or correct the amounts',
+  },
+  SITE_MISMATCH: {
+    code: 'SW_LEDGER_SITE_MISMATCH',
+    message:
+      'a gateway of site {site} may not {action} {location} (site {locationSite}): gateways book only at their own site; move stock between sites with an API transfer, or declare the gateway in ingest.crossSiteGateways',
+  },
   ID_CONFLICT: {
     code: 'SW_LEDGER_ID_CONFLICT',
     message:

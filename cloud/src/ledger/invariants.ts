@@ -1,5 +1,7 @@
 import { formatMoney, formatQuantity, ONE_UNIT } from './decimal.js';
 import { positionKey, type Position } from './state.js';
+import { firstExcess, withinLimit } from './limits.js';
+import { positionChecks as positionMagnitudes } from './magnitudes.js';
 import { layersQty, layersValue } from './valuation.js';
 
 /**
@@ -11,6 +13,8 @@ import { layersQty, layersValue } from './valuation.js';
  *  4. each materialised account balance = Σ its journal lines
  *  5. each inventory account's balance = Σ value of the positions on its locations
  *  6. EPCs in stock per position = the position's EPC count ≤ its whole units
+ *  7. every stored number is within the magnitude limit (limits.ts); data an older
+ *     version let past it is reported here, never a crash
  */
 export interface CheckItem {
   name: string;
@@ -165,9 +169,25 @@ export class InvariantChecker {
       if (balance !== value)
         fail(inventoryCheck, `${account}: GL ${formatMoney(balance)}, stock ${formatMoney(value)}`);
     }
-    const checks = [positionChecks, layerChecks, journalCheck, balanceCheck, inventoryCheck, epcChecks];
+    const limitCheck = magnitudeLimitCheck(this.positions, this.balances);
+    const checks = [positionChecks, layerChecks, journalCheck, balanceCheck, inventoryCheck, epcChecks, limitCheck];
     return { ok: checks.every((check) => check.ok), checks };
   }
+}
+
+function magnitudeLimitCheck(positions: readonly Position[], balances: ReadonlyMap<string, bigint>): CheckItem {
+  const check = item('numbers within the magnitude limit');
+  for (const position of positions) {
+    check.checked++;
+    const excess = firstExcess(positionMagnitudes(position));
+    if (excess) fail(check, `${excess.what}: ${excess.text} is beyond ±${excess.limitText}`);
+  }
+  for (const [account, balance] of balances) {
+    check.checked++;
+    if (!withinLimit('money', balance))
+      fail(check, `balance of ${account}: ${formatMoney(balance)} is beyond the money limit`);
+  }
+  return check;
 }
 
 function item(name: string): CheckItem {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EpcUrnSchema } from '../../../shared/src/contracts/epcis.js';
+import { isoTimeSchema } from '../../../shared/src/contracts/iso-time.js';
 import { gtinField, productAttributes, quantityString, unitCostString } from './catalog.js';
 import { MONEY_SCALE } from './decimal.js';
 import { decimalString } from './catalog.js';
@@ -12,12 +13,8 @@ import { decimalString } from './catalog.js';
  */
 
 export const TRANSACTION_EPCS_MAX = 100_000;
-const isoTime = z
-  .string()
-  .regex(
-    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/,
-    'must be an ISO 8601 date-time with a zone, e.g. 2026-11-25T10:00:00Z',
-  );
+/** Seconds optional here (`10:00Z`); every field range-checked, no rollover (shared iso-time.ts). */
+const isoTime = isoTimeSchema({ secondsRequired: false });
 const productKey = z.string().min(1).max(64);
 const locationId = z.string().min(1).max(256);
 const epcList = z.array(EpcUrnSchema).min(1).max(TRANSACTION_EPCS_MAX);
@@ -28,6 +25,8 @@ export const SourceSchema = z
     kind: z.enum(['rfid', 'api', 'replay']),
     gatewayId: z.string().max(64).optional(),
     eventId: z.string().max(256).optional(),
+    /** Set for gateways the cloud config declares cross-site: their events are not bound to their site (site-binding.ts). */
+    crossSite: z.literal(true).optional(),
   })
   .strict();
 
@@ -182,48 +181,50 @@ const TransactionUnion = z.discriminatedUnion('type', [
   ReversalSchema,
 ]);
 
-export const TransactionSchema = TransactionUnion.superRefine((transaction, context) => {
-  if (!('epcs' in transaction) || transaction.type === 'count') {
-    if (transaction.type === 'count' && transaction.epcs === undefined) {
-      if (transaction.qty === undefined)
-        context.addIssue({
-          code: z.ZodIssueCode.custom,
-          path: ['qty'],
-          message: 'a count needs qty (with product) or epcs',
-        });
-      if (transaction.product === undefined)
-        context.addIssue({
-          code: z.ZodIssueCode.custom,
-          path: ['product'],
-          message: 'a count by qty needs the product',
-        });
-    }
-    if (transaction.type === 'count' && transaction.epcs !== undefined && transaction.qty !== undefined) {
-      context.addIssue({
-        code: z.ZodIssueCode.custom,
-        path: ['qty'],
-        message: 'give either qty or epcs for a count, not both',
-      });
-    }
+type Parsed = z.output<typeof TransactionUnion>;
+type AddIssue = (path: string, message: string) => void;
+
+/** Transactions that move items either by `product` + `qty` or by `epcs`. */
+const ITEM_TYPES: ReadonlySet<Parsed['type']> = new Set([
+  'receipt',
+  'sale',
+  'customer_return',
+  'supplier_return',
+  'transfer',
+]);
+
+function refineCount(count: Extract<Parsed, { type: 'count' }>, addIssue: AddIssue): void {
+  if (count.epcs === undefined) {
+    if (count.qty === undefined) addIssue('qty', 'a count needs qty (with product) or epcs');
+    if (count.product === undefined) addIssue('product', 'a count by qty needs the product');
+  } else if (count.qty !== undefined) addIssue('qty', 'give either qty or epcs for a count, not both');
+}
+
+/**
+ * Cross-field rules, each checked whatever other fields are present (issue 12: a
+ * missing `product` must be a 400 naming it, never a crash further in).
+ */
+function refineItems(
+  transaction: { epcs?: string[] | undefined; qty?: string | undefined; product?: string | undefined },
+  addIssue: AddIssue,
+): void {
+  const { epcs, qty, product } = transaction;
+  if (epcs === undefined) {
+    if (qty === undefined) addIssue('qty', 'required unless epcs are given');
+    if (product === undefined) addIssue('product', 'required unless epcs are given');
     return;
   }
-  const { epcs, qty } = transaction as { epcs?: string[]; qty?: string; product?: string };
-  if (epcs === undefined) {
-    if (qty === undefined)
-      context.addIssue({ code: z.ZodIssueCode.custom, path: ['qty'], message: 'required unless epcs are given' });
-    if ((transaction as { product?: string }).product === undefined)
-      context.addIssue({ code: z.ZodIssueCode.custom, path: ['product'], message: 'required unless epcs are given' });
-  } else if (qty !== undefined && qty !== String(epcs.length) && Number(qty) !== epcs.length) {
-    context.addIssue({
-      code: z.ZodIssueCode.custom,
-      path: ['qty'],
-      message: `must equal the number of epcs (${epcs.length}) when both are given`,
-    });
-  }
-  if (epcs !== undefined && new Set(epcs).size !== epcs.length)
-    context.addIssue({ code: z.ZodIssueCode.custom, path: ['epcs'], message: 'lists an EPC twice' });
-  if (transaction.type === 'transfer' && transaction.from === transaction.to)
-    context.addIssue({ code: z.ZodIssueCode.custom, path: ['to'], message: 'must differ from "from"' });
+  if (qty !== undefined && qty !== String(epcs.length) && Number(qty) !== epcs.length)
+    addIssue('qty', `must equal the number of epcs (${epcs.length}) when both are given`);
+  if (new Set(epcs).size !== epcs.length) addIssue('epcs', 'lists an EPC twice');
+}
+
+export const TransactionSchema = TransactionUnion.superRefine((transaction, context) => {
+  const addIssue: AddIssue = (path, message) =>
+    context.addIssue({ code: z.ZodIssueCode.custom, path: [path], message });
+  if (transaction.type === 'count') return refineCount(transaction, addIssue);
+  if (transaction.type === 'transfer' && transaction.from === transaction.to) addIssue('to', 'must differ from "from"');
+  if (ITEM_TYPES.has(transaction.type)) refineItems(transaction as Parameters<typeof refineItems>[0], addIssue);
 });
 
 export type Transaction = z.output<typeof TransactionSchema>;

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { readBoundedFile } from '../../../shared/src/config/load.js';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { backoffDelayMs } from '../../../shared/src/backoff.js';
 import type { Clock, TimerHandle } from '../../../shared/src/clock.js';
-import { raise } from '../../../shared/src/errors.js';
+import { raise, StockwireError } from '../../../shared/src/errors.js';
 import type { Logger } from '../../../shared/src/log.js';
 import type { MqttConfig } from './config.js';
 import { MqttErrors } from './errors.js';
@@ -28,15 +28,14 @@ export interface MqttConnection {
   close(): Promise<void>;
 }
 
+/** Bounded and regular-file-checked like every config file: a symlink to /dev/zero fails fast. */
 function readSecret(file: string, what: string, field: string): Buffer {
   try {
-    return readFileSync(file);
+    return readBoundedFile(file);
   } catch (error) {
-    return raise(
-      MqttErrors.SECRET_UNREADABLE,
-      { what, file, field, reason: (error as NodeJS.ErrnoException).code ?? String(error) },
-      error,
-    );
+    const reason =
+      error instanceof StockwireError ? error.message : ((error as NodeJS.ErrnoException).code ?? String(error));
+    return raise(MqttErrors.SECRET_UNREADABLE, { what, file, field, reason }, error);
   }
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoTimeSchema, timeZoneOffsetSchema } from './iso-time.js';
 
 /**
  * EPCIS 2.0 JSON as stockwire puts it on the wire (gateway → cloud).
@@ -22,13 +23,8 @@ export const BIZ_STEPS = [
 ] as const;
 export type BizStep = (typeof BIZ_STEPS)[number];
 
-const isoTimeWithOffset = z
-  .string()
-  .regex(
-    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/,
-    'must be an ISO 8601 date-time with a zone, e.g. 2026-11-25T10:00:00.000Z',
-  );
-const timeZoneOffset = z.string().regex(/^[+-]\d{2}:\d{2}$/, 'must look like +01:00');
+const isoTimeWithOffset = isoTimeSchema({ secondsRequired: true });
+const timeZoneOffset = timeZoneOffsetSchema;
 /** Pure-identity EPC URN or the raw form for tags we cannot decode. */
 export const EpcUrnSchema = z
   .string()

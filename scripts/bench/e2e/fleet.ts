@@ -1,0 +1,130 @@
+/** The pieces of the end-to-end benchmark (scripts/bench/e2e.ts): options, workload, a fleet of real gateway daemons. */
+import { join } from 'node:path';
+import { GatewayConfigSchema } from '../../../gateway/src/config.js';
+import { createGatewayDaemon, type GatewayDaemon } from '../../../gateway/src/daemon.js';
+import { createNotifier } from '../../../gateway/src/systemd/notify.js';
+import { systemClock } from '../../../shared/src/clock.js';
+import type { EpcisEvent } from '../../../shared/src/contracts/epcis.js';
+import { withEventId } from '../../../shared/src/contracts/event-id.js';
+import { silentLogger } from '../../../shared/src/log.js';
+
+export interface BenchOptions {
+  gateways: number;
+  brokers: string[];
+  stores: string[];
+  events: number;
+  latencySeconds: number;
+  timeoutMs: number;
+}
+
+export function parseOptions(argv: readonly string[]): BenchOptions {
+  const value = (name: string, fallback: string): string => {
+    const index = argv.indexOf(`--${name}`);
+    return index >= 0 && argv[index + 1] !== undefined ? (argv[index + 1] as string) : fallback;
+  };
+  return {
+    gateways: Number(value('gateways', '1000')),
+    brokers: value('brokers', 'aedes,mosquitto').split(','),
+    stores: value('stores', 'sqlite,postgres').split(','),
+    events: Number(value('events', '30000')),
+    latencySeconds: Number(value('latency-seconds', '10')),
+    timeoutMs: Number(value('timeout-seconds', '240')) * 1_000,
+  };
+}
+
+export const DEMO_CONFIG_DIR = join(import.meta.dirname, '..', '..', '..', 'config', 'demo');
+const SITES = 20;
+
+/** One movement of `items` cases through gateway `gatewayIndex`'s door into its site's backroom. */
+export function movement(gatewayIndex: number, index: number, items: number): EpcisEvent {
+  const site = siteOf(gatewayIndex);
+  const firstSerial = gatewayIndex * 10_000_000 + index * items + 1;
+  return withEventId({
+    type: 'ObjectEvent' as const,
+    eventTime: new Date(Date.UTC(2026, 10, 25, 10, 0, 0) + index).toISOString(),
+    eventTimeZoneOffset: '+00:00',
+    action: 'OBSERVE' as const,
+    bizStep: 'receiving' as const,
+    readPoint: { id: `urn:stockwire:loc:${site}:door-3` },
+    bizLocation: { id: `urn:stockwire:loc:${site}:backroom` },
+    epcList: Array.from({ length: items }, (_, k) => `urn:epc:id:sgtin:0614141.100001.${firstSerial + k}`),
+    'stockwire:gateway': gatewayId(gatewayIndex),
+  });
+}
+
+const siteOf = (gatewayIndex: number): string => `store-${(gatewayIndex % SITES) + 1}`;
+const gatewayId = (gatewayIndex: number): string => `bench-gw-${gatewayIndex}`;
+
+/** What each synthetic engine emits on a tick. */
+export type Producer = (gatewayIndex: number, nowMs: number) => EpcisEvent[];
+
+export interface Fleet {
+  start(): Promise<void>;
+  go(): void;
+  stop(): Promise<void>;
+}
+
+export function startFleet(url: string, count: number, produce: Producer, tickIntervalMs: number, dir: string): Fleet {
+  let running = false;
+  const daemons: GatewayDaemon[] = [];
+  for (let gatewayIndex = 0; gatewayIndex < count; gatewayIndex++) {
+    const config = GatewayConfigSchema.parse({
+      siteId: siteOf(gatewayIndex),
+      gatewayId: gatewayId(gatewayIndex),
+      debounce: { tickIntervalMs },
+      mqtt: { url },
+      outbox: { path: join(dir, `outbox-${gatewayIndex}.sqlite`) },
+      statusIntervalMs: 600_000,
+    });
+    daemons.push(
+      createGatewayDaemon({
+        config,
+        clock: systemClock,
+        logger: silentLogger(),
+        notifier: createNotifier({ logger: silentLogger(), environment: {} }),
+        parts: {
+          createEngine: () => ({
+            ingest: () => [],
+            tick: (nowMs) => (running ? produce(gatewayIndex, nowMs) : []),
+            flush: () => [],
+            reconfigure: () => undefined,
+          }),
+          createReader: () => {
+            throw new Error('no readers in the benchmark gateway');
+          },
+        },
+      }),
+    );
+  }
+  return {
+    start: async () => {
+      for (const daemon of daemons) await daemon.start();
+    },
+    go: () => void (running = true),
+    stop: async () => {
+      running = false;
+      await Promise.all(daemons.map((daemon) => daemon.stop('benchmark done')));
+    },
+  };
+}
+
+/** Every gateway emits its share of `total` movements as fast as its loop allows. */
+export function burst(total: number, gateways: number, items: number, indexOffset = 0): Producer {
+  const next = new Array<number>(gateways).fill(0);
+  const share = Math.ceil(total / gateways);
+  return (gatewayIndex) => {
+    const events: EpcisEvent[] = [];
+    while (events.length < 40 && (next[gatewayIndex] as number) < share)
+      events.push(movement(gatewayIndex, indexOffset + (next[gatewayIndex] as number)++, items));
+    return events;
+  };
+}
+
+export async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  return true;
+}
