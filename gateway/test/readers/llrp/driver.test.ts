@@ -192,6 +192,15 @@ describe('llrp driver: faults', () => {
     ]);
   });
 
+  it('report.everyTags 0 + report.intervalMs: the reader holds reports until GET_REPORT asks for them', async () => {
+    const pair = await startPair({ report: { everyTags: 0, intervalMs: 300 } });
+    await pair.driver.connect();
+    await pair.driver.start();
+    await holdsWithin(() => false, 150);
+    expect(reads.length).toBe(0); // nothing before the first GET_REPORT
+    expect(await holdsWithin(() => reads.length >= 4, 3_000)).toBe(true);
+  });
+
   it('maps powerDbm through the reader power table and reads only configured antennas', async () => {
     const pair = await startPair({ powerDbm: 27.3, antennas: [1] });
     await pair.driver.connect();
