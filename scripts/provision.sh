@@ -10,6 +10,7 @@ declare -A wanted=(
   [chromium]=chromium              # dashboard end-to-end test
   [influxd]=influxdb               # time-series sink tests (InfluxDB 1.x)
   [openssl]=openssl                # test CA for TLS
+  [hledger]=hledger                # reads the journal export (cloud/test/api/finance.test.ts)
 )
 missing=()
 for command in "${!wanted[@]}"; do

@@ -8,6 +8,8 @@ const HELP = `stockwire-cloud — consumes gateway movements, keeps the perpetua
 
 Usage:
   stockwire-cloud run --config <cloud.yaml>      start the consumer and the HTTP API (default command)
+  stockwire-cloud check-config --config <cloud.yaml>
+                                                  validate the file and every file it names; exit 0 valid, 1 invalid
   stockwire-cloud ledger replay <tx.jsonl>       apply a transactions file to a fresh in-memory ledger; print JSON
   stockwire-cloud check --store sqlite:<path>|postgres:<url> --catalog <catalog.yaml>
                                                   verify the ledger's invariants; exit 1 with a report if broken
@@ -21,6 +23,10 @@ export async function runCloudCli(args: string[]): Promise<number> {
   if (command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(`${HELP}\n`);
     return 0;
+  }
+  if (command === 'check-config') {
+    const { runCheckConfig } = await import('./config-references.js');
+    return runCheckConfig(rest, process.stdout, process.stderr);
   }
   if (command === 'ledger' || command === 'check') {
     const { runLedgerCli } = await import('./ledger-cli.js');

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { loadConfigFile } from '../../shared/src/config/load.js';
 import { AnalyticsConfigSchema } from './analytics.js';
+import { ReceivingConfigSchema } from './receiving/schemas.js';
 
 const TlsFilesSchema = z
   .object({
@@ -91,6 +92,8 @@ export const CloudConfigSchema = z
     ingest: IngestConfigSchema.default({}),
     /** Time series (InfluxDB), alerts, forecast and dashboard: see docs/analytics.md. */
     analytics: AnalyticsConfigSchema.default({}),
+    /** Dock-door receiving against ASNs and POs (per-site policy): see docs/receiving.md. */
+    receiving: ReceivingConfigSchema.default({}),
   })
   .strict();
 

@@ -13,6 +13,9 @@ import { type LedgerStore } from './store/ledger-store.js';
 import { openLedgerStore } from './store/open.js';
 import { createStoreView } from './alerts/store-adapter.js';
 import { startAnalytics, type Analytics } from './analytics.js';
+import { ReceivingService } from './receiving/service.js';
+import { registerReceivingPanel } from './receiving/dashboard.js';
+import { openReceivingStore } from './receiving/store/open.js';
 
 export interface CloudService {
   /** Base URL of the HTTP API, e.g. http://127.0.0.1:8080 */
@@ -22,6 +25,7 @@ export interface CloudService {
   consumer: MovementConsumer;
   api: FastifyInstance;
   analytics: Analytics;
+  receiving: ReceivingService;
   stop(): Promise<void>;
 }
 
@@ -62,7 +66,14 @@ export async function startCloudService(config: CloudConfig, options: CloudServi
       key: tls.keyFile ? readBoundedFile(pathFrom(tls.keyFile)) : undefined,
       rejectUnauthorized: tls.rejectUnauthorized,
     };
+    const receivingStore = await openReceivingStore(storeConfig);
+    stops.push(() => receivingStore.close());
+    const receiving = new ReceivingService(receivingStore, store, config.receiving, {
+      logger: logger.child({ part: 'receiving' }),
+      clock,
+    });
     const api = await buildApi({
+      receiving,
       store,
       catalog,
       tokens: [...config.http.tokens],
@@ -81,7 +92,7 @@ export async function startCloudService(config: CloudConfig, options: CloudServi
         tls: tlsOptions,
         ...config.ingest,
       },
-      { store, catalog, events, logger: logger.child({ part: 'ingest' }), clock },
+      { store, catalog, events, logger: logger.child({ part: 'ingest' }), clock, receiving },
     );
     await consumer.connect();
     stops.push(() => consumer.stop());
@@ -95,6 +106,11 @@ export async function startCloudService(config: CloudConfig, options: CloudServi
         if (!authorize(request, reply, 'read')) return reply;
         return undefined;
       });
+      registerReceivingPanel(
+        dashboardScope as unknown as FastifyInstance,
+        config.analytics.dashboard.basePath,
+        receiving,
+      );
       analytics = await startAnalytics(config.analytics, {
         events,
         view: storeView.view,
@@ -113,7 +129,7 @@ export async function startCloudService(config: CloudConfig, options: CloudServi
     const httpUrl = address.replace('[::1]', '127.0.0.1');
 
     logger.info({ httpUrl }, 'cloud service ready');
-    return { httpUrl, store, events, consumer, api, analytics: startedAnalytics, stop: stopAll };
+    return { httpUrl, store, events, consumer, api, analytics: startedAnalytics, receiving, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -1,4 +1,4 @@
-import { accessSync, constants, statSync } from 'node:fs';
+import { fileIssues, formatReferenceIssues, type ReferenceIssue } from '../../shared/src/config/references.js';
 import { errorMessage } from '../../shared/src/errors.js';
 import { loadGatewayConfig, type GatewayConfig } from './config.js';
 
@@ -9,23 +9,9 @@ import { loadGatewayConfig, type GatewayConfig } from './config.js';
  * MQTT password file, TLS CA, certificate and key) is a readable regular file. Replay
  * configs list no readers on purpose, so the schema itself cannot insist on readers.
  */
-export interface ReferenceIssue {
-  path: string;
-  message: string;
-}
 
 /** Reader options that name a file that must exist (pkiDir is created by node-opcua when missing). */
 const READER_FILE_KEYS = ['scenario', 'certificateFile', 'privateKeyFile'] as const;
-
-function fileProblem(file: string): string | undefined {
-  try {
-    if (!statSync(file).isFile()) return `${file} is not a regular file`;
-    accessSync(file, constants.R_OK);
-    return undefined;
-  } catch (error) {
-    return `${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)})`;
-  }
-}
 
 function antennaIssues(config: GatewayConfig): ReferenceIssue[] {
   const readerIds = new Set(config.readers.map((reader) => reader.id));
@@ -47,7 +33,7 @@ function antennaIssues(config: GatewayConfig): ReferenceIssue[] {
   );
 }
 
-function fileIssues(config: GatewayConfig): ReferenceIssue[] {
+function namedFiles(config: GatewayConfig): { path: string; file: string }[] {
   const files: { path: string; file: string }[] = [];
   config.readers.forEach((reader, index) => {
     for (const key of READER_FILE_KEYS) {
@@ -61,14 +47,11 @@ function fileIssues(config: GatewayConfig): ReferenceIssue[] {
     const file = mqtt.tls?.[key];
     if (file !== undefined) files.push({ path: `mqtt.tls.${key}`, file });
   }
-  return files.flatMap(({ path, file }) => {
-    const problem = fileProblem(file);
-    return problem === undefined ? [] : [{ path, message: problem }];
-  });
+  return files;
 }
 
 export function unresolvedReferences(config: GatewayConfig): ReferenceIssue[] {
-  return [...antennaIssues(config), ...fileIssues(config)];
+  return [...antennaIssues(config), ...fileIssues(namedFiles(config))];
 }
 
 /** check-config: schema, then references. Returns the exit code and the text to print. */
@@ -83,7 +66,7 @@ export function checkGatewayConfigFile(file: string): { code: 0 | 1; text: strin
   if (issues.length > 0)
     return {
       code: 1,
-      text: `${file}: unresolved references:\n${issues.map((issue) => `  - ${issue.path}: ${issue.message}`).join('\n')}`,
+      text: formatReferenceIssues(file, issues),
     };
   return {
     code: 0,

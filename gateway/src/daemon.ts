@@ -2,6 +2,7 @@ import type { Clock, TimerHandle } from '../../shared/src/clock.js';
 import type { EpcisEvent } from '../../shared/src/contracts/epcis.js';
 import type { RawRead } from '../../shared/src/contracts/raw-read.js';
 import type { ReaderHealth } from '../../shared/src/contracts/status.js';
+import { CommittedSchema } from '../../shared/src/contracts/committed.js';
 import { gatewayTopic } from '../../shared/src/contracts/topics.js';
 import { errorMessage } from '../../shared/src/errors.js';
 import type { Logger } from '../../shared/src/log.js';
@@ -347,10 +348,13 @@ export function createGatewayDaemon(options: GatewayDaemonOptions): GatewayDaemo
         eventsPerMessageMax: config.mqtt.eventsPerMessageMax,
         messageBytesMax: config.mqtt.messageBytesMax,
         inflightMessagesMax: config.mqtt.inflightMessagesMax,
+        confirmation: config.mqtt.confirmation,
+        confirmTimeoutMs: config.mqtt.confirmTimeoutMs,
         clock,
         logger: logger.child({ part: 'publisher' }),
       });
       const publisherNow = publisher;
+      if (config.mqtt.confirmation === 'cloud') followCommitted(connection, identity, publisherNow, logger);
       connection.onConnect(() => {
         publishStatus('online');
         publisherNow.pump();
@@ -476,4 +480,33 @@ export function createGatewayDaemon(options: GatewayDaemonOptions): GatewayDaemo
     counters: () => ({ ...counters }),
     isConnected: () => connection?.isConnected() ?? false,
   };
+}
+
+/** End-to-end confirmation: the cloud's retained committed watermark for this gateway drives outbox removal. */
+function followCommitted(
+  connection: MqttConnection,
+  identity: { siteId: string; gatewayId: string },
+  publisher: Publisher,
+  logger: Logger,
+): void {
+  const topic = gatewayTopic(identity.siteId, identity.gatewayId, 'committed');
+  connection.onConnect(() => {
+    connection.client.subscribe(topic, { qos: 1 }, (error) => {
+      if (error) logger.warn({ err: error.message, topic }, 'could not subscribe to the committed watermark');
+    });
+  });
+  connection.client.on('message', (messageTopic, payload) => {
+    if (messageTopic !== topic) return;
+    const parsed = CommittedSchema.safeParse(safeJson(payload.toString('utf8')));
+    if (parsed.success) publisher.confirm(parsed.data.committedThrough);
+    else logger.warn({ topic }, 'ignored a malformed committed watermark');
+  });
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }

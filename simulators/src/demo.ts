@@ -20,6 +20,8 @@ import { loadGatewayConfig, type GatewayConfig } from '../../gateway/src/config.
 import { createGatewayDaemon, type GatewayDaemon } from '../../gateway/src/daemon.js';
 import { createNotifier } from '../../gateway/src/systemd/notify.js';
 import { startDemoLlrpReaders } from './demo-readers.js';
+import { DemoSupplier } from './demo-supplier.js';
+import { loadScenarioFile } from './scenario/load.js';
 import { simulatedGatewayParts } from './readers/simulated-gateway-reader.js';
 
 const HELP = `npm start [-- options]   (or: node dist/simulators/src/demo.js [options])
@@ -119,6 +121,9 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     stops.push(() => cloud.stop());
     if (options.onLine) watchMovements(cloud, options.onLine);
 
+    const supplier = await startDemoSupplier(cloud, cloudConfig, root, logger);
+    stops.push(async () => supplier.stop());
+
     // The dock door runs over LLRP: its reader simulator listens before the gateway connects.
     const llrpReaders = await startDemoLlrpReaders(
       demoGatewayConfig(baseGatewayConfig, { mqttUrl, dataDir: options.dataDir, configDir: demoConfigDir }),
@@ -140,6 +145,35 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     await stop();
     throw error;
   }
+}
+
+/** PO prices of the dock-door scenario's products: a little under their standard cost. */
+const DEMO_PO_PRICES = { '10614141000019': '9.10', '10614141000026': '4.00', '10614141000033': '11.90' } as const;
+
+/** The simulated supplier: the PO, then the ASN of each truck before it reaches door 3 (docs/receiving.md). */
+async function startDemoSupplier(
+  cloud: CloudService,
+  cloudConfig: CloudConfig,
+  root: string,
+  logger: Logger,
+): Promise<DemoSupplier> {
+  const token = cloudConfig.http.tokens.find((entry) => entry.scopes.includes('write'))?.token;
+  if (token === undefined) throw new Error('the demo cloud config has no write token for the supplier');
+  const supplier = new DemoSupplier(
+    {
+      apiUrl: cloud.httpUrl,
+      token,
+      scenario: loadScenarioFile(join(root, 'simulators', 'scenarios', 'dock-door-demo.yaml')),
+      site: 'store-1',
+      lookaheadLoops: 3,
+      shortEveryLoops: 3,
+      unexpectedEveryLoops: 2,
+      invoiceEveryLoops: 4,
+    },
+    { clock: systemClock, logger: logger.child({ part: 'supplier' }) },
+  );
+  await supplier.start(DEMO_PO_PRICES);
+  return supplier;
 }
 
 /** The demo's gateway config with the run's broker URL, data dir and absolute scenario paths. */

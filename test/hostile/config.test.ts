@@ -8,6 +8,7 @@ import { stringify } from 'yaml';
 import { CONFIG_FILE_BYTES_MAX, loadConfigFile } from '../../shared/src/config/load.js';
 import { CatalogSchema } from '../../cloud/src/ledger/catalog.js';
 import { checkGatewayConfigFile } from '../../gateway/src/config-references.js';
+import { checkCloudConfigFile } from '../../cloud/src/config-references.js';
 
 /** Issue 12, finding 5 (configs): bounded regular files, every reference resolved, no duplicate ids. */
 const directory = mkdtempSync(join(tmpdir(), 'stockwire-config-hostile-'));
@@ -133,4 +134,22 @@ describe('config hardening', () => {
       `check-config on /dev/zero exited in ${(performance.now() - startedMs).toFixed(0)} ms (process start included)`,
     );
   }, 30_000);
+});
+
+describe('stockwire-cloud check-config', () => {
+  const cloudConfig = (overrides: Record<string, unknown>) => {
+    const file = join(directory, `cloud-${counter++}.yaml`);
+    writeFileSync(file, stringify({ catalogFile: join(ROOT, 'config', 'demo', 'catalog.yaml'), ...overrides }));
+    return file;
+  };
+
+  it.each([
+    ['a valid config', {}, 0, 'valid'],
+    ['a missing catalog', { catalogFile: 'missing.yaml' }, 1, 'catalogFile:'],
+    ['a TLS CA that does not exist', { mqtt: { tls: { caFile: 'no-ca.pem' } } }, 1, 'mqtt.tls.caFile:'],
+  ])('checks %s', (_name, overrides, code, words) => {
+    const outcome = checkCloudConfigFile(cloudConfig(overrides));
+    expect(outcome.text).toContain(words);
+    expect(outcome.code).toBe(code);
+  });
 });

@@ -18,7 +18,7 @@ import { DEMO_CONFIG_DIR } from '../support/cloud-harness.js';
 import { startLoopbackBroker } from '../support/broker.js';
 import { createTestPki } from '../support/tls.js';
 
-const gatewayA: BrokerPrincipal = { username: 'gw-a', role: 'gateway', siteId: 'site-1', gatewayId: 'gw-a' };
+const gatewayA: BrokerPrincipal = { username: 'gw-a', role: 'gateway', siteId: 'store-1', gatewayId: 'gw-a' };
 const cloud: BrokerPrincipal = { username: 'cloud', role: 'cloud' };
 
 describe('broker ACL rules (pure)', () => {
@@ -26,19 +26,19 @@ describe('broker ACL rules (pure)', () => {
     {
       name: 'gateway on its own events topic',
       principal: gatewayA,
-      topic: 'stockwire/v1/site-1/gw-a/events',
+      topic: 'stockwire/v1/store-1/gw-a/events',
       allowed: true,
     },
     {
       name: 'gateway on its own status topic',
       principal: gatewayA,
-      topic: 'stockwire/v1/site-1/gw-a/status',
+      topic: 'stockwire/v1/store-1/gw-a/status',
       allowed: true,
     },
     {
       name: 'gateway on another gateway’s topic',
       principal: gatewayA,
-      topic: 'stockwire/v1/site-1/gw-b/events',
+      topic: 'stockwire/v1/store-1/gw-b/events',
       allowed: false,
     },
     {
@@ -50,13 +50,25 @@ describe('broker ACL rules (pure)', () => {
     {
       name: 'gateway on a made-up subtopic',
       principal: gatewayA,
-      topic: 'stockwire/v1/site-1/gw-a/events/extra',
+      topic: 'stockwire/v1/store-1/gw-a/events/extra',
       allowed: false,
     },
     { name: 'gateway on the dead-letter topic', principal: gatewayA, topic: 'stockwire/v1/deadletter', allowed: false },
     { name: 'cloud on the dead-letter topic', principal: cloud, topic: 'stockwire/v1/deadletter', allowed: true },
     { name: 'cloud on an alerts subtopic', principal: cloud, topic: 'stockwire/v1/alerts/low-stock', allowed: true },
-    { name: 'cloud on a gateway topic', principal: cloud, topic: 'stockwire/v1/site-1/gw-a/events', allowed: false },
+    { name: 'cloud on a gateway topic', principal: cloud, topic: 'stockwire/v1/store-1/gw-a/events', allowed: false },
+    {
+      name: 'cloud on a committed watermark',
+      principal: cloud,
+      topic: 'stockwire/v1/store-1/gw-a/committed',
+      allowed: true,
+    },
+    {
+      name: 'gateway confirming itself',
+      principal: gatewayA,
+      topic: 'stockwire/v1/store-1/gw-a/committed',
+      allowed: false,
+    },
   ])('publish: $name → $allowed', ({ principal, topic, allowed }) => {
     expect(mayPublish(principal, topic).allowed).toBe(allowed);
   });
@@ -65,6 +77,18 @@ describe('broker ACL rules (pure)', () => {
     { name: 'cloud on every gateway’s events', principal: cloud, filter: 'stockwire/v1/+/+/events', allowed: true },
     { name: 'cloud on $SYS', principal: cloud, filter: '$SYS/#', allowed: false },
     { name: 'gateway on anything', principal: gatewayA, filter: 'stockwire/v1/#', allowed: false },
+    {
+      name: 'gateway on its own watermark',
+      principal: gatewayA,
+      filter: 'stockwire/v1/store-1/gw-a/committed',
+      allowed: true,
+    },
+    {
+      name: 'gateway on another’s watermark',
+      principal: gatewayA,
+      filter: 'stockwire/v1/store-1/gw-b/committed',
+      allowed: false,
+    },
   ])('subscribe: $name → $allowed', ({ principal, filter, allowed }) => {
     expect(maySubscribe(principal, filter).allowed).toBe(allowed);
   });
@@ -97,10 +121,10 @@ describe('embedded broker authentication and ACL (real aedes, real clients)', ()
         username: 'gw-a',
         passwordHash: hashPassword('a-secret'),
         role: 'gateway',
-        siteId: 'site-1',
+        siteId: 'store-1',
         gatewayId: 'gw-a',
       },
-      { username: 'gw-b', password: 'b-secret', role: 'gateway', siteId: 'site-1', gatewayId: 'gw-b' },
+      { username: 'gw-b', password: 'b-secret', role: 'gateway', siteId: 'store-1', gatewayId: 'gw-b' },
       { username: 'cloud', password: 'cloud-secret', role: 'cloud' },
     ]);
     url = `mqtt://127.0.0.1:${broker.port}`;
@@ -156,7 +180,7 @@ describe('embedded broker authentication and ACL (real aedes, real clients)', ()
       clean: false,
       reconnectPeriod: 0,
     });
-    await client.publishAsync(gatewayTopic('site-1', 'gw-a', 'events'), document(1, 'gw-a'), { qos: 1 });
+    await client.publishAsync(gatewayTopic('store-1', 'gw-a', 'events'), document(1, 'gw-a'), { qos: 1 });
     await until(() => recorder.distinctCount() === 1, 5_000, 'the positive control');
     await client.endAsync();
   });
@@ -170,7 +194,7 @@ describe('embedded broker authentication and ACL (real aedes, real clients)', ()
       reconnectPeriod: 0,
     });
     const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
-    client.publish(gatewayTopic('site-1', 'gw-b', 'events'), document(2, 'gw-b'), { qos: 1 });
+    client.publish(gatewayTopic('store-1', 'gw-b', 'events'), document(2, 'gw-b'), { qos: 1 });
     await closed;
     expect(broker.refusals().publish).toBe(before + 1);
     // A later legitimate message proves the forged one would have arrived by now.
@@ -180,7 +204,7 @@ describe('embedded broker authentication and ACL (real aedes, real clients)', ()
       password: 'b-secret',
       reconnectPeriod: 0,
     });
-    await honest.publishAsync(gatewayTopic('site-1', 'gw-b', 'events'), document(3, 'gw-b'), { qos: 1 });
+    await honest.publishAsync(gatewayTopic('store-1', 'gw-b', 'events'), document(3, 'gw-b'), { qos: 1 });
     await until(() => recorder.distinctCount() === 2, 5_000, 'the honest message');
     expect(recorder.indexes()).toEqual([1, 3]);
     await honest.endAsync();
@@ -204,7 +228,7 @@ describe('embedded broker authentication and ACL (real aedes, real clients)', ()
       reconnectPeriod: 0,
     });
     const closed = new Promise<void>((resolve) => cloudClient.once('close', () => resolve()));
-    cloudClient.publish(gatewayTopic('site-1', 'gw-a', 'events'), document(4, 'gw-a'), { qos: 1 });
+    cloudClient.publish(gatewayTopic('store-1', 'gw-a', 'events'), document(4, 'gw-a'), { qos: 1 });
     await closed;
     expect(recorder.indexes()).toEqual([1, 3]);
     cloudClient.end(true);
@@ -225,7 +249,7 @@ describe('embedded broker over TLS', () => {
       host: '127.0.0.1',
       port: 0,
       logger: silentLogger(),
-      users: [{ username: 'gw-tls', password: 'tls-pw', role: 'gateway', siteId: 'site-1', gatewayId: 'gw-tls' }],
+      users: [{ username: 'gw-tls', password: 'tls-pw', role: 'gateway', siteId: 'store-1', gatewayId: 'gw-tls' }],
       tls: {
         key: pki.read(pki.serverKeyFile),
         cert: pki.read(pki.serverCertFile),
@@ -248,7 +272,7 @@ describe('embedded broker over TLS', () => {
         cert: pki.read(pki.clients['gw-tls']?.certFile ?? ''),
         key: pki.read(pki.clients['gw-tls']?.keyFile ?? ''),
       });
-      await client.publishAsync(gatewayTopic('site-1', 'gw-tls', 'status'), '{}', { qos: 1 });
+      await client.publishAsync(gatewayTopic('store-1', 'gw-tls', 'status'), '{}', { qos: 1 });
       await client.endAsync();
       await expect(mqtt.connectAsync(url, base)).rejects.toThrow();
     } finally {

@@ -54,7 +54,7 @@ export async function runCrashScenario(scenario: CrashScenario): Promise<CrashOu
     port: 0,
     logger: silentLogger(),
     users: [
-      { username: 'gw-crash', password: 'crash-pw', role: 'gateway', siteId: 'site-1', gatewayId: 'gw-crash' },
+      { username: 'gw-crash', password: 'crash-pw', role: 'gateway', siteId: 'store-1', gatewayId: 'gw-crash' },
       { username: 'cloud', password: 'cloud-pw', role: 'cloud' },
     ],
   });
@@ -86,7 +86,7 @@ export async function runCrashScenario(scenario: CrashScenario): Promise<CrashOu
     writeFileSync(
       configFile,
       JSON.stringify({
-        siteId: 'site-1',
+        siteId: 'store-1',
         gatewayId: 'gw-crash',
         debounce: { tickIntervalMs: 20 },
         mqtt: {

@@ -19,10 +19,12 @@ export interface InProcessGateway {
 
 export function inProcessGateway(
   rawConfig: Record<string, unknown>,
-  stream: { total: number; perTick: number },
+  stream: { total: number; perTick: number; offset?: number; pauseAt?: number },
 ): InProcessGateway {
-  let enabled = false;
+  // produce() opens the gate: up to `pauseAt` the first time (when set), up to `total` after that.
+  let limit = 0;
   let next = 0;
+  const offset = stream.offset ?? 0;
   const config = GatewayConfigSchema.parse(rawConfig);
   const daemon = createGatewayDaemon({
     config,
@@ -34,8 +36,8 @@ export function inProcessGateway(
         ingest: () => [],
         tick: () => {
           const events: EpcisEvent[] = [];
-          while (enabled && events.length < stream.perTick && next < stream.total)
-            events.push(sampleEvent(next++, config.gatewayId));
+          while (events.length < stream.perTick && next < limit)
+            events.push(sampleEvent(offset + next++, config.gatewayId));
           return events;
         },
         flush: () => [],
@@ -46,5 +48,8 @@ export function inProcessGateway(
       },
     },
   });
-  return { daemon, produce: () => void (enabled = true), produced: () => next };
+  const produce = (): void => {
+    limit = limit === 0 && stream.pauseAt !== undefined ? stream.pauseAt : stream.total;
+  };
+  return { daemon, produce, produced: () => next };
 }

@@ -65,10 +65,10 @@ beforeAll(async () => {
   pki = createTestPki(['gw-interop', 'gw-other', 'stockwire-cloud', 'test-recorder', 'test-observer']);
   const files = { passwordFile: join(directory, 'passwords'), aclFile: join(directory, 'acl') };
   writeFileSync(files.aclFile, readFileSync(join(repoRoot, 'deploy/mosquitto/stockwire.acl')));
-  addGateway('site-1', 'gw-interop', 'interop-pw', files);
-  addGateway('site-1', 'gw-other', 'other-pw', files);
+  addGateway('store-1', 'gw-interop', 'interop-pw', files);
+  addGateway('store-1', 'gw-other', 'other-pw', files);
   // Idempotent: a second run replaces the password and keeps a single ACL block.
-  addGateway('site-1', 'gw-other', 'other-pw', files);
+  addGateway('store-1', 'gw-other', 'other-pw', files);
   expect(readFileSync(files.aclFile, 'utf8').match(/^user gw-other$/gm)).toHaveLength(1);
   mosquitto = await startMosquitto({
     passwordFile: files.passwordFile,
@@ -125,7 +125,7 @@ describe('interop: the gateway against Mosquitto 2 with TLS, passwords and the d
     const certificate = pki.clients['gw-interop'];
     const gateway = inProcessGateway(
       {
-        siteId: 'site-1',
+        siteId: 'store-1',
         gatewayId: 'gw-interop',
         debounce: { tickIntervalMs: 20 },
         mqtt: {
@@ -163,7 +163,7 @@ describe('interop: the gateway against Mosquitto 2 with TLS, passwords and the d
     observer.on('message', (_topic, payload) =>
       statuses.push(GatewayStatusSchema.parse(JSON.parse(payload.toString())).state),
     );
-    await observer.subscribeAsync(gatewayTopic('site-1', 'gw-interop', 'status'), { qos: 1 });
+    await observer.subscribeAsync(gatewayTopic('store-1', 'gw-interop', 'status'), { qos: 1 });
     await until(() => statuses.includes('online'), 15_000, 'the retained online status');
     await observer.endAsync();
     await gateway.daemon.stop('test');
@@ -182,13 +182,13 @@ describe('interop: the gateway against Mosquitto 2 with TLS, passwords and the d
       gatewayId: 'gw-interop',
       sequence: 1,
     });
-    await other.publishAsync(gatewayTopic('site-1', 'gw-interop', 'events'), JSON.stringify(forged), { qos: 1 });
+    await other.publishAsync(gatewayTopic('store-1', 'gw-interop', 'events'), JSON.stringify(forged), { qos: 1 });
     const honest = buildEpcisDocument([sampleEvent(90_002, 'gw-other')], {
       creationDate: new Date().toISOString(),
       gatewayId: 'gw-other',
       sequence: 1,
     });
-    await other.publishAsync(gatewayTopic('site-1', 'gw-other', 'events'), JSON.stringify(honest), { qos: 1 });
+    await other.publishAsync(gatewayTopic('store-1', 'gw-other', 'events'), JSON.stringify(honest), { qos: 1 });
     await until(() => recorder.distinctCount() === before + 1, 10_000, 'the honest message');
     expect(recorder.indexes().slice(before)).toEqual([90_002]);
     await other.endAsync();

@@ -47,7 +47,7 @@ describe('outage test: broker down while movements are produced', () => {
   it(`delivers all ${MOVEMENTS} movements in order, none twice, after the broker returns`, async () => {
     const gateway = inProcessGateway(
       {
-        siteId: 'site-1',
+        siteId: 'store-1',
         gatewayId: 'gw-outage',
         debounce: { tickIntervalMs: 20 },
         mqtt: { url: mosquitto.url, reconnect: { initialDelayMs: 100, maxDelayMs: 400 } },

@@ -33,6 +33,8 @@ export interface RunningMosquitto {
   directory: string;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** kill -9: a power loss; Mosquitto keeps only what its last autosave wrote. */
+  kill(): Promise<void>;
   remove(): Promise<void>;
   output(): string;
 }
@@ -120,12 +122,12 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Ru
     await Promise.race([waitForPort(port, START_TIMEOUT_MS), exitedEarly]);
     if (tlsPort !== null) await Promise.race([waitForPort(tlsPort, START_TIMEOUT_MS), exitedEarly]);
   };
-  const stop = async (): Promise<void> => {
+  const stop = async (signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> => {
     const running = child;
     child = null;
     if (running === null || running.exitCode !== null) return;
     const exited = new Promise<void>((resolve) => running.once('exit', () => resolve()));
-    running.kill('SIGTERM');
+    running.kill(signal);
     const timer = setTimeout(() => running.kill('SIGKILL'), STOP_TIMEOUT_MS);
     await exited;
     clearTimeout(timer);
@@ -138,7 +140,8 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Ru
     tlsUrl: tlsPort === null ? null : `mqtts://127.0.0.1:${tlsPort}`,
     directory,
     start,
-    stop,
+    stop: () => stop(),
+    kill: () => stop('SIGKILL'),
     async remove() {
       await stop();
       rmSync(directory, { recursive: true, force: true });

@@ -14,6 +14,11 @@ import { registerStrictJsonParser } from './body.js';
 import { requestLoggerOf } from './log-redaction.js';
 import { ApiErrors } from './errors.js';
 import { toJsonSchema } from './json-schema.js';
+import { JOURNAL_CONTENT_TYPES, journalExport } from './journal-export.js';
+import { periodTrialBalance, registerPeriodRoutes } from './period-routes.js';
+import { PeriodSchema } from '../ledger/periods.js';
+import { registerReceivingRoutes } from '../receiving/routes.js';
+import type { ReceivingService } from '../receiving/service.js';
 
 export interface ApiDependencies {
   store: LedgerStore;
@@ -24,6 +29,8 @@ export interface ApiDependencies {
   logger?: Logger;
   /** positionsChanged is emitted here after transactions posted through the API commit. */
   events?: CloudEvents;
+  /** Purchase orders, ASNs, supplier invoices (cloud/src/receiving), when given. */
+  receiving?: ReceivingService;
 }
 
 /** Largest request body: a count of a full shelf carries many EPCs. */
@@ -77,8 +84,16 @@ const EntriesQuerySchema = z
   })
   .strict();
 const JournalQuerySchema = z
-  .object({ ...pagingQuery, account: z.string().max(128).optional(), transactionId: z.string().max(256).optional() })
+  .object({
+    ...pagingQuery,
+    account: z.string().max(128).optional(),
+    transactionId: z.string().max(256).optional(),
+    /** json (paged lines, default) or the whole journal as csv / hledger text (journal-export.ts). */
+    format: z.enum(['json', 'csv', 'hledger']).optional(),
+    period: PeriodSchema.optional(),
+  })
   .strict();
+const TrialBalanceQuerySchema = z.object({ period: PeriodSchema.optional() }).strict();
 const SalesQuerySchema = z
   .object({
     product: z.string().min(1).max(64),
@@ -198,11 +213,22 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
   readRoute('/journal', 'Journal lines, paged by sequence number', JournalQuerySchema, async (request, reply) => {
     const query = parseQuery(JournalQuerySchema, request, reply);
     if (!query) return reply;
-    return store.journal(query);
+    const { format, period, ...paging } = query;
+    if (format === 'csv' || format === 'hledger')
+      return reply.type(JOURNAL_CONTENT_TYPES[format]).send(journalExport(store, format, period));
+    return store.journal(paging);
   });
-  readRoute('/trial-balance', 'Balance of every account (debit positive) and the totals', undefined, async () =>
-    store.trialBalance(),
+  readRoute(
+    '/trial-balance',
+    'Balance of every account (debit positive) and the totals; with period=yyyy-mm at that month end',
+    TrialBalanceQuerySchema,
+    async (request, reply) => {
+      const query = parseQuery(TrialBalanceQuerySchema, request, reply);
+      if (!query) return reply;
+      return query.period === undefined ? store.trialBalance() : periodTrialBalance(store, query.period);
+    },
   );
+  registerPeriodRoutes(app as unknown as FastifyInstance, store, guard);
   readRoute('/epcs/:epc', 'Where has this tag been: current state and history', undefined, async (request, reply) => {
     const { epc } = request.params as { epc: string };
     const history = await store.epcHistory(epc);
@@ -318,6 +344,16 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
     return reply.code(statusCodeOf(result)).send(result);
   }
 
+  const receiving = deps.receiving;
+  if (receiving)
+    await app.register(async (scope) =>
+      registerReceivingRoutes(scope as unknown as FastifyInstance, {
+        receiving,
+        catalog: deps.catalog,
+        guard,
+        issuesOf,
+      }),
+    );
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app as unknown as FastifyInstance;
 }

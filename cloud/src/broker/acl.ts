@@ -30,10 +30,13 @@ export function mayPublish(principal: BrokerPrincipal, topic: string): AclVerdic
   if (principal.role === 'admin') return allow;
   if (principal.role === 'cloud') {
     const ownTopic = [DEADLETTER_TOPIC, ALERTS_TOPIC].some((root) => topic === root || topic.startsWith(`${root}/`));
-    return ownTopic ? allow : deny(`cloud may publish only on ${DEADLETTER_TOPIC} and ${ALERTS_TOPIC}`);
+    if (ownTopic || parseGatewayTopic(topic)?.kind === 'committed') return allow;
+    return deny(`cloud may publish only on ${DEADLETTER_TOPIC}, ${ALERTS_TOPIC} and gateways' committed topics`);
   }
   const parsed = parseGatewayTopic(topic);
   if (parsed === null) return deny(`gateway ${principal.username} may publish only on its own gateway topics`);
+  // The watermark is the cloud's word: a gateway confirming its own movements would defeat it.
+  if (parsed.kind === 'committed') return deny(`only the cloud publishes on ${topic}`);
   if (parsed.siteId !== principal.siteId || parsed.gatewayId !== principal.gatewayId) {
     return deny(`gateway ${principal.siteId}/${principal.gatewayId} may not publish on ${topic}`);
   }
@@ -46,6 +49,9 @@ export function maySubscribe(principal: BrokerPrincipal, topicFilter: string): A
     // Everything the gateways say, but not the broker's own $SYS tree.
     return topicFilter.startsWith('$') ? deny('cloud may not subscribe to $ topics') : allow;
   }
-  // Gateways have nothing to receive yet; a future command topic gets its own rule.
-  return deny(`gateway ${principal.username} may not subscribe`);
+  // A gateway receives only the cloud's confirmation of its own movements.
+  const parsed = parseGatewayTopic(topicFilter);
+  const ownCommitted =
+    parsed?.kind === 'committed' && parsed.siteId === principal.siteId && parsed.gatewayId === principal.gatewayId;
+  return ownCommitted ? allow : deny(`gateway ${principal.username} may subscribe only to its own committed topic`);
 }

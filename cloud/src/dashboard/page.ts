@@ -43,6 +43,11 @@ export const DASHBOARD_HTML = String.raw`<!doctype html>
     <h2>Movements</h2>
     <table class="feed"><thead><tr><th>time</th><th>kind</th><th>product</th><th>location</th><th class="num">Δ qty</th><th class="num">after</th></tr></thead><tbody id="movements"></tbody></table>
   </section>
+  <section id="receiving-panel" class="panel wide">
+    <h2>Receiving: open ASNs <span id="asn-count" class="badge">0</span></h2>
+    <table class="feed"><thead><tr><th>ASN</th><th>PO</th><th>site</th><th class="num">pallets</th><th class="num">received</th><th class="num">inferred</th><th class="num">short</th><th class="num">unexpected</th></tr></thead><tbody id="asns"></tbody></table>
+    <ul id="receiving-alerts" class="alerts"></ul>
+  </section>
   <section id="forecast-panel" class="panel">
     <h2>Demand forecast</h2>
     <table class="feed"><thead><tr><th>product</th><th>site</th><th class="num">/day</th><th class="num">cover (d)</th><th>reorder by</th></tr></thead><tbody id="forecast"></tbody></table>
@@ -390,9 +395,33 @@ export const DASHBOARD_JS = String.raw`'use strict';
     source.onerror = function () { state.ready = false; setConnection(source.readyState === EventSource.CLOSED ? 'down' : 'wait', 'reconnecting…'); };
   }
 
+  // ---- receiving (polled: ASNs change a few times per truck) ---------------------------
+  function renderReceiving(body) {
+    var rows = document.getElementById('asns');
+    rows.textContent = '';
+    body.asns.forEach(function (asn) {
+      var row = el('tr', asn.summary.short > 0 || asn.summary.unexpectedOpen > 0 ? 'warning' : '');
+      [asn.id, asn.purchaseOrder, asn.site, asn.summary.palletsArrived + '/' + asn.summary.palletsExpected, asn.summary.received, asn.summary.inferred, asn.summary.short, asn.summary.unexpectedOpen].forEach(function (value, index) { row.appendChild(el('td', index > 2 ? 'num' : '', value)); });
+      rows.appendChild(row);
+    });
+    if (body.asns.length === 0) { var empty = el('tr'); empty.appendChild(el('td', 'muted', 'no open ASN')); rows.appendChild(empty); }
+    document.getElementById('asn-count').textContent = String(body.asns.length);
+    var list = document.getElementById('receiving-alerts');
+    list.textContent = '';
+    body.alerts.slice(-5).reverse().forEach(function (alert) {
+      var item = el('li', 'warning');
+      item.appendChild(el('div', 'kind', alert.kind + ' · ' + clockTime(alert.time)));
+      item.appendChild(el('div', '', alert.message));
+      list.appendChild(item);
+    });
+  }
+  function loadReceiving() { getJson('/api/receiving').then(renderReceiving).catch(function () { document.getElementById('receiving-panel').hidden = true; }); }
+
   document.getElementById('product-select').addEventListener('change', function (event) { selectProduct(event.target.value); });
   setInterval(renderChart, 15000); // keep the "now" end of the chart moving
   setInterval(loadForecast, 30000);
+  setInterval(loadReceiving, 3000);
+  loadReceiving();
   connect();
 })();
 `;

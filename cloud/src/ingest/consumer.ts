@@ -1,6 +1,8 @@
 import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { EpcisDocument } from '../../../shared/src/contracts/epcis.js';
 import {
+  gatewayTopic,
+  parseGatewayTopic,
   DEADLETTER_TOPIC,
   GATEWAY_TOPICS_SUBSCRIPTION,
   isReservedTopic,
@@ -11,10 +13,12 @@ import type { Logger } from '../../../shared/src/log.js';
 import { announcePositionsChanged, type CloudEvents } from '../events.js';
 import type { Catalog } from '../ledger/catalog.js';
 import type { ApplyResult, LedgerStore } from '../store/ledger-store.js';
+import { StockwireError } from '../../../shared/src/errors.js';
 import { mapEpcisDocument } from './epcis-to-transactions.js';
 import { buildDeadLetter } from './deadletter.js';
 import { IngestErrors } from './errors.js';
-import { validateMessage, type ValidateOptions } from './validate.js';
+import { claimedSequence, validateMessage, type ValidateOptions } from './validate.js';
+import { WatermarkTracker } from './watermark.js';
 import { GroupCommitter, type CommitJob, type GroupCommitStats, type PoisonedTransaction } from './group-commit.js';
 import { failureKind } from './failure-kind.js';
 import { LedgerErrors } from '../ledger/errors.js';
@@ -48,6 +52,12 @@ export interface ConsumerOptions extends ValidateOptions {
   storeRetryDelayMsMax: number;
   /** Gateways whose sequence numbers are tracked in memory. */
   trackedGatewaysMax: number;
+  /**
+   * Publish each gateway's committed-sequence watermark, retained, on its `committed` topic
+   * (end-to-end confirmation; default true). Gateways in `confirmation: cloud` mode keep
+   * events until it covers them.
+   */
+  publishWatermarks?: boolean | undefined;
   /** `<site>/<gateway>` of gateways allowed to book at other sites' locations (default none). */
   crossSiteGateways?: readonly string[] | undefined;
   /** Group commit: store transactions per batch at most (default 2,000). */
@@ -57,6 +67,18 @@ export interface ConsumerOptions extends ValidateOptions {
   /** Messages taken from the broker but not yet committed, at most (default 4,000); past it we stop reading. */
   commitQueueMessagesMax?: number | undefined;
 }
+
+/** What the consumer needs from receiving: the batch to book, and a commit once the ledger booked it. */
+export interface ReceivingHook {
+  prepareDocument(
+    document: EpcisDocument,
+    siteId: string,
+    transactions: Transaction[],
+  ): Promise<{ transactions: Transaction[]; commit(results: readonly ApplyResult[]): Promise<void> }>;
+}
+
+/** Stopping while receiving's store was down: the message is left un-acked for redelivery. */
+class ReceivingAbandoned extends Error {}
 
 export interface ConsumerStats {
   messagesReceived: number;
@@ -83,6 +105,9 @@ export class MovementConsumer {
   private stopping = false;
   private wakeRetry: (() => void) | undefined;
   private readonly crossSiteGateways: ReadonlySet<string>;
+  private readonly watermarks: WatermarkTracker;
+  /** Gateways whose watermark moved in the batch being settled; published once per batch. */
+  private readonly movedWatermarks = new Map<string, { siteId: string; gatewayId: string; committedThrough: number }>();
   /** Bumped on every (re)connect: a PUBACK only goes out on the connection its message came in on. */
   private connectionEpoch = 0;
   private readonly committer: GroupCommitter;
@@ -101,9 +126,18 @@ export class MovementConsumer {
 
   constructor(
     private readonly options: ConsumerOptions,
-    private readonly deps: { store: LedgerStore; catalog: Catalog; events: CloudEvents; logger: Logger; clock: Clock },
+    private readonly deps: {
+      store: LedgerStore;
+      catalog: Catalog;
+      events: CloudEvents;
+      logger: Logger;
+      clock: Clock;
+      /** Matches dock-door receipts against ASNs and POs (cloud/src/receiving) around each batch. */
+      receiving?: ReceivingHook | undefined;
+    },
   ) {
     this.crossSiteGateways = new Set(options.crossSiteGateways ?? []);
+    this.watermarks = new WatermarkTracker(options.trackedGatewaysMax);
     this.committer = this.createCommitter();
   }
 
@@ -218,8 +252,9 @@ export class MovementConsumer {
     const acknowledge = () => this.acknowledge(packet, epoch);
     let job: CommitJob;
     try {
-      job = this.prepare(packet, acknowledge);
+      job = await this.prepare(packet, acknowledge);
     } catch (error) {
+      if (error instanceof ReceivingAbandoned) return;
       // A bug or an input no rule foresaw: set the message aside rather than stall every gateway behind it.
       job = this.noWork(acknowledge);
       this.deadLetterFailure(packet.topic, toBuffer(packet.payload), error);
@@ -227,7 +262,7 @@ export class MovementConsumer {
     await this.committer.submit(job);
   }
 
-  private prepare(packet: IPublishPacket, acknowledge: () => void): CommitJob {
+  private async prepare(packet: IPublishPacket, acknowledge: () => void): Promise<CommitJob> {
     this.counters.messagesReceived++;
     if (isReservedTopic(packet.topic)) return this.noWork(acknowledge);
     const payload = toBuffer(packet.payload);
@@ -237,6 +272,9 @@ export class MovementConsumer {
         return this.noWork(acknowledge);
       case 'invalid':
         this.deadLetter(packet.topic, payload, message.error.code, message.error.message);
+        return this.noWork(acknowledge, () => this.settleRejected(packet.topic, payload));
+      case 'committed':
+        this.watermarks.adopt(`${message.siteId}/${message.gatewayId}`, message.committedThrough);
         return this.noWork(acknowledge);
       case 'status':
         if (message.status) this.deps.events.emit('gatewayStatus', message.status, packet.topic);
@@ -250,11 +288,55 @@ export class MovementConsumer {
     }
   }
 
-  private noWork(acknowledge: () => void): CommitJob {
-    return { transactions: [], committed: acknowledge };
+  private noWork(acknowledge: () => void, settle?: () => void): CommitJob {
+    if (!settle) return { transactions: [], committed: acknowledge };
+    return {
+      transactions: [],
+      committed: () => {
+        settle();
+        acknowledge();
+      },
+    };
   }
 
-  private documentJob(origin: MessageOrigin, document: EpcisDocument, acknowledge: () => void): CommitJob {
+  /** A document dead-lettered for good still counts as settled for its gateway's watermark. */
+  private settleRejected(topic: string, payload: Buffer): void {
+    const parsed = parseGatewayTopic(topic);
+    const range = parsed?.kind === 'events' ? claimedSequence(payload) : undefined;
+    if (parsed && range) this.settle(parsed.siteId, parsed.gatewayId, range.firstSequence, range.count, undefined);
+  }
+
+  private settle(
+    siteId: string,
+    gatewayId: string,
+    firstSequence: number,
+    count: number,
+    declaredBase: number | undefined,
+  ): void {
+    if (this.options.publishWatermarks === false) return;
+    const moved = this.watermarks.settle(`${siteId}/${gatewayId}`, firstSequence, count, declaredBase);
+    if (moved === undefined) return;
+    if (this.movedWatermarks.size === 0) queueMicrotask(() => this.publishWatermarks());
+    this.movedWatermarks.set(`${siteId}/${gatewayId}`, { siteId, gatewayId, committedThrough: moved });
+  }
+
+  /** Retained, so a gateway that reconnects (or the cloud after a restart) reads the latest at once. */
+  private publishWatermarks(): void {
+    const time = new Date(this.deps.clock.nowMs()).toISOString();
+    for (const { siteId, gatewayId, committedThrough } of this.movedWatermarks.values()) {
+      const topic = gatewayTopic(siteId, gatewayId, 'committed');
+      this.client?.publish(topic, JSON.stringify({ committedThrough, time }), { qos: 1, retain: true }, (error) => {
+        if (error) this.deps.logger.warn({ err: error.message, topic }, 'could not publish committed watermark');
+      });
+    }
+    this.movedWatermarks.clear();
+  }
+
+  private async documentJob(
+    origin: MessageOrigin,
+    document: EpcisDocument,
+    acknowledge: () => void,
+  ): Promise<CommitJob> {
     const { topic, payload, siteId, gatewayId } = origin;
     this.trackSequence(`${siteId}/${gatewayId}`, document['stockwire:sequence'], document.epcisBody.eventList.length);
     const crossSite = this.crossSiteGateways.has(`${siteId}/${gatewayId}`);
@@ -268,12 +350,28 @@ export class MovementConsumer {
       const error = makeError(IngestErrors.EVENT_UNMAPPED, { eventId: skipped.eventId, reason: skipped.reason });
       this.deadLetter(topic, payload, error.code, error.message, skipped.eventId);
     }
+    // Receiving prices dock receipts at PO price and splits them per PO line (its plan is stored first).
+    const receiving = this.deps.receiving;
+    const prepared =
+      receiving && mapped.transactions.length > 0
+        ? await this.retryReceiving(() => receiving.prepareDocument(document, siteId, mapped.transactions))
+        : undefined;
     return {
-      transactions: mapped.transactions,
+      transactions: prepared?.transactions ?? mapped.transactions,
       committed: (results, poisoned) => {
         for (const { transaction, error } of poisoned) this.setAside(topic, payload, transaction, error);
         if (mapped.transactions.length > 0) this.recordResults(origin, document, results);
-        acknowledge();
+        // Settled (and acked) only once the POs and ASNs took what the ledger booked: a redelivery
+        // re-commits idempotently, and the gateway's watermark never runs ahead of receiving.
+        const finish = () => {
+          const firstSequence = document['stockwire:sequence'];
+          const count = document.epcisBody.eventList.length;
+          if (firstSequence !== undefined)
+            this.settle(siteId, gatewayId, firstSequence, count, document['stockwire:confirmedThrough']);
+          acknowledge();
+        };
+        if (!prepared) return finish();
+        this.retryReceiving(() => prepared.commit(results)).then(finish, () => undefined);
       },
     };
   }
@@ -371,6 +469,19 @@ export class MovementConsumer {
     this.deps.logger.error({ retryInMs: delayMs }, 'ledger store unavailable; batch stays un-acked and is retried');
     await this.sleepUnlessStopping(delayMs);
     return !this.stopping;
+  }
+
+  /** Receiving's store being down must not lose the message either: retry until it answers or we stop. */
+  private async retryReceiving<T>(step: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await step();
+      } catch (error) {
+        if (error instanceof StockwireError) throw error;
+        this.deps.logger.error({ err: errorMessage(error) }, 'receiving store failed; message stays un-acked');
+        if (!(await this.waitBeforeRetry(attempt))) throw new ReceivingAbandoned();
+      }
+    }
   }
 
   /** A retry wait that stop() cuts short, so SIGTERM never waits out a backoff. */

@@ -1,5 +1,6 @@
 import { formatIssues } from '../../../shared/src/config/load.js';
 import { deterministicEventId } from '../../../shared/src/contracts/event-id.js';
+import { CommittedSchema } from '../../../shared/src/contracts/committed.js';
 import { EpcisDocumentSchema, type EpcisDocument } from '../../../shared/src/contracts/epcis.js';
 import { GatewayStatusSchema, type GatewayStatus } from '../../../shared/src/contracts/status.js';
 import { parseGatewayTopic } from '../../../shared/src/contracts/topics.js';
@@ -15,8 +16,15 @@ export interface ValidateOptions {
 export type ValidatedMessage =
   | { kind: 'events'; siteId: string; gatewayId: string; document: EpcisDocument }
   | { kind: 'status'; siteId: string; gatewayId: string; status: GatewayStatus | null }
+  | { kind: 'committed'; siteId: string; gatewayId: string; committedThrough: number }
   | { kind: 'ignored' }
   | { kind: 'invalid'; error: StockwireError };
+
+/** The events a document claims to carry, read leniently from a document that failed validation. */
+export interface SequenceRange {
+  firstSequence: number;
+  count: number;
+}
 
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
 
@@ -40,6 +48,13 @@ export function validateMessage(topic: string, payload: Buffer, options: Validat
     json = JSON.parse(utf8Decoder.decode(payload));
   } catch (error) {
     return invalid(IngestErrors.NOT_JSON, { reason: error instanceof Error ? error.message : String(error) });
+  }
+
+  if (parsedTopic.kind === 'committed') {
+    // Our own retained watermark, read back after a restart; anything else there is ignored.
+    const committed = CommittedSchema.safeParse(json);
+    if (!committed.success) return { kind: 'ignored' };
+    return { kind: 'committed', siteId, gatewayId, committedThrough: committed.data.committedThrough };
   }
 
   if (parsedTopic.kind === 'status') {
@@ -75,4 +90,24 @@ function invalid(
   details: Record<string, string | number>,
 ): ValidatedMessage {
   return { kind: 'invalid', error: makeError(definition, details) };
+}
+
+/**
+ * Sequence numbers of a document that failed validation, when it still says them: dead-lettered
+ * for good, it must not hold back its gateway's end-to-end confirmation forever.
+ */
+export function claimedSequence(payload: Buffer): SequenceRange | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(payload.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (typeof json !== 'object' || json === null) return undefined;
+  const record = json as { 'stockwire:sequence'?: unknown; epcisBody?: { eventList?: unknown } };
+  const firstSequence = record['stockwire:sequence'];
+  const eventList = record.epcisBody?.eventList;
+  if (typeof firstSequence !== 'number' || !Number.isSafeInteger(firstSequence) || firstSequence < 0) return undefined;
+  if (!Array.isArray(eventList) || eventList.length === 0) return undefined;
+  return { firstSequence, count: eventList.length };
 }

@@ -4,6 +4,7 @@ import type { PositionChange } from './position-change.js';
 import { ACCOUNTS, autoRegisterLocation, type Location, type Product } from './catalog.js';
 import { formatMoney, formatQuantity, ONE_UNIT, parseTrusted, UNIT_COST_SCALE } from './decimal.js';
 import { LedgerErrors } from './errors.js';
+import { postingTimeMs } from './periods.js';
 import {
   emptyPosition,
   positionKey,
@@ -17,7 +18,7 @@ import {
 import { magnitudeChecksOf } from './magnitudes.js';
 import { firstExcess } from './limits.js';
 import { siteBindingViolation, type SiteMove } from './site-binding.js';
-import { issue, layersQty, layersValue, receive, removeExact } from './valuation.js';
+import { issue, layersQty, layersValue, receive, removeExact, restore } from './valuation.js';
 import type { WorkingState } from './working-state.js';
 
 /** Thrown inside the engine to abandon a transaction; caught by applyTransaction and returned as `rejected`. */
@@ -138,7 +139,7 @@ export class Booking {
     location: Location,
     qty: bigint,
     kind: EntryKind,
-    options: { preferSourceId?: string; force?: boolean } = {},
+    options: { preferSourceId?: string; preferCostOf?: Layer; force?: boolean } = {},
   ): { value: bigint; consumed: Layer[] } {
     this.requireSite(location, 'out');
     const draft = this.draft(product.gtin, location.id, kind);
@@ -149,6 +150,7 @@ export class Booking {
       fallbackUnitCost:
         product.standardCost === undefined ? undefined : parseTrusted(product.standardCost, UNIT_COST_SCALE),
       ...(options.preferSourceId === undefined ? {} : { preferSourceId: options.preferSourceId }),
+      ...(options.preferCostOf === undefined ? {} : { preferCostOf: options.preferCostOf }),
     });
     if (!outcome.ok) {
       return reject(LedgerErrors.INSUFFICIENT_STOCK, {
@@ -164,6 +166,31 @@ export class Booking {
     draft.outgoing.push(...outcome.consumed);
     this.post(location.inventoryAccount, -outcome.value);
     return { value: outcome.value, consumed: outcome.consumed };
+  }
+
+  /** Puts back layers an earlier transaction took out, where FIFO says they belong (see valuation.restore). */
+  restore(
+    product: Product,
+    location: Location,
+    layers: readonly Layer[],
+    kind: EntryKind,
+    varianceAccount: string = ACCOUNTS.costVariance,
+  ): bigint {
+    this.requireSite(location, 'in');
+    const draft = this.draft(product.gtin, location.id, kind);
+    const outcome = restore(this.position(product.gtin, location.id), layers, product.valuation);
+    this.state.putPosition(outcome.position);
+    draft.qtyDelta += layersQty(layers);
+    draft.valueDelta += outcome.valueDelta;
+    draft.incoming.push(...layers);
+    this.post(location.inventoryAccount, layersValue(layers));
+    if (outcome.variance !== 0n) {
+      // Covering a shortfall at another cost than its provisional one: a reversal's variance (or COGS, see receive).
+      this.post(location.inventoryAccount, -outcome.variance);
+      this.post(varianceAccount, outcome.variance);
+      this.flags.add('negative_stock_covered');
+    }
+    return layersValue(layers);
   }
 
   /** Puts layers into stock; a negative position is covered first and its cost variance goes to COGS. Returns the value added to Inventory before variance. */
@@ -202,6 +229,7 @@ export class Booking {
     this.state.putPosition(outcome.position);
     draft.qtyDelta -= qty;
     draft.valueDelta -= outcome.value;
+    draft.outgoing.push({ qty, value: outcome.value, sourceId });
     this.post(location.inventoryAccount, -outcome.value);
     return outcome.value;
   }
@@ -282,12 +310,13 @@ export class Booking {
       const location = this.location(draft.location);
       this.flags.add('before_last_count');
       if (draft.qtyDelta < 0n) {
-        // receive() balances its own cost variance (Inventory / COGS); the layers' value comes from Shrinkage.
-        const added = this.receive(
+        // The layers go back where they came from (restore); their value comes from Shrinkage.
+        const added = this.restore(
           product,
           location,
           draft.outgoing.map((layer) => ({ ...layer })),
           draft.kind,
+          ACCOUNTS.cogs,
         );
         this.post(ACCOUNTS.shrinkage, -added);
       } else {
@@ -380,6 +409,8 @@ export class Booking {
         timeMs: this.timeMs,
         recordedMs: this.recordedMs,
         ...(this.reverses === undefined ? {} : { reverses: this.reverses }),
+        layersIn: draft.incoming,
+        layersOut: draft.outgoing,
       };
       entries.push(entry);
       qtyDelta += draft.qtyDelta;
@@ -415,10 +446,12 @@ export class Booking {
         account,
         debit: amount > 0n ? amount : 0n,
         credit: amount < 0n ? -amount : 0n,
-        timeMs: this.timeMs,
+        timeMs: postingTimeMs(this.timeMs, this.state.closedThroughMs),
         recordedMs: this.recordedMs,
       });
     }
+    if (journal.length > 0 && postingTimeMs(this.timeMs, this.state.closedThroughMs) !== this.timeMs)
+      this.flags.add('posted_in_open_period');
     assertInvariant(balance === 0n, `journal of ${this.transactionId} balances (Σ debit − Σ credit = ${balance})`);
     if (entries.length > 0) this.state.appendEntries(entries);
     if (journal.length > 0) this.state.appendJournal(journal);

@@ -114,6 +114,10 @@ export const ACCOUNTS = {
   openingBalanceEquity: 'Opening Balance Equity',
   revenue: 'Revenue',
   cash: 'Cash',
+  /** Differences a reversal or supplier return cannot put on a layer (never a negative-value pool). */
+  costVariance: 'Cost Variance',
+  purchasePriceVariance: 'Purchase Price Variance',
+  accountsPayable: 'Accounts Payable',
 } as const;
 
 export const LOCATION_URN_PREFIX = 'urn:stockwire:loc:';

@@ -14,10 +14,12 @@ import {
 } from './decimal.js';
 import { gtinOfEpcUrn } from './epc-product.js';
 import { LedgerErrors } from './errors.js';
-import type { ApplyResult, TransactionRecord } from './state.js';
+import { applyReversal } from './reversal.js';
+import type { ApplyResult, Layer, TransactionRecord } from './state.js';
 import type { Transaction } from './transactions.js';
 import { boundSiteOf } from './site-binding.js';
 import { currentUnitCost } from './valuation.js';
+import { applySupplierInvoice } from './supplier-invoice.js';
 import type { WorkingState } from './working-state.js';
 
 /**
@@ -129,6 +131,8 @@ function dispatch(booking: Booking, transaction: Transaction): void {
       return applyCount(booking, transaction);
     case 'reversal':
       return applyReversal(booking, transaction);
+    case 'supplier_invoice':
+      return applySupplierInvoice(booking, transaction);
   }
 }
 
@@ -243,10 +247,11 @@ function receiveBought(booking: Booking, product: Product, location: Location, q
 /** Moves quantity between locations at cost; Dr Inventory(to) / Cr Inventory(from), which nets to nothing on one account. */
 function moveStock(booking: Booking, product: Product, from: Location, to: Location, qty: bigint): void {
   const { consumed } = booking.issue(product, from, qty, 'transfer_out');
+  // At the destination the layers are named after the transfer: they arrived there now (FIFO time order).
   booking.receive(
     product,
     to,
-    consumed.map((layer) => ({ ...layer })),
+    consumed.map((layer) => ({ ...layer, sourceId: booking.transactionId })),
     'transfer_in',
   );
 }
@@ -364,6 +369,51 @@ function applyCustomerReturn(booking: Booking, transaction: Of<'customer_return'
   }
 }
 
+/**
+ * GRNI is debited with what the supplier will credit: the returned quantity at the
+ * cost of that supplier's receipt (`of`) when known, else at the value that left
+ * stock. The difference to the value that left stock (the pool's average, another
+ * layer) goes to Cost Variance, so GRNI keeps matching the supplier's credit note.
+ */
+function creditSupplier(
+  booking: Booking,
+  receiptId: string | undefined,
+  product: Product,
+  qty: bigint,
+  inventoryValue: bigint,
+): void {
+  const received =
+    receiptId === undefined
+      ? []
+      : booking.state.entriesOf(receiptId).filter((entry) => entry.product === product.gtin && entry.qtyDelta > 0n);
+  const receivedQty = received.reduce((sum, entry) => sum + entry.qtyDelta, 0n);
+  const receivedValue = received.reduce(
+    (sum, entry) =>
+      sum + (entry.layersIn ?? [{ value: entry.valueDelta }]).reduce((total, layer) => total + layer.value, 0n),
+    0n,
+  );
+  const credit = receivedQty > 0n ? proportionalValue(receivedValue, qty, receivedQty) : inventoryValue;
+  booking.post(ACCOUNTS.grni, credit);
+  if (credit !== inventoryValue) {
+    booking.post(ACCOUNTS.costVariance, inventoryValue - credit);
+    booking.flags.add('supplier_return_variance');
+  }
+}
+
+/** The receipt's own layer first: by its id, or by its unit cost (merged into an older layer of the same cost). */
+function returnPreference(
+  booking: Booking,
+  receiptId: string | undefined,
+  product: Product,
+): { preferSourceId?: string; preferCostOf?: Layer } {
+  if (receiptId === undefined) return {};
+  const received = booking.state
+    .entriesOf(receiptId)
+    .find((entry) => entry.product === product.gtin && (entry.layersIn?.length ?? 0) > 0);
+  const layer = received?.layersIn?.[0];
+  return layer === undefined ? { preferSourceId: receiptId } : { preferSourceId: receiptId, preferCostOf: layer };
+}
+
 function applySupplierReturn(booking: Booking, transaction: Of<'supplier_return'>): void {
   const location = booking.location(transaction.location);
   const named = transaction.product === undefined ? undefined : booking.product(transaction.product);
@@ -374,17 +424,17 @@ function applySupplierReturn(booking: Booking, transaction: Of<'supplier_return'
       product: named?.gtin ?? 'of the EPCs',
     });
   }
-  const options = transaction.of === undefined ? {} : { preferSourceId: transaction.of };
   if (transaction.epcs === undefined) {
     const product = named as Product;
+    const qty = positiveQuantity(booking, transaction.qty ?? '0', product, 'supplier_return');
     const { value } = booking.issue(
       product,
       location,
-      positiveQuantity(booking, transaction.qty ?? '0', product, 'supplier_return'),
+      qty,
       'supplier_return',
-      options,
+      returnPreference(booking, transaction.of, product),
     );
-    booking.post(ACCOUNTS.grni, value);
+    creditSupplier(booking, transaction.of, product, qty, value);
     return;
   }
   const groups = epcsByProduct(booking, transaction.epcs, named);
@@ -404,9 +454,9 @@ function applySupplierReturn(booking: Booking, transaction: Of<'supplier_return'
         booking.location(from),
         BigInt(list.length) * ONE_UNIT,
         'supplier_return',
-        options,
+        returnPreference(booking, transaction.of, product),
       );
-      booking.post(ACCOUNTS.grni, value);
+      creditSupplier(booking, transaction.of, product, BigInt(list.length) * ONE_UNIT, value);
       booking.setEpcs(list, product.gtin, from, 'shipped');
     }
   }
@@ -555,58 +605,4 @@ function applyCount(booking: Booking, transaction: Of<'count'>): void {
   }
   for (const product of covered.values())
     countTo(booking, transaction, product, location, BigInt(counted.get(product)?.length ?? 0) * ONE_UNIT);
-}
-
-function applyReversal(booking: Booking, transaction: Of<'reversal'>): void {
-  const original = booking.state.transaction(transaction.of);
-  if (!original || original.result.status !== 'applied')
-    return reject(LedgerErrors.NOT_REVERSIBLE, { of: transaction.of, why: 'no applied transaction has that id' });
-  const reversedBy = booking.state.reversedBy(transaction.of);
-  if (reversedBy !== undefined) return reject(LedgerErrors.ALREADY_REVERSED, { of: transaction.of, reversedBy });
-  if (original.type === 'reversal' || original.type === 'product')
-    return reject(LedgerErrors.NOT_REVERSIBLE, { of: transaction.of, why: `a ${original.type} cannot be reversed` });
-  const payload = original.payload as { epcs?: unknown };
-  if (payload.epcs !== undefined)
-    return reject(LedgerErrors.NOT_REVERSIBLE, {
-      of: transaction.of,
-      why: 'EPC events are corrected by a count, not reversed',
-    });
-  for (const entry of booking.state.entriesOf(transaction.of)) {
-    const product = booking.product(entry.product);
-    const location = booking.location(entry.location);
-    if (entry.qtyDelta > 0n) {
-      const removed = booking.removeExact(
-        product,
-        location,
-        entry.qtyDelta,
-        entry.valueDelta,
-        transaction.of,
-        'reversal',
-      );
-      // Its layer was partly consumed and refilled: take the quantity at the cost in stock (that layer first); the difference goes to COGS below.
-      if (removed === undefined)
-        booking.issue(product, location, entry.qtyDelta, 'reversal', { preferSourceId: transaction.of });
-    } else if (entry.qtyDelta < 0n) {
-      booking.receive(
-        product,
-        location,
-        [{ qty: -entry.qtyDelta, value: -entry.valueDelta, sourceId: booking.transactionId }],
-        'reversal',
-      );
-    } else booking.touch(product, location, 'reversal');
-  }
-  // The books get the exact mirror of the original journal, whatever the positions did.
-  const inventoryAccounts = new Set(
-    booking.state.entriesOf(transaction.of).map((entry) => booking.location(entry.location).inventoryAccount),
-  );
-  for (const line of booking.state.journalOf(transaction.of)) {
-    if (inventoryAccounts.has(line.account)) continue; // posted above by the position moves
-    booking.post(line.account, line.credit - line.debit);
-  }
-  // A pool that emptied takes its whole value, which can differ from the original by rounding: that remainder goes to COGS.
-  const imbalance = booking.imbalance();
-  if (imbalance !== 0n) {
-    booking.post(ACCOUNTS.cogs, -imbalance);
-    booking.flags.add('reversal_variance');
-  }
 }

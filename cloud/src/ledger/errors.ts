@@ -43,6 +43,10 @@ export const LedgerErrors = defineErrors({
     message:
       'product {product} is valued {current}; changing it to {requested} would re-value booked stock: keep the method',
   },
+  PERIOD_NOT_ENDED: {
+    code: 'SW_LEDGER_PERIOD_NOT_ENDED',
+    message: 'period {period} has not ended yet (it ends at {end}): close a month after its last day',
+  },
   MAGNITUDE_LIMIT: {
     code: 'SW_LEDGER_MAGNITUDE_LIMIT',
     message:

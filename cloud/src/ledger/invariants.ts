@@ -1,8 +1,24 @@
 import { formatMoney, formatQuantity, ONE_UNIT } from './decimal.js';
 import { positionKey, type Position } from './state.js';
+import {
+  addEntryMove,
+  addJournalMove,
+  checkFifoOrder,
+  checkItem as item,
+  checkNoNegativeValue,
+  checkReversalMirrors,
+  checkValueRange,
+  emptyMoves,
+  failCheck as fail,
+  layerSourceIds,
+  type CheckItem,
+  type TransactionMoves,
+} from './valuation-checks.js';
 import { firstExcess, withinLimit } from './limits.js';
 import { positionChecks as positionMagnitudes } from './magnitudes.js';
-import { layersQty, layersValue } from './valuation.js';
+import { layersQty, layersValue, type Valuation } from './valuation.js';
+
+export { CHECK_VIOLATIONS_MAX, type CheckItem } from './valuation-checks.js';
 
 /**
  * The ledger's invariants, checked over everything a store holds (stores stream
@@ -13,23 +29,16 @@ import { layersQty, layersValue } from './valuation.js';
  *  4. each materialised account balance = Σ its journal lines
  *  5. each inventory account's balance = Σ value of the positions on its locations
  *  6. EPCs in stock per position = the position's EPC count ≤ its whole units
- *  7. every stored number is within the magnitude limit (limits.ts); data an older
+ *  7. books that balance but are wrong (valuation-checks.ts): values within their
+ *     layers' costs, no negative values, FIFO layers in time order, reversals that mirror
+ *  8. every stored number is within the magnitude limit (limits.ts); data an older
  *     version let past it is reported here, never a crash
  */
-export interface CheckItem {
-  name: string;
-  ok: boolean;
-  checked: number;
-  violations: string[];
-}
 
 export interface CheckReport {
   ok: boolean;
   checks: CheckItem[];
 }
-
-/** Reports stay readable: each check lists at most this many violations. */
-export const CHECK_VIOLATIONS_MAX = 20;
 
 export interface EntrySum {
   qty: bigint;
@@ -46,7 +55,43 @@ export class InvariantChecker {
   private readonly balances = new Map<string, bigint>();
   private readonly epcCounts = new Map<string, number>();
 
-  constructor(private readonly inventoryAccountOf: (location: string) => string) {}
+  private readonly sequences = new Map<string, number>();
+  private readonly reversalPairs: { original: string; reversal: string }[] = [];
+  private readonly transactionMoves = new Map<string, TransactionMoves>();
+
+  constructor(
+    private readonly inventoryAccountOf: (location: string) => string,
+    private readonly valuationOf: (product: string) => Valuation | undefined = () => undefined,
+  ) {}
+
+  /** Transactions named by some layer: the store gives their sequence numbers (addTransactionSequence). */
+  layerSourceIds(): string[] {
+    return layerSourceIds(this.positions);
+  }
+
+  addTransactionSequence(id: string, sequence: number): void {
+    this.sequences.set(id, sequence);
+  }
+
+  addReversalPair(original: string, reversal: string): void {
+    this.reversalPairs.push({ original, reversal });
+  }
+
+  /** An entry of a reversed transaction or of its reversal. */
+  addPairEntry(transactionId: string, product: string, location: string, qtyDelta: bigint): void {
+    addEntryMove(this.movesOf(transactionId), product, location, qtyDelta, this.inventoryAccountOf(location));
+  }
+
+  /** A journal line of a reversed transaction or of its reversal. */
+  addPairJournalLine(transactionId: string, account: string, debit: bigint, credit: bigint): void {
+    addJournalMove(this.movesOf(transactionId), account, debit - credit);
+  }
+
+  private movesOf(transactionId: string): TransactionMoves {
+    let moves = this.transactionMoves.get(transactionId);
+    if (!moves) this.transactionMoves.set(transactionId, (moves = emptyMoves()));
+    return moves;
+  }
 
   addPosition(position: Position): void {
     this.positions.push(position);
@@ -169,8 +214,19 @@ export class InvariantChecker {
       if (balance !== value)
         fail(inventoryCheck, `${account}: GL ${formatMoney(balance)}, stock ${formatMoney(value)}`);
     }
-    const limitCheck = magnitudeLimitCheck(this.positions, this.balances);
-    const checks = [positionChecks, layerChecks, journalCheck, balanceCheck, inventoryCheck, epcChecks, limitCheck];
+    const checks = [
+      positionChecks,
+      layerChecks,
+      journalCheck,
+      balanceCheck,
+      inventoryCheck,
+      epcChecks,
+      checkValueRange(this.positions),
+      checkNoNegativeValue(this.positions),
+      checkFifoOrder(this.positions, this.valuationOf, this.sequences),
+      checkReversalMirrors(this.reversalPairs, (id) => this.movesOf(id)),
+      magnitudeLimitCheck(this.positions, this.balances),
+    ];
     return { ok: checks.every((check) => check.ok), checks };
   }
 }
@@ -188,15 +244,6 @@ function magnitudeLimitCheck(positions: readonly Position[], balances: ReadonlyM
       fail(check, `balance of ${account}: ${formatMoney(balance)} is beyond the money limit`);
   }
   return check;
-}
-
-function item(name: string): CheckItem {
-  return { name, ok: true, checked: 0, violations: [] };
-}
-
-function fail(check: CheckItem, violation: string): void {
-  check.ok = false;
-  if (check.violations.length < CHECK_VIOLATIONS_MAX) check.violations.push(violation);
 }
 
 export function formatCheckReport(report: CheckReport): string {

@@ -83,6 +83,13 @@ export interface Entry {
   recordedMs: number;
   /** Set on reversal entries: the transaction they cancel. */
   reverses?: string;
+  /**
+   * Layer provenance: the layers this entry put into the position and took out of it
+   * (quantity, exact value, source id), so a reversal restores exactly these.
+   * Absent on entries written before provenance was recorded.
+   */
+  layersIn?: readonly Layer[];
+  layersOut?: readonly Layer[];
 }
 
 export interface JournalLine {

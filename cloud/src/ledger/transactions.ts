@@ -4,6 +4,7 @@ import { isoTimeSchema } from '../../../shared/src/contracts/iso-time.js';
 import { gtinField, productAttributes, quantityString, unitCostString } from './catalog.js';
 import { MONEY_SCALE } from './decimal.js';
 import { decimalString } from './catalog.js';
+import { supplierInvoiceSchema } from './supplier-invoice.js';
 
 /**
  * Every way stock and books change, as validated data. Quantities and money are
@@ -169,6 +170,8 @@ export const ReversalSchema = z
   })
   .strict();
 
+export const SupplierInvoiceSchema = supplierInvoiceSchema(base);
+
 const TransactionUnion = z.discriminatedUnion('type', [
   ReceiptSchema,
   SaleSchema,
@@ -179,6 +182,7 @@ const TransactionUnion = z.discriminatedUnion('type', [
   CountSchema,
   ProductDeclarationSchema,
   ReversalSchema,
+  SupplierInvoiceSchema,
 ]);
 
 type Parsed = z.output<typeof TransactionUnion>;
@@ -240,6 +244,7 @@ export const TRANSACTION_TYPES = [
   'count',
   'product',
   'reversal',
+  'supplier_invoice',
 ] as const satisfies readonly TransactionType[];
 
 /** Every transaction the ledger stores has an id; declarations without one get a content-derived id. */

@@ -24,6 +24,8 @@ export interface IssueOptions {
   fallbackUnitCost: bigint | undefined;
   /** Consume layers brought in by this transaction first (supplier return of a receipt). */
   preferSourceId?: string;
+  /** Consume layers at exactly this layer's unit cost first (a reversal taking back units merged into an older layer). */
+  preferCostOf?: Layer;
 }
 
 export type IssueOutcome =
@@ -41,25 +43,36 @@ export function layersQty(layers: readonly Layer[]): bigint {
   return total;
 }
 
+function consumptionOrder(layers: readonly Layer[], options: IssueOptions): number[] {
+  const indexes = layers.map((_, index) => index);
+  const { preferSourceId, preferCostOf } = options;
+  if (preferSourceId === undefined && preferCostOf === undefined) return indexes;
+  const preferred = (index: number) => {
+    const layer = layers[index] as Layer;
+    if (layer.sourceId === preferSourceId) return true;
+    return (
+      preferCostOf !== undefined && layer.qty > 0n && layer.value * preferCostOf.qty === preferCostOf.value * layer.qty
+    );
+  };
+  return [...indexes.filter(preferred), ...indexes.filter((index) => !preferred(index))];
+}
+
 /** Takes `qty` out of a position at its cost: oldest layers first, or the pool's average. */
 export function issue(position: Position, qty: bigint, options: IssueOptions): IssueOutcome {
-  let layers = position.layers.map((layer) => ({ ...layer }));
-  if (options.preferSourceId !== undefined) {
-    const preferred = layers.filter((layer) => layer.sourceId === options.preferSourceId);
-    layers = [...preferred, ...layers.filter((layer) => layer.sourceId !== options.preferSourceId)];
-  }
+  const all = position.layers.map((layer) => ({ ...layer }));
   const consumed: Layer[] = [];
   let remaining = qty;
-  while (remaining > 0n) {
-    const front = layers[0];
-    if (!front || front.qty <= 0n) break;
-    const take = minimum(remaining, front.qty);
-    const value = proportionalValue(front.value, take, front.qty);
-    consumed.push({ qty: take, value, sourceId: front.sourceId });
+  // Preferred layers are consumed first, but what is left of them keeps its place in the queue (time order).
+  for (const index of consumptionOrder(all, options)) {
+    const layer = all[index] as Layer;
+    if (remaining === 0n || layer.qty <= 0n) break;
+    const take = minimum(remaining, layer.qty);
+    const value = proportionalValue(layer.value, take, layer.qty);
+    consumed.push({ qty: take, value, sourceId: layer.sourceId });
     remaining -= take;
-    if (take === front.qty) layers.shift();
-    else layers[0] = { qty: front.qty - take, value: front.value - value, sourceId: front.sourceId };
+    all[index] = { qty: layer.qty - take, value: layer.value - value, sourceId: layer.sourceId };
   }
+  let layers = all.filter((layer) => layer.qty !== 0n);
   if (remaining > 0n) {
     if (!options.allowNegative) return { ok: false, availableQty: position.qty > 0n ? position.qty : 0n };
     const negative = layers[0] && layers[0].qty < 0n ? layers[0] : undefined;
@@ -145,9 +158,14 @@ export function receive(position: Position, incoming: readonly Layer[], valuatio
 
 /**
  * Removes exactly the quantity and value a transaction brought in (reversal of a
- * receipt, late-event compensation). FIFO needs the layer still there with at
- * least that quantity; the pool needs the quantity. Undefined when not possible.
- * The removed value is `value`, except when the pool empties: then all of it goes.
+ * receipt or transfer, late-event compensation). FIFO takes it from the newest
+ * layer that came from `sourceId` or has exactly the same unit cost (adjacent
+ * layers at one cost are merged, so a layer's id can be an older one's) and still
+ * holds the quantity; the pool needs the quantity. Undefined when not possible.
+ * The removed value is `value`, except when the layer or pool empties (all of it
+ * goes) and when `value` exceeds what is there (a pool whose average fell since):
+ * then the value there goes, so no layer or pool is ever left with a negative
+ * value; the caller posts the difference to Cost Variance.
  */
 export function removeExact(
   position: Position,
@@ -157,33 +175,64 @@ export function removeExact(
   valuation: Valuation,
 ): { position: Position; value: bigint } | undefined {
   const layers = position.layers.map((layer) => ({ ...layer }));
-  if (valuation === 'average') {
-    const pool = layers[0];
-    if (!pool || pool.qty < qty) return undefined;
-    const removed = pool.qty === qty ? pool.value : value;
-    const left = { qty: pool.qty - qty, value: pool.value - removed, sourceId: pool.sourceId };
-    return {
-      position: {
-        ...position,
-        qty: position.qty - qty,
-        value: position.value - removed,
-        layers: left.qty === 0n && left.value === 0n ? [] : [left],
-      },
-      value: removed,
-    };
-  }
+  const index = valuation === 'average' ? 0 : matchingLayerIndex(layers, qty, value, sourceId);
+  const layer = layers[index];
+  if (!layer || layer.qty < qty) return undefined;
+  const removed = layer.qty === qty || value > layer.value ? layer.value : value;
+  if (layer.qty === qty) layers.splice(index, 1);
+  else layers[index] = { qty: layer.qty - qty, value: layer.value - removed, sourceId: layer.sourceId };
+  return {
+    position: { ...position, qty: position.qty - qty, value: position.value - removed, layers },
+    value: removed,
+  };
+}
+
+function matchingLayerIndex(layers: readonly Layer[], qty: bigint, value: bigint, sourceId: string): number {
   for (let index = layers.length - 1; index >= 0; index--) {
     const layer = layers[index] as Layer;
-    if (layer.sourceId !== sourceId || layer.qty < qty) continue;
-    const removed = layer.qty === qty ? layer.value : value;
-    if (layer.qty === qty) layers.splice(index, 1);
-    else layers[index] = { qty: layer.qty - qty, value: layer.value - removed, sourceId };
-    return {
-      position: { ...position, qty: position.qty - qty, value: position.value - removed, layers },
-      value: removed,
-    };
+    if (layer.qty < qty) continue;
+    if (layer.sourceId === sourceId || layer.value * qty === value * layer.qty) return index;
   }
-  return undefined;
+  return -1;
+}
+
+/**
+ * Puts back layers a transaction took out (reversal of a sale, transfer, supplier
+ * return or loss). FIFO puts each one back in front of what is left of the same
+ * layer (it came from there), else at the FRONT of the queue: FIFO took it when it
+ * was the oldest stock, and everything still here stood behind it or arrived later.
+ * Same-cost neighbours merge. The pool takes them at their value. A position in
+ * negative stock takes them like a receipt (covering the shortfall first).
+ */
+export function restore(position: Position, incoming: readonly Layer[], valuation: Valuation): ReceiveOutcome {
+  const negative = position.layers.some((layer) => layer.qty < 0n);
+  if (valuation === 'average' || negative || position.layers.length === 0)
+    return receive(position, incoming, valuation);
+  const layers = position.layers.map((layer) => ({ ...layer }));
+  let front = 0; // layers without a remainder go in front of the queue, in their order
+  for (const layer of incoming) {
+    const remainder = layers.findIndex((each) => each.sourceId === layer.sourceId);
+    if (remainder >= 0) {
+      layers.splice(remainder, 0, { ...layer });
+      mergeSameCost(layers, remainder);
+    } else layers.splice(front++, 0, { ...layer });
+  }
+  for (let index = front - 1; index >= 0; index--) mergeSameCost(layers, index);
+  const qty = layersQty(incoming);
+  const value = layersValue(incoming);
+  return {
+    position: { ...position, qty: position.qty + qty, value: position.value + value, layers },
+    valueDelta: value,
+    variance: 0n,
+  };
+}
+
+/** Merges the layer at `index` with its right neighbour at exactly the same unit cost (keeping its own id). */
+function mergeSameCost(layers: Layer[], index: number): void {
+  const layer = layers[index] as Layer;
+  const next = layers[index + 1];
+  if (next && next.qty > 0n && layer.value * next.qty === next.value * layer.qty)
+    layers.splice(index, 2, { qty: layer.qty + next.qty, value: layer.value + next.value, sourceId: layer.sourceId });
 }
 
 /** Unit cost of what the position holds now, else of its last layer; undefined when empty. */

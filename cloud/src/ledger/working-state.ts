@@ -42,6 +42,9 @@ export class WorkingState {
   private readonly undoPrevious: unknown[] = [];
   private static readonly ABSENT = Symbol('absent');
 
+  /** End of the last closed period (epoch ms): journal lines are never dated up to it (periods.ts). */
+  closedThroughMs: number | undefined;
+
   constructor(private readonly source: StateSource) {}
 
   begin(): void {

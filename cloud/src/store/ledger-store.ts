@@ -3,6 +3,7 @@ import type { Catalog, Location, LocationKind } from '../ledger/catalog.js';
 import type { ApplyResult, EpcStatus, EntryKind } from '../ledger/state.js';
 import type { Transaction } from '../ledger/transactions.js';
 import type { CheckReport } from '../ledger/invariants.js';
+import type { PeriodClose } from '../ledger/periods.js';
 
 export type { ApplyResult, ApplyStatus } from '../ledger/state.js';
 export type { CheckReport } from '../ledger/invariants.js';
@@ -37,6 +38,16 @@ export interface EntryRow {
   time: string;
   recordedTime: string;
   reverses?: string;
+  /** Layer provenance: what the entry put into the position and took out of it (absent on old entries). */
+  layersIn?: LayerRow[];
+  layersOut?: LayerRow[];
+}
+
+export interface LayerRow {
+  qty: string;
+  value: string;
+  /** The transaction that brought the layer to its position (`average`: the pool; `negative`: the shortfall). */
+  sourceId: string;
 }
 
 export interface JournalRow {
@@ -151,10 +162,18 @@ export interface LedgerStore {
   locations(): Promise<LocationRow[]>;
   /** Sales of a product (optionally one site) since `sinceMs`, oldest first: what the forecast reads. */
   salesHistory(product: string, site: string | undefined, sinceMs: number): Promise<SaleRecord[]>;
+  /** Balances (debit positive) from the journal lines dated up to `untilMs`: the trial balance at a period end. */
+  trialBalanceAt(untilMs: number): Promise<TrialBalance>;
+  /** Locks posting dates up to the period's end (periods.ts); refused while the period has not ended. */
+  closePeriod(period: string): Promise<PeriodCloseResult>;
+  /** Closed periods, oldest first. */
+  periods(): Promise<PeriodClose[]>;
   /** Verifies every ledger invariant over the whole store. */
   check(): Promise<CheckReport>;
   close(): Promise<void>;
 }
+
+export type PeriodCloseResult = ({ ok: true } & PeriodClose) | { ok: false; code: string; reason: string };
 
 export type StoreConfig =
   { kind: 'memory' } | { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string; poolSize?: number };

@@ -26,8 +26,10 @@ CREATE TABLE IF NOT EXISTS entries (
   value_after NUMERIC NOT NULL,
   time_ms BIGINT NOT NULL,
   recorded_ms BIGINT NOT NULL,
-  reverses TEXT
+  reverses TEXT,
+  layers TEXT
 );
+ALTER TABLE entries ADD COLUMN IF NOT EXISTS layers TEXT;
 CREATE INDEX IF NOT EXISTS entries_by_transaction ON entries (transaction_id);
 CREATE INDEX IF NOT EXISTS entries_by_product_time ON entries (product, time_ms);
 CREATE TABLE IF NOT EXISTS journal (
@@ -70,6 +72,7 @@ CREATE TABLE IF NOT EXISTS epc_moves (
   recorded_ms BIGINT NOT NULL,
   epc_count INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS periods (period TEXT PRIMARY KEY, end_ms BIGINT NOT NULL, closed_ms BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS products (gtin TEXT PRIMARY KEY, definition TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS locations (id TEXT PRIMARY KEY, definition TEXT NOT NULL);
 CREATE OR REPLACE FUNCTION stockwire_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -92,3 +95,20 @@ END $$;
 
 /** Serialises writers across processes: one ledger batch at a time (xact-scoped advisory lock). */
 export const LEDGER_LOCK_KEY = 0x5717_0001;
+
+/** Receiving (cloud/src/receiving): versioned JSON documents, see RECEIVING_SQLITE_SCHEMA. */
+export const RECEIVING_POSTGRES_SCHEMA = `
+CREATE SEQUENCE IF NOT EXISTS receiving_documents_seq;
+CREATE TABLE IF NOT EXISTS receiving_documents (
+  kind TEXT NOT NULL,
+  id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  hash TEXT NOT NULL,
+  site TEXT,
+  status TEXT,
+  body JSONB NOT NULL,
+  created_seq BIGINT NOT NULL DEFAULT nextval('receiving_documents_seq'),
+  PRIMARY KEY (kind, id)
+);
+CREATE INDEX IF NOT EXISTS receiving_documents_by_status ON receiving_documents (kind, status, site, created_seq);
+`;

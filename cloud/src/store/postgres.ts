@@ -50,10 +50,15 @@ import {
   type StoreOptions,
   type TransactionView,
   type TrialBalance,
+  type PeriodCloseResult,
 } from './ledger-store.js';
+import type { PeriodClose } from '../ledger/periods.js';
+import { decidePeriodClose, PERIOD_QUERIES, periodView, toNumberOrNull, type PeriodRow } from './periods-store.js';
+import { CHECK_QUERIES, type PairEntryRow, type PairJournalRow } from './check-queries.js';
 import { LEDGER_LOCK_KEY, POSTGRES_SCHEMA } from './postgres-schema.js';
 import {
   entryFromRow,
+  provenanceToJson,
   entryRowView,
   epcFromRow,
   journalLineFromRow,
@@ -137,12 +142,12 @@ export class PostgresLedgerStore implements LedgerStore {
     const nowMs = (this.options.nowMs ?? Date.now)();
     const client = await this.pool.connect();
     try {
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock($1)', [LEDGER_LOCK_KEY]);
+      const closedThroughMs = await beginLocked(client);
       const source = new PrefetchSource(this.catalog);
       await source.load(client, initialKeys(transactions, this.catalog));
       for (let round = 1; ; round++) {
         const state = new WorkingState(source);
+        state.closedThroughMs = closedThroughMs ?? undefined;
         let results: ApplyResult[] | undefined;
         let failure: unknown;
         try {
@@ -204,6 +209,42 @@ export class PostgresLedgerStore implements LedgerStore {
     return trialBalanceOf(rows.map((row) => ({ account: row.account, balance: parseMoney(row.balance) })));
   }
 
+  async trialBalanceAt(untilMs: number): Promise<TrialBalance> {
+    const { rows } = await this.pool.query<{ account: string; balance: string }>(
+      'SELECT account, sum(debit - credit)::text AS balance FROM journal WHERE time_ms <= $1 GROUP BY account ORDER BY account',
+      [untilMs],
+    );
+    return trialBalanceOf(rows.map((row) => ({ account: row.account, balance: parseMoney(row.balance) })));
+  }
+
+  async closePeriod(period: string): Promise<PeriodCloseResult> {
+    if (this.closed) raise(StoreErrors.CLOSED);
+    const client = await this.pool.connect();
+    try {
+      const closedThroughMs = await beginLocked(client); // no batch posts while the period closes
+      const decision = decidePeriodClose(period, closedThroughMs, (this.options.nowMs ?? Date.now)());
+      if (decision.kind === 'insert') {
+        const { row } = decision;
+        await client.query('INSERT INTO periods (period, end_ms, closed_ms) VALUES ($1, $2, $3)', [
+          row.period,
+          row.end_ms,
+          row.closed_ms,
+        ]);
+      }
+      await client.query('COMMIT');
+      return decision.kind === 'done' ? decision.result : { ok: true, ...periodView(decision.row) };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async periods(): Promise<PeriodClose[]> {
+    return (await this.pool.query<PeriodRow>(PERIOD_QUERIES.all)).rows.map((row) => periodView(row));
+  }
+
   async epcHistory(epc: string): Promise<{ current: EpcRow | null; history: EpcRow[] }> {
     const current = (
       await this.pool.query<EpcColumns & { moves: string[] }>('SELECT * FROM epcs WHERE epc = $1', [epc])
@@ -260,7 +301,10 @@ export class PostgresLedgerStore implements LedgerStore {
   }
 
   async check(): Promise<CheckReport> {
-    const checker = new InvariantChecker((location) => this.catalog.inventoryAccountOf(location));
+    const checker = new InvariantChecker(
+      (location) => this.catalog.inventoryAccountOf(location),
+      (product) => this.catalog.product(product)?.valuation,
+    );
     const client = await this.pool.connect();
     try {
       // One snapshot for every query, so a concurrent batch cannot make the books look unbalanced.
@@ -310,6 +354,7 @@ export class PostgresLedgerStore implements LedgerStore {
       ).rows) {
         for (let index = 0; index < Number(row.count); index++) checker.addEpcInStock(row.product, row.location);
       }
+      await feedValuationChecks(client, checker);
       await client.query('COMMIT');
     } finally {
       client.release();
@@ -331,7 +376,8 @@ function initialKeys(transactions: readonly Transaction[], catalog: StoreCatalog
     keys.push({ kind: 'transaction', id: transactionId(transaction) });
     if ('of' in transaction && transaction.of !== undefined)
       keys.push({ kind: 'transaction', id: transaction.of }, { kind: 'details', id: transaction.of });
-    if (transaction.type === 'product' || transaction.type === 'reversal') continue;
+    if (transaction.type === 'product' || transaction.type === 'reversal' || transaction.type === 'supplier_invoice')
+      continue;
     const locations = transaction.type === 'transfer' ? [transaction.from, transaction.to] : [transaction.location];
     const products = new Set<string>();
     if (transaction.product !== undefined)
@@ -639,8 +685,8 @@ async function persist(client: pg.PoolClient, state: WorkingState): Promise<void
     [([id]) => id, ([, reversedBy]) => reversedBy],
   );
   await run(
-    `INSERT INTO entries (transaction_id, product, location, kind, qty_delta, value_delta, qty_after, value_after, time_ms, recorded_ms, reverses)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::numeric[], $6::numeric[], $7::numeric[], $8::numeric[], $9::bigint[], $10::bigint[], $11::text[])`,
+    `INSERT INTO entries (transaction_id, product, location, kind, qty_delta, value_delta, qty_after, value_after, time_ms, recorded_ms, reverses, layers)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::numeric[], $6::numeric[], $7::numeric[], $8::numeric[], $9::bigint[], $10::bigint[], $11::text[], $12::text[])`,
     state.entries,
     [
       (e) => e.transactionId,
@@ -654,6 +700,7 @@ async function persist(client: pg.PoolClient, state: WorkingState): Promise<void
       (e) => e.timeMs,
       (e) => e.recordedMs,
       (e) => e.reverses ?? null,
+      (e) => provenanceToJson(e),
     ],
   );
   await run(
@@ -685,4 +732,30 @@ async function persist(client: pg.PoolClient, state: WorkingState): Promise<void
     [...state.locations.values()],
     [(l) => l.id, (l) => JSON.stringify(l)],
   );
+}
+
+/** Sequence numbers of the transactions layers are named after, and reversed transactions with their reversals. */
+async function feedValuationChecks(client: pg.PoolClient, checker: InvariantChecker): Promise<void> {
+  const sequences = await client.query<{ id: string; seq: string }>(CHECK_QUERIES.postgresSequences, [
+    checker.layerSourceIds(),
+  ]);
+  for (const row of sequences.rows) checker.addTransactionSequence(row.id, Number(row.seq));
+  for (const row of (await client.query<{ id: string; reversed_by: string }>(CHECK_QUERIES.reversalPairs)).rows)
+    checker.addReversalPair(row.id, row.reversed_by);
+  for (const row of (await client.query<PairEntryRow>(CHECK_QUERIES.pairEntries)).rows)
+    checker.addPairEntry(row.transaction_id, row.product, row.location, parseQuantity(String(row.qty_delta)));
+  for (const row of (await client.query<PairJournalRow>(CHECK_QUERIES.pairJournal)).rows)
+    checker.addPairJournalLine(
+      row.transaction_id,
+      row.account,
+      parseMoney(String(row.debit)),
+      parseMoney(String(row.credit)),
+    );
+}
+
+/** Opens a transaction holding the ledger lock (single writer) and reads the end of the last closed period. */
+async function beginLocked(client: pg.PoolClient): Promise<number | null> {
+  await client.query('BEGIN');
+  await client.query('SELECT pg_advisory_xact_lock($1)', [LEDGER_LOCK_KEY]);
+  return toNumberOrNull((await client.query<PeriodRow>(PERIOD_QUERIES.closedThrough)).rows[0]?.end_ms);
 }

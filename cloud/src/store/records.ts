@@ -35,6 +35,18 @@ export function layersFromJson(text: string): Layer[] {
   return raw.map(([qty, value, sourceId]) => ({ qty: parseQuantity(qty), value: parseMoney(value), sourceId }));
 }
 
+/** Layer provenance of an entry as JSON `{"in": [[qty, value, source]…], "out": […]}` (null on old rows). */
+export function provenanceToJson(entry: Entry): string | null {
+  if (entry.layersIn === undefined && entry.layersOut === undefined) return null;
+  return `{"in":${layersToJson(entry.layersIn ?? [])},"out":${layersToJson(entry.layersOut ?? [])}}`;
+}
+
+function provenanceFromJson(text: string | null | undefined): Pick<Entry, 'layersIn' | 'layersOut'> {
+  if (text === null || text === undefined) return {};
+  const raw = JSON.parse(text) as { in: unknown; out: unknown };
+  return { layersIn: layersFromJson(JSON.stringify(raw.in)), layersOut: layersFromJson(JSON.stringify(raw.out)) };
+}
+
 export interface PositionColumns {
   product: string;
   location: string;
@@ -91,6 +103,8 @@ export interface EntryColumns {
   time_ms: number | string;
   recorded_ms: number | string;
   reverses: string | null;
+  /** Layer provenance (see provenanceToJson); absent in queries that do not select it. */
+  layers?: string | null;
 }
 
 export function entryFromRow(row: EntryColumns): Entry {
@@ -106,6 +120,7 @@ export function entryFromRow(row: EntryColumns): Entry {
     timeMs: Number(row.time_ms),
     recordedMs: Number(row.recorded_ms),
     ...(row.reverses === null ? {} : { reverses: row.reverses }),
+    ...provenanceFromJson(row.layers),
   };
 }
 
@@ -123,7 +138,20 @@ export function entryRowView(row: EntryColumns): EntryRow {
     time: new Date(Number(row.time_ms)).toISOString(),
     recordedTime: new Date(Number(row.recorded_ms)).toISOString(),
     ...(row.reverses === null ? {} : { reverses: row.reverses }),
+    ...provenanceView(row.layers),
   };
+}
+
+function provenanceView(text: string | null | undefined): Pick<EntryRow, 'layersIn' | 'layersOut'> {
+  const { layersIn, layersOut } = provenanceFromJson(text);
+  if (layersIn === undefined || layersOut === undefined) return {};
+  const view = (layers: readonly Layer[]) =>
+    layers.map((layer) => ({
+      qty: formatQuantity(layer.qty),
+      value: formatMoney(layer.value),
+      sourceId: layer.sourceId,
+    }));
+  return { layersIn: view(layersIn), layersOut: view(layersOut) };
 }
 
 export interface EpcColumns {

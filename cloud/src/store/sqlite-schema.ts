@@ -27,7 +27,8 @@ CREATE TABLE IF NOT EXISTS entries (
   value_after TEXT NOT NULL,
   time_ms INTEGER NOT NULL,
   recorded_ms INTEGER NOT NULL,
-  reverses TEXT
+  reverses TEXT,
+  layers TEXT -- layer provenance: what the entry put in and took out (reversals restore exactly that)
 );
 CREATE INDEX IF NOT EXISTS entries_by_transaction ON entries (transaction_id);
 CREATE INDEX IF NOT EXISTS entries_by_product_time ON entries (product, time_ms);
@@ -71,6 +72,7 @@ CREATE TABLE IF NOT EXISTS epc_moves (
   recorded_ms INTEGER NOT NULL,
   epc_count INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS periods (period TEXT PRIMARY KEY, end_ms INTEGER NOT NULL, closed_ms INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS products (gtin TEXT PRIMARY KEY, definition TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS locations (id TEXT PRIMARY KEY, definition TEXT NOT NULL) WITHOUT ROWID;
 CREATE TRIGGER IF NOT EXISTS entries_append_only_update BEFORE UPDATE ON entries BEGIN SELECT RAISE(ABORT, 'entries are append-only: post a reversal'); END;
@@ -79,4 +81,25 @@ CREATE TRIGGER IF NOT EXISTS journal_append_only_update BEFORE UPDATE ON journal
 CREATE TRIGGER IF NOT EXISTS journal_append_only_delete BEFORE DELETE ON journal BEGIN SELECT RAISE(ABORT, 'journal is append-only: post a reversal'); END;
 CREATE TRIGGER IF NOT EXISTS epc_moves_append_only_update BEFORE UPDATE ON epc_moves BEGIN SELECT RAISE(ABORT, 'EPC moves are append-only'); END;
 CREATE TRIGGER IF NOT EXISTS epc_moves_append_only_delete BEFORE DELETE ON epc_moves BEGIN SELECT RAISE(ABORT, 'EPC moves are append-only'); END;
+`;
+
+/** Columns added after the first release: added to existing databases on open. */
+export const SQLITE_ADDED_COLUMNS = [{ table: 'entries', column: 'layers', type: 'TEXT' }] as const;
+/**
+ * Receiving (cloud/src/receiving): purchase orders, ASNs, invoices, receipt plans and the SSCC
+ * index, each a JSON document with a version for optimistic writes.
+ */
+export const RECEIVING_SQLITE_SCHEMA = `
+CREATE TABLE IF NOT EXISTS receiving_documents (
+  kind TEXT NOT NULL,
+  id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  hash TEXT NOT NULL,
+  site TEXT,
+  status TEXT,
+  body TEXT NOT NULL,
+  created_seq INTEGER NOT NULL,
+  PRIMARY KEY (kind, id)
+);
+CREATE INDEX IF NOT EXISTS receiving_documents_by_status ON receiving_documents (kind, status, site, created_seq);
 `;

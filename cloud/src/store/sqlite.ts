@@ -37,9 +37,11 @@ import {
   type StoreOptions,
   type TransactionView,
   type TrialBalance,
+  type PeriodCloseResult,
 } from './ledger-store.js';
 import {
   entryFromRow,
+  provenanceToJson,
   entryRowView,
   epcFromRow,
   journalLineFromRow,
@@ -56,7 +58,10 @@ import {
   type PositionColumns,
   type TransactionColumns,
 } from './records.js';
-import { SQLITE_SCHEMA } from './sqlite-schema.js';
+import type { PeriodClose } from '../ledger/periods.js';
+import { decidePeriodClose, PERIOD_QUERIES, periodView, toNumberOrNull, type PeriodRow } from './periods-store.js';
+import { CHECK_QUERIES, type PairEntryRow, type PairJournalRow } from './check-queries.js';
+import { SQLITE_ADDED_COLUMNS, SQLITE_SCHEMA } from './sqlite-schema.js';
 import { chunks } from './records.js';
 
 /** Page cache per connection (KiB): item-level upserts land all over the EPC index, the default 2 MiB thrashes. */
@@ -114,6 +119,10 @@ export class SqliteLedgerStore implements LedgerStore {
     db.pragma('synchronous = FULL');
     db.pragma(`cache_size = -${SQLITE_CACHE_KIB}`);
     db.exec(SQLITE_SCHEMA);
+    for (const { table, column, type } of SQLITE_ADDED_COLUMNS) {
+      const columns = db.prepare(`SELECT name FROM pragma_table_info('${table}')`).all() as { name: string }[];
+      if (!columns.some((row) => row.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+    }
     const storeCatalog = new StoreCatalog(catalog);
     for (const row of db.prepare('SELECT definition FROM products').all() as { definition: string }[])
       storeCatalog.putProduct(JSON.parse(row.definition) as Product);
@@ -137,6 +146,7 @@ export class SqliteLedgerStore implements LedgerStore {
           if (dataVersion !== this.dataVersion) this.epcCache.clear();
           const source = new SqliteSource(this.statements, this.catalog, this.epcCache);
           state = new WorkingState(source);
+          state.closedThroughMs = this.closedThroughMs() ?? undefined;
           source.prefetchEpcs(transactions);
           const batchResults = transactions.map((transaction) =>
             applyTransaction(state as WorkingState, transaction, nowMs),
@@ -233,6 +243,7 @@ export class SqliteLedgerStore implements LedgerStore {
         entry.timeMs,
         entry.recordedMs,
         entry.reverses ?? null,
+        provenanceToJson(entry),
       );
     }
     for (const line of state.journal)
@@ -296,6 +307,34 @@ export class SqliteLedgerStore implements LedgerStore {
     return trialBalanceOf(rows.map((row) => ({ account: row.account, balance: parseMoney(row.balance) })));
   }
 
+  async trialBalanceAt(untilMs: number): Promise<TrialBalance> {
+    const balances = new Map<string, bigint>();
+    const lines = this.db.prepare('SELECT account, debit, credit FROM journal WHERE time_ms <= ?').iterate(untilMs);
+    for (const line of lines as IterableIterator<{ account: string; debit: string; credit: string }>)
+      balances.set(line.account, (balances.get(line.account) ?? 0n) + parseMoney(line.debit) - parseMoney(line.credit));
+    const rows = [...balances].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return trialBalanceOf(rows.map(([account, balance]) => ({ account, balance })));
+  }
+
+  private closedThroughMs(): number | null {
+    return toNumberOrNull((this.db.prepare(PERIOD_QUERIES.closedThrough).get() as PeriodRow | undefined)?.end_ms);
+  }
+
+  async closePeriod(period: string): Promise<PeriodCloseResult> {
+    if (this.closed) raise(StoreErrors.CLOSED);
+    const decision = decidePeriodClose(period, this.closedThroughMs(), (this.options.nowMs ?? Date.now)());
+    if (decision.kind === 'done') return decision.result;
+    const { row } = decision;
+    this.db
+      .prepare('INSERT INTO periods (period, end_ms, closed_ms) VALUES (?, ?, ?)')
+      .run(row.period, row.end_ms, row.closed_ms);
+    return { ok: true, ...periodView(row) };
+  }
+
+  async periods(): Promise<PeriodClose[]> {
+    return (this.db.prepare(PERIOD_QUERIES.all).all() as PeriodRow[]).map((row) => periodView(row));
+  }
+
   async epcHistory(epc: string): Promise<{ current: EpcRow | null; history: EpcRow[] }> {
     const current = this.statements.epc.get(epc) as (EpcColumns & { moves: string }) | undefined;
     if (!current) return { current: null, history: [] };
@@ -338,7 +377,10 @@ export class SqliteLedgerStore implements LedgerStore {
   }
 
   async check(): Promise<CheckReport> {
-    const checker = new InvariantChecker((location) => this.catalog.inventoryAccountOf(location));
+    const checker = new InvariantChecker(
+      (location) => this.catalog.inventoryAccountOf(location),
+      (product) => this.catalog.product(product)?.valuation,
+    );
     for (const row of this.db.prepare('SELECT * FROM positions').iterate() as IterableIterator<PositionColumns>)
       checker.addPosition(positionFromRow(row));
     for (const row of this.db
@@ -370,7 +412,20 @@ export class SqliteLedgerStore implements LedgerStore {
       .iterate() as IterableIterator<{ product: string; location: string }>) {
       checker.addEpcInStock(row.product, row.location);
     }
+    this.feedValuationChecks(checker);
     return checker.report();
+  }
+
+  /** Sequence numbers of the transactions layers are named after, and reversed transactions with their reversals. */
+  private feedValuationChecks(checker: InvariantChecker): void {
+    const sequences = this.db.prepare(CHECK_QUERIES.sqliteSequences).all(JSON.stringify(checker.layerSourceIds()));
+    for (const row of sequences as { id: string; seq: number }[]) checker.addTransactionSequence(row.id, row.seq);
+    for (const row of this.db.prepare(CHECK_QUERIES.reversalPairs).all() as { id: string; reversed_by: string }[])
+      checker.addReversalPair(row.id, row.reversed_by);
+    for (const row of this.db.prepare(CHECK_QUERIES.pairEntries).all() as PairEntryRow[])
+      checker.addPairEntry(row.transaction_id, row.product, row.location, parseQuantity(row.qty_delta));
+    for (const row of this.db.prepare(CHECK_QUERIES.pairJournal).all() as PairJournalRow[])
+      checker.addPairJournalLine(row.transaction_id, row.account, parseMoney(row.debit), parseMoney(row.credit));
   }
 
   async close(): Promise<void> {
@@ -414,7 +469,7 @@ function prepare(db: SqliteDatabase) {
     ),
     markReversed: statement('UPDATE transactions SET reversed_by = ? WHERE id = ?'),
     insertEntry: statement(
-      'INSERT INTO entries (transaction_id, product, location, kind, qty_delta, value_delta, qty_after, value_after, time_ms, recorded_ms, reverses) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO entries (transaction_id, product, location, kind, qty_delta, value_delta, qty_after, value_after, time_ms, recorded_ms, reverses, layers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     insertJournal: statement(
       'INSERT INTO journal (transaction_id, account, debit, credit, time_ms, recorded_ms) VALUES (?, ?, ?, ?, ?, ?)',

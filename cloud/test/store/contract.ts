@@ -412,6 +412,41 @@ export function ledgerStoreContract(name: string, factory: StoreFactory): void {
       await expectChecked();
     });
 
+    it('closes periods: late journal lines date in the open period, trial balance at a period end, check reads reversals', async () => {
+      await apply(
+        {
+          id: 'r1',
+          type: 'receipt',
+          product: FIFO,
+          location: A,
+          qty: '3',
+          unitCost: '7',
+          time: '2026-10-05T10:00:00Z',
+        },
+        { id: 's1', type: 'sale', product: FIFO, location: A, qty: '1', time: '2026-10-06T10:00:00Z' },
+        { id: 'v1', type: 'reversal', of: 's1', time: '2026-10-07T10:00:00Z' },
+      );
+      expect(await store.closePeriod('2026-11')).toMatchObject({ ok: false, code: 'SW_LEDGER_PERIOD_NOT_ENDED' });
+      expect(await store.closePeriod('2026-10')).toMatchObject({ ok: true, closedThrough: '2026-10-31T23:59:59.999Z' });
+      expect(await store.closePeriod('2026-09')).toMatchObject({ ok: true, alreadyClosed: true });
+      expect(await store.periods()).toMatchObject([{ period: '2026-10', alreadyClosed: false }]);
+      const october = await store.trialBalanceAt(Date.parse('2026-10-31T23:59:59.999Z'));
+      expect(
+        await one({ id: 's2', type: 'sale', product: FIFO, location: A, qty: '1', time: '2026-10-20T10:00:00Z' }),
+      ).toMatchObject({ status: 'applied', flags: ['posted_in_open_period'] });
+      expect((await store.journal({ transactionId: 's2' })).items[0]?.time).toBe('2026-11-01T00:00:00.000Z');
+      expect(await store.trialBalanceAt(Date.parse('2026-10-31T23:59:59.999Z'))).toEqual(october);
+      expect((await store.trialBalanceAt(Date.parse('2026-11-30T23:59:59.999Z'))).accounts).toEqual(
+        (await store.trialBalance()).accounts,
+      );
+      const report = await store.check();
+      expect(report.checks.find((check) => check.name === 'each reversal mirrors its original')).toMatchObject({
+        ok: true,
+        checked: 1,
+      });
+      await expectChecked();
+    });
+
     it('pages entries and journal, lists products, locations and sales history', async () => {
       for (let index = 0; index < 5; index++)
         await apply({ id: `r${index}`, type: 'receipt', product: FIFO, location: A, qty: '1', unitCost: '1' });

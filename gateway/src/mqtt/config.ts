@@ -61,6 +61,14 @@ export const MqttConfigSchema = z
       .default(256 * 1024),
     /** QoS 1 messages published and not yet acknowledged (pipelining window). */
     inflightMessagesMax: z.number().int().min(1).max(1_000).default(32),
+    /**
+     * When an event may leave the outbox: `puback` (the broker has it) or `cloud` (the cloud's
+     * retained committed watermark covers it: end-to-end confirmation, which survives a broker
+     * that dies before persisting what it acked). `cloud` needs a stockwire cloud on the broker.
+     */
+    confirmation: z.enum(['puback', 'cloud']).default('puback'),
+    /** With `cloud`: acked events not confirmed for this long are sent again (they were lost on the way). */
+    confirmTimeoutMs: z.number().int().min(100).max(3_600_000).default(15_000),
   })
   .strict()
   .refine((mqtt) => !(mqtt.password !== undefined && mqtt.passwordFile !== undefined), {

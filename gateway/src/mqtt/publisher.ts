@@ -25,6 +25,9 @@ export interface PublisherOptions {
   eventsPerMessageMax: number;
   messageBytesMax: number;
   inflightMessagesMax: number;
+  /** `cloud`: rows stay until `confirm()` covers them; see MqttConfig.confirmation. Default `puback`. */
+  confirmation?: 'puback' | 'cloud';
+  confirmTimeoutMs?: number;
   clock: Clock;
   logger: Logger;
 }
@@ -45,16 +48,28 @@ export interface Publisher {
   waitDrained(timeoutMs: number): Promise<boolean>;
   /** Stops taking new work from the outbox; in-flight acks are still honoured. */
   stop(): void;
+  /** The cloud's committed watermark (confirmation `cloud`): rows up to it leave the outbox. */
+  confirm(committedThrough: number): void;
 }
 
 // A sentinel replaced by the stored event texts, so events are not parsed and re-serialised per send.
 const EVENT_LIST_SENTINEL = '"eventList":["__stockwire_events__"]';
 
 /** The EPCIS document text for stored events; `stockwire:sequence` is the first event's sequence. */
-export function documentText(rows: readonly OutboxRow[], gatewayId: string, creationDate: string): string {
+export function documentText(
+  rows: readonly OutboxRow[],
+  gatewayId: string,
+  creationDate: string,
+  confirmedThrough?: number,
+): string {
   const first = rows[0];
   if (first === undefined) throw new Error('invariant violated: a document needs at least one event');
-  const shell = buildEpcisDocument([], { creationDate, gatewayId, sequence: first.sequence });
+  const shell = buildEpcisDocument([], {
+    creationDate,
+    gatewayId,
+    sequence: first.sequence,
+    ...(confirmedThrough === undefined ? {} : { confirmedThrough }),
+  });
   const shellText = JSON.stringify({ ...shell, epcisBody: { eventList: ['__stockwire_events__'] } });
   return shellText.replace(EVENT_LIST_SENTINEL, `"eventList":[${rows.map((row) => row.payload).join(',')}]`);
 }
@@ -69,6 +84,8 @@ export function createPublisher(options: PublisherOptions): Publisher {
   const { client, outbox, logger, clock } = options;
   const inflight = new Set<number>();
   let cursorSequence = 0; // highest sequence handed to mqtt.js
+  const awaitConfirmation = options.confirmation === 'cloud';
+  const confirmation = { through: 0, ackedThrough: 0, lastProgressMs: clock.nowMs() };
   let stopped = false;
   const stats = { messagesPublished: 0, messagesAcked: 0, eventsAcked: 0, publishErrors: 0 };
   let drainWaiters: (() => void)[] = [];
@@ -116,7 +133,13 @@ export function createPublisher(options: PublisherOptions): Publisher {
     inflight.add(messageId);
     cursorSequence = last.sequence;
     stats.messagesPublished += 1;
-    const text = documentText(rows, options.gatewayId, new Date(clock.nowMs()).toISOString());
+    const creationDate = new Date(clock.nowMs()).toISOString();
+    const text = documentText(
+      rows,
+      options.gatewayId,
+      creationDate,
+      awaitConfirmation ? confirmation.through : undefined,
+    );
     client.publish(options.topic, text, { qos: 1 }, (error) => {
       inflight.delete(messageId);
       if (error) {
@@ -134,7 +157,9 @@ export function createPublisher(options: PublisherOptions): Publisher {
           'publish failed',
         );
       } else {
-        for (const row of rows) ackedSequences.push(row.sequence);
+        // With cloud confirmation the rows stay until the watermark covers them.
+        if (awaitConfirmation) confirmation.ackedThrough = Math.max(confirmation.ackedThrough, last.sequence);
+        else for (const row of rows) ackedSequences.push(row.sequence);
         stats.messagesAcked += 1;
         stats.eventsAcked += rows.length;
       }
@@ -146,8 +171,34 @@ export function createPublisher(options: PublisherOptions): Publisher {
     });
   };
 
+  /** Acked long ago and still not confirmed: lost between broker and cloud; send again from the watermark. */
+  const resendUnconfirmed = (): void => {
+    if (!awaitConfirmation || confirmation.ackedThrough <= confirmation.through) return;
+    if (clock.nowMs() - confirmation.lastProgressMs < (options.confirmTimeoutMs ?? 15_000)) return;
+    logger.warn(
+      { confirmedThrough: confirmation.through, ackedThrough: confirmation.ackedThrough },
+      'acked events not confirmed by the cloud in time; sending them again',
+    );
+    cursorSequence = Math.min(cursorSequence, confirmation.through);
+    confirmation.ackedThrough = confirmation.through;
+    confirmation.lastProgressMs = clock.nowMs();
+  };
+
+  const confirm = (committedThrough: number): void => {
+    if (!awaitConfirmation || committedThrough <= confirmation.through) return;
+    confirmation.through = committedThrough;
+    confirmation.lastProgressMs = clock.nowMs();
+    for (;;) {
+      const rows = outbox.readAfter(0, 1_000).filter((row) => row.sequence <= committedThrough);
+      if (rows.length === 0 || outbox.remove(rows.map((row) => row.sequence)) === 0) break;
+    }
+    notifyDrained();
+    pump();
+  };
+
   function pump(): void {
     if (stopped || !client.connected) return;
+    resendUnconfirmed();
     while (inflight.size < options.inflightMessagesMax && client.connected) {
       const rows = takeBatch();
       if (rows.length === 0) break;
@@ -160,6 +211,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
 
   return {
     pump,
+    confirm,
     stats: () => ({ ...stats, inflightMessages: inflight.size }),
     waitDrained(timeoutMs) {
       if (isDrained()) return Promise.resolve(true);

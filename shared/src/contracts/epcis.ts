@@ -125,6 +125,8 @@ export const EpcisDocumentSchema = z
     /** Gateway that produced the document and its per-gateway sequence number (ordering and gap detection). */
     'stockwire:gateway': z.string().max(64).optional(),
     'stockwire:sequence': z.number().int().nonnegative().optional(),
+    /** The highest sequence the cloud had confirmed to this gateway when it sent the document (end-to-end confirmation). */
+    'stockwire:confirmedThrough': z.number().int().nonnegative().optional(),
     epcisBody: z.object({ eventList: z.array(EpcisEventSchema).min(1).max(EVENTS_PER_DOCUMENT_MAX) }).strict(),
   })
   .strict();
@@ -135,6 +137,7 @@ export interface DocumentMetadata {
   creationDate: string;
   gatewayId?: string;
   sequence?: number;
+  confirmedThrough?: number;
 }
 
 export function buildEpcisDocument(events: readonly EpcisEvent[], metadata: DocumentMetadata): EpcisDocument {
@@ -147,5 +150,6 @@ export function buildEpcisDocument(events: readonly EpcisEvent[], metadata: Docu
   };
   if (metadata.gatewayId !== undefined) document['stockwire:gateway'] = metadata.gatewayId;
   if (metadata.sequence !== undefined) document['stockwire:sequence'] = metadata.sequence;
+  if (metadata.confirmedThrough !== undefined) document['stockwire:confirmedThrough'] = metadata.confirmedThrough;
   return document;
 }

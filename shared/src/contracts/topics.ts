@@ -5,7 +5,8 @@
 export const TOPIC_ROOT = 'stockwire/v1';
 export const ID_PATTERN = /^[a-z0-9-]+$/;
 
-export type GatewayTopicKind = 'events' | 'status' | 'reads';
+/** `committed` is the one topic the cloud writes under a gateway: its retained committed-sequence watermark. */
+export type GatewayTopicKind = 'events' | 'status' | 'reads' | 'committed';
 
 export function gatewayTopic(siteId: string, gatewayId: string, kind: GatewayTopicKind): string {
   return `${TOPIC_ROOT}/${siteId}/${gatewayId}/${kind}`;
@@ -39,6 +40,6 @@ export function parseGatewayTopic(topic: string): ParsedGatewayTopic | null {
   if (parts.length !== 5 || `${parts[0]}/${parts[1]}` !== TOPIC_ROOT) return null;
   const [, , siteId, gatewayId, kind] = parts as [string, string, string, string, string];
   if (!ID_PATTERN.test(siteId) || !ID_PATTERN.test(gatewayId)) return null;
-  if (kind !== 'events' && kind !== 'status' && kind !== 'reads') return null;
+  if (kind !== 'events' && kind !== 'status' && kind !== 'reads' && kind !== 'committed') return null;
   return { siteId, gatewayId, kind };
 }
