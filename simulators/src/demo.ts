@@ -20,6 +20,7 @@ import { loadGatewayConfig, type GatewayConfig } from '../../gateway/src/config.
 import { createGatewayDaemon, type GatewayDaemon } from '../../gateway/src/daemon.js';
 import { createNotifier } from '../../gateway/src/systemd/notify.js';
 import { startStoreOperations } from './store/operations.js';
+import { startDemoLlrpReaders } from './demo-readers.js';
 import { DemoSupplier } from './demo-supplier.js';
 import { loadScenarioFile } from './scenario/load.js';
 import { simulatedGatewayParts } from './readers/simulated-gateway-reader.js';
@@ -32,6 +33,7 @@ HTTP API, and a gateway whose simulated dock door receives a pallet of 12 cases 
 Options:
   --mqtt-port <n>   broker port (default 1883; 0 picks a free one)
   --http-port <n>   HTTP API port (default 8080; 0 picks a free one)
+  --llrp-port <n>   port of the simulated LLRP dock-door reader (default 5084; 0 picks a free one)
   --data-dir <dir>  ledger and outbox files (default var/demo, wiped at start unless --keep)
   --keep            keep the ledger from the previous run
   --quiet           no per-pallet lines (logs only)
@@ -47,6 +49,8 @@ export function packageRoot(): string {
 export interface DemoOptions {
   mqttPort: number;
   httpPort: number;
+  /** The simulated LLRP dock-door reader's port (default 0: a free one). */
+  llrpPort?: number;
   dataDir: string;
   keep: boolean;
   logger: Logger;
@@ -125,11 +129,13 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     const supplier = await startDemoSupplier(cloud, cloudConfig, root, logger);
     stops.push(async () => supplier.stop());
 
-    const gatewayConfig = demoGatewayConfig(baseGatewayConfig, {
-      mqttUrl,
-      dataDir: options.dataDir,
-      configDir: demoConfigDir,
-    });
+    // The dock door runs over LLRP: its reader simulator listens before the gateway connects.
+    const llrpReaders = await startDemoLlrpReaders(
+      demoGatewayConfig(baseGatewayConfig, { mqttUrl, dataDir: options.dataDir, configDir: demoConfigDir }),
+      { clock: systemClock, scenarioDir: join(root, 'simulators', 'scenarios'), firstPort: options.llrpPort ?? 0 },
+    );
+    stops.push(() => llrpReaders.stop());
+    const gatewayConfig = llrpReaders.config;
     const gateway = createGatewayDaemon({
       config: gatewayConfig,
       parts: await simulatedGatewayParts(),
@@ -243,6 +249,7 @@ async function main(argv: string[]): Promise<number> {
     options: {
       'mqtt-port': { type: 'string', default: '1883' },
       'http-port': { type: 'string', default: '8080' },
+      'llrp-port': { type: 'string', default: '5084' },
       'data-dir': { type: 'string', default: join(packageRoot(), 'var', 'demo') },
       keep: { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
@@ -260,6 +267,7 @@ async function main(argv: string[]): Promise<number> {
   const demo = await startDemo({
     mqttPort: Number(values['mqtt-port']),
     httpPort: Number(values['http-port']),
+    llrpPort: Number(values['llrp-port']),
     dataDir: resolve(values['data-dir']),
     keep: values.keep,
     logger,
@@ -289,7 +297,9 @@ if (isMainModule(import.meta.url)) {
     (error: unknown) => {
       if (error instanceof StockwireError) process.stderr.write(`${error.code}: ${error.message}\n`);
       else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
-        process.stderr.write(`port in use: ${errorMessage(error)} (pick others with --mqtt-port / --http-port)\n`);
+        process.stderr.write(
+          `port in use: ${errorMessage(error)} (pick others with --mqtt-port / --http-port / --llrp-port)\n`,
+        );
       else process.stderr.write(`demo failed: ${errorMessage(error)}\n`);
       process.exit(1);
     },

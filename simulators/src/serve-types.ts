@@ -21,6 +21,8 @@ export interface ServeOptions {
   /** OPC UA server port when no reader names one. */
   opcuaPort: number;
   pkiDir: string;
+  /** First LLRP port for readers without `llrpPort` (the n-th gets llrpPort + n); 0 = ephemeral. */
+  llrpPort?: number;
   /** Broker the simulated Zebra IoT Connectors publish to; default: an embedded one on `readerMqttPort`. */
   readerMqttUrl?: string;
   /** Port of that embedded broker (0 = ephemeral). */
