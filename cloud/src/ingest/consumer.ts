@@ -9,12 +9,11 @@ import {
   POS_TOPICS_SUBSCRIPTION,
 } from '../../../shared/src/contracts/topics.js';
 import type { Clock } from '../../../shared/src/clock.js';
-import { errorMessage, makeError } from '../../../shared/src/errors.js';
+import { errorMessage, makeError, StockwireError } from '../../../shared/src/errors.js';
 import type { Logger } from '../../../shared/src/log.js';
 import { announcePositionsChanged, type CloudEvents } from '../events.js';
 import type { Catalog } from '../ledger/catalog.js';
 import type { ApplyResult, LedgerStore } from '../store/ledger-store.js';
-import { StockwireError } from '../../../shared/src/errors.js';
 import { mapEpcisDocument } from './epcis-to-transactions.js';
 import { buildDeadLetter } from './deadletter.js';
 import { IngestErrors } from './errors.js';
