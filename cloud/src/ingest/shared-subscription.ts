@@ -1,5 +1,5 @@
 import type { IClientOptions } from 'mqtt';
-import { GATEWAY_TOPICS_SUBSCRIPTION, TOPIC_ROOT } from '../../../shared/src/contracts/topics.js';
+import { TOPIC_ROOT } from '../../../shared/src/contracts/topics.js';
 
 /**
  * Scale-out: N cloud processes share the gateway stream through an MQTT 5 shared subscription
@@ -11,9 +11,10 @@ import { GATEWAY_TOPICS_SUBSCRIPTION, TOPIC_ROOT } from '../../../shared/src/con
  */
 export const COMMITTED_TOPICS_SUBSCRIPTION = `${TOPIC_ROOT}/+/+/committed`;
 
-export function consumerSubscriptions(sharedGroup: string | undefined): string[] {
-  if (sharedGroup === undefined) return [GATEWAY_TOPICS_SUBSCRIPTION];
-  return [`$share/${sharedGroup}/${GATEWAY_TOPICS_SUBSCRIPTION}`, COMMITTED_TOPICS_SUBSCRIPTION];
+/** The consumer's topic filters: as given, or each shared in the group plus the plain `committed` filter. */
+export function consumerSubscriptions(sharedGroup: string | undefined, topics: readonly string[]): string[] {
+  if (sharedGroup === undefined) return [...topics];
+  return [...topics.map((topic) => `$share/${sharedGroup}/${topic}`), COMMITTED_TOPICS_SUBSCRIPTION];
 }
 
 /** MQTT 5 when sharing (shared subscriptions are an MQTT 5 feature); the session outlives a disconnect as in 3.1.1. */

@@ -57,6 +57,10 @@ export async function planReceipt(
     asns.map((asn) => asn.purchaseOrder),
   ))
     orders.set(doc.id, doc.body as PurchaseOrder);
+  // Nothing to match against (no ASN for these pallets, no open PO at the site): the receipt books as it
+  // always did, at standard cost, without a stored plan — three durable writes per pass would otherwise
+  // be the price of every receipt at a site that does not use purchase orders.
+  if (asnsBySscc.size === 0 && orders.size === 0) return undefined;
   const plan = planDockReceipt({ receipt, site, palletReads, asnsBySscc, orders, policy });
   const body: StoredPlan = { plan, status: 'pending', site, receiptHash };
   if (await store.write([{ kind: 'plan', id: receipt.id, body, status: 'pending', site, expectedVersion: null }]))
