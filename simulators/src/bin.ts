@@ -9,7 +9,7 @@ import { systemClock } from '../../shared/src/clock.js';
 import { errorMessage, makeError, StockwireError } from '../../shared/src/errors.js';
 import { createLogger, silentLogger } from '../../shared/src/log.js';
 import { SimulatorErrors } from './errors.js';
-import { generateScenarioReads, writeReadsJsonl } from './reads-jsonl.js';
+import { generateScenarioReads, writeReadsJsonl, writeTruthJsonl } from './reads-jsonl.js';
 import { loadScenarioFile, resolveScenarioFile } from './scenario/load.js';
 import { serveScenario } from './serve.js';
 
@@ -35,9 +35,10 @@ to it, and/or writes the reads the scenario generates.
 Options:
   --reads-out <file>      write the generated raw reads as JSONL (RawRead per line)
   --expected-out <file>   write the movements a correct gateway must derive (JSON)
-  --loops <n>             loops to generate for --reads-out/--expected-out (default 1)
+  --truth-out <file>      write the physical truth (where every case and item is, JSONL; docs/accuracy.md)
+  --loops <n>             loops to generate for the --*-out files (default 1)
   --start-time <ms|iso>   epoch of the first loop for generated files (default: now)
-  --serve / --no-serve    serve the readers (default: serve unless --reads-out or --expected-out)
+  --serve / --no-serve    serve the readers (default: serve unless a --*-out file is asked for)
   --seed <n>              override the scenario's seed
   --no-loop               play the timeline once instead of repeating it
   --speed <x>             time scale while serving (2 = twice as fast; default 1)
@@ -89,6 +90,7 @@ export async function runSimCli(
       options: {
         'reads-out': { type: 'string' },
         'expected-out': { type: 'string' },
+        'truth-out': { type: 'string' },
         loops: { type: 'string' },
         'start-time': { type: 'string' },
         serve: { type: 'boolean' },
@@ -123,16 +125,28 @@ export async function runSimCli(
     const seed = values.seed === undefined ? undefined : Math.trunc(Number(values.seed));
     if (seed !== undefined && !Number.isFinite(seed))
       throw makeError(SimulatorErrors.USAGE, { reason: `--seed "${values.seed}" is not an integer` });
-    const writesFiles = values['reads-out'] !== undefined || values['expected-out'] !== undefined;
+    const writesFiles =
+      values['reads-out'] !== undefined || values['expected-out'] !== undefined || values['truth-out'] !== undefined;
     if (writesFiles) {
+      const startEpochMs = parseStartTime(values['start-time']);
       const generated = generateScenarioReads(scenario, {
         loops: Math.trunc(positiveNumber(values.loops, '--loops', 1)),
-        startEpochMs: parseStartTime(values['start-time']),
+        startEpochMs,
         ...(seed === undefined ? {} : { seed }),
       });
       if (values['reads-out']) {
         const count = await writeReadsJsonl(values['reads-out'], generated.reads);
         output.write(`wrote ${count} reads to ${values['reads-out']}\n`);
+      }
+      if (values['truth-out']) {
+        const header = {
+          truth: 'stockwire/truth/v1' as const,
+          scenario: scenario.name,
+          seed: seed ?? scenario.seed,
+          startTime: new Date(startEpochMs).toISOString(),
+        };
+        const count = await writeTruthJsonl(values['truth-out'], header, generated.truth);
+        output.write(`wrote ${count} truth records to ${values['truth-out']}\n`);
       }
       if (values['expected-out']) {
         writeFileSync(
