@@ -13,6 +13,8 @@ Usage:
   stockwire-cloud ledger replay <tx.jsonl>       apply a transactions file to a fresh in-memory ledger; print JSON
   stockwire-cloud check --store sqlite:<path>|postgres:<url> --catalog <catalog.yaml>
                                                   verify the ledger's invariants; exit 1 with a report if broken
+  stockwire-cloud accuracy --store <url> --truth <truth.jsonl> [--at <time>]
+                                                  inventory record accuracy: the books against a simulator's truth
   stockwire-cloud --help
 
 Environment: LOG_LEVEL (pino level, default info).`;
@@ -27,6 +29,10 @@ export async function runCloudCli(args: string[]): Promise<number> {
   if (command === 'check-config') {
     const { runCheckConfig } = await import('./config-references.js');
     return runCheckConfig(rest, process.stdout, process.stderr);
+  }
+  if (command === 'accuracy') {
+    const { runAccuracyCli } = await import('./accuracy/cli.js');
+    return runAccuracyCli(rest, process.stdout);
   }
   if (command === 'ledger' || command === 'check') {
     const { runLedgerCli } = await import('./ledger-cli.js');
