@@ -40,6 +40,8 @@ export interface AnalyticsDeps {
   publish?: PublishFn | undefined;
   /** How long to collect alerts left retained by a previous run (needs `mqtt`). */
   retainedAlertsWaitMs?: number | undefined;
+  /** The dashboard's finance view (the books). */
+  finance?: { summary(nowMs: number): Promise<unknown> } | undefined;
 }
 
 export interface Analytics {
@@ -103,6 +105,7 @@ export async function startAnalytics(config: AnalyticsConfig, deps: AnalyticsDep
       logger: logger.child({ part: 'dashboard' }),
       config: config.dashboard,
       ageingBucketsDays: config.alerts.ageingBucketsDays,
+      finance: deps.finance,
     });
   }
   return {

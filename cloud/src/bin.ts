@@ -13,6 +13,7 @@ Usage:
   stockwire-cloud ledger replay <tx.jsonl>       apply a transactions file to a fresh in-memory ledger; print JSON
   stockwire-cloud check --store sqlite:<path>|postgres:<url> --catalog <catalog.yaml>
                                                   verify the ledger's invariants; exit 1 with a report if broken
+  stockwire-cloud epcis hash <document.json>     print each event's CBV 2.0 event hash, one per line (see --help)
   stockwire-cloud accuracy --store <url> --truth <truth.jsonl> [--at <time>]
                                                   inventory record accuracy: the books against a simulator's truth
   stockwire-cloud --help
@@ -37,6 +38,10 @@ export async function runCloudCli(args: string[]): Promise<number> {
   if (command === 'ledger' || command === 'check') {
     const { runLedgerCli } = await import('./ledger-cli.js');
     return runLedgerCli(command === 'check' ? ['check', ...rest] : rest, process.stdout);
+  }
+  if (command === 'epcis') {
+    const { runEpcisCli } = await import('./epcis/cli.js');
+    return runEpcisCli(rest, process.stdout, process.stderr);
   }
   if (command !== 'run') {
     process.stderr.write(`unknown command "${command}"\n\n${HELP}\n`);

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { fileIssues, formatReferenceIssues, type ReferenceIssue } from '../../shared/src/config/references.js';
 import { errorMessage } from '../../shared/src/errors.js';
 import { loadCloudConfig, type CloudConfig } from './config.js';
-import { loadCatalogFile } from './ledger/catalog.js';
+import { loadCatalogFile } from './catalog-file.js';
 
 /**
  * `stockwire-cloud check-config --config <cloud.yaml>` (issue 12): the schema, then every

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { loadConfigFile } from '../../shared/src/config/load.js';
 import { AnalyticsConfigSchema } from './analytics.js';
+import { EpcisConfigSchema } from './epcis/config.js';
 import { ReceivingConfigSchema } from './receiving/schemas.js';
 
 const TlsFilesSchema = z
@@ -92,6 +93,8 @@ export const CloudConfigSchema = z
     ingest: IngestConfigSchema.default({}),
     /** Time series (InfluxDB), alerts, forecast and dashboard: see docs/analytics.md. */
     analytics: AnalyticsConfigSchema.default({}),
+    /** EPCIS 2.0 capture / query interface and forwarding: see docs/epcis.md. */
+    epcis: EpcisConfigSchema.default({}),
     /** Dock-door receiving against ASNs and POs (per-site policy): see docs/receiving.md. */
     receiving: ReceivingConfigSchema.default({}),
   })

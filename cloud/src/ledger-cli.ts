@@ -1,9 +1,10 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { formatIssues } from '../../shared/src/config/load.js';
+import { formatIssues } from '../../shared/src/zod-issues.js';
 import { errorMessage } from '../../shared/src/errors.js';
-import { emptyCatalog, loadCatalogFile } from './ledger/catalog.js';
+import { emptyCatalog } from './ledger/catalog.js';
+import { loadCatalogFile } from './catalog-file.js';
 import { formatCheckReport } from './ledger/invariants.js';
 import { TransactionSchema, type Transaction } from './ledger/transactions.js';
 import { BATCH_TRANSACTIONS_MAX, type ApplyResult } from './store/ledger-store.js';

@@ -8,11 +8,16 @@ import { CloudEvents } from './events.js';
 import { MovementConsumer } from './ingest/consumer.js';
 import { buildApi } from './api/server.js';
 import { createAuthorizer } from './api/auth.js';
-import { loadCatalogFile } from './ledger/catalog.js';
+import { loadCatalogFile } from './catalog-file.js';
 import { type LedgerStore } from './store/ledger-store.js';
 import { openLedgerStore } from './store/open.js';
 import { createStoreView } from './alerts/store-adapter.js';
+import { openReservationStore } from './reservations/open.js';
+import { FinanceView } from './dashboard/finance.js';
+import { ReservationService } from './reservations/service.js';
+import { withAvailable } from './reservations/stock-view.js';
 import { startAnalytics, type Analytics } from './analytics.js';
+import { startEpcis, type EpcisService } from './epcis/service.js';
 import { ReceivingService } from './receiving/service.js';
 import { registerReceivingPanel } from './receiving/dashboard.js';
 import { openReceivingStore } from './receiving/store/open.js';
@@ -25,6 +30,7 @@ export interface CloudService {
   consumer: MovementConsumer;
   api: FastifyInstance;
   analytics: Analytics;
+  epcis: EpcisService;
   receiving: ReceivingService;
   stop(): Promise<void>;
 }
@@ -48,7 +54,14 @@ export async function startCloudService(config: CloudConfig, options: CloudServi
     config.store.kind === 'sqlite' ? { ...config.store, path: pathFrom(config.store.path) } : config.store;
   const store = await openLedgerStore(storeConfig, catalog, { logger: logger.child({ part: 'ledger' }) });
   const events = new CloudEvents();
-  const stops: (() => Promise<void>)[] = [() => store.close()];
+  const reservationStore = await openReservationStore(storeConfig);
+  const reservations = new ReservationService({
+    store: reservationStore,
+    ledger: store,
+    catalog,
+    nowMs: () => clock.nowMs(),
+  });
+  const stops: (() => Promise<void>)[] = [() => store.close(), () => reservationStore.close()];
   const stopAll = async () => {
     for (const stop of stops.reverse()) {
       try {
@@ -80,7 +93,21 @@ export async function startCloudService(config: CloudConfig, options: CloudServi
       publicRead: config.http.publicRead,
       logger: logger.child({ part: 'api' }),
       events,
+      reservations,
     });
+    const epcis = await startEpcis({
+      config: config.epcis,
+      storeConfig,
+      ledger: store,
+      catalog,
+      api,
+      tokens: config.http.tokens,
+      publicRead: config.http.publicRead,
+      clock,
+      logger: logger.child({ part: 'epcis' }),
+      events,
+    });
+    stops.push(() => epcis.stop());
     // One MQTT connection for the whole cloud process: brokers that take the username as client id
     // (deploy/mosquitto: use_username_as_clientid) would make two connections take each other over.
     const consumer = new MovementConsumer(
@@ -92,11 +119,15 @@ export async function startCloudService(config: CloudConfig, options: CloudServi
         tls: tlsOptions,
         ...config.ingest,
       },
-      { store, catalog, events, logger: logger.child({ part: 'ingest' }), clock, receiving },
+      { store, catalog, events, logger: logger.child({ part: 'ingest' }), clock, receiving, epcis: epcis.capture },
     );
     await consumer.connect();
     stops.push(() => consumer.stop());
     const storeView = await createStoreView(store, events);
+    // Open reservations are the open demand the overselling-risk alert waits for.
+    storeView.view.openDemand = () => reservations.openDemandBySite();
+    const ledgerPositions = storeView.view.positions.bind(storeView.view);
+    storeView.view.positions = async () => withAvailable(await ledgerPositions(), await reservations.openDemand());
     stops.push(async () => storeView.detach());
     // The dashboard lives in its own plugin scope so the read guard covers its routes only.
     const authorize = createAuthorizer(config.http.tokens, config.http.publicRead, { allowQueryToken: true });
@@ -118,18 +149,23 @@ export async function startCloudService(config: CloudConfig, options: CloudServi
         logger: logger.child({ part: 'analytics' }),
         app: dashboardScope,
         mqtt: consumer.mqttClient(),
+        finance: new FinanceView(store),
       });
     });
     if (!analytics) throw new Error('analytics did not start');
     const startedAnalytics = analytics;
     stops.push(() => startedAnalytics.stop());
+    const stopDemandListener = reservations.onDemandChanged(
+      () => void startedAnalytics.alerts.evaluateStock().catch(() => undefined),
+    );
+    stops.push(async () => stopDemandListener());
     consumer.beginConsuming();
     const address = await api.listen({ host: config.http.host, port: config.http.port });
     stops.push(() => api.close());
     const httpUrl = address.replace('[::1]', '127.0.0.1');
 
     logger.info({ httpUrl }, 'cloud service ready');
-    return { httpUrl, store, events, consumer, api, analytics: startedAnalytics, receiving, stop: stopAll };
+    return { httpUrl, store, events, consumer, api, analytics: startedAnalytics, receiving, epcis, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -14,6 +14,7 @@ usage:
   stockwire-gateway run --config <file>         run the daemon (the default: "run" may be left out)
   stockwire-gateway check-config --config <file> validate a config file and exit (0 valid, 1 invalid)
   stockwire-gateway replay ...                  replay recorded reads through the debounce engine (see replay --help)
+  stockwire-gateway llrp decode <file> [--type <MESSAGE_NAME>]  decode a captured LLRP message to JSON (llrp --help)
   stockwire-gateway capture --config <file> --reader <id> --out <reads.jsonl> [--seconds N]
                                                 record one reader's normalised reads for replay (see capture --help)
   stockwire-gateway --help | --version
@@ -37,6 +38,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     const stop = (): void => controller.abort();
     process.once('SIGINT', stop).once('SIGTERM', stop);
     return runCapture(commandArgs, process.stderr, { signal: controller.signal });
+  }
+  if (command === 'llrp') {
+    const { runLlrpCli } = await import('./readers/llrp/cli.js');
+    return runLlrpCli(commandArgs, process.stdout, process.stderr);
   }
   let values: { config?: string | undefined; help?: boolean | undefined; version?: boolean | undefined };
   try {

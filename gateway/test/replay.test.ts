@@ -41,8 +41,9 @@ describe('stockwire-gateway replay', () => {
       .map((line) => EpcisEventSchema.parse(JSON.parse(line)));
     expect(events.map((event) => [event.type, event.bizStep, event.readPoint.id.split(':').pop()])).toEqual([
       ['ObjectEvent', 'stocking', 'shelf-a1'],
-      ['AggregationEvent', 'receiving', 'door-1'],
+      // Same event time: ordered by eventID (the CBV 2.0 event hash since wave 2).
       ['ObjectEvent', 'receiving', 'door-1'],
+      ['AggregationEvent', 'receiving', 'door-1'],
       ['ObjectEvent', 'shipping', 'door-2'],
       ['ObjectEvent', 'removing', 'shelf-a1'],
       ['ObjectEvent', 'cycle_counting', 'shelf-a1'],

@@ -12,6 +12,7 @@ import { SimulatorErrors } from './errors.js';
 import { generateScenarioReads, writeReadsJsonl, writeTruthJsonl } from './reads-jsonl.js';
 import { loadScenarioFile, resolveScenarioFile } from './scenario/load.js';
 import { serveScenario } from './serve.js';
+import { runStoreCli } from './store/cli.js';
 
 /** Where the CLI prints: a Writable in production, a string collector in tests. */
 export interface CliOutput {
@@ -26,10 +27,11 @@ export interface SimCliOptions {
 export const HELP_TEXT = `stockwire-sim — RFID reader simulators driven by a scenario file
 
 Usage: stockwire-sim <scenario.yaml|json | bundled name, e.g. dock-door-demo> [options]
+       stockwire-sim store --cloud-url <url> --mqtt-url <url> [options]   (shoppers at a till: --help there)
        stockwire-sim gateway --config <gateway.yaml>   the gateway daemon with simulated readers (see gateway --help)
 
 Serves every reader in the scenario over its real protocol (Chafon / ThingMagic on a
-socat pseudo-terminal, OPC UA AutoID on 127.0.0.1) so an unchanged gateway connects
+socat pseudo-terminal, OPC UA AutoID and LLRP on 127.0.0.1) so an unchanged gateway connects
 to it, and/or writes the reads the scenario generates.
 
 Options:
@@ -48,6 +50,7 @@ Options:
   --reader-mqtt-url <url> broker the zebra-iot readers publish to (default: an embedded one)
   --reader-mqtt-port <p>  port of that embedded broker on 127.0.0.1 (default: ephemeral)
   --pki-dir <dir>         OPC UA server PKI folder (default: <tmp>/stockwire-sim-pki)
+  --llrp-port <port>      first LLRP port for readers without llrpPort (next ones +1; default 5084, 0 = ephemeral)
   --quiet                 no logs, only the summary
   -h, --help              this text
 
@@ -71,11 +74,20 @@ function positiveNumber(text: string | undefined, name: string, fallback: number
   return value;
 }
 
+function llrpPortOf(text: string | undefined): number {
+  if (text === undefined) return 5084;
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw makeError(SimulatorErrors.USAGE, { reason: `--llrp-port must be 0–65535, got "${text}"` });
+  return port;
+}
+
 export async function runSimCli(
   args: readonly string[],
   output: CliOutput,
   options: SimCliOptions = {},
 ): Promise<number> {
+  if (args[0] === 'store') return runStoreCli(args.slice(1), output, options.signal);
   if (args[0] === 'gateway') {
     // Loaded on demand: the daemon's stack is only needed by this subcommand.
     const { runSimulatedGatewayCli } = await import('./gateway-cli.js');
@@ -103,6 +115,7 @@ export async function runSimCli(
         'reader-mqtt-url': { type: 'string' },
         'reader-mqtt-port': { type: 'string' },
         'pki-dir': { type: 'string' },
+        'llrp-port': { type: 'string' },
         quiet: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -168,6 +181,7 @@ export async function runSimCli(
       ptyDir: values['pty-dir'] ?? join(tmpdir(), 'stockwire-sim'),
       opcuaPort: Math.trunc(positiveNumber(values['opcua-port'], '--opcua-port', 4840)),
       pkiDir: values['pki-dir'] ?? join(tmpdir(), 'stockwire-sim-pki'),
+      llrpPort: llrpPortOf(values['llrp-port']),
       ...(values['reader-mqtt-url'] === undefined ? {} : { readerMqttUrl: values['reader-mqtt-url'] }),
       ...(values['reader-mqtt-port'] === undefined
         ? {}

@@ -19,6 +19,8 @@ import { configDirOf, startCloudService, type CloudService } from '../../cloud/s
 import { loadGatewayConfig, type GatewayConfig } from '../../gateway/src/config.js';
 import { createGatewayDaemon, type GatewayDaemon } from '../../gateway/src/daemon.js';
 import { createNotifier } from '../../gateway/src/systemd/notify.js';
+import { startStoreOperations } from './store/operations.js';
+import { startDemoLlrpReaders } from './demo-readers.js';
 import { DemoSupplier } from './demo-supplier.js';
 import { loadScenarioFile } from './scenario/load.js';
 import { simulatedGatewayParts } from './readers/simulated-gateway-reader.js';
@@ -31,6 +33,7 @@ HTTP API, and a gateway whose simulated dock door receives a pallet of 12 cases 
 Options:
   --mqtt-port <n>   broker port (default 1883; 0 picks a free one)
   --http-port <n>   HTTP API port (default 8080; 0 picks a free one)
+  --llrp-port <n>   port of the simulated LLRP dock-door reader (default 5084; 0 picks a free one)
   --data-dir <dir>  ledger and outbox files (default var/demo, wiped at start unless --keep)
   --keep            keep the ledger from the previous run
   --quiet           no per-pallet lines (logs only)
@@ -46,6 +49,8 @@ export function packageRoot(): string {
 export interface DemoOptions {
   mqttPort: number;
   httpPort: number;
+  /** The simulated LLRP dock-door reader's port (default 0: a free one). */
+  llrpPort?: number;
   dataDir: string;
   keep: boolean;
   logger: Logger;
@@ -58,11 +63,14 @@ export interface RunningDemo {
   cloud: CloudService;
   gateway: GatewayDaemon;
   mqttUrl: string;
+  /** Stops the backroom clerk and the shoppers at the till (the rest keeps running). */
+  stopStoreOperations(): Promise<void>;
   stop(): Promise<void>;
 }
 
 const DEMO_USERS = {
   cloud: { username: 'cloud', password: 'cloud-demo-password' },
+  till: { username: 'till-1', password: 'till-1-demo-password' },
 } as const;
 
 export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
@@ -89,6 +97,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
         siteId: baseGatewayConfig.siteId,
         gatewayId: baseGatewayConfig.gatewayId,
       },
+      { ...DEMO_USERS.till, role: 'till', siteId: baseGatewayConfig.siteId, tillId: DEMO_USERS.till.username },
     ],
   });
   const mqttUrl = `mqtt://127.0.0.1:${broker.port}`;
@@ -120,11 +129,13 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     const supplier = await startDemoSupplier(cloud, cloudConfig, root, logger);
     stops.push(async () => supplier.stop());
 
-    const gatewayConfig = demoGatewayConfig(baseGatewayConfig, {
-      mqttUrl,
-      dataDir: options.dataDir,
-      configDir: demoConfigDir,
-    });
+    // The dock door runs over LLRP: its reader simulator listens before the gateway connects.
+    const llrpReaders = await startDemoLlrpReaders(
+      demoGatewayConfig(baseGatewayConfig, { mqttUrl, dataDir: options.dataDir, configDir: demoConfigDir }),
+      { clock: systemClock, scenarioDir: join(root, 'simulators', 'scenarios'), firstPort: options.llrpPort ?? 0 },
+    );
+    stops.push(() => llrpReaders.stop());
+    const gatewayConfig = llrpReaders.config;
     const gateway = createGatewayDaemon({
       config: gatewayConfig,
       parts: await simulatedGatewayParts(),
@@ -134,7 +145,18 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     });
     stops.push(() => gateway.stop('demo stopping'));
     await gateway.start();
-    return { broker, cloud, gateway, mqttUrl, stop };
+    const stopStoreOperations = await startStoreOperations({
+      cloudUrl: cloud.httpUrl,
+      token: cloudConfig.http.tokens[0]?.token ?? '',
+      mqttUrl,
+      site: baseGatewayConfig.siteId,
+      till: { id: DEMO_USERS.till.username, ...DEMO_USERS.till },
+      unpack: true,
+      logger,
+      ...(options.onLine ? { onLine: options.onLine } : {}),
+    });
+    stops.push(stopStoreOperations);
+    return { broker, cloud, gateway, mqttUrl, stopStoreOperations, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -212,6 +234,7 @@ export function describeTransaction(group: readonly PositionChange[], place: (lo
           `${change.product} ${change.qtyDelta.startsWith('-') ? '' : '+'}${change.qtyDelta} → ${change.qtyAfter}`,
       )
       .join(', ');
+  if (first.kind.startsWith('unpack')) return `${time}  unpacked at ${place(first.location)}  [${detail(group)}]`;
   if (outgoing.length > 0 && incoming.length > 0 && first.kind.startsWith('transfer')) {
     // Display only: Number() is fine for a count of items in a log line.
     return `${time}  moved ${sum(incoming)} item(s) ${place(outgoing[0]!.location)} → ${place(incoming[0]!.location)}  [${detail(group)}]`;
@@ -226,6 +249,7 @@ async function main(argv: string[]): Promise<number> {
     options: {
       'mqtt-port': { type: 'string', default: '1883' },
       'http-port': { type: 'string', default: '8080' },
+      'llrp-port': { type: 'string', default: '5084' },
       'data-dir': { type: 'string', default: join(packageRoot(), 'var', 'demo') },
       keep: { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
@@ -243,17 +267,20 @@ async function main(argv: string[]): Promise<number> {
   const demo = await startDemo({
     mqttPort: Number(values['mqtt-port']),
     httpPort: Number(values['http-port']),
+    llrpPort: Number(values['llrp-port']),
     dataDir: resolve(values['data-dir']),
     keep: values.keep,
     logger,
     ...(values.quiet ? {} : { onLine: say }),
   });
   say(`stockwire demo running (Ctrl-C to stop)
-  MQTT broker   ${demo.mqttUrl}   (users: cloud, dock-gw-1; see config/demo/)
+  MQTT broker   ${demo.mqttUrl}   (users: cloud, dock-gw-1, till-1; see config/demo/)
   stock (JSON)  ${demo.cloud.httpUrl}/stock
   dashboard     ${demo.cloud.httpUrl}/dashboard
   API docs      ${demo.cloud.httpUrl}/openapi.json
-A pallet of 12 cases crosses dock door 3 every few seconds; each movement is printed below.`);
+A pallet of 12 cases crosses dock door 3 every few seconds; the backroom opens cases, shelf B2 is stocked
+from them, shoppers pay at till-1 (COGS and margin move) and some walk out (Shrinkage at the floor count).
+Each movement is printed below.`);
   await new Promise<void>((resolveStop) => {
     process.once('SIGINT', () => resolveStop());
     process.once('SIGTERM', () => resolveStop());
@@ -270,7 +297,9 @@ if (isMainModule(import.meta.url)) {
     (error: unknown) => {
       if (error instanceof StockwireError) process.stderr.write(`${error.code}: ${error.message}\n`);
       else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
-        process.stderr.write(`port in use: ${errorMessage(error)} (pick others with --mqtt-port / --http-port)\n`);
+        process.stderr.write(
+          `port in use: ${errorMessage(error)} (pick others with --mqtt-port / --http-port / --llrp-port)\n`,
+        );
       else process.stderr.write(`demo failed: ${errorMessage(error)}\n`);
       process.exit(1);
     },

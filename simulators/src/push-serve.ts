@@ -4,7 +4,7 @@ import { startImpinjIotSimulator } from './readers/impinj-iot-sim.js';
 import type { ReadSource } from './readers/read-source.js';
 import { startZebraIotSimulator } from './readers/zebra-iot-sim.js';
 import type { SimulatedReaderSpec } from './scenario/schema.js';
-import type { ServedReader, ServeOptions } from './serve.js';
+import type { ServedReader, ServeOptions } from './serve-types.js';
 
 /**
  * Serves a scenario reader as a reader that pushes JSON: an Impinj IoT Device

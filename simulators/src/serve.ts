@@ -1,46 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Clock } from '../../shared/src/clock.js';
-import type { Logger } from '../../shared/src/log.js';
 import type { OpcUaSimulator } from './opcua/server.js';
+import { BeamPlayer } from './readers/beam-source.js';
+import { LlrpReaderSimulator } from './readers/llrp-sim.js';
 import { servePushReader, type PushReaderEndpoint } from './push-serve.js';
+import type { ServedReader, ServeOptions } from './serve-types.js';
 import { startPtyPair, type PtyPair } from './pty.js';
 import { ScenarioReadSource, type ReadSource } from './readers/read-source.js';
 import { serveSerialReader, type SerialReaderEndpoint } from './readers/serial-endpoint.js';
-import type { Scenario } from './scenario/schema.js';
 
-/**
- * Exposes every reader of a scenario over its real protocol so the unchanged
- * gateway connects to it: serial readers on a socat pty (the gateway opens
- * `serialDevice`, the simulator the `.sim` twin), OPC UA readers as
- * RfidReaderDeviceType instances on one AutoID server.
- */
-export interface ServeOptions {
-  scenario: Scenario;
-  clock: Clock;
-  logger: Logger;
-  seed?: number;
-  loop: boolean;
-  speed: number;
-  /** Where pty links go for serial readers without `serialDevice`. */
-  ptyDir: string;
-  /** OPC UA server port when no reader names one. */
-  opcuaPort: number;
-  pkiDir: string;
-  /** Broker the simulated Zebra IoT Connectors publish to; default: an embedded one on `readerMqttPort`. */
-  readerMqttUrl?: string;
-  /** Port of that embedded broker (0 = ephemeral). */
-  readerMqttPort?: number;
-}
-
-export interface ServedReader {
-  readerId: string;
-  protocol: string;
-  /** What the gateway config needs: device path or endpoint URL. */
-  address: string;
-  /** A ready-to-paste gateway `readers:` entry. */
-  gatewayConfig: Record<string, unknown>;
-}
+export type { ServedReader, ServeOptions } from './serve-types.js';
 
 export interface ServingScenario {
   readers: ServedReader[];
@@ -52,6 +21,7 @@ export async function serveScenario(options: ServeOptions): Promise<ServingScena
   const ptys: PtyPair[] = [];
   const endpoints: SerialReaderEndpoint[] = [];
   let opcua: OpcUaSimulator | null = null;
+  const llrpReaders: LlrpReaderSimulator[] = [];
   const pushEndpoints: PushReaderEndpoint[] = [];
   const served: ServedReader[] = [];
   const sourceFor = (readerId: string): ReadSource => {
@@ -68,6 +38,7 @@ export async function serveScenario(options: ServeOptions): Promise<ServingScena
     await Promise.all(endpoints.map((endpoint) => endpoint.close().catch(() => undefined)));
     await Promise.all(ptys.map((pty) => pty.stop()));
     await opcua?.stop();
+    await Promise.all(llrpReaders.map((reader) => reader.stop()));
     for (const endpoint of pushEndpoints.splice(0).reverse()) await endpoint.close().catch(() => undefined);
   };
   try {
@@ -95,6 +66,24 @@ export async function serveScenario(options: ServeOptions): Promise<ServingScena
         options.logger.info(
           { reader: reader.id, protocol: reader.protocol, device: hostPath },
           'serial reader simulator ready',
+        );
+      } else if (reader.protocol === 'llrp') {
+        const basePort = options.llrpPort ?? 0;
+        const simulator = await LlrpReaderSimulator.start({
+          source: sourceFor(reader.id),
+          clock: options.clock,
+          port: reader.llrpPort ?? (basePort > 0 ? basePort + llrpReaders.length : 0),
+          vendor: reader.llrpVendor,
+          beams: new BeamPlayer(options.scenario, reader.id, options.clock, {
+            loop: options.loop,
+            speed: options.speed,
+          }),
+        });
+        llrpReaders.push(simulator);
+        served.push(llrpServed(reader.id, simulator));
+        options.logger.info(
+          { reader: reader.id, port: simulator.port, vendor: simulator.vendor },
+          'LLRP reader simulator ready',
         );
       } else if (reader.protocol === 'impinj-iot' || reader.protocol === 'zebra-iot') {
         const endpoint = await servePushReader(reader, sourceFor(reader.id), options, pushEndpoints);
@@ -150,4 +139,20 @@ export async function serveScenario(options: ServeOptions): Promise<ServingScena
     throw error;
   }
   return { readers: served, stop };
+}
+
+/** The gateway `readers:` entry that reaches a simulated LLRP reader. */
+function llrpServed(readerId: string, simulator: LlrpReaderSimulator): ServedReader {
+  return {
+    readerId,
+    protocol: 'llrp',
+    address: `127.0.0.1:${simulator.port}`,
+    gatewayConfig: {
+      id: readerId,
+      protocol: 'llrp',
+      host: '127.0.0.1',
+      port: simulator.port,
+      impinjExtensions: simulator.vendor === 'impinj',
+    },
+  };
 }

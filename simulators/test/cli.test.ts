@@ -101,7 +101,7 @@ describe('stockwire-sim CLI', () => {
     ).toBe(false);
   });
 
-  it('serves Chafon, ThingMagic and OPC UA readers that the unchanged gateway drivers read from', async () => {
+  it('serves Chafon, ThingMagic, OPC UA and LLRP readers that the unchanged gateway drivers read from', async () => {
     const opcuaPort = await freeTcpPort();
     const scenarioFile = join(directory, 'all-protocols.yaml');
     const stock = (id: string, gtin: string) => ({ id, kind: 'items', serialStart: 1, items: [{ gtin, count: 3 }] });
@@ -114,29 +114,37 @@ describe('stockwire-sim CLI', () => {
           { id: 'chafon-reader', protocol: 'chafon', serialDevice: join(directory, 'chafon'), roundPeriodMs: 100 },
           { id: 'tm-reader', protocol: 'thingmagic', serialDevice: join(directory, 'tm'), roundPeriodMs: 100 },
           { id: 'opcua-reader', protocol: 'opcua', opcuaPort, roundPeriodMs: 100 },
+          { id: 'llrp-reader', protocol: 'llrp', llrpVendor: 'zebra', roundPeriodMs: 100 },
         ],
         shelves: [
           { id: 'shelf-a', reader: 'chafon-reader', antennas: [1], readProbability: 1 },
           { id: 'shelf-b', reader: 'tm-reader', antennas: [2], readProbability: 1 },
           { id: 'shelf-c', reader: 'opcua-reader', antennas: [3], readProbability: 1 },
+          { id: 'shelf-d', reader: 'llrp-reader', antennas: [4], readProbability: 1 },
         ],
         populations: [
           stock('stock-a', '00614141200016'),
           stock('stock-b', '00614141200023'),
           stock('stock-c', '00614141200030'),
+          stock('stock-d', '00614141200047'),
         ],
         timeline: [
           { kind: 'shelf-stock', atSeconds: 0, shelf: 'shelf-a', population: 'stock-a' },
           { kind: 'shelf-stock', atSeconds: 0, shelf: 'shelf-b', population: 'stock-b' },
           { kind: 'shelf-stock', atSeconds: 0, shelf: 'shelf-c', population: 'stock-c' },
+          { kind: 'shelf-stock', atSeconds: 0, shelf: 'shelf-d', population: 'stock-d' },
         ],
       }),
     );
     const abort = new AbortController();
     const output = collector();
-    const exited = runSimCli([scenarioFile, '--quiet', '--pki-dir', join(directory, 'pki')], output, {
-      signal: abort.signal,
-    });
+    const exited = runSimCli(
+      [scenarioFile, '--quiet', '--pki-dir', join(directory, 'pki'), '--llrp-port', '0'],
+      output,
+      {
+        signal: abort.signal,
+      },
+    );
     const drivers: ReaderDriver[] = [];
     try {
       for (let waitedMs = 0; !output.text().includes('readers:') && waitedMs < 20_000; waitedMs += 50)
@@ -144,7 +152,12 @@ describe('stockwire-sim CLI', () => {
       const printed = parseYaml(output.text().slice(output.text().indexOf('readers:'))) as {
         readers: Array<Record<string, unknown>>;
       };
-      expect(printed.readers.map((reader) => reader['protocol']).sort()).toEqual(['chafon', 'opcua', 'thingmagic']);
+      expect(printed.readers.map((reader) => reader['protocol']).sort()).toEqual([
+        'chafon',
+        'llrp',
+        'opcua',
+        'thingmagic',
+      ]);
       const reads: RawRead[] = [];
       for (const entry of printed.readers) {
         const extra =
@@ -162,9 +175,9 @@ describe('stockwire-sim CLI', () => {
       }
       const scenarioTags = new Set(generateScenarioRun(loadScenarioFile(scenarioFile)).tags.map((tag) => tag.epc));
       const readersSeen = (): Set<string> => new Set(reads.map((read) => read.reader));
-      for (let waitedMs = 0; readersSeen().size < 3 && waitedMs < 15_000; waitedMs += 50)
+      for (let waitedMs = 0; readersSeen().size < 4 && waitedMs < 15_000; waitedMs += 50)
         await new Promise((resolve) => setTimeout(resolve, 50));
-      expect([...readersSeen()].sort()).toEqual(['chafon-reader', 'opcua-reader', 'tm-reader']);
+      expect([...readersSeen()].sort()).toEqual(['chafon-reader', 'llrp-reader', 'opcua-reader', 'tm-reader']);
       expect(reads.every((read) => scenarioTags.has(read.epc))).toBe(true);
       expect(new Set(reads.filter((read) => read.reader === 'tm-reader').map((read) => read.antenna))).toEqual(
         new Set([2]),

@@ -19,12 +19,12 @@ import { serveScenario, type ServingScenario } from '../src/serve.js';
 
 /**
  * The issue's "done when", per protocol: the dock-door demo served over the real
- * wire (Chafon and ThingMagic on socat ptys, OPC UA AutoID on loopback), read by the
+ * wire (Chafon and ThingMagic on socat ptys, OPC UA AutoID and LLRP on loopback), read by the
  * unchanged drivers, debounced by the gateway's own engine, yields exactly the
  * movement the scenario expects. Each reader is checked on the first loop it saw
  * whole (the OPC UA session takes seconds to open while the scenario already plays).
  */
-const PROTOCOLS = ['chafon', 'thingmagic', 'opcua'] as const;
+const PROTOCOLS = ['chafon', 'thingmagic', 'opcua', 'llrp'] as const;
 const LOOP_MS = 5_000;
 
 const debounceConfig = DebounceConfigSchema.parse({

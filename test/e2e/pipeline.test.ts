@@ -27,6 +27,16 @@ async function backroomStock(demo: RunningDemo): Promise<Record<string, number>>
   );
 }
 
+/** Cases received into the backroom per GTIN (the backroom clerk opens some, so its stock is not the count). */
+async function receivedCases(demo: RunningDemo): Promise<Record<string, number>> {
+  const response = await fetch(`${demo.cloud.httpUrl}/entries?limit=1000&location=${encodeURIComponent(BACKROOM)}`);
+  const body = (await response.json()) as { items: { product: string; kind: string; qtyDelta: string }[] };
+  const received: Record<string, number> = {};
+  for (const entry of body.items)
+    if (entry.kind === 'receipt') received[entry.product] = (received[entry.product] ?? 0) + Number(entry.qtyDelta);
+  return received;
+}
+
 /**
  * The whole path with real parts: embedded aedes (auth + ACL) on an ephemeral loopback
  * port, the gateway daemon with its simulated dock door, debounce engine, SQLite outbox
@@ -62,7 +72,7 @@ describe('end to end: simulated dock door → gateway → MQTT → cloud ledger'
     // Two pallets at least (one every ~5 s), so the arithmetic is checked more than once.
     const stock = await waitFor(
       async () => {
-        const current = await backroomStock(demo);
+        const current = await receivedCases(demo);
         return (current['10614141000019'] ?? 0) >= 10 ? current : undefined;
       },
       30_000,
@@ -76,7 +86,33 @@ describe('end to end: simulated dock door → gateway → MQTT → cloud ledger'
     }
   });
 
+  it('sells at the till: COGS and Revenue move, the shelf was stocked from unpacked cases (no opening count)', async () => {
+    const accounts = await waitFor(
+      async () => {
+        const response = await fetch(`${demo.cloud.httpUrl}/trial-balance`);
+        const balances = Object.fromEntries(
+          ((await response.json()) as { accounts: { account: string; balance: string }[] }).accounts.map((row) => [
+            row.account,
+            row.balance,
+          ]),
+        );
+        return balances['COGS'] !== undefined ? balances : undefined;
+      },
+      60_000,
+      'a sale at the till',
+    );
+    // Exact decimals: a sale books COGS (debit) and Revenue (credit) at once; the books balance.
+    expect(accounts['COGS']).toMatch(/^\d+(\.\d{1,4})?$/);
+    expect(accounts['Revenue']).toMatch(/^-\d+(\.\d{1,4})?$/);
+    expect(accounts['Cash']).toBe(accounts['Revenue']?.slice(1));
+    expect(accounts['Opening Balance Equity']).toBeUndefined();
+    const unpacks = await fetch(`${demo.cloud.httpUrl}/entries?limit=1000`);
+    const kinds = ((await unpacks.json()) as { items: { kind: string }[] }).items.map((entry) => entry.kind);
+    expect(kinds).toContain('unpack_in');
+  });
+
   it('changes nothing when every published event is published again', async () => {
+    await demo.stopStoreOperations();
     await demo.gateway.stop('test: freeze the stock');
     await new Promise((resolve) => setTimeout(resolve, 500));
     const before = await backroomStock(demo);

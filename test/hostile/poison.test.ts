@@ -11,7 +11,7 @@ import { CloudEvents } from '../../cloud/src/events.js';
 import { MovementConsumer } from '../../cloud/src/ingest/consumer.js';
 import { DeadLetterSchema, type DeadLetter } from '../../cloud/src/ingest/deadletter.js';
 import { failureKind } from '../../cloud/src/ingest/failure-kind.js';
-import { loadCatalogFile } from '../../cloud/src/ledger/catalog.js';
+import { loadCatalogFile } from '../../cloud/src/catalog-file.js';
 import type { LedgerStore } from '../../cloud/src/store/ledger-store.js';
 import { openLedgerStore } from '../../cloud/src/store/open.js';
 import { connectClient, DEMO_CONFIG_DIR } from '../support/cloud-harness.js';

@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { parseIsoTime } from '../../../shared/src/contracts/iso-time.js';
 import { errorMessage, makeError, StockwireError } from '../../../shared/src/errors.js';
-import { emptyCatalog, loadCatalogFile } from '../ledger/catalog.js';
+import { loadCatalogFile } from '../catalog-file.js';
+import { emptyCatalog } from '../ledger/catalog.js';
 import { openLedgerStore, parseStoreUrl } from '../store/open.js';
 import { bookEpcsAt, bookPositionsAt, bookPositionsNow } from './book.js';
 import { measureAccuracy } from './compare.js';

@@ -5,7 +5,7 @@ import {
   type TruthHeader,
   type TruthRecord,
 } from '../../../shared/src/contracts/truth.js';
-import { formatIssues } from '../../../shared/src/config/load.js';
+import { formatIssues } from '../../../shared/src/zod-issues.js';
 import { errorMessage, raise } from '../../../shared/src/errors.js';
 import { AccuracyErrors } from './errors.js';
 

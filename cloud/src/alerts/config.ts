@@ -48,6 +48,12 @@ export const AlertsConfigSchema = z
     lowStockScope: z.enum(['location', 'site']).default('location'),
     /** Low stock (scope location): only locations whose id matches this regular expression (e.g. "shelf"). */
     lowStockLocationMatch: z.string().optional(),
+    /**
+     * Low stock (scope location): a low location whose site holds the product at locations matching this
+     * regular expression (e.g. "backroom") raises `replenish_from_backroom` (a stocking move) instead of a
+     * reorder; unset: every low location asks for a reorder.
+     */
+    replenishFromLocationMatch: z.string().optional(),
 
     /** Shrinkage: a count loss is ignored up to this absolute quantity … */
     shrinkageToleranceQty: decimalString.default('0'),
@@ -99,16 +105,23 @@ export const AlertsConfigSchema = z
     (config) => config.ageingBucketsDays.every((days, index, all) => index === 0 || days > (all[index - 1] ?? 0)),
     { message: 'ageingBucketsDays must be increasing', path: ['ageingBucketsDays'] },
   )
-  .refine(
-    (config) => {
-      if (config.lowStockLocationMatch === undefined) return true;
-      try {
-        new RegExp(config.lowStockLocationMatch);
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    { message: 'not a valid regular expression', path: ['lowStockLocationMatch'] },
-  );
+  .refine((config) => isRegularExpression(config.lowStockLocationMatch), {
+    message: 'not a valid regular expression',
+    path: ['lowStockLocationMatch'],
+  })
+  .refine((config) => isRegularExpression(config.replenishFromLocationMatch), {
+    message: 'not a valid regular expression',
+    path: ['replenishFromLocationMatch'],
+  });
 export type AlertsConfig = z.infer<typeof AlertsConfigSchema>;
+
+/** Unset, or a pattern `new RegExp` accepts. */
+function isRegularExpression(pattern: string | undefined): boolean {
+  if (pattern === undefined) return true;
+  try {
+    new RegExp(pattern);
+    return true;
+  } catch {
+    return false;
+  }
+}

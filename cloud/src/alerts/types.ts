@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 export const ALERT_KINDS = [
   'low_stock',
+  'replenish_from_backroom',
   'shrinkage',
   'slow_moving',
   'obsolete',

@@ -14,6 +14,10 @@ import { registerStrictJsonParser } from './body.js';
 import { requestLoggerOf } from './log-redaction.js';
 import { ApiErrors } from './errors.js';
 import { toJsonSchema } from './json-schema.js';
+import { registerPosRoutes } from './pos-routes.js';
+import { registerReservationRoutes } from './reservation-routes.js';
+import type { ReservationService } from '../reservations/service.js';
+import { withReservations } from '../reservations/stock-view.js';
 import { JOURNAL_CONTENT_TYPES, journalExport } from './journal-export.js';
 import { periodTrialBalance, registerPeriodRoutes } from './period-routes.js';
 import { PeriodSchema } from '../ledger/periods.js';
@@ -29,6 +33,8 @@ export interface ApiDependencies {
   logger?: Logger;
   /** positionsChanged is emitted here after transactions posted through the API commit. */
   events?: CloudEvents;
+  /** Reservations / available-to-promise; without it `available` is on hand. */
+  reservations?: ReservationService;
   /** Purchase orders, ASNs, supplier invoices (cloud/src/receiving), when given. */
   receiving?: ReceivingService;
 }
@@ -197,7 +203,8 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
       const query = parseQuery(StockQuerySchema, request, reply);
       if (!query) return reply;
       const product = query.product === undefined ? undefined : (deps.catalog.skus.get(query.product) ?? query.product);
-      return { items: await store.stock({ ...query, ...(product === undefined ? {} : { product }) }) };
+      const items = await store.stock({ ...query, ...(product === undefined ? {} : { product }) });
+      return { items: deps.reservations ? withReservations(items, await deps.reservations.openDemand()) : items };
     },
   );
   readRoute(
@@ -344,6 +351,9 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
     return reply.code(statusCodeOf(result)).send(result);
   }
 
+  const helpers = { guard, emit, badRequest, issuesOf };
+  registerPosRoutes(app as unknown as FastifyInstance, deps, helpers);
+  if (deps.reservations) registerReservationRoutes(app as unknown as FastifyInstance, deps.reservations, helpers);
   const receiving = deps.receiving;
   if (receiving)
     await app.register(async (scope) =>

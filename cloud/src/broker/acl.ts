@@ -1,16 +1,18 @@
-import { ALERTS_TOPIC, DEADLETTER_TOPIC, parseGatewayTopic } from '../../../shared/src/contracts/topics.js';
+import { ALERTS_TOPIC, DEADLETTER_TOPIC, parseGatewayTopic, posTopic } from '../../../shared/src/contracts/topics.js';
 
 /**
  * Who may do what on the broker. Pure, so the rules are tested without a
  * socket and the Mosquitto acl_file in deploy/ can be checked against them.
  */
-export type BrokerRole = 'gateway' | 'cloud' | 'admin';
+export type BrokerRole = 'gateway' | 'till' | 'cloud' | 'admin';
 
 export interface BrokerPrincipal {
   username: string;
   role: BrokerRole;
   siteId?: string | undefined;
   gatewayId?: string | undefined;
+  /** A till (point of sale) publishes only `stockwire/v1/<siteId>/pos/<tillId>/transactions`. */
+  tillId?: string | undefined;
 }
 
 export type AclVerdict = { allowed: true } | { allowed: false; reason: string };
@@ -20,6 +22,10 @@ const deny = (reason: string): AclVerdict => ({ allowed: false, reason });
 
 /** A gateway must connect with its own id as client id: the session and the will belong to it. */
 export function mayConnect(principal: BrokerPrincipal, clientId: string): AclVerdict {
+  if (principal.role === 'till')
+    return clientId === principal.tillId
+      ? allow
+      : deny(`till ${principal.username} must use client id ${principal.tillId}, not ${clientId}`);
   if (principal.role !== 'gateway') return allow;
   return clientId === principal.gatewayId
     ? allow
@@ -32,6 +38,10 @@ export function mayPublish(principal: BrokerPrincipal, topic: string): AclVerdic
     const ownTopic = [DEADLETTER_TOPIC, ALERTS_TOPIC].some((root) => topic === root || topic.startsWith(`${root}/`));
     if (ownTopic || parseGatewayTopic(topic)?.kind === 'committed') return allow;
     return deny(`cloud may publish only on ${DEADLETTER_TOPIC}, ${ALERTS_TOPIC} and gateways' committed topics`);
+  }
+  if (principal.role === 'till') {
+    const own = posTopic(principal.siteId ?? '', principal.tillId ?? '');
+    return topic === own ? allow : deny(`till ${principal.username} may publish only on ${own}`);
   }
   const parsed = parseGatewayTopic(topic);
   if (parsed === null) return deny(`gateway ${principal.username} may publish only on its own gateway topics`);
@@ -49,6 +59,7 @@ export function maySubscribe(principal: BrokerPrincipal, topicFilter: string): A
     // Everything the gateways say, but not the broker's own $SYS tree.
     return topicFilter.startsWith('$') ? deny('cloud may not subscribe to $ topics') : allow;
   }
+  if (principal.role === 'till') return deny(`till ${principal.username} may not subscribe`);
   // A gateway receives only the cloud's confirmation of its own movements.
   const parsed = parseGatewayTopic(topicFilter);
   const ownCommitted =

@@ -15,9 +15,10 @@ export const BrokerUserSchema = z
     /** `scrypt$…` from hash-password.ts; preferred over a clear-text password. */
     passwordHash: z.string().optional(),
     password: z.string().min(1).optional(),
-    role: z.enum(['gateway', 'cloud', 'admin']),
+    role: z.enum(['gateway', 'till', 'cloud', 'admin']),
     siteId: z.string().regex(ID_PATTERN).optional(),
     gatewayId: z.string().regex(ID_PATTERN).optional(),
+    tillId: z.string().regex(ID_PATTERN).optional(),
   })
   .strict();
 export type BrokerUser = z.infer<typeof BrokerUserSchema>;
@@ -76,6 +77,8 @@ function checkUsers(users: readonly BrokerUser[]): void {
       raise(BrokerErrors.BAD_PASSWORD_HASH, { username: user.username });
     if (user.role === 'gateway' && (user.siteId === undefined || user.gatewayId === undefined))
       raise(BrokerErrors.BAD_USER, { username: user.username, reason: 'a gateway user needs siteId and gatewayId' });
+    if (user.role === 'till' && (user.siteId === undefined || user.tillId === undefined))
+      raise(BrokerErrors.BAD_USER, { username: user.username, reason: 'a till user needs siteId and tillId' });
   }
 }
 
@@ -120,7 +123,13 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
         logger.warn({ clientId: client.id, username }, 'broker refused a connection: bad username or password');
         return done(authError(BAD_USERNAME_OR_PASSWORD, 'bad username or password'), false);
       }
-      const principal: BrokerPrincipal = { username, role: user.role, siteId: user.siteId, gatewayId: user.gatewayId };
+      const principal: BrokerPrincipal = {
+        username,
+        role: user.role,
+        siteId: user.siteId,
+        gatewayId: user.gatewayId,
+        tillId: user.tillId,
+      };
       const verdict = mayConnect(principal, client.id);
       if (!verdict.allowed) {
         refusals.connect += 1;

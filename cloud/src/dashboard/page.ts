@@ -43,6 +43,14 @@ export const DASHBOARD_HTML = String.raw`<!doctype html>
     <h2>Movements</h2>
     <table class="feed"><thead><tr><th>time</th><th>kind</th><th>product</th><th>location</th><th class="num">Δ qty</th><th class="num">after</th></tr></thead><tbody id="movements"></tbody></table>
   </section>
+  <section id="finance-panel" class="panel wide">
+    <h2>Books <span id="finance-summary" class="muted"></span></h2>
+    <table class="feed"><thead><tr><th></th><th class="num">revenue</th><th class="num">COGS</th><th class="num">gross margin</th><th class="num">margin %</th><th class="num">shrinkage</th></tr></thead><tbody id="finance-margins"></tbody></table>
+    <table class="feed"><thead><tr><th>inventory value</th><th>site</th><th class="num">value</th></tr></thead><tbody id="finance-locations"></tbody></table>
+  </section>
+  <section id="journal-panel" class="panel">
+    <h2>Journal</h2>
+    <table class="feed"><thead><tr><th>time</th><th>account</th><th class="num">Dr</th><th class="num">Cr</th></tr></thead><tbody id="journal"></tbody></table>
   <section id="receiving-panel" class="panel wide">
     <h2>Receiving: open ASNs <span id="asn-count" class="badge">0</span></h2>
     <table class="feed"><thead><tr><th>ASN</th><th>PO</th><th>site</th><th class="num">pallets</th><th class="num">received</th><th class="num">inferred</th><th class="num">short</th><th class="num">unexpected</th></tr></thead><tbody id="asns"></tbody></table>
@@ -97,6 +105,7 @@ table.feed { width:100%; border-collapse:collapse; font-size:12px; }
 .gateway { border:1px solid var(--line); border-radius:6px; padding:6px 8px; margin-bottom:6px; }
 .gateway .readers { font-size:12px; color:var(--muted); }
 .dot { display:inline-block; width:8px; height:8px; border-radius:50%; margin-right:6px; background:var(--crit); } .dot.on { background:var(--ok); }
+tr.total td { font-weight:600; border-top:1px solid var(--line); }
 @media (max-width: 900px) { main { grid-template-columns: 1fr; } }
 `;
 
@@ -121,6 +130,10 @@ export const DASHBOARD_JS = String.raw`'use strict';
   }
   function key(product, location) { return product + '\u0000' + location; }
   function productName(product) { var entry = state.products.get(product); return entry && entry.name ? entry.name : product; }
+  var locationNames = new Map();
+  function locationName(location) { return locationNames.get(location) || location; }
+  // alert texts come from the server with location ids: show the catalog's names instead
+  function withNames(text) { var result = String(text); locationNames.forEach(function (name, location) { result = result.split(location).join(name); }); return result; }
   function clockTime(iso) { var date = new Date(iso); return isNaN(date.getTime()) ? String(iso) : date.toLocaleTimeString(); }
   // A read token given as ?access_token=… (RFC 6750 §2.3) is passed on: EventSource cannot set headers.
   var accessToken = new URLSearchParams(location.search).get('access_token');
@@ -141,7 +154,9 @@ export const DASHBOARD_JS = String.raw`'use strict';
     Array.from(byLocation.keys()).sort().forEach(function (location) {
       var card = el('div', 'location');
       card.setAttribute('data-location', location);
-      card.appendChild(el('h3', '', location));
+      var heading = el('h3', '', locationName(location));
+      heading.title = location;
+      card.appendChild(heading);
       byLocation.get(location).sort(function (a, b) { return a.product < b.product ? -1 : 1; }).forEach(function (position) {
         var product = state.products.get(position.product);
         var qty = Number(position.qty);
@@ -152,6 +167,8 @@ export const DASHBOARD_JS = String.raw`'use strict';
         row.setAttribute('data-product', position.product);
         row.setAttribute('data-location', position.location);
         row.appendChild(el('span', 'name', productName(position.product)));
+        var held = position.availableQty !== undefined ? Number(position.qty) - Number(position.availableQty) : 0;
+        if (held > 0) row.appendChild(el('span', 'muted held', held + ' held · ' + position.availableQty + ' avail'));
         var qtyCell = el('span', 'qty', position.qty);
         qtyCell.setAttribute('data-testid', 'qty');
         row.appendChild(qtyCell);
@@ -175,7 +192,7 @@ export const DASHBOARD_JS = String.raw`'use strict';
       var item = el('li', alert.severity);
       item.setAttribute('data-kind', alert.kind);
       item.appendChild(el('div', 'kind', alert.kind.replace(/_/g, ' ') + ' · ' + clockTime(alert.updatedAt)));
-      item.appendChild(el('div', '', alert.message));
+      item.appendChild(el('div', '', withNames(alert.message)));
       list.appendChild(item);
     });
     if (alerts.length === 0) list.appendChild(el('li', 'muted', 'no active alerts'));
@@ -191,7 +208,7 @@ export const DASHBOARD_JS = String.raw`'use strict';
       row.appendChild(el('td', '', clockTime(movement.time)));
       row.appendChild(el('td', '', movement.kind));
       row.appendChild(el('td', '', productName(movement.product)));
-      row.appendChild(el('td', '', movement.location));
+      row.appendChild(el('td', '', locationName(movement.location)));
       row.appendChild(el('td', 'num ' + (Number(movement.qtyDelta) < 0 ? 'neg' : 'pos'), (Number(movement.qtyDelta) > 0 ? '+' : '') + movement.qtyDelta));
       row.appendChild(el('td', 'num', movement.qtyAfter));
       body.appendChild(row);
@@ -247,6 +264,41 @@ export const DASHBOARD_JS = String.raw`'use strict';
   }
   // stock changes move days of cover: refresh soon after, but at most once per burst
   function scheduleForecast() { if (forecastTimer === null) forecastTimer = setTimeout(loadForecast, 2000); }
+
+  // ---- books: margins, inventory value, journal (exact decimal strings from the ledger) ------------
+  function cellRow(cells) { var row = el('tr'); cells.forEach(function (cell) { row.appendChild(el('td', cell[1] || '', cell[0])); }); return row; }
+  function renderFinance(books) {
+    if (!books) return;
+    books.inventoryByLocation.forEach(function (entry) { locationNames.set(entry.location, entry.name); });
+    var margins = document.getElementById('finance-margins');
+    margins.replaceChildren();
+    [['today', books.today], ['period', books.period]].forEach(function (pair) {
+      var totals = pair[1];
+      var row = cellRow([[pair[0]], [totals.revenue, 'num'], [totals.cogs, 'num'], [totals.grossMargin, 'num'], [totals.grossMarginPercent === null ? '—' : totals.grossMarginPercent, 'num'], [totals.shrinkage, 'num']]);
+      row.setAttribute('data-period', pair[0]);
+      margins.appendChild(row);
+    });
+    var locations = document.getElementById('finance-locations');
+    locations.replaceChildren();
+    books.inventoryBySite.forEach(function (site) { var row = cellRow([['all of ' + site.site], [site.site], [site.value, 'num']]); row.className = 'total'; locations.appendChild(row); });
+    books.inventoryByLocation.forEach(function (entry) { locations.appendChild(cellRow([[entry.name], [entry.site], [entry.value, 'num']])); });
+    document.getElementById('finance-summary').textContent = 'GRNI ' + books.grni + ' · ' + books.day;
+    renderAlerts();
+    var journal = document.getElementById('journal');
+    journal.replaceChildren();
+    books.journal.forEach(function (line) {
+      var row = cellRow([[clockTime(line.time)], [line.account], [line.debit === '0' ? '' : line.debit, 'num'], [line.credit === '0' ? '' : line.credit, 'num']]);
+      row.title = line.transactionId;
+      journal.appendChild(row);
+    });
+    renderStock();
+  }
+  var financeTimer = null;
+  function loadFinance() {
+    financeTimer = null;
+    getJson('/api/finance').then(renderFinance).catch(function () {});
+  }
+  function scheduleFinance() { if (financeTimer === null) financeTimer = setTimeout(loadFinance, 1000); }
 
   // ---- chart ----------------------------------------------------------------------------------
   function renderProductSelect() {
@@ -311,7 +363,7 @@ export const DASHBOARD_JS = String.raw`'use strict';
       var last = points[points.length - 1];
       if (last) path += ' H' + x(maxMs);
       chart.appendChild(svg('path', { d: path, class: 'series', stroke: color }));
-      var swatch = el('span', '', location + (last ? ': ' + last.qty : ''));
+      var swatch = el('span', '', locationName(location) + (last ? ': ' + last.qty : ''));
       swatch.style.setProperty('--swatch', color);
       legend.appendChild(swatch);
     });
@@ -323,7 +375,9 @@ export const DASHBOARD_JS = String.raw`'use strict';
     movements.forEach(function (movement) {
       var positionKey = key(movement.product, movement.location);
       var existing = state.positions.get(positionKey);
-      state.positions.set(positionKey, { product: movement.product, location: movement.location, site: existing ? existing.site : '', qty: movement.qtyAfter });
+      // holds do not move with stock: keep them, so available = on hand − held stays right between snapshots
+      var held = existing && existing.availableQty !== undefined ? Math.max(0, Number(existing.qty) - Number(existing.availableQty)) : 0;
+      state.positions.set(positionKey, { product: movement.product, location: movement.location, site: existing ? existing.site : '', qty: movement.qtyAfter, availableQty: existing && existing.availableQty !== undefined ? String(Math.max(0, Number(movement.qtyAfter) - held)) : undefined });
       flashKeys.add(positionKey);
       state.movements.unshift(movement);
       if (movement.product === state.selected) {
@@ -337,6 +391,7 @@ export const DASHBOARD_JS = String.raw`'use strict';
     renderProductSelect();
     renderChart();
     scheduleForecast();
+    scheduleFinance();
   }
   function applyAlerts(changes) {
     changes.raised.concat(changes.updated).forEach(function (alert) { state.alerts.set(alert.key, alert); });
@@ -368,6 +423,7 @@ export const DASHBOARD_JS = String.raw`'use strict';
       state.ready = true;
       renderStock(); renderAlerts(); renderMovements(); renderGateways(); renderProductSelect();
       loadForecast();
+      loadFinance();
       if (state.selected !== null) selectProduct(state.selected);
       // events that arrived while the snapshot was loading carry absolute quantities: replay them
       var pending = state.pending; state.pending = [];
@@ -420,6 +476,7 @@ export const DASHBOARD_JS = String.raw`'use strict';
   document.getElementById('product-select').addEventListener('change', function (event) { selectProduct(event.target.value); });
   setInterval(renderChart, 15000); // keep the "now" end of the chart moving
   setInterval(loadForecast, 30000);
+  setInterval(loadFinance, 10000);
   setInterval(loadReceiving, 3000);
   loadReceiving();
   connect();

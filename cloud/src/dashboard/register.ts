@@ -26,6 +26,8 @@ export interface DashboardDeps {
   config?: z.input<typeof DashboardConfigSchema> | undefined;
   /** Ageing bucket bounds in days, shared with the alerts config. */
   ageingBucketsDays?: readonly number[] | undefined;
+  /** The books (inventory value, COGS, margin, GRNI, shrinkage, journal) at `<basePath>/api/finance`. */
+  finance?: { summary(nowMs: number): Promise<unknown> } | undefined;
 }
 
 const HistoryQuerySchema = z
@@ -170,6 +172,8 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
       })),
     };
   });
+
+  app.get(`${base}/api/finance`, async () => (deps.finance ? deps.finance.summary(clock.nowMs()) : null));
 
   app.get(`${base}/api/health`, async () => ({
     dashboardClients: hub.size,

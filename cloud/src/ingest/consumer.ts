@@ -6,14 +6,14 @@ import {
   DEADLETTER_TOPIC,
   GATEWAY_TOPICS_SUBSCRIPTION,
   isReservedTopic,
+  POS_TOPICS_SUBSCRIPTION,
 } from '../../../shared/src/contracts/topics.js';
 import type { Clock } from '../../../shared/src/clock.js';
-import { errorMessage, makeError } from '../../../shared/src/errors.js';
+import { errorMessage, makeError, StockwireError } from '../../../shared/src/errors.js';
 import type { Logger } from '../../../shared/src/log.js';
 import { announcePositionsChanged, type CloudEvents } from '../events.js';
 import type { Catalog } from '../ledger/catalog.js';
 import type { ApplyResult, LedgerStore } from '../store/ledger-store.js';
-import { StockwireError } from '../../../shared/src/errors.js';
 import { mapEpcisDocument } from './epcis-to-transactions.js';
 import { buildDeadLetter } from './deadletter.js';
 import { IngestErrors } from './errors.js';
@@ -23,6 +23,15 @@ import { GroupCommitter, type CommitJob, type GroupCommitStats, type PoisonedTra
 import { failureKind } from './failure-kind.js';
 import { LedgerErrors } from '../ledger/errors.js';
 import type { Transaction } from '../ledger/transactions.js';
+import type { EpcisCapture } from '../epcis/capture.js';
+
+import { backoffDelayMs } from '../../../shared/src/backoff.js';
+
+/** First wait after the store fails; doubles up to storeRetryDelayMsMax. */
+const STORE_RETRY_DELAY_INITIAL_MS = 100;
+import type { PosTransaction } from '../../../shared/src/contracts/pos.js';
+import { posLineErrors, preparePosTransaction, type PreparedPos } from '../pos/service.js';
+import { validatePosMessage } from './pos-message.js';
 
 /** Passed to mqtt.js's handleMessage callback so it skips its own PUBACK (we send it after the commit). */
 const ACK_DEFERRED = new Error('PUBACK deferred until the group commit');
@@ -134,6 +143,8 @@ export class MovementConsumer {
       clock: Clock;
       /** Matches dock-door receipts against ASNs and POs (cloud/src/receiving) around each batch. */
       receiving?: ReceivingHook | undefined;
+      /** The EPCIS event repository: every applied document is stored there too (before the ack). */
+      epcis?: Pick<EpcisCapture, 'recordGatewayDocument'> | undefined;
     },
   ) {
     this.crossSiteGateways = new Set(options.crossSiteGateways ?? []);
@@ -209,7 +220,9 @@ export class MovementConsumer {
         // With a resumed session the broker still has our subscriptions; subscribing again is harmless.
         void connack;
         // Every gateway topic, so a message on an unknown kind is dead-lettered instead of silently lost.
-        client.subscribe(GATEWAY_TOPICS_SUBSCRIPTION, { qos: 1 }, (error) => (error ? reject(error) : resolve()));
+        client.subscribe([GATEWAY_TOPICS_SUBSCRIPTION, POS_TOPICS_SUBSCRIPTION], { qos: 1 }, (error) =>
+          error ? reject(error) : resolve(),
+        );
       });
       client.once('error', onError);
     });
@@ -252,7 +265,7 @@ export class MovementConsumer {
     const acknowledge = () => this.acknowledge(packet, epoch);
     let job: CommitJob;
     try {
-      job = await this.prepare(packet, acknowledge);
+      job = (await this.tillJob(packet, acknowledge)) ?? (await this.prepare(packet, acknowledge));
     } catch (error) {
       if (error instanceof ReceivingAbandoned) return;
       // A bug or an input no rule foresaw: set the message aside rather than stall every gateway behind it.
@@ -286,6 +299,55 @@ export class MovementConsumer {
           acknowledge,
         );
     }
+  }
+
+  /**
+   * A till message (`stockwire/v1/<site>/pos/<till>/transactions`), undefined for any other topic. Mapping a
+   * void or return reads the ledger (the sale's lines), so it happens here, before the job joins the group
+   * commit; the same validation, dead-letter, idempotency and ack-after-commit rules as gateway events apply.
+   */
+  private async tillJob(packet: IPublishPacket, acknowledge: () => void): Promise<CommitJob | undefined> {
+    if (isReservedTopic(packet.topic)) return undefined;
+    const payload = toBuffer(packet.payload);
+    const till = validatePosMessage(packet.topic, payload, this.options.payloadBytesMax);
+    if (till.kind === 'not_pos') return undefined;
+    this.counters.messagesReceived++;
+    if (till.kind === 'invalid') {
+      this.deadLetter(packet.topic, payload, till.error.code, till.error.message);
+      return this.noWork(acknowledge);
+    }
+    const pos = till.transaction;
+    const prepared = await this.preparePosWithRetry(pos);
+    if (prepared.kind === 'refused') {
+      this.deadLetter(packet.topic, payload, prepared.error.code, prepared.error.message, pos.id);
+      return this.noWork(acknowledge);
+    }
+    return {
+      transactions: prepared.transactions,
+      committed: (results, poisoned) => {
+        for (const { transaction, error } of poisoned) this.setAside(packet.topic, payload, transaction, error);
+        this.recordTillResults(packet.topic, payload, pos, results);
+        acknowledge();
+      },
+    };
+  }
+
+  private async preparePosWithRetry(pos: PosTransaction): Promise<PreparedPos> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await preparePosTransaction(pos, this.deps);
+      } catch (error) {
+        if (failureKind(error) !== 'store_unavailable' || !(await this.waitBeforeRetry(attempt))) throw error;
+      }
+    }
+  }
+
+  private recordTillResults(topic: string, payload: Buffer, pos: PosTransaction, results: ApplyResult[]): void {
+    for (const result of results)
+      if (result.status === 'applied') this.counters.eventsApplied++;
+      else if (result.status === 'duplicate') this.counters.eventsDuplicate++;
+    for (const error of posLineErrors(pos, results)) this.deadLetter(topic, payload, error.code, error.message, pos.id);
+    announcePositionsChanged(this.deps.events, results);
   }
 
   private noWork(acknowledge: () => void, settle?: () => void): CommitJob {
@@ -345,8 +407,10 @@ export class MovementConsumer {
     const aggregationIds = new Set(
       document.epcisBody.eventList.filter((event) => event.type === 'AggregationEvent').map((event) => event.eventID),
     );
+    const deadLettered = new Set<string>();
     for (const skipped of mapped.skipped) {
       if (aggregationIds.has(skipped.eventId)) continue;
+      deadLettered.add(skipped.eventId);
       const error = makeError(IngestErrors.EVENT_UNMAPPED, { eventId: skipped.eventId, reason: skipped.reason });
       this.deadLetter(topic, payload, error.code, error.message, skipped.eventId);
     }
@@ -370,8 +434,10 @@ export class MovementConsumer {
             this.settle(siteId, gatewayId, firstSequence, count, document['stockwire:confirmedThrough']);
           acknowledge();
         };
-        if (!prepared) return finish();
-        this.retryReceiving(() => prepared.commit(results)).then(finish, () => undefined);
+        const recorded = this.recordEpcisEvents(document, siteId, results, poisoned, deadLettered);
+        if (!prepared && !recorded) return finish();
+        const receivingDone = prepared ? this.retryReceiving(() => prepared.commit(results)) : undefined;
+        Promise.all([receivingDone, recorded]).then(finish, () => undefined);
       },
     };
   }
@@ -465,10 +531,51 @@ export class MovementConsumer {
   private async waitBeforeRetry(attempt: number): Promise<boolean> {
     this.counters.storeFailures++;
     if (this.stopping) return false;
-    const delayMs = Math.min(100 * 2 ** Math.min(attempt, 20), this.options.storeRetryDelayMsMax);
+    // The shared backoff, without jitter: one consumer retrying its own store has no herd to spread.
+    const delayMs = backoffDelayMs(
+      {
+        initialDelayMs: STORE_RETRY_DELAY_INITIAL_MS,
+        maxDelayMs: this.options.storeRetryDelayMsMax,
+        multiplier: 2,
+        jitterRatio: 0,
+      },
+      attempt,
+      0,
+    );
     this.deps.logger.error({ retryInMs: delayMs }, 'ledger store unavailable; batch stays un-acked and is retried');
     await this.sleepUnlessStopping(delayMs);
     return !this.stopping;
+  }
+
+  /**
+   * Stores the document in the EPCIS repository, minus what was dead-lettered or refused (the same rule as for
+   * captured events); retried like the ledger, and the ack waits for it. Undefined without a repository.
+   */
+  private recordEpcisEvents(
+    document: EpcisDocument,
+    siteId: string,
+    results: readonly ApplyResult[],
+    poisoned: readonly PoisonedTransaction[],
+    deadLettered: ReadonlySet<string>,
+  ): Promise<void> | undefined {
+    const epcis = this.deps.epcis;
+    if (!epcis) return undefined;
+    const refused = new Set(deadLettered);
+    for (const result of results)
+      if (result.status === 'rejected' || result.status === 'conflict') refused.add(result.id);
+    for (const { transaction } of poisoned) if (transaction.id !== undefined) refused.add(transaction.id);
+    return this.retryEpcisStore(() => epcis.recordGatewayDocument(document, siteId, refused));
+  }
+
+  private async retryEpcisStore(step: () => Promise<void>): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await step();
+      } catch (error) {
+        this.deps.logger.error({ err: errorMessage(error) }, 'EPCIS event store failed; message stays un-acked');
+        if (!(await this.waitBeforeRetry(attempt))) throw error;
+      }
+    }
   }
 
   /** Receiving's store being down must not lose the message either: retry until it answers or we stop. */

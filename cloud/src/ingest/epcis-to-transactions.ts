@@ -1,4 +1,4 @@
-import { formatIssues } from '../../../shared/src/config/load.js';
+import { formatIssues } from '../../../shared/src/zod-issues.js';
 import type { EpcisDocument, EpcisEvent, ObjectEvent } from '../../../shared/src/contracts/epcis.js';
 import {
   emptyCatalog,
@@ -24,6 +24,8 @@ import { TransactionSchema, type Transaction, type TransactionInput } from '../l
  * | removing         | transfer from bizLocation to the site's sales floor (until sold/counted) |
  * | cycle_counting   | count of the EPC set at bizLocation (absolute; fixes EPC state)          |
  * | retail_selling   | sale of the EPCs                                                        |
+ * | unpacking        | unpack of the packs (class quantityList) at bizLocation into their      |
+ * |                  | contents (catalog `contains`), same value; EPC lists are skipped        |
  *
  * The ledger moves each EPC from where it knows the EPC is, so `from` only matters
  * for EPCs it has not seen. AggregationEvents carry no quantity (pallet → cases) and
@@ -126,6 +128,10 @@ function mapEvent(event: EpcisEvent, source: MappingSource, catalog: Catalog): M
       return { transaction: { ...common, type: 'count', location, ...items } };
     case 'retail_selling':
       return { transaction: { ...common, type: 'sale', location, ...items } };
+    case 'unpacking':
+      // Opened cases are counted by class (a quantityList); case tags are not tracked through unpacking.
+      if ('epcs' in items) return { reason: 'unpacking is booked by class: send the opened packs as a quantityList' };
+      return { transaction: { ...common, type: 'unpack', location, ...items } };
   }
 }
 

@@ -1,5 +1,5 @@
-import { formatIssues } from '../../../shared/src/config/load.js';
-import { deterministicEventId } from '../../../shared/src/contracts/event-id.js';
+import { formatIssues } from '../../../shared/src/zod-issues.js';
+import { deterministicEventId, matchesEventId } from '../../../shared/src/contracts/event-id.js';
 import { CommittedSchema } from '../../../shared/src/contracts/committed.js';
 import { EpcisDocumentSchema, type EpcisDocument } from '../../../shared/src/contracts/epcis.js';
 import { GatewayStatusSchema, type GatewayStatus } from '../../../shared/src/contracts/status.js';
@@ -77,9 +77,11 @@ export function validateMessage(topic: string, payload: Buffer, options: Validat
     return invalid(IngestErrors.GATEWAY_MISMATCH, { claimed, topicGateway: gatewayId });
   if (options.verifyEventIds) {
     for (const event of document.data.epcisBody.eventList) {
-      const expected = deterministicEventId(event as Record<string, unknown>);
-      if (expected !== event.eventID)
+      // The CBV 2.0 hash, or the wave-1 id that gateways not yet upgraded still send.
+      if (!matchesEventId(event, document.data['@context'])) {
+        const expected = deterministicEventId(event, document.data['@context']);
         return invalid(IngestErrors.EVENT_ID_MISMATCH, { eventId: event.eventID, expected });
+      }
     }
   }
   return { kind: 'events', siteId, gatewayId, document: document.data };

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { refineUniqueIds } from '../../../shared/src/config/unique.js';
-import { loadConfigFile } from '../../../shared/src/config/load.js';
 import { parseScaled, QUANTITY_SCALE, UNIT_COST_SCALE } from './decimal.js';
 
 /**
@@ -47,6 +46,16 @@ export const productAttributes = {
   standardCost: unitCostString().optional(),
   reorderPoint: quantityString().optional(),
   reorderQty: quantityString().optional(),
+  /** A pack (case, pallet): `qty` units of `product` inside; `unpack` turns it into them at the same value. */
+  contains: z
+    .object({
+      product: gtinField(),
+      qty: quantityString().refine((text) => /^[1-9]\d*$/.test(text), 'must be a whole number of units ≥ 1'),
+    })
+    .strict()
+    .optional(),
+  /** Reservations may promise more than is available (the shortfall is backordered). */
+  allowBackorder: z.boolean().optional(),
 };
 
 export const ProductSchema = z
@@ -150,11 +159,6 @@ export function buildCatalog(input: CatalogInput | z.output<typeof CatalogSchema
 }
 
 export const emptyCatalog = (): Catalog => buildCatalog({});
-
-/** Reads and validates a catalog YAML/JSON file (errors name the file and field: SW_CONFIG_*). */
-export function loadCatalogFile(file: string): Catalog {
-  return buildCatalog(loadConfigFile(file, CatalogSchema));
-}
 
 /** Resolves a GTIN-14 or SKU alias to the GTIN-14 key (undefined when unknown to the catalog). */
 export function resolveProductKey(catalog: Catalog, key: string): string | undefined {

@@ -21,6 +21,7 @@ import { boundSiteOf } from './site-binding.js';
 import { currentUnitCost } from './valuation.js';
 import { applySupplierInvoice } from './supplier-invoice.js';
 import type { WorkingState } from './working-state.js';
+import { applyUnpack } from './unpack.js';
 
 /**
  * The pure ledger engine: applies one validated transaction to the working state
@@ -131,6 +132,8 @@ function dispatch(booking: Booking, transaction: Transaction): void {
       return applyCount(booking, transaction);
     case 'reversal':
       return applyReversal(booking, transaction);
+    case 'unpack':
+      return applyUnpack(booking, transaction);
     case 'supplier_invoice':
       return applySupplierInvoice(booking, transaction);
   }
@@ -277,13 +280,9 @@ function applySale(booking: Booking, transaction: Of<'sale'>): void {
   const named = transaction.product === undefined ? undefined : booking.product(transaction.product);
   if (transaction.epcs === undefined) {
     const product = named as Product;
-    sell(
-      booking,
-      product,
-      location,
-      positiveQuantity(booking, transaction.qty ?? '0', product, 'sale'),
-      transaction.unitPrice,
-    );
+    const qty = positiveQuantity(booking, transaction.qty ?? '0', product, 'sale');
+    for (const [from, part] of saleSources(booking, product, location, qty, transaction.alsoFrom ?? []))
+      sell(booking, product, from, part, transaction.unitPrice);
     return;
   }
   const groups = epcsByProduct(booking, transaction.epcs, named);
@@ -307,6 +306,31 @@ function applySale(booking: Booking, transaction: Of<'sale'>): void {
       booking.setEpcs(list, product.gtin, from, 'sold');
     }
   }
+}
+
+/**
+ * Where a quantity sale takes its units: what `location` has, then each `alsoFrom` location in order, each
+ * never below zero; a shortfall none of them covers stays on `location` (refused, or negative when allowed).
+ */
+function saleSources(
+  booking: Booking,
+  product: Product,
+  location: Location,
+  qty: bigint,
+  alsoFrom: readonly string[],
+): Map<Location, bigint> {
+  const parts = new Map<Location, bigint>();
+  let remaining = qty;
+  for (const candidate of [location, ...alsoFrom.map((id) => booking.location(id))]) {
+    if (remaining === 0n) break;
+    const onHand = booking.position(product.gtin, candidate.id).qty;
+    const part = onHand < remaining ? onHand : remaining;
+    if (part <= 0n || parts.has(candidate)) continue;
+    parts.set(candidate, part);
+    remaining -= part;
+  }
+  if (remaining > 0n) parts.set(location, (parts.get(location) ?? 0n) + remaining);
+  return parts;
 }
 
 /** Value of `qty` at the original sale's cost, or the position's cost, or the standard cost. */

@@ -6,6 +6,14 @@ import { defineErrors } from '../../../shared/src/errors.js';
  * dead-lettered by the MQTT consumer, 4xx from the API). Nothing of it is written.
  */
 export const LedgerErrors = defineErrors({
+  NOT_A_PACK: {
+    code: 'SW_LEDGER_NOT_A_PACK',
+    message: 'product {product} contains nothing to unpack{why}: give it `contains: { product, qty }` in the catalog',
+  },
+  PARTIAL_PACK: {
+    code: 'SW_LEDGER_PARTIAL_PACK',
+    message: 'unpack of {qty} {product}: open whole packs only',
+  },
   INVALID_TRANSACTION: { code: 'SW_LEDGER_INVALID_TRANSACTION', message: 'transaction is invalid:\n{issues}' },
   UNKNOWN_PRODUCT: {
     code: 'SW_LEDGER_UNKNOWN_PRODUCT',

@@ -68,7 +68,9 @@ export type EntryKind =
   | 'transfer_in'
   | 'adjustment'
   | 'count'
-  | 'reversal';
+  | 'reversal'
+  | 'unpack_out'
+  | 'unpack_in';
 
 export interface Entry {
   transactionId: string;

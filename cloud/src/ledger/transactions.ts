@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { EpcUrnSchema } from '../../../shared/src/contracts/epcis.js';
 import { isoTimeSchema } from '../../../shared/src/contracts/iso-time.js';
-import { gtinField, productAttributes, quantityString, unitCostString } from './catalog.js';
+import { decimalString, gtinField, productAttributes, quantityString, unitCostString } from './catalog.js';
 import { MONEY_SCALE } from './decimal.js';
-import { decimalString } from './catalog.js';
 import { supplierInvoiceSchema } from './supplier-invoice.js';
 
 /**
@@ -14,6 +13,8 @@ import { supplierInvoiceSchema } from './supplier-invoice.js';
  */
 
 export const TRANSACTION_EPCS_MAX = 100_000;
+/** Fallback locations of one quantity sale. */
+export const SALE_ALSO_FROM_MAX = 64;
 /** Seconds optional here (`10:00Z`); every field range-checked, no rollover (shared iso-time.ts). */
 const isoTime = isoTimeSchema({ secondsRequired: false });
 const productKey = z.string().min(1).max(64);
@@ -23,7 +24,7 @@ const moneyString = () => decimalString(MONEY_SCALE);
 
 export const SourceSchema = z
   .object({
-    kind: z.enum(['rfid', 'api', 'replay']),
+    kind: z.enum(['rfid', 'api', 'replay', 'pos']),
     gatewayId: z.string().max(64).optional(),
     eventId: z.string().max(256).optional(),
     /** Set for gateways the cloud config declares cross-site: their events are not bound to their site (site-binding.ts). */
@@ -69,6 +70,8 @@ export const SaleSchema = z
     epcs: epcList.optional(),
     /** Selling price per unit: when present the sale also posts Dr Cash / Cr Revenue. */
     unitPrice: moneyString().optional(),
+    /** Quantity sales only: what `location` lacks is taken from these, in order (a POS barcode sale: floor, then shelves). */
+    alsoFrom: z.array(locationId).max(SALE_ALSO_FROM_MAX).optional(),
   })
   .strict();
 
@@ -160,6 +163,26 @@ export const ProductDeclarationSchema = z
   })
   .strict();
 
+/**
+ * Opens packs (cases) into what they contain at exactly the same value: the pack's FIFO layers become the
+ * contents' layers (each layer's quantity × the pack size, its value unchanged), so the remainder rule holds.
+ */
+export const UnpackSchema = z
+  .object({
+    ...base,
+    type: z.literal('unpack'),
+    /** The pack product (its catalog entry says what it `contains`). */
+    product: productKey,
+    location: locationId,
+    /** Whole packs opened. */
+    qty: quantityString(),
+    /** Unpack through several levels down to this product (pallet → case → each); default one level. */
+    into: productKey.optional(),
+    /** Where the contents land; default `location`. */
+    to: locationId.optional(),
+  })
+  .strict();
+
 /** Cancels an applied transaction by posting its exact mirror image (append-only correction). */
 export const ReversalSchema = z
   .object({
@@ -182,6 +205,7 @@ const TransactionUnion = z.discriminatedUnion('type', [
   CountSchema,
   ProductDeclarationSchema,
   ReversalSchema,
+  UnpackSchema,
   SupplierInvoiceSchema,
 ]);
 
@@ -244,6 +268,7 @@ export const TRANSACTION_TYPES = [
   'count',
   'product',
   'reversal',
+  'unpack',
   'supplier_invoice',
 ] as const satisfies readonly TransactionType[];
 

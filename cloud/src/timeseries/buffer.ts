@@ -1,3 +1,4 @@
+import { backoffDelayMs } from '../../../shared/src/backoff.js';
 import type { TimeseriesPoint } from './points.js';
 
 /**
@@ -56,9 +57,12 @@ export class PointBuffer {
   }
 }
 
-/** Exponential backoff: min × 2^(failures−1), capped. Deterministic so tests can step a clock. */
+/**
+ * Delay after `consecutiveFailures` failed writes: min × 2^(failures−1), capped, without jitter (one
+ * cloud process, no herd to spread; deterministic so tests can step a clock). The shared backoff does the math.
+ */
 export function retryDelayMs(consecutiveFailures: number, delayMinMs: number, delayMaxMs: number): number {
   if (consecutiveFailures <= 0) return 0;
-  const exponent = Math.min(consecutiveFailures - 1, 30);
-  return Math.min(delayMaxMs, delayMinMs * 2 ** exponent);
+  const policy = { initialDelayMs: delayMinMs, maxDelayMs: delayMaxMs, multiplier: 2, jitterRatio: 0 };
+  return backoffDelayMs(policy, consecutiveFailures - 1, 0);
 }

@@ -5,7 +5,7 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TruthRecord } from '../../../shared/src/contracts/truth.js';
 import { runAccuracyCli } from '../../src/accuracy/cli.js';
-import { loadCatalogFile } from '../../src/ledger/catalog.js';
+import { loadCatalogFile } from '../../src/catalog-file.js';
 import { sgtinUrn } from '../../src/ledger/epc-product.js';
 import { TransactionSchema, type TransactionInput } from '../../src/ledger/transactions.js';
 import { openLedgerStore } from '../../src/store/open.js';

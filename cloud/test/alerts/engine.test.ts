@@ -141,6 +141,22 @@ describe('low stock', () => {
   });
 });
 
+describe('replenish from the backroom (distinct from reorder)', () => {
+  it.each([
+    ['backroom has plenty: move what the shelf needs', '30', 'replenish_from_backroom', '10'],
+    ['backroom has a little: move what is there', '4', 'replenish_from_backroom', '4'],
+    ['backroom empty: reorder', '0', 'low_stock', undefined],
+  ])('%s', (_name, backroomQty, kind, moveQty) => {
+    const positions = [position('store-1/backroom', backroomQty), position('store-1/shelf-1', '2')];
+    const [alert] = run(
+      [[{ kind: 'stock', snapshot: snapshot({ positions }) }, T0]],
+      config({ lowStockLocationMatch: 'shelf', replenishFromLocationMatch: 'backroom' }),
+    ).raised;
+    expect(alert).toMatchObject({ kind, subject: { location: 'store-1/shelf-1' } });
+    expect(alert?.details['suggestedMoveQty']).toBe(moveQty);
+  });
+});
+
 describe('shrinkage', () => {
   const count = (qtyDelta: string, qtyAfter: string, location = 'shelf'): PositionChange => ({
     product: GTIN,

@@ -506,5 +506,31 @@ export function ledgerStoreContract(name: string, factory: StoreFactory): void {
       });
       await expectChecked();
     });
+
+    it('unpacks a declared case into eaches at the same value, then sells eaches across two locations', async () => {
+      const each = '00000000000079';
+      const pack = '10000000000076';
+      await apply(
+        { type: 'product', product: each, valuation: 'fifo' },
+        { type: 'product', product: pack, valuation: 'fifo', contains: { product: each, qty: '3' } },
+        { id: 'r1', type: 'receipt', product: pack, location: A, qty: '2', unitCost: '10' },
+        { id: 'u1', type: 'unpack', product: pack, location: A, qty: '1' },
+        { id: 'u2', type: 'unpack', product: pack, location: A, qty: '1', to: B },
+      );
+      expect(await position(each, A)).toMatchObject({ qty: '3', value: '10' });
+      const sale = await one({
+        id: 's1',
+        type: 'sale',
+        product: each,
+        location: B,
+        qty: '4',
+        unitPrice: '5',
+        alsoFrom: [A],
+      });
+      // 3 from B (all of its 10.00), then 1 from A: round(10 / 3) = 3.3333.
+      expect(sale).toMatchObject({ status: 'applied', valueDelta: '-13.3333' });
+      expect(await balances()).toMatchObject({ COGS: '13.3333', Revenue: '-20', Cash: '20' });
+      await expectChecked();
+    });
   });
 }

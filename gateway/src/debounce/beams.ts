@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isoTime } from './events.js';
 import { SIDE_INSIDE, SIDE_OUTSIDE } from './records.js';
-import type { EngineState, PortalState } from './state.js';
+import type { EngineState, PortalBeams, PortalState } from './state.js';
 
 /**
  * Photo-eye beams at a dock door. Pure: beam changes come in with the gateway time
@@ -37,14 +37,6 @@ export const BeamLineSchema = z
 
 /** Recent break edges kept per portal: a pass needs the first of each side; a flapping sensor cannot grow this. */
 export const BEAM_BREAKS_MAX = 32;
-
-export interface PortalBeams {
-  broken: [boolean, boolean];
-  brokenSinceMs: [number, number];
-  stuck: [boolean, boolean];
-  /** Break edges, oldest first. */
-  breaks: Array<{ side: number; timeMs: number }>;
-}
 
 export interface BeamFault {
   portal: string;

@@ -1,6 +1,6 @@
 import type { EpcisEvent } from '../../../shared/src/contracts/epcis.js';
 import type { RawRead } from '../../../shared/src/contracts/raw-read.js';
-import { formatIssues } from '../../../shared/src/config/load.js';
+import { formatIssues } from '../../../shared/src/zod-issues.js';
 import { raise } from '../../../shared/src/errors.js';
 import { emptyBeams, ingestPortalBeam, stuckBeams, type BeamFault, type BeamInput } from './beams.js';
 import { DebounceConfigSchema, type DebounceConfig, type PortalConfig, type ShelfConfig } from './config.js';

@@ -21,7 +21,8 @@ import {
   type RecordStore,
 } from './records.js';
 import type { EngineState, PortalState } from './state.js';
-import { TAG_KIND_SGTIN, TAG_KIND_SSCC, allocateOwnedSlot, releaseOwnedSlot, slotOf } from './tags.js';
+import { allocateOwnedSlot, releaseOwnedSlot } from './slots.js';
+import { TAG_KIND_SGTIN, TAG_KIND_SSCC, slotOf } from './tags.js';
 
 /**
  * Dock-door portal: groups reads into passes, decides each tag's direction from

@@ -3,7 +3,8 @@ import { buildObjectEvent, type EventFrame, type TagEvidence } from './events.js
 import { EVENT_EPCS_MAX, inParts, sortedUrns, summariseEvidence, tagEvidence } from './evidence.js';
 import { FLAG_PRESENT, addToList, popCount } from './records.js';
 import type { EngineState, ShelfState } from './state.js';
-import { allocateOwnedSlot, releaseOwnedSlot, slotOf } from './tags.js';
+import { allocateOwnedSlot, releaseOwnedSlot } from './slots.js';
+import { slotOf } from './tags.js';
 
 /**
  * Smart shelf: the reader's inventory rounds become a per-tag history of

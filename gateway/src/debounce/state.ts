@@ -1,7 +1,15 @@
-import type { PortalBeams } from './beams.js';
 import type { PortalConfig, ShelfConfig } from './config.js';
 import type { RecordStore } from './records.js';
 import type { TagTable } from './tags.js';
+
+/** Photo-eye state of one portal (beams.ts reads and writes it; here so the state does not import its users). */
+export interface PortalBeams {
+  broken: [boolean, boolean];
+  brokenSinceMs: [number, number];
+  stuck: [boolean, boolean];
+  /** Break edges, oldest first. */
+  breaks: Array<{ side: number; timeMs: number }>;
+}
 
 /** Mutable state of one portal: the pass in progress and the tags parked in its field. */
 export interface PortalState {

@@ -12,6 +12,8 @@ import { ReaderErrors } from './errors.js';
 export const READ_RATE_WINDOW_SECONDS = 10;
 /** Antenna ports whose read rate is tracked per reader (fixed readers have 1–16; a bad frame cannot grow the map). */
 export const ANTENNAS_TRACKED_MAX = 64;
+/** Distinct event counter names per reader (names come from code, the bound is a guard). */
+export const EVENT_COUNTERS_MAX = 32;
 
 /** Reads per second and mean RSSI over the last READ_RATE_WINDOW_SECONDS, in one-second buckets. */
 export class ReadRateWindow {
@@ -86,6 +88,9 @@ export abstract class BaseReaderDriver implements ReaderDriver {
   private readonly readRate = new ReadRateWindow();
   /** Per-antenna read rate and mean RSSI for the status (analytics); bounded by ANTENNAS_TRACKED_MAX. */
   private readonly antennaRates = new Map<number, ReadRateWindow>();
+  /** Reader-reported conditions (buffer overflows, refused connections, GPI events…), health().counters. */
+  private readonly eventCounts = new Map<string, number>();
+  private healthyTimer: TimerHandle | null = null;
   protected readonly log: Logger;
 
   protected constructor(
@@ -152,6 +157,8 @@ export abstract class BaseReaderDriver implements ReaderDriver {
     this.wantConnected = false;
     this.reconnectTimer?.cancel();
     this.reconnectTimer = null;
+    this.healthyTimer?.cancel();
+    this.healthyTimer = null;
     await this.connecting?.catch(() => undefined);
     this.connected = false;
     await this.closeLink().catch((error: unknown) => this.noteError(error));
@@ -171,7 +178,25 @@ export abstract class BaseReaderDriver implements ReaderDriver {
       antennas: [...this.antennaRates]
         .sort(([a], [b]) => a - b)
         .map(([antenna, window]) => ({ antenna, ...window.summary(this.deps.clock.nowMs()) })),
+      ...(this.eventCounts.size > 0
+        ? { counters: Object.fromEntries([...this.eventCounts].sort(([a], [b]) => (a < b ? -1 : 1))) }
+        : {}),
     };
+  }
+
+  /** Counts a reader-reported condition for health().counters (one map for every driver). */
+  protected countEvent(name: string, count = 1): void {
+    if (!this.eventCounts.has(name) && this.eventCounts.size >= EVENT_COUNTERS_MAX) return;
+    this.eventCounts.set(name, (this.eventCounts.get(name) ?? 0) + count);
+  }
+
+  /**
+   * How long a link must stay up before the reconnect backoff starts again from its first delay.
+   * 0 (the default) resets at once; a driver whose reader can accept and then drop every session
+   * overrides it, so such a loop keeps backing off instead of hammering the reader.
+   */
+  protected backoffResetAfterMs(): number {
+    return 0;
   }
 
   get isConnected(): boolean {
@@ -218,6 +243,8 @@ export abstract class BaseReaderDriver implements ReaderDriver {
     this.connected = false;
     this.inventoryRunning = false;
     this.lostOnce = true;
+    this.healthyTimer?.cancel();
+    this.healthyTimer = null;
     this.noteError(error);
     this.log.warn({ err: errorMessage(error) }, 'reader link lost; reconnecting');
     void this.closeLink().catch(() => undefined);
@@ -234,7 +261,7 @@ export abstract class BaseReaderDriver implements ReaderDriver {
           return;
         }
         this.connected = true;
-        this.reconnectAttempt = 0;
+        this.resetBackoffWhenHealthy();
         if (this.lostOnce) this.reconnects++;
         this.log.info('reader connected');
         if (this.wantStarted && !this.inventoryRunning) {
@@ -251,6 +278,20 @@ export abstract class BaseReaderDriver implements ReaderDriver {
       }
     })();
     return this.connecting;
+  }
+
+  private resetBackoffWhenHealthy(): void {
+    this.healthyTimer?.cancel();
+    this.healthyTimer = null;
+    const healthyMs = this.backoffResetAfterMs();
+    if (healthyMs <= 0) {
+      this.reconnectAttempt = 0;
+      return;
+    }
+    this.healthyTimer = this.deps.clock.setTimeout(() => {
+      this.healthyTimer = null;
+      if (this.connected) this.reconnectAttempt = 0;
+    }, healthyMs);
   }
 
   private scheduleReconnect(): void {

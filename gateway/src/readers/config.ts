@@ -114,6 +114,72 @@ export const SimulatedReaderConfigSchema = z
   })
   .strict();
 
+/** Power, session and report settings of an LLRP fixed reader (Impinj R420/R700/R660, Zebra FX7500/FX9600/ATR7000). */
+const LlrpGpiTriggerSchema = z
+  .object({
+    /** GPI port whose change starts the ROSpec (a photo-eye or motion sensor wired to the reader). */
+    startPort: z.number().int().min(1).max(64),
+    /** Start when the input goes high (beam broken); false: when it goes low. */
+    startOnHigh: z.boolean().default(true),
+    /** GPI port whose change stops the ROSpec; default: the start port. */
+    stopPort: z.number().int().min(1).max(64).optional(),
+    /** Stop when the input goes high; default false: stop when the beam clears. */
+    stopOnHigh: z.boolean().default(false),
+    /** Stop anyway this long after the start if the stop input never fires (a stuck sensor); 0 = never. */
+    timeoutMs: z.number().int().min(0).max(3_600_000).default(10_000),
+  })
+  .strict();
+
+export const LlrpReaderConfigSchema = z
+  .object({
+    ...common,
+    protocol: z.literal('llrp'),
+    /** Reader host name or IP address. */
+    host: z.string().min(1),
+    /** LLRP TCP port (5084 is IANA's; 5085 is LLRP over TLS, not supported here). */
+    port: z.number().int().min(1).max(65535).default(5084),
+    /** Antenna ports to read; empty = every antenna the reader reports. */
+    antennas: z.array(z.number().int().min(1).max(64)).max(64).default([]),
+    /** Transmit power in dBm, mapped to the nearest level not above it in the reader's power table; unset = reader default. */
+    powerDbm: z.number().min(0).max(36).optional(),
+    /** C1G2 session 0–3: dock doors use 1 (tags stay quiet ~0.5–5 s after a read), dense shelves 2 or 3; unset = reader default. */
+    session: z.number().int().min(0).max(3).optional(),
+    /** Impinj inventory search mode (Impinj readers with impinjExtensions only); unset = reader default. */
+    searchMode: z.enum(['single-target', 'dual-target', 'single-target-suppression']).optional(),
+    /** Tags expected in the field at once (sizes the reader's Q algorithm); unset = reader default. */
+    tagPopulation: z.number().int().min(1).max(65_535).optional(),
+    report: z
+      .object({
+        /** A report after every N tags (ROReportSpec N); 1 keeps read times close to the gateway receive time. 0 = only on the timer. */
+        everyTags: z.number().int().min(0).max(65_535).default(1),
+        /** Also ask for the buffered reports (GET_REPORT) this often; 0 = off. */
+        intervalMs: z.number().int().min(0).max(60_000).default(0),
+      })
+      .strict()
+      .default({}),
+    /** Start/stop inventory on a GPI (photo-eye) instead of reading all the time. */
+    gpiTrigger: LlrpGpiTriggerSchema.optional(),
+    /** Reader KEEPALIVE period; the gateway acknowledges each one. */
+    keepaliveMs: z.number().int().min(500).max(300_000).default(5_000),
+    /** Keepalive periods without any message before the link is declared dead and reconnected. */
+    keepaliveMissedMax: z.number().int().min(1).max(20).default(3),
+    /** Deadline for each request's response (capabilities, config, ROSpec commands). */
+    responseTimeoutMs: z.number().int().min(100).max(120_000).default(5_000),
+    /** Reconnect backoff resets only after the link has stayed up this long (a reader that drops every session backs off). */
+    healthyAfterMs: z.number().int().min(0).max(3_600_000).default(60_000),
+    /** Turn on Impinj's LLRP extensions (ImpinjPeakRSSI in dBm×100, search mode); Impinj readers only. */
+    impinjExtensions: z.boolean().default(false),
+    /** SET_READER_CONFIG ResetToFactoryDefault before configuring (clears settings a previous client left). */
+    resetToFactoryDefault: z.boolean().default(false),
+    /** Vendor hint: `auto` trusts the manufacturer in the reader's capabilities. */
+    vendor: z.enum(['auto', 'impinj', 'zebra', 'generic']).default('auto'),
+    /** Largest LLRP message accepted; bigger ones are counted as bad and skipped. */
+    messageBytesMax: z.number().int().min(1_024).max(16_777_216).default(1_048_576),
+    /** RSSI reported for tag reports that carry none (debounce needs a number). */
+    rssiDefaultDbm: z.number().min(-120).max(0).default(-70),
+  })
+  .strict();
+
 /** An MQTT broker the reader publishes to (the reader's own broker setting points at the same one). */
 export const ReaderMqttSourceSchema = z
   .object({
@@ -216,6 +282,7 @@ export const ReaderConfigSchema = z
     ThingMagicReaderConfigSchema,
     OpcUaReaderConfigSchema,
     SimulatedReaderConfigSchema,
+    LlrpReaderConfigSchema,
     ImpinjIotReaderConfigSchema,
     ZebraIotReaderConfigSchema,
   ])
@@ -236,6 +303,7 @@ export type ChafonReaderConfig = z.infer<typeof ChafonReaderConfigSchema>;
 export type ThingMagicReaderConfig = z.infer<typeof ThingMagicReaderConfigSchema>;
 export type OpcUaReaderConfig = z.infer<typeof OpcUaReaderConfigSchema>;
 export type SimulatedReaderConfig = z.infer<typeof SimulatedReaderConfigSchema>;
+export type LlrpReaderConfig = z.infer<typeof LlrpReaderConfigSchema>;
 export type ReaderProtocol = ReaderConfig['protocol'];
 export type ImpinjIotReaderConfig = z.infer<typeof ImpinjIotReaderConfigSchema>;
 export type ZebraIotReaderConfig = z.infer<typeof ZebraIotReaderConfigSchema>;

@@ -44,4 +44,22 @@ export const ReaderErrors = defineErrors({
     code: 'SW_READER_OPCUA_CALL',
     message: 'OPC UA method {method} on reader {readerId} failed with {status}',
   },
+  LLRP_CONNECTION_REFUSED: {
+    code: 'SW_READER_LLRP_CONNECTION_REFUSED',
+    message:
+      'LLRP reader {readerId} at {address} refused the connection: {reason} (ConnectionAttemptEvent status {status}); another client or a stale session holds it, the driver retries with backoff (close the other client or wait for the reader to drop it)',
+  },
+  LLRP_STATUS: {
+    code: 'SW_READER_LLRP_STATUS',
+    message: 'LLRP reader {readerId} answered {message} with status {statusCode}: {description}',
+  },
+  LLRP_KEEPALIVE_LOST: {
+    code: 'SW_READER_LLRP_KEEPALIVE_LOST',
+    message:
+      'LLRP reader {readerId} sent nothing for {silenceMs} ms (keepalive every {keepaliveMs} ms): the link is dead, reconnecting; check the network path to the reader',
+  },
+  LLRP_DECODE: {
+    code: 'SW_READER_LLRP_DECODE',
+    message: 'cannot decode the LLRP message: {reason}',
+  },
 });

@@ -6,6 +6,7 @@ import type { ReaderDriver } from './driver.js';
 import { makeError } from '../../../shared/src/errors.js';
 import { ReaderErrors } from './errors.js';
 import { ChafonReaderDriver } from './chafon.js';
+import { LlrpReaderDriver } from './llrp/driver.js';
 import { ImpinjIotReaderDriver } from './impinj-iot.js';
 import { OpcUaReaderDriver } from './opcua.js';
 import { ThingMagicReaderDriver } from './thingmagic.js';
@@ -35,6 +36,8 @@ export function createReaderDriver(config: ReaderConfig, deps: ReaderDriverDeps)
       return new ThingMagicReaderDriver(config, deps);
     case 'opcua':
       return new OpcUaReaderDriver(config, deps);
+    case 'llrp':
+      return new LlrpReaderDriver(config, deps);
     case 'impinj-iot':
       return new ImpinjIotReaderDriver(config, deps);
     case 'zebra-iot':

@@ -35,6 +35,34 @@ class ScriptedDriver extends BaseReaderDriver {
 
 const flush = () => new Promise((resolve) => setImmediate(resolve));
 
+/** A driver whose backoff resets only after the link stayed up `healthyMs` (as the LLRP driver does). */
+class PatientDriver extends ScriptedDriver {
+  constructor(
+    clock: Clock,
+    private readonly healthyMs: number,
+  ) {
+    super(clock);
+  }
+  protected override backoffResetAfterMs(): number {
+    return this.healthyMs;
+  }
+  count(name: string): void {
+    this.countEvent(name);
+  }
+}
+
+/** Drives `driver` through one lose → reconnect cycle and returns the delay the reconnect took. */
+async function reconnectDelayMs(manual: ManualClock, driver: ScriptedDriver): Promise<number> {
+  const opensBefore = driver.opens;
+  const lostAtMs = manual.nowMs();
+  driver.lose();
+  for (let stepMs = 0; driver.opens === opensBefore && stepMs < 10_000; stepMs += 10) {
+    manual.advanceBy(10);
+    await flush();
+  }
+  return manual.nowMs() - lostAtMs;
+}
+
 describe('BaseReaderDriver', () => {
   it('never lets read time go backwards when the gateway clock steps back, and applies the RSSI offset', async () => {
     const manual = new ManualClock(10_000);
@@ -92,5 +120,32 @@ describe('BaseReaderDriver', () => {
     await driver.connect();
     expect(() => driver.read('30340242201D8840009C4005', -50)).not.toThrow();
     expect(driver.health().lastReadTime).toBe(0);
+  });
+
+  it('with a healthy period, a link that keeps dropping right after connecting keeps backing off', async () => {
+    const manual = new ManualClock(0);
+    const driver = new PatientDriver(manual, 5_000);
+    await driver.connect();
+    // Dropped again and again within the healthy period: 100 → 200 → 400 ms, not 100 each time.
+    expect(await reconnectDelayMs(manual, driver)).toBe(100);
+    expect(await reconnectDelayMs(manual, driver)).toBe(200);
+    expect(await reconnectDelayMs(manual, driver)).toBe(400);
+    // Up for longer than the healthy period: the next drop starts from the first delay again.
+    manual.advanceBy(5_000);
+    await flush();
+    expect(await reconnectDelayMs(manual, driver)).toBe(100);
+    await driver.close();
+  });
+
+  it('counts reader conditions into health().counters, sorted and bounded', async () => {
+    const driver = new PatientDriver(new ManualClock(0), 0);
+    driver.count('bufferOverflows');
+    driver.count('bufferOverflows');
+    driver.count('antennaDisconnected');
+    for (let index = 0; index < 100; index++) driver.count(`noise-${index}`);
+    const counters = driver.health().counters ?? {};
+    expect(Object.keys(counters).slice(0, 2)).toEqual(['antennaDisconnected', 'bufferOverflows']);
+    expect(counters['bufferOverflows']).toBe(2);
+    expect(Object.keys(counters).length).toBe(32);
   });
 });

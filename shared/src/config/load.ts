@@ -3,13 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { SharedErrors } from '../errors-catalogue.js';
 import { raise } from '../errors.js';
-
-/** Formats zod issues as `path.to.field: problem`, one per line. */
-export function formatIssues(issues: readonly z.ZodIssue[]): string {
-  return issues
-    .map((issue) => `  - ${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`)
-    .join('\n');
-}
+import { formatIssues } from '../zod-issues.js';
 
 /** Largest config file read: real configs are a few KB; a 50 MB one took 1.8 GB to parse (issue 12). */
 export const CONFIG_FILE_BYTES_MAX = 1024 * 1024;

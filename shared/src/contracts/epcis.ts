@@ -20,6 +20,7 @@ export const BIZ_STEPS = [
   'removing', // shelf lost items
   'cycle_counting', // full shelf snapshot
   'retail_selling', // POS
+  'unpacking', // cases opened into eaches (CBV 2.0 bizStep)
 ] as const;
 export type BizStep = (typeof BIZ_STEPS)[number];
 

@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
+import { cbvEventHash, namespacesOfContext } from '../epcis/event-hash.js';
+import { EPCIS_CONTEXT } from './epcis.js';
 
 /**
- * Deterministic event ids: the same content always yields the same id, so a
- * movement re-sent after a crash or a QoS 1 redelivery is recognised end to end.
+ * Deterministic event ids: the same content always yields the same id, so a movement re-sent after a crash or a
+ * QoS 1 redelivery is recognised end to end.
  *
- * Form: `ni:///sha-256;<hex>?ver=CBV2.0` (RFC 6920 named information, as the
- * CBV 2.0 event hash uses). The hashed text is our own canonical JSON (keys
- * sorted, `eventID` left out), not the CBV pre-hash string: simpler, and stable
- * for the events stockwire itself emits.
+ * Since wave 2 the id is the **CBV 2.0 event hash** (`shared/src/epcis/event-hash.ts`), so the same event gets the
+ * same id in stockwire and in any other EPCIS 2.0 system. Ids made before that (the SHA-256 of our own canonical
+ * JSON, same `ni:///sha-256;…?ver=CBV2.0` form) stay valid: `matchesEventId` accepts either, and stored ids are
+ * never rewritten.
  */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
@@ -22,9 +24,24 @@ export function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-export function deterministicEventId(eventWithoutId: Record<string, unknown>): string {
-  const { eventID: _ignored, ...content } = eventWithoutId;
+/** The namespaces of stockwire's own documents (`stockwire:` extensions), used when no document is at hand. */
+const STOCKWIRE_NAMESPACES = namespacesOfContext(EPCIS_CONTEXT);
+
+/** The CBV 2.0 event hash of an event in a stockwire document (or a document with the given `@context`). */
+export function deterministicEventId(eventWithoutId: Record<string, unknown>, context?: unknown): string {
+  const namespaces = context === undefined ? STOCKWIRE_NAMESPACES : namespacesOfContext(context);
+  return cbvEventHash(eventWithoutId, namespaces);
+}
+
+/** The wave-1 id: SHA-256 of our canonical JSON without `eventID`. Only for verifying ids stored before wave 2. */
+export function legacyEventId(event: Record<string, unknown>): string {
+  const { eventID: _ignored, ...content } = event;
   return `ni:///sha-256;${sha256Hex(canonicalJson(content))}?ver=CBV2.0`;
+}
+
+/** True when `event.eventID` is its CBV 2.0 hash or (ids made before wave 2) its legacy hash. */
+export function matchesEventId(event: Record<string, unknown> & { eventID: string }, context?: unknown): boolean {
+  return event.eventID === deterministicEventId(event, context) || event.eventID === legacyEventId(event);
 }
 
 /** Stamps `eventID` onto an event built without one. */

@@ -43,3 +43,29 @@ export function parseGatewayTopic(topic: string): ParsedGatewayTopic | null {
   if (kind !== 'events' && kind !== 'status' && kind !== 'reads' && kind !== 'committed') return null;
   return { siteId, gatewayId, kind };
 }
+
+/** Point-of-sale topics: `stockwire/v1/<site>/pos/<till>/<kind>`, one segment longer than a gateway topic. */
+export const POS_SEGMENT = 'pos';
+export type PosTopicKind = 'transactions';
+
+export function posTopic(siteId: string, tillId: string, kind: PosTopicKind = 'transactions'): string {
+  return `${TOPIC_ROOT}/${siteId}/${POS_SEGMENT}/${tillId}/${kind}`;
+}
+
+/** Every till topic (unknown kinds included, which the cloud dead-letters). */
+export const POS_TOPICS_SUBSCRIPTION = `${TOPIC_ROOT}/+/${POS_SEGMENT}/+/+`;
+
+export interface ParsedPosTopic {
+  siteId: string;
+  tillId: string;
+  kind: string;
+}
+
+/** Returns null for any topic that is not shaped like a till topic (the kind is checked by the caller). */
+export function parsePosTopic(topic: string): ParsedPosTopic | null {
+  const parts = topic.split('/');
+  if (parts.length !== 6 || `${parts[0]}/${parts[1]}` !== TOPIC_ROOT || parts[3] !== POS_SEGMENT) return null;
+  const [, , siteId, , tillId, kind] = parts as [string, string, string, string, string, string];
+  if (!ID_PATTERN.test(siteId) || !ID_PATTERN.test(tillId)) return null;
+  return { siteId, tillId, kind };
+}

@@ -12,11 +12,17 @@ export const SimulatedReaderSchema = z
   .object({
     id: Id,
     /** How the CLI exposes this reader: over a serial protocol on a pty, an OPC UA endpoint, or only as reads. */
-    protocol: z.enum(['chafon', 'thingmagic', 'opcua', 'simulated', 'impinj-iot', 'zebra-iot']).default('simulated'),
+    protocol: z
+      .enum(['chafon', 'thingmagic', 'opcua', 'llrp', 'simulated', 'impinj-iot', 'zebra-iot'])
+      .default('simulated'),
     /** Serial protocols: where the CLI links the pty end the gateway opens (default: <--pty-dir>/<reader id>). */
     serialDevice: z.string().min(1).optional(),
     /** OPC UA: TCP port of the simulated server on 127.0.0.1 (0 = ephemeral). */
     opcuaPort: z.number().int().min(0).max(65535).optional(),
+    /** LLRP: TCP port of this reader on 127.0.0.1 (0 = ephemeral; default: the CLI's --llrp-port). */
+    llrpPort: z.number().int().min(0).max(65535).optional(),
+    /** LLRP: which maker the reader announces (capabilities, power table, vendor extensions). */
+    llrpVendor: z.enum(['impinj', 'zebra']).default('impinj'),
     /** impinj-iot: TCP port of the simulated reader's REST API and event stream on 127.0.0.1 (0 = ephemeral). */
     httpPort: z.number().int().min(0).max(65535).optional(),
     /** impinj-iot: also POST the events to this webhook (the gateway's `transport: webhook` listener). */

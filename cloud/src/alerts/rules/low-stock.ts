@@ -23,11 +23,21 @@ export function lowStockRule(snapshot: StockSnapshot, config: AlertsConfig): Ale
     else available.set(key, { product: position.product, place, site: position.site, qty: availableQty });
   }
   const conditions: AlertCondition[] = [];
+  const reserveMatch = config.replenishFromLocationMatch;
+  const reserve =
+    config.lowStockScope === 'location' && reserveMatch !== undefined
+      ? reserveStock(snapshot, reserveMatch)
+      : new Map<string, string>();
   for (const entry of available.values()) {
     const product = products.get(entry.product);
     if (!product || product.reorderPoint === null) continue;
     if (compareQty(entry.qty, product.reorderPoint) >= 0) continue;
     const shortfall = subtractQty(product.reorderPoint, entry.qty);
+    const backroomQty = reserve.get(pairKey(entry.product, entry.site));
+    if (backroomQty !== undefined && !isReserve(entry.place, reserveMatch)) {
+      conditions.push(replenishCondition(entry, product, backroomQty, shortfall));
+      continue;
+    }
     const suggestedQty = maxQty(product.reorderQty ?? '0', shortfall);
     const subject =
       config.lowStockScope === 'location'
@@ -48,4 +58,43 @@ export function lowStockRule(snapshot: StockSnapshot, config: AlertsConfig): Ale
     });
   }
   return conditions;
+}
+
+const isReserve = (location: string, match: string | undefined): boolean =>
+  match !== undefined && new RegExp(match).test(location);
+
+/** Available stock per product × site at reserve locations (the backroom), only where it is above zero. */
+function reserveStock(snapshot: StockSnapshot, match: string): Map<string, string> {
+  const totals = new Map<string, string>();
+  for (const position of snapshot.positions) {
+    if (!isReserve(position.location, match)) continue;
+    const key = pairKey(position.product, position.site);
+    totals.set(key, addQty(totals.get(key) ?? '0', position.availableQty ?? position.qty));
+  }
+  for (const [key, qty] of totals) if (compareQty(qty, '0') <= 0) totals.delete(key);
+  return totals;
+}
+
+/** A shelf below its reorder point while the backroom has the product: move it out, do not buy more. */
+function replenishCondition(
+  entry: { product: string; place: string; site: string; qty: string },
+  product: ProductView,
+  backroomQty: string,
+  shortfall: string,
+): AlertCondition {
+  const wanted = maxQty(product.reorderQty ?? '0', shortfall);
+  const moveQty = compareQty(wanted, backroomQty) <= 0 ? wanted : backroomQty;
+  return {
+    key: alertKey('low_stock', entry.product, entry.place),
+    kind: 'replenish_from_backroom',
+    severity: compareQty(entry.qty, '0') <= 0 ? 'critical' : 'warning',
+    subject: { product: entry.product, location: entry.place, site: entry.site },
+    message: `${product.name ?? entry.product} at ${entry.place}: ${entry.qty} available, below ${product.reorderPoint}; move ${moveQty} from the backroom (${backroomQty} there)`,
+    details: {
+      availableQty: entry.qty,
+      reorderPoint: product.reorderPoint,
+      backroomQty,
+      suggestedMoveQty: moveQty,
+    },
+  };
 }

@@ -34,7 +34,6 @@ export abstract class PushReaderDriver extends BaseReaderDriver {
   private gpiSink: ((event: GpiEvent) => void) | null = null;
   private forwarding = false;
   private readonly replayFilter: ReplayFilter;
-  private readonly counters = new Map<string, number>();
   private readonly faults = new Map<string, string>();
 
   protected constructor(readerId: string, protocol: string, settings: PushDriverSettings, deps: DriverDeps) {
@@ -49,8 +48,6 @@ export abstract class PushReaderDriver extends BaseReaderDriver {
   override health(): ReaderHealth {
     const health = super.health();
     if (this.faults.size > 0) health.faults = [...this.faults.values()].sort();
-    if (this.counters.size > 0)
-      health.counters = Object.fromEntries([...this.counters].sort(([a], [b]) => (a < b ? -1 : 1)));
     return health;
   }
 
@@ -60,7 +57,7 @@ export abstract class PushReaderDriver extends BaseReaderDriver {
   }
 
   protected count(name: string, by = 1): void {
-    this.counters.set(name, (this.counters.get(name) ?? 0) + by);
+    this.countEvent(name, by);
   }
 
   /** One parsed event from any transport; never throws. */
