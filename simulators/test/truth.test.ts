@@ -6,6 +6,7 @@ import { TruthHeaderSchema, TruthRecordSchema } from '../../shared/src/contracts
 import { runSimCli } from '../src/bin.js';
 import { generateScenarioRun } from '../src/scenario/engine.js';
 import { loadScenarioFile } from '../src/scenario/load.js';
+import { ScenarioSchema, type Scenario, type ScenarioInput } from '../src/scenario/schema.js';
 import { runToTruth } from '../src/scenario/truth.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'stockwire-truth-'));
@@ -68,3 +69,50 @@ describe('ground truth (--truth-out)', () => {
     expect(await writeTruth('c.jsonl', 1)).not.toBe(await writeTruth('d.jsonl', 2));
   });
 });
+
+describe('physical rates (scenario.rates)', () => {
+  const base = loadScenarioFile('simulators/scenarios/store-day.yaml');
+  const withRates = (rates: Record<string, number>) =>
+    loadScenarioFileWith(base, {
+      rates,
+      shelves: [...base.shelves, { id: 'shelf-c1', site: 'store-1', reader: 'shelf-b2-reader', antennas: [3] }],
+    });
+
+  it('leave the reads of a scenario without rates unchanged (each rate draws from its own stream)', () => {
+    const zero = withRates({ theftShareOfTakes: 0, misplaceShareOfTakes: 0 });
+    const plain = loadScenarioFileWith(base, { shelves: zero.shelves });
+    expect(generateScenarioRun(zero).reads).toEqual(generateScenarioRun(plain).reads);
+  });
+
+  it.each([
+    ['theftShareOfTakes', { theftShareOfTakes: 1 }, 'steal', 12],
+    ['misplaceShareOfTakes', { misplaceShareOfTakes: 1 }, 'misplace', 12],
+    ['checkoutSeconds', { checkoutSeconds: 60 }, 'pay', 12],
+    ['shortShipCaseProbability', { shortShipCaseProbability: 1 }, 'short-ship', 12],
+  ])('%s records its physical events', (_name, rates, event, count) => {
+    const scenario = withRates(rates);
+    const run = generateScenarioRun(scenario);
+    const truth = runToTruth(scenario, run, 0);
+    expect(truth.filter((record) => record.event === event)).toHaveLength(count);
+  });
+
+  it('misplaced items lie on the other shelf and its reader sees them; dead tags are never read', () => {
+    const scenario = withRates({ misplaceShareOfTakes: 1, tagUnreadableProbability: 0.5 });
+    const run = generateScenarioRun(scenario);
+    const truth = runToTruth(scenario, run, 0);
+    expect(
+      truth.filter((record) => record.event === 'misplace').every((record) => record.location?.endsWith('shelf-c1')),
+    ).toBe(true);
+    expect(run.reads.some((read) => read.antenna === 3)).toBe(true);
+    const readEpcs = new Set(run.reads.map((read) => read.epc));
+    const items = run.tags.filter((tag) => tag.role !== 'pallet');
+    const unread = items.filter((tag) => !readEpcs.has(tag.epc)).length;
+    // About half of 42 tags are dead (seeded: exact per seed).
+    expect(unread).toBeGreaterThan(10);
+    expect(unread).toBeLessThan(32);
+  });
+});
+
+function loadScenarioFileWith(base: Scenario, patch: Partial<ScenarioInput>): Scenario {
+  return ScenarioSchema.parse({ ...base, ...patch });
+}

@@ -10,6 +10,8 @@ import type { Scenario } from './schema.js';
  * ledger location ids of the catalogue convention (`urn:stockwire:loc:<site>:<zone>`):
  * a received pallet's cases are in the site's backroom, a stocked item is on its
  * shelf, a shipped case or a shopper's item has left the stock (location null).
+ * The engine's physical events (scenario `rates`) add what no reader witnesses:
+ * thefts, misplacements onto another shelf, short-shipped cases, till payments.
  */
 
 /** Site of a door or shelf without one: the scenario's first site, else the demo's store-1. */
@@ -48,6 +50,13 @@ export function runToTruth(scenario: Scenario, run: ScenarioRun, loopStartEpochM
       for (const epc of movement.epcs)
         push(movement.atMs, stocking ? 'shelve' : 'take', epc, stocking ? shelfLocation : null);
     }
+  }
+  // After the movements: at the same instant, a theft or misplacement is what the take turned into.
+  for (const physical of run.physical) {
+    const shelf = scenario.shelves.find((candidate) => candidate.id === physical.shelfId);
+    const location =
+      physical.shelfId === undefined ? null : zoneLocation(siteOf(scenario, shelf?.site), physical.shelfId);
+    push(physical.atMs, physical.event, physical.epc, location);
   }
   // Stable by time: events at the same instant keep timeline order.
   return records
