@@ -9,7 +9,8 @@ import type { Scenario } from './schema.js';
  * so they are the physical movements; this turns them into truth records with the
  * ledger location ids of the catalogue convention (`urn:stockwire:loc:<site>:<zone>`):
  * a received pallet's cases are in the site's backroom, a stocked item is on its
- * shelf, a shipped case or a shopper's item has left the stock (location null).
+ * shelf, a taken item on the sales floor (in a shopper's hands), a shipped case has
+ * left the stock (location null).
  * The engine's physical events (scenario `rates`) add what no reader witnesses:
  * thefts, misplacements onto another shelf, short-shipped cases, till payments.
  */
@@ -47,8 +48,10 @@ export function runToTruth(scenario: Scenario, run: ScenarioRun, loopStartEpochM
       const shelf = scenario.shelves.find((candidate) => candidate.id === movement.shelfId);
       const shelfLocation = zoneLocation(siteOf(scenario, shelf?.site), movement.shelfId);
       const stocking = movement.bizStep === 'stocking';
+      // A taken item is in a shopper's hands on the sales floor until it is paid (or stolen).
+      const salesFloor = zoneLocation(siteOf(scenario, shelf?.site), 'sales-floor');
       for (const epc of movement.epcs)
-        push(movement.atMs, stocking ? 'shelve' : 'take', epc, stocking ? shelfLocation : null);
+        push(movement.atMs, stocking ? 'shelve' : 'take', epc, stocking ? shelfLocation : salesFloor);
     }
   }
   // After the movements: at the same instant, a theft or misplacement is what the take turned into.

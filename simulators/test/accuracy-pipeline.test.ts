@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { runAccuracyPipeline } from '../src/accuracy/pipeline.js';
+import { loadScenarioFile, resolveScenarioFile } from '../src/scenario/load.js';
+
+/** store-day through the real debounce engine and ledger, measured against its truth. */
+describe('accuracy pipeline (replay-style, real gateway engine and ledger)', () => {
+  const scenario = loadScenarioFile(resolveScenarioFile('store-day'));
+  const startEpochMs = Date.parse('2026-03-02T08:00:00Z');
+
+  it('is deterministic per seed and explains every wrong position', async () => {
+    const first = await runAccuracyPipeline(scenario, { startEpochMs, seed: 7 });
+    const second = await runAccuracyPipeline(scenario, { startEpochMs, seed: 7 });
+    expect(second.report).toEqual(first.report);
+    expect(first.refused).toEqual([]);
+    expect(first.report.epcsCompared).toBe(42); // 30 shelf items + 12 cases
+    expect(first.report.records).toBeGreaterThan(0);
+    for (const wrong of first.report.wrong) expect(Object.keys(wrong.reasons).length).toBeGreaterThan(0);
+  });
+});
