@@ -12,7 +12,7 @@ export const PUBLISHED_ANCHORS = [
 ] as const;
 
 const REASON_TEXT: Record<WrongReason, string> = {
-  unread: 'never read (unread case/item)',
+  unread: 'not in the books (never read or never registered)',
   'theft-not-counted': 'theft not yet counted',
   'damage-not-counted': 'damage not yet counted',
   misplacement: 'misplaced on another shelf',
