@@ -11,6 +11,7 @@ import { createLogger, silentLogger } from '../../shared/src/log.js';
 import { SimulatorErrors } from './errors.js';
 import { generateScenarioReads, writeReadsJsonl, writeTruthJsonl } from './reads-jsonl.js';
 import { loadScenarioFile, resolveScenarioFile } from './scenario/load.js';
+import type { Scenario } from './scenario/schema.js';
 import { serveScenario } from './serve.js';
 import { runStoreCli } from './store/cli.js';
 
@@ -82,6 +83,47 @@ function llrpPortOf(text: string | undefined): number {
   return port;
 }
 
+interface FileOutputs {
+  readsOut: string | undefined;
+  expectedOut: string | undefined;
+  truthOut: string | undefined;
+  loops: number;
+  startEpochMs: number;
+}
+
+/** `--reads-out`, `--truth-out`, `--expected-out`: one generation, written to each file asked for. */
+async function writeGeneratedFiles(
+  scenario: Scenario,
+  seed: number | undefined,
+  output: CliOutput,
+  files: FileOutputs,
+): Promise<void> {
+  const generated = generateScenarioReads(scenario, {
+    loops: files.loops,
+    startEpochMs: files.startEpochMs,
+    ...(seed === undefined ? {} : { seed }),
+  });
+  if (files.readsOut) {
+    const count = await writeReadsJsonl(files.readsOut, generated.reads);
+    output.write(`wrote ${count} reads to ${files.readsOut}\n`);
+  }
+  if (files.truthOut) {
+    const header = {
+      truth: 'stockwire/truth/v1' as const,
+      scenario: scenario.name,
+      seed: seed ?? scenario.seed,
+      startTime: new Date(files.startEpochMs).toISOString(),
+    };
+    const count = await writeTruthJsonl(files.truthOut, header, generated.truth);
+    output.write(`wrote ${count} truth records to ${files.truthOut}\n`);
+  }
+  if (files.expectedOut) {
+    const document = { scenario: scenario.name, seed: seed ?? scenario.seed, expected: generated.expected };
+    writeFileSync(files.expectedOut, `${JSON.stringify(document, null, 2)}\n`);
+    output.write(`wrote ${generated.expected.length} expected movements to ${files.expectedOut}\n`);
+  }
+}
+
 export async function runSimCli(
   args: readonly string[],
   output: CliOutput,
@@ -140,35 +182,14 @@ export async function runSimCli(
       throw makeError(SimulatorErrors.USAGE, { reason: `--seed "${values.seed}" is not an integer` });
     const writesFiles =
       values['reads-out'] !== undefined || values['expected-out'] !== undefined || values['truth-out'] !== undefined;
-    if (writesFiles) {
-      const startEpochMs = parseStartTime(values['start-time']);
-      const generated = generateScenarioReads(scenario, {
+    if (writesFiles)
+      await writeGeneratedFiles(scenario, seed, output, {
+        readsOut: values['reads-out'],
+        expectedOut: values['expected-out'],
+        truthOut: values['truth-out'],
         loops: Math.trunc(positiveNumber(values.loops, '--loops', 1)),
-        startEpochMs,
-        ...(seed === undefined ? {} : { seed }),
+        startEpochMs: parseStartTime(values['start-time']),
       });
-      if (values['reads-out']) {
-        const count = await writeReadsJsonl(values['reads-out'], generated.reads);
-        output.write(`wrote ${count} reads to ${values['reads-out']}\n`);
-      }
-      if (values['truth-out']) {
-        const header = {
-          truth: 'stockwire/truth/v1' as const,
-          scenario: scenario.name,
-          seed: seed ?? scenario.seed,
-          startTime: new Date(startEpochMs).toISOString(),
-        };
-        const count = await writeTruthJsonl(values['truth-out'], header, generated.truth);
-        output.write(`wrote ${count} truth records to ${values['truth-out']}\n`);
-      }
-      if (values['expected-out']) {
-        writeFileSync(
-          values['expected-out'],
-          `${JSON.stringify({ scenario: scenario.name, seed: seed ?? scenario.seed, expected: generated.expected }, null, 2)}\n`,
-        );
-        output.write(`wrote ${generated.expected.length} expected movements to ${values['expected-out']}\n`);
-      }
-    }
     if (!(values.serve ?? !writesFiles)) return 0;
 
     const logger = values.quiet ? silentLogger() : createLogger('stockwire-sim');
