@@ -3,13 +3,15 @@ import { errorMessage } from '../../../shared/src/errors.js';
 import { isMainModule } from '../../../shared/src/main-module.js';
 import { formatAccuracyReport } from '../../../cloud/src/accuracy/format.js';
 import { loadScenarioFile, resolveScenarioFile } from '../scenario/load.js';
+import { runAblation } from './ablation.js';
 import { runAccuracyPipeline } from './pipeline.js';
 
-const HELP = `npm run accuracy -- [scenario] [--seed <n>] [--loops <n>] [--top <n>]
+const HELP = `npm run accuracy -- [scenario] [--seed <n>] [--loops <n>] [--top <n>] [--no-ablation]
 
 Runs a scenario (default store-day) through the real gateway debounce engine and the
 real cloud ledger on a simulated clock, then prints inventory record accuracy against
-the scenario's physical truth (docs/accuracy.md).`;
+the scenario's physical truth, then the ablation: the same run with one gateway mechanism
+switched off at a time (docs/accuracy.md).`;
 
 /** Fixed start so a seed always prints the same table. */
 const START_TIME = '2026-03-02T08:00:00.000Z';
@@ -18,10 +20,12 @@ export async function runAccuracyBin(args: readonly string[], output: NodeJS.Wri
   const { values, positionals } = parseArgs({
     args: [...args],
     allowPositionals: true,
+    allowNegative: true,
     options: {
       seed: { type: 'string' },
       loops: { type: 'string' },
       top: { type: 'string' },
+      ablation: { type: 'boolean', default: true },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -41,6 +45,8 @@ export async function runAccuracyBin(args: readonly string[], output: NodeJS.Wri
   );
   for (const line of result.refused.slice(0, 10)) output.write(`  ledger refused ${line}\n`);
   output.write(formatAccuracyReport(result.report, values.top === undefined ? 10 : Number(values.top)));
+  if (values.ablation)
+    output.write(`\n${await runAblation(scenario, { seed, loops, startEpochMs: Date.parse(START_TIME) })}`);
   return 0;
 }
 

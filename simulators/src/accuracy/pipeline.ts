@@ -24,6 +24,8 @@ export interface PipelineOptions {
   seed?: number;
   loops?: number;
   startEpochMs: number;
+  /** Switches a gateway mechanism off (the ablation) by editing the debounce configuration. */
+  tune?: (config: DebounceConfig) => DebounceConfig;
 }
 
 export interface PipelineResult {
@@ -78,7 +80,7 @@ export async function runAccuracyPipeline(scenario: Scenario, options: PipelineO
     loops: options.loops ?? 1,
     ...(options.seed === undefined ? {} : { seed: options.seed }),
   });
-  const config = debounceConfigFor(scenario);
+  const config = options.tune ? options.tune(debounceConfigFor(scenario)) : debounceConfigFor(scenario);
   const siteId = scenario.sites[0]?.id ?? SITE_DEFAULT;
   const events: EpcisEvent[] = runReads(
     createDebounceEngine(config, { siteId, gatewayId: 'accuracy-gw' }),
