@@ -110,9 +110,19 @@ function reasonFor(state: TruthState, book: BookEpc | undefined): WrongReason {
   return 'booked-here-is-elsewhere';
 }
 
+/**
+ * Where the books put an EPC, within the locations the truth models: in stock elsewhere (in transit,
+ * another site) counts as out of this store's stock, as the truth records a shipped case.
+ */
+function bookedIn(book: BookEpc | undefined, truthLocations: ReadonlySet<string>): string | null {
+  const location = book?.location ?? null;
+  return location !== null && truthLocations.has(location) ? location : null;
+}
+
 function explain(
   states: ReadonlyMap<string, TruthState>,
   epcs: ReadonlyMap<string, BookEpc>,
+  truthLocations: ReadonlySet<string>,
 ): Map<string, Partial<Record<WrongReason, number>>> {
   const reasons = new Map<string, Partial<Record<WrongReason, number>>>();
   const add = (positionKey: string, reason: WrongReason): void => {
@@ -123,7 +133,7 @@ function explain(
   for (const [epc, state] of states) {
     if (state.product === null) continue;
     const book = epcs.get(epc);
-    const bookLocation = book?.location ?? null;
+    const bookLocation = bookedIn(book, truthLocations);
     if (bookLocation === state.location) continue;
     const reason = reasonFor(state, book);
     // Both ends of a wrong EPC are wrong positions: where it really is, and where the books put it.
@@ -152,7 +162,7 @@ export function measureAccuracy(input: AccuracyInput): AccuracyReport {
   for (const position of input.positions)
     if (position.unitCost > 0n && !productCost.has(position.product))
       productCost.set(position.product, position.unitCost);
-  const reasons = explain(states, input.epcs);
+  const reasons = explain(states, input.epcs, truthLocations);
   const records = new Set([...trueQty.keys(), ...[...book].filter(([, row]) => row.qty !== 0n).map(([k]) => k)]);
   const results: PositionResult[] = [];
   for (const positionKey of [...records].sort()) {
@@ -171,7 +181,7 @@ export function measureAccuracy(input: AccuracyInput): AccuracyReport {
       reasons: reasons.get(positionKey) ?? {},
     });
   }
-  return summarise(input, states, results, outOfScope);
+  return summarise(input, states, results, outOfScope, truthLocations);
 }
 
 function summarise(
@@ -179,6 +189,7 @@ function summarise(
   states: ReadonlyMap<string, TruthState>,
   results: readonly PositionResult[],
   outOfScope: number,
+  truthLocations: ReadonlySet<string>,
 ): AccuracyReport {
   const wrong = results
     .filter((result) => result.bookQty !== result.trueQty)
@@ -195,7 +206,7 @@ function summarise(
     if (state.product === null) continue;
     const book = input.epcs.get(epc);
     epcsCompared++;
-    if ((book?.location ?? null) === state.location) epcsPlacedRight++;
+    if (bookedIn(book, truthLocations) === state.location) epcsPlacedRight++;
     if (!TRUTH_EVENTS_SHRINK.includes(state.event)) continue;
     shrinkActual++;
     if (book && book.location === null) detectDelaysMs.push(Math.max(0, book.sinceMs - state.timeMs));

@@ -93,7 +93,9 @@ describe('stockwire-cloud accuracy', () => {
     expect(text).toContain('IRA (product × location exact match)  0.0 %  (0/2 records)');
     expect(text).toContain('EPC location accuracy                  50.0 %  (2/4 EPCs)');
     expect(text).toContain('shrink detected / actual               0/1');
-    expect(text).toContain(`${SERIAL} @ ${BACKROOM}: book 1, true 2 — 1 not in the books (never read or never registered)`);
+    expect(text).toContain(
+      `${SERIAL} @ ${BACKROOM}: book 1, true 2 — 1 not in the books (never read or never registered)`,
+    );
     expect(text).toContain(`${SERIAL} @ ${SHELF}: book 2, true 1 — 1 theft not yet counted`);
   });
 

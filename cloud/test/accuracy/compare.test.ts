@@ -236,3 +236,19 @@ describe('measureAccuracy', () => {
     expect(text).toContain(`${GTIN} @ ${SHELF}: book 2, true 1 — 1 theft not yet counted`);
   });
 });
+
+describe('EPCs booked outside the modelled locations', () => {
+  it('count as out of stock: a shipped case booked in transit is placed right', () => {
+    const report = measureAccuracy({
+      truth: [truth(1, 0, 'arrive', BACKROOM), truth(1, 60, 'ship', null)],
+      positions: [position('urn:stockwire:loc:store-1:in-transit', '1')],
+      epcs: booked([[1, 'urn:stockwire:loc:store-1:in-transit', 61]]),
+      atMs: T0 + 3_600_000,
+    });
+    expect({ placed: report.epcsPlacedRight, compared: report.epcsCompared, outOfScope: report.outOfScope }).toEqual({
+      placed: 1,
+      compared: 1,
+      outOfScope: 1,
+    });
+  });
+});
