@@ -40,9 +40,26 @@ export function checkCloudConfigFile(file: string): { code: 0 | 1; text: string 
 
 /** Exit code: 0 valid, 1 invalid, 2 usage. */
 export function runCheckConfig(args: string[], output: NodeJS.WritableStream, errors: NodeJS.WritableStream): number {
-  const { values } = parseArgs({ args, options: { config: { type: 'string', short: 'c' } }, strict: true });
+  const usage =
+    'usage: stockwire-cloud check-config --config <cloud.yaml>\n' +
+    '  validates the file and everything it names (catalog, TLS files); exit 0 valid, 1 invalid, 2 usage\n';
+  let values: { config?: string | undefined; help?: boolean | undefined };
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+    }));
+  } catch (error) {
+    errors.write(`${error instanceof Error ? error.message : String(error)}\n${usage}`);
+    return 2;
+  }
+  if (values.help) {
+    output.write(usage);
+    return 0;
+  }
   if (values.config === undefined) {
-    errors.write('usage: stockwire-cloud check-config --config <cloud.yaml>\n');
+    errors.write(usage);
     return 2;
   }
   const outcome = checkCloudConfigFile(values.config);
