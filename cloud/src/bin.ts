@@ -14,6 +14,8 @@ Usage:
   stockwire-cloud check --store sqlite:<path>|postgres:<url> --catalog <catalog.yaml>
                                                   verify the ledger's invariants; exit 1 with a report if broken
   stockwire-cloud epcis hash <document.json>     print each event's CBV 2.0 event hash, one per line (see --help)
+  stockwire-cloud accuracy --store <url> --truth <truth.jsonl> [--at <time>]
+                                                  inventory record accuracy: the books against a simulator's truth
   stockwire-cloud --help
 
 Environment: LOG_LEVEL (pino level, default info).`;
@@ -28,6 +30,10 @@ export async function runCloudCli(args: string[]): Promise<number> {
   if (command === 'check-config') {
     const { runCheckConfig } = await import('./config-references.js');
     return runCheckConfig(rest, process.stdout, process.stderr);
+  }
+  if (command === 'accuracy') {
+    const { runAccuracyCli } = await import('./accuracy/cli.js');
+    return runAccuracyCli(rest, process.stdout);
   }
   if (command === 'ledger' || command === 'check') {
     const { runLedgerCli } = await import('./ledger-cli.js');

@@ -3,6 +3,8 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../../shared/src/clock.js';
 import type { Logger } from '../../shared/src/log.js';
+import { errorMessage } from '../../shared/src/errors.js';
+import type { Catalog } from './ledger/catalog.js';
 import type { CloudConfig } from './config.js';
 import { CloudEvents } from './events.js';
 import { MovementConsumer } from './ingest/consumer.js';
@@ -19,6 +21,7 @@ import { withAvailable } from './reservations/stock-view.js';
 import { startAnalytics, type Analytics } from './analytics.js';
 import { startEpcis, type EpcisService } from './epcis/service.js';
 import { ReceivingService } from './receiving/service.js';
+import { applySupplierEvent } from './receiving/supplier-events.js';
 import { registerReceivingPanel } from './receiving/dashboard.js';
 import { openReceivingStore } from './receiving/store/open.js';
 
@@ -108,6 +111,7 @@ export async function startCloudService(config: CloudConfig, options: CloudServi
       events,
     });
     stops.push(() => epcis.stop());
+    feedSupplierEvents(epcis, receiving, catalog, logger);
     // One MQTT connection for the whole cloud process: brokers that take the username as client id
     // (deploy/mosquitto: use_username_as_clientid) would make two connections take each other over.
     const consumer = new MovementConsumer(
@@ -176,4 +180,27 @@ export async function startCloudService(config: CloudConfig, options: CloudServi
 
 export function configDirOf(configFile: string): string {
   return dirname(resolve(configFile));
+}
+
+/**
+ * A supplier's ASN arrives the GS1 way, as EPCIS events sent to our capture interface: a packing
+ * AggregationEvent (pallet SSCC → cases) and a shipping ObjectEvent naming our site and the PO.
+ * Captured events are stored first (one path for every event); receiving then reads them in order.
+ */
+function feedSupplierEvents(epcis: EpcisService, receiving: ReceivingService, catalog: Catalog, logger: Logger): void {
+  let pending: Promise<unknown> = Promise.resolve();
+  epcis.capture.onEventsStored((stored) => {
+    for (const input of stored) {
+      if (!input.source.startsWith('capture:') || (input.bizStep !== 'packing' && input.bizStep !== 'shipping'))
+        continue;
+      pending = pending
+        .then(() => applySupplierEvent(receiving, catalog, input.body))
+        .catch((error: unknown) =>
+          logger.warn(
+            { err: errorMessage(error), eventId: input.eventId },
+            'captured supplier event not usable for receiving',
+          ),
+        );
+    }
+  });
 }

@@ -9,8 +9,9 @@ import { systemClock } from '../../shared/src/clock.js';
 import { errorMessage, makeError, StockwireError } from '../../shared/src/errors.js';
 import { createLogger, silentLogger } from '../../shared/src/log.js';
 import { SimulatorErrors } from './errors.js';
-import { generateScenarioReads, writeReadsJsonl } from './reads-jsonl.js';
+import { generateScenarioReads, writeReadsJsonl, writeTruthJsonl } from './reads-jsonl.js';
 import { loadScenarioFile, resolveScenarioFile } from './scenario/load.js';
+import type { Scenario } from './scenario/schema.js';
 import { serveScenario } from './serve.js';
 import { runStoreCli } from './store/cli.js';
 
@@ -37,9 +38,10 @@ to it, and/or writes the reads the scenario generates.
 Options:
   --reads-out <file>      write the generated raw reads as JSONL (RawRead per line)
   --expected-out <file>   write the movements a correct gateway must derive (JSON)
-  --loops <n>             loops to generate for --reads-out/--expected-out (default 1)
+  --truth-out <file>      write the physical truth (where every case and item is, JSONL; docs/accuracy.md)
+  --loops <n>             loops to generate for the --*-out files (default 1)
   --start-time <ms|iso>   epoch of the first loop for generated files (default: now)
-  --serve / --no-serve    serve the readers (default: serve unless --reads-out or --expected-out)
+  --serve / --no-serve    serve the readers (default: serve unless a --*-out file is asked for)
   --seed <n>              override the scenario's seed
   --no-loop               play the timeline once instead of repeating it
   --speed <x>             time scale while serving (2 = twice as fast; default 1)
@@ -81,6 +83,47 @@ function llrpPortOf(text: string | undefined): number {
   return port;
 }
 
+interface FileOutputs {
+  readsOut: string | undefined;
+  expectedOut: string | undefined;
+  truthOut: string | undefined;
+  loops: number;
+  startEpochMs: number;
+}
+
+/** `--reads-out`, `--truth-out`, `--expected-out`: one generation, written to each file asked for. */
+async function writeGeneratedFiles(
+  scenario: Scenario,
+  seed: number | undefined,
+  output: CliOutput,
+  files: FileOutputs,
+): Promise<void> {
+  const generated = generateScenarioReads(scenario, {
+    loops: files.loops,
+    startEpochMs: files.startEpochMs,
+    ...(seed === undefined ? {} : { seed }),
+  });
+  if (files.readsOut) {
+    const count = await writeReadsJsonl(files.readsOut, generated.reads);
+    output.write(`wrote ${count} reads to ${files.readsOut}\n`);
+  }
+  if (files.truthOut) {
+    const header = {
+      truth: 'stockwire/truth/v1' as const,
+      scenario: scenario.name,
+      seed: seed ?? scenario.seed,
+      startTime: new Date(files.startEpochMs).toISOString(),
+    };
+    const count = await writeTruthJsonl(files.truthOut, header, generated.truth);
+    output.write(`wrote ${count} truth records to ${files.truthOut}\n`);
+  }
+  if (files.expectedOut) {
+    const document = { scenario: scenario.name, seed: seed ?? scenario.seed, expected: generated.expected };
+    writeFileSync(files.expectedOut, `${JSON.stringify(document, null, 2)}\n`);
+    output.write(`wrote ${generated.expected.length} expected movements to ${files.expectedOut}\n`);
+  }
+}
+
 export async function runSimCli(
   args: readonly string[],
   output: CliOutput,
@@ -101,6 +144,7 @@ export async function runSimCli(
       options: {
         'reads-out': { type: 'string' },
         'expected-out': { type: 'string' },
+        'truth-out': { type: 'string' },
         loops: { type: 'string' },
         'start-time': { type: 'string' },
         serve: { type: 'boolean' },
@@ -136,25 +180,16 @@ export async function runSimCli(
     const seed = values.seed === undefined ? undefined : Math.trunc(Number(values.seed));
     if (seed !== undefined && !Number.isFinite(seed))
       throw makeError(SimulatorErrors.USAGE, { reason: `--seed "${values.seed}" is not an integer` });
-    const writesFiles = values['reads-out'] !== undefined || values['expected-out'] !== undefined;
-    if (writesFiles) {
-      const generated = generateScenarioReads(scenario, {
+    const writesFiles =
+      values['reads-out'] !== undefined || values['expected-out'] !== undefined || values['truth-out'] !== undefined;
+    if (writesFiles)
+      await writeGeneratedFiles(scenario, seed, output, {
+        readsOut: values['reads-out'],
+        expectedOut: values['expected-out'],
+        truthOut: values['truth-out'],
         loops: Math.trunc(positiveNumber(values.loops, '--loops', 1)),
         startEpochMs: parseStartTime(values['start-time']),
-        ...(seed === undefined ? {} : { seed }),
       });
-      if (values['reads-out']) {
-        const count = await writeReadsJsonl(values['reads-out'], generated.reads);
-        output.write(`wrote ${count} reads to ${values['reads-out']}\n`);
-      }
-      if (values['expected-out']) {
-        writeFileSync(
-          values['expected-out'],
-          `${JSON.stringify({ scenario: scenario.name, seed: seed ?? scenario.seed, expected: generated.expected }, null, 2)}\n`,
-        );
-        output.write(`wrote ${generated.expected.length} expected movements to ${values['expected-out']}\n`);
-      }
-    }
     if (!(values.serve ?? !writesFiles)) return 0;
 
     const logger = values.quiet ? silentLogger() : createLogger('stockwire-sim');

@@ -78,7 +78,12 @@ export class DemoSupplier {
         cases.push(cases[0]!.replace(/\.(\d+)$/, (_whole, serial: string) => `.${Number(serial) + 900_000}`));
       const eventTime = new Date(this.deps.clock.nowMs()).toISOString();
       const time = { eventTime, eventTimeZoneOffset: '+00:00' };
-      await this.post('/receiving/supplier-events', {
+      // Through the standard EPCIS 2.0 capture interface, as a supplier's own repository would send it.
+      await this.post('/capture', {
+        '@context': ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'],
+        type: 'EPCISDocument',
+        schemaVersion: '2.0',
+        creationDate: eventTime,
         epcisBody: {
           eventList: [
             {
@@ -138,7 +143,9 @@ export class DemoSupplier {
       headers: { authorization: `Bearer ${this.options.token}`, 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
-    const answer: unknown = await response.json();
+    // EPCIS capture answers 202 with no body (the job is at its Location).
+    const text = await response.text();
+    const answer: unknown = text === '' ? null : JSON.parse(text);
     if (response.status >= 300 && response.status !== 409)
       this.deps.logger.warn({ path, status: response.status, answer }, 'demo supplier: refused');
     return answer;

@@ -3,6 +3,8 @@ import { once } from 'node:events';
 import type { RawRead } from '../../shared/src/contracts/raw-read.js';
 import { generateScenarioRun, type ExpectedMovement, type ScenarioRun } from './scenario/engine.js';
 import type { Scenario } from './scenario/schema.js';
+import { runToTruth } from './scenario/truth.js';
+import type { TruthHeader, TruthRecord } from '../../shared/src/contracts/truth.js';
 
 /**
  * Offline generation: the reads a scenario produces, as RawRead JSONL (one object
@@ -37,12 +39,15 @@ export interface GenerateJsonlOptions {
 export interface GeneratedScenario {
   reads: RawRead[];
   expected: ExpectedMovementAt[];
+  /** Physical truth of every loop (see scenario/truth.ts), in time order. */
+  truth: TruthRecord[];
 }
 
 export function generateScenarioReads(scenario: Scenario, options: GenerateJsonlOptions): GeneratedScenario {
   const loops = options.loops ?? 1;
   const reads: RawRead[] = [];
   const expected: ExpectedMovementAt[] = [];
+  const truth: TruthRecord[] = [];
   const wanted = options.readerIds ? new Set(options.readerIds) : null;
   for (let loopIndex = 0; loopIndex < loops; loopIndex++) {
     const run = generateScenarioRun(scenario, {
@@ -50,6 +55,7 @@ export function generateScenarioReads(scenario: Scenario, options: GenerateJsonl
       ...(options.seed === undefined ? {} : { seed: options.seed }),
     });
     const loopStartEpochMs = options.startEpochMs + loopIndex * run.durationMs;
+    truth.push(...runToTruth(scenario, run, loopStartEpochMs));
     for (const read of runToRawReads(run, loopStartEpochMs)) if (!wanted || wanted.has(read.reader)) reads.push(read);
     for (const movement of run.expected) {
       if (wanted && !wanted.has(movement.readerId)) continue;
@@ -60,15 +66,30 @@ export function generateScenarioReads(scenario: Scenario, options: GenerateJsonl
       });
     }
   }
-  return { reads, expected };
+  return { reads, expected, truth };
+}
+
+/** Writes the truth file: a header line naming the run, then one record per line. */
+export async function writeTruthJsonl(
+  file: string,
+  header: TruthHeader,
+  truth: Iterable<TruthRecord>,
+): Promise<number> {
+  return writeJsonl(file, [header], truth);
 }
 
 /** Writes reads as JSONL, honouring back-pressure so a long scenario does not buffer in RAM twice. */
 export async function writeReadsJsonl(file: string, reads: Iterable<RawRead>): Promise<number> {
+  return writeJsonl(file, [], reads);
+}
+
+/** One JSON document per line after the preamble lines; returns the count of body lines. */
+async function writeJsonl(file: string, preamble: readonly unknown[], body: Iterable<unknown>): Promise<number> {
   const stream = createWriteStream(file, { encoding: 'utf8' });
+  for (const line of preamble) if (!stream.write(`${JSON.stringify(line)}\n`)) await once(stream, 'drain');
   let count = 0;
-  for (const read of reads) {
-    if (!stream.write(`${JSON.stringify(read)}\n`)) await once(stream, 'drain');
+  for (const line of body) {
+    if (!stream.write(`${JSON.stringify(line)}\n`)) await once(stream, 'drain');
     count++;
   }
   stream.end();

@@ -103,16 +103,13 @@ function mapEvent(event: EpcisEvent, source: MappingSource, catalog: Catalog): M
         },
       };
     }
-    case 'shipping':
-      return {
-        transaction: {
-          ...common,
-          type: 'transfer',
-          from: location,
-          to: siteInTransitLocation(catalog, source.siteId),
-          ...items,
-        },
-      };
+    case 'shipping': {
+      const inTransit = siteInTransitLocation(catalog, source.siteId);
+      // A gateway portal names its outbound location (in transit) as bizLocation: the goods leave the
+      // site's stock room, not in transit itself (a transfer onto itself is invalid and was dropped).
+      const from = location === inTransit ? siteDefaultLocation(catalog, source.siteId) : location;
+      return { transaction: { ...common, type: 'transfer', from, to: inTransit, ...items } };
+    }
     case 'stocking':
       return transferOrReason(common, siteDefaultLocation(catalog, source.siteId), location, items);
     case 'removing':

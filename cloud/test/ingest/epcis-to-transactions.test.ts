@@ -54,6 +54,11 @@ describe('mapEpcisDocument', () => {
   it.each([
     ['receiving', DOOR, { type: 'receipt', location: DOOR, flags: ['no_po_cost'] }],
     ['shipping', DOOR, { type: 'transfer', from: DOOR, to: 'urn:stockwire:loc:store-1:in-transit' }],
+    [
+      'shipping',
+      'urn:stockwire:loc:store-1:in-transit', // a portal's outbound location, as the gateway sends it
+      { type: 'transfer', from: 'urn:stockwire:loc:store-1:backroom', to: 'urn:stockwire:loc:store-1:in-transit' },
+    ],
     ['stocking', SHELF, { type: 'transfer', from: 'urn:stockwire:loc:store-1:backroom', to: SHELF }],
     [
       'removing',

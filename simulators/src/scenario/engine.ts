@@ -2,6 +2,7 @@ import { raise } from '../../../shared/src/errors.js';
 import { encodeSgtin96, encodeSscc96 } from '../epc-encode.js';
 import { SimulatorErrors } from '../errors.js';
 import { deriveSeed, mulberry32, type Random } from '../prng.js';
+import { PhysicalWorld, type PhysicalEvent } from './physical.js';
 import type { DoorSpec, PopulationSpec, Scenario, ShelfSpec, SimulatedReaderSpec } from './schema.js';
 
 /**
@@ -70,6 +71,8 @@ export interface ScenarioRun {
   expected: ExpectedMovement[];
   outages: ReaderOutage[];
   tags: SimulatedTag[];
+  /** Physical events no reader witnesses directly (thefts, misplacements, short-shipments, payments). */
+  physical: PhysicalEvent[];
 }
 
 export interface GenerateOptions {
@@ -95,6 +98,9 @@ const STRAY_RSSI_DBM = -76;
 const SHELF_RSSI_DBM = -55;
 const SHELF_SIDE_LOBE_PROBABILITY = 0.1;
 const SHELF_SIDE_LOBE_RSSI_DBM = -68;
+
+/** Stands in for a read of an EPC no population holds (never happens; keeps the filter total). */
+const UNKNOWN_TAG: SimulatedTag = { epc: '', uri: '', gtin: null, populationId: '', role: 'pallet' };
 
 interface MaterialisedPopulation {
   id: string;
@@ -347,6 +353,21 @@ export function generateScenarioRun(scenario: Scenario, options: GenerateOptions
   const shelfOccupancy = new Map<string, ShelfOccupancy[]>(scenario.shelves.map((shelf) => [shelf.id, []]));
   const takeRandom = mulberry32(deriveSeed(seed, loopIndex, 'shelf-take'));
   const timeline = [...scenario.timeline].sort((a, b) => a.atSeconds - b.atSeconds);
+  const world = new PhysicalWorld(scenario, seed, loopIndex);
+  // A misplaced item lies on the other shelf from then on; that shelf's reader sees it arrive.
+  const placeOnShelf = (shelfId: string, item: ShelfOccupancy, fromMs: number): void => {
+    const shelf = byId(scenario.shelves, shelfId, 'shelf', scenario.name);
+    shelfOccupancy.get(shelfId)?.push({ ...item, fromMs, toMs: Number.POSITIVE_INFINITY });
+    expected.push({
+      kind: 'shelf',
+      bizStep: 'stocking',
+      shelfId,
+      readerId: shelf.reader,
+      atMs: fromMs,
+      epcs: [item.tag.epc],
+      uris: [item.tag.uri],
+    });
+  };
 
   for (const event of timeline) {
     const atMs = Math.round(event.atSeconds * 1000);
@@ -355,7 +376,9 @@ export function generateScenarioRun(scenario: Scenario, options: GenerateOptions
       const reader = byId(scenario.readers, door.reader, 'reader', scenario.name);
       const population = populations.get(event.population);
       if (!population) continue;
-      const tags = population.pallet ? [population.pallet, ...population.members] : population.members;
+      const members =
+        event.direction === 'inbound' ? world.arriving(population.members, atMs) : world.present(population.members);
+      const tags = population.pallet ? [population.pallet, ...members] : members;
       const passMs = Math.round(event.passSeconds * 1000);
       const random = mulberry32(deriveSeed(seed, loopIndex, 'pass', door.id, atMs));
       generatePass(collector, random, scenario, door, reader, tags.map(placementOf), atMs, passMs, event.direction);
@@ -369,15 +392,16 @@ export function generateScenarioRun(scenario: Scenario, options: GenerateOptions
         endMs: atMs + passMs,
         parentEpc: population.pallet?.epc ?? null,
         parentUri: population.pallet?.uri ?? null,
-        epcs: population.members.map((tag) => tag.epc),
-        uris: population.members.map((tag) => tag.uri),
+        epcs: members.map((tag) => tag.epc),
+        uris: members.map((tag) => tag.uri),
       });
     } else if (event.kind === 'shelf-stock') {
       const shelf = byId(scenario.shelves, event.shelf, 'shelf', scenario.name);
       const population = populations.get(event.population);
       const occupancy = shelfOccupancy.get(shelf.id);
       if (!population || !occupancy) continue;
-      population.members.forEach((tag, index) =>
+      const members = world.present(population.members);
+      members.forEach((tag, index) =>
         occupancy.push({
           tag,
           fromMs: atMs,
@@ -392,8 +416,8 @@ export function generateScenarioRun(scenario: Scenario, options: GenerateOptions
         shelfId: shelf.id,
         readerId: shelf.reader,
         atMs,
-        epcs: population.members.map((tag) => tag.epc),
-        uris: population.members.map((tag) => tag.uri),
+        epcs: members.map((tag) => tag.epc),
+        uris: members.map((tag) => tag.uri),
       });
     } else if (event.kind === 'shelf-take') {
       const shelf = byId(scenario.shelves, event.shelf, 'shelf', scenario.name);
@@ -414,6 +438,8 @@ export function generateScenarioRun(scenario: Scenario, options: GenerateOptions
           epcs: [chosen.tag.epc],
           uris: [chosen.tag.uri],
         });
+        const misplaced = world.takeFate(chosen.tag, takeMs, shelf.id);
+        if (misplaced) placeOnShelf(misplaced.shelfId, chosen, misplaced.atMs);
       }
     } else {
       outages.push({ readerId: event.reader, fromMs: atMs, toMs: atMs + Math.round(event.durationSeconds * 1000) });
@@ -435,8 +461,13 @@ export function generateScenarioRun(scenario: Scenario, options: GenerateOptions
     );
   }
 
-  // An unplugged reader reports nothing; the gateway must ride out the gap.
+  const tags = [...populations.values()].flatMap((population) =>
+    population.pallet ? [population.pallet, ...population.members] : population.members,
+  );
+  const tagsByEpc = new Map(tags.map((tag) => [tag.epc, tag]));
+  // An unplugged reader reports nothing; the gateway must ride out the gap. A dead tag never answers.
   const reads = collector.reads
+    .filter((read) => !world.isUnreadable(tagsByEpc.get(read.epc) ?? UNKNOWN_TAG))
     .filter(
       (read) =>
         !outages.some(
@@ -447,8 +478,15 @@ export function generateScenarioRun(scenario: Scenario, options: GenerateOptions
     .map((read, order) => ({ read, order }))
     .sort((a, b) => a.read.offsetMs - b.read.offsetMs || a.order - b.order)
     .map(({ read }) => read);
-  const tags = [...populations.values()].flatMap((population) =>
-    population.pallet ? [population.pallet, ...population.members] : population.members,
-  );
-  return { scenario: scenario.name, seed, loopIndex, durationMs, reads, expected, outages, tags };
+  return {
+    scenario: scenario.name,
+    seed,
+    loopIndex,
+    durationMs,
+    reads,
+    expected,
+    outages,
+    tags,
+    physical: world.events,
+  };
 }

@@ -148,6 +148,28 @@ export const TimelineEventSchema = z.discriminatedUnion('kind', [
     .strict(),
 ]);
 
+/**
+ * Rates of the physical events readers do not see directly (all 0 by default, so a
+ * scenario without them behaves as before); sources per rate in docs/simulators.md.
+ */
+export const RatesSchema = z
+  .object({
+    /** Share of case/item tags that never answer any reader (liquids, metal, damaged inlays). */
+    tagUnreadableProbability: z.number().min(0).max(1).default(0),
+    /** Per case on an inbound pallet: absent although the pallet's list (the ASN) names it. */
+    shortShipCaseProbability: z.number().min(0).max(1).default(0),
+    /** Share of shelf takes that walk out unpaid. */
+    theftShareOfTakes: z.number().min(0).max(1).default(0),
+    /** Share of shelf takes a shopper puts down on another shelf. */
+    misplaceShareOfTakes: z.number().min(0).max(1).default(0),
+    /** Seconds from an honest take to paying at the till (0: no pay events recorded). */
+    checkoutSeconds: z.number().min(0).max(86_400).default(0),
+  })
+  .strict()
+  .refine((rates) => rates.theftShareOfTakes + rates.misplaceShareOfTakes <= 1, {
+    message: 'theftShareOfTakes + misplaceShareOfTakes must not exceed 1',
+  });
+
 export const ScenarioSchema = z
   .object({
     name: Id,
@@ -161,6 +183,7 @@ export const ScenarioSchema = z
     shelves: z.array(ShelfSchema).default([]),
     populations: z.array(PopulationSchema).default([]),
     timeline: z.array(TimelineEventSchema).default([]),
+    rates: RatesSchema.default({}),
   })
   .strict();
 

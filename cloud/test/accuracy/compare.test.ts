@@ -1,0 +1,254 @@
+import { describe, expect, it } from 'vitest';
+import type { TruthRecord } from '../../../shared/src/contracts/truth.js';
+import { measureAccuracy, type BookEpc, type BookPosition } from '../../src/accuracy/compare.js';
+import { formatAccuracyReport } from '../../src/accuracy/format.js';
+import {
+  formatMoney,
+  formatQuantity,
+  parseTrusted,
+  QUANTITY_SCALE,
+  UNIT_COST_SCALE,
+} from '../../src/ledger/decimal.js';
+
+const GTIN = '00614141200016';
+const SHELF = 'urn:stockwire:loc:store-1:shelf-b2';
+const BACKROOM = 'urn:stockwire:loc:store-1:backroom';
+const T0 = Date.parse('2026-03-02T08:00:00Z');
+const epc = (serial: number) => `urn:epc:id:sgtin:0614141.020001.${serial}`;
+const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
+
+function truth(serial: number, minutes: number, event: TruthRecord['event'], location: string | null): TruthRecord {
+  return { time: at(minutes), event, epc: epc(serial), product: GTIN, location };
+}
+function position(location: string, qty: string, unitCost = '2.50'): BookPosition {
+  return {
+    product: GTIN,
+    location,
+    qty: parseTrusted(qty, QUANTITY_SCALE),
+    unitCost: parseTrusted(unitCost, UNIT_COST_SCALE),
+  };
+}
+const booked = (entries: Array<[number, string | null, number]>): Map<string, BookEpc> =>
+  new Map(entries.map(([serial, location, minutes]) => [epc(serial), { location, sinceMs: T0 + minutes * 60_000 }]));
+
+const twoOnShelf = [truth(1, 0, 'shelve', SHELF), truth(2, 0, 'shelve', SHELF)];
+
+interface Case {
+  name: string;
+  truth: TruthRecord[];
+  positions: BookPosition[];
+  epcs: Map<string, BookEpc>;
+  atMinutes?: number;
+  expected: {
+    records: number;
+    matching: number;
+    unitError: string;
+    valueError: string;
+    epcsPlacedRight: number;
+    epcsCompared: number;
+    shrink?: [detected: number, actual: number, meanMs: number | null];
+    reasons?: Record<string, number>;
+  };
+}
+
+const cases: Case[] = [
+  {
+    name: 'exact match',
+    truth: twoOnShelf,
+    positions: [position(SHELF, '2')],
+    epcs: booked([
+      [1, SHELF, 0],
+      [2, SHELF, 0],
+    ]),
+    expected: { records: 1, matching: 1, unitError: '0', valueError: '0', epcsPlacedRight: 2, epcsCompared: 2 },
+  },
+  {
+    name: 'unread item: never booked',
+    truth: twoOnShelf,
+    positions: [position(SHELF, '1')],
+    epcs: booked([[1, SHELF, 0]]),
+    expected: {
+      records: 1,
+      matching: 0,
+      unitError: '1',
+      valueError: '2.5',
+      epcsPlacedRight: 1,
+      epcsCompared: 2,
+      reasons: { unread: 1 },
+    },
+  },
+  {
+    name: 'theft not yet counted',
+    truth: [...twoOnShelf, truth(2, 30, 'steal', null)],
+    positions: [position(SHELF, '2')],
+    epcs: booked([
+      [1, SHELF, 0],
+      [2, SHELF, 0],
+    ]),
+    expected: {
+      records: 1,
+      matching: 0,
+      unitError: '1',
+      valueError: '2.5',
+      epcsPlacedRight: 1,
+      epcsCompared: 2,
+      shrink: [0, 1, null],
+      reasons: { 'theft-not-counted': 1 },
+    },
+  },
+  {
+    name: 'theft detected 90 minutes later by a count',
+    truth: [...twoOnShelf, truth(2, 30, 'steal', null)],
+    positions: [position(SHELF, '1')],
+    epcs: booked([
+      [1, SHELF, 0],
+      [2, null, 120],
+    ]),
+    expected: {
+      records: 1,
+      matching: 1,
+      unitError: '0',
+      valueError: '0',
+      epcsPlacedRight: 2,
+      epcsCompared: 2,
+      shrink: [1, 1, 90 * 60_000],
+    },
+  },
+  {
+    name: 'misplacement: two wrong positions, one on each end',
+    truth: [...twoOnShelf, truth(2, 10, 'misplace', BACKROOM)],
+    positions: [position(SHELF, '2')],
+    epcs: booked([
+      [1, SHELF, 0],
+      [2, SHELF, 0],
+    ]),
+    expected: {
+      records: 2,
+      matching: 0,
+      unitError: '2',
+      valueError: '5',
+      epcsPlacedRight: 1,
+      epcsCompared: 2,
+      reasons: { misplacement: 1 },
+    },
+  },
+  {
+    name: 'taken by a shopper, not yet paid',
+    truth: [...twoOnShelf, truth(1, 5, 'take', null)],
+    positions: [position(SHELF, '2')],
+    epcs: booked([
+      [1, SHELF, 0],
+      [2, SHELF, 0],
+    ]),
+    expected: {
+      records: 1,
+      matching: 0,
+      unitError: '1',
+      valueError: '2.5',
+      epcsPlacedRight: 1,
+      epcsCompared: 2,
+      reasons: { 'taken-not-paid': 1 },
+    },
+  },
+  {
+    name: '--at before the theft: the books were right then',
+    truth: [...twoOnShelf, truth(2, 30, 'steal', null)],
+    positions: [position(SHELF, '2')],
+    epcs: booked([
+      [1, SHELF, 0],
+      [2, SHELF, 0],
+    ]),
+    atMinutes: 20,
+    expected: { records: 1, matching: 1, unitError: '0', valueError: '0', epcsPlacedRight: 2, epcsCompared: 2 },
+  },
+  {
+    name: 'books hold stock the truth never had (phantom)',
+    truth: [truth(1, 0, 'arrive', BACKROOM), ...twoOnShelf],
+    positions: [position(SHELF, '2'), position(BACKROOM, '3', '1.10')],
+    epcs: booked([
+      [1, SHELF, 0],
+      [2, SHELF, 0],
+    ]),
+    expected: {
+      records: 2,
+      matching: 1,
+      unitError: '3',
+      valueError: '3.3',
+      epcsPlacedRight: 2,
+      epcsCompared: 2,
+      reasons: { unexplained: 1 },
+    },
+  },
+];
+
+describe('measureAccuracy', () => {
+  it.each(cases)('$name', (testCase) => {
+    const report = measureAccuracy({
+      truth: testCase.truth,
+      positions: testCase.positions,
+      epcs: testCase.epcs,
+      atMs: T0 + (testCase.atMinutes ?? 600) * 60_000,
+    });
+    const { shrink, reasons, ...expected } = testCase.expected;
+    expect({
+      records: report.records,
+      matching: report.matching,
+      unitError: formatQuantity(report.unitError),
+      valueError: formatMoney(report.valueError),
+      epcsPlacedRight: report.epcsPlacedRight,
+      epcsCompared: report.epcsCompared,
+    }).toEqual(expected);
+    if (shrink) expect([report.shrinkDetected, report.shrinkActual, report.meanTimeToDetectMs]).toEqual(shrink);
+    if (reasons) for (const wrong of report.wrong) expect(wrong.reasons).toEqual(reasons);
+  });
+
+  it('ignores book positions at locations the truth does not model, and counts them', () => {
+    const report = measureAccuracy({
+      truth: twoOnShelf,
+      positions: [position(SHELF, '2'), position('urn:stockwire:loc:store-1:in-transit', '12')],
+      epcs: booked([
+        [1, SHELF, 0],
+        [2, SHELF, 0],
+      ]),
+      atMs: T0 + 3_600_000,
+    });
+    expect({ records: report.records, matching: report.matching, outOfScope: report.outOfScope }).toEqual({
+      records: 1,
+      matching: 1,
+      outOfScope: 1,
+    });
+  });
+
+  it('prints the published anchors and the positions most wrong with why', () => {
+    const report = measureAccuracy({
+      truth: [...twoOnShelf, truth(2, 30, 'steal', null)],
+      positions: [position(SHELF, '2')],
+      epcs: booked([
+        [1, SHELF, 0],
+        [2, SHELF, 0],
+      ]),
+      atMs: T0 + 3_600_000,
+    });
+    const text = formatAccuracyReport(report, 10);
+    expect(text).toContain('IRA (product × location exact match)  0.0 %  (0/1 records)');
+    expect(text).toContain('≈ 65 %');
+    expect(text).toContain('≈ 94 %');
+    expect(text).toContain(`${GTIN} @ ${SHELF}: book 2, true 1 — 1 theft not yet counted`);
+  });
+});
+
+describe('EPCs booked outside the modelled locations', () => {
+  it('count as out of stock: a shipped case booked in transit is placed right', () => {
+    const report = measureAccuracy({
+      truth: [truth(1, 0, 'arrive', BACKROOM), truth(1, 60, 'ship', null)],
+      positions: [position('urn:stockwire:loc:store-1:in-transit', '1')],
+      epcs: booked([[1, 'urn:stockwire:loc:store-1:in-transit', 61]]),
+      atMs: T0 + 3_600_000,
+    });
+    expect({ placed: report.epcsPlacedRight, compared: report.epcsCompared, outOfScope: report.outOfScope }).toEqual({
+      placed: 1,
+      compared: 1,
+      outOfScope: 1,
+    });
+  });
+});

@@ -1,0 +1,133 @@
+import { zoneLocation, type TruthRecord } from '../../../shared/src/contracts/truth.js';
+import { buildEpcisDocument, type EpcisEvent } from '../../../shared/src/contracts/epcis.js';
+import { DebounceConfigSchema, type DebounceConfig } from '../../../gateway/src/debounce/config.js';
+import { createDebounceEngine } from '../../../gateway/src/debounce/engine.js';
+import { runReads } from '../../../gateway/src/debounce/simulate.js';
+import { bookEpcsAt, bookPositionsNow } from '../../../cloud/src/accuracy/book.js';
+import { measureAccuracy, type AccuracyReport } from '../../../cloud/src/accuracy/compare.js';
+import { mapEpcisDocument } from '../../../cloud/src/ingest/epcis-to-transactions.js';
+import { buildCatalog } from '../../../cloud/src/ledger/catalog.js';
+import { BATCH_TRANSACTIONS_MAX } from '../../../cloud/src/store/ledger-store.js';
+import { openLedgerStore } from '../../../cloud/src/store/open.js';
+import { generateScenarioReads } from '../reads-jsonl.js';
+import type { Scenario } from '../scenario/schema.js';
+import { SITE_DEFAULT } from '../scenario/truth.js';
+
+/**
+ * The accuracy measurement end to end on a simulated clock (replay-style): the
+ * scenario's reads go through the real gateway debounce engine, its EPCIS events
+ * through the real cloud mapping into a real (in-memory SQLite) ledger, and the
+ * books are then compared with the truth the scenario recorded.
+ */
+
+export interface PipelineOptions {
+  seed?: number;
+  loops?: number;
+  startEpochMs: number;
+  /** Switches a gateway mechanism off (the ablation) by editing the debounce configuration. */
+  tune?: (config: DebounceConfig) => DebounceConfig;
+}
+
+export interface PipelineResult {
+  report: AccuracyReport;
+  truth: TruthRecord[];
+  reads: number;
+  events: number;
+  transactions: number;
+  skipped: number;
+  /** Transactions the ledger did not apply, with the reason (each one costs accuracy). */
+  refused: string[];
+}
+
+/** Debounce configuration for the scenario's doors and shelves, by the catalogue's location convention. */
+export function debounceConfigFor(scenario: Scenario): DebounceConfig {
+  const site = (explicit: string | undefined) => explicit ?? scenario.sites[0]?.id ?? SITE_DEFAULT;
+  return DebounceConfigSchema.parse({
+    portals: scenario.doors.map((door) => ({
+      id: door.id,
+      inboundLocation: zoneLocation(site(door.site), 'backroom'),
+      outboundLocation: zoneLocation(site(door.site), 'in-transit'),
+      antennas: [
+        ...door.antennas.outside.map((antenna) => ({ reader: door.reader, antenna, side: 'outside' })),
+        ...door.antennas.inside.map((antenna) => ({ reader: door.reader, antenna, side: 'inside' })),
+      ],
+      neighbours: door.neighbours,
+    })),
+    shelves: scenario.shelves.map((shelf) => ({
+      id: shelf.id,
+      location: zoneLocation(site(shelf.site), shelf.id),
+      antennas: shelf.antennas.map((antenna) => ({ reader: shelf.reader, antenna })),
+      countIntervalMs: 300_000,
+    })),
+  });
+}
+
+function catalogFor(scenario: Scenario) {
+  const gtins = new Set(
+    scenario.populations.flatMap((population) =>
+      (population.kind === 'pallet' ? population.cases : population.items).map((line) => line.gtin),
+    ),
+  );
+  // Stocked shelves may precede any receipt in a scenario: negative stock is allowed, so the books show it.
+  return buildCatalog({
+    products: [...gtins].map((gtin) => ({ gtin, valuation: 'fifo', allowNegative: true, standardCost: '1' })),
+  });
+}
+
+export async function runAccuracyPipeline(scenario: Scenario, options: PipelineOptions): Promise<PipelineResult> {
+  const generated = generateScenarioReads(scenario, {
+    startEpochMs: options.startEpochMs,
+    loops: options.loops ?? 1,
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+  });
+  const config = options.tune ? options.tune(debounceConfigFor(scenario)) : debounceConfigFor(scenario);
+  const siteId = scenario.sites[0]?.id ?? SITE_DEFAULT;
+  const events: EpcisEvent[] = runReads(
+    createDebounceEngine(config, { siteId, gatewayId: 'accuracy-gw' }),
+    config,
+    generated.reads,
+  );
+  const catalog = catalogFor(scenario);
+  const store = await openLedgerStore({ kind: 'memory' }, catalog);
+  try {
+    let transactions = 0;
+    let skipped = 0;
+    const refused: string[] = [];
+    for (let start = 0; start < events.length; start += 100) {
+      const document = buildEpcisDocument(events.slice(start, start + 100), {
+        creationDate: events[start]?.eventTime ?? new Date(options.startEpochMs).toISOString(),
+      });
+      const mapped = mapEpcisDocument(document, { siteId, gatewayId: 'accuracy-gw' }, catalog);
+      skipped += mapped.skipped.length;
+      for (let offset = 0; offset < mapped.transactions.length; offset += BATCH_TRANSACTIONS_MAX) {
+        const results = await store.applyBatch(mapped.transactions.slice(offset, offset + BATCH_TRANSACTIONS_MAX));
+        for (const result of results)
+          if (result.status !== 'applied')
+            refused.push(`${result.id}: ${result.code ?? result.status} ${result.reason ?? ''}`);
+      }
+      transactions += mapped.transactions.length;
+    }
+    const atMs = generated.truth.reduce(
+      (latest, record) => Math.max(latest, Date.parse(record.time)),
+      options.startEpochMs,
+    );
+    const endMs = Math.max(atMs, ...events.map((event) => Date.parse(event.eventTime)));
+    const report = measureAccuracy({
+      truth: generated.truth,
+      positions: await bookPositionsNow(store),
+      epcs: await bookEpcsAt(store, generated.truth, endMs),
+      atMs: endMs,
+    });
+    return {
+      report,
+      truth: generated.truth,
+      reads: generated.reads.length,
+      events: events.length,
+      transactions,
+      skipped,
+      refused,
+    };
+  } finally {
+    await store.close();
+  }
+}
