@@ -17,6 +17,9 @@ import type { CaptureJob, EpcisEventStore, StoredEventInput } from './event-stor
 export type { JobError } from './capture-mapping.js';
 
 /** Told about every event stored in the repository (MQTT or capture), after it commits: `receiving` reacts here. */
+/** Gateway events written to the repository in one store call at most (bounds one transaction's size). */
+const COALESCED_RECORDS_MAX = 5_000;
+
 export type EpcisEventListener = (events: readonly StoredEventInput[]) => void;
 
 export interface CaptureDependencies {
@@ -43,6 +46,11 @@ const SKIPPED_AS_ERROR = new Set(['rejected', 'conflict']);
  */
 export class EpcisCapture {
   private readonly listeners: EpcisEventListener[] = [];
+  private readonly pendingRecords: Array<{
+    records: readonly StoredEventInput[];
+    resolve: () => void;
+    reject: (error: unknown) => void;
+  }> = [];
   private queue: Promise<void> = Promise.resolve();
   private queued = 0;
 
@@ -120,7 +128,31 @@ export class EpcisCapture {
       .map((event) =>
         eventRecord(event, namespaces, recordTimeMs, `mqtt:${siteId}/${document['stockwire:gateway'] ?? ''}`),
       );
-    await this.store(records);
+    await this.storeCoalesced(records);
+  }
+
+  /**
+   * The consumer's group commit settles a whole batch of documents in one turn of the event loop;
+   * their events go into the repository together, in one store transaction, instead of one durable
+   * write per MQTT message (which capped the cloud path at the disk's fsync rate).
+   */
+  private storeCoalesced(records: readonly StoredEventInput[]): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (this.pendingRecords.length === 0) queueMicrotask(() => void this.flushPending());
+      this.pendingRecords.push({ records, resolve, reject });
+    });
+  }
+
+  private async flushPending(): Promise<void> {
+    const pending = this.pendingRecords.splice(0);
+    try {
+      const all = pending.flatMap((entry) => entry.records);
+      for (let start = 0; start < all.length; start += COALESCED_RECORDS_MAX)
+        await this.store(all.slice(start, start + COALESCED_RECORDS_MAX));
+      for (const entry of pending) entry.resolve();
+    } catch (error) {
+      for (const entry of pending) entry.reject(error);
+    }
   }
 
   private async processSafely(
