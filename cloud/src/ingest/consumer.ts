@@ -104,7 +104,8 @@ export interface ReceivingHook {
 }
 
 /** Stopping while receiving's store was down: the message is left un-acked for redelivery. */
-class ReceivingAbandoned extends Error {}
+/** The consumer stopped while a side store (POS, receiving, EPCIS repository) was unavailable: leave the message un-acked. */
+class RetryAbandoned extends Error {}
 
 export interface ConsumerStats {
   messagesReceived: number;
@@ -304,7 +305,7 @@ export class MovementConsumer {
     try {
       job = (await this.tillJob(packet, acknowledge)) ?? (await this.prepare(packet, acknowledge));
     } catch (error) {
-      if (error instanceof ReceivingAbandoned) return;
+      if (error instanceof RetryAbandoned) return;
       // A bug or an input no rule foresaw: set the message aside rather than stall every gateway behind it.
       job = this.noWork(acknowledge);
       this.deadLetterFailure(packet.topic, toBuffer(packet.payload), error);
@@ -382,14 +383,12 @@ export class MovementConsumer {
     };
   }
 
-  private async preparePosWithRetry(pos: PosTransaction): Promise<PreparedPos> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await preparePosTransaction(pos, this.deps);
-      } catch (error) {
-        if (failureKind(error) !== 'store_unavailable' || !(await this.waitBeforeRetry(attempt))) throw error;
-      }
-    }
+  private preparePosWithRetry(pos: PosTransaction): Promise<PreparedPos> {
+    return this.retryWhileUnavailable(
+      () => preparePosTransaction(pos, this.deps),
+      (error) => failureKind(error) === 'store_unavailable',
+      'POS preparation',
+    );
   }
 
   private recordTillResults(topic: string, payload: Buffer, pos: PosTransaction, results: ApplyResult[]): void {
@@ -652,29 +651,34 @@ export class MovementConsumer {
     for (const result of results)
       if (result.status === 'rejected' || result.status === 'conflict') refused.add(result.id);
     for (const { transaction } of poisoned) if (transaction.id !== undefined) refused.add(transaction.id);
-    return this.retryEpcisStore(() => epcis.recordGatewayDocument(document, siteId, refused));
-  }
-
-  private async retryEpcisStore(step: () => Promise<void>): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await step();
-      } catch (error) {
-        this.deps.logger.error({ err: errorMessage(error) }, 'EPCIS event store failed; message stays un-acked');
-        if (!(await this.waitBeforeRetry(attempt))) throw error;
-      }
-    }
+    return this.retryWhileUnavailable(
+      () => epcis.recordGatewayDocument(document, siteId, refused),
+      () => true,
+      'EPCIS event store',
+    );
   }
 
   /** Receiving's store being down must not lose the message either: retry until it answers or we stop. */
-  private async retryReceiving<T>(step: () => Promise<T>): Promise<T> {
+  private retryReceiving<T>(step: () => Promise<T>): Promise<T> {
+    return this.retryWhileUnavailable(step, (error) => !(error instanceof StockwireError), 'receiving store');
+  }
+
+  /**
+   * The one retry loop for the stores beside the ledger: `retryable` errors wait the ledger's backoff and
+   * try again; anything else is thrown; stopping throws RetryAbandoned, so the message stays un-acked.
+   */
+  private async retryWhileUnavailable<T>(
+    step: () => Promise<T>,
+    retryable: (error: unknown) => boolean,
+    what: string,
+  ): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await step();
       } catch (error) {
-        if (error instanceof StockwireError) throw error;
-        this.deps.logger.error({ err: errorMessage(error) }, 'receiving store failed; message stays un-acked');
-        if (!(await this.waitBeforeRetry(attempt))) throw new ReceivingAbandoned();
+        if (!retryable(error)) throw error;
+        this.deps.logger.error({ err: errorMessage(error) }, `${what} failed; message stays un-acked`);
+        if (!(await this.waitBeforeRetry(attempt))) throw new RetryAbandoned();
       }
     }
   }
