@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { openPoolWithSchema } from '../store/postgres-pool.js';
 import type {
   CaptureJob,
   EpcisEventStore,
@@ -21,16 +22,7 @@ export class PostgresEpcisEventStore implements EpcisEventStore {
   private constructor(private readonly pool: pg.Pool) {}
 
   static async open(url: string, poolSize = 2): Promise<PostgresEpcisEventStore> {
-    const pool = new pg.Pool({ connectionString: url, max: poolSize });
-    const client = await pool.connect();
-    try {
-      await client.query('SELECT pg_advisory_lock($1)', [SCHEMA_LOCK_KEY]);
-      await client.query(SCHEMA);
-      await client.query('SELECT pg_advisory_unlock($1)', [SCHEMA_LOCK_KEY]);
-    } finally {
-      client.release();
-    }
-    return new PostgresEpcisEventStore(pool);
+    return new PostgresEpcisEventStore(await openPoolWithSchema(url, poolSize, SCHEMA, SCHEMA_LOCK_KEY));
   }
 
   async insertEvents(

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { openPoolWithSchema } from '../store/postgres-pool.js';
 import { RESERVATIONS_OPEN_PER_SITE_MAX, type ReservationRecord } from './contract.js';
 import type { ReservationSession, ReservationStore } from './store.js';
 
@@ -25,16 +26,7 @@ export class PostgresReservationStore implements ReservationStore {
   private constructor(private readonly pool: pg.Pool) {}
 
   static async open(url: string, poolSize = 2): Promise<PostgresReservationStore> {
-    const pool = new pg.Pool({ connectionString: url, max: poolSize });
-    const client = await pool.connect();
-    try {
-      await client.query('SELECT pg_advisory_lock($1)', [RESERVATION_LOCK_KEY]);
-      await client.query(SCHEMA);
-      await client.query('SELECT pg_advisory_unlock($1)', [RESERVATION_LOCK_KEY]);
-    } finally {
-      client.release();
-    }
-    return new PostgresReservationStore(pool);
+    return new PostgresReservationStore(await openPoolWithSchema(url, poolSize, SCHEMA, RESERVATION_LOCK_KEY));
   }
 
   async exclusive<T>(work: (session: ReservationSession) => Promise<T>): Promise<T> {

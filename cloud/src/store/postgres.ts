@@ -56,6 +56,7 @@ import type { PeriodClose } from '../ledger/periods.js';
 import { decidePeriodClose, PERIOD_QUERIES, periodView, toNumberOrNull, type PeriodRow } from './periods-store.js';
 import { CHECK_QUERIES, type PairEntryRow, type PairJournalRow } from './check-queries.js';
 import { LEDGER_LOCK_KEY, POSTGRES_SCHEMA } from './postgres-schema.js';
+import { createSchemaLocked } from './postgres-pool.js';
 import { lockPlanOf, siteResolver, sitesMissing, takeLocks, type LockPlan } from './postgres-site-locks.js';
 import {
   entryFromRow,
@@ -111,18 +112,7 @@ export class PostgresLedgerStore implements LedgerStore {
       (options.logger ?? silentLogger()).warn({ err: error.message }, 'idle PostgreSQL connection failed'),
     );
     try {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        await client.query('SELECT pg_advisory_xact_lock($1)', [LEDGER_LOCK_KEY]);
-        await client.query(POSTGRES_SCHEMA);
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
+      await createSchemaLocked(pool, POSTGRES_SCHEMA, LEDGER_LOCK_KEY);
       const storeCatalog = new StoreCatalog(catalog);
       for (const row of (await pool.query<{ definition: string }>('SELECT definition FROM products')).rows)
         storeCatalog.putProduct(JSON.parse(row.definition) as Product);

@@ -1,8 +1,11 @@
 import pg from 'pg';
+import { openPoolWithSchema } from '../../store/postgres-pool.js';
 import { RECEIVING_POSTGRES_SCHEMA } from '../../store/postgres-schema.js';
 import type { DocumentKind, DocumentQuery, DocumentWrite, ReceivingStore, StoredDocument } from './store.js';
 
 type Row = StoredDocument;
+/** Serialises schema creation when several cloud processes start at once. */
+const RECEIVING_SCHEMA_LOCK_KEY = 0x5357_5243; // "SWRC"
 
 const toDocument = (row: Row): StoredDocument => ({ ...row, version: Number(row.version) });
 
@@ -11,14 +14,9 @@ export class PostgresReceivingStore implements ReceivingStore {
   private constructor(private readonly pool: pg.Pool) {}
 
   static async open(url: string, poolSize = 2): Promise<PostgresReceivingStore> {
-    const pool = new pg.Pool({ connectionString: url, max: poolSize });
-    try {
-      await pool.query(RECEIVING_POSTGRES_SCHEMA);
-    } catch (error) {
-      await pool.end();
-      throw error;
-    }
-    return new PostgresReceivingStore(pool);
+    return new PostgresReceivingStore(
+      await openPoolWithSchema(url, poolSize, RECEIVING_POSTGRES_SCHEMA, RECEIVING_SCHEMA_LOCK_KEY),
+    );
   }
 
   async get(kind: DocumentKind, id: string): Promise<StoredDocument | undefined> {
