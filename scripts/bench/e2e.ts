@@ -20,13 +20,13 @@ import { systemClock } from '../../shared/src/clock.js';
 import { silentLogger } from '../../shared/src/log.js';
 import { startMosquitto } from '../../test/support/mosquitto.js';
 import { startPostgres, type RunningPostgres } from '../../test/support/postgres.js';
+import { holdsWithin } from '../../test/support/wait.js';
 import {
   burst,
   movement,
   DEMO_CONFIG_DIR,
   parseOptions,
   startFleet,
-  waitFor,
   type BenchOptions,
   type Producer,
 } from './e2e/fleet.js';
@@ -64,7 +64,7 @@ async function timedRun(options: BenchOptions, url: string, produce: Producer, d
       process.stderr.write(`fleet of ${options.gateways} up in ${(performance.now() - bootMs).toFixed(0)} ms\n`);
     const startedMs = performance.now();
     fleet.go();
-    if (!(await waitFor(done, options.timeoutMs))) throw new Error('timed out');
+    if (!(await holdsWithin(done, options.timeoutMs))) throw new Error('timed out');
     return (performance.now() - startedMs) / 1_000;
   } finally {
     await fleet.stop();

@@ -80,10 +80,6 @@ export class GroupCommitter {
     while (this.draining) await this.draining;
   }
 
-  queued(): number {
-    return this.queue.length;
-  }
-
   stats(): GroupCommitStats {
     return { ...this.counters };
   }

@@ -2,7 +2,8 @@ import { z } from 'zod';
 
 /**
  * The durable outbox: every movement event is written here (SQLite WAL,
- * synchronous=FULL) before it is published, and removed only on PUBACK.
+ * synchronous=FULL) before it is published, and removed only on PUBACK
+ * (`mqtt.confirmation: puback`) or once the cloud's committed watermark covers it (`cloud`).
  */
 export const OUTBOX_OVERFLOW_POLICIES = ['block', 'dropOldest'] as const;
 export type OutboxOverflowPolicy = (typeof OUTBOX_OVERFLOW_POLICIES)[number];
