@@ -20,14 +20,27 @@ export async function createSchemaLocked(pool: pg.Pool, schema: string, lockKey:
   }
 }
 
+/**
+ * A pool that survives its idle connections failing. pg emits `error` on the pool when an idle
+ * connection dies (the server restarts, an administrator terminates it); with no listener that is an
+ * uncaught exception that takes the whole cloud down. The pool has already dropped that connection, and
+ * the next query opens a new one or fails to its caller, so the event is only worth a log line.
+ */
+export function newPool(url: string, poolSize: number, onIdleError: (error: Error) => void = () => undefined): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  pool.on('error', onIdleError);
+  return pool;
+}
+
 /** A pool whose schema exists; the pool is ended again when the schema cannot be made. */
 export async function openPoolWithSchema(
   url: string,
   poolSize: number,
   schema: string,
   lockKey: number,
+  onIdleError?: (error: Error) => void,
 ): Promise<pg.Pool> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  const pool = newPool(url, poolSize, onIdleError);
   try {
     await createSchemaLocked(pool, schema, lockKey);
   } catch (error) {

@@ -56,7 +56,7 @@ import type { PeriodClose } from '../ledger/periods.js';
 import { decidePeriodClose, PERIOD_QUERIES, periodView, toNumberOrNull, type PeriodRow } from './periods-store.js';
 import { CHECK_QUERIES, type PairEntryRow, type PairJournalRow } from './check-queries.js';
 import { LEDGER_LOCK_KEY, POSTGRES_SCHEMA } from './postgres-schema.js';
-import { createSchemaLocked } from './postgres-pool.js';
+import { createSchemaLocked, newPool } from './postgres-pool.js';
 import { lockPlanOf, siteResolver, sitesMissing, takeLocks, type LockPlan } from './postgres-site-locks.js';
 import {
   entryFromRow,
@@ -107,8 +107,7 @@ export class PostgresLedgerStore implements LedgerStore {
     catalog: Catalog,
     options: StoreOptions & { poolSize: number },
   ): Promise<PostgresLedgerStore> {
-    const pool = new pg.Pool({ connectionString: url, max: options.poolSize });
-    pool.on('error', (error) =>
+    const pool = newPool(url, options.poolSize, (error) =>
       (options.logger ?? silentLogger()).warn({ err: error.message }, 'idle PostgreSQL connection failed'),
     );
     try {
