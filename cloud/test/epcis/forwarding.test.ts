@@ -41,7 +41,8 @@ describe('forwarding to an external EPCIS 2.0 capture interface (a second instan
       await target.epcis.capture.idle();
       const sent = (await source.epcis.repository.queryEvents({ limit: 10 })).events.map((event) => event.eventId);
       const received = (await target.epcis.repository.queryEvents({ limit: 10 })).events.map((event) => event.eventId);
-      expect(received).toEqual(sent);
+      // Every event arrives exactly once; a retried delivery may land after a later one, so order is not asserted.
+      expect([...received].sort()).toEqual([...sent].sort());
       expect(source.epcis.forwarder!.stats().eventsForwarded).toBe(3);
     } finally {
       await source.stop();
