@@ -125,6 +125,8 @@ function pagedBatches(outbox: Outbox, eventsPerMessageMax: number, messageBytesM
     /** The next document's rows after `cursorSequence` (the page starts right after it unless reset). */
     take(cursorSequence: number): OutboxRow[] {
       if (index >= page.length) {
+        // Nothing appended past the cursor: skip the SELECT (pumps come on every ack burst and tick).
+        if (cursorSequence >= outbox.fill().lastSequence) return [];
         page = outbox.readAfter(cursorSequence, eventsPerMessageMax * PAGE_MESSAGES);
         index = 0;
       }
@@ -208,7 +210,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
     // Only progress re-arms the pump; after a failure the next tick or connect retries,
     // so a publish that keeps failing cannot spin the event loop.
     if (progressed) pump();
-    removeAcked(inflight.size() === 0);
+    else removeAcked(inflight.size() === 0);
     notifyDrained();
   };
 
@@ -281,11 +283,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
     pump();
   };
 
-  function pump(): void {
-    // Also on every tick: acked rows whose removal waited for the interval go even while offline.
-    removeAcked(inflight.size() === 0);
-    if (stopped || !client.connected) return;
-    resendUnconfirmed();
+  const sendWindow = (): void => {
     while (inflight.size() < options.inflightMessagesMax && client.connected) {
       const rows = batches.take(cursorSequence);
       if (rows.length === 0) break;
@@ -294,6 +292,15 @@ export function createPublisher(options: PublisherOptions): Publisher {
       // mqtt.js fails some publishes synchronously (client disconnecting): retrying at once would spin.
       if (stats.publishErrors !== errorsBefore) break;
     }
+  };
+
+  function pump(): void {
+    if (!stopped && client.connected) {
+      resendUnconfirmed();
+      sendWindow();
+    }
+    // After refilling, so a drain keeps its interval; also on every tick, even offline.
+    removeAcked(inflight.size() === 0);
   }
 
   return {
