@@ -6,6 +6,8 @@
  * the transport baseline: the same documents, prepared in RAM, published by a plain mqtt.js
  * client at the same QoS with the same in-flight window; the ratio is printed. Peak RSS and
  * heap growth are sampled during the drain (the broker, when aedes, runs in this process).
+ * A second drain runs with `mqtt.confirmation: cloud`: the subscriber publishes the retained
+ * committed watermark every 20 ms and rows leave the outbox only once it covers them.
  *
  *   OUTBOX_BENCH_EVENTS=100000 OUTBOX_BENCH_BROKERS=aedes,mosquitto npm run bench -- outbox
  */
@@ -17,6 +19,7 @@ import { startEmbeddedBroker } from '../../cloud/src/broker/broker.js';
 import { systemClock } from '../../shared/src/clock.js';
 import { gatewayTopic } from '../../shared/src/contracts/topics.js';
 import { silentLogger } from '../../shared/src/log.js';
+import { followCommitted } from '../../gateway/src/daemon/committed.js';
 import { MqttConfigSchema, type MqttConfig } from '../../gateway/src/mqtt/config.js';
 import { createMqttConnection } from '../../gateway/src/mqtt/connection.js';
 import { createPublisher, documentText } from '../../gateway/src/mqtt/publisher.js';
@@ -36,6 +39,9 @@ const SAMPLE_INTERVAL_MS = 25;
 const SITE = 'bench-site';
 const GATEWAY = 'bench-gw';
 const TOPIC = gatewayTopic(SITE, GATEWAY, 'events');
+const COMMITTED_TOPIC = gatewayTopic(SITE, GATEWAY, 'committed');
+/** How often the bench's stand-in cloud publishes its committed watermark. */
+const CONFIRM_INTERVAL_MS = 20;
 
 interface Broker {
   name: string;
@@ -64,16 +70,46 @@ function fillOutbox(outbox: Outbox, events: number): void {
   }
 }
 
-/** The plain QoS 1 subscriber: parses every document and counts its events. */
-async function startCounter(url: string): Promise<{ events: () => number; close: () => Promise<void> }> {
+interface ReceivedDocument {
+  'stockwire:sequence'?: number;
+  epcisBody: { eventList: unknown[] };
+}
+
+/**
+ * The plain QoS 1 subscriber: parses every document and counts its events. With `confirm`
+ * it also plays the cloud of `mqtt.confirmation: cloud`: every CONFIRM_INTERVAL_MS it
+ * publishes the retained committed watermark (the highest sequence received; one publisher, in order).
+ */
+async function startCounter(
+  url: string,
+  confirm = false,
+): Promise<{ events: () => number; close: () => Promise<void> }> {
   const client = await mqtt.connectAsync(url, { clientId: `bench-counter-${Date.now()}`, clean: true });
   let events = 0;
+  let receivedThrough = 0;
+  let confirmedThrough = 0;
   client.on('message', (_topic, payload) => {
-    events += (JSON.parse(payload.toString('utf8')) as { epcisBody: { eventList: unknown[] } }).epcisBody.eventList
-      .length;
+    const document = JSON.parse(payload.toString('utf8')) as ReceivedDocument;
+    events += document.epcisBody.eventList.length;
+    const first = document['stockwire:sequence'] ?? 0;
+    receivedThrough = Math.max(receivedThrough, first + document.epcisBody.eventList.length - 1);
   });
+  const timer = setInterval(() => {
+    if (!confirm || receivedThrough === confirmedThrough) return;
+    confirmedThrough = receivedThrough;
+    const committed = JSON.stringify({ committedThrough: confirmedThrough, time: new Date().toISOString() });
+    client.publish(COMMITTED_TOPIC, committed, { qos: 1, retain: true });
+  }, CONFIRM_INTERVAL_MS);
   await client.subscribeAsync(TOPIC, { qos: 1 });
-  return { events: () => events, close: () => client.endAsync() };
+  return {
+    events: () => events,
+    close: async () => {
+      clearInterval(timer);
+      // Clear the retained watermark so the next run starts from nothing.
+      if (confirm) await client.publishAsync(COMMITTED_TOPIC, '', { qos: 1, retain: true });
+      await client.endAsync();
+    },
+  };
 }
 
 /** Peak RSS and heap above the level at start, sampled on a timer while a run goes. */
@@ -107,18 +143,8 @@ interface DrainResult {
   heapDeltaMiB: number;
 }
 
-/** Drains a filled outbox through the gateway's own connection and publisher; timed from the first CONNACK. */
-async function drainRun(url: string, dir: string, events: number, mqttConfig: MqttConfig): Promise<DrainResult> {
-  const outbox = createOutbox(openSqliteOutboxStore(join(dir, 'outbox.sqlite')), {
-    eventsMax: EVENTS_MAX,
-    bytesMax: 2 ** 31,
-    overflowPolicy: 'block',
-    warnFillRatio: 0.8,
-  });
-  fillOutbox(outbox, events);
-  const counter = await startCounter(url);
-  global.gc?.();
-  const memory = memorySampler();
+/** The gateway's own connection and publisher (and, with `cloud`, its committed-watermark follower). */
+function gatewaySide(url: string, outbox: Outbox, mqttConfig: MqttConfig) {
   const connection = createMqttConnection(
     { ...mqttConfig, url },
     { siteId: SITE, gatewayId: GATEWAY },
@@ -132,9 +158,31 @@ async function drainRun(url: string, dir: string, events: number, mqttConfig: Mq
     eventsPerMessageMax: mqttConfig.eventsPerMessageMax,
     messageBytesMax: mqttConfig.messageBytesMax,
     inflightMessagesMax: mqttConfig.inflightMessagesMax,
+    confirmation: mqttConfig.confirmation,
     clock: systemClock,
     logger: silentLogger(),
   });
+  if (mqttConfig.confirmation === 'cloud')
+    followCommitted(connection, { siteId: SITE, gatewayId: GATEWAY }, publisher, silentLogger());
+  return { connection, publisher };
+}
+
+/**
+ * Drains a filled outbox through the gateway's own connection and publisher; timed from the
+ * first CONNACK until the subscriber has every event and the outbox is empty.
+ */
+async function drainRun(url: string, dir: string, events: number, mqttConfig: MqttConfig): Promise<DrainResult> {
+  const outbox = createOutbox(openSqliteOutboxStore(join(dir, `outbox-${mqttConfig.confirmation}.sqlite`)), {
+    eventsMax: EVENTS_MAX,
+    bytesMax: 2 ** 31,
+    overflowPolicy: 'block',
+    warnFillRatio: 0.8,
+  });
+  fillOutbox(outbox, events);
+  const counter = await startCounter(url, mqttConfig.confirmation === 'cloud');
+  global.gc?.();
+  const memory = memorySampler();
+  const { connection, publisher } = gatewaySide(url, outbox, mqttConfig);
   let startedMs = 0;
   connection.onConnect(() => {
     if (startedMs === 0) startedMs = performance.now();
@@ -215,10 +263,13 @@ async function benchBroker(kind: string, events: number, mqttConfig: MqttConfig)
   const dir = mkdtempSync(join(tmpdir(), 'stockwire-outbox-bench-'));
   try {
     const drain = await drainRun(broker.url, dir, events, mqttConfig);
+    const confirmed = await drainRun(broker.url, dir, events, { ...mqttConfig, confirmation: 'cloud' });
     const transport = await transportRun(broker.url, events, mqttConfig);
     process.stdout.write(
       `${broker.name}: outbox drain ${format(drain.eventsPerSecond)} events/s (${drain.seconds.toFixed(2)} s), ` +
-        `transport baseline ${format(transport)} events/s, ratio ${(drain.eventsPerSecond / transport).toFixed(2)}; ` +
+        `with cloud confirmation ${format(confirmed.eventsPerSecond)} events/s (${confirmed.seconds.toFixed(2)} s), ` +
+        `transport baseline ${format(transport)} events/s, ratio ${(drain.eventsPerSecond / transport).toFixed(2)} ` +
+        `/ ${(confirmed.eventsPerSecond / transport).toFixed(2)}; ` +
         `RSS ${drain.rssStartMiB.toFixed(0)} → peak ${drain.rssPeakMiB.toFixed(0)} MiB, heap +${drain.heapDeltaMiB.toFixed(0)} MiB\n`,
     );
   } finally {
