@@ -1,6 +1,6 @@
 import { buildEpcisDocument } from '../../../shared/src/contracts/epcis.js';
 import type { Clock } from '../../../shared/src/clock.js';
-import { makeError } from '../../../shared/src/errors.js';
+import { errorMessage, makeError } from '../../../shared/src/errors.js';
 import type { Logger } from '../../../shared/src/log.js';
 import type { Outbox } from '../outbox/outbox.js';
 import type { OutboxRow } from '../outbox/store.js';
@@ -150,6 +150,60 @@ function pagedBatches(outbox: Outbox, eventsPerMessageMax: number, messageBytesM
   };
 }
 
+/** Rows through `sequence` leave the outbox; a failure is logged and retried by the next call (rows stay). */
+function removeThroughSafely(outbox: Outbox, sequence: number, logger: Logger): boolean {
+  try {
+    outbox.removeThrough(sequence);
+    return true;
+  } catch (error) {
+    logger.error({ err: errorMessage(error), sequence }, 'outbox removal failed; retried on the next acknowledgement');
+    return false;
+  }
+}
+
+/**
+ * PUBACK mode's removal: rows at or below the acknowledged watermark go in one range delete,
+ * at most every REMOVE_INTERVAL_MS while documents are in flight (each is an fsync), at once when none are.
+ */
+function acknowledgedRemover(outbox: Outbox, clock: Clock, logger: Logger) {
+  const removal = { through: 0, lastMs: clock.nowMs() };
+  return (acknowledgedThrough: number, windowEmpty: boolean): void => {
+    if (acknowledgedThrough <= removal.through) return;
+    const nowMs = clock.nowMs();
+    if (!windowEmpty && nowMs - removal.lastMs < REMOVE_INTERVAL_MS) return;
+    if (!removeThroughSafely(outbox, acknowledgedThrough, logger)) return;
+    removal.through = acknowledgedThrough;
+    removal.lastMs = nowMs;
+  };
+}
+
+/** Promises resolved once `isDrained()` holds (checked by `notify()`), or false at their timeout. */
+function drainWaiters(clock: Clock, isDrained: () => boolean) {
+  let waiters: (() => void)[] = [];
+  return {
+    notify(): void {
+      if (waiters.length === 0 || !isDrained()) return;
+      const ready = waiters;
+      waiters = [];
+      for (const resolve of ready) resolve();
+    },
+    wait(timeoutMs: number): Promise<boolean> {
+      if (isDrained()) return Promise.resolve(true);
+      return new Promise<boolean>((resolve) => {
+        const timer = clock.setTimeout(() => {
+          waiters = waiters.filter((waiter) => waiter !== done);
+          resolve(false);
+        }, timeoutMs);
+        const done = (): void => {
+          timer.cancel();
+          resolve(true);
+        };
+        waiters.push(done);
+      });
+    },
+  };
+}
+
 /**
  * Pipelined QoS 1 publishing out of the outbox: pages of rows become EPCIS documents,
  * many documents are in flight at once, and rows leave the outbox once acknowledged:
@@ -164,19 +218,11 @@ export function createPublisher(options: PublisherOptions): Publisher {
   let cursorSequence = 0; // highest sequence handed to mqtt.js
   const awaitConfirmation = options.confirmation === 'cloud';
   const confirmation = { through: 0, ackedThrough: 0, lastProgressMs: clock.nowMs() };
-  const removal = { through: 0, lastMs: clock.nowMs() };
   let stopped = false;
   const stats = { messagesPublished: 0, messagesAcked: 0, eventsAcked: 0, publishErrors: 0 };
-  let drainWaiters: (() => void)[] = [];
   let ackBurst = { scheduled: false, progressed: false };
-
-  const isDrained = (): boolean => inflight.size() === 0 && outbox.fill().depth === 0;
-  const notifyDrained = (): void => {
-    if (drainWaiters.length === 0 || !isDrained()) return;
-    const waiters = drainWaiters;
-    drainWaiters = [];
-    for (const resolve of waiters) resolve();
-  };
+  const drained = drainWaiters(clock, () => inflight.size() === 0 && outbox.fill().depth === 0);
+  const removeAcknowledged = acknowledgedRemover(outbox, clock, logger);
 
   const rewind = (sequence: number): void => {
     cursorSequence = Math.min(cursorSequence, sequence);
@@ -187,20 +233,8 @@ export function createPublisher(options: PublisherOptions): Publisher {
    * PUBACK mode: everything at or below the cursor and below every document in flight was
    * acknowledged (a failed publish rewinds the cursor below itself), so it goes in one range delete.
    */
-  const removeAcked = (force: boolean): void => {
-    if (awaitConfirmation) return;
-    const through = Math.min(cursorSequence, inflight.lowest() - 1);
-    if (through <= removal.through) return;
-    const nowMs = clock.nowMs();
-    if (!force && inflight.size() > 0 && nowMs - removal.lastMs < REMOVE_INTERVAL_MS) return;
-    try {
-      outbox.removeThrough(through);
-      removal.through = through;
-      removal.lastMs = nowMs;
-    } catch (error) {
-      // Rows stay and are retried on the next burst or tick; a resend is deduped downstream.
-      logger.error({ err: error instanceof Error ? error.message : String(error) }, 'outbox removal failed');
-    }
+  const removeAcked = (): void => {
+    if (!awaitConfirmation) removeAcknowledged(Math.min(cursorSequence, inflight.lowest() - 1), inflight.size() === 0);
   };
 
   /** Once per burst of PUBACKs parsed from one TCP read: refill the window, then maybe remove. */
@@ -210,8 +244,8 @@ export function createPublisher(options: PublisherOptions): Publisher {
     // Only progress re-arms the pump; after a failure the next tick or connect retries,
     // so a publish that keeps failing cannot spin the event loop.
     if (progressed) pump();
-    else removeAcked(inflight.size() === 0);
-    notifyDrained();
+    else removeAcked();
+    drained.notify();
   };
 
   const publishBatch = (rows: OutboxRow[]): void => {
@@ -278,8 +312,8 @@ export function createPublisher(options: PublisherOptions): Publisher {
     confirmation.through = committedThrough;
     confirmation.lastProgressMs = clock.nowMs();
     // One range delete, however far the watermark moved (no rows read into RAM).
-    outbox.removeThrough(committedThrough);
-    notifyDrained();
+    removeThroughSafely(outbox, committedThrough, logger);
+    drained.notify();
     pump();
   };
 
@@ -300,27 +334,14 @@ export function createPublisher(options: PublisherOptions): Publisher {
       sendWindow();
     }
     // After refilling, so a drain keeps its interval; also on every tick, even offline.
-    removeAcked(inflight.size() === 0);
+    removeAcked();
   }
 
   return {
     pump,
     confirm,
     stats: () => ({ ...stats, inflightMessages: inflight.size() }),
-    waitDrained(timeoutMs) {
-      if (isDrained()) return Promise.resolve(true);
-      return new Promise<boolean>((resolve) => {
-        const timer = clock.setTimeout(() => {
-          drainWaiters = drainWaiters.filter((waiter) => waiter !== done);
-          resolve(false);
-        }, timeoutMs);
-        const done = (): void => {
-          timer.cancel();
-          resolve(true);
-        };
-        drainWaiters.push(done);
-      });
-    },
+    waitDrained: (timeoutMs) => drained.wait(timeoutMs),
     stop() {
       stopped = true;
     },
