@@ -10,13 +10,8 @@ const SCHEMA_VERSION = 1;
 /** SQLite binds at most 32,766 parameters; removals are chunked well below that. */
 const REMOVE_CHUNK_MAX = 500;
 
-/**
- * Durable outbox in SQLite. WAL with synchronous=FULL: a committed append
- * survives a power cut (better-sqlite3's WAL default, NORMAL, may lose the last
- * commits). AUTOINCREMENT keeps sequences strictly increasing and never reused,
- * even after every row has been removed.
- */
-export function openSqliteOutboxStore(path: string): OutboxStore {
+/** Opens (or creates) the file with the durable pragmas and the current schema. */
+function openDatabase(path: string): Database.Database {
   let database: Database.Database;
   try {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -47,6 +42,17 @@ export function openSqliteOutboxStore(path: string): OutboxStore {
     INSERT OR IGNORE INTO outbox_meta (key, value) VALUES ('dropped_total', 0);
   `);
   database.pragma(`user_version = ${SCHEMA_VERSION}`);
+  return database;
+}
+
+/**
+ * Durable outbox in SQLite. WAL with synchronous=FULL: a committed append
+ * survives a power cut (better-sqlite3's WAL default, NORMAL, may lose the last
+ * commits). AUTOINCREMENT keeps sequences strictly increasing and never reused,
+ * even after every row has been removed.
+ */
+export function openSqliteOutboxStore(path: string): OutboxStore {
+  const database = openDatabase(path);
 
   const insert = database.prepare('INSERT INTO outbox (event_id, payload, bytes) VALUES (?, ?, ?)');
   const selectAfter = database.prepare(
