@@ -193,6 +193,37 @@ describe('outbox drain edge cases (fake clients)', () => {
     publisher.stop();
   });
 
+  it('cuts a page into documents by events and bytes; an event larger than the bound goes alone', async () => {
+    const outbox = outboxOn(createMemoryOutboxStore());
+    fill(outbox, 100);
+    const big = { ...sampleEvent(100), 'stockwire:note': 'x'.repeat(5_000) };
+    outbox.append([big]);
+    const ordinaryBytes = outbox.readAfter(0, 100).map((row) => row.bytes);
+    const bytesBound = Math.max(...ordinaryBytes) * 10;
+    const fake = flakyClient(new Set());
+    const publisher = createPublisher({
+      client: fake.client,
+      outbox,
+      topic: 't',
+      gatewayId: GATEWAY,
+      eventsPerMessageMax: 40,
+      // Room for 10 of the largest ordinary events per document.
+      messageBytesMax: bytesBound,
+      inflightMessagesMax: 64,
+      clock: systemClock,
+      logger: silentLogger(),
+    });
+    publisher.pump();
+    await until(() => outbox.fill().depth === 0, 5_000, 'the outbox to drain');
+    expect(fake.sent.at(-1)).toEqual([100]);
+    for (const indexes of fake.sent.slice(0, -1)) {
+      expect(indexes.length).toBeGreaterThanOrEqual(10);
+      expect(indexes.reduce((sum, index) => sum + (ordinaryBytes[index] ?? 0), 0)).toBeLessThanOrEqual(bytesBound);
+    }
+    expect(fake.sent.flat()).toEqual(Array.from({ length: 101 }, (_, index) => index));
+    publisher.stop();
+  });
+
   it('with cloud confirmation keeps acked rows until the watermark, then removes through it', async () => {
     const outbox = outboxOn(createMemoryOutboxStore());
     fill(outbox, 400);
