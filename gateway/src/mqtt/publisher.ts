@@ -1,6 +1,6 @@
 import { buildEpcisDocument } from '../../../shared/src/contracts/epcis.js';
 import type { Clock } from '../../../shared/src/clock.js';
-import { makeError } from '../../../shared/src/errors.js';
+import { errorMessage, makeError } from '../../../shared/src/errors.js';
 import type { Logger } from '../../../shared/src/log.js';
 import type { Outbox } from '../outbox/outbox.js';
 import type { OutboxRow } from '../outbox/store.js';
@@ -74,55 +74,178 @@ export function documentText(
   return shellText.replace(EVENT_LIST_SENTINEL, `"eventList":[${rows.map((row) => row.payload).join(',')}]`);
 }
 
+/** Messages' worth of rows read ahead with one SELECT: 16 × 40 events by default, a bounded page. */
+const PAGE_MESSAGES = 16;
 /**
- * Pipelined QoS 1 publishing out of the outbox: batches of events become one
- * EPCIS document each, many documents are in flight at once, and rows leave
- * the outbox only when their PUBACK arrives. Nothing is handed to mqtt.js
+ * While a drain keeps the window busy, acked rows leave the outbox at most this often, in one
+ * `removeThrough` transaction (with synchronous=FULL each is an fsync). A crash in between
+ * resends at most this much, deduplicated by eventID. An idle window removes at once.
+ */
+export const REMOVE_INTERVAL_MS = 50;
+
+/** Documents in flight, keyed by their first sequence; a count because a rewind can resend one still in flight. */
+function inflightTracker(): {
+  add(first: number): void;
+  delete(first: number): void;
+  size(): number;
+  /** Lowest first sequence in flight, or Infinity. */
+  lowest(): number;
+} {
+  const documents = new Map<number, number>();
+  let size = 0;
+  return {
+    add(first) {
+      documents.set(first, (documents.get(first) ?? 0) + 1);
+      size += 1;
+    },
+    delete(first) {
+      const count = documents.get(first) ?? 0;
+      if (count === 0) return;
+      if (count === 1) documents.delete(first);
+      else documents.set(first, count - 1);
+      size -= 1;
+    },
+    size: () => size,
+    lowest() {
+      let lowest = Infinity;
+      for (const first of documents.keys()) lowest = Math.min(lowest, first);
+      return lowest;
+    },
+  };
+}
+
+/**
+ * Rows read ahead of the cursor a page at a time (one SELECT), cut into documents of at most
+ * `eventsPerMessageMax` events and `messageBytesMax` bytes. Never more than one page in RAM.
+ */
+function pagedBatches(outbox: Outbox, eventsPerMessageMax: number, messageBytesMax: number) {
+  let page: OutboxRow[] = [];
+  let index = 0;
+  return {
+    /** The next document's rows after `cursorSequence` (the page starts right after it unless reset). */
+    take(cursorSequence: number): OutboxRow[] {
+      if (index >= page.length) {
+        // Nothing appended past the cursor: skip the SELECT (pumps come on every ack burst and tick).
+        if (cursorSequence >= outbox.fill().lastSequence) return [];
+        page = outbox.readAfter(cursorSequence, eventsPerMessageMax * PAGE_MESSAGES);
+        index = 0;
+      }
+      let bytes = 0;
+      let end = index;
+      while (end < page.length && end - index < eventsPerMessageMax) {
+        const rowBytes = page[end]?.bytes ?? 0;
+        if (end > index && bytes + rowBytes > messageBytesMax) break;
+        bytes += rowBytes;
+        end += 1;
+      }
+      const rows = page.slice(index, end);
+      index = end;
+      return rows;
+    },
+    /** Forget the read-ahead: the cursor moved back. */
+    reset(): void {
+      page = [];
+      index = 0;
+    },
+  };
+}
+
+/** Rows through `sequence` leave the outbox; a failure is logged and retried by the next call (rows stay). */
+function removeThroughSafely(outbox: Outbox, sequence: number, logger: Logger): boolean {
+  try {
+    outbox.removeThrough(sequence);
+    return true;
+  } catch (error) {
+    logger.error({ err: errorMessage(error), sequence }, 'outbox removal failed; retried on the next acknowledgement');
+    return false;
+  }
+}
+
+/**
+ * PUBACK mode's removal: rows at or below the acknowledged watermark go in one range delete,
+ * at most every REMOVE_INTERVAL_MS while documents are in flight (each is an fsync), at once when none are.
+ */
+function acknowledgedRemover(outbox: Outbox, clock: Clock, logger: Logger) {
+  const removal = { through: 0, lastMs: clock.nowMs() };
+  return (acknowledgedThrough: number, windowEmpty: boolean): void => {
+    if (acknowledgedThrough <= removal.through) return;
+    const nowMs = clock.nowMs();
+    if (!windowEmpty && nowMs - removal.lastMs < REMOVE_INTERVAL_MS) return;
+    if (!removeThroughSafely(outbox, acknowledgedThrough, logger)) return;
+    removal.through = acknowledgedThrough;
+    removal.lastMs = nowMs;
+  };
+}
+
+/** Promises resolved once `isDrained()` holds (checked by `notify()`), or false at their timeout. */
+function drainWaiters(clock: Clock, isDrained: () => boolean) {
+  let waiters: (() => void)[] = [];
+  return {
+    notify(): void {
+      if (waiters.length === 0 || !isDrained()) return;
+      const ready = waiters;
+      waiters = [];
+      for (const resolve of ready) resolve();
+    },
+    wait(timeoutMs: number): Promise<boolean> {
+      if (isDrained()) return Promise.resolve(true);
+      return new Promise<boolean>((resolve) => {
+        const timer = clock.setTimeout(() => {
+          waiters = waiters.filter((waiter) => waiter !== done);
+          resolve(false);
+        }, timeoutMs);
+        const done = (): void => {
+          timer.cancel();
+          resolve(true);
+        };
+        waiters.push(done);
+      });
+    },
+  };
+}
+
+/**
+ * Pipelined QoS 1 publishing out of the outbox: pages of rows become EPCIS documents,
+ * many documents are in flight at once, and rows leave the outbox once acknowledged:
+ * on PUBACK (by contiguous watermark, batched in time) or, with `confirmation: cloud`,
+ * once the cloud's committed watermark covers them. Nothing is handed to mqtt.js
  * while disconnected, so its RAM queue never becomes the durability mechanism.
  */
 export function createPublisher(options: PublisherOptions): Publisher {
   const { client, outbox, logger, clock } = options;
-  const inflight = new Set<number>();
+  const inflight = inflightTracker();
+  const batches = pagedBatches(outbox, options.eventsPerMessageMax, options.messageBytesMax);
   let cursorSequence = 0; // highest sequence handed to mqtt.js
   const awaitConfirmation = options.confirmation === 'cloud';
   const confirmation = { through: 0, ackedThrough: 0, lastProgressMs: clock.nowMs() };
   let stopped = false;
   const stats = { messagesPublished: 0, messagesAcked: 0, eventsAcked: 0, publishErrors: 0 };
-  let drainWaiters: (() => void)[] = [];
-  // Acked rows are removed in one transaction per batch of PUBACKs: with synchronous=FULL
-  // every transaction is an fsync, and PUBACKs of a pipelined window arrive together.
-  let ackedSequences: number[] = [];
-  let removalScheduled = false;
+  let ackBurst = { scheduled: false, progressed: false };
+  const drained = drainWaiters(clock, () => inflight.size() === 0 && outbox.fill().depth === 0);
+  const removeAcknowledged = acknowledgedRemover(outbox, clock, logger);
 
-  const isDrained = (): boolean => inflight.size === 0 && ackedSequences.length === 0 && outbox.fill().depth === 0;
-  const notifyDrained = (): void => {
-    if (drainWaiters.length === 0 || !isDrained()) return;
-    const waiters = drainWaiters;
-    drainWaiters = [];
-    for (const resolve of waiters) resolve();
+  const rewind = (sequence: number): void => {
+    cursorSequence = Math.min(cursorSequence, sequence);
+    batches.reset();
   };
 
+  /**
+   * PUBACK mode: everything at or below the cursor and below every document in flight was
+   * acknowledged (a failed publish rewinds the cursor below itself), so it goes in one range delete.
+   */
   const removeAcked = (): void => {
-    removalScheduled = false;
-    const sequences = ackedSequences;
-    ackedSequences = [];
-    if (sequences.length > 0) outbox.remove(sequences);
-    notifyDrained();
+    if (!awaitConfirmation) removeAcknowledged(Math.min(cursorSequence, inflight.lowest() - 1), inflight.size() === 0);
+  };
+
+  /** Once per burst of PUBACKs parsed from one TCP read: refill the window, then maybe remove. */
+  const afterAcks = (): void => {
+    const { progressed } = ackBurst;
+    ackBurst = { scheduled: false, progressed: false };
     // Only progress re-arms the pump; after a failure the next tick or connect retries,
     // so a publish that keeps failing cannot spin the event loop.
-    if (!stopped && sequences.length > 0) pump();
-  };
-
-  const takeBatch = (): OutboxRow[] => {
-    const rows = outbox.readAfter(cursorSequence, options.eventsPerMessageMax);
-    let bytes = 0;
-    let count = 0;
-    for (const row of rows) {
-      if (count > 0 && bytes + row.bytes > options.messageBytesMax) break;
-      bytes += row.bytes;
-      count += 1;
-    }
-    return rows.slice(0, count);
+    if (progressed) pump();
+    else removeAcked();
+    drained.notify();
   };
 
   const publishBatch = (rows: OutboxRow[]): void => {
@@ -145,7 +268,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
       if (error) {
         stats.publishErrors += 1;
         // Rewind so the batch goes out again; a duplicate is harmless (the cloud dedupes by eventID).
-        cursorSequence = Math.min(cursorSequence, first.sequence - 1);
+        rewind(first.sequence - 1);
         logger.warn(
           {
             err: makeError(MqttErrors.PUBLISH_FAILED, {
@@ -159,14 +282,14 @@ export function createPublisher(options: PublisherOptions): Publisher {
       } else {
         // With cloud confirmation the rows stay until the watermark covers them.
         if (awaitConfirmation) confirmation.ackedThrough = Math.max(confirmation.ackedThrough, last.sequence);
-        else for (const row of rows) ackedSequences.push(row.sequence);
         stats.messagesAcked += 1;
         stats.eventsAcked += rows.length;
+        ackBurst.progressed = true;
       }
-      // Deferred to the end of this turn: PUBACKs parsed from one TCP read share one removal.
-      if (!removalScheduled) {
-        removalScheduled = true;
-        queueMicrotask(removeAcked);
+      // Deferred to the end of this turn: PUBACKs parsed from one TCP read share one refill.
+      if (!ackBurst.scheduled) {
+        ackBurst.scheduled = true;
+        queueMicrotask(afterAcks);
       }
     });
   };
@@ -179,7 +302,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
       { confirmedThrough: confirmation.through, ackedThrough: confirmation.ackedThrough },
       'acked events not confirmed by the cloud in time; sending them again',
     );
-    cursorSequence = Math.min(cursorSequence, confirmation.through);
+    rewind(confirmation.through);
     confirmation.ackedThrough = confirmation.through;
     confirmation.lastProgressMs = clock.nowMs();
   };
@@ -188,45 +311,37 @@ export function createPublisher(options: PublisherOptions): Publisher {
     if (!awaitConfirmation || committedThrough <= confirmation.through) return;
     confirmation.through = committedThrough;
     confirmation.lastProgressMs = clock.nowMs();
-    for (;;) {
-      const rows = outbox.readAfter(0, 1_000).filter((row) => row.sequence <= committedThrough);
-      if (rows.length === 0 || outbox.remove(rows.map((row) => row.sequence)) === 0) break;
-    }
-    notifyDrained();
+    // One range delete, however far the watermark moved (no rows read into RAM).
+    removeThroughSafely(outbox, committedThrough, logger);
+    drained.notify();
     pump();
   };
 
-  function pump(): void {
-    if (stopped || !client.connected) return;
-    resendUnconfirmed();
-    while (inflight.size < options.inflightMessagesMax && client.connected) {
-      const rows = takeBatch();
+  const sendWindow = (): void => {
+    while (inflight.size() < options.inflightMessagesMax && client.connected) {
+      const rows = batches.take(cursorSequence);
       if (rows.length === 0) break;
       const errorsBefore = stats.publishErrors;
       publishBatch(rows);
       // mqtt.js fails some publishes synchronously (client disconnecting): retrying at once would spin.
       if (stats.publishErrors !== errorsBefore) break;
     }
+  };
+
+  function pump(): void {
+    if (!stopped && client.connected) {
+      resendUnconfirmed();
+      sendWindow();
+    }
+    // After refilling, so a drain keeps its interval; also on every tick, even offline.
+    removeAcked();
   }
 
   return {
     pump,
     confirm,
-    stats: () => ({ ...stats, inflightMessages: inflight.size }),
-    waitDrained(timeoutMs) {
-      if (isDrained()) return Promise.resolve(true);
-      return new Promise<boolean>((resolve) => {
-        const timer = clock.setTimeout(() => {
-          drainWaiters = drainWaiters.filter((waiter) => waiter !== done);
-          resolve(false);
-        }, timeoutMs);
-        const done = (): void => {
-          timer.cancel();
-          resolve(true);
-        };
-        drainWaiters.push(done);
-      });
-    },
+    stats: () => ({ ...stats, inflightMessages: inflight.size() }),
+    waitDrained: (timeoutMs) => drained.wait(timeoutMs),
     stop() {
       stopped = true;
     },

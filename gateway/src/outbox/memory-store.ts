@@ -1,6 +1,18 @@
 import type { OutboxEntry, OutboxRow, OutboxStats, OutboxStore } from './store.js';
 import { payloadBytes } from './store.js';
 
+/** Index of the first row with sequence > `sequence` (rows are sorted by sequence). */
+function firstAfter(rows: readonly OutboxRow[], sequence: number): number {
+  let low = 0;
+  let high = rows.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((rows[middle]?.sequence ?? Infinity) > sequence) high = middle;
+    else low = middle + 1;
+  }
+  return low;
+}
+
 /** Volatile outbox for tests and replay: same contract as SQLite, nothing survives the process. */
 export function createMemoryOutboxStore(): OutboxStore {
   // Rows stay sorted by sequence because sequences only grow.
@@ -21,8 +33,8 @@ export function createMemoryOutboxStore(): OutboxStore {
       return appended;
     },
     readAfter(afterSequence: number, limit: number): OutboxRow[] {
-      const start = rows.findIndex((row) => row.sequence > afterSequence);
-      return start === -1 ? [] : rows.slice(start, start + limit);
+      const start = firstAfter(rows, afterSequence);
+      return rows.slice(start, start + limit);
     },
     remove(sequences: readonly number[]): number {
       const doomed = new Set(sequences);
@@ -33,6 +45,11 @@ export function createMemoryOutboxStore(): OutboxStore {
         return false;
       });
       return before - rows.length;
+    },
+    removeThrough(sequence: number): number {
+      const removed = rows.splice(0, firstAfter(rows, sequence));
+      for (const row of removed) bytes -= row.bytes;
+      return removed.length;
     },
     dropOldest(count: number): number {
       const dropped = rows.splice(0, Math.max(0, count));

@@ -26,6 +26,8 @@ export interface Outbox {
   append(events: readonly EpcisEvent[]): AppendOutcome;
   readAfter(afterSequence: number, limit: number): OutboxRow[];
   remove(sequences: readonly number[]): number;
+  /** Removes every row with sequence ≤ `sequence`; see OutboxStore.removeThrough. */
+  removeThrough(sequence: number): number;
   fill(): OutboxFill;
   close(): void;
 }
@@ -63,6 +65,7 @@ export function createOutbox(
     },
     readAfter: (afterSequence, limit) => store.readAfter(afterSequence, limit),
     remove: (sequences) => store.remove(sequences),
+    removeThrough: (sequence) => store.removeThrough(sequence),
     fill,
     close: () => store.close(),
   };

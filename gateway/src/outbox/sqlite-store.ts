@@ -10,20 +10,8 @@ const SCHEMA_VERSION = 1;
 /** SQLite binds at most 32,766 parameters; removals are chunked well below that. */
 const REMOVE_CHUNK_MAX = 500;
 
-interface RowRecord {
-  sequence: number;
-  event_id: string;
-  payload: string;
-  bytes: number;
-}
-
-/**
- * Durable outbox in SQLite. WAL with synchronous=FULL: a committed append
- * survives a power cut (better-sqlite3's WAL default, NORMAL, may lose the last
- * commits). AUTOINCREMENT keeps sequences strictly increasing and never reused,
- * even after every row has been removed.
- */
-export function openSqliteOutboxStore(path: string): OutboxStore {
+/** Opens (or creates) the file with the durable pragmas and the current schema. */
+function openDatabase(path: string): Database.Database {
   let database: Database.Database;
   try {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -54,11 +42,27 @@ export function openSqliteOutboxStore(path: string): OutboxStore {
     INSERT OR IGNORE INTO outbox_meta (key, value) VALUES ('dropped_total', 0);
   `);
   database.pragma(`user_version = ${SCHEMA_VERSION}`);
+  return database;
+}
+
+/**
+ * Durable outbox in SQLite. WAL with synchronous=FULL: a committed append
+ * survives a power cut (better-sqlite3's WAL default, NORMAL, may lose the last
+ * commits). AUTOINCREMENT keeps sequences strictly increasing and never reused,
+ * even after every row has been removed.
+ */
+export function openSqliteOutboxStore(path: string): OutboxStore {
+  const database = openDatabase(path);
 
   const insert = database.prepare('INSERT INTO outbox (event_id, payload, bytes) VALUES (?, ?, ?)');
   const selectAfter = database.prepare(
-    'SELECT sequence, event_id, payload, bytes FROM outbox WHERE sequence > ? ORDER BY sequence LIMIT ?',
+    // Aliased to OutboxRow's names: a page of rows comes back without a copy per row.
+    'SELECT sequence, event_id AS eventId, payload, bytes FROM outbox WHERE sequence > ? ORDER BY sequence LIMIT ?',
   );
+  const totalsThrough = database.prepare(
+    'SELECT COUNT(*) AS removed, COALESCE(SUM(bytes), 0) AS removedBytes FROM outbox WHERE sequence <= ?',
+  );
+  const deleteThrough = database.prepare('DELETE FROM outbox WHERE sequence <= ?');
   const selectOldest = database.prepare('SELECT sequence, bytes FROM outbox ORDER BY sequence LIMIT ?');
   const addDropped = database.prepare("UPDATE outbox_meta SET value = value + ? WHERE key = 'dropped_total'");
   const selectDropped = database.prepare("SELECT value FROM outbox_meta WHERE key = 'dropped_total'");
@@ -101,6 +105,12 @@ export function openSqliteOutboxStore(path: string): OutboxStore {
     return { removed, removedBytes };
   });
 
+  const removeThroughTransaction = database.transaction((sequence: number) => {
+    const result = totalsThrough.get(sequence) as { removed: number; removedBytes: number };
+    if (result.removed > 0) deleteThrough.run(sequence);
+    return result;
+  });
+
   const dropTransaction = database.transaction((count: number) => {
     const oldest = selectOldest.all(count) as { sequence: number; bytes: number }[];
     const result = removeTransaction(oldest.map((row) => row.sequence));
@@ -118,16 +128,18 @@ export function openSqliteOutboxStore(path: string): OutboxStore {
       return rows;
     },
     readAfter(afterSequence: number, limit: number): OutboxRow[] {
-      return (selectAfter.all(afterSequence, limit) as RowRecord[]).map((row) => ({
-        sequence: row.sequence,
-        eventId: row.event_id,
-        payload: row.payload,
-        bytes: row.bytes,
-      }));
+      return selectAfter.all(afterSequence, limit) as OutboxRow[];
     },
     remove(sequences: readonly number[]): number {
       if (sequences.length === 0) return 0;
       const result = removeTransaction(sequences);
+      depth -= result.removed;
+      bytes -= result.removedBytes;
+      return result.removed;
+    },
+    removeThrough(sequence: number): number {
+      if (depth === 0) return 0;
+      const result = removeThroughTransaction(sequence);
       depth -= result.removed;
       bytes -= result.removedBytes;
       return result.removed;

@@ -4,7 +4,9 @@
  * gateway/test/outbox/store-contract.ts.
  *
  * Calls are synchronous: better-sqlite3 is, and a gateway writes a few events
- * per second in normal operation, so the simplicity is worth it.
+ * per second in normal operation, so the simplicity is worth it. After an outage
+ * the publisher drains by pages (`readAfter` with a large limit) and watermarks
+ * (`removeThrough`), so a drain costs a few statements and fsyncs per second.
  */
 export interface OutboxEntry {
   /** The event's deterministic EPCIS eventID (idempotency key end to end). */
@@ -36,6 +38,12 @@ export interface OutboxStore {
   readAfter(afterSequence: number, limit: number): OutboxRow[];
   /** Removes the given sequences (missing ones are ignored); returns how many were removed. */
   remove(sequences: readonly number[]): number;
+  /**
+   * Removes every row with sequence ≤ `sequence` in one transaction (one fsync): how a
+   * watermark (contiguous PUBACKs, the cloud's committed sequence) empties the outbox.
+   * Returns how many were removed.
+   */
+  removeThrough(sequence: number): number;
   /** Deletes the `count` oldest rows and adds them to `droppedTotal`; returns how many went. */
   dropOldest(count: number): number;
   stats(): OutboxStats;

@@ -64,6 +64,37 @@ export function outboxStoreContract(
       store.close();
     });
 
+    it('removes through a sequence in one call, keeping depth, bytes and lastSequence right', () => {
+      const { store } = open();
+      const rows = store.append([1, 2, 3, 4, 5].map(entry));
+      store.remove([2]);
+      const keptBytes = (rows[3]?.bytes ?? 0) + (rows[4]?.bytes ?? 0);
+      expect(store.removeThrough(3)).toBe(2);
+      expect(store.stats()).toMatchObject({ depth: 2, bytes: keptBytes, lastSequence: 5 });
+      expect(store.readAfter(0, 10).map((row) => row.sequence)).toEqual([4, 5]);
+      expect(store.removeThrough(3)).toBe(0);
+      expect(store.removeThrough(0)).toBe(0);
+      expect(store.removeThrough(99)).toBe(2);
+      expect(store.stats()).toMatchObject({ depth: 0, bytes: 0, lastSequence: 5 });
+      expect(store.append([entry(6)])[0]?.sequence).toBe(6);
+      store.close();
+    });
+
+    it('reads a large page in one call, in order, as plain rows', () => {
+      const { store } = open();
+      store.append(Array.from({ length: 2_000 }, (_, index) => entry(index)));
+      const page = store.readAfter(100, 1_000);
+      expect(page).toHaveLength(1_000);
+      expect(page[0]).toEqual({
+        sequence: 101,
+        eventId: 'event-100',
+        payload: entry(100).payload,
+        bytes: page[0]?.bytes,
+      });
+      expect(page.every((row, index) => row.sequence === 101 + index)).toBe(true);
+      store.close();
+    });
+
     it('removes many rows at once (beyond one statement’s parameter chunk)', () => {
       const { store } = open();
       const rows = store.append(Array.from({ length: 1_200 }, (_, index) => entry(index)));

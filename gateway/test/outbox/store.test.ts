@@ -37,7 +37,11 @@ describe('SQLite outbox durability settings', () => {
     const second = openSqliteOutboxStore(path);
     expect(second.stats()).toMatchObject({ depth: 1, lastSequence: 3, droppedTotal: 1, bytes: 7 });
     expect(second.append([{ eventId: 'e4', payload: '{}' }])[0]?.sequence).toBe(4);
+    second.removeThrough(3);
     second.close();
+    const third = openSqliteOutboxStore(path);
+    expect(third.stats()).toMatchObject({ depth: 1, lastSequence: 4, bytes: 2 });
+    third.close();
   });
 
   it('refuses a directory it cannot create with a coded error', () => {
