@@ -35,9 +35,9 @@ export async function planReceipt(
   palletReads: readonly PalletRead[],
   policy: ReceivingPolicy,
 ): Promise<ReceiptPlan | undefined> {
-  const receiptHash = contentHash(receipt);
   const stored = await read<StoredPlan>(store, 'plan', receipt.id);
-  if (stored) return stored.body.receiptHash === receiptHash ? stored.body.plan : undefined;
+  // Hashed only when a plan is at stake: most receipts (sites without POs or ASNs) never need it.
+  if (stored) return stored.body.receiptHash === contentHash(receipt) ? stored.body.plan : undefined;
   const ssccs = await store.getMany(
     'sscc',
     palletReads.map((pallet) => pallet.sscc),
@@ -61,6 +61,7 @@ export async function planReceipt(
   // always did, at standard cost, without a stored plan — three durable writes per pass would otherwise
   // be the price of every receipt at a site that does not use purchase orders.
   if (asnsBySscc.size === 0 && orders.size === 0) return undefined;
+  const receiptHash = contentHash(receipt);
   const plan = planDockReceipt({ receipt, site, palletReads, asnsBySscc, orders, policy });
   const body: StoredPlan = { plan, status: 'pending', site, receiptHash };
   if (await store.write([{ kind: 'plan', id: receipt.id, body, status: 'pending', site, expectedVersion: null }]))
