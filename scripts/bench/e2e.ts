@@ -93,6 +93,8 @@ interface Timed {
   seconds: number;
   /** CPU time of this process (user + system) from go to done. */
   cpuMs: number;
+  /** The same for the load side (gateways, and aedes when used). */
+  loadCpuMs: number;
 }
 
 /** Runs the workload through a fresh fleet until `done()`; seconds and this process's CPU from go to done. */
@@ -105,6 +107,7 @@ async function timedRun(
 ): Promise<Timed> {
   const bootMs = performance.now();
   await load.request({ type: 'run', url, gateways: options.gateways, workload }, 'ready', options.timeoutMs);
+  let measured: Omit<Timed, 'loadCpuMs'> | undefined;
   try {
     if (process.env.E2E_DEBUG)
       process.stderr.write(`fleet of ${options.gateways} up in ${(performance.now() - bootMs).toFixed(0)} ms\n`);
@@ -113,21 +116,26 @@ async function timedRun(
     load.send({ type: 'go' });
     if (!(await holdsWithin(done, options.timeoutMs))) throw new Error('timed out');
     const cpu = process.cpuUsage(cpuBefore);
-    return { seconds: (performance.now() - startedMs) / 1_000, cpuMs: (cpu.user + cpu.system) / 1_000 };
+    measured = { seconds: (performance.now() - startedMs) / 1_000, cpuMs: (cpu.user + cpu.system) / 1_000 };
   } finally {
-    await load.request({ type: 'stop' }, 'stopped', 60_000);
+    const stopped = await load.request({ type: 'stop' }, 'stopped', 60_000);
+    if (measured) return { ...measured, loadCpuMs: stopped.cpuMs };
   }
+  throw new Error('unreachable: the run either measured or threw');
 }
 
 interface Rate {
   eventsPerSecond: number;
   /** This process's CPU per event, µs. */
   cpuUsPerEvent: number;
+  /** Share of one core the load side used during the run (1 = saturated: it, not the cloud, set the pace). */
+  loadCores: number;
 }
 
 const rateOf = (events: number, timed: Timed): Rate => ({
   eventsPerSecond: events / timed.seconds,
   cpuUsPerEvent: (timed.cpuMs * 1_000) / events,
+  loadCores: timed.loadCpuMs / 1_000 / timed.seconds,
 });
 
 /** The transport baseline: the same messages to a plain QoS 1 subscriber that parses and counts them. */
@@ -185,8 +193,9 @@ async function startCloud(url: string, store: string, postgres: RunningPostgres 
 }
 
 interface CloudRate extends Rate {
-  /** MQTT messages per group commit, on average. */
+  /** MQTT messages and ledger transactions per group commit, on average. */
   messagesPerBatch: number;
+  transactionsPerBatch: number;
 }
 
 async function cloudRate(
@@ -210,6 +219,7 @@ async function cloudRate(
   return {
     ...rateOf(settled() - before, timed),
     messagesPerBatch: batches > 0 ? (commit.messages - commitBefore.messages) / batches : 0,
+    transactionsPerBatch: batches > 0 ? (commit.transactions - commitBefore.transactions) / batches : 0,
   };
 }
 
@@ -268,7 +278,10 @@ function printRow(row: Row): void {
       `${fmt(palletLines / transportLines, 3)})  latency p50 ${fmt(row.p50Ms, 1)} ms p99 ${fmt(row.p99Ms, 1)} ms\n` +
       `${''.padEnd(19)}cloud CPU ${fmt(single.cpuUsPerEvent)} µs/event single, ${fmt(pallets.cpuUsPerEvent / PALLET_ITEMS, 1)} µs/line ` +
       `as pallets (plain subscriber ${fmt(singleTransport.cpuUsPerEvent)} µs/event, ${fmt(palletTransport.cpuUsPerEvent / PALLET_ITEMS, 1)} µs/line); ` +
-      `${fmt(single.messagesPerBatch)} / ${fmt(pallets.messagesPerBatch)} messages per group commit\n`,
+      `group commits of ${fmt(single.messagesPerBatch)} / ${fmt(pallets.messagesPerBatch)} messages, ` +
+      `${fmt(single.transactionsPerBatch)} / ${fmt(pallets.transactionsPerBatch)} events; load side ` +
+      `${fmt(single.loadCores, 2)} / ${fmt(pallets.loadCores, 2)} cores (transport runs ${fmt(singleTransport.loadCores, 2)} / ` +
+      `${fmt(palletTransport.loadCores, 2)})\n`,
   );
 }
 

@@ -7,7 +7,7 @@ import { planDockReceipt, type PalletRead, type ReceiptPlan, type ReceivingAlert
 import { contentHash, read, update, withRetries } from './documents.js';
 import { isOverReceived, recordBooking } from './purchase-orders.js';
 import type { Asn, PurchaseOrder, ReceivingPolicy } from './schemas.js';
-import type { DocumentWrite, ReceivingStore } from './store/store.js';
+import type { DocumentWrite, ReceivingStore, StoredDocument } from './store/store.js';
 
 /**
  * Booking receipts against POs and ASNs, in three steps that survive a crash anywhere:
@@ -49,9 +49,7 @@ export async function planReceipt(
   const asnsBySscc = new Map<string, Asn>();
   for (const asn of asns) for (const pallet of asn.pallets) asnsBySscc.set(pallet.sscc, asn);
   const orders = new Map<string, PurchaseOrder>();
-  for (const status of ['open', 'partially_received'])
-    for (const doc of await store.list('purchase_order', { site, status, limit: OPEN_ORDERS_PER_SITE_MAX }))
-      orders.set(doc.id, doc.body as PurchaseOrder);
+  for (const doc of await openOrdersAt(store, site)) orders.set(doc.id, doc.body as PurchaseOrder);
   for (const doc of await store.getMany(
     'purchase_order',
     asns.map((asn) => asn.purchaseOrder),
@@ -68,6 +66,21 @@ export async function planReceipt(
     return plan;
   const raced = await read<StoredPlan>(store, 'plan', receipt.id);
   return raced?.body.receiptHash === receiptHash ? raced.body.plan : undefined;
+}
+
+const OPEN_ORDER_STATUSES = ['open', 'partially_received'] as const;
+
+/** The purchase orders still expecting goods at a site (bounded per status). */
+async function openOrdersAt(store: ReceivingStore, site: string): Promise<StoredDocument[]> {
+  const docs: StoredDocument[] = [];
+  for (const status of OPEN_ORDER_STATUSES)
+    docs.push(...(await store.list('purchase_order', { site, status, limit: OPEN_ORDERS_PER_SITE_MAX })));
+  return docs;
+}
+
+/** True when some purchase order at the site still expects goods (a dock receipt there may match it). */
+export async function hasOpenOrders(store: ReceivingStore, site: string): Promise<boolean> {
+  return (await openOrdersAt(store, site)).length > 0;
 }
 
 /** Step 3: what the ledger booked goes onto the POs and ASNs, exactly once per plan. Returns the alerts it raised. */

@@ -12,7 +12,7 @@ import { createOnce, read, SerialQueue, update, withRetries, type Created } from
 import { ReceivingErrors } from './errors.js';
 import { matchSupplierInvoice } from './invoice.js';
 import { createPurchaseOrder } from './purchase-orders.js';
-import { commitPlan, markInferredSeen, palletReadsOf, planReceipt } from './receipts.js';
+import { commitPlan, hasOpenOrders, markInferredSeen, palletReadsOf, planReceipt } from './receipts.js';
 import {
   policyOf,
   type Asn,
@@ -211,8 +211,15 @@ export class ReceivingService {
     const policy = policyOf(this.config, siteId);
     const out: Transaction[] = [];
     const planIds: string[] = [];
+    // No pallet on an ASN and no open PO at the site: a receipt without a stored plan books as it is
+    // (what planReceipt would find, without its lookups per receipt).
+    const nothingToMatch = palletReads.length === 0 && !(await hasOpenOrders(reads, siteId));
     for (const transaction of transactions) {
       if (transaction.type !== 'receipt' || transaction.epcs === undefined) {
+        out.push(transaction);
+        continue;
+      }
+      if (nothingToMatch && !(await reads.get('plan', transaction.id))) {
         out.push(transaction);
         continue;
       }

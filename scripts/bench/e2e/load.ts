@@ -25,7 +25,10 @@ export type LoadCommand =
   | { type: 'exit' };
 
 export type LoadReply =
-  { type: 'broker'; url: string } | { type: 'ready' } | { type: 'stopped' } | { type: 'failed'; reason: string };
+  | { type: 'broker'; url: string }
+  | { type: 'ready' }
+  | { type: 'stopped'; cpuMs: number }
+  | { type: 'failed'; reason: string };
 
 const TICK_INTERVAL_MS = 200;
 
@@ -38,7 +41,7 @@ function producerOf(workload: Workload, gateways: number): Producer {
 const ramDir = (): string => mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'stockwire-e2e-'));
 
 let broker: EmbeddedBroker | undefined;
-let current: { fleet: Fleet; dir: string } | undefined;
+let current: { fleet: Fleet; dir: string; cpu?: NodeJS.CpuUsage } | undefined;
 
 const reply = (message: LoadReply): void => void process.send?.(message);
 
@@ -66,14 +69,18 @@ async function handle(command: LoadCommand): Promise<void> {
       return reply({ type: 'ready' });
     }
     case 'go':
+      if (current) current.cpu = process.cpuUsage();
       return current?.fleet.go();
-    case 'stop':
+    case 'stop': {
+      // From go to the parent seeing the run done (the fleet's own stop is not part of the run).
+      const cpu = current?.cpu ? process.cpuUsage(current.cpu) : { user: 0, system: 0 };
       if (current) {
         await current.fleet.stop();
         rmSync(current.dir, { recursive: true, force: true });
         current = undefined;
       }
-      return reply({ type: 'stopped' });
+      return reply({ type: 'stopped', cpuMs: (cpu.user + cpu.system) / 1_000 });
+    }
     case 'exit':
       await broker?.close();
       process.exit(0);
