@@ -7,73 +7,139 @@
  * EPCIS documents through a real broker to the real cloud service, which applies them to its ledger and
  * acks after commit. In the same run the same gateways publish the same messages through the same
  * broker to a plain QoS 1 subscriber (the transport baseline), and the ratio is printed.
- * Gateway outboxes live in a RAM folder: on a site each gateway has its own disk, here they share ours.
+ * The gateways (and aedes) run in a child process (e2e/load.ts), so this process's CPU time is the
+ * cloud's own: it is printed per event beside the plain subscriber's. Gateway outboxes live in a RAM
+ * folder: on a site each gateway has its own disk, here they share ours.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
-import { startEmbeddedBroker } from '../../cloud/src/broker/broker.js';
 import { CloudConfigSchema } from '../../cloud/src/config.js';
+import type { PositionChange } from '../../cloud/src/events.js';
 import { startCloudService, type CloudService } from '../../cloud/src/service.js';
 import { systemClock } from '../../shared/src/clock.js';
 import { silentLogger } from '../../shared/src/log.js';
 import { startMosquitto } from '../../test/support/mosquitto.js';
 import { startPostgres, type RunningPostgres } from '../../test/support/postgres.js';
 import { holdsWithin } from '../../test/support/wait.js';
-import {
-  burst,
-  movement,
-  DEMO_CONFIG_DIR,
-  parseOptions,
-  startFleet,
-  type BenchOptions,
-  type Producer,
-} from './e2e/fleet.js';
+import { DEMO_CONFIG_DIR, parseOptions, type BenchOptions } from './e2e/fleet.js';
+import type { LoadCommand, LoadReply, Workload } from './e2e/load.js';
+
+/** The child process with the gateways (and aedes); one request at a time. */
+class LoadSide {
+  private readonly child: ChildProcess;
+  private readonly replies: LoadReply[] = [];
+  private wake: (() => void) | undefined;
+
+  constructor() {
+    this.child = fork(join(import.meta.dirname, 'e2e', 'load.ts'), [], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    this.child.on('message', (message: LoadReply) => {
+      this.replies.push(message);
+      this.wake?.();
+    });
+    this.child.on('exit', () => {
+      this.replies.push({ type: 'failed', reason: 'load process exited' });
+      this.wake?.();
+    });
+  }
+
+  send(command: LoadCommand): void {
+    this.child.send(command);
+  }
+
+  async request<T extends LoadReply['type']>(
+    command: LoadCommand,
+    expected: T,
+    timeoutMs: number,
+  ): Promise<Extract<LoadReply, { type: T }>> {
+    this.send(command);
+    if (!(await holdsWithin(() => this.replies.length > 0, timeoutMs))) throw new Error(`load side: no ${expected}`);
+    const reply = this.replies.shift() as LoadReply;
+    if (reply.type !== expected) throw new Error(`load side: ${reply.type === 'failed' ? reply.reason : reply.type}`);
+    return reply as Extract<LoadReply, { type: T }>;
+  }
+
+  async close(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    this.send({ type: 'exit' });
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+    if (this.child.exitCode === null) this.child.kill('SIGKILL');
+  }
+}
 
 interface Broker {
   url: string;
   close(): Promise<void>;
 }
 
-async function startBroker(kind: string): Promise<Broker> {
+async function startBroker(kind: string, load: LoadSide): Promise<Broker> {
   if (kind === 'mosquitto') {
     // Deploy settings for a cloud broker: no per-client queue cap, a deep in-flight window.
     const running = await startMosquitto({ extraConfig: ['max_queued_messages 0', 'max_inflight_messages 0'] });
     return { url: running.url, close: () => running.remove() };
   }
-  const broker = await startEmbeddedBroker({
-    host: '127.0.0.1',
-    port: 0,
-    allowAnonymous: true,
-    logger: silentLogger(),
-  });
-  return { url: `mqtt://127.0.0.1:${broker.port}`, close: () => broker.close() };
+  // aedes runs beside the gateways, not in the cloud's process (its CPU is not the cloud's).
+  const { url } = await load.request({ type: 'broker' }, 'broker', 30_000);
+  return { url, close: async () => undefined };
 }
 
-const ramDir = (): string => mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'stockwire-e2e-'));
+interface Timed {
+  seconds: number;
+  /** CPU time of this process (user + system) from go to done. */
+  cpuMs: number;
+  /** The same for the load side (gateways, and aedes when used). */
+  loadCpuMs: number;
+}
 
-/** Runs `produce` through a fresh fleet until `done()`; returns seconds from go to done. */
-async function timedRun(options: BenchOptions, url: string, produce: Producer, done: () => boolean): Promise<number> {
-  const dir = ramDir();
-  const fleet = startFleet(url, options.gateways, produce, 200, dir);
+/** Runs the workload through a fresh fleet until `done()`; seconds and this process's CPU from go to done. */
+async function timedRun(
+  options: BenchOptions,
+  load: LoadSide,
+  url: string,
+  workload: Workload,
+  done: () => boolean,
+): Promise<Timed> {
+  const bootMs = performance.now();
+  await load.request({ type: 'run', url, gateways: options.gateways, workload }, 'ready', options.timeoutMs);
+  let measured: Omit<Timed, 'loadCpuMs'> | undefined;
   try {
-    const bootMs = performance.now();
-    await fleet.start();
     if (process.env.E2E_DEBUG)
       process.stderr.write(`fleet of ${options.gateways} up in ${(performance.now() - bootMs).toFixed(0)} ms\n`);
     const startedMs = performance.now();
-    fleet.go();
+    const cpuBefore = process.cpuUsage();
+    load.send({ type: 'go' });
     if (!(await holdsWithin(done, options.timeoutMs))) throw new Error('timed out');
-    return (performance.now() - startedMs) / 1_000;
+    const cpu = process.cpuUsage(cpuBefore);
+    measured = { seconds: (performance.now() - startedMs) / 1_000, cpuMs: (cpu.user + cpu.system) / 1_000 };
   } finally {
-    await fleet.stop();
-    rmSync(dir, { recursive: true, force: true });
+    const stopped = await load.request({ type: 'stop' }, 'stopped', 60_000);
+    if (measured) return { ...measured, loadCpuMs: stopped.cpuMs };
   }
+  throw new Error('unreachable: the run either measured or threw');
 }
 
+interface Rate {
+  eventsPerSecond: number;
+  /** This process's CPU per event, µs. */
+  cpuUsPerEvent: number;
+  /** Share of one core the load side used during the run (1 = saturated: it, not the cloud, set the pace). */
+  loadCores: number;
+}
+
+const rateOf = (events: number, timed: Timed): Rate => ({
+  eventsPerSecond: events / timed.seconds,
+  cpuUsPerEvent: (timed.cpuMs * 1_000) / events,
+  loadCores: timed.loadCpuMs / 1_000 / timed.seconds,
+});
+
 /** The transport baseline: the same messages to a plain QoS 1 subscriber that parses and counts them. */
-async function transportRate(options: BenchOptions, url: string, items: number): Promise<number> {
+async function transportRate(options: BenchOptions, load: LoadSide, url: string, items: number): Promise<Rate> {
   const subscriber = await mqtt.connectAsync(url, { clientId: `bench-plain-${Date.now()}`, clean: true });
   let events = 0;
   const progress = setInterval(
@@ -86,8 +152,9 @@ async function transportRate(options: BenchOptions, url: string, items: number):
   await subscriber.subscribeAsync('stockwire/v1/+/+/events', { qos: 1 });
   try {
     const total = options.events;
-    const seconds = await timedRun(options, url, burst(total, options.gateways, items), () => events >= total);
-    return events / seconds;
+    const workload: Workload = { kind: 'burst', total, items, indexOffset: 0 };
+    const timed = await timedRun(options, load, url, workload, () => events >= total);
+    return rateOf(events, timed);
   } finally {
     clearInterval(progress);
     await subscriber.endAsync();
@@ -125,49 +192,57 @@ async function startCloud(url: string, store: string, postgres: RunningPostgres 
   };
 }
 
-async function cloudRate(options: BenchOptions, url: string, cloud: Cloud, items: number): Promise<number> {
+interface CloudRate extends Rate {
+  /** MQTT messages and ledger transactions per group commit, on average. */
+  messagesPerBatch: number;
+  transactionsPerBatch: number;
+}
+
+async function cloudRate(
+  options: BenchOptions,
+  load: LoadSide,
+  url: string,
+  cloud: Cloud,
+  items: number,
+): Promise<CloudRate> {
   const settled = () => {
     const stats = cloud.service.consumer.stats();
     return stats.eventsApplied + stats.eventsDuplicate;
   };
   const before = settled();
+  const commitBefore = cloud.service.consumer.stats().commit;
   const total = options.events;
-  const producer = burst(total, options.gateways, items, items === 1 ? 0 : 1_000_000);
-  const seconds = await timedRun(options, url, producer, () => settled() - before >= total);
-  return (settled() - before) / seconds;
+  const workload: Workload = { kind: 'burst', total, items, indexOffset: items === 1 ? 0 : 1_000_000 };
+  const timed = await timedRun(options, load, url, workload, () => settled() - before >= total);
+  const commit = cloud.service.consumer.stats().commit;
+  const batches = commit.batches - commitBefore.batches;
+  return {
+    ...rateOf(settled() - before, timed),
+    messagesPerBatch: batches > 0 ? (commit.messages - commitBefore.messages) / batches : 0,
+    transactionsPerBatch: batches > 0 ? (commit.transactions - commitBefore.transactions) / batches : 0,
+  };
 }
 
-/** G gateways × 1 movement/s for the given seconds; latency from the engine's tick to the ledger commit. */
+/**
+ * G gateways × 1 movement/s for the given seconds; latency from the event's creation on the load side (its
+ * event time, wall clock: both processes share the machine's clock) to the ledger commit announcing it.
+ */
 async function latency(
   options: BenchOptions,
+  load: LoadSide,
   url: string,
   cloud: Cloud,
 ): Promise<{ p50: number; p99: number; n: number }> {
-  const createdMs = new Map<string, number>();
   const latenciesMs: number[] = [];
-  const onChanges = (changes: { transactionId: string }[]) => {
-    const nowMs = performance.now();
-    for (const change of changes) {
-      const created = createdMs.get(change.transactionId);
-      if (created === undefined) continue;
-      createdMs.delete(change.transactionId);
-      latenciesMs.push(nowMs - created);
-    }
+  const onChanges = (changes: PositionChange[]) => {
+    const nowMs = Date.now();
+    for (const change of changes) latenciesMs.push(nowMs - Date.parse(change.time));
   };
   cloud.service.events.on('positionsChanged', onChanges);
-  const sent = new Array<number>(options.gateways).fill(0);
-  const startMs = performance.now();
-  const produce: Producer = (gatewayIndex) => {
-    // Spread the fleet over the second, as real gateways are not in phase.
-    const dueCount = Math.floor((performance.now() - startMs) / 1_000 + gatewayIndex / options.gateways);
-    if ((sent[gatewayIndex] as number) >= Math.min(dueCount, options.latencySeconds)) return [];
-    const event = movement(gatewayIndex, 5_000_000 + (sent[gatewayIndex] as number)++, 1);
-    createdMs.set(event.eventID, performance.now());
-    return [event];
-  };
   const expected = options.gateways * options.latencySeconds;
   try {
-    await timedRun(options, url, produce, () => latenciesMs.length >= expected);
+    const workload: Workload = { kind: 'paced', seconds: options.latencySeconds };
+    await timedRun(options, load, url, workload, () => latenciesMs.length >= expected);
   } finally {
     cloud.service.events.off('positionsChanged', onChanges);
   }
@@ -184,42 +259,56 @@ const fmt = (value: number, digits = 0): string =>
 interface Row {
   broker: string;
   store: string;
-  singleEventsPerSecond: number;
-  singleTransport: number;
-  palletLinesPerSecond: number;
-  palletTransportLines: number;
+  single: CloudRate;
+  singleTransport: Rate;
+  pallets: CloudRate;
+  palletTransport: Rate;
   p50Ms: number;
   p99Ms: number;
 }
 
 function printRow(row: Row): void {
+  const { single, singleTransport, pallets, palletTransport } = row;
+  const palletLines = pallets.eventsPerSecond * PALLET_ITEMS;
+  const transportLines = palletTransport.eventsPerSecond * PALLET_ITEMS;
   process.stdout.write(
-    `${row.broker.padEnd(9)} ${row.store.padEnd(8)} single ${fmt(row.singleEventsPerSecond).padStart(7)} ev/s ` +
-      `(transport ${fmt(row.singleTransport)}, ratio ${fmt(row.singleEventsPerSecond / row.singleTransport, 3)})  ` +
-      `pallets ${fmt(row.palletLinesPerSecond).padStart(8)} lines/s (transport ${fmt(row.palletTransportLines)}, ratio ` +
-      `${fmt(row.palletLinesPerSecond / row.palletTransportLines, 3)})  latency p50 ${fmt(row.p50Ms, 1)} ms p99 ${fmt(row.p99Ms, 1)} ms\n`,
+    `${row.broker.padEnd(9)} ${row.store.padEnd(8)} single ${fmt(single.eventsPerSecond).padStart(7)} ev/s ` +
+      `(transport ${fmt(singleTransport.eventsPerSecond)}, ratio ${fmt(single.eventsPerSecond / singleTransport.eventsPerSecond, 3)})  ` +
+      `pallets ${fmt(palletLines).padStart(8)} lines/s (transport ${fmt(transportLines)}, ratio ` +
+      `${fmt(palletLines / transportLines, 3)})  latency p50 ${fmt(row.p50Ms, 1)} ms p99 ${fmt(row.p99Ms, 1)} ms\n` +
+      `${''.padEnd(19)}cloud CPU ${fmt(single.cpuUsPerEvent)} µs/event single, ${fmt(pallets.cpuUsPerEvent / PALLET_ITEMS, 1)} µs/line ` +
+      `as pallets (plain subscriber ${fmt(singleTransport.cpuUsPerEvent)} µs/event, ${fmt(palletTransport.cpuUsPerEvent / PALLET_ITEMS, 1)} µs/line); ` +
+      `group commits of ${fmt(single.messagesPerBatch)} / ${fmt(pallets.messagesPerBatch)} messages, ` +
+      `${fmt(single.transactionsPerBatch)} / ${fmt(pallets.transactionsPerBatch)} events; load side ` +
+      `${fmt(single.loadCores, 2)} / ${fmt(pallets.loadCores, 2)} cores (transport runs ${fmt(singleTransport.loadCores, 2)} / ` +
+      `${fmt(palletTransport.loadCores, 2)})\n`,
   );
 }
 
-async function benchBroker(options: BenchOptions, brokerKind: string, postgres: RunningPostgres | null): Promise<void> {
-  const broker = await startBroker(brokerKind);
+async function benchBroker(
+  options: BenchOptions,
+  brokerKind: string,
+  load: LoadSide,
+  postgres: RunningPostgres | null,
+): Promise<void> {
+  const broker = await startBroker(brokerKind, load);
   try {
-    const singleTransport = await transportRate(options, broker.url, 1);
-    const palletTransportLines = (await transportRate(options, broker.url, PALLET_ITEMS)) * PALLET_ITEMS;
+    const singleTransport = await transportRate(options, load, broker.url, 1);
+    const palletTransport = await transportRate(options, load, broker.url, PALLET_ITEMS);
     for (const store of options.stores) {
       if (store === 'postgres' && !postgres) continue;
       const cloud = await startCloud(broker.url, store, postgres);
       try {
-        const singleEventsPerSecond = await cloudRate(options, broker.url, cloud, 1);
-        const palletLinesPerSecond = (await cloudRate(options, broker.url, cloud, PALLET_ITEMS)) * PALLET_ITEMS;
-        const { p50, p99 } = await latency(options, broker.url, cloud);
+        const single = await cloudRate(options, load, broker.url, cloud, 1);
+        const pallets = await cloudRate(options, load, broker.url, cloud, PALLET_ITEMS);
+        const { p50, p99 } = await latency(options, load, broker.url, cloud);
         printRow({
           broker: brokerKind,
           store,
-          singleEventsPerSecond,
+          single,
           singleTransport,
-          palletLinesPerSecond,
-          palletTransportLines,
+          pallets,
+          palletTransport,
           p50Ms: p50,
           p99Ms: p99,
         });
@@ -235,15 +324,17 @@ async function benchBroker(options: BenchOptions, brokerKind: string, postgres: 
 export async function run(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   process.stdout.write(
-    `e2e: ${options.gateways} gateways, ${options.events} movements per run, latency at ${options.gateways} × 1/s for ` +
-      `${options.latencySeconds} s; load average ${loadavg()
+    `e2e: ${options.gateways} gateways (in a child process), ${options.events} movements per run, latency at ` +
+      `${options.gateways} × 1/s for ${options.latencySeconds} s; load average ${loadavg()
         .map((load) => load.toFixed(2))
         .join(' ')}\n`,
   );
   const postgres = options.stores.includes('postgres') ? await startPostgres({ durable: true }) : null;
+  const load = new LoadSide();
   try {
-    for (const brokerKind of options.brokers) await benchBroker(options, brokerKind, postgres);
+    for (const brokerKind of options.brokers) await benchBroker(options, brokerKind, load, postgres);
   } finally {
+    await load.close();
     await postgres?.stop();
   }
 }

@@ -1,14 +1,24 @@
 import type { PositionChange } from '../events.js';
-import { addQty, compareQty, negateQty, subtractQty } from './quantity.js';
+import {
+  addExactQty,
+  compareExactQty,
+  formatExactQty,
+  parseExactQty,
+  signOfExactQty,
+  subtractExactQty,
+  ZERO_QTY,
+  type ExactQty,
+} from './quantity.js';
 import { parseTimeMs } from './rules/snapshot.js';
 import type { LayerView } from './view.js';
 
 /** Movements that take stock out to a customer, supplier or another place: what "moving" means. */
 export const OUTBOUND_KINDS: ReadonlySet<string> = new Set(['sale', 'supplier_return', 'transfer_out', 'shipment']);
 
+/** Quantities are parsed once per movement and kept exact (scaled BigInt): every change touches every layer. */
 interface TrackedLayer {
   receivedMs: number;
-  qty: string;
+  qty: ExactQty;
 }
 
 interface TrackedPosition {
@@ -16,6 +26,8 @@ interface TrackedPosition {
   location: string;
   /** Oldest first, as FIFO consumes them. */
   layers: TrackedLayer[];
+  /** The sum of `layers`, kept as they change, so reconciling does not add them all up per movement. */
+  totalQty: ExactQty;
   lastOutboundMs: number | null;
 }
 
@@ -61,7 +73,7 @@ export class FifoAgeingTracker {
           product: position.product,
           location: position.location,
           receivedTime: new Date(layer.receivedMs).toISOString(),
-          remainingQty: layer.qty,
+          remainingQty: formatExactQty(layer.qty),
         });
     }
     return layers;
@@ -80,19 +92,21 @@ export class FifoAgeingTracker {
       product: movement.product,
       location: movement.location,
       layers: [],
+      totalQty: ZERO_QTY,
       lastOutboundMs: null,
     };
     // re-insert: Map order = least recently changed first, for eviction
     this.positions.delete(key);
     this.positions.set(key, position);
-    const delta = movement.qtyDelta;
-    if (compareQty(delta, '0') > 0) addLayer(position, timeMs, delta);
-    else if (compareQty(delta, '0') < 0) {
-      consumeOldest(position, negateQty(delta));
+    const delta = parseExactQty(movement.qtyDelta);
+    const sign = signOfExactQty(delta);
+    if (sign > 0) addLayer(position, timeMs, delta);
+    else if (sign < 0) {
+      consumeOldest(position, subtractExactQty(ZERO_QTY, delta));
       if (OUTBOUND_KINDS.has(movement.kind))
         position.lastOutboundMs = Math.max(position.lastOutboundMs ?? timeMs, timeMs);
     }
-    reconcile(position, movement.qtyAfter, timeMs);
+    reconcile(position, parseExactQty(movement.qtyAfter), timeMs);
     while (position.layers.length > this.limits.layersPerPositionMax) mergeOldestTwo(position);
     while (this.positions.size > this.limits.positionsMax) {
       const oldest = this.positions.keys().next();
@@ -107,39 +121,43 @@ function keyOf(product: string, location: string): string {
   return `${product}\u0000${location}`;
 }
 
-function addLayer(position: TrackedPosition, receivedMs: number, qty: string): void {
+function addLayer(position: TrackedPosition, receivedMs: number, qty: ExactQty): void {
   // late events land in date order, so FIFO still consumes the oldest receipt first
   let index = position.layers.length;
   while (index > 0 && (position.layers[index - 1]?.receivedMs ?? 0) > receivedMs) index -= 1;
   position.layers.splice(index, 0, { receivedMs, qty });
+  position.totalQty = addExactQty(position.totalQty, qty);
 }
 
-function consumeOldest(position: TrackedPosition, qty: string): void {
+function consumeOldest(position: TrackedPosition, qty: ExactQty): void {
   let remaining = qty;
-  while (compareQty(remaining, '0') > 0 && position.layers.length > 0) {
+  while (signOfExactQty(remaining) > 0 && position.layers.length > 0) {
     const oldest = position.layers[0] as TrackedLayer;
-    if (compareQty(oldest.qty, remaining) > 0) {
-      oldest.qty = subtractQty(oldest.qty, remaining);
+    if (compareExactQty(oldest.qty, remaining) > 0) {
+      oldest.qty = subtractExactQty(oldest.qty, remaining);
+      position.totalQty = subtractExactQty(position.totalQty, remaining);
       return;
     }
-    remaining = subtractQty(remaining, oldest.qty);
+    remaining = subtractExactQty(remaining, oldest.qty);
+    position.totalQty = subtractExactQty(position.totalQty, oldest.qty);
     position.layers.shift();
   }
 }
 
-function reconcile(position: TrackedPosition, qtyAfter: string, timeMs: number): void {
-  if (compareQty(qtyAfter, '0') <= 0) {
+function reconcile(position: TrackedPosition, qtyAfter: ExactQty, timeMs: number): void {
+  if (signOfExactQty(qtyAfter) <= 0) {
     position.layers = [];
+    position.totalQty = ZERO_QTY;
     return;
   }
-  const tracked = position.layers.reduce((sum, layer) => addQty(sum, layer.qty), '0');
-  const difference = compareQty(qtyAfter, tracked);
-  if (difference > 0) addLayer(position, timeMs, subtractQty(qtyAfter, tracked));
-  else if (difference < 0) consumeOldest(position, subtractQty(tracked, qtyAfter));
+  const tracked = position.totalQty;
+  const difference = compareExactQty(qtyAfter, tracked);
+  if (difference > 0) addLayer(position, timeMs, subtractExactQty(qtyAfter, tracked));
+  else if (difference < 0) consumeOldest(position, subtractExactQty(tracked, qtyAfter));
 }
 
 function mergeOldestTwo(position: TrackedPosition): void {
   const [first, second] = position.layers;
   if (!first || !second) return;
-  position.layers.splice(0, 2, { receivedMs: first.receivedMs, qty: addQty(first.qty, second.qty) });
+  position.layers.splice(0, 2, { receivedMs: first.receivedMs, qty: addExactQty(first.qty, second.qty) });
 }

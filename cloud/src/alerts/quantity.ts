@@ -7,6 +7,9 @@ interface Scaled {
   scale: number;
 }
 
+/** A quantity parsed once, for code that adds and compares the same quantities many times (the FIFO tracker). */
+export type ExactQty = Readonly<Scaled>;
+
 const DECIMAL = /^([+-])?(\d+)(?:\.(\d+))?$/;
 
 export function isDecimal(text: string): boolean {
@@ -22,6 +25,7 @@ function parse(text: string): Scaled {
 }
 
 function align(a: Scaled, b: Scaled): [bigint, bigint, number] {
+  if (a.scale === b.scale) return [a.units, b.units, a.scale];
   const scale = Math.max(a.scale, b.scale);
   return [a.units * 10n ** BigInt(scale - a.scale), b.units * 10n ** BigInt(scale - b.scale), scale];
 }
@@ -77,4 +81,35 @@ export function percentOfQty(a: string, percent: number): string {
 export function normaliseQty(a: string): string {
   const parsed = parse(a);
   return format(parsed.units, parsed.scale);
+}
+
+export const ZERO_QTY: ExactQty = { units: 0n, scale: 0 };
+
+export function parseExactQty(text: string): ExactQty {
+  return parse(text);
+}
+
+export function formatExactQty(qty: ExactQty): string {
+  return format(qty.units, qty.scale);
+}
+
+export function addExactQty(a: ExactQty, b: ExactQty): ExactQty {
+  const [left, right, scale] = align(a, b);
+  return { units: left + right, scale };
+}
+
+export function subtractExactQty(a: ExactQty, b: ExactQty): ExactQty {
+  const [left, right, scale] = align(a, b);
+  return { units: left - right, scale };
+}
+
+/** −1, 0 or 1. */
+export function compareExactQty(a: ExactQty, b: ExactQty): number {
+  const [left, right] = align(a, b);
+  return left < right ? -1 : left > right ? 1 : 0;
+}
+
+/** The sign of a quantity: −1, 0 or 1. */
+export function signOfExactQty(qty: ExactQty): number {
+  return qty.units < 0n ? -1 : qty.units > 0n ? 1 : 0;
 }

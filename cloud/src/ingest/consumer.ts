@@ -92,15 +92,26 @@ interface GateTicket {
   count: number;
   base: number | undefined;
 }
-type GatedJob = CommitJob & { ticket?: GateTicket | undefined };
+type GatedJob = CommitJob & { ticket?: GateTicket | undefined; receiving?: ReceivingWork | undefined };
 
-/** What the consumer needs from receiving: the batch to book, and a commit once the ledger booked it. */
+/** A document's receipts, matched by receiving when its group-commit batch is prepared. */
+interface ReceivingWork {
+  input: { document: EpcisDocument; siteId: string; transactions: Transaction[] };
+  origin: MessageOrigin;
+  acknowledge: () => void;
+  prepared?: PreparedReceiving | undefined;
+}
+
+interface PreparedReceiving {
+  transactions: Transaction[];
+  commit(results: readonly ApplyResult[]): Promise<void>;
+}
+
+/** What the consumer needs from receiving: each document's transactions to book, and a commit once the ledger booked them. */
 export interface ReceivingHook {
-  prepareDocument(
-    document: EpcisDocument,
-    siteId: string,
-    transactions: Transaction[],
-  ): Promise<{ transactions: Transaction[]; commit(results: readonly ApplyResult[]): Promise<void> }>;
+  prepareDocuments(
+    inputs: readonly { document: EpcisDocument; siteId: string; transactions: Transaction[] }[],
+  ): Promise<PreparedReceiving[]>;
 }
 
 /** Stopping while receiving's store was down: the message is left un-acked for redelivery. */
@@ -489,11 +500,11 @@ export class MovementConsumer {
       const error = makeError(IngestErrors.EVENT_UNMAPPED, { eventId: skipped.eventId, reason: skipped.reason });
       this.deadLetter(topic, payload, error.code, error.message, skipped.eventId);
     }
-    // Receiving prices dock receipts at PO price and splits them per PO line (its plan is stored first).
-    const receiving = this.deps.receiving;
-    const prepared =
-      receiving && mapped.transactions.length > 0
-        ? await this.retryReceiving(() => receiving.prepareDocument(document, siteId, mapped.transactions))
+    // Receiving prices dock receipts at PO price and splits them per PO line (its plan is stored first),
+    // for the whole batch at once when the committer takes it (prepareReceiving).
+    const receiving: ReceivingWork | undefined =
+      this.deps.receiving && mapped.transactions.length > 0
+        ? { input: { document, siteId, transactions: mapped.transactions }, origin, acknowledge }
         : undefined;
     const firstSequence = document['stockwire:sequence'];
     const ticket: GateTicket | undefined =
@@ -507,8 +518,10 @@ export class MovementConsumer {
           };
     const job: GatedJob = {
       ticket,
-      transactions: prepared?.transactions ?? mapped.transactions,
+      receiving,
+      transactions: mapped.transactions,
       committed: (results, poisoned) => {
+        const prepared = receiving?.prepared;
         for (const { transaction, error } of poisoned) this.setAside(topic, payload, transaction, error);
         if (mapped.transactions.length > 0) this.recordResults(origin, document, results);
         // Settled (and acked) only once the POs and ASNs took what the ledger booked: a redelivery
@@ -527,6 +540,39 @@ export class MovementConsumer {
       },
     };
     return job;
+  }
+
+  /**
+   * The committer's prepareBatch: receiving matches every dock document of the batch in one step. A document
+   * it fails on for good is dead-lettered alone (the batch is narrowed down document by document); false when
+   * we stopped while its store was down (the batch stays un-acked).
+   */
+  private async prepareReceiving(batch: readonly CommitJob[]): Promise<boolean> {
+    const receiving = this.deps.receiving;
+    const jobs = (batch as readonly GatedJob[]).filter((job) => job.receiving && !job.receiving.prepared);
+    if (!receiving || jobs.length === 0) return true;
+    const works = jobs.map((job) => job.receiving as ReceivingWork);
+    try {
+      const prepared = await this.retryReceiving(() => receiving.prepareDocuments(works.map((work) => work.input)));
+      jobs.forEach((job, index) => {
+        const done = prepared[index] as PreparedReceiving;
+        (job.receiving as ReceivingWork).prepared = done;
+        job.transactions = done.transactions;
+      });
+      return true;
+    } catch (error) {
+      if (error instanceof RetryAbandoned) return false;
+      if (jobs.length > 1) {
+        for (const job of jobs) if (!(await this.prepareReceiving([job]))) return false;
+        return true;
+      }
+      // A bug or an input no rule foresaw: set the message aside rather than stall every gateway behind it.
+      const [job, work] = [jobs[0] as GatedJob, works[0] as ReceivingWork];
+      job.transactions = [];
+      job.committed = work.acknowledge;
+      this.deadLetterFailure(work.origin.topic, work.origin.payload, error);
+      return true;
+    }
   }
 
   private recordResults(origin: MessageOrigin, document: EpcisDocument, results: readonly ApplyResult[]): void {
@@ -610,6 +656,7 @@ export class MovementConsumer {
         applyBatch: (transactions) => this.deps.store.applyBatch(transactions),
         isRetryable: (error) => failureKind(error) === 'store_unavailable',
         backoff: (attempt) => this.waitBeforeRetry(attempt),
+        prepareBatch: (batch) => this.prepareReceiving(batch),
       },
     );
   }

@@ -7,14 +7,17 @@ import type { ApplyResult } from '../ledger/state.js';
  * mqtt.js hands a connection's incoming packets to `handleMessage` one at a time and sends the
  * PUBACK when its callback runs, so acking after commit used to mean one store transaction per
  * message. The consumer now queues each message here and lets mqtt.js move on at once; this
- * committer drains the queue in batches (one `applyBatch` per batch) and acknowledges every
+ * committer drains the queue (a turn of the event loop later, see nextTurn) in batches (one `applyBatch` per batch) and acknowledges every
  * message of a batch only after that batch committed, in arrival order. A crash before the
  * commit acks nothing: the broker redelivers and idempotency by eventID absorbs the repeats.
  *
  * Pure scheduling: it knows nothing of MQTT; the consumer passes callbacks.
  */
 export interface CommitJob {
-  /** Transactions this message maps to (may be empty: a dead-lettered or status message still acks in order). */
+  /**
+   * Transactions this message maps to (may be empty: a dead-lettered or status message still acks in order).
+   * `prepareBatch` may replace them before the batch commits.
+   */
   transactions: readonly Transaction[];
   /**
    * After the batch holding this job committed: `results` are this job's own, in order; `poisoned`
@@ -43,7 +46,21 @@ export interface GroupCommitDeps {
   isRetryable(error: unknown): boolean;
   /** Waits before retrying an unavailable store; resolves false when stopping (the batch is then left un-acked). */
   backoff(attempt: number): Promise<boolean>;
+  /**
+   * Optional work on the whole batch before its store transaction (receiving matches its dock receipts in one
+   * step instead of one per message); it may replace jobs' transactions. Resolves false to leave the batch
+   * un-acked (stopping while a side store is down): the broker redelivers it.
+   */
+  prepareBatch?(batch: readonly CommitJob[]): Promise<boolean>;
 }
+
+/**
+ * One turn of the event loop. The broker connection hands us packets one at a time, each queued within
+ * microtasks; draining at once would commit every message alone. Waiting a turn first (and between
+ * batches) lets the connection read and queue everything that arrived meanwhile, so it shares the
+ * next store transaction: the batch grows with the load, and an idle cloud still commits at once.
+ */
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** The store stayed unavailable until we stopped: nothing in the batch is acked, the broker redelivers. */
 class CommitAbandoned extends Error {}
@@ -86,17 +103,21 @@ export class GroupCommitter {
 
   private kick(): void {
     if (this.draining) return;
-    this.draining = this.drain().finally(() => {
-      this.draining = null;
-      if (this.queue.length > 0) this.kick();
-    });
+    this.draining = nextTurn()
+      .then(() => this.drain())
+      .finally(() => {
+        this.draining = null;
+        if (this.queue.length > 0) this.kick();
+      });
   }
 
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
       const batch = this.takeBatch();
       this.releaseSpace();
+      if (this.deps.prepareBatch && !(await this.deps.prepareBatch(batch))) continue;
       await this.commit(batch);
+      if (this.queue.length < this.options.batchMessagesMax) await nextTurn();
     }
   }
 

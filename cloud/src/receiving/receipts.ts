@@ -7,7 +7,7 @@ import { planDockReceipt, type PalletRead, type ReceiptPlan, type ReceivingAlert
 import { contentHash, read, update, withRetries } from './documents.js';
 import { isOverReceived, recordBooking } from './purchase-orders.js';
 import type { Asn, PurchaseOrder, ReceivingPolicy } from './schemas.js';
-import type { DocumentWrite, ReceivingStore } from './store/store.js';
+import type { DocumentWrite, ReceivingStore, StoredDocument } from './store/store.js';
 
 /**
  * Booking receipts against POs and ASNs, in three steps that survive a crash anywhere:
@@ -35,9 +35,9 @@ export async function planReceipt(
   palletReads: readonly PalletRead[],
   policy: ReceivingPolicy,
 ): Promise<ReceiptPlan | undefined> {
-  const receiptHash = contentHash(receipt);
   const stored = await read<StoredPlan>(store, 'plan', receipt.id);
-  if (stored) return stored.body.receiptHash === receiptHash ? stored.body.plan : undefined;
+  // Hashed only when a plan is at stake: most receipts (sites without POs or ASNs) never need it.
+  if (stored) return stored.body.receiptHash === contentHash(receipt) ? stored.body.plan : undefined;
   const ssccs = await store.getMany(
     'sscc',
     palletReads.map((pallet) => pallet.sscc),
@@ -49,9 +49,7 @@ export async function planReceipt(
   const asnsBySscc = new Map<string, Asn>();
   for (const asn of asns) for (const pallet of asn.pallets) asnsBySscc.set(pallet.sscc, asn);
   const orders = new Map<string, PurchaseOrder>();
-  for (const status of ['open', 'partially_received'])
-    for (const doc of await store.list('purchase_order', { site, status, limit: OPEN_ORDERS_PER_SITE_MAX }))
-      orders.set(doc.id, doc.body as PurchaseOrder);
+  for (const doc of await openOrdersAt(store, site)) orders.set(doc.id, doc.body as PurchaseOrder);
   for (const doc of await store.getMany(
     'purchase_order',
     asns.map((asn) => asn.purchaseOrder),
@@ -61,12 +59,28 @@ export async function planReceipt(
   // always did, at standard cost, without a stored plan — three durable writes per pass would otherwise
   // be the price of every receipt at a site that does not use purchase orders.
   if (asnsBySscc.size === 0 && orders.size === 0) return undefined;
+  const receiptHash = contentHash(receipt);
   const plan = planDockReceipt({ receipt, site, palletReads, asnsBySscc, orders, policy });
   const body: StoredPlan = { plan, status: 'pending', site, receiptHash };
   if (await store.write([{ kind: 'plan', id: receipt.id, body, status: 'pending', site, expectedVersion: null }]))
     return plan;
   const raced = await read<StoredPlan>(store, 'plan', receipt.id);
   return raced?.body.receiptHash === receiptHash ? raced.body.plan : undefined;
+}
+
+const OPEN_ORDER_STATUSES = ['open', 'partially_received'] as const;
+
+/** The purchase orders still expecting goods at a site (bounded per status). */
+async function openOrdersAt(store: ReceivingStore, site: string): Promise<StoredDocument[]> {
+  const docs: StoredDocument[] = [];
+  for (const status of OPEN_ORDER_STATUSES)
+    docs.push(...(await store.list('purchase_order', { site, status, limit: OPEN_ORDERS_PER_SITE_MAX })));
+  return docs;
+}
+
+/** True when some purchase order at the site still expects goods (a dock receipt there may match it). */
+export async function hasOpenOrders(store: ReceivingStore, site: string): Promise<boolean> {
+  return (await openOrdersAt(store, site)).length > 0;
 }
 
 /** Step 3: what the ledger booked goes onto the POs and ASNs, exactly once per plan. Returns the alerts it raised. */

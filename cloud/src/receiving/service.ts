@@ -5,13 +5,14 @@ import type { Clock } from '../../../shared/src/clock.js';
 import type { ApplyResult } from '../ledger/state.js';
 import type { Transaction } from '../ledger/transactions.js';
 import type { LedgerStore } from '../store/ledger-store.js';
+import { BatchReads } from './batch-reads.js';
 import { createAsn, summariseAsn, withStatus, type AsnSummary } from './asn.js';
 import type { ReceivingAlert } from './dock-matching.js';
 import { createOnce, read, SerialQueue, update, withRetries, type Created } from './documents.js';
 import { ReceivingErrors } from './errors.js';
 import { matchSupplierInvoice } from './invoice.js';
 import { createPurchaseOrder } from './purchase-orders.js';
-import { commitPlan, markInferredSeen, palletReadsOf, planReceipt } from './receipts.js';
+import { commitPlan, hasOpenOrders, markInferredSeen, palletReadsOf, planReceipt } from './receipts.js';
 import {
   policyOf,
   type Asn,
@@ -32,12 +33,25 @@ export interface PreparedDocument {
   commit(results: readonly ApplyResult[]): Promise<void>;
 }
 
+export interface DocumentToPrepare {
+  document: EpcisDocument;
+  siteId: string;
+  transactions: Transaction[];
+}
+
+interface PendingCommit {
+  planIds: readonly string[];
+  seenEpcs: readonly string[];
+  results: readonly ApplyResult[];
+}
+
 /**
  * The imperative shell of receiving: purchase orders, ASNs, supplier invoices, and the hook the
  * MQTT consumer calls around each document so dock-door receipts are matched and priced.
  */
 export class ReceivingService {
   readonly queue = new SerialQueue();
+  private readonly pendingCommits: (PendingCommit & { resolve(): void; reject(error: unknown): void })[] = [];
   private readonly recentAlerts: (ReceivingAlert & { time: string })[] = [];
 
   constructor(
@@ -170,36 +184,83 @@ export class ReceivingService {
     siteId: string,
     transactions: Transaction[],
   ): Promise<PreparedDocument> {
+    const [prepared] = await this.prepareDocuments([{ document, siteId, transactions }]);
+    return prepared as PreparedDocument;
+  }
+
+  /**
+   * The consumer's hook for a group-commit batch: every document's receipts replaced by their matched plans,
+   * in one queue step whose reads are shared (one plan lookup for the batch, the open POs of each site once).
+   */
+  prepareDocuments(inputs: readonly DocumentToPrepare[]): Promise<PreparedDocument[]> {
     return this.queue.run(async () => {
-      const palletReads = palletReadsOf(document);
-      const policy = policyOf(this.config, siteId);
-      const out: Transaction[] = [];
-      const planIds: string[] = [];
-      for (const transaction of transactions) {
-        if (transaction.type !== 'receipt' || transaction.epcs === undefined) {
-          out.push(transaction);
-          continue;
-        }
-        const plan = await planReceipt(this.store, transaction, siteId, palletReads, policy);
-        if (!plan) {
-          out.push(transaction);
-          continue;
-        }
-        out.push(...plan.transactions);
-        planIds.push(plan.eventId);
-      }
-      const seenEpcs = document.epcisBody.eventList.flatMap((event) =>
-        event.type === 'ObjectEvent' ? event.epcList : event.childEPCs,
+      const reads = new BatchReads(this.store);
+      const receiptIds = inputs.flatMap((input) =>
+        input.transactions.flatMap((each) => (each.type === 'receipt' && each.epcs !== undefined ? [each.id] : [])),
       );
-      return {
-        transactions: out,
-        commit: (results) =>
-          this.queue.run(async () => {
-            for (const planId of planIds) this.remember(await commitPlan(this.store, planId, results));
-            await markInferredSeen(this.store, seenEpcs);
-          }),
-      };
+      await reads.prefetch('plan', receiptIds);
+      const prepared: PreparedDocument[] = [];
+      for (const input of inputs) prepared.push(await this.prepareOne(reads, input));
+      return prepared;
     });
+  }
+
+  private async prepareOne(reads: BatchReads, input: DocumentToPrepare): Promise<PreparedDocument> {
+    const { document, siteId, transactions } = input;
+    const palletReads = palletReadsOf(document);
+    const policy = policyOf(this.config, siteId);
+    const out: Transaction[] = [];
+    const planIds: string[] = [];
+    // No pallet on an ASN and no open PO at the site: a receipt without a stored plan books as it is
+    // (what planReceipt would find, without its lookups per receipt).
+    const nothingToMatch = palletReads.length === 0 && !(await hasOpenOrders(reads, siteId));
+    for (const transaction of transactions) {
+      if (transaction.type !== 'receipt' || transaction.epcs === undefined) {
+        out.push(transaction);
+        continue;
+      }
+      if (nothingToMatch && !(await reads.get('plan', transaction.id))) {
+        out.push(transaction);
+        continue;
+      }
+      const plan = await planReceipt(reads, transaction, siteId, palletReads, policy);
+      if (!plan) {
+        out.push(transaction);
+        continue;
+      }
+      out.push(...plan.transactions);
+      planIds.push(plan.eventId);
+    }
+    const seenEpcs = document.epcisBody.eventList.flatMap((event) =>
+      event.type === 'ObjectEvent' ? event.epcList : event.childEPCs,
+    );
+    return { transactions: out, commit: (results) => this.commitCoalesced({ planIds, seenEpcs, results }) };
+  }
+
+  /**
+   * The consumer settles a whole batch in one turn of the event loop: its documents' plans are committed
+   * and their EPCs checked against inferred ASN cases in one queue step (one lookup for the batch's EPCs
+   * instead of one per MQTT message).
+   */
+  private commitCoalesced(commit: PendingCommit): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (this.pendingCommits.length === 0) queueMicrotask(() => void this.flushCommits());
+      this.pendingCommits.push({ ...commit, resolve, reject });
+    });
+  }
+
+  private async flushCommits(): Promise<void> {
+    const pending = this.pendingCommits.splice(0);
+    try {
+      await this.queue.run(async () => {
+        for (const { planIds, results } of pending)
+          for (const planId of planIds) this.remember(await commitPlan(this.store, planId, results));
+        await markInferredSeen(this.store, [...new Set(pending.flatMap((each) => each.seenEpcs))]);
+      });
+      for (const entry of pending) entry.resolve();
+    } catch (error) {
+      for (const entry of pending) entry.reject(error);
+    }
   }
 
   remember(alerts: readonly ReceivingAlert[]): void {

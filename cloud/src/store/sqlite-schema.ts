@@ -62,6 +62,7 @@ CREATE TABLE IF NOT EXISTS epcs (
   moves TEXT NOT NULL -- comma-separated epc_moves.seq: where this EPC has been, in order (the last one says when and by which transaction)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS epcs_in_stock ON epcs (location) WHERE status = 'in_stock';
+CREATE INDEX IF NOT EXISTS epcs_missing ON epcs (epc) WHERE status = 'missing';
 CREATE TABLE IF NOT EXISTS epc_moves (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   transaction_id TEXT NOT NULL,

@@ -35,13 +35,16 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
 export const DEMO_CONFIG_DIR = join(import.meta.dirname, '..', '..', '..', 'config', 'demo');
 const SITES = 20;
 
-/** One movement of `items` cases through gateway `gatewayIndex`'s door into its site's backroom. */
-export function movement(gatewayIndex: number, index: number, items: number): EpcisEvent {
+/**
+ * One movement of `items` cases through gateway `gatewayIndex`'s door into its site's backroom. `timeMs`
+ * (wall clock) is the event time when given: the cloud process measures latency from it.
+ */
+export function movement(gatewayIndex: number, index: number, items: number, timeMs?: number): EpcisEvent {
   const site = siteOf(gatewayIndex);
   const firstSerial = gatewayIndex * 10_000_000 + index * items + 1;
   return withEventId({
     type: 'ObjectEvent' as const,
-    eventTime: new Date(Date.UTC(2026, 10, 25, 10, 0, 0) + index).toISOString(),
+    eventTime: new Date(timeMs ?? Date.UTC(2026, 10, 25, 10, 0, 0) + index).toISOString(),
     eventTimeZoneOffset: '+00:00',
     action: 'OBSERVE' as const,
     bizStep: 'receiving' as const,
@@ -108,14 +111,35 @@ export function startFleet(url: string, count: number, produce: Producer, tickIn
   };
 }
 
-/** Every gateway emits its share of `total` movements as fast as its loop allows. */
+/**
+ * Every gateway emits its share of `total` movements as fast as its loop allows. The documents' events are
+ * built (and hashed) before the run, so the load side spends its time in the gateway's outbox and publisher.
+ */
 export function burst(total: number, gateways: number, items: number, indexOffset = 0): Producer {
-  const next = new Array<number>(gateways).fill(0);
   const share = Math.ceil(total / gateways);
+  const prebuilt = Array.from({ length: gateways }, (_, gatewayIndex) =>
+    Array.from({ length: share }, (_, index) => movement(gatewayIndex, indexOffset + index, items)),
+  );
+  const next = new Array<number>(gateways).fill(0);
   return (gatewayIndex) => {
-    const events: EpcisEvent[] = [];
-    while (events.length < 40 && (next[gatewayIndex] as number) < share)
-      events.push(movement(gatewayIndex, indexOffset + (next[gatewayIndex] as number)++, items));
+    const start = next[gatewayIndex] as number;
+    const events = (prebuilt[gatewayIndex] as EpcisEvent[]).slice(start, start + 40);
+    next[gatewayIndex] = start + events.length;
     return events;
+  };
+}
+
+/** G gateways × 1 movement/s for `seconds`, spread over each second; event time = wall clock at creation. */
+export function paced(gateways: number, seconds: number): Producer {
+  const sent = new Array<number>(gateways).fill(0);
+  let startMs: number | undefined; // the first tick after go
+  return (gatewayIndex) => {
+    startMs ??= performance.now();
+    // Real gateways are not in phase.
+    const dueCount = Math.floor((performance.now() - startMs) / 1_000 + gatewayIndex / gateways);
+    const index = sent[gatewayIndex] as number;
+    if (index >= Math.min(dueCount, seconds)) return [];
+    sent[gatewayIndex] = index + 1;
+    return [movement(gatewayIndex, 5_000_000 + index, 1, Date.now())];
   };
 }

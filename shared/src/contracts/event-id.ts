@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { cbvEventHash, namespacesOfContext } from '../epcis/event-hash.js';
+import { cbvEventHash, namespacesOfContext, sha256HexOfText } from '../epcis/event-hash.js';
 import { EPCIS_CONTEXT } from './epcis.js';
 
 /**
@@ -21,7 +20,7 @@ export function canonicalJson(value: unknown): string {
 }
 
 export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return sha256HexOfText(text);
 }
 
 /** The namespaces of stockwire's own documents (`stockwire:` extensions), used when no document is at hand. */

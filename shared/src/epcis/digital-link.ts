@@ -9,7 +9,10 @@ import { withCheckDigit } from '../epc/gs1.js';
 export const DIGITAL_LINK_ORIGIN = 'https://id.gs1.org';
 
 /** Characters GS1 Digital Link (Table 7-1) wants percent-encoded that EPC URNs leave bare. */
+const NEEDS_ENCODING = /[!()*+,:]/;
 function encodeForDigitalLink(text: string): string {
+  // Most serials are digits: skip the replace (and its callback) when nothing needs encoding.
+  if (!NEEDS_ENCODING.test(text)) return text;
   return text.replace(/[!()*+,:]/g, (character) => `%${character.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
@@ -50,8 +53,17 @@ const PATTERN_CONVERTERS: Readonly<Record<string, UrnConverter>> = {
 
 /** GTIN-14 from a URN's company prefix and item reference (its first digit is the indicator). */
 function gtin14(prefix: string, itemReference: string): string {
-  return withCheckDigit(itemReference.slice(0, 1) + prefix + itemReference.slice(1));
+  // Every EPC of a product repeats the same check-digit sum: remember a few thousand products' GTINs.
+  const key = `${prefix}.${itemReference}`;
+  const known = GTIN_BY_CLASS.get(key);
+  if (known !== undefined) return known;
+  const gtin = withCheckDigit(itemReference.slice(0, 1) + prefix + itemReference.slice(1));
+  if (GTIN_BY_CLASS.size >= GTIN_CACHE_ENTRIES_MAX) GTIN_BY_CLASS.clear();
+  GTIN_BY_CLASS.set(key, gtin);
+  return gtin;
 }
+const GTIN_CACHE_ENTRIES_MAX = 10_000;
+const GTIN_BY_CLASS = new Map<string, string>();
 
 const URN_PATTERN = /^urn:epc:(id|class|idpat):([a-z0-9]+):(\d{6,12})\.(.*)$/;
 const DIGITAL_LINK_PATTERN = /^https?:\/\/[^/?#]+(\/(?:00|01|253|414|417|8003|8004|8018)\/[^?#]*)(?:[?#].*)?$/;
