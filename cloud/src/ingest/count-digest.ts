@@ -41,14 +41,13 @@ export function digestCountsOf(document: EpcisDocument): DigestCount[] {
   return found;
 }
 
-export type DigestVerdict = { agrees: true; epcs: string[] } | { agrees: false; booksTags: number; expectedTags: number };
+export type DigestVerdict =
+  { agrees: true; epcs: string[] } | { agrees: false; booksTags: number; expectedTags: number };
 
 /** Books (the EPCs in stock at the shelf) + the count's changes, hashed and compared. */
-export function confirmDigest(books: Iterable<string>, digest: CountDigest): DigestVerdict {
+export function confirmDigest(books: readonly string[], digest: CountDigest): DigestVerdict {
   const expected = applyCountChanges(books, digest);
   if (expected.length === digest.tags && countDigestOf(expected) === digest.digest)
     return { agrees: true, epcs: expected };
-  let booksTags = 0;
-  for (const _epc of books) booksTags++;
-  return { agrees: false, booksTags, expectedTags: expected.length };
+  return { agrees: false, booksTags: books.length, expectedTags: expected.length };
 }

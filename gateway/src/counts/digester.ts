@@ -151,6 +151,7 @@ export class CountDigester {
 
 /** The event with extra extension fields and a fresh eventID (its content changed, so must its hash). */
 function restamp(event: ObjectEvent, extensions: Record<string, unknown>): ObjectEvent {
-  const { eventID: _previousId, ...content } = event;
-  return withEventId({ ...content, ...extensions }) as ObjectEvent;
+  const content: Record<string, unknown> = { ...event, ...extensions };
+  delete content['eventID'];
+  return withEventId(content) as unknown as ObjectEvent;
 }
