@@ -4,7 +4,7 @@ import { gatewayTopic } from '../../../shared/src/contracts/topics.js';
 import type { Clock } from '../../../shared/src/clock.js';
 import { errorMessage } from '../../../shared/src/errors.js';
 import type { Logger } from '../../../shared/src/log.js';
-import { confirmDigest, digestCountsOf, type DigestCount } from './count-digest.js';
+import { confirmDigest, digestCountsOf, fullCountsOf, unbookableEpcs, type DigestCount } from './count-digest.js';
 
 /**
  * The shell around count-digest.ts: reads what the books hold on a shelf, confirms each digest
@@ -38,6 +38,8 @@ export interface CountDigestDeps {
 
 export class CountDigestResolver {
   private readonly lastRequestMs = new Map<string, number>();
+  /** Per shelf: EPCs of its last count the books cannot hold (count-digest.ts unbookableEpcs); only non-empty ones. */
+  private readonly unbookableByShelf = new Map<string, readonly string[]>();
   private readonly counters: CountDigestStats = {
     digestsAgreed: 0,
     digestsDisagreed: 0,
@@ -60,15 +62,19 @@ export class CountDigestResolver {
     siteId: string,
     gatewayId: string,
   ): Promise<ReadonlyMap<string, readonly string[]> | undefined> {
+    for (const full of fullCountsOf(document))
+      this.rememberUnbookable(`${siteId}/${gatewayId}/${full.shelf}`, full.unbookable);
     const counts = digestCountsOf(document);
     if (counts.length === 0) return undefined;
     const resolved = new Map<string, readonly string[]>();
     for (const count of counts) {
       const books = await this.readBooks(count.location);
       if (books === undefined) continue;
-      const verdict = confirmDigest(books, count.digest);
+      const shelfKey = `${siteId}/${gatewayId}/${count.shelf}`;
+      const verdict = confirmDigest(books, count.digest, this.unbookableByShelf.get(shelfKey));
       if (verdict.agrees) {
         this.counters.digestsAgreed++;
+        this.rememberUnbookable(shelfKey, unbookableEpcs(verdict.epcs));
         resolved.set(count.eventId, verdict.epcs);
         continue;
       }
@@ -84,6 +90,16 @@ export class CountDigestResolver {
 
   stats(): CountDigestStats {
     return { ...this.counters };
+  }
+
+  private rememberUnbookable(shelfKey: string, unbookable: readonly string[]): void {
+    this.unbookableByShelf.delete(shelfKey);
+    if (unbookable.length === 0) return;
+    this.unbookableByShelf.set(shelfKey, unbookable);
+    if (this.unbookableByShelf.size > this.options.shelvesTrackedMax) {
+      const oldest = this.unbookableByShelf.keys().next().value;
+      if (oldest !== undefined) this.unbookableByShelf.delete(oldest);
+    }
   }
 
   /** Undefined when the store cannot answer: the count then books nothing (the next one tries again). */

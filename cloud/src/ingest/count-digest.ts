@@ -6,6 +6,7 @@ import {
   type CountDigest,
 } from '../../../shared/src/contracts/count-digest.js';
 import type { EpcisDocument } from '../../../shared/src/contracts/epcis.js';
+import { gtinOfEpcUrn } from '../ledger/epc-product.js';
 
 /**
  * Count digests, cloud side (pure). A digest count names a digest of the shelf's EPC set and the
@@ -41,12 +42,47 @@ export function digestCountsOf(document: EpcisDocument): DigestCount[] {
   return found;
 }
 
+/** A full count of a document: its shelf and the EPCs in it the books can never hold. */
+export interface FullCount {
+  shelf: string;
+  unbookable: string[];
+}
+
+/**
+ * EPCs the ledger does not book (SSCC, GRAI, raw or undecodable tags: no GTIN) never show in the books,
+ * so the cloud remembers them per shelf from the last full count and adds them to the books' side.
+ */
+export function unbookableEpcs(epcs: Iterable<string>): string[] {
+  const found: string[] = [];
+  for (const epc of epcs) if (gtinOfEpcUrn(epc) === undefined) found.push(epc);
+  return found;
+}
+
+/** The full counts (shelf events with their epcList) of a document, in order. */
+export function fullCountsOf(document: EpcisDocument): FullCount[] {
+  const found: FullCount[] = [];
+  for (const event of document.epcisBody.eventList) {
+    if (event.type !== 'ObjectEvent' || event.bizStep !== 'cycle_counting') continue;
+    const shelf = event['stockwire:shelf'];
+    if (event[COUNT_DIGEST_EXTENSION] !== undefined || typeof shelf !== 'string') continue;
+    found.push({ shelf, unbookable: unbookableEpcs(event.epcList) });
+  }
+  return found;
+}
+
 export type DigestVerdict =
   { agrees: true; epcs: string[] } | { agrees: false; booksTags: number; expectedTags: number };
 
-/** Books (the EPCs in stock at the shelf) + the count's changes, hashed and compared. */
-export function confirmDigest(books: readonly string[], digest: CountDigest): DigestVerdict {
-  const expected = applyCountChanges(books, digest);
+/**
+ * Books (the EPCs in stock at the shelf, plus the unbookable EPCs remembered from its last count) + the
+ * count's changes, hashed and compared.
+ */
+export function confirmDigest(
+  books: readonly string[],
+  digest: CountDigest,
+  unbookable: readonly string[] = [],
+): DigestVerdict {
+  const expected = applyCountChanges(unbookable.length === 0 ? books : [...books, ...unbookable], digest);
   if (expected.length === digest.tags && countDigestOf(expected) === digest.digest)
     return { agrees: true, epcs: expected };
   return { agrees: false, booksTags: books.length, expectedTags: expected.length };

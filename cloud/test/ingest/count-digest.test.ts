@@ -139,6 +139,22 @@ describe('CountDigestResolver: asks for the full set, rate-limited per shelf', (
     });
   });
 
+  it('remembers the EPCs the books cannot hold (SSCC, raw tags) from the last full count', async () => {
+    const raw = 'urn:epc:raw:96.x3074257BF7194E4000001A85';
+    const { instance, published } = resolver(set(0, 5));
+    const shelfSet = [...set(0, 5), raw];
+    const digestDocument = (minute: number) => documentOf(digestEvent(digestOf(shelfSet, [], []), minute));
+    // A cloud that never saw this shelf's full count cannot know the raw tag: it asks once.
+    expect((await instance.resolve(digestDocument(0), 'store-1', 'shelf-gw'))?.size).toBe(0);
+    expect(published).toHaveLength(1);
+    const full = withEventId({ ...digestEvent(undefined, 1), [COUNT_DIGEST_EXTENSION]: undefined, epcList: shelfSet });
+    await instance.resolve(documentOf(full as EpcisEvent), 'store-1', 'shelf-gw');
+    const later = documentOf(digestEvent(digestOf(shelfSet, [], []), 2));
+    const resolved = await instance.resolve(later, 'store-1', 'shelf-gw');
+    expect(resolved?.get(later.epcisBody.eventList[0]?.eventID ?? '')).toEqual([...shelfSet].sort());
+    expect(published).toHaveLength(1);
+  });
+
   it('returns nothing for a document without digest counts', async () => {
     const { instance } = resolver([]);
     const plain = withEventId({ ...digestEvent(undefined), [COUNT_DIGEST_EXTENSION]: undefined, epcList: [epc(1)] });
