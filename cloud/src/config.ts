@@ -81,6 +81,8 @@ export const IngestConfigSchema = z
       .default(64 * 1024),
     storeRetryDelayMsMax: z.number().int().positive().default(30_000),
     trackedGatewaysMax: z.number().int().positive().default(100_000),
+    /** Count digests: the cloud asks one shelf for its full EPC set at most this often (a lost request is retried at the next disagreement after it). */
+    countDigestRequestIntervalMs: z.number().int().min(1_000).max(86_400_000).default(60_000),
     /**
      * Gateways (`<site>/<gateway>`) allowed to book at other sites' locations, e.g. a
      * DC's shipping door that books straight into a store. Every other gateway books

@@ -49,6 +49,7 @@ awk -v begin="$begin" -v end="$end" '
   echo "topic write stockwire/v1/${site}/${gateway}/status"
   echo "topic write stockwire/v1/${site}/${gateway}/reads"
   echo "topic read stockwire/v1/${site}/${gateway}/committed"
+  echo "topic read stockwire/v1/${site}/${gateway}/commands"
   echo "$end"
 } > "$acl_file"
 rm -f "$tmp"

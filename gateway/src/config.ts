@@ -3,6 +3,7 @@ import { ID_PATTERN, RESERVED_SITE_IDS } from '../../shared/src/contracts/topics
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { deepFreeze, loadConfigFile } from '../../shared/src/config/load.js';
 import { refineUniqueIds } from '../../shared/src/config/unique.js';
+import { CountDigestConfigSchema } from './counts/config.js';
 import { DebounceConfigSchema } from './debounce/config.js';
 import { ReaderConfigSchema } from './readers/config.js';
 import { MqttConfigSchema } from './mqtt/config.js';
@@ -25,6 +26,8 @@ export const GatewayConfigSchema = z
     gatewayId: z.string().regex(ID_PATTERN, 'must match [a-z0-9-]+'),
     readers: z.array(ReaderConfigSchema).default([]),
     debounce: DebounceConfigSchema.default({}),
+    /** Shelf counts on the wire: digests, full-set cadence (counts/config.ts). */
+    counts: CountDigestConfigSchema.default({}),
     mqtt: MqttConfigSchema.default({}),
     outbox: OutboxConfigSchema.default({}),
     /** Period of the retained `online` status (heartbeat) and of systemd's STATUS= line. */

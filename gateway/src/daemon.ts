@@ -35,6 +35,7 @@ export function createGatewayDaemon(options: GatewayDaemonOptions): GatewayDaemo
     config,
     outbox: undefined,
     engine: undefined,
+    counts: undefined,
     connection: undefined,
     publisher: undefined,
     readers: [],

@@ -70,6 +70,18 @@ describe('broker ACL rules (pure)', () => {
       topic: 'stockwire/v1/store-1/gw-a/committed',
       allowed: false,
     },
+    {
+      name: 'cloud on a gateway’s commands',
+      principal: cloud,
+      topic: 'stockwire/v1/store-1/gw-a/commands',
+      allowed: true,
+    },
+    {
+      name: 'gateway commanding itself',
+      principal: gatewayA,
+      topic: 'stockwire/v1/store-1/gw-a/commands',
+      allowed: false,
+    },
   ])('publish: $name → $allowed', ({ principal, topic, allowed }) => {
     expect(mayPublish(principal, topic).allowed).toBe(allowed);
   });
@@ -88,6 +100,24 @@ describe('broker ACL rules (pure)', () => {
       name: 'gateway on another’s watermark',
       principal: gatewayA,
       filter: 'stockwire/v1/store-1/gw-b/committed',
+      allowed: false,
+    },
+    {
+      name: 'gateway on its own commands',
+      principal: gatewayA,
+      filter: 'stockwire/v1/store-1/gw-a/commands',
+      allowed: true,
+    },
+    {
+      name: 'gateway on another’s commands',
+      principal: gatewayA,
+      filter: 'stockwire/v1/store-1/gw-b/commands',
+      allowed: false,
+    },
+    {
+      name: 'gateway on every gateway’s commands',
+      principal: gatewayA,
+      filter: 'stockwire/v1/+/+/commands',
       allowed: false,
     },
   ])('subscribe: $name → $allowed', ({ principal, filter, allowed }) => {

@@ -194,6 +194,29 @@ describe('interop: the gateway against Mosquitto 2 with TLS, passwords and the d
     await other.endAsync();
   });
 
+  it('lets the cloud send a gateway its commands, which no other gateway can read (deploy ACL)', async () => {
+    const received: string[] = [];
+    const other = await mqtt.connectAsync(tlsUrl, {
+      username: 'gw-other',
+      password: 'other-pw',
+      ...tlsOptions('gw-other'),
+      reconnectPeriod: 0,
+    });
+    other.on('message', (topic) => received.push(topic));
+    await other.subscribeAsync(gatewayTopic('store-1', 'gw-other', 'commands'), { qos: 1 });
+    // Refused by the ACL (SUBACK failure code or silently no delivery): either way nothing may arrive.
+    await other.subscribeAsync(gatewayTopic('store-1', 'gw-interop', 'commands'), { qos: 1 }).catch(() => undefined);
+    // The real consumer's own connection: the shipped cloud rules, and its own echo is ignored, not dead-lettered.
+    const cloudClient = cloud.consumer.mqttClient();
+    await cloudClient.publishAsync(gatewayTopic('store-1', 'gw-interop', 'commands'), '{}', { qos: 1 });
+    await cloudClient.publishAsync(gatewayTopic('store-1', 'gw-other', 'commands'), '{}', { qos: 1 });
+    await until(() => received.length >= 1, 10_000, 'the gateway’s own command');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(received).toEqual([gatewayTopic('store-1', 'gw-other', 'commands')]);
+    expect(cloud.consumer.stats().deadLettered).toEqual({});
+    await other.endAsync();
+  });
+
   it.each([
     {
       name: 'a wrong password',

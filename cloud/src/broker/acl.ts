@@ -1,4 +1,10 @@
-import { ALERTS_TOPIC, DEADLETTER_TOPIC, parseGatewayTopic, posTopic } from '../../../shared/src/contracts/topics.js';
+import {
+  ALERTS_TOPIC,
+  CLOUD_WRITTEN_KINDS,
+  DEADLETTER_TOPIC,
+  parseGatewayTopic,
+  posTopic,
+} from '../../../shared/src/contracts/topics.js';
 
 /**
  * Who may do what on the broker. Pure, so the rules are tested without a
@@ -36,8 +42,11 @@ export function mayPublish(principal: BrokerPrincipal, topic: string): AclVerdic
   if (principal.role === 'admin') return allow;
   if (principal.role === 'cloud') {
     const ownTopic = [DEADLETTER_TOPIC, ALERTS_TOPIC].some((root) => topic === root || topic.startsWith(`${root}/`));
-    if (ownTopic || parseGatewayTopic(topic)?.kind === 'committed') return allow;
-    return deny(`cloud may publish only on ${DEADLETTER_TOPIC}, ${ALERTS_TOPIC} and gateways' committed topics`);
+    const kind = parseGatewayTopic(topic)?.kind;
+    if (ownTopic || (kind !== undefined && CLOUD_WRITTEN_KINDS.has(kind))) return allow;
+    return deny(
+      `cloud may publish only on ${DEADLETTER_TOPIC}, ${ALERTS_TOPIC} and gateways' committed and commands topics`,
+    );
   }
   if (principal.role === 'till') {
     const own = posTopic(principal.siteId ?? '', principal.tillId ?? '');
@@ -45,8 +54,8 @@ export function mayPublish(principal: BrokerPrincipal, topic: string): AclVerdic
   }
   const parsed = parseGatewayTopic(topic);
   if (parsed === null) return deny(`gateway ${principal.username} may publish only on its own gateway topics`);
-  // The watermark is the cloud's word: a gateway confirming its own movements would defeat it.
-  if (parsed.kind === 'committed') return deny(`only the cloud publishes on ${topic}`);
+  // The watermark and the commands are the cloud's word: a gateway confirming its own movements would defeat it.
+  if (CLOUD_WRITTEN_KINDS.has(parsed.kind)) return deny(`only the cloud publishes on ${topic}`);
   if (parsed.siteId !== principal.siteId || parsed.gatewayId !== principal.gatewayId) {
     return deny(`gateway ${principal.siteId}/${principal.gatewayId} may not publish on ${topic}`);
   }
@@ -60,9 +69,14 @@ export function maySubscribe(principal: BrokerPrincipal, topicFilter: string): A
     return topicFilter.startsWith('$') ? deny('cloud may not subscribe to $ topics') : allow;
   }
   if (principal.role === 'till') return deny(`till ${principal.username} may not subscribe`);
-  // A gateway receives only the cloud's confirmation of its own movements.
+  // A gateway receives only what the cloud says to it: the confirmation of its own movements and its commands.
   const parsed = parseGatewayTopic(topicFilter);
-  const ownCommitted =
-    parsed?.kind === 'committed' && parsed.siteId === principal.siteId && parsed.gatewayId === principal.gatewayId;
-  return ownCommitted ? allow : deny(`gateway ${principal.username} may subscribe only to its own committed topic`);
+  const ownCloudTopic =
+    parsed !== null &&
+    CLOUD_WRITTEN_KINDS.has(parsed.kind) &&
+    parsed.siteId === principal.siteId &&
+    parsed.gatewayId === principal.gatewayId;
+  return ownCloudTopic
+    ? allow
+    : deny(`gateway ${principal.username} may subscribe only to its own committed and commands topics`);
 }

@@ -22,6 +22,7 @@ import { WatermarkTracker } from './watermark.js';
 import { GroupCommitter, type CommitJob, type GroupCommitStats, type PoisonedTransaction } from './group-commit.js';
 import { failureKind } from './failure-kind.js';
 import { SequenceGate } from './sequence-gate.js';
+import { CountDigestResolver, type CountDigestStats } from './count-digest-requests.js';
 import { consumerSubscriptions, protocolOptions } from './shared-subscription.js';
 import { LedgerErrors } from '../ledger/errors.js';
 import type { Transaction } from '../ledger/transactions.js';
@@ -83,6 +84,8 @@ export interface ConsumerOptions extends ValidateOptions {
   reorderHoldMs?: number | undefined;
   /** With `sharedGroup`: documents held at most (default 4,000); past it they apply at once. */
   reorderHeldMax?: number | undefined;
+  /** Count digests: full-set requests to one shelf at most this often (default 60,000; count-digest-requests.ts). */
+  countDigestRequestIntervalMs?: number | undefined;
 }
 
 /** Where a document sits in its gateway's sequence, for the sequence gate. */
@@ -130,6 +133,7 @@ export interface ConsumerStats {
   sequenceGaps: number;
   sequenceReorders: number;
   commit: GroupCommitStats;
+  countDigests: CountDigestStats;
 }
 
 /**
@@ -149,11 +153,12 @@ export class MovementConsumer {
   /** Bumped on every (re)connect: a PUBACK only goes out on the connection its message came in on. */
   private connectionEpoch = 0;
   private readonly committer: GroupCommitter;
+  private readonly countDigests: CountDigestResolver;
   private readonly lastSequenceByGateway = new Map<string, number>();
   /** Only with a shared subscription: order per gateway across consumers. */
   private readonly gate: SequenceGate<CommitJob> | undefined;
   private gateTimer: { cancel(): void } | undefined;
-  private readonly counters: Omit<ConsumerStats, 'commit'> = {
+  private readonly counters: Omit<ConsumerStats, 'commit' | 'countDigests'> = {
     messagesReceived: 0,
     documentsApplied: 0,
     eventsApplied: 0,
@@ -182,6 +187,7 @@ export class MovementConsumer {
     this.crossSiteGateways = new Set(options.crossSiteGateways ?? []);
     this.watermarks = new WatermarkTracker(options.trackedGatewaysMax, options.sharedGroup !== undefined);
     this.committer = this.createCommitter();
+    this.countDigests = this.createCountDigests();
     if (options.sharedGroup !== undefined)
       this.gate = new SequenceGate(
         options.reorderHoldMs ?? 2_000,
@@ -294,6 +300,7 @@ export class MovementConsumer {
       ...this.counters,
       deadLettered: { ...this.counters.deadLettered },
       commit: this.committer.stats(),
+      countDigests: this.countDigests.stats(),
     };
   }
 
@@ -488,7 +495,8 @@ export class MovementConsumer {
     const { topic, payload, siteId, gatewayId } = origin;
     this.trackSequence(`${siteId}/${gatewayId}`, document['stockwire:sequence'], document.epcisBody.eventList.length);
     const crossSite = this.crossSiteGateways.has(`${siteId}/${gatewayId}`);
-    const mapped = mapEpcisDocument(document, { siteId, gatewayId, crossSite }, this.deps.catalog);
+    const counts = await this.countDigests.resolve(document, siteId, gatewayId);
+    const mapped = mapEpcisDocument(document, { siteId, gatewayId, crossSite }, this.deps.catalog, counts);
     // AggregationEvents (pallet SSCC → cases) carry no quantity: the ObjectEvent beside them books the items.
     const aggregationIds = new Set(
       document.epcisBody.eventList.filter((event) => event.type === 'AggregationEvent').map((event) => event.eventID),
@@ -643,6 +651,27 @@ export class MovementConsumer {
         `${event.bizStep}: ${event.epcList.length} item(s) at ${event.bizLocation.id}`,
       );
     }
+  }
+
+  /** Digest counts read the books at the shelf; a disagreement asks the gateway for its full set (not awaited: see deadLetter). */
+  private createCountDigests(): CountDigestResolver {
+    const { store, clock, logger } = this.deps;
+    return new CountDigestResolver(
+      {
+        requestIntervalMs: this.options.countDigestRequestIntervalMs ?? 60_000,
+        shelvesTrackedMax: this.options.trackedGatewaysMax,
+      },
+      {
+        books: async (location, limit) =>
+          (await store.epcsWhere({ status: 'in_stock', locations: [location], limit })).map((row) => row.epc),
+        publish: (topic, payload) =>
+          this.client?.publish(topic, payload, { qos: 1 }, (error) => {
+            if (error) logger.warn({ err: error.message, topic }, 'could not publish a full-count request');
+          }),
+        clock,
+        logger,
+      },
+    );
   }
 
   private createCommitter(): GroupCommitter {

@@ -1,4 +1,5 @@
 import { formatIssues } from '../../../shared/src/zod-issues.js';
+import { COUNT_DIGEST_EXTENSION, CountDigestSchema } from '../../../shared/src/contracts/count-digest.js';
 import type { EpcisDocument, EpcisEvent, ObjectEvent } from '../../../shared/src/contracts/epcis.js';
 import {
   emptyCatalog,
@@ -22,7 +23,9 @@ import { TransactionSchema, type Transaction, type TransactionInput } from '../l
  * |                  | receiving site reads it; a later receipt there moves it on)             |
  * | stocking         | transfer from the site's default (backroom) location to bizLocation     |
  * | removing         | transfer from bizLocation to the site's sales floor (until sold/counted) |
- * | cycle_counting   | count of the EPC set at bizLocation (absolute; fixes EPC state)          |
+ * | cycle_counting   | count of the EPC set at bizLocation (absolute; fixes EPC state); a       |
+ * |                  | digest count (`stockwire:countDigest`) books the set its caller resolved  |
+ * |                  | from the books (count-digest.ts), or is deferred, never an empty count  |
  * | retail_selling   | sale of the EPCs                                                        |
  * | unpacking        | unpack of the packs (class quantityList) at bizLocation into their      |
  * |                  | contents (catalog `contains`), same value; EPC lists are skipped        |
@@ -42,16 +45,26 @@ export interface MappingSource {
 export interface MappingResult {
   transactions: Transaction[];
   skipped: { eventId: string; reason: string }[];
+  /** Digest counts the books did not confirm: nothing booked, nothing dead-lettered (the cloud asks for the full set). */
+  deferred: { eventId: string; reason: string }[];
 }
+
+/** eventID → the whole EPC set of each digest count the books confirmed (count-digest.ts). */
+export type ResolvedCounts = ReadonlyMap<string, readonly string[]>;
 
 export function mapEpcisDocument(
   document: EpcisDocument,
   source: MappingSource,
   catalog: Catalog = emptyCatalog(),
+  resolvedCounts?: ResolvedCounts,
 ): MappingResult {
-  const result: MappingResult = { transactions: [], skipped: [] };
+  const result: MappingResult = { transactions: [], skipped: [], deferred: [] };
   for (const event of document.epcisBody.eventList) {
-    const mapped = mapEvent(event, source, catalog);
+    const mapped = mapEvent(event, source, catalog, resolvedCounts);
+    if ('deferred' in mapped) {
+      result.deferred.push({ eventId: event.eventID, reason: mapped.deferred });
+      continue;
+    }
     if ('reason' in mapped) {
       result.skipped.push({ eventId: event.eventID, reason: mapped.reason });
       continue;
@@ -67,9 +80,14 @@ export function mapEpcisDocument(
   return result;
 }
 
-type Mapped = { transaction: TransactionInput } | { reason: string };
+type Mapped = { transaction: TransactionInput } | { reason: string } | { deferred: string };
 
-function mapEvent(event: EpcisEvent, source: MappingSource, catalog: Catalog): Mapped {
+function mapEvent(
+  event: EpcisEvent,
+  source: MappingSource,
+  catalog: Catalog,
+  resolvedCounts: ResolvedCounts | undefined,
+): Mapped {
   if (event.type === 'AggregationEvent') {
     return {
       reason: `AggregationEvent (${event.parentID} → ${event.childEPCs.length} children) carries no quantity; the ledger books the items themselves`,
@@ -121,8 +139,17 @@ function mapEvent(event: EpcisEvent, source: MappingSource, catalog: Catalog): M
         siteSalesFloorLocation(catalog, source.siteId),
         items,
       );
-    case 'cycle_counting':
-      return { transaction: { ...common, type: 'count', location, ...items } };
+    case 'cycle_counting': {
+      if (event[COUNT_DIGEST_EXTENSION] === undefined)
+        return { transaction: { ...common, type: 'count', location, ...items } };
+      // Its epcList is empty by design: booking it as it stands would count the shelf empty.
+      const digest = CountDigestSchema.safeParse(event[COUNT_DIGEST_EXTENSION]);
+      if (!digest.success || typeof event['stockwire:shelf'] !== 'string')
+        return { reason: `malformed ${COUNT_DIGEST_EXTENSION} (or no stockwire:shelf)` };
+      const epcs = resolvedCounts?.get(event.eventID);
+      if (epcs === undefined) return { deferred: 'count digest not confirmed by the books; full set requested' };
+      return { transaction: { ...common, type: 'count', location, epcs: [...epcs] } };
+    }
     case 'retail_selling':
       return { transaction: { ...common, type: 'sale', location, ...items } };
     case 'unpacking':

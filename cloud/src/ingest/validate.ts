@@ -35,8 +35,8 @@ const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
 export function validateMessage(topic: string, payload: Buffer, options: ValidateOptions): ValidatedMessage {
   const parsedTopic = parseGatewayTopic(topic);
   if (!parsedTopic) return invalid(IngestErrors.UNKNOWN_TOPIC, { topic });
-  // Diagnostic raw reads are QoS 0 samples for people, not for the ledger.
-  if (parsedTopic.kind === 'reads') return { kind: 'ignored' };
+  // Diagnostic raw reads are QoS 0 samples for people, not for the ledger; commands are our own, to gateways.
+  if (parsedTopic.kind === 'reads' || parsedTopic.kind === 'commands') return { kind: 'ignored' };
   const { siteId, gatewayId } = parsedTopic;
   // An empty retained status clears it (MQTT convention), not an error.
   if (parsedTopic.kind === 'status' && payload.length === 0) return { kind: 'status', siteId, gatewayId, status: null };

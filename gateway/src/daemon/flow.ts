@@ -35,7 +35,8 @@ export function requireStarted<T>(value: T | undefined): T {
 /** Appends events (and any still pending) to the outbox; on failure keeps them in RAM, bounded. */
 export function storeEvents(daemon: DaemonContext, events: readonly EpcisEvent[]): void {
   const outbox = requireStarted(daemon.outbox);
-  if (events.length > 0) daemon.pending.push(...events);
+  // Shelf counts leave as digests (counts/digester.ts) before they are stored: what is stored is what is sent.
+  if (events.length > 0) daemon.pending.push(...(daemon.counts?.shape(events) ?? events));
   if (daemon.pending.length === 0) return;
   try {
     const outcome = outbox.append(daemon.pending);

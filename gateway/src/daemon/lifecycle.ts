@@ -8,6 +8,8 @@ import { openSqliteOutboxStore } from '../outbox/sqlite-store.js';
 import { buildGatewayStatus } from '../status/status.js';
 import { petWatchdog, publishStatus, requireStarted, storeEvents, summary, tick, withTimeout } from './flow.js';
 import { followCommitted } from './committed.js';
+import { followCommands } from '../counts/commands.js';
+import { CountDigester } from '../counts/digester.js';
 import { closeReader, makeReader, reloadReaders, startReader } from './readers.js';
 import { STATUS_ACK_TIMEOUT_MS, type DaemonContext, type ReloadOutcome } from './types.js';
 
@@ -51,12 +53,24 @@ function connectMqtt(daemon: DaemonContext): void {
     logger: logger.child({ part: 'publisher' }),
   });
   if (config.mqtt.confirmation === 'cloud') followCommitted(connection, identity, publisher, logger);
+  followCommands(connection, identity, (command) => onFullCountRequest(daemon, command.shelf), logger);
   connection.onConnect(() => {
     publishStatus(daemon, 'online');
     publisher.pump();
   });
   daemon.connection = connection;
   daemon.publisher = publisher;
+}
+
+/** The cloud's books disagreed with a shelf's digest: count that shelf now, in full. */
+function onFullCountRequest(daemon: DaemonContext, shelfId: string): void {
+  if (daemon.stopping) return;
+  if (!requireStarted(daemon.counts).requestFull(shelfId, daemon.clock.nowMs())) {
+    daemon.logger.debug({ shelf: shelfId }, 'full count request ignored: the previous one is too recent');
+    return;
+  }
+  const known = daemon.engine?.requestCount?.(shelfId) ?? false;
+  daemon.logger.info({ shelf: shelfId, known }, 'the cloud asked for a full shelf count');
 }
 
 function startTimers(daemon: DaemonContext): void {
@@ -77,6 +91,7 @@ function startTimers(daemon: DaemonContext): void {
 export async function startDaemon(daemon: DaemonContext): Promise<void> {
   openOutbox(daemon);
   daemon.engine = daemon.parts.createEngine(daemon.config);
+  daemon.counts = new CountDigester(daemon.config.counts);
   daemon.readers = daemon.config.readers.map((readerConfig) => makeReader(daemon, readerConfig));
   await Promise.all(daemon.readers.map((slot) => startReader(daemon, slot)));
   connectMqtt(daemon);
@@ -168,6 +183,7 @@ export async function reloadDaemon(daemon: DaemonContext): Promise<ReloadOutcome
   const accepted = acceptReload(daemon);
   if ('reason' in accepted) return { kind: 'rejected', reason: accepted.reason };
   const restarted = await reloadReaders(daemon, accepted.next.readers);
+  daemon.counts?.reconfigure(accepted.next.counts);
   daemon.config = { ...accepted.next, mqtt: daemon.config.mqtt, outbox: daemon.config.outbox };
   daemon.logger.info({ readersRestarted: restarted, readers: daemon.readers.length }, 'config reloaded');
   daemon.notifier.status(summary(daemon));

@@ -4,6 +4,7 @@ import type { RawRead } from '../../../shared/src/contracts/raw-read.js';
 import type { ReaderHealth } from '../../../shared/src/contracts/status.js';
 import type { Logger } from '../../../shared/src/log.js';
 import type { GatewayConfig } from '../config.js';
+import type { CountDigester } from '../counts/digester.js';
 import type { BeamFault, BeamInput } from '../debounce/beams.js';
 import type { DebounceConfig } from '../debounce/config.js';
 import type { MqttConnection } from '../mqtt/connection.js';
@@ -23,6 +24,8 @@ export interface DebounceEngineLike {
   /** Photo-eye beams (optional: engines without portals beams ignore GPI). */
   ingestBeam?(beam: BeamInput, nowMs: number): void;
   beamFaults?(): BeamFault[];
+  /** A shelf's count at its next round instead of its schedule (the cloud asked for a full set); optional for test engines. */
+  requestCount?(shelfId: string): boolean;
 }
 
 /** Factories for the parts other modules own; tests inject their own. */
@@ -93,6 +96,8 @@ export interface DaemonContext {
   config: Readonly<GatewayConfig>;
   outbox: Outbox | undefined;
   engine: DebounceEngineLike | undefined;
+  /** Count digests between the engine and the outbox (gateway/src/counts/). */
+  counts: CountDigester | undefined;
   connection: MqttConnection | undefined;
   publisher: Publisher | undefined;
   readers: ReaderSlot[];

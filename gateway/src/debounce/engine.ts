@@ -8,7 +8,7 @@ import { DebounceErrors } from './errors.js';
 import { sortEvents } from './events.js';
 import { flushPortal, ingestPortalRead, tickPortal } from './portal.js';
 import { RecordStore, SIDE_INSIDE, SIDE_OUTSIDE } from './records.js';
-import { ingestShelfRead, releaseShelfSlot, tickShelf } from './shelf.js';
+import { ingestShelfRead, releaseShelfSlot, requestShelfCount, tickShelf } from './shelf.js';
 import {
   emptyStats,
   type EngineState,
@@ -41,6 +41,8 @@ export interface DebounceEngine {
   stats(): DebounceStats;
   /** Diagnostics collected since the last call (unknown direction, ambiguous pallets); bounded by diagnosticsMax. */
   drainDiagnostics(): PassDiagnostic[];
+  /** The shelf's next `cycle_counting` snapshot at the next round close instead of its schedule; false for an unknown shelf. */
+  requestCount(shelfId: string): boolean;
 }
 
 /** Live sizes computed on demand, plus the counters the engine keeps (see MutableStats). */
@@ -191,6 +193,13 @@ class Engine implements DebounceEngine {
     }
     for (const shelf of this.shelves) shelfTagsPresent += shelf.presentCount;
     return { liveTags: this.state.tags.size, passesOpen, passTags, parkedTags, shelfTagsPresent, ...this.state.stats };
+  }
+
+  requestCount(shelfId: string): boolean {
+    const shelf = this.shelves.find((candidate) => candidate.id === shelfId);
+    if (shelf === undefined) return false;
+    requestShelfCount(shelf);
+    return true;
   }
 
   drainDiagnostics(): PassDiagnostic[] {

@@ -205,6 +205,15 @@ function shelfTagEvidence(state: EngineState, slot: number): TagEvidence {
   };
 }
 
+/**
+ * Someone downstream (the cloud, through the gateway's commands topic) needs this shelf's count
+ * now: it goes out when the next round closes, under the same settle and silence rules as a
+ * scheduled one, and the schedule then resumes from there.
+ */
+export function requestShelfCount(shelf: ShelfState): void {
+  shelf.nextCountMs = 0;
+}
+
 export function releaseShelfSlot(state: EngineState, shelf: ShelfState, slot: number): void {
   releaseOwnedSlot(state, shelf.slotsByTag, shelf.slots, slot);
 }

@@ -5,8 +5,14 @@
 export const TOPIC_ROOT = 'stockwire/v1';
 export const ID_PATTERN = /^[a-z0-9-]+$/;
 
-/** `committed` is the one topic the cloud writes under a gateway: its retained committed-sequence watermark. */
-export type GatewayTopicKind = 'events' | 'status' | 'reads' | 'committed';
+/**
+ * The cloud writes two topics under a gateway: `committed` (its retained committed-sequence watermark)
+ * and `commands` (requests to the gateway, e.g. a full shelf count: contracts/count-digest.ts).
+ */
+export type GatewayTopicKind = 'events' | 'status' | 'reads' | 'committed' | 'commands';
+/** Kinds only the cloud publishes; a gateway reads its own. */
+export const CLOUD_WRITTEN_KINDS: ReadonlySet<GatewayTopicKind> = new Set(['committed', 'commands']);
+const GATEWAY_TOPIC_KINDS: ReadonlySet<string> = new Set(['events', 'status', 'reads', 'committed', 'commands']);
 
 export function gatewayTopic(siteId: string, gatewayId: string, kind: GatewayTopicKind): string {
   return `${TOPIC_ROOT}/${siteId}/${gatewayId}/${kind}`;
@@ -40,8 +46,8 @@ export function parseGatewayTopic(topic: string): ParsedGatewayTopic | null {
   if (parts.length !== 5 || `${parts[0]}/${parts[1]}` !== TOPIC_ROOT) return null;
   const [, , siteId, gatewayId, kind] = parts as [string, string, string, string, string];
   if (!ID_PATTERN.test(siteId) || !ID_PATTERN.test(gatewayId)) return null;
-  if (kind !== 'events' && kind !== 'status' && kind !== 'reads' && kind !== 'committed') return null;
-  return { siteId, gatewayId, kind };
+  if (!GATEWAY_TOPIC_KINDS.has(kind)) return null;
+  return { siteId, gatewayId, kind: kind as GatewayTopicKind };
 }
 
 /** Point-of-sale topics: `stockwire/v1/<site>/pos/<till>/<kind>`, one segment longer than a gateway topic. */
