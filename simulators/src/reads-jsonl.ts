@@ -41,6 +41,8 @@ export interface GeneratedScenario {
   expected: ExpectedMovementAt[];
   /** Physical truth of every loop (see scenario/truth.ts), in time order. */
   truth: TruthRecord[];
+  /** URIs of tags that never answer any reader (scenario `rates.tagUnreadableProbability`). */
+  unreadable: string[];
 }
 
 export function generateScenarioReads(scenario: Scenario, options: GenerateJsonlOptions): GeneratedScenario {
@@ -48,6 +50,7 @@ export function generateScenarioReads(scenario: Scenario, options: GenerateJsonl
   const reads: RawRead[] = [];
   const expected: ExpectedMovementAt[] = [];
   const truth: TruthRecord[] = [];
+  const unreadable: string[] = [];
   const wanted = options.readerIds ? new Set(options.readerIds) : null;
   for (let loopIndex = 0; loopIndex < loops; loopIndex++) {
     const run = generateScenarioRun(scenario, {
@@ -56,6 +59,7 @@ export function generateScenarioReads(scenario: Scenario, options: GenerateJsonl
     });
     const loopStartEpochMs = options.startEpochMs + loopIndex * run.durationMs;
     truth.push(...runToTruth(scenario, run, loopStartEpochMs));
+    unreadable.push(...run.unreadable);
     for (const read of runToRawReads(run, loopStartEpochMs)) if (!wanted || wanted.has(read.reader)) reads.push(read);
     for (const movement of run.expected) {
       if (wanted && !wanted.has(movement.readerId)) continue;
@@ -66,7 +70,7 @@ export function generateScenarioReads(scenario: Scenario, options: GenerateJsonl
       });
     }
   }
-  return { reads, expected, truth };
+  return { reads, expected, truth, unreadable };
 }
 
 /** Writes the truth file: a header line naming the run, then one record per line. */

@@ -1,15 +1,15 @@
 import { zoneLocation, type TruthRecord } from '../../../shared/src/contracts/truth.js';
-import { buildEpcisDocument, type EpcisEvent } from '../../../shared/src/contracts/epcis.js';
+import type { EpcisEvent } from '../../../shared/src/contracts/epcis.js';
 import { DebounceConfigSchema, type DebounceConfig } from '../../../gateway/src/debounce/config.js';
 import { createDebounceEngine } from '../../../gateway/src/debounce/engine.js';
 import { runReads } from '../../../gateway/src/debounce/simulate.js';
 import { bookEpcsAt, bookPositionsNow } from '../../../cloud/src/accuracy/book.js';
 import { measureAccuracy, type AccuracyReport } from '../../../cloud/src/accuracy/compare.js';
-import { mapEpcisDocument } from '../../../cloud/src/ingest/epcis-to-transactions.js';
 import { buildCatalog } from '../../../cloud/src/ledger/catalog.js';
-import { BATCH_TRANSACTIONS_MAX } from '../../../cloud/src/store/ledger-store.js';
 import { openLedgerStore } from '../../../cloud/src/store/open.js';
 import { generateScenarioReads } from '../reads-jsonl.js';
+import { feedStore, GATEWAY_ID, type FeedInput } from './feed.js';
+import { floorCounts, tillSales } from './store-ops.js';
 import type { Scenario } from '../scenario/schema.js';
 import { SITE_DEFAULT } from '../scenario/truth.js';
 
@@ -35,9 +35,14 @@ export interface PipelineResult {
   events: number;
   transactions: number;
   skipped: number;
+  /** Till transactions booked (sales) and handheld floor counts applied. */
+  tillSales: number;
+  floorCounts: number;
   /** Transactions the ledger did not apply, with the reason (each one costs accuracy). */
   refused: string[];
 }
+
+const DOCUMENT_EVENTS_MAX = 100;
 
 /** Debounce configuration for the scenario's doors and shelves, by the catalogue's location convention. */
 export function debounceConfigFor(scenario: Scenario): DebounceConfig {
@@ -74,6 +79,23 @@ function catalogFor(scenario: Scenario) {
   });
 }
 
+/** A gateway document: consecutive events of one instant (a pass's receipt and its aggregation travel together). */
+function gatewayDocuments(events: readonly EpcisEvent[]): FeedInput[] {
+  const documents: FeedInput[] = [];
+  let current: EpcisEvent[] = [];
+  for (const event of events) {
+    const first = current[0];
+    if (first && (first.eventTime !== event.eventTime || current.length >= DOCUMENT_EVENTS_MAX)) {
+      documents.push({ timeMs: Date.parse(first.eventTime), kind: 'epcis', events: current });
+      current = [];
+    }
+    current.push(event);
+  }
+  const first = current[0];
+  if (first) documents.push({ timeMs: Date.parse(first.eventTime), kind: 'epcis', events: current });
+  return documents;
+}
+
 export async function runAccuracyPipeline(scenario: Scenario, options: PipelineOptions): Promise<PipelineResult> {
   const generated = generateScenarioReads(scenario, {
     startEpochMs: options.startEpochMs,
@@ -83,50 +105,36 @@ export async function runAccuracyPipeline(scenario: Scenario, options: PipelineO
   const config = options.tune ? options.tune(debounceConfigFor(scenario)) : debounceConfigFor(scenario);
   const siteId = scenario.sites[0]?.id ?? SITE_DEFAULT;
   const events: EpcisEvent[] = runReads(
-    createDebounceEngine(config, { siteId, gatewayId: 'accuracy-gw' }),
+    createDebounceEngine(config, { siteId, gatewayId: GATEWAY_ID }),
     config,
     generated.reads,
   );
+  const endMs = Math.max(
+    generated.truth.reduce((latest, record) => Math.max(latest, Date.parse(record.time)), options.startEpochMs),
+    ...events.map((event) => Date.parse(event.eventTime)),
+  );
+  const unreadable = new Set(generated.unreadable);
+  const { operations } = scenario;
+  const inputs: FeedInput[] = [
+    ...gatewayDocuments(events),
+    ...(operations.tills ? tillSales(generated.truth, unreadable, siteId, operations.unitPrice) : []),
+    ...floorCounts(generated.truth, unreadable, siteId, {
+      startMs: options.startEpochMs,
+      endMs,
+      intervalMs: Math.round(operations.floorCountSeconds * 1000),
+    }),
+  ];
   const catalog = catalogFor(scenario);
   const store = await openLedgerStore({ kind: 'memory' }, catalog);
   try {
-    let transactions = 0;
-    let skipped = 0;
-    const refused: string[] = [];
-    for (let start = 0; start < events.length; start += 100) {
-      const document = buildEpcisDocument(events.slice(start, start + 100), {
-        creationDate: events[start]?.eventTime ?? new Date(options.startEpochMs).toISOString(),
-      });
-      const mapped = mapEpcisDocument(document, { siteId, gatewayId: 'accuracy-gw' }, catalog);
-      skipped += mapped.skipped.length;
-      for (let offset = 0; offset < mapped.transactions.length; offset += BATCH_TRANSACTIONS_MAX) {
-        const results = await store.applyBatch(mapped.transactions.slice(offset, offset + BATCH_TRANSACTIONS_MAX));
-        for (const result of results)
-          if (result.status !== 'applied')
-            refused.push(`${result.id}: ${result.code ?? result.status} ${result.reason ?? ''}`);
-      }
-      transactions += mapped.transactions.length;
-    }
-    const atMs = generated.truth.reduce(
-      (latest, record) => Math.max(latest, Date.parse(record.time)),
-      options.startEpochMs,
-    );
-    const endMs = Math.max(atMs, ...events.map((event) => Date.parse(event.eventTime)));
+    const fed = await feedStore(inputs, { store, catalog, siteId });
     const report = measureAccuracy({
       truth: generated.truth,
       positions: await bookPositionsNow(store),
       epcs: await bookEpcsAt(store, generated.truth, endMs),
       atMs: endMs,
     });
-    return {
-      report,
-      truth: generated.truth,
-      reads: generated.reads.length,
-      events: events.length,
-      transactions,
-      skipped,
-      refused,
-    };
+    return { report, truth: generated.truth, reads: generated.reads.length, events: events.length, ...fed };
   } finally {
     await store.close();
   }

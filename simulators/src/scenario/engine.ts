@@ -73,6 +73,8 @@ export interface ScenarioRun {
   tags: SimulatedTag[];
   /** Physical events no reader witnesses directly (thefts, misplacements, short-shipments, payments). */
   physical: PhysicalEvent[];
+  /** URIs of the tags that never answer (a till falls back to the barcode, a handheld misses them). */
+  unreadable: string[];
 }
 
 export interface GenerateOptions {
@@ -488,5 +490,6 @@ export function generateScenarioRun(scenario: Scenario, options: GenerateOptions
     outages,
     tags,
     physical: world.events,
+    unreadable: tags.filter((tag) => world.isUnreadable(tag)).map((tag) => tag.uri),
   };
 }

@@ -170,6 +170,27 @@ export const RatesSchema = z
     message: 'theftShareOfTakes + misplaceShareOfTakes must not exceed 1',
   });
 
+/**
+ * Store operations the accuracy pipeline plays beside the readers (docs/accuracy.md): the tills, handheld
+ * sweeps of the sales floor, and the supplier's ASNs. Defaults switch all of them off, so a scenario
+ * without `operations` measures as before.
+ */
+export const OperationsSchema = z
+  .object({
+    /** Till payments (`pay` events) are booked as POS sales: the item's EPC read at the till, a barcode if the tag is dead. */
+    tills: z.boolean().default(false),
+    /** Seconds between handheld sweeps of the sales floor (0: none); paid-for-nowhere items missing there are shrink. */
+    floorCountSeconds: z.number().min(0).max(86_400).default(0),
+    /** Inbound pallets come with the supplier's ASN (and its PO) listing every case the pallet should hold. */
+    asns: z.boolean().default(false),
+    /** Shelf price of every item at the till (tax included), a decimal string. */
+    unitPrice: z
+      .string()
+      .regex(/^\d{1,9}(\.\d{1,4})?$/)
+      .default('2.50'),
+  })
+  .strict();
+
 export const ScenarioSchema = z
   .object({
     name: Id,
@@ -184,6 +205,7 @@ export const ScenarioSchema = z
     populations: z.array(PopulationSchema).default([]),
     timeline: z.array(TimelineEventSchema).default([]),
     rates: RatesSchema.default({}),
+    operations: OperationsSchema.default({}),
   })
   .strict();
 

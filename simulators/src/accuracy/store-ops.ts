@@ -1,0 +1,92 @@
+import { PosTransactionSchema, type PosTransaction } from '../../../shared/src/contracts/pos.js';
+import { zoneLocation, type TruthRecord } from '../../../shared/src/contracts/truth.js';
+import type { ObjectEvent } from '../../../shared/src/contracts/epcis.js';
+
+/**
+ * What happens in a store beside the fixed readers, derived from the physical truth: the tills
+ * (every `pay` becomes a POS sale) and handheld sweeps of the sales floor (a count of the items
+ * really there). Pure: the pipeline feeds the results through the real cloud code.
+ */
+
+export const TILL_ID = 'till-1';
+const HANDHELD_ID = 'handheld-1';
+
+export type StoreInput =
+  { timeMs: number; kind: 'pos'; pos: PosTransaction } | { timeMs: number; kind: 'floor-count'; event: ObjectEvent };
+
+/**
+ * One till transaction per paid item. The till reads the item's tag (an RFID pad at the till);
+ * a tag that never answers is scanned by its barcode instead, a GTIN line, as a cashier would.
+ */
+export function tillSales(
+  truth: readonly TruthRecord[],
+  unreadable: ReadonlySet<string>,
+  site: string,
+  unitPrice: string,
+): StoreInput[] {
+  const sales: StoreInput[] = [];
+  for (const record of truth) {
+    if (record.event !== 'pay' || record.product === null) continue;
+    const line = unreadable.has(record.epc) ? { gtin: record.product, unitPrice } : { epc: record.epc, unitPrice };
+    const pos = PosTransactionSchema.parse({
+      id: `s${sales.length + 1}`,
+      kind: 'sale',
+      site,
+      till: TILL_ID,
+      time: record.time,
+      lines: [line],
+      tender: [{ kind: 'card', amount: unitPrice }],
+    });
+    sales.push({ timeMs: Date.parse(record.time), kind: 'pos', pos });
+  }
+  return sales;
+}
+
+/**
+ * A handheld sweep of the sales floor every `intervalMs` from `startMs` to `endMs` (inclusive): the
+ * readable items in shoppers' hands at that instant, as a `cycle_counting` ObjectEvent at the sales
+ * floor. Whatever the books hold there and the sweep does not find (stolen, walked out) becomes shrink.
+ */
+export function floorCounts(
+  truth: readonly TruthRecord[],
+  unreadable: ReadonlySet<string>,
+  site: string,
+  window: { startMs: number; endMs: number; intervalMs: number },
+): StoreInput[] {
+  if (window.intervalMs <= 0) return [];
+  const salesFloor = zoneLocation(site, 'sales-floor');
+  const where = new Map<string, string | null>();
+  const counts: StoreInput[] = [];
+  let next = 0;
+  const emit = (timeMs: number): void => {
+    const epcs = [...where].filter(([epc, location]) => location === salesFloor && !unreadable.has(epc));
+    counts.push({ timeMs, kind: 'floor-count', event: floorCountEvent(site, timeMs, epcs.map(([epc]) => epc).sort()) });
+  };
+  const countsMax = Math.floor((window.endMs - window.startMs) / window.intervalMs);
+  for (const record of truth) {
+    const timeMs = Date.parse(record.time);
+    while (next <= countsMax && window.startMs + next * window.intervalMs < timeMs) {
+      if (next > 0) emit(window.startMs + next * window.intervalMs);
+      next++;
+    }
+    if (record.product !== null) where.set(record.epc, record.location);
+  }
+  for (; next <= countsMax; next++) if (next > 0) emit(window.startMs + next * window.intervalMs);
+  return counts;
+}
+
+function floorCountEvent(site: string, timeMs: number, epcs: string[]): ObjectEvent {
+  const location = zoneLocation(site, 'sales-floor');
+  const time = new Date(timeMs).toISOString();
+  return {
+    type: 'ObjectEvent',
+    eventID: `${HANDHELD_ID}:floor-count:${time}`,
+    eventTime: time,
+    eventTimeZoneOffset: '+00:00',
+    action: 'OBSERVE',
+    bizStep: 'cycle_counting',
+    readPoint: { id: `${location}:${HANDHELD_ID}` },
+    bizLocation: { id: location },
+    epcList: epcs,
+  } as ObjectEvent;
+}
