@@ -41,6 +41,8 @@ export type WrongReason =
   | 'misplacement'
   | 'taken-not-paid'
   | 'sale-not-booked'
+  | 'short-ship-booked'
+  | 'ship-not-booked'
   | 'booked-elsewhere'
   | 'booked-here-is-elsewhere'
   | 'unexplained';
@@ -107,6 +109,8 @@ function reasonFor(state: TruthState, book: BookEpc | undefined): WrongReason {
   if (state.event === 'damage') return 'damage-not-counted';
   if (state.event === 'take') return 'taken-not-paid';
   if (state.event === 'pay') return 'sale-not-booked';
+  if (state.event === 'short-ship') return 'short-ship-booked';
+  if (state.event === 'ship') return 'ship-not-booked';
   return 'booked-here-is-elsewhere';
 }
 

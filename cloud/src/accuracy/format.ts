@@ -18,6 +18,8 @@ const REASON_TEXT: Record<WrongReason, string> = {
   misplacement: 'misplaced on another shelf',
   'taken-not-paid': 'in a shopper’s hands, not yet paid',
   'sale-not-booked': 'paid, sale not booked',
+  'short-ship-booked': 'short-shipped, received on the ASN’s word',
+  'ship-not-booked': 'shipped out, not seen leaving (dead tag)',
   'booked-elsewhere': 'books place it elsewhere',
   'booked-here-is-elsewhere': 'books place it here, it is not',
   unexplained: 'unexplained (non-serialised difference)',

@@ -10,6 +10,7 @@ import { openLedgerStore } from '../../../cloud/src/store/open.js';
 import { generateScenarioReads } from '../reads-jsonl.js';
 import { feedStore, GATEWAY_ID, type FeedInput } from './feed.js';
 import { floorCounts, tillSales } from './store-ops.js';
+import { openAsnReceiving } from './receiving.js';
 import type { Scenario } from '../scenario/schema.js';
 import { SITE_DEFAULT } from '../scenario/truth.js';
 
@@ -26,6 +27,8 @@ export interface PipelineOptions {
   startEpochMs: number;
   /** Switches a gateway mechanism off (the ablation) by editing the debounce configuration. */
   tune?: (config: DebounceConfig) => DebounceConfig;
+  /** With ASNs: an ASN case the door did not read is received on the ASN's word (default true). */
+  trustAsn?: boolean;
 }
 
 export interface PipelineResult {
@@ -43,6 +46,8 @@ export interface PipelineResult {
 }
 
 const DOCUMENT_EVENTS_MAX = 100;
+/** Standard cost of every product and the PO price of every case (value error then reads in units). */
+const UNIT_COST = '1';
 
 /** Debounce configuration for the scenario's doors and shelves, by the catalogue's location convention. */
 export function debounceConfigFor(scenario: Scenario): DebounceConfig {
@@ -75,7 +80,7 @@ function catalogFor(scenario: Scenario) {
   );
   // Stocked shelves may precede any receipt in a scenario: negative stock is allowed, so the books show it.
   return buildCatalog({
-    products: [...gtins].map((gtin) => ({ gtin, valuation: 'fifo', allowNegative: true, standardCost: '1' })),
+    products: [...gtins].map((gtin) => ({ gtin, valuation: 'fifo', allowNegative: true, standardCost: UNIT_COST })),
   });
 }
 
@@ -126,8 +131,16 @@ export async function runAccuracyPipeline(scenario: Scenario, options: PipelineO
   ];
   const catalog = catalogFor(scenario);
   const store = await openLedgerStore({ kind: 'memory' }, catalog);
+  const receiving = operations.asns
+    ? await openAsnReceiving(generated.deliveries, {
+        ledger: store,
+        site: siteId,
+        unitCost: UNIT_COST,
+        trustAsn: options.trustAsn ?? true,
+      })
+    : undefined;
   try {
-    const fed = await feedStore(inputs, { store, catalog, siteId });
+    const fed = await feedStore(inputs, { store, catalog, siteId, prepareDocument: receiving?.prepareDocument });
     const report = measureAccuracy({
       truth: generated.truth,
       positions: await bookPositionsNow(store),
@@ -136,6 +149,7 @@ export async function runAccuracyPipeline(scenario: Scenario, options: PipelineO
     });
     return { report, truth: generated.truth, reads: generated.reads.length, events: events.length, ...fed };
   } finally {
+    await receiving?.close();
     await store.close();
   }
 }
