@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TruthRecord } from '../../shared/src/contracts/truth.js';
-import { floorCounts, tillSales } from '../src/accuracy/store-ops.js';
+import { tillSales, zoneCounts } from '../src/accuracy/store-ops.js';
 
 const floor = 'urn:stockwire:loc:store-1:sales-floor';
 const shelf = 'urn:stockwire:loc:store-1:shelf-b2';
@@ -36,12 +36,17 @@ describe('sales-floor sweeps', () => {
       record('06:00.000', 'pay', 1, null),
     ];
     const startMs = Date.parse('2026-03-02T08:00:00Z');
-    const counts = floorCounts(truth, new Set([epc(2)]), 'store-1', {
-      startMs,
-      endMs: startMs + 600_000,
-      intervalMs: 300_000,
-    });
-    expect(counts.map((count) => (count.kind === 'floor-count' ? count.event.epcList : []))).toEqual([[epc(1)], []]);
+    const counts = zoneCounts(
+      truth,
+      new Set([epc(2)]),
+      { site: 'store-1', zone: 'sales-floor' },
+      {
+        startMs,
+        endMs: startMs + 600_000,
+        intervalMs: 300_000,
+      },
+    );
+    expect(counts.map((count) => (count.kind === 'zone-count' ? count.event.epcList : []))).toEqual([[epc(1)], []]);
     expect(counts.map((count) => count.timeMs - startMs)).toEqual([300_000, 600_000]);
   });
 });

@@ -44,6 +44,8 @@ export type WrongReason =
   | 'short-ship-booked'
   | 'ship-not-booked'
   | 'booked-elsewhere'
+  | 'booked-out-of-stock'
+  | 'negative-book'
   | 'booked-here-is-elsewhere'
   | 'unexplained';
 
@@ -103,6 +105,8 @@ function reasonFor(state: TruthState, book: BookEpc | undefined): WrongReason {
   if (state.location !== null) {
     if (!book) return 'unread';
     if (state.event === 'misplace') return 'misplacement';
+    // Known to the books but out of stock there: a count missed it (a dead tag) or a sale took it.
+    if (book.location === null) return 'booked-out-of-stock';
     return 'booked-elsewhere';
   }
   if (state.event === 'steal') return 'theft-not-counted';
@@ -197,7 +201,7 @@ function summarise(
 ): AccuracyReport {
   const wrong = results
     .filter((result) => result.bookQty !== result.trueQty)
-    .map((result) => (Object.keys(result.reasons).length > 0 ? result : { ...result, reasons: { unexplained: 1 } }))
+    .map((result) => (Object.keys(result.reasons).length > 0 ? result : { ...result, reasons: unexplained(result) }))
     .sort((a, b) => {
       const difference = absolute(b.bookQty - b.trueQty) - absolute(a.bookQty - a.trueQty);
       return difference > 0n ? 1 : difference < 0n ? -1 : 0;
@@ -232,4 +236,13 @@ function summarise(
     outOfScope,
     wrong,
   };
+}
+
+/**
+ * A difference no EPC accounts for. A negative book quantity is never physical: units were sold or
+ * moved from here that the books did not hold here (a barcode sale of an item whose tag never answered).
+ */
+function unexplained(result: PositionResult): Partial<Record<WrongReason, number>> {
+  const units = Number(absolute(result.bookQty - result.trueQty) / ONE_UNIT);
+  return result.bookQty < 0n ? { 'negative-book': units } : { unexplained: 1 };
 }

@@ -21,6 +21,9 @@ const REASON_TEXT: Record<WrongReason, string> = {
   'short-ship-booked': 'short-shipped, received on the ASN’s word',
   'ship-not-booked': 'shipped out, not seen leaving (dead tag)',
   'booked-elsewhere': 'books place it elsewhere',
+  'booked-out-of-stock': 'books have it out of stock (a count missed its tag, or a sale took it)',
+  'negative-book':
+    'negative book: sold or moved from here without a unit booked here (barcode sale of a dead-tag item)',
   'booked-here-is-elsewhere': 'books place it here, it is not',
   unexplained: 'unexplained (non-serialised difference)',
 };

@@ -35,12 +35,12 @@ export interface FeedResult {
   transactions: number;
   skipped: number;
   tillSales: number;
-  floorCounts: number;
+  handheldCounts: number;
   /** Transactions the ledger did not apply, with the reason (each one costs accuracy). */
   refused: string[];
 }
 
-const KIND_ORDER: Record<FeedInput['kind'], number> = { epcis: 0, 'floor-count': 1, pos: 2 };
+const KIND_ORDER: Record<FeedInput['kind'], number> = { epcis: 0, 'zone-count': 1, pos: 2 };
 
 export async function feedStore(inputs: readonly FeedInput[], deps: FeedDeps): Promise<FeedResult> {
   // Stable by time; at one instant the readers' events first, then the sweep, then the till.
@@ -51,7 +51,7 @@ export async function feedStore(inputs: readonly FeedInput[], deps: FeedDeps): P
         a.input.timeMs - b.input.timeMs || KIND_ORDER[a.input.kind] - KIND_ORDER[b.input.kind] || a.order - b.order,
     )
     .map(({ input }) => input);
-  const result: FeedResult = { transactions: 0, skipped: 0, tillSales: 0, floorCounts: 0, refused: [] };
+  const result: FeedResult = { transactions: 0, skipped: 0, tillSales: 0, handheldCounts: 0, refused: [] };
   for (const input of ordered) {
     if (input.kind === 'pos') {
       const outcome = await applyPosTransaction(input.pos, deps);
@@ -63,7 +63,7 @@ export async function feedStore(inputs: readonly FeedInput[], deps: FeedDeps): P
       }
       continue;
     }
-    if (input.kind === 'floor-count') result.floorCounts++;
+    if (input.kind === 'zone-count') result.handheldCounts++;
     await feedDocument(input.kind === 'epcis' ? input.events : [input.event], deps, result);
   }
   return result;

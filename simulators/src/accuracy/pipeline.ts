@@ -9,7 +9,7 @@ import { buildCatalog } from '../../../cloud/src/ledger/catalog.js';
 import { openLedgerStore } from '../../../cloud/src/store/open.js';
 import { generateScenarioReads } from '../reads-jsonl.js';
 import { feedStore, GATEWAY_ID, type FeedInput } from './feed.js';
-import { floorCounts, tillSales } from './store-ops.js';
+import { tillSales, zoneCounts } from './store-ops.js';
 import { openAsnReceiving } from './receiving.js';
 import type { Scenario } from '../scenario/schema.js';
 import { SITE_DEFAULT } from '../scenario/truth.js';
@@ -38,9 +38,9 @@ export interface PipelineResult {
   events: number;
   transactions: number;
   skipped: number;
-  /** Till transactions booked (sales) and handheld floor counts applied. */
+  /** Till transactions booked (sales) and handheld sweeps (sales floor, backroom) applied. */
   tillSales: number;
-  floorCounts: number;
+  handheldCounts: number;
   /** Transactions the ledger did not apply, with the reason (each one costs accuracy). */
   refused: string[];
 }
@@ -68,6 +68,8 @@ export function debounceConfigFor(scenario: Scenario): DebounceConfig {
       location: zoneLocation(site(shelf.site), shelf.id),
       antennas: shelf.antennas.map((antenna) => ({ reader: shelf.reader, antenna })),
       countIntervalMs: 300_000,
+      // A round is the reader's inventory cycle over all its antennas (the week's shelves read every 2 min).
+      roundMs: scenario.readers.find((reader) => reader.id === shelf.reader)?.roundPeriodMs ?? 1_000,
     })),
   });
 }
@@ -123,11 +125,26 @@ export async function runAccuracyPipeline(scenario: Scenario, options: PipelineO
   const inputs: FeedInput[] = [
     ...gatewayDocuments(events),
     ...(operations.tills ? tillSales(generated.truth, unreadable, siteId, operations.unitPrice) : []),
-    ...floorCounts(generated.truth, unreadable, siteId, {
-      startMs: options.startEpochMs,
-      endMs,
-      intervalMs: Math.round(operations.floorCountSeconds * 1000),
-    }),
+    ...zoneCounts(
+      generated.truth,
+      unreadable,
+      { site: siteId, zone: 'sales-floor' },
+      {
+        startMs: options.startEpochMs,
+        endMs,
+        intervalMs: Math.round(operations.floorCountSeconds * 1000),
+      },
+    ),
+    ...zoneCounts(
+      generated.truth,
+      unreadable,
+      { site: siteId, zone: 'backroom' },
+      {
+        startMs: options.startEpochMs,
+        endMs,
+        intervalMs: Math.round(operations.backroomCountSeconds * 1000),
+      },
+    ),
   ];
   const catalog = catalogFor(scenario);
   const store = await openLedgerStore({ kind: 'memory' }, catalog);

@@ -4,15 +4,14 @@ import type { ObjectEvent } from '../../../shared/src/contracts/epcis.js';
 
 /**
  * What happens in a store beside the fixed readers, derived from the physical truth: the tills
- * (every `pay` becomes a POS sale) and handheld sweeps of the sales floor (a count of the items
- * really there). Pure: the pipeline feeds the results through the real cloud code.
+ * (every `pay` becomes a POS sale) and handheld sweeps of a zone (a count of the things really there). Pure: the pipeline feeds the results through the real cloud code.
  */
 
 export const TILL_ID = 'till-1';
 const HANDHELD_ID = 'handheld-1';
 
 export type StoreInput =
-  { timeMs: number; kind: 'pos'; pos: PosTransaction } | { timeMs: number; kind: 'floor-count'; event: ObjectEvent };
+  { timeMs: number; kind: 'pos'; pos: PosTransaction } | { timeMs: number; kind: 'zone-count'; event: ObjectEvent };
 
 /**
  * One till transaction per paid item. The till reads the item's tag (an RFID pad at the till);
@@ -43,44 +42,42 @@ export function tillSales(
 }
 
 /**
- * A handheld sweep of the sales floor every `intervalMs` from `startMs` to `endMs` (inclusive): the
- * readable items in shoppers' hands at that instant, as a `cycle_counting` ObjectEvent at the sales
- * floor. Whatever the books hold there and the sweep does not find (stolen, walked out) becomes shrink.
+ * A handheld sweep of one zone of the site (the sales floor, the backroom) every `intervalMs` from
+ * `startMs` to `endMs` (inclusive): the readable things there at that instant, as a `cycle_counting`
+ * ObjectEvent at the zone. Whatever the books hold there and the sweep does not find becomes shrink
+ * (stolen on the sales floor; short-shipped but received on the ASN's word in the backroom).
  */
-export function floorCounts(
+export function zoneCounts(
   truth: readonly TruthRecord[],
   unreadable: ReadonlySet<string>,
-  site: string,
+  zone: { site: string; zone: string },
   window: { startMs: number; endMs: number; intervalMs: number },
 ): StoreInput[] {
   if (window.intervalMs <= 0) return [];
-  const salesFloor = zoneLocation(site, 'sales-floor');
+  const location = zoneLocation(zone.site, zone.zone);
   const where = new Map<string, string | null>();
   const counts: StoreInput[] = [];
-  let next = 0;
+  let next = 1;
   const emit = (timeMs: number): void => {
-    const epcs = [...where].filter(([epc, location]) => location === salesFloor && !unreadable.has(epc));
-    counts.push({ timeMs, kind: 'floor-count', event: floorCountEvent(site, timeMs, epcs.map(([epc]) => epc).sort()) });
+    const epcs = [...where].filter(([epc, at]) => at === location && !unreadable.has(epc)).map(([epc]) => epc);
+    counts.push({ timeMs, kind: 'zone-count', event: zoneCountEvent(location, zone.zone, timeMs, epcs.sort()) });
   };
   const countsMax = Math.floor((window.endMs - window.startMs) / window.intervalMs);
   for (const record of truth) {
     const timeMs = Date.parse(record.time);
-    while (next <= countsMax && window.startMs + next * window.intervalMs < timeMs) {
-      if (next > 0) emit(window.startMs + next * window.intervalMs);
-      next++;
-    }
+    for (; next <= countsMax && window.startMs + next * window.intervalMs < timeMs; next++)
+      emit(window.startMs + next * window.intervalMs);
     if (record.product !== null) where.set(record.epc, record.location);
   }
-  for (; next <= countsMax; next++) if (next > 0) emit(window.startMs + next * window.intervalMs);
+  for (; next <= countsMax; next++) emit(window.startMs + next * window.intervalMs);
   return counts;
 }
 
-function floorCountEvent(site: string, timeMs: number, epcs: string[]): ObjectEvent {
-  const location = zoneLocation(site, 'sales-floor');
+function zoneCountEvent(location: string, zone: string, timeMs: number, epcs: string[]): ObjectEvent {
   const time = new Date(timeMs).toISOString();
   return {
     type: 'ObjectEvent',
-    eventID: `${HANDHELD_ID}:floor-count:${time}`,
+    eventID: `${HANDHELD_ID}:${zone}-count:${time}`,
     eventTime: time,
     eventTimeZoneOffset: '+00:00',
     action: 'OBSERVE',
