@@ -482,9 +482,9 @@ export function generateScenarioRun(scenario: Scenario, options: GenerateOptions
     );
   }
 
-  const tags = populationsByDay.flatMap((populations) => [...populations.values()]).flatMap((population) =>
-    population.pallet ? [population.pallet, ...population.members] : population.members,
-  );
+  const tags = populationsByDay
+    .flatMap((populations) => [...populations.values()])
+    .flatMap((population) => (population.pallet ? [population.pallet, ...population.members] : population.members));
   const tagsByEpc = new Map(tags.map((tag) => [tag.epc, tag]));
   // An unplugged reader reports nothing; the gateway must ride out the gap. A dead tag never answers.
   const reads = collector.reads
