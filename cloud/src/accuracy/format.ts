@@ -11,7 +11,7 @@ export const PUBLISHED_ANCHORS = [
   { label: 'typical RFID program', iraPercent: 94, source: 'Auburn University RFID Lab, 8 retailers' },
 ] as const;
 
-const REASON_TEXT: Record<WrongReason, string> = {
+export const REASON_TEXT: Record<WrongReason, string> = {
   unread: 'not in the books (never read or never registered)',
   'theft-not-counted': 'theft not yet counted',
   'damage-not-counted': 'damage not yet counted',
