@@ -41,6 +41,21 @@ export const ABLATIONS: readonly Ablation[] = [
     }),
   },
   {
+    name: 'POS sales off (tills false: paid items stay on the sales floor)',
+    options: { operations: { tills: false } },
+    needs: (scenario) => (scenario.operations.tills ? null : 'the scenario has no tills'),
+  },
+  {
+    name: 'handheld sales-floor sweeps off (floorCountSeconds 0)',
+    options: { operations: { floorCountSeconds: 0 } },
+    needs: (scenario) => (scenario.operations.floorCountSeconds > 0 ? null : 'the scenario has no sales-floor sweeps'),
+  },
+  {
+    name: 'handheld backroom sweeps off (backroomCountSeconds 0)',
+    options: { operations: { backroomCountSeconds: 0 } },
+    needs: (scenario) => (scenario.operations.backroomCountSeconds > 0 ? null : 'the scenario has no backroom sweeps'),
+  },
+  {
     name: 'ASN trust for unread cases off (receiving policy countReads)',
     options: { trustAsn: false },
     needs: (scenario) => (scenario.operations.asns ? null : 'the scenario has no ASNs (operations.asns)'),

@@ -29,6 +29,8 @@ export interface PipelineOptions {
   tune?: (config: DebounceConfig) => DebounceConfig;
   /** With ASNs: an ASN case the door did not read is received on the ASN's word (default true). */
   trustAsn?: boolean;
+  /** Overrides of the scenario's store operations (the ablation switches handheld sweeps off). */
+  operations?: Partial<Scenario['operations']>;
 }
 
 export interface PipelineResult {
@@ -121,7 +123,7 @@ export async function runAccuracyPipeline(scenario: Scenario, options: PipelineO
     ...events.map((event) => Date.parse(event.eventTime)),
   );
   const unreadable = new Set(generated.unreadable);
-  const { operations } = scenario;
+  const operations = { ...scenario.operations, ...options.operations };
   const inputs: FeedInput[] = [
     ...gatewayDocuments(events),
     ...(operations.tills ? tillSales(generated.truth, unreadable, siteId, operations.unitPrice) : []),
