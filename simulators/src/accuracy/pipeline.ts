@@ -82,9 +82,10 @@ function catalogFor(scenario: Scenario) {
       (population.kind === 'pallet' ? population.cases : population.items).map((line) => line.gtin),
     ),
   );
-  // Stocked shelves may precede any receipt in a scenario: negative stock is allowed, so the books show it.
+  // The catalog default: no negative stock. A till sale the books cannot cover (a dead-tag item sold by
+  // barcode after a sweep booked it missing) is refused and reported, rather than driving a position below zero.
   return buildCatalog({
-    products: [...gtins].map((gtin) => ({ gtin, valuation: 'fifo', allowNegative: true, standardCost: UNIT_COST })),
+    products: [...gtins].map((gtin) => ({ gtin, valuation: 'fifo', allowNegative: false, standardCost: UNIT_COST })),
   });
 }
 
