@@ -119,7 +119,12 @@ export async function runAccuracyPipeline(scenario: Scenario, options: PipelineO
     config,
     generated.reads,
   );
+  // The end of the run, whatever the gateway still emitted after it: every ablation row is measured at the
+  // same instant (a run without shelf counts emits its last event earlier).
+  const runEndMs =
+    options.startEpochMs + (options.loops ?? 1) * scenario.days * Math.round(scenario.durationSeconds * 1000);
   const endMs = Math.max(
+    runEndMs,
     generated.truth.reduce((latest, record) => Math.max(latest, Date.parse(record.time)), options.startEpochMs),
     ...events.map((event) => Date.parse(event.eventTime)),
   );
