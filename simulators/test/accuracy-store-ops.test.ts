@@ -16,12 +16,30 @@ const record = (time: string, event: TruthRecord['event'], serial: number, locat
 describe('till sales from the truth', () => {
   it('sells a paid item by its EPC, or by barcode when its tag never answers', () => {
     const truth = [record('01:00.000', 'pay', 1, null), record('02:00.000', 'pay', 2, null)];
-    const sales = tillSales(truth, new Set([epc(2)]), 'store-1', '2.50');
+    const sales = tillSales(truth, new Set([epc(2)]), { site: 'store-1', unitPrice: '2.50' });
     expect(sales.map((sale) => (sale.kind === 'pos' ? sale.pos.lines[0] : undefined))).toEqual([
       { epc: epc(1), qty: '1', unitPrice: '2.50' },
       { gtin: '00614141200016', qty: '1', unitPrice: '2.50' },
     ]);
     expect(sales[0]?.kind === 'pos' && sales[0].pos.tender).toEqual([{ kind: 'card', amount: '2.50' }]);
+  });
+});
+
+describe('POS scan errors', () => {
+  it('ring a share of lines up as another product', () => {
+    const truth = Array.from({ length: 200 }, (_, index) => record('01:00.000', 'pay', index + 1, null));
+    const sales = tillSales(truth, new Set(), {
+      site: 'store-1',
+      unitPrice: '2.50',
+      scanErrorShare: 0.1,
+      products: ['00614141200016', '00614141200023'],
+      seed: 3,
+    });
+    const lines = sales.map((sale) => (sale.kind === 'pos' ? sale.pos.lines[0] : undefined));
+    const wrong = lines.filter((line) => line?.gtin === '00614141200023').length;
+    expect(wrong).toBeGreaterThan(5);
+    expect(wrong).toBeLessThan(40);
+    expect(lines.filter((line) => line?.epc !== undefined)).toHaveLength(200 - wrong);
   });
 });
 

@@ -240,7 +240,7 @@ function summarise(
 
 /**
  * A difference no EPC accounts for. A negative book quantity is never physical: units were sold or
- * moved from here that the books did not hold here (a barcode sale of an item whose tag never answered).
+ * moved from here that the books did not hold here (a till sale of an EPC a count had booked missing).
  */
 function unexplained(result: PositionResult): Partial<Record<WrongReason, number>> {
   const units = Number(absolute(result.bookQty - result.trueQty) / ONE_UNIT);

@@ -23,7 +23,7 @@ export const REASON_TEXT: Record<WrongReason, string> = {
   'booked-elsewhere': 'books place it elsewhere',
   'booked-out-of-stock': 'books have it out of stock (a count missed its tag, or a sale took it)',
   'negative-book':
-    'negative book: sold or moved from here without a unit booked here (barcode sale of a dead-tag item)',
+    'negative book: sold or moved from here without a unit booked here (e.g. a till sale of an EPC a count had booked missing)',
   'booked-here-is-elsewhere': 'books place it here, it is not',
   unexplained: 'unexplained (non-serialised difference)',
 };

@@ -76,12 +76,16 @@ export function debounceConfigFor(scenario: Scenario): DebounceConfig {
   });
 }
 
-function catalogFor(scenario: Scenario) {
-  const gtins = new Set(
+function catalogGtins(scenario: Scenario): Set<string> {
+  return new Set(
     scenario.populations.flatMap((population) =>
       (population.kind === 'pallet' ? population.cases : population.items).map((line) => line.gtin),
     ),
   );
+}
+
+function catalogFor(scenario: Scenario) {
+  const gtins = catalogGtins(scenario);
   // The catalog default: no negative stock. A till sale the books cannot cover (a dead-tag item sold by
   // barcode after a sweep booked it missing) is refused and reported, rather than driving a position below zero.
   return buildCatalog({
@@ -106,6 +110,37 @@ function gatewayDocuments(events: readonly EpcisEvent[]): FeedInput[] {
   return documents;
 }
 
+/** The tills' sales and the handheld sweeps of the run, as the scenario's `operations` ask for them. */
+function storeOperations(
+  scenario: Scenario,
+  generated: { truth: TruthRecord[]; unreadable: string[] },
+  context: PipelineOptions & { operations: Scenario['operations']; siteId: string; endMs: number },
+): FeedInput[] {
+  const { operations, siteId } = context;
+  const unreadable = new Set(generated.unreadable);
+  const sweep = (zone: string, intervalSeconds: number) =>
+    zoneCounts(
+      generated.truth,
+      unreadable,
+      { site: siteId, zone },
+      { startMs: context.startEpochMs, endMs: context.endMs, intervalMs: Math.round(intervalSeconds * 1000) },
+    );
+  const tills = operations.tills
+    ? tillSales(generated.truth, unreadable, {
+        site: siteId,
+        unitPrice: operations.unitPrice,
+        scanErrorShare: scenario.rates.posScanErrorShareOfPays,
+        products: [...catalogGtins(scenario)].sort(),
+        seed: context.seed ?? scenario.seed,
+      })
+    : [];
+  return [
+    ...tills,
+    ...sweep('sales-floor', operations.floorCountSeconds),
+    ...sweep('backroom', operations.backroomCountSeconds),
+  ];
+}
+
 export async function runAccuracyPipeline(scenario: Scenario, options: PipelineOptions): Promise<PipelineResult> {
   const generated = generateScenarioReads(scenario, {
     startEpochMs: options.startEpochMs,
@@ -128,31 +163,10 @@ export async function runAccuracyPipeline(scenario: Scenario, options: PipelineO
     generated.truth.reduce((latest, record) => Math.max(latest, Date.parse(record.time)), options.startEpochMs),
     ...events.map((event) => Date.parse(event.eventTime)),
   );
-  const unreadable = new Set(generated.unreadable);
   const operations = { ...scenario.operations, ...options.operations };
   const inputs: FeedInput[] = [
     ...gatewayDocuments(events),
-    ...(operations.tills ? tillSales(generated.truth, unreadable, siteId, operations.unitPrice) : []),
-    ...zoneCounts(
-      generated.truth,
-      unreadable,
-      { site: siteId, zone: 'sales-floor' },
-      {
-        startMs: options.startEpochMs,
-        endMs,
-        intervalMs: Math.round(operations.floorCountSeconds * 1000),
-      },
-    ),
-    ...zoneCounts(
-      generated.truth,
-      unreadable,
-      { site: siteId, zone: 'backroom' },
-      {
-        startMs: options.startEpochMs,
-        endMs,
-        intervalMs: Math.round(operations.backroomCountSeconds * 1000),
-      },
-    ),
+    ...storeOperations(scenario, generated, { ...options, operations, siteId, endMs }),
   ];
   const catalog = catalogFor(scenario);
   const store = await openLedgerStore({ kind: 'memory' }, catalog);

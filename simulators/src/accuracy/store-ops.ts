@@ -1,6 +1,7 @@
 import { PosTransactionSchema, type PosTransaction } from '../../../shared/src/contracts/pos.js';
 import { zoneLocation, type TruthRecord } from '../../../shared/src/contracts/truth.js';
 import type { ObjectEvent } from '../../../shared/src/contracts/epcis.js';
+import { deriveSeed, mulberry32, type Random } from '../prng.js';
 
 /**
  * What happens in a store beside the fixed readers, derived from the physical truth: the tills
@@ -15,18 +16,38 @@ export type StoreInput =
 
 /**
  * One till transaction per paid item. The till reads the item's tag (an RFID pad at the till);
- * a tag that never answers is scanned by its barcode instead, a GTIN line, as a cashier would.
+ * a tag that never answers is scanned by its barcode instead, a GTIN line, as a cashier would. A share
+ * of lines (`scanErrorShare`) is rung up as another product's barcode: a POS scan error.
  */
+export interface TillOptions {
+  site: string;
+  unitPrice: string;
+  /** Share of lines scanned as another product's barcode (scenario `rates.posScanErrorShareOfPays`). */
+  scanErrorShare?: number;
+  /** The products a wrong scan picks from, and the seed of that draw. */
+  products?: readonly string[];
+  seed?: number;
+}
+
 export function tillSales(
   truth: readonly TruthRecord[],
   unreadable: ReadonlySet<string>,
-  site: string,
-  unitPrice: string,
+  options: TillOptions,
 ): StoreInput[] {
+  const { site, unitPrice } = options;
+  const scanErrorShare = options.scanErrorShare ?? 0;
+  const random = mulberry32(deriveSeed(options.seed ?? 0, 'pos-scan-error'));
   const sales: StoreInput[] = [];
   for (const record of truth) {
     if (record.event !== 'pay' || record.product === null) continue;
-    const line = unreadable.has(record.epc) ? { gtin: record.product, unitPrice } : { epc: record.epc, unitPrice };
+    const wrong =
+      scanErrorShare > 0 && random.chance(scanErrorShare) ? otherProduct(record.product, options, random) : null;
+    const line =
+      wrong !== null
+        ? { gtin: wrong, unitPrice }
+        : unreadable.has(record.epc)
+          ? { gtin: record.product, unitPrice }
+          : { epc: record.epc, unitPrice };
     const pos = PosTransactionSchema.parse({
       id: `s${sales.length + 1}`,
       kind: 'sale',
@@ -39,6 +60,12 @@ export function tillSales(
     sales.push({ timeMs: Date.parse(record.time), kind: 'pos', pos });
   }
   return sales;
+}
+
+/** A look-alike: another product of the store, drawn at random (null when there is none). */
+function otherProduct(product: string, options: TillOptions, random: Random): string | null {
+  const others = (options.products ?? []).filter((candidate) => candidate !== product);
+  return others.length === 0 ? null : (others[random.int(0, others.length - 1)] ?? null);
 }
 
 /**

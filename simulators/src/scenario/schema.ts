@@ -164,6 +164,11 @@ export const RatesSchema = z
     misplaceShareOfTakes: z.number().min(0).max(1).default(0),
     /** Seconds from an honest take to paying at the till (0: no pay events recorded). */
     checkoutSeconds: z.number().min(0).max(86_400).default(0),
+    /**
+     * Share of till lines rung up wrong: the cashier scans the barcode of another product (a look-alike)
+     * instead of the item. Nothing physical changes, so the truth does not record it; the books do.
+     */
+    posScanErrorShareOfPays: z.number().min(0).max(1).default(0),
   })
   .strict()
   .refine((rates) => rates.theftShareOfTakes + rates.misplaceShareOfTakes <= 1, {
