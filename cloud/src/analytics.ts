@@ -16,6 +16,7 @@ import { createTimeseriesSink } from './timeseries/index.js';
 import type { TimeseriesSink } from './timeseries/sink.js';
 import { DashboardConfigSchema } from './dashboard/config.js';
 import { registerDashboard } from './dashboard/register.js';
+import type { AccuracyTileData } from './accuracy/tile.js';
 
 /** The analytics part of the cloud config: one key per part, each strict with defaults. */
 export const AnalyticsConfigSchema = z
@@ -42,6 +43,8 @@ export interface AnalyticsDeps {
   retainedAlertsWaitMs?: number | undefined;
   /** The dashboard's finance view (the books). */
   finance?: { summary(nowMs: number): Promise<unknown> } | undefined;
+  /** The dashboard's accuracy tile (latest measured IRA). */
+  accuracy?: { latest(): Promise<AccuracyTileData | null> } | undefined;
 }
 
 export interface Analytics {
@@ -106,6 +109,7 @@ export async function startAnalytics(config: AnalyticsConfig, deps: AnalyticsDep
       config: config.dashboard,
       ageingBucketsDays: config.alerts.ageingBucketsDays,
       finance: deps.finance,
+      accuracy: deps.accuracy,
     });
   }
   return {

@@ -16,6 +16,7 @@ import { openLedgerStore } from './store/open.js';
 import { createStoreView } from './alerts/store-adapter.js';
 import { openReservationStore } from './reservations/open.js';
 import { FinanceView } from './dashboard/finance.js';
+import { AccuracyTile } from './accuracy/tile.js';
 import { ReservationService } from './reservations/service.js';
 import { withAvailable } from './reservations/stock-view.js';
 import { startAnalytics, type Analytics } from './analytics.js';
@@ -35,6 +36,8 @@ export interface CloudService {
   analytics: Analytics;
   epcis: EpcisService;
   receiving: ReceivingService;
+  /** The dashboard's accuracy tile: measures against `analytics.dashboard.accuracyTruthFile`, or shows what is attached. */
+  accuracy: AccuracyTile;
   stop(): Promise<void>;
 }
 
@@ -137,6 +140,14 @@ export async function startCloudService(config: CloudConfig, options: CloudServi
     stops.push(async () => storeView.detach());
     // The dashboard lives in its own plugin scope so the read guard covers its routes only.
     const authorize = createAuthorizer(config.http.tokens, config.http.publicRead, { allowQueryToken: true });
+    const dashboardConfig = config.analytics.dashboard;
+    const accuracy = new AccuracyTile({
+      clock,
+      logger: logger.child({ part: 'accuracy' }),
+      store,
+      truthFile: dashboardConfig.accuracyTruthFile && pathFrom(dashboardConfig.accuracyTruthFile),
+      refreshMs: dashboardConfig.accuracyRefreshMs,
+    });
     let analytics: Analytics | undefined;
     await api.register(async (dashboardScope) => {
       dashboardScope.addHook('onRequest', async (request, reply) => {
@@ -156,6 +167,7 @@ export async function startCloudService(config: CloudConfig, options: CloudServi
         app: dashboardScope,
         mqtt: consumer.mqttClient(),
         finance: new FinanceView(store),
+        accuracy,
       });
     });
     if (!analytics) throw new Error('analytics did not start');
@@ -171,7 +183,18 @@ export async function startCloudService(config: CloudConfig, options: CloudServi
     const httpUrl = address.replace('[::1]', '127.0.0.1');
 
     logger.info({ httpUrl }, 'cloud service ready');
-    return { httpUrl, store, events, consumer, api, analytics: startedAnalytics, receiving, epcis, stop: stopAll };
+    return {
+      httpUrl,
+      store,
+      events,
+      consumer,
+      api,
+      analytics: startedAnalytics,
+      receiving,
+      epcis,
+      accuracy,
+      stop: stopAll,
+    };
   } catch (error) {
     await stopAll();
     throw error;

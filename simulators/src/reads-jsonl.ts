@@ -41,6 +41,34 @@ export interface GeneratedScenario {
   expected: ExpectedMovementAt[];
   /** Physical truth of every loop (see scenario/truth.ts), in time order. */
   truth: TruthRecord[];
+  /** URIs of tags that never answer any reader (scenario `rates.tagUnreadableProbability`). */
+  unreadable: string[];
+  /** Inbound pallets with every case the supplier listed (short-shipped ones too): what an ASN would say. */
+  deliveries: Delivery[];
+}
+
+export interface Delivery {
+  /** Epoch ms the pallet passes the door. */
+  timeMs: number;
+  sscc: string;
+  cases: { uri: string; gtin: string }[];
+}
+
+/** The inbound pallet passes of one loop, each with the full case list of its population. */
+function deliveriesOf(run: ScenarioRun, loopStartEpochMs: number): Delivery[] {
+  const deliveries: Delivery[] = [];
+  for (const movement of run.expected) {
+    if (movement.kind !== 'portal' || movement.direction !== 'inbound' || movement.parentEpc === null) continue;
+    const pallet = run.tags.find((tag) => tag.epc === movement.parentEpc);
+    if (!pallet || movement.parentUri === null) continue;
+    const cases = run.tags.filter((tag) => tag.populationId === pallet.populationId && tag.role === 'case');
+    deliveries.push({
+      timeMs: loopStartEpochMs + movement.startMs,
+      sscc: movement.parentUri,
+      cases: cases.map((tag) => ({ uri: tag.uri, gtin: tag.gtin ?? '' })),
+    });
+  }
+  return deliveries;
 }
 
 export function generateScenarioReads(scenario: Scenario, options: GenerateJsonlOptions): GeneratedScenario {
@@ -48,6 +76,8 @@ export function generateScenarioReads(scenario: Scenario, options: GenerateJsonl
   const reads: RawRead[] = [];
   const expected: ExpectedMovementAt[] = [];
   const truth: TruthRecord[] = [];
+  const unreadable: string[] = [];
+  const deliveries: Delivery[] = [];
   const wanted = options.readerIds ? new Set(options.readerIds) : null;
   for (let loopIndex = 0; loopIndex < loops; loopIndex++) {
     const run = generateScenarioRun(scenario, {
@@ -56,6 +86,8 @@ export function generateScenarioReads(scenario: Scenario, options: GenerateJsonl
     });
     const loopStartEpochMs = options.startEpochMs + loopIndex * run.durationMs;
     truth.push(...runToTruth(scenario, run, loopStartEpochMs));
+    unreadable.push(...run.unreadable);
+    deliveries.push(...deliveriesOf(run, loopStartEpochMs));
     for (const read of runToRawReads(run, loopStartEpochMs)) if (!wanted || wanted.has(read.reader)) reads.push(read);
     for (const movement of run.expected) {
       if (wanted && !wanted.has(movement.readerId)) continue;
@@ -66,7 +98,7 @@ export function generateScenarioReads(scenario: Scenario, options: GenerateJsonl
       });
     }
   }
-  return { reads, expected, truth };
+  return { reads, expected, truth, unreadable, deliveries };
 }
 
 /** Writes the truth file: a header line naming the run, then one record per line. */

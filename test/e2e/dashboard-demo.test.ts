@@ -88,6 +88,13 @@ describe('dashboard on the running demo, in headless Chromium', () => {
     // The catalog's name replaces the URN once the Books panel has loaded the names (either may be first).
     expect(await replenish.textContent()).toMatch(/Shelf B2|shelf-b2/);
 
+    // The demo attaches its accuracy replay (a truth): the tile shows the measured IRA beside the anchors.
+    await page
+      .locator('#accuracy-panel:not([hidden]) #accuracy-ira')
+      .filter({ hasText: '%' })
+      .waitFor({ timeout: 30_000 });
+    expect(await page.locator('#accuracy-anchors').textContent()).toContain('≈ 94 %');
+
     mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
     await page.screenshot({ path: join(ROOT, 'test-artifacts', 'dashboard-demo.png'), fullPage: true });
     // `UPDATE_SCREENSHOT=1 npx vitest run test/e2e/dashboard-demo.test.ts` refreshes README's picture.

@@ -41,7 +41,11 @@ export type WrongReason =
   | 'misplacement'
   | 'taken-not-paid'
   | 'sale-not-booked'
+  | 'short-ship-booked'
+  | 'ship-not-booked'
   | 'booked-elsewhere'
+  | 'booked-out-of-stock'
+  | 'negative-book'
   | 'booked-here-is-elsewhere'
   | 'unexplained';
 
@@ -101,12 +105,16 @@ function reasonFor(state: TruthState, book: BookEpc | undefined): WrongReason {
   if (state.location !== null) {
     if (!book) return 'unread';
     if (state.event === 'misplace') return 'misplacement';
+    // Known to the books but out of stock there: a count missed it (a dead tag) or a sale took it.
+    if (book.location === null) return 'booked-out-of-stock';
     return 'booked-elsewhere';
   }
   if (state.event === 'steal') return 'theft-not-counted';
   if (state.event === 'damage') return 'damage-not-counted';
   if (state.event === 'take') return 'taken-not-paid';
   if (state.event === 'pay') return 'sale-not-booked';
+  if (state.event === 'short-ship') return 'short-ship-booked';
+  if (state.event === 'ship') return 'ship-not-booked';
   return 'booked-here-is-elsewhere';
 }
 
@@ -193,7 +201,7 @@ function summarise(
 ): AccuracyReport {
   const wrong = results
     .filter((result) => result.bookQty !== result.trueQty)
-    .map((result) => (Object.keys(result.reasons).length > 0 ? result : { ...result, reasons: { unexplained: 1 } }))
+    .map((result) => (Object.keys(result.reasons).length > 0 ? result : { ...result, reasons: unexplained(result) }))
     .sort((a, b) => {
       const difference = absolute(b.bookQty - b.trueQty) - absolute(a.bookQty - a.trueQty);
       return difference > 0n ? 1 : difference < 0n ? -1 : 0;
@@ -228,4 +236,13 @@ function summarise(
     outOfScope,
     wrong,
   };
+}
+
+/**
+ * A difference no EPC accounts for. A negative book quantity is never physical: units were sold or
+ * moved from here that the books did not hold here (a till sale of an EPC a count had booked missing).
+ */
+function unexplained(result: PositionResult): Partial<Record<WrongReason, number>> {
+  const units = Number(absolute(result.bookQty - result.trueQty) / ONE_UNIT);
+  return result.bookQty < 0n ? { 'negative-book': units } : { unexplained: 1 };
 }

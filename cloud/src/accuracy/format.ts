@@ -11,14 +11,19 @@ export const PUBLISHED_ANCHORS = [
   { label: 'typical RFID program', iraPercent: 94, source: 'Auburn University RFID Lab, 8 retailers' },
 ] as const;
 
-const REASON_TEXT: Record<WrongReason, string> = {
+export const REASON_TEXT: Record<WrongReason, string> = {
   unread: 'not in the books (never read or never registered)',
   'theft-not-counted': 'theft not yet counted',
   'damage-not-counted': 'damage not yet counted',
   misplacement: 'misplaced on another shelf',
   'taken-not-paid': 'in a shopper’s hands, not yet paid',
   'sale-not-booked': 'paid, sale not booked',
+  'short-ship-booked': 'short-shipped, received on the ASN’s word',
+  'ship-not-booked': 'shipped out, not seen leaving (dead tag)',
   'booked-elsewhere': 'books place it elsewhere',
+  'booked-out-of-stock': 'books have it out of stock (a count missed its tag, or a sale took it)',
+  'negative-book':
+    'negative book: sold or moved from here without a unit booked here (e.g. a till sale of an EPC a count had booked missing)',
   'booked-here-is-elsewhere': 'books place it here, it is not',
   unexplained: 'unexplained (non-serialised difference)',
 };

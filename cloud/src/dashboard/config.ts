@@ -21,6 +21,14 @@ export const DashboardConfigSchema = z
     historyPointsMax: z.number().int().positive().default(500),
     /** Product × location series kept for the chart; the least recently changed is evicted. */
     historySeriesMax: z.number().int().positive().default(5_000),
+    /**
+     * A simulator truth file (`stockwire-sim … --truth-out`) this cloud's ledger is measured against for
+     * the accuracy tile (docs/accuracy.md); relative paths resolve from the config file. Unset: the tile
+     * shows only a measurement attached by the process (the demo attaches its replay).
+     */
+    accuracyTruthFile: z.string().min(1).max(4096).optional(),
+    /** How often the tile re-measures the ledger against the truth file (at most; on page load). */
+    accuracyRefreshMs: z.number().int().min(1_000).max(86_400_000).default(60_000),
   })
   .strict();
 export type DashboardConfig = z.infer<typeof DashboardConfigSchema>;

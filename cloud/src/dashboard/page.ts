@@ -30,6 +30,16 @@ export const DASHBOARD_HTML = String.raw`<!doctype html>
     <h2>Alerts <span id="alert-count" class="badge">0</span></h2>
     <ul id="alerts" class="alerts"></ul>
   </section>
+  <section id="accuracy-panel" class="panel" hidden>
+    <h2>Inventory record accuracy <span id="accuracy-source" class="muted"></span></h2>
+    <div class="accuracy-figures">
+      <div><span id="accuracy-ira" class="figure"></span><span class="muted">IRA (product × location)</span></div>
+      <div><span id="accuracy-epc" class="figure"></span><span class="muted">EPC location</span></div>
+    </div>
+    <p id="accuracy-detail" class="muted"></p>
+    <p id="accuracy-anchors" class="muted"></p>
+    <ul id="accuracy-wrong" class="alerts"></ul>
+  </section>
   <section id="chart-panel" class="panel wide">
     <h2>Stock level over time <select id="product-select" aria-label="product"></select></h2>
     <svg id="chart" viewBox="0 0 640 220" preserveAspectRatio="none" role="img" aria-label="stock level chart"></svg>
@@ -106,6 +116,8 @@ table.feed { width:100%; border-collapse:collapse; font-size:12px; }
 .gateway .readers { font-size:12px; color:var(--muted); }
 .dot { display:inline-block; width:8px; height:8px; border-radius:50%; margin-right:6px; background:var(--crit); } .dot.on { background:var(--ok); }
 tr.total td { font-weight:600; border-top:1px solid var(--line); }
+.accuracy-figures { display:flex; gap:24px; } .accuracy-figures div { display:flex; flex-direction:column; }
+.figure { font-size:26px; font-weight:600; font-variant-numeric:tabular-nums; } .figure.ok { color:var(--ok); } .figure.warn { color:var(--warn); }
 @media (max-width: 900px) { main { grid-template-columns: 1fr; } }
 `;
 
@@ -300,6 +312,42 @@ export const DASHBOARD_JS = String.raw`'use strict';
   }
   function scheduleFinance() { if (financeTimer === null) financeTimer = setTimeout(loadFinance, 1000); }
 
+  // ---- accuracy tile (hidden until a truth file is attached) ---------------------------------------
+  function percentText(value) { return value === null ? 'n/a' : value.toFixed(1) + ' %'; }
+  function renderAccuracy(tile) {
+    var panel = document.getElementById('accuracy-panel');
+    if (!tile) { panel.hidden = true; return; }
+    panel.hidden = false;
+    document.getElementById('accuracy-source').textContent = tile.source + ' · at ' + tile.at;
+    var ira = document.getElementById('accuracy-ira');
+    ira.textContent = percentText(tile.iraPercent);
+    ira.className = 'figure ' + (tile.iraPercent !== null && tile.iraPercent >= 99 ? 'ok' : 'warn');
+    var epc = document.getElementById('accuracy-epc');
+    epc.textContent = percentText(tile.epcPercent);
+    epc.className = 'figure ' + (tile.epcPercent !== null && tile.epcPercent >= 99 ? 'ok' : 'warn');
+    document.getElementById('accuracy-detail').textContent = tile.matching + '/' + tile.records + ' records exact, ' +
+      tile.epcsPlacedRight + '/' + tile.epcsCompared + ' EPCs placed right, shrink detected ' + tile.shrinkDetected + '/' + tile.shrinkActual;
+    document.getElementById('accuracy-anchors').textContent = 'published: ' + tile.anchors.map(function (anchor) {
+      return anchor.label + ' ≈ ' + anchor.iraPercent + ' %';
+    }).join(', ') + ' (' + tile.anchors[0].source + ')';
+    var list = document.getElementById('accuracy-wrong');
+    list.replaceChildren();
+    tile.mostWrong.forEach(function (wrong) {
+      var item = el('li', 'warning');
+      item.appendChild(el('div', 'kind', productName(wrong.product) + ' @ ' + locationName(wrong.location)));
+      item.appendChild(el('div', '', 'book ' + wrong.bookQty + ', true ' + wrong.trueQty + ' — ' + wrong.why));
+      list.appendChild(item);
+    });
+  }
+  // Every 5 s until a measurement is attached (the demo attaches its replay a moment after start), then every minute.
+  var accuracyTimer = null;
+  function loadAccuracy() {
+    if (accuracyTimer !== null) clearTimeout(accuracyTimer);
+    var shown = false;
+    getJson('/api/accuracy').then(function (body) { shown = body.accuracy !== null; renderAccuracy(body.accuracy); }).catch(function () {})
+      .then(function () { accuracyTimer = setTimeout(loadAccuracy, shown ? 60000 : 5000); });
+  }
+
   // ---- chart ----------------------------------------------------------------------------------
   function renderProductSelect() {
     var select = document.getElementById('product-select');
@@ -424,6 +472,7 @@ export const DASHBOARD_JS = String.raw`'use strict';
       renderStock(); renderAlerts(); renderMovements(); renderGateways(); renderProductSelect();
       loadForecast();
       loadFinance();
+      loadAccuracy();
       if (state.selected !== null) selectProduct(state.selected);
       // events that arrived while the snapshot was loading carry absolute quantities: replay them
       var pending = state.pending; state.pending = [];

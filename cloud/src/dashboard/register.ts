@@ -7,6 +7,7 @@ import { ageingBuckets } from '../alerts/rules/ageing.js';
 import type { AlertSource } from '../alerts/service.js';
 import type { AnalyticsLedgerView } from '../alerts/view.js';
 import type { CloudEvents, DeadLetterNotice, PositionChange } from '../events.js';
+import type { AccuracyTileData } from '../accuracy/tile.js';
 import type { ProductForecast } from '../forecast/service.js';
 import { DashboardConfigSchema, type DashboardConfig } from './config.js';
 import { LiveState } from './live-state.js';
@@ -28,6 +29,8 @@ export interface DashboardDeps {
   ageingBucketsDays?: readonly number[] | undefined;
   /** The books (inventory value, COGS, margin, GRNI, shrinkage, journal) at `<basePath>/api/finance`. */
   finance?: { summary(nowMs: number): Promise<unknown> } | undefined;
+  /** The latest measured inventory record accuracy at `<basePath>/api/accuracy` (null: no truth attached). */
+  accuracy?: { latest(): Promise<AccuracyTileData | null> } | undefined;
 }
 
 const HistoryQuerySchema = z
@@ -55,7 +58,7 @@ function pageWithToken(page: string, query: unknown): string {
  * Registers the live dashboard on an existing fastify instance (before it listens):
  * `GET <basePath>` (one static page, no build step, no CDN), `<basePath>/events`
  * (Server-Sent Events: positions, movements, alerts, gateway status) and the JSON it reads,
- * `<basePath>/api/{state,history,alerts,forecast,ageing,health}`.
+ * `<basePath>/api/{state,history,alerts,forecast,ageing,finance,accuracy,health}`.
  */
 export async function registerDashboard(app: FastifyInstance, deps: DashboardDeps): Promise<void> {
   const config: DashboardConfig = DashboardConfigSchema.parse(deps.config ?? {});
@@ -174,6 +177,8 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
   });
 
   app.get(`${base}/api/finance`, async () => (deps.finance ? deps.finance.summary(clock.nowMs()) : null));
+
+  app.get(`${base}/api/accuracy`, async () => ({ accuracy: deps.accuracy ? await deps.accuracy.latest() : null }));
 
   app.get(`${base}/api/health`, async () => ({
     dashboardClients: hub.size,

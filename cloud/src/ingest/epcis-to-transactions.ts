@@ -21,7 +21,8 @@ import { TransactionSchema, type Transaction, type TransactionInput } from '../l
  * | receiving        | receipt of the EPCs at bizLocation, product standard cost, `no_po_cost` |
  * | shipping         | transfer to the site's in-transit location (still our stock until the   |
  * |                  | receiving site reads it; a later receipt there moves it on)             |
- * | stocking         | transfer from the site's default (backroom) location to bizLocation     |
+ * | stocking         | transfer from the site's default (backroom) location to bizLocation;    |
+ * |                  | EPCs the books have nowhere are registered there (`registerUnknownEpcs`) |
  * | removing         | transfer from bizLocation to the site's sales floor (until sold/counted) |
  * | cycle_counting   | count of the EPC set at bizLocation (absolute; fixes EPC state); a       |
  * |                  | digest count (`stockwire:countDigest`) books the set its caller resolved  |
@@ -129,7 +130,13 @@ function mapEvent(
       return { transaction: { ...common, type: 'transfer', from, to: inTransit, ...items } };
     }
     case 'stocking':
-      return transferOrReason(common, siteDefaultLocation(catalog, source.siteId), location, items);
+      // The shelf reader sees the items there: ones the books never had are registered on the shelf.
+      return transferOrReason(
+        { ...common, registerUnknownEpcs: true },
+        siteDefaultLocation(catalog, source.siteId),
+        location,
+        items,
+      );
     case 'removing':
       // To the sales floor (in shoppers' hands until the POS sells them or a count finds them);
       // only EPCs still booked on this shelf: one seen stocking another shelf first stays there.

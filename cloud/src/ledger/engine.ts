@@ -499,6 +499,7 @@ function applyTransfer(booking: Booking, transaction: Of<'transfer'>): void {
   requireProductEpcs(groups);
   for (const [product, epcs] of groups) {
     const bySource = new Map<string, string[]>();
+    const registered: string[] = [];
     let unserialisedTaken = 0n;
     for (const epc of epcs) {
       const state = booking.state.epc(epc);
@@ -521,7 +522,9 @@ function applyTransfer(booking: Booking, transaction: Of<'transfer'>): void {
         const position = booking.position(product.gtin, from.id);
         const unserialised = position.qty - BigInt(position.epcCount) * ONE_UNIT - unserialisedTaken;
         if (unserialised < ONE_UNIT) {
-          booking.flags.add('epc_not_in_stock');
+          if (transaction.registerUnknownEpcs && (state === undefined || state.status === 'missing'))
+            registered.push(epc);
+          else booking.flags.add('epc_not_in_stock');
           continue;
         }
         unserialisedTaken += ONE_UNIT;
@@ -535,7 +538,28 @@ function applyTransfer(booking: Booking, transaction: Of<'transfer'>): void {
       moveStock(booking, product, booking.location(source), to, BigInt(list.length) * ONE_UNIT);
       booking.setEpcs(list, product.gtin, to.id, 'in_stock');
     }
+    if (registered.length > 0) registerFound(booking, transaction, product, to, registered);
   }
+}
+
+/**
+ * A reader saw items stocked that the books never had anywhere (nor as unserialised units at the source):
+ * they are physically there, so they are booked where they arrived as found stock (Dr Inventory /
+ * Cr Inventory Adjustment at the position's cost, else standard cost), flagged `epc_registered`.
+ */
+function registerFound(
+  booking: Booking,
+  transaction: Of<'transfer'>,
+  product: Product,
+  to: Location,
+  epcs: readonly string[],
+): void {
+  const qty = BigInt(epcs.length) * ONE_UNIT;
+  const value = extendValue(qty, gainUnitCost(booking, {}, product, to, transaction.type));
+  const added = booking.receive(product, to, [{ qty, value, sourceId: booking.transactionId }], 'adjustment');
+  booking.post(ACCOUNTS.inventoryAdjustment, -added);
+  booking.setEpcs(epcs, product.gtin, to.id, 'in_stock');
+  booking.flags.add('epc_registered');
 }
 
 function applyAdjustment(booking: Booking, transaction: Of<'adjustment'>): void {

@@ -117,6 +117,11 @@ export const TransferSchema = z
      * turned up on another shelf left this one, it did not go back to the backroom).
      */
     epcsOnlyFromSource: z.boolean().optional(),
+    /**
+     * EPCs the books have nowhere (nor as unserialised units at `from`) are booked at `to` as found stock
+     * (a shelf's `stocking`: the reader sees them there, so they exist) instead of being left out.
+     */
+    registerUnknownEpcs: z.boolean().optional(),
   })
   .strict();
 

@@ -162,6 +162,26 @@ const cases: Case[] = [
     expected: { records: 1, matching: 1, unitError: '0', valueError: '0', epcsPlacedRight: 2, epcsCompared: 2 },
   },
   {
+    name: 'short-shipped case received on the ASN’s word',
+    truth: [truth(3, 0, 'short-ship', null), truth(4, 0, 'arrive', BACKROOM), ...twoOnShelf],
+    positions: [position(SHELF, '2'), position(BACKROOM, '2')],
+    epcs: booked([
+      [1, SHELF, 0],
+      [2, SHELF, 0],
+      [3, BACKROOM, 0],
+      [4, BACKROOM, 0],
+    ]),
+    expected: {
+      records: 2,
+      matching: 1,
+      unitError: '1',
+      valueError: '2.5',
+      epcsPlacedRight: 3,
+      epcsCompared: 4,
+      reasons: { 'short-ship-booked': 1 },
+    },
+  },
+  {
     name: 'books hold stock the truth never had (phantom)',
     truth: [truth(1, 0, 'arrive', BACKROOM), ...twoOnShelf],
     positions: [position(SHELF, '2'), position(BACKROOM, '3', '1.10')],

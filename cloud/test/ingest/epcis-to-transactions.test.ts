@@ -59,7 +59,11 @@ describe('mapEpcisDocument', () => {
       'urn:stockwire:loc:store-1:in-transit', // a portal's outbound location, as the gateway sends it
       { type: 'transfer', from: 'urn:stockwire:loc:store-1:backroom', to: 'urn:stockwire:loc:store-1:in-transit' },
     ],
-    ['stocking', SHELF, { type: 'transfer', from: 'urn:stockwire:loc:store-1:backroom', to: SHELF }],
+    [
+      'stocking',
+      SHELF,
+      { type: 'transfer', from: 'urn:stockwire:loc:store-1:backroom', to: SHELF, registerUnknownEpcs: true },
+    ],
     [
       'removing',
       SHELF,
@@ -136,6 +140,26 @@ describe('mapEpcisDocument', () => {
       'duplicate',
       'duplicate',
     ]);
+    expect((await store.check()).ok).toBe(true);
+    await store.close();
+  });
+
+  it('registers items a shelf reader sees stocked that the books never had, as found stock on the shelf', async () => {
+    const store = await openLedgerStore(
+      { kind: 'memory' },
+      buildCatalog({ products: [{ gtin: GTIN, standardCost: '2.25' }] }),
+    );
+    const receiving = event('receiving', DOOR, [epc(1)]);
+    // epc(1) moves from where the books have it; epc(2) and epc(3) were never received anywhere.
+    const stocking = event('stocking', SHELF, [epc(1), epc(2), epc(3)]);
+    const removing = event('removing', SHELF, [epc(3)], { eventTime: '2026-11-25T10:05:00.000Z' });
+    const { transactions } = mapEpcisDocument(documentOf(receiving, stocking, removing), source);
+    const results = await store.applyBatch(transactions);
+    expect(results.map((result) => result.status)).toEqual(['applied', 'applied', 'applied']);
+    expect(results[1]?.flags).toEqual(expect.arrayContaining(['epc_moved_from_elsewhere', 'epc_registered']));
+    const stock = Object.fromEntries((await store.stock()).map((row) => [row.location, row.qty]));
+    expect(stock).toEqual({ [DOOR]: '0', [SHELF]: '2', 'urn:stockwire:loc:store-1:sales-floor': '1' });
+    expect((await store.epcHistory(epc(2))).current).toMatchObject({ location: SHELF, status: 'in_stock' });
     expect((await store.check()).ok).toBe(true);
     await store.close();
   });

@@ -41,7 +41,8 @@ export async function runAccuracyBin(args: readonly string[], output: NodeJS.Wri
   const elapsedMs = performance.now() - startedMs;
   output.write(
     `scenario ${scenario.name}, seed ${seed}, ${loops} loop(s): ${result.reads} reads → ${result.events} EPCIS events → ` +
-      `${result.transactions} ledger transactions (${result.skipped} events skipped, e.g. aggregations) in ${(elapsedMs / 1000).toFixed(1)} s\n`,
+      `${result.transactions} ledger transactions (${result.skipped} events skipped, e.g. aggregations; ` +
+      `${result.tillSales} till sales, ${result.handheldCounts} handheld sweeps) in ${(elapsedMs / 1000).toFixed(1)} s\n`,
   );
   for (const line of result.refused.slice(0, 10)) output.write(`  ledger refused ${line}\n`);
   output.write(formatAccuracyReport(result.report, values.top === undefined ? 10 : Number(values.top)));

@@ -1,15 +1,16 @@
 import { zoneLocation, type TruthRecord } from '../../../shared/src/contracts/truth.js';
-import { buildEpcisDocument, type EpcisEvent } from '../../../shared/src/contracts/epcis.js';
+import type { EpcisEvent } from '../../../shared/src/contracts/epcis.js';
 import { DebounceConfigSchema, type DebounceConfig } from '../../../gateway/src/debounce/config.js';
 import { createDebounceEngine } from '../../../gateway/src/debounce/engine.js';
 import { runReads } from '../../../gateway/src/debounce/simulate.js';
 import { bookEpcsAt, bookPositionsNow } from '../../../cloud/src/accuracy/book.js';
 import { measureAccuracy, type AccuracyReport } from '../../../cloud/src/accuracy/compare.js';
-import { mapEpcisDocument } from '../../../cloud/src/ingest/epcis-to-transactions.js';
 import { buildCatalog } from '../../../cloud/src/ledger/catalog.js';
-import { BATCH_TRANSACTIONS_MAX } from '../../../cloud/src/store/ledger-store.js';
 import { openLedgerStore } from '../../../cloud/src/store/open.js';
 import { generateScenarioReads } from '../reads-jsonl.js';
+import { feedStore, GATEWAY_ID, type FeedInput } from './feed.js';
+import { tillSales, zoneCounts } from './store-ops.js';
+import { openAsnReceiving } from './receiving.js';
 import type { Scenario } from '../scenario/schema.js';
 import { SITE_DEFAULT } from '../scenario/truth.js';
 
@@ -26,6 +27,10 @@ export interface PipelineOptions {
   startEpochMs: number;
   /** Switches a gateway mechanism off (the ablation) by editing the debounce configuration. */
   tune?: (config: DebounceConfig) => DebounceConfig;
+  /** With ASNs: an ASN case the door did not read is received on the ASN's word (default true). */
+  trustAsn?: boolean;
+  /** Overrides of the scenario's store operations (the ablation switches handheld sweeps off). */
+  operations?: Partial<Scenario['operations']>;
 }
 
 export interface PipelineResult {
@@ -35,9 +40,16 @@ export interface PipelineResult {
   events: number;
   transactions: number;
   skipped: number;
+  /** Till transactions booked (sales) and handheld sweeps (sales floor, backroom) applied. */
+  tillSales: number;
+  handheldCounts: number;
   /** Transactions the ledger did not apply, with the reason (each one costs accuracy). */
   refused: string[];
 }
+
+const DOCUMENT_EVENTS_MAX = 100;
+/** Standard cost of every product and the PO price of every case (value error then reads in units). */
+const UNIT_COST = '1';
 
 /** Debounce configuration for the scenario's doors and shelves, by the catalogue's location convention. */
 export function debounceConfigFor(scenario: Scenario): DebounceConfig {
@@ -58,20 +70,75 @@ export function debounceConfigFor(scenario: Scenario): DebounceConfig {
       location: zoneLocation(site(shelf.site), shelf.id),
       antennas: shelf.antennas.map((antenna) => ({ reader: shelf.reader, antenna })),
       countIntervalMs: 300_000,
+      // A round is the reader's inventory cycle over all its antennas (the week's shelves read every 2 min).
+      roundMs: scenario.readers.find((reader) => reader.id === shelf.reader)?.roundPeriodMs ?? 1_000,
     })),
   });
 }
 
-function catalogFor(scenario: Scenario) {
-  const gtins = new Set(
+function catalogGtins(scenario: Scenario): Set<string> {
+  return new Set(
     scenario.populations.flatMap((population) =>
       (population.kind === 'pallet' ? population.cases : population.items).map((line) => line.gtin),
     ),
   );
-  // Stocked shelves may precede any receipt in a scenario: negative stock is allowed, so the books show it.
+}
+
+function catalogFor(scenario: Scenario) {
+  const gtins = catalogGtins(scenario);
+  // The catalog default: no negative stock. A till sale the books cannot cover (a dead-tag item sold by
+  // barcode after a sweep booked it missing) is refused and reported, rather than driving a position below zero.
   return buildCatalog({
-    products: [...gtins].map((gtin) => ({ gtin, valuation: 'fifo', allowNegative: true, standardCost: '1' })),
+    products: [...gtins].map((gtin) => ({ gtin, valuation: 'fifo', allowNegative: false, standardCost: UNIT_COST })),
   });
+}
+
+/** A gateway document: consecutive events of one instant (a pass's receipt and its aggregation travel together). */
+function gatewayDocuments(events: readonly EpcisEvent[]): FeedInput[] {
+  const documents: FeedInput[] = [];
+  let current: EpcisEvent[] = [];
+  for (const event of events) {
+    const first = current[0];
+    if (first && (first.eventTime !== event.eventTime || current.length >= DOCUMENT_EVENTS_MAX)) {
+      documents.push({ timeMs: Date.parse(first.eventTime), kind: 'epcis', events: current });
+      current = [];
+    }
+    current.push(event);
+  }
+  const first = current[0];
+  if (first) documents.push({ timeMs: Date.parse(first.eventTime), kind: 'epcis', events: current });
+  return documents;
+}
+
+/** The tills' sales and the handheld sweeps of the run, as the scenario's `operations` ask for them. */
+function storeOperations(
+  scenario: Scenario,
+  generated: { truth: TruthRecord[]; unreadable: string[] },
+  context: PipelineOptions & { operations: Scenario['operations']; siteId: string; endMs: number },
+): FeedInput[] {
+  const { operations, siteId } = context;
+  const unreadable = new Set(generated.unreadable);
+  const sweep = (zone: string, intervalSeconds: number) =>
+    zoneCounts(
+      generated.truth,
+      unreadable,
+      { site: siteId, zone },
+      { startMs: context.startEpochMs, endMs: context.endMs, intervalMs: Math.round(intervalSeconds * 1000) },
+    );
+  const tills = operations.tills
+    ? tillSales(generated.truth, unreadable, {
+        site: siteId,
+        unitPrice: operations.unitPrice,
+        scanErrorShare: scenario.rates.posScanErrorShareOfPays,
+        products: [...catalogGtins(scenario)].sort(),
+        seed: context.seed ?? scenario.seed,
+      })
+    : [];
+  return [
+    ...tills,
+    ...sweep('sales-floor', operations.floorCountSeconds),
+    ...sweep('backroom', operations.backroomCountSeconds),
+  ];
 }
 
 export async function runAccuracyPipeline(scenario: Scenario, options: PipelineOptions): Promise<PipelineResult> {
@@ -83,51 +150,45 @@ export async function runAccuracyPipeline(scenario: Scenario, options: PipelineO
   const config = options.tune ? options.tune(debounceConfigFor(scenario)) : debounceConfigFor(scenario);
   const siteId = scenario.sites[0]?.id ?? SITE_DEFAULT;
   const events: EpcisEvent[] = runReads(
-    createDebounceEngine(config, { siteId, gatewayId: 'accuracy-gw' }),
+    createDebounceEngine(config, { siteId, gatewayId: GATEWAY_ID }),
     config,
     generated.reads,
   );
+  // The end of the run, whatever the gateway still emitted after it: every ablation row is measured at the
+  // same instant (a run without shelf counts emits its last event earlier).
+  const runEndMs =
+    options.startEpochMs + (options.loops ?? 1) * scenario.days * Math.round(scenario.durationSeconds * 1000);
+  const endMs = Math.max(
+    runEndMs,
+    generated.truth.reduce((latest, record) => Math.max(latest, Date.parse(record.time)), options.startEpochMs),
+    ...events.map((event) => Date.parse(event.eventTime)),
+  );
+  const operations = { ...scenario.operations, ...options.operations };
+  const inputs: FeedInput[] = [
+    ...gatewayDocuments(events),
+    ...storeOperations(scenario, generated, { ...options, operations, siteId, endMs }),
+  ];
   const catalog = catalogFor(scenario);
   const store = await openLedgerStore({ kind: 'memory' }, catalog);
+  const receiving = operations.asns
+    ? await openAsnReceiving(generated.deliveries, {
+        ledger: store,
+        site: siteId,
+        unitCost: UNIT_COST,
+        trustAsn: options.trustAsn ?? true,
+      })
+    : undefined;
   try {
-    let transactions = 0;
-    let skipped = 0;
-    const refused: string[] = [];
-    for (let start = 0; start < events.length; start += 100) {
-      const document = buildEpcisDocument(events.slice(start, start + 100), {
-        creationDate: events[start]?.eventTime ?? new Date(options.startEpochMs).toISOString(),
-      });
-      const mapped = mapEpcisDocument(document, { siteId, gatewayId: 'accuracy-gw' }, catalog);
-      skipped += mapped.skipped.length;
-      for (let offset = 0; offset < mapped.transactions.length; offset += BATCH_TRANSACTIONS_MAX) {
-        const results = await store.applyBatch(mapped.transactions.slice(offset, offset + BATCH_TRANSACTIONS_MAX));
-        for (const result of results)
-          if (result.status !== 'applied')
-            refused.push(`${result.id}: ${result.code ?? result.status} ${result.reason ?? ''}`);
-      }
-      transactions += mapped.transactions.length;
-    }
-    const atMs = generated.truth.reduce(
-      (latest, record) => Math.max(latest, Date.parse(record.time)),
-      options.startEpochMs,
-    );
-    const endMs = Math.max(atMs, ...events.map((event) => Date.parse(event.eventTime)));
+    const fed = await feedStore(inputs, { store, catalog, siteId, prepareDocument: receiving?.prepareDocument });
     const report = measureAccuracy({
       truth: generated.truth,
       positions: await bookPositionsNow(store),
       epcs: await bookEpcsAt(store, generated.truth, endMs),
       atMs: endMs,
     });
-    return {
-      report,
-      truth: generated.truth,
-      reads: generated.reads.length,
-      events: events.length,
-      transactions,
-      skipped,
-      refused,
-    };
+    return { report, truth: generated.truth, reads: generated.reads.length, events: events.length, ...fed };
   } finally {
+    await receiving?.close();
     await store.close();
   }
 }

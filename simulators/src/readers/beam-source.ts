@@ -29,7 +29,7 @@ export class BeamPlayer implements BeamSource {
   ) {
     this.changes = generateBeamTimeline(scenario).filter((change) => change.readerId === readerId);
     this.startMs = clock.nowMs();
-    this.loopMs = scenario.durationSeconds * 1000;
+    this.loopMs = scenario.durationSeconds * scenario.days * 1000;
   }
 
   take(): Array<{ port: number; state: boolean }> {

@@ -39,12 +39,17 @@ export function beamBrokenSpan(beamX: number, direction: 'inbound' | 'outbound')
 /** Every beam change of one loop, sorted by offset (breaks before clears at the same instant). */
 export function generateBeamTimeline(scenario: Scenario): BeamChange[] {
   const changes: BeamChange[] = [];
-  const durationMs = Math.round(scenario.durationSeconds * 1000);
-  for (const event of scenario.timeline) {
+  const dayMs = Math.round(scenario.durationSeconds * 1000);
+  const durationMs = dayMs * scenario.days;
+  // The day's timeline plays once per day (scenario `days`), as in the engine.
+  const passes = Array.from({ length: scenario.days }, (_, day) =>
+    scenario.timeline.map((event) => ({ event, offsetMs: day * dayMs })),
+  ).flat();
+  for (const { event, offsetMs } of passes) {
     if (event.kind !== 'pallet-pass') continue;
     const door = scenario.doors.find((candidate) => candidate.id === event.door);
     if (!door?.beams) continue;
-    const atMs = Math.round(event.atSeconds * 1000);
+    const atMs = offsetMs + Math.round(event.atSeconds * 1000);
     const passMs = Math.round(event.passSeconds * 1000);
     for (const [port, beamX] of [
       [door.beams.outside, -BEAM_OFFSET_FROM_DOOR_M],

@@ -73,6 +73,8 @@ export interface ScenarioRun {
   tags: SimulatedTag[];
   /** Physical events no reader witnesses directly (thefts, misplacements, short-shipments, payments). */
   physical: PhysicalEvent[];
+  /** URIs of the tags that never answer (a till falls back to the barcode, a handheld misses them). */
+  unreadable: string[];
 }
 
 export interface GenerateOptions {
@@ -108,11 +110,16 @@ interface MaterialisedPopulation {
   members: SimulatedTag[];
 }
 
-function materialisePopulation(population: PopulationSpec, loopIndex: number): MaterialisedPopulation {
+/**
+ * The population's things in one round of the timeline (`round` = loop × days + day): fresh serials per
+ * round, continuing where the previous one stopped; with several days the tags carry `@<day>` in their
+ * population id so the same population on two days is two physical pallets.
+ */
+function materialisePopulation(population: PopulationSpec, round: number, day: number | null): MaterialisedPopulation {
   const lines = population.kind === 'pallet' ? population.cases : population.items;
   const totalCount = lines.reduce((sum, line) => sum + line.count, 0);
-  // Fresh serials per loop: loop k continues where loop k−1 stopped.
-  let serial = population.serialStart + loopIndex * totalCount;
+  const populationId = day === null ? population.id : `${population.id}@${day}`;
+  let serial = population.serialStart + round * totalCount;
   const members: SimulatedTag[] = [];
   for (const line of lines) {
     for (let index = 0; index < line.count; index++) {
@@ -126,7 +133,7 @@ function materialisePopulation(population: PopulationSpec, loopIndex: number): M
         epc: encoded.hex,
         uri: encoded.uri,
         gtin: line.gtin,
-        populationId: population.id,
+        populationId,
         role: population.kind === 'pallet' ? 'case' : 'item',
       });
     }
@@ -136,11 +143,11 @@ function materialisePopulation(population: PopulationSpec, loopIndex: number): M
     const encoded = encodeSscc96({
       companyPrefix: population.sscc.companyPrefix,
       extensionDigit: population.sscc.extensionDigit,
-      serial: population.sscc.serialStart + loopIndex,
+      serial: population.sscc.serialStart + round,
     });
-    pallet = { epc: encoded.hex, uri: encoded.uri, gtin: null, populationId: population.id, role: 'pallet' };
+    pallet = { epc: encoded.hex, uri: encoded.uri, gtin: null, populationId, role: 'pallet' };
   }
-  return { id: population.id, pallet, members };
+  return { id: populationId, pallet, members };
 }
 
 /** Per-tag radio personality: where it sits on the pallet and how well it is oriented. */
@@ -329,10 +336,20 @@ export function generateScenarioRun(scenario: Scenario, options: GenerateOptions
   validateScenarioReferences(scenario);
   const seed = options.seed ?? scenario.seed;
   const loopIndex = options.loopIndex ?? 0;
-  const durationMs = Math.round(scenario.durationSeconds * 1000);
-  const collector = new ReadCollector(options.readsMax ?? READS_MAX_DEFAULT, durationMs);
-  const populations = new Map(
-    scenario.populations.map((population) => [population.id, materialisePopulation(population, loopIndex)]),
+  const dayMs = Math.round(scenario.durationSeconds * 1000);
+  const days = scenario.days;
+  const durationMs = dayMs * days;
+  const collector = new ReadCollector(options.readsMax ?? READS_MAX_DEFAULT * days, durationMs);
+  // One map per day of the timeline; a one-day scenario keeps its population ids as they are.
+  const populationsByDay = Array.from(
+    { length: days },
+    (_, day) =>
+      new Map(
+        scenario.populations.map((population) => [
+          population.id,
+          materialisePopulation(population, loopIndex * days + day, days > 1 ? day : null),
+        ]),
+      ),
   );
   const placementRandom = mulberry32(deriveSeed(seed, loopIndex, 'placement'));
   const placements = new Map<string, TagPlacement>();
@@ -352,7 +369,11 @@ export function generateScenarioRun(scenario: Scenario, options: GenerateOptions
   const outages: ReaderOutage[] = [];
   const shelfOccupancy = new Map<string, ShelfOccupancy[]>(scenario.shelves.map((shelf) => [shelf.id, []]));
   const takeRandom = mulberry32(deriveSeed(seed, loopIndex, 'shelf-take'));
-  const timeline = [...scenario.timeline].sort((a, b) => a.atSeconds - b.atSeconds);
+  const dayTimeline = [...scenario.timeline].sort((a, b) => a.atSeconds - b.atSeconds);
+  // The day's timeline, once per day; shelves keep what is on them from one day to the next.
+  const timeline = populationsByDay.flatMap((populations, day) =>
+    dayTimeline.map((event) => ({ event, populations, offsetMs: day * dayMs })),
+  );
   const world = new PhysicalWorld(scenario, seed, loopIndex);
   // A misplaced item lies on the other shelf from then on; that shelf's reader sees it arrive.
   const placeOnShelf = (shelfId: string, item: ShelfOccupancy, fromMs: number): void => {
@@ -369,8 +390,8 @@ export function generateScenarioRun(scenario: Scenario, options: GenerateOptions
     });
   };
 
-  for (const event of timeline) {
-    const atMs = Math.round(event.atSeconds * 1000);
+  for (const { event, populations, offsetMs } of timeline) {
+    const atMs = offsetMs + Math.round(event.atSeconds * 1000);
     if (event.kind === 'pallet-pass') {
       const door = byId(scenario.doors, event.door, 'door', scenario.name);
       const reader = byId(scenario.readers, door.reader, 'reader', scenario.name);
@@ -461,9 +482,9 @@ export function generateScenarioRun(scenario: Scenario, options: GenerateOptions
     );
   }
 
-  const tags = [...populations.values()].flatMap((population) =>
-    population.pallet ? [population.pallet, ...population.members] : population.members,
-  );
+  const tags = populationsByDay
+    .flatMap((populations) => [...populations.values()])
+    .flatMap((population) => (population.pallet ? [population.pallet, ...population.members] : population.members));
   const tagsByEpc = new Map(tags.map((tag) => [tag.epc, tag]));
   // An unplugged reader reports nothing; the gateway must ride out the gap. A dead tag never answers.
   const reads = collector.reads
@@ -488,5 +509,6 @@ export function generateScenarioRun(scenario: Scenario, options: GenerateOptions
     outages,
     tags,
     physical: world.events,
+    unreadable: tags.filter((tag) => world.isUnreadable(tag)).map((tag) => tag.uri),
   };
 }

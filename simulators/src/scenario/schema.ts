@@ -33,7 +33,7 @@ export const SimulatedReaderSchema = z
     /** zebra-iot: events per MQTT message (1 = single objects, the connector's default; more = arrays). */
     eventsPerMessage: z.number().int().min(1).max(1_000).default(1),
     /** Time for one inventory round over all antennas; each antenna gets an equal slot. */
-    roundPeriodMs: z.number().int().min(10).max(60_000).default(200),
+    roundPeriodMs: z.number().int().min(10).max(600_000).default(200),
     /** Receive sensitivity: tags weaker than this are never reported. */
     sensitivityDbm: z.number().min(-100).max(-30).default(-80),
   })
@@ -164,19 +164,52 @@ export const RatesSchema = z
     misplaceShareOfTakes: z.number().min(0).max(1).default(0),
     /** Seconds from an honest take to paying at the till (0: no pay events recorded). */
     checkoutSeconds: z.number().min(0).max(86_400).default(0),
+    /**
+     * Share of till lines rung up wrong: the cashier scans the barcode of another product (a look-alike)
+     * instead of the item. Nothing physical changes, so the truth does not record it; the books do.
+     */
+    posScanErrorShareOfPays: z.number().min(0).max(1).default(0),
   })
   .strict()
   .refine((rates) => rates.theftShareOfTakes + rates.misplaceShareOfTakes <= 1, {
     message: 'theftShareOfTakes + misplaceShareOfTakes must not exceed 1',
   });
 
+/**
+ * Store operations the accuracy pipeline plays beside the readers (docs/accuracy.md): the tills, handheld
+ * sweeps of the sales floor, and the supplier's ASNs. Defaults switch all of them off, so a scenario
+ * without `operations` measures as before.
+ */
+export const OperationsSchema = z
+  .object({
+    /** Till payments (`pay` events) are booked as POS sales: the item's EPC read at the till, a barcode if the tag is dead. */
+    tills: z.boolean().default(false),
+    /** Seconds between handheld sweeps of the sales floor (0: none); paid-for-nowhere items missing there are shrink. */
+    floorCountSeconds: z.number().min(0).max(86_400).default(0),
+    /** Seconds between handheld sweeps of the backroom (0: none); what the books hold there unseen is shrink. */
+    backroomCountSeconds: z.number().min(0).max(604_800).default(0),
+    /** Inbound pallets come with the supplier's ASN (and its PO) listing every case the pallet should hold. */
+    asns: z.boolean().default(false),
+    /** Shelf price of every item at the till (tax included), a decimal string. */
+    unitPrice: z
+      .string()
+      .regex(/^\d{1,9}(\.\d{1,4})?$/)
+      .default('2.50'),
+  })
+  .strict();
+
 export const ScenarioSchema = z
   .object({
     name: Id,
     description: z.string().optional(),
     seed: z.number().int().default(1),
-    /** Length of one run; with looping, the timeline repeats every durationSeconds with fresh serials. */
+    /** Length of one day of the timeline; with looping, the run repeats with fresh serials. */
     durationSeconds: z.number().min(1).max(86_400),
+    /**
+     * Days in one run: the timeline plays once per day (each day `durationSeconds` long) with fresh
+     * serials for every population, while shelves keep what is on them (a store week: days 7).
+     */
+    days: z.number().int().min(1).max(14).default(1),
     sites: z.array(SiteSchema).default([]),
     readers: z.array(SimulatedReaderSchema).min(1),
     doors: z.array(DoorSchema).default([]),
@@ -184,6 +217,7 @@ export const ScenarioSchema = z
     populations: z.array(PopulationSchema).default([]),
     timeline: z.array(TimelineEventSchema).default([]),
     rates: RatesSchema.default({}),
+    operations: OperationsSchema.default({}),
   })
   .strict();
 

@@ -1,0 +1,68 @@
+import { systemClock } from '../../../shared/src/clock.js';
+import { silentLogger } from '../../../shared/src/log.js';
+import type { LedgerStore } from '../../../cloud/src/store/ledger-store.js';
+import { ReceivingService } from '../../../cloud/src/receiving/service.js';
+import {
+  AsnInputSchema,
+  PurchaseOrderInputSchema,
+  ReceivingConfigSchema,
+} from '../../../cloud/src/receiving/schemas.js';
+import { openReceivingStore } from '../../../cloud/src/receiving/store/open.js';
+import type { Delivery } from '../reads-jsonl.js';
+import type { PrepareDocument } from './feed.js';
+
+/**
+ * The supplier side of a run with ASNs: one purchase order and one ASN per inbound pallet, listing
+ * every case the supplier says it loaded (a short-shipped case too: the ASN is what was promised).
+ * Dock receipts then go through the cloud's real receiving code (ReceivingService.prepareDocument,
+ * the consumer's hook), which matches the door's reads against the ASN; `trustAsn` books an ASN case
+ * the door did not read as received (`inferred`), `countReads` books only what was read.
+ */
+
+export const SUPPLIER = 'dc-1';
+
+export interface AsnReceiving {
+  prepareDocument: PrepareDocument;
+  close(): Promise<void>;
+}
+
+export async function openAsnReceiving(
+  deliveries: readonly Delivery[],
+  deps: { ledger: LedgerStore; site: string; unitCost: string; trustAsn: boolean },
+): Promise<AsnReceiving> {
+  const store = await openReceivingStore({ kind: 'memory' });
+  const config = ReceivingConfigSchema.parse({ policy: { unreadCases: deps.trustAsn ? 'trustAsn' : 'countReads' } });
+  const service = new ReceivingService(store, deps.ledger, config, { logger: silentLogger(), clock: systemClock });
+  try {
+    for (const [index, delivery] of deliveries.entries()) {
+      const perGtin = new Map<string, number>();
+      for (const each of delivery.cases) perGtin.set(each.gtin, (perGtin.get(each.gtin) ?? 0) + 1);
+      const id = String(index + 1).padStart(4, '0');
+      await service.createPurchaseOrder(
+        PurchaseOrderInputSchema.parse({
+          id: `PO-${id}`,
+          supplier: SUPPLIER,
+          site: deps.site,
+          lines: [...perGtin].map(([gtin, qty]) => ({ gtin, qty: String(qty), unitPrice: deps.unitCost })),
+        }),
+      );
+      await service.createAsn(
+        AsnInputSchema.parse({
+          id: `ASN-${id}`,
+          supplier: SUPPLIER,
+          purchaseOrder: `PO-${id}`,
+          site: deps.site,
+          expectedAt: new Date(delivery.timeMs).toISOString(),
+          pallets: [{ sscc: delivery.sscc, cases: delivery.cases.map((each) => each.uri) }],
+        }),
+      );
+    }
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return {
+    prepareDocument: (document, siteId, transactions) => service.prepareDocument(document, siteId, transactions),
+    close: () => store.close(),
+  };
+}
