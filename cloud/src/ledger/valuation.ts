@@ -209,13 +209,19 @@ export function restore(position: Position, incoming: readonly Layer[], valuatio
   if (valuation === 'average' || negative || position.layers.length === 0)
     return receive(position, incoming, valuation);
   const layers = position.layers.map((layer) => ({ ...layer }));
+  // A remainder is what stayed here of a layer: never a piece this restore put back (a transfer
+  // names all the layers it carries after itself, so two pieces share an id and the second would
+  // otherwise go in front of the first).
+  const putBack = new Set<Layer>();
   let front = 0; // layers without a remainder go in front of the queue, in their order
   for (const layer of incoming) {
-    const remainder = layers.findIndex((each) => each.sourceId === layer.sourceId);
+    const piece = { ...layer };
+    putBack.add(piece);
+    const remainder = layers.findIndex((each) => !putBack.has(each) && each.sourceId === layer.sourceId);
     if (remainder >= 0) {
-      layers.splice(remainder, 0, { ...layer });
+      layers.splice(remainder, 0, piece);
       mergeSameCost(layers, remainder);
-    } else layers.splice(front++, 0, { ...layer });
+    } else layers.splice(front++, 0, piece);
   }
   for (let index = front - 1; index >= 0; index--) mergeSameCost(layers, index);
   const qty = layersQty(incoming);

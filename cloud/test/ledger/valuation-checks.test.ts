@@ -148,6 +148,23 @@ describe('reversals restore exactly what the original changed', () => {
     await store.close();
   });
 
+  it('puts back two pieces of one transfer’s layers in their order, in front of newer stock', async () => {
+    const store = await fresh([
+      { id: 'r1', type: 'receipt', product: FIFO, location: BACKROOM, qty: '1', unitCost: '1' },
+      { id: 'r2', type: 'receipt', product: FIFO, location: BACKROOM, qty: '2', unitCost: '2' },
+      // t1 carries both layers to the shelf; there both are named t1 (they arrived there then).
+      { id: 't1', type: 'transfer', product: FIFO, from: BACKROOM, to: SHELF, qty: '3' },
+      { id: 'r3', type: 'receipt', product: FIFO, location: SHELF, qty: '1', unitCost: '3' },
+      { id: 't2', type: 'transfer', product: FIFO, from: SHELF, to: BACKROOM, qty: '3' },
+      { id: 'v1', type: 'reversal', of: 't2' },
+    ]);
+    // Before the fix the second piece found the first (same id, just put back) as its "remainder"
+    // and went in front of it: 2@2, 1@1, 1@3, breaking "FIFO layers in time order".
+    expect(await layersAt(store, FIFO, SHELF)).toEqual(['1@1', '2@2', '1@3']);
+    expect((await store.check()).ok).toBe(true);
+    await store.close();
+  });
+
   it('never leaves an average pool with a negative value: the excess goes to Cost Variance', async () => {
     const store = await fresh([
       { id: 'r1', type: 'receipt', product: AVERAGE, location: BACKROOM, qty: '10', unitCost: '1' },
