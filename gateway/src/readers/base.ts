@@ -7,6 +7,7 @@ import type { Logger } from '../../../shared/src/log.js';
 import type { ReconnectConfig } from './config.js';
 import type { ReaderDriver } from './driver.js';
 import { ReaderErrors } from './errors.js';
+import type { FrameDecoder } from './serial/framing.js';
 
 /** Window over which health().readsPerSecond is averaged, in one-second buckets. */
 export const READ_RATE_WINDOW_SECONDS = 10;
@@ -231,6 +232,22 @@ export abstract class BaseReaderDriver implements ReaderDriver {
   protected countFrameBad(reason: string, count = 1): void {
     this.framesBad += count;
     this.lastError = reason;
+  }
+
+  /**
+   * Feeds serial bytes to a frame decoder and returns its whole frames; bytes it had to skip
+   * (`skippedWhy`: which framing checks failed) count as bad frames, so health shows line noise.
+   */
+  protected framesFrom(decoder: FrameDecoder, chunk: Buffer, skippedWhy: string): Buffer[] {
+    const badBefore = decoder.stats.framesBad;
+    const frames = decoder.push(chunk);
+    const badNow = decoder.stats.framesBad - badBefore;
+    if (badNow > 0)
+      this.countFrameBad(
+        makeError(ReaderErrors.BAD_FRAME, { readerId: this.readerId, reason: skippedWhy }).message,
+        badNow,
+      );
+    return frames;
   }
 
   protected noteError(error: unknown): void {

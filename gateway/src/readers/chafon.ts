@@ -136,18 +136,8 @@ export class ChafonReaderDriver extends BaseReaderDriver {
   }
 
   private onBytes(chunk: Buffer): void {
-    const badBefore = this.decoder.stats.framesBad;
-    const frames = this.decoder.push(chunk);
-    const badNow = this.decoder.stats.framesBad - badBefore;
-    if (badNow > 0)
-      this.countFrameBad(
-        makeError(ReaderErrors.BAD_FRAME, {
-          readerId: this.readerId,
-          reason: 'bytes with a bad length or CRC were skipped',
-        }).message,
-        badNow,
-      );
-    for (const frame of frames) this.onFrame(frame);
+    for (const frame of this.framesFrom(this.decoder, chunk, 'bytes with a bad length or CRC were skipped'))
+      this.onFrame(frame);
   }
 
   private onFrame(frame: Buffer): void {
