@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
 import { buildEpcisDocument } from '../../shared/src/contracts/epcis.js';
 import { withEventId } from '../../shared/src/contracts/event-id.js';
-import { connectClient, startCloudHarness, type CloudHarness } from '../support/cloud-harness.js';
+import { apiRequester, connectClient, startCloudHarness, type CloudHarness } from '../support/cloud-harness.js';
+import { DOOR_3_RECEIVING } from '../support/epcis-events.js';
 import { waitFor } from '../support/wait.js';
 
 const TOKEN = 'capture-receiving-writer-01';
@@ -63,20 +64,12 @@ function supplierAsnDocument(): unknown {
 
 /** The dock door's pass of that pallet, as the gateway publishes it: every announced case read. */
 function dockDoorDocument() {
-  const frame = {
-    eventTime: '2026-11-25T10:00:00.000Z',
-    eventTimeZoneOffset: '+00:00',
-    action: 'OBSERVE' as const,
-    bizStep: 'receiving' as const,
-    readPoint: { id: 'urn:stockwire:loc:store-1:door-3' },
-    bizLocation: { id: 'urn:stockwire:loc:store-1:backroom' },
-  };
   return buildEpcisDocument(
     [
-      withEventId({ type: 'AggregationEvent' as const, ...frame, parentID: PALLET, childEPCs: CASES }),
-      withEventId({ type: 'ObjectEvent' as const, ...frame, epcList: [PALLET, ...CASES] }),
+      withEventId({ type: 'AggregationEvent' as const, ...DOOR_3_RECEIVING, parentID: PALLET, childEPCs: CASES }),
+      withEventId({ type: 'ObjectEvent' as const, ...DOOR_3_RECEIVING, epcList: [PALLET, ...CASES] }),
     ],
-    { creationDate: frame.eventTime, gatewayId: 'dock-gw-1', sequence: 1 },
+    { creationDate: DOOR_3_RECEIVING.eventTime, gatewayId: 'dock-gw-1', sequence: 1 },
   );
 }
 
@@ -89,15 +82,7 @@ function dockDoorDocument() {
 describe('an ASN captured through POST /capture is matched at the dock door', () => {
   let harness: CloudHarness;
   let gateway: MqttClient;
-  const request = (method: string, path: string, body?: unknown) =>
-    fetch(`${harness.cloud.httpUrl}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${TOKEN}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
+  const request = (method: string, path: string, body?: unknown) => apiRequester(harness, TOKEN)(method, path, body);
   const json = async <T>(path: string): Promise<T> => (await (await request('GET', path)).json()) as T;
   const capturedAsn = async () =>
     (await json<{ items: AsnView[] }>('/asns')).items.find((asn) => asn.pallets.some((p) => p.sscc === PALLET));
