@@ -104,6 +104,12 @@ export default tseslint.config(
       'import-x/no-duplicates': 'error',
       'no-duplicate-imports': 'off',
       'max-lines-per-function': ['warn', { max: 70, skipBlankLines: true, skipComments: true }],
+      // Rest-destructuring to drop keys (`const { eventID: _id, ...content } = event`) and `_`-named parameters a
+      // callback signature requires are the idioms for "deliberately unused"; anything else unused is still found.
+      '@typescript-eslint/no-unused-vars': [
+        'warn',
+        { ignoreRestSiblings: true, argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' },
+      ],
     },
   },
   // Tests build fixtures in long tables: the length warning is for production functions.

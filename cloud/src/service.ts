@@ -68,23 +68,8 @@ export async function startCloudService(config: CloudConfig, options: CloudServi
     nowMs: () => clock.nowMs(),
   });
   const stops: (() => Promise<void>)[] = [() => store.close(), () => reservationStore.close()];
-  const stopAll = async () => {
-    for (const stop of stops.reverse()) {
-      try {
-        await stop();
-      } catch (error) {
-        logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'error while stopping');
-      }
-    }
-  };
+  const stopAll = () => stopInReverse(stops, logger);
   try {
-    const tls = config.mqtt.tls;
-    const tlsOptions = tls && {
-      ca: tls.caFile ? readBoundedFile(pathFrom(tls.caFile)) : undefined,
-      cert: tls.certFile ? readBoundedFile(pathFrom(tls.certFile)) : undefined,
-      key: tls.keyFile ? readBoundedFile(pathFrom(tls.keyFile)) : undefined,
-      rejectUnauthorized: tls.rejectUnauthorized,
-    };
     const receivingStore = await openReceivingStore(storeConfig);
     stops.push(() => receivingStore.close());
     const receiving = new ReceivingService(receivingStore, store, config.receiving, {
@@ -115,90 +100,140 @@ export async function startCloudService(config: CloudConfig, options: CloudServi
     });
     stops.push(() => epcis.stop());
     feedSupplierEvents(epcis, receiving, catalog, logger);
-    // One MQTT connection for the whole cloud process: brokers that take the username as client id
-    // (deploy/mosquitto: use_username_as_clientid) would make two connections take each other over.
-    const consumer = new MovementConsumer(
-      {
-        url: config.mqtt.url,
-        clientId: config.mqtt.clientId,
-        username: config.mqtt.username,
-        password: config.mqtt.password,
-        tls: tlsOptions,
-        sharedGroup: config.mqtt.sharedGroup,
-        reorderHoldMs: config.mqtt.reorderHoldMs,
-        ...config.ingest,
-      },
-      { store, catalog, events, logger: logger.child({ part: 'ingest' }), clock, receiving, epcis: epcis.capture },
-    );
+    const parts: ComposedParts = { config, options, pathFrom, catalog, store, events, reservations, receiving, api };
+    const consumer = createConsumer(parts, epcis);
     await consumer.connect();
     stops.push(() => consumer.stop());
-    const storeView = await createStoreView(store, events);
-    // Open reservations are the open demand the overselling-risk alert waits for.
-    storeView.view.openDemand = () => reservations.openDemandBySite();
-    const ledgerPositions = storeView.view.positions.bind(storeView.view);
-    storeView.view.positions = async () => withAvailable(await ledgerPositions(), await reservations.openDemand());
-    stops.push(async () => storeView.detach());
-    // The dashboard lives in its own plugin scope so the read guard covers its routes only.
-    const authorize = createAuthorizer(config.http.tokens, config.http.publicRead, { allowQueryToken: true });
-    const dashboardConfig = config.analytics.dashboard;
-    const accuracy = new AccuracyTile({
-      clock,
-      logger: logger.child({ part: 'accuracy' }),
-      store,
-      truthFile: dashboardConfig.accuracyTruthFile && pathFrom(dashboardConfig.accuracyTruthFile),
-      refreshMs: dashboardConfig.accuracyRefreshMs,
-    });
-    let analytics: Analytics | undefined;
-    await api.register(async (dashboardScope) => {
-      dashboardScope.addHook('onRequest', async (request, reply) => {
-        if (!authorize(request, reply, 'read')) return reply;
-        return undefined;
-      });
-      registerReceivingPanel(
-        dashboardScope as unknown as FastifyInstance,
-        config.analytics.dashboard.basePath,
-        receiving,
-      );
-      analytics = await startAnalytics(config.analytics, {
-        events,
-        view: storeView.view,
-        clock,
-        logger: logger.child({ part: 'analytics' }),
-        app: dashboardScope,
-        mqtt: consumer.mqttClient(),
-        finance: new FinanceView(store),
-        accuracy,
-      });
-    });
-    if (!analytics) throw new Error('analytics did not start');
-    const startedAnalytics = analytics;
-    stops.push(() => startedAnalytics.stop());
-    const stopDemandListener = reservations.onDemandChanged(
-      () => void startedAnalytics.alerts.evaluateStock().catch(() => undefined),
-    );
-    stops.push(async () => stopDemandListener());
+    const { analytics, accuracy } = await startDashboardAndAnalytics(parts, consumer, stops);
     consumer.beginConsuming();
     const address = await api.listen({ host: config.http.host, port: config.http.port });
     stops.push(() => api.close());
     const httpUrl = address.replace('[::1]', '127.0.0.1');
 
     logger.info({ httpUrl }, 'cloud service ready');
-    return {
-      httpUrl,
-      store,
-      events,
-      consumer,
-      api,
-      analytics: startedAnalytics,
-      receiving,
-      epcis,
-      accuracy,
-      stop: stopAll,
-    };
+    return { httpUrl, store, events, consumer, api, analytics, receiving, epcis, accuracy, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;
   }
+}
+
+/** The parts startCloudService has composed so far, handed to the steps it delegates. */
+interface ComposedParts {
+  config: CloudConfig;
+  options: CloudServiceOptions;
+  pathFrom: (path: string) => string;
+  catalog: Catalog;
+  store: LedgerStore;
+  events: CloudEvents;
+  reservations: ReservationService;
+  receiving: ReceivingService;
+  api: FastifyInstance;
+}
+
+/** Runs every stop, last started first; one failing stop is logged and the rest still run. */
+async function stopInReverse(stops: (() => Promise<void>)[], logger: Logger): Promise<void> {
+  for (const stop of stops.reverse()) {
+    try {
+      await stop();
+    } catch (error) {
+      logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'error while stopping');
+    }
+  }
+}
+
+/**
+ * One MQTT connection for the whole cloud process: brokers that take the username as client id
+ * (deploy/mosquitto: use_username_as_clientid) would make two connections take each other over.
+ */
+function createConsumer(parts: ComposedParts, epcis: EpcisService): MovementConsumer {
+  const { config, options, pathFrom, store, catalog, events, receiving } = parts;
+  const tls = config.mqtt.tls;
+  const tlsOptions = tls && {
+    ca: tls.caFile ? readBoundedFile(pathFrom(tls.caFile)) : undefined,
+    cert: tls.certFile ? readBoundedFile(pathFrom(tls.certFile)) : undefined,
+    key: tls.keyFile ? readBoundedFile(pathFrom(tls.keyFile)) : undefined,
+    rejectUnauthorized: tls.rejectUnauthorized,
+  };
+  return new MovementConsumer(
+    {
+      url: config.mqtt.url,
+      clientId: config.mqtt.clientId,
+      username: config.mqtt.username,
+      password: config.mqtt.password,
+      tls: tlsOptions,
+      sharedGroup: config.mqtt.sharedGroup,
+      reorderHoldMs: config.mqtt.reorderHoldMs,
+      ...config.ingest,
+    },
+    {
+      store,
+      catalog,
+      events,
+      logger: options.logger.child({ part: 'ingest' }),
+      clock: options.clock,
+      receiving,
+      epcis: epcis.capture,
+    },
+  );
+}
+
+/** The ledger as analytics sees it: positions with what is available after open reservations. */
+async function analyticsViewOf({ store, events, reservations }: ComposedParts, stops: (() => Promise<void>)[]) {
+  const storeView = await createStoreView(store, events);
+  // Open reservations are the open demand the overselling-risk alert waits for.
+  storeView.view.openDemand = () => reservations.openDemandBySite();
+  const ledgerPositions = storeView.view.positions.bind(storeView.view);
+  storeView.view.positions = async () => withAvailable(await ledgerPositions(), await reservations.openDemand());
+  stops.push(async () => storeView.detach());
+  return storeView.view;
+}
+
+/** Analytics (alerts, forecast, dashboard) and the receiving panel, in one plugin scope behind the read guard. */
+async function startDashboardAndAnalytics(
+  parts: ComposedParts,
+  consumer: MovementConsumer,
+  stops: (() => Promise<void>)[],
+): Promise<{ analytics: Analytics; accuracy: AccuracyTile }> {
+  const { config, options, pathFrom, store, events, reservations, receiving, api } = parts;
+  const { logger, clock } = options;
+  const view = await analyticsViewOf(parts, stops);
+  // The dashboard lives in its own plugin scope so the read guard covers its routes only.
+  const authorize = createAuthorizer(config.http.tokens, config.http.publicRead, { allowQueryToken: true });
+  const dashboardConfig = config.analytics.dashboard;
+  const accuracy = new AccuracyTile({
+    clock,
+    logger: logger.child({ part: 'accuracy' }),
+    store,
+    truthFile: dashboardConfig.accuracyTruthFile && pathFrom(dashboardConfig.accuracyTruthFile),
+    refreshMs: dashboardConfig.accuracyRefreshMs,
+  });
+  let analytics: Analytics | undefined;
+  await api.register(async (dashboardScope) => {
+    dashboardScope.addHook('onRequest', async (request, reply) => {
+      if (!authorize(request, reply, 'read')) return reply;
+      return undefined;
+    });
+    registerReceivingPanel(dashboardScope as unknown as FastifyInstance, dashboardConfig.basePath, receiving);
+    analytics = await startAnalytics(config.analytics, {
+      events,
+      view,
+      clock,
+      logger: logger.child({ part: 'analytics' }),
+      app: dashboardScope,
+      mqtt: consumer.mqttClient(),
+      finance: new FinanceView(store),
+      accuracy,
+    });
+  });
+  if (!analytics) throw new Error('analytics did not start');
+  const startedAnalytics = analytics;
+  stops.push(() => startedAnalytics.stop());
+  const stopDemandListener = reservations.onDemandChanged(
+    () => void startedAnalytics.alerts.evaluateStock().catch(() => undefined),
+  );
+  stops.push(async () => stopDemandListener());
+  return { analytics: startedAnalytics, accuracy };
 }
 
 export function configDirOf(configFile: string): string {

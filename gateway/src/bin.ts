@@ -2,8 +2,6 @@
 import { isMainModule } from '../../shared/src/main-module.js';
 import { parseArgs } from 'node:util';
 import { errorMessage } from '../../shared/src/errors.js';
-import { loadGatewayConfig, type GatewayConfig } from './config.js';
-import type { GatewayParts } from './daemon.js';
 import { checkGatewayConfigFile } from './config-references.js';
 import { gatewayVersion } from './status/version.js';
 import { defaultParts, runGateway } from './main.js';

@@ -149,7 +149,7 @@ async function record(
     await once(out, 'finish');
     const seconds = ((clock.nowMs() - startedMs) / 1000).toFixed(1);
     stderr.write(
-      `captured ${reads} reads from ${readerConfig.id} (${readerConfig.protocol}) in ${seconds} s → ${parsed.outFile}\n`,
+      `captured ${reads} reads from ${readerConfig.id} (${readerConfig.protocol}) in ${seconds} s, ${beams} photo-eye changes → ${parsed.outFile}\n`,
     );
   }
 }

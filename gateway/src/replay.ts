@@ -1,8 +1,9 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, type ReadStream } from 'node:fs';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { EpcisEvent } from '../../shared/src/contracts/epcis.js';
-import { RawReadSchema } from '../../shared/src/contracts/raw-read.js';
+import type { z } from 'zod';
+import { RawReadSchema, type RawRead } from '../../shared/src/contracts/raw-read.js';
 import { StockwireError, errorMessage, makeError } from '../../shared/src/errors.js';
 import { loadGatewayConfig } from './config.js';
 import { BeamLineSchema } from './debounce/beams.js';
@@ -127,57 +128,18 @@ export async function runReplay(
     }
   };
 
-  const stream = createReadStream(parsed.readsFile, { encoding: 'utf8' });
-  const opened = await new Promise<Error | null>((resolve) => {
-    stream.once('ready', () => resolve(null));
-    stream.once('error', (error) => resolve(error));
-  });
-  if (opened !== null) {
-    const error = makeError(DebounceErrors.REPLAY_UNREADABLE, {
-      file: parsed.readsFile,
-      reason: (opened as NodeJS.ErrnoException).code ?? opened.message,
-    });
-    errorOutput.write(`${error.code}: ${error.message}\n`);
-    return REPLAY_EXIT_USAGE;
-  }
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  const stream = await openReads(parsed.readsFile, errorOutput);
+  if (stream === null) return REPLAY_EXIT_USAGE;
   let lineNumber = 0;
-  for await (const line of lines) {
+  for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) {
     lineNumber++;
-    const text = line.trim();
-    if (text === '') continue;
-    if (text.length > REPLAY_LINE_CHARACTERS_MAX) {
-      reportBadLine(lineNumber, `line longer than ${REPLAY_LINE_CHARACTERS_MAX} characters`);
-      continue;
+    const replayLine = parseReplayLine(line);
+    if (replayLine.kind === 'bad') reportBadLine(lineNumber, replayLine.problem);
+    else if (replayLine.kind === 'beam') run.beam(replayLine.beam);
+    else if (replayLine.kind === 'read') {
+      reads++;
+      run.read(replayLine.read);
     }
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      reportBadLine(lineNumber, `not JSON (${errorMessage(error)})`);
-      continue;
-    }
-    if (typeof value === 'object' && value !== null && 'beam' in value) {
-      const beam = BeamLineSchema.safeParse(value);
-      if (beam.success) run.beam(beam.data.beam);
-      else
-        reportBadLine(
-          lineNumber,
-          beam.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '),
-        );
-      if (pending.length > 0) await writeOut();
-      continue;
-    }
-    const result = RawReadSchema.safeParse(value);
-    if (!result.success) {
-      reportBadLine(
-        lineNumber,
-        result.error.issues.map((issue) => `${issue.path.join('.') || '(line)'}: ${issue.message}`).join('; '),
-      );
-      continue;
-    }
-    reads++;
-    run.read(result.data);
     if (pending.length > 0) await writeOut();
   }
   run.finish(drainAfterLastReadMs(config.debounce));
@@ -187,4 +149,54 @@ export async function runReplay(
     `replay: ${reads} reads, ${eventsWritten} events, ${badLines} bad lines skipped; ignored tags: ${stats.tagsIgnoredStray} stray, ${stats.tagsIgnoredCrossRead} cross-read, ${stats.tagsUnknownDirection} direction unknown\n`,
   );
   return badLines > 0 && parsed.strict ? REPLAY_EXIT_BAD_LINES : REPLAY_EXIT_OK;
+}
+
+/** The reads file as a stream once it is open, or null after reporting why it cannot be read. */
+async function openReads(file: string, errorOutput: NodeJS.WritableStream): Promise<ReadStream | null> {
+  const stream = createReadStream(file, { encoding: 'utf8' });
+  const opened = await new Promise<Error | null>((resolve) => {
+    stream.once('ready', () => resolve(null));
+    stream.once('error', (error) => resolve(error));
+  });
+  if (opened === null) return stream;
+  const error = makeError(DebounceErrors.REPLAY_UNREADABLE, {
+    file,
+    reason: (opened as NodeJS.ErrnoException).code ?? opened.message,
+  });
+  errorOutput.write(`${error.code}: ${error.message}\n`);
+  return null;
+}
+
+type ReplayLine =
+  | { kind: 'blank' }
+  | { kind: 'bad'; problem: string }
+  | { kind: 'beam'; beam: z.output<typeof BeamLineSchema>['beam'] }
+  | { kind: 'read'; read: RawRead };
+
+/** One line of a capture: a raw read, a photo-eye change, blank, or bad (with the problem to report). */
+function parseReplayLine(line: string): ReplayLine {
+  const text = line.trim();
+  if (text === '') return { kind: 'blank' };
+  if (text.length > REPLAY_LINE_CHARACTERS_MAX)
+    return { kind: 'bad', problem: `line longer than ${REPLAY_LINE_CHARACTERS_MAX} characters` };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { kind: 'bad', problem: `not JSON (${errorMessage(error)})` };
+  }
+  if (typeof value === 'object' && value !== null && 'beam' in value) {
+    const beam = BeamLineSchema.safeParse(value);
+    if (beam.success) return { kind: 'beam', beam: beam.data.beam };
+    return {
+      kind: 'bad',
+      problem: beam.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '),
+    };
+  }
+  const result = RawReadSchema.safeParse(value);
+  if (result.success) return { kind: 'read', read: result.data };
+  return {
+    kind: 'bad',
+    problem: result.error.issues.map((issue) => `${issue.path.join('.') || '(line)'}: ${issue.message}`).join('; '),
+  };
 }

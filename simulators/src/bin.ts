@@ -124,6 +124,33 @@ async function writeGeneratedFiles(
   }
 }
 
+const SIM_CLI_OPTIONS = {
+  'reads-out': { type: 'string' },
+  'expected-out': { type: 'string' },
+  'truth-out': { type: 'string' },
+  loops: { type: 'string' },
+  'start-time': { type: 'string' },
+  serve: { type: 'boolean' },
+  seed: { type: 'string' },
+  loop: { type: 'boolean', default: true },
+  speed: { type: 'string' },
+  duration: { type: 'string' },
+  'pty-dir': { type: 'string' },
+  'opcua-port': { type: 'string' },
+  'reader-mqtt-url': { type: 'string' },
+  'reader-mqtt-port': { type: 'string' },
+  'pki-dir': { type: 'string' },
+  'llrp-port': { type: 'string' },
+  quiet: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+function parseSimArgs(args: readonly string[]) {
+  return parseArgs({ args: [...args], allowPositionals: true, allowNegative: true, options: SIM_CLI_OPTIONS });
+}
+
+type SimCliValues = ReturnType<typeof parseSimArgs>['values'];
+
 export async function runSimCli(
   args: readonly string[],
   output: CliOutput,
@@ -137,31 +164,7 @@ export async function runSimCli(
   }
   let parsed;
   try {
-    parsed = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      allowNegative: true,
-      options: {
-        'reads-out': { type: 'string' },
-        'expected-out': { type: 'string' },
-        'truth-out': { type: 'string' },
-        loops: { type: 'string' },
-        'start-time': { type: 'string' },
-        serve: { type: 'boolean' },
-        seed: { type: 'string' },
-        loop: { type: 'boolean', default: true },
-        speed: { type: 'string' },
-        duration: { type: 'string' },
-        'pty-dir': { type: 'string' },
-        'opcua-port': { type: 'string' },
-        'reader-mqtt-url': { type: 'string' },
-        'reader-mqtt-port': { type: 'string' },
-        'pki-dir': { type: 'string' },
-        'llrp-port': { type: 'string' },
-        quiet: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
+    parsed = parseSimArgs(args);
   } catch (error) {
     output.write(`stockwire-sim: ${errorMessage(error)}\n\n${HELP_TEXT}`);
     return 2;
@@ -191,49 +194,64 @@ export async function runSimCli(
         startEpochMs: parseStartTime(values['start-time']),
       });
     if (!(values.serve ?? !writesFiles)) return 0;
-
-    const logger = values.quiet ? silentLogger() : createLogger('stockwire-sim');
-    const serving = await serveScenario({
-      scenario,
-      clock: systemClock,
-      logger,
-      loop: values.loop ?? true,
-      speed: positiveNumber(values.speed, '--speed', 1),
-      ptyDir: values['pty-dir'] ?? join(tmpdir(), 'stockwire-sim'),
-      opcuaPort: Math.trunc(positiveNumber(values['opcua-port'], '--opcua-port', 4840)),
-      pkiDir: values['pki-dir'] ?? join(tmpdir(), 'stockwire-sim-pki'),
-      llrpPort: llrpPortOf(values['llrp-port']),
-      ...(values['reader-mqtt-url'] === undefined ? {} : { readerMqttUrl: values['reader-mqtt-url'] }),
-      ...(values['reader-mqtt-port'] === undefined
-        ? {}
-        : { readerMqttPort: Math.trunc(positiveNumber(values['reader-mqtt-port'], '--reader-mqtt-port', 1)) }),
-      ...(seed === undefined ? {} : { seed }),
-    });
-    output.write(`scenario ${scenario.name}: serving ${serving.readers.length} reader(s). Gateway config:\n`);
-    output.write(toYaml({ readers: serving.readers.map((reader) => reader.gatewayConfig) }));
-    const durationSeconds = values.duration === undefined ? null : positiveNumber(values.duration, '--duration', 1);
-    await new Promise<void>((done) => {
-      let timer: NodeJS.Timeout | null = null;
-      const finish = (): void => {
-        if (timer) clearTimeout(timer);
-        process.off('SIGINT', finish);
-        process.off('SIGTERM', finish);
-        options.signal?.removeEventListener('abort', finish);
-        done();
-      };
-      if (durationSeconds !== null) timer = setTimeout(finish, durationSeconds * 1000);
-      process.once('SIGINT', finish);
-      process.once('SIGTERM', finish);
-      options.signal?.addEventListener('abort', finish, { once: true });
-      if (options.signal?.aborted) finish();
-    });
-    await serving.stop();
-    output.write('stopped\n');
+    await serveUntilStopped(scenario, seed, values, output, options.signal);
     return 0;
   } catch (error) {
     output.write(`stockwire-sim: ${errorMessage(error)}\n`);
     return error instanceof StockwireError && error.code === SimulatorErrors.USAGE.code ? 2 : 1;
   }
+}
+
+/** Serves every reader of the scenario, prints the gateway config for them, and stops at --duration or a signal. */
+async function serveUntilStopped(
+  scenario: Scenario,
+  seed: number | undefined,
+  values: SimCliValues,
+  output: CliOutput,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const logger = values.quiet ? silentLogger() : createLogger('stockwire-sim');
+  const serving = await serveScenario({
+    scenario,
+    clock: systemClock,
+    logger,
+    loop: values.loop ?? true,
+    speed: positiveNumber(values.speed, '--speed', 1),
+    ptyDir: values['pty-dir'] ?? join(tmpdir(), 'stockwire-sim'),
+    opcuaPort: Math.trunc(positiveNumber(values['opcua-port'], '--opcua-port', 4840)),
+    pkiDir: values['pki-dir'] ?? join(tmpdir(), 'stockwire-sim-pki'),
+    llrpPort: llrpPortOf(values['llrp-port']),
+    ...(values['reader-mqtt-url'] === undefined ? {} : { readerMqttUrl: values['reader-mqtt-url'] }),
+    ...(values['reader-mqtt-port'] === undefined
+      ? {}
+      : { readerMqttPort: Math.trunc(positiveNumber(values['reader-mqtt-port'], '--reader-mqtt-port', 1)) }),
+    ...(seed === undefined ? {} : { seed }),
+  });
+  output.write(`scenario ${scenario.name}: serving ${serving.readers.length} reader(s). Gateway config:\n`);
+  output.write(toYaml({ readers: serving.readers.map((reader) => reader.gatewayConfig) }));
+  const durationSeconds = values.duration === undefined ? null : positiveNumber(values.duration, '--duration', 1);
+  await untilStopped(durationSeconds, signal);
+  await serving.stop();
+  output.write('stopped\n');
+}
+
+/** Resolves after `durationSeconds` (never, when null), on SIGINT/SIGTERM, or when `signal` aborts. */
+function untilStopped(durationSeconds: number | null, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise<void>((done) => {
+    let timer: NodeJS.Timeout | null = null;
+    const finish = (): void => {
+      if (timer) clearTimeout(timer);
+      process.off('SIGINT', finish);
+      process.off('SIGTERM', finish);
+      signal?.removeEventListener('abort', finish);
+      done();
+    };
+    if (durationSeconds !== null) timer = setTimeout(finish, durationSeconds * 1000);
+    process.once('SIGINT', finish);
+    process.once('SIGTERM', finish);
+    signal?.addEventListener('abort', finish, { once: true });
+    if (signal?.aborted) finish();
+  });
 }
 
 /** True when run as the binary; npm links bins through symlinks, so compare real paths. */

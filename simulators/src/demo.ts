@@ -85,22 +85,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   const baseGatewayConfig = loadGatewayConfig(gatewayFile);
   const baseCloudConfig = loadCloudConfig(join(demoConfigDir, 'cloud.yaml'));
 
-  const broker = await startEmbeddedBroker({
-    host: '127.0.0.1',
-    port: options.mqttPort,
-    logger: logger.child({ part: 'broker' }),
-    users: [
-      { ...DEMO_USERS.cloud, role: 'cloud' },
-      {
-        username: baseGatewayConfig.mqtt.username ?? baseGatewayConfig.gatewayId,
-        password: baseGatewayConfig.mqtt.password ?? '',
-        role: 'gateway',
-        siteId: baseGatewayConfig.siteId,
-        gatewayId: baseGatewayConfig.gatewayId,
-      },
-      { ...DEMO_USERS.till, role: 'till', siteId: baseGatewayConfig.siteId, tillId: DEMO_USERS.till.username },
-    ],
-  });
+  const broker = await startDemoBroker(options.mqttPort, baseGatewayConfig, logger);
   const mqttUrl = `mqtt://127.0.0.1:${broker.port}`;
   const stops: (() => Promise<void>)[] = [() => broker.close()];
   const stop = async () => {
@@ -132,22 +117,12 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     const supplier = await startDemoSupplier(cloud, cloudConfig, root, logger);
     stops.push(async () => supplier.stop());
 
-    // The dock door runs over LLRP: its reader simulator listens before the gateway connects.
-    const llrpReaders = await startDemoLlrpReaders(
-      demoGatewayConfig(baseGatewayConfig, { mqttUrl, dataDir: options.dataDir, configDir: demoConfigDir }),
-      { clock: systemClock, scenarioDir: join(root, 'simulators', 'scenarios'), firstPort: options.llrpPort ?? 0 },
+    const gateway = await startDemoGateway(
+      baseGatewayConfig,
+      { mqttUrl, dataDir: options.dataDir, configDir: demoConfigDir, root, llrpPort: options.llrpPort ?? 0 },
+      logger,
+      stops,
     );
-    stops.push(() => llrpReaders.stop());
-    const gatewayConfig = llrpReaders.config;
-    const gateway = createGatewayDaemon({
-      config: gatewayConfig,
-      parts: await simulatedGatewayParts(),
-      clock: systemClock,
-      logger: logger.child({ part: 'gateway' }),
-      notifier: createNotifier({ logger, environment: {} }),
-    });
-    stops.push(() => gateway.stop('demo stopping'));
-    await gateway.start();
     const stopStoreOperations = await startStoreOperations({
       cloudUrl: cloud.httpUrl,
       token: cloudConfig.http.tokens[0]?.token ?? '',
@@ -164,6 +139,54 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     await stop();
     throw error;
   }
+}
+
+/** The embedded broker with the demo's users: the cloud, the dock gateway and one till. */
+function startDemoBroker(
+  port: number,
+  gatewayConfig: Readonly<GatewayConfig>,
+  logger: Logger,
+): Promise<EmbeddedBroker> {
+  return startEmbeddedBroker({
+    host: '127.0.0.1',
+    port,
+    logger: logger.child({ part: 'broker' }),
+    users: [
+      { ...DEMO_USERS.cloud, role: 'cloud' },
+      {
+        username: gatewayConfig.mqtt.username ?? gatewayConfig.gatewayId,
+        password: gatewayConfig.mqtt.password ?? '',
+        role: 'gateway',
+        siteId: gatewayConfig.siteId,
+        gatewayId: gatewayConfig.gatewayId,
+      },
+      { ...DEMO_USERS.till, role: 'till', siteId: gatewayConfig.siteId, tillId: DEMO_USERS.till.username },
+    ],
+  });
+}
+
+/** The dock door runs over LLRP: its reader simulator listens before the gateway daemon connects to it. */
+async function startDemoGateway(
+  baseGatewayConfig: Readonly<GatewayConfig>,
+  run: { mqttUrl: string; dataDir: string; configDir: string; root: string; llrpPort: number },
+  logger: Logger,
+  stops: (() => Promise<void>)[],
+): Promise<GatewayDaemon> {
+  const llrpReaders = await startDemoLlrpReaders(
+    demoGatewayConfig(baseGatewayConfig, { mqttUrl: run.mqttUrl, dataDir: run.dataDir, configDir: run.configDir }),
+    { clock: systemClock, scenarioDir: join(run.root, 'simulators', 'scenarios'), firstPort: run.llrpPort },
+  );
+  stops.push(() => llrpReaders.stop());
+  const gateway = createGatewayDaemon({
+    config: llrpReaders.config,
+    parts: await simulatedGatewayParts(),
+    clock: systemClock,
+    logger: logger.child({ part: 'gateway' }),
+    notifier: createNotifier({ logger, environment: {} }),
+  });
+  stops.push(() => gateway.stop('demo stopping'));
+  await gateway.start();
+  return gateway;
 }
 
 /**

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
 import { buildEpcisDocument } from '../../shared/src/contracts/epcis.js';
 import { withEventId } from '../../shared/src/contracts/event-id.js';
-import { connectClient, startCloudHarness, type CloudHarness } from '../support/cloud-harness.js';
+import { apiRequester, connectClient, startCloudHarness, type CloudHarness } from '../support/cloud-harness.js';
+import { DOOR_3_RECEIVING } from '../support/epcis-events.js';
 import { waitFor } from '../support/wait.js';
 
 const TOKEN = 'receiving-writer-token-01';
@@ -23,14 +24,7 @@ describe('receiving end to end', () => {
   let harness: CloudHarness;
   let gateway: MqttClient;
   const call = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${harness.cloud.httpUrl}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${TOKEN}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
+    const response = await apiRequester(harness, TOKEN)(method, path, body);
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   };
 
@@ -88,14 +82,7 @@ describe('receiving end to end', () => {
     const asnId = outcomes[1]?.result?.body.id as string;
 
     // The door reads the pallet, 2 of 3 cola cases, both waters and a water case nobody announced.
-    const frame = {
-      ...time,
-      eventTime: '2026-11-25T10:00:00.000Z',
-      action: 'OBSERVE' as const,
-      bizStep: 'receiving' as const,
-      readPoint: { id: 'urn:stockwire:loc:store-1:door-3' },
-      bizLocation: { id: 'urn:stockwire:loc:store-1:backroom' },
-    };
+    const frame = DOOR_3_RECEIVING;
     const read = [cola(1), cola(2), water(1), water(2), water(9)];
     const document = buildEpcisDocument(
       [

@@ -66,3 +66,16 @@ export async function connectClient(
   const client = await mqtt.connectAsync(url, { clientId, reconnectPeriod: 0, ...options });
   return client;
 }
+
+/** Requests to the cloud's HTTP API with a bearer token; a body goes as JSON. */
+export function apiRequester(harness: CloudHarness, token: string) {
+  return (method: string, path: string, body?: unknown): Promise<Response> =>
+    fetch(`${harness.cloud.httpUrl}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+}

@@ -139,11 +139,53 @@ function statusCodeOf(result: ApplyResult): number {
 /** Our own zod validation runs in the handlers (field-level 400s); fastify's ajv only documents. */
 const noValidation = () => (data: unknown) => ({ value: data });
 
+/** What every route group here needs: the app, its dependencies, the scope guard and the query parser. */
+interface RouteContext {
+  app: FastifyInstance;
+  deps: ApiDependencies;
+  guard: (scope: Scope) => (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>;
+  emit: (results: readonly ApplyResult[]) => void;
+}
+
 export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> {
+  const app = await createApp(deps);
+  const authorize = createAuthorizer(deps.tokens, deps.publicRead ?? false);
+  const guard = (scope: Scope) => async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!authorize(request, reply, scope)) return reply;
+    return undefined;
+  };
+  const emit = (results: readonly ApplyResult[]) => announcePositionsChanged(deps.events, results);
+  const context: RouteContext = { app, deps, guard, emit };
+
+  registerStockAndJournalRoutes(context);
+  registerPeriodRoutes(app, deps.store, guard);
+  registerLookupRoutes(context);
+  registerTransactionRoutes(context);
+  registerKindRoutes(context);
+
+  const helpers = { guard, emit, badRequest, issuesOf };
+  registerPosRoutes(app, deps, helpers);
+  if (deps.reservations) registerReservationRoutes(app, deps.reservations, helpers);
+  const receiving = deps.receiving;
+  if (receiving)
+    await app.register(async (scope) =>
+      registerReceivingRoutes(scope as unknown as FastifyInstance, {
+        receiving,
+        catalog: deps.catalog,
+        guard,
+        issuesOf,
+      }),
+    );
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  return app;
+}
+
+/** Fastify with our body limit, the strict JSON parser and the OpenAPI document. */
+async function createApp(deps: ApiDependencies): Promise<FastifyInstance> {
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: requestLoggerOf(deps.logger) } : { logger: false }),
     bodyLimit: API_BODY_BYTES_MAX,
-  });
+  }) as unknown as FastifyInstance;
   registerStrictJsonParser(app, API_BODY_BYTES_MAX);
   await app.register(swagger, {
     openapi: {
@@ -158,56 +200,63 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
       security: [{ bearer: [] }],
     },
   });
-  const authorize = createAuthorizer(deps.tokens, deps.publicRead ?? false);
-  const { store } = deps;
+  return app;
+}
 
-  const guard = (scope: Scope) => async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!authorize(request, reply, scope)) return reply;
-    return undefined;
-  };
+function parseQuery<S extends ZodTypeAny>(
+  schema: S,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): z.output<S> | undefined {
+  const parsed = schema.safeParse(request.query ?? {});
+  if (parsed.success) return parsed.data as z.output<S>;
+  void badRequest(reply, issuesOf(parsed.error, ['query']));
+  return undefined;
+}
 
-  function parseQuery<S extends ZodTypeAny>(
-    schema: S,
-    request: FastifyRequest,
-    reply: FastifyReply,
-  ): z.output<S> | undefined {
-    const parsed = schema.safeParse(request.query ?? {});
-    if (parsed.success) return parsed.data as z.output<S>;
-    void badRequest(reply, issuesOf(parsed.error, ['query']));
-    return undefined;
-  }
+/** A GET route in the `read` tag: documented query schema, validated by the handler, read scope. */
+function readRoute(
+  { app, guard }: RouteContext,
+  url: string,
+  summary: string,
+  querySchema: ZodTypeAny | undefined,
+  handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>,
+) {
+  app.get(
+    url,
+    {
+      schema: { summary, tags: ['read'], ...(querySchema ? { querystring: toJsonSchema(querySchema) } : {}) },
+      validatorCompiler: noValidation,
+      preHandler: guard('read'),
+    },
+    handler,
+  );
+}
 
-  const emit = (results: readonly ApplyResult[]) => announcePositionsChanged(deps.events, results);
+function notFound(reply: FastifyReply, what: string) {
+  return reply
+    .code(404)
+    .send({ code: ApiErrors.NOT_FOUND.code, message: ApiErrors.NOT_FOUND.message.replace('{what}', what) });
+}
 
-  const readRoute = (
-    url: string,
-    summary: string,
-    querySchema: ZodTypeAny | undefined,
-    handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>,
-  ) =>
-    app.get(
-      url,
-      {
-        schema: { summary, tags: ['read'], ...(querySchema ? { querystring: toJsonSchema(querySchema) } : {}) },
-        validatorCompiler: noValidation,
-        preHandler: guard('read'),
-      },
-      handler,
-    );
-
+/** Stock, entries, journal and trial balance: the queries over the books. */
+function registerStockAndJournalRoutes(context: RouteContext): void {
+  const { store, catalog, reservations } = context.deps;
   readRoute(
+    context,
     '/stock',
     'Current stock per product × location: on hand, available, value, unit cost, FIFO layers',
     StockQuerySchema,
     async (request, reply) => {
       const query = parseQuery(StockQuerySchema, request, reply);
       if (!query) return reply;
-      const product = query.product === undefined ? undefined : (deps.catalog.skus.get(query.product) ?? query.product);
+      const product = query.product === undefined ? undefined : (catalog.skus.get(query.product) ?? query.product);
       const items = await store.stock({ ...query, ...(product === undefined ? {} : { product }) });
-      return { items: deps.reservations ? withReservations(items, await deps.reservations.openDemand()) : items };
+      return { items: reservations ? withReservations(items, await reservations.openDemand()) : items };
     },
   );
   readRoute(
+    context,
     '/entries',
     'Stock entries (append-only), paged by sequence number',
     EntriesQuerySchema,
@@ -217,15 +266,22 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
       return store.entries(query);
     },
   );
-  readRoute('/journal', 'Journal lines, paged by sequence number', JournalQuerySchema, async (request, reply) => {
-    const query = parseQuery(JournalQuerySchema, request, reply);
-    if (!query) return reply;
-    const { format, period, ...paging } = query;
-    if (format === 'csv' || format === 'hledger')
-      return reply.type(JOURNAL_CONTENT_TYPES[format]).send(journalExport(store, format, period));
-    return store.journal(paging);
-  });
   readRoute(
+    context,
+    '/journal',
+    'Journal lines, paged by sequence number',
+    JournalQuerySchema,
+    async (request, reply) => {
+      const query = parseQuery(JournalQuerySchema, request, reply);
+      if (!query) return reply;
+      const { format, period, ...paging } = query;
+      if (format === 'csv' || format === 'hledger')
+        return reply.type(JOURNAL_CONTENT_TYPES[format]).send(journalExport(store, format, period));
+      return store.journal(paging);
+    },
+  );
+  readRoute(
+    context,
     '/trial-balance',
     'Balance of every account (debit positive) and the totals; with period=yyyy-mm at that month end',
     TrialBalanceQuerySchema,
@@ -235,31 +291,40 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
       return query.period === undefined ? store.trialBalance() : periodTrialBalance(store, query.period);
     },
   );
-  registerPeriodRoutes(app as unknown as FastifyInstance, store, guard);
-  readRoute('/epcs/:epc', 'Where has this tag been: current state and history', undefined, async (request, reply) => {
-    const { epc } = request.params as { epc: string };
-    const history = await store.epcHistory(epc);
-    if (!history.current)
-      return reply
-        .code(404)
-        .send({ code: ApiErrors.NOT_FOUND.code, message: ApiErrors.NOT_FOUND.message.replace('{what}', `EPC ${epc}`) });
-    return history;
-  });
-  readRoute('/transactions/:id', 'A transaction as applied: payload and result', undefined, async (request, reply) => {
-    const { id } = request.params as { id: string };
-    const transaction = await store.transaction(id);
-    if (!transaction)
-      return reply.code(404).send({
-        code: ApiErrors.NOT_FOUND.code,
-        message: ApiErrors.NOT_FOUND.message.replace('{what}', `transaction ${id}`),
-      });
-    return transaction;
-  });
-  readRoute('/products', 'Products (catalog and declared)', undefined, async () => ({ items: await store.products() }));
-  readRoute('/locations', 'Locations (catalog and registered on first use)', undefined, async () => ({
+}
+
+/** One EPC, one transaction, the master data, sales history and the invariant check. */
+function registerLookupRoutes(context: RouteContext): void {
+  const { store } = context.deps;
+  readRoute(
+    context,
+    '/epcs/:epc',
+    'Where has this tag been: current state and history',
+    undefined,
+    async (request, reply) => {
+      const { epc } = request.params as { epc: string };
+      const history = await store.epcHistory(epc);
+      return history.current ? history : notFound(reply, `EPC ${epc}`);
+    },
+  );
+  readRoute(
+    context,
+    '/transactions/:id',
+    'A transaction as applied: payload and result',
+    undefined,
+    async (request, reply) => {
+      const { id } = request.params as { id: string };
+      return (await store.transaction(id)) ?? notFound(reply, `transaction ${id}`);
+    },
+  );
+  readRoute(context, '/products', 'Products (catalog and declared)', undefined, async () => ({
+    items: await store.products(),
+  }));
+  readRoute(context, '/locations', 'Locations (catalog and registered on first use)', undefined, async () => ({
     items: await store.locations(),
   }));
   readRoute(
+    context,
     '/sales-history',
     'Sales of a product since a time (what the forecast reads)',
     SalesQuerySchema,
@@ -269,11 +334,21 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
       return { items: await store.salesHistory(query.product, query.site, query.since ? Date.parse(query.since) : 0) };
     },
   );
-  readRoute('/check', 'Verify every ledger invariant (slow on big ledgers)', undefined, async (_request, reply) => {
-    const report = await store.check();
-    return reply.code(report.ok ? 200 : 500).send(report);
-  });
+  readRoute(
+    context,
+    '/check',
+    'Verify every ledger invariant (slow on big ledgers)',
+    undefined,
+    async (_request, reply) => {
+      const report = await store.check();
+      return reply.code(report.ok ? 200 : 500).send(report);
+    },
+  );
+}
 
+/** POST /transactions: one transaction, or a batch applied in one database transaction. */
+function registerTransactionRoutes(context: RouteContext): void {
+  const { app, guard } = context;
   const transactionBody = toJsonSchema(TransactionSchema);
   app.post(
     '/transactions',
@@ -297,32 +372,17 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
     },
     async (request, reply) => {
       const body = request.body as { transactions?: unknown } | undefined;
-      if (body && typeof body === 'object' && Array.isArray(body.transactions)) {
-        const list = body.transactions as unknown[];
-        if (list.length > API_BATCH_TRANSACTIONS_MAX) {
-          return reply.code(400).send({
-            code: ApiErrors.BATCH_TOO_LARGE.code,
-            message: ApiErrors.BATCH_TOO_LARGE.message
-              .replace('{count}', String(list.length))
-              .replace('{max}', String(API_BATCH_TRANSACTIONS_MAX)),
-          });
-        }
-        const parsed: Transaction[] = [];
-        const issues: Issue[] = [];
-        list.forEach((item, index) => {
-          const outcome = TransactionSchema.safeParse(item);
-          if (outcome.success) parsed.push(outcome.data);
-          else issues.push(...issuesOf(outcome.error, ['transactions', index]));
-        });
-        if (issues.length > 0) return badRequest(reply, issues);
-        const results = await store.applyBatch(parsed);
-        emit(results);
-        return { results };
-      }
-      return applyOne(reply, TransactionSchema.safeParse(body));
+      if (body && typeof body === 'object' && Array.isArray(body.transactions))
+        return applyBatch(context, reply, body.transactions as unknown[]);
+      return applyOne(context, reply, TransactionSchema.safeParse(body));
     },
   );
+}
 
+/** One endpoint per transaction kind (KIND_ROUTES): the body is the transaction without `type`. */
+function registerKindRoutes(context: RouteContext): void {
+  const { app, guard } = context;
+  const transactionBody = toJsonSchema(TransactionSchema);
   for (const [path, type, summary] of KIND_ROUTES) {
     app.post(
       path,
@@ -338,32 +398,43 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
         const given = (body as { type?: unknown }).type;
         if (given !== undefined && given !== type)
           return badRequest(reply, [{ path: 'type', message: `must be "${type}" on ${path} (or left out)` }]);
-        return applyOne(reply, TransactionSchema.safeParse({ ...body, type }));
+        return applyOne(context, reply, TransactionSchema.safeParse({ ...body, type }));
       },
     );
   }
+}
 
-  async function applyOne(reply: FastifyReply, parsed: z.SafeParseReturnType<unknown, Transaction>) {
-    if (!parsed.success) return badRequest(reply, issuesOf(parsed.error));
-    const [result] = await store.applyBatch([parsed.data]);
-    if (!result) throw new Error('invariant violated: applyBatch returned no result');
-    emit([result]);
-    return reply.code(statusCodeOf(result)).send(result);
+/** Every item is validated before any is applied: one bad item refuses the whole batch with each issue named. */
+async function applyBatch({ deps, emit }: RouteContext, reply: FastifyReply, list: unknown[]) {
+  if (list.length > API_BATCH_TRANSACTIONS_MAX) {
+    return reply.code(400).send({
+      code: ApiErrors.BATCH_TOO_LARGE.code,
+      message: ApiErrors.BATCH_TOO_LARGE.message
+        .replace('{count}', String(list.length))
+        .replace('{max}', String(API_BATCH_TRANSACTIONS_MAX)),
+    });
   }
+  const parsed: Transaction[] = [];
+  const issues: Issue[] = [];
+  list.forEach((item, index) => {
+    const outcome = TransactionSchema.safeParse(item);
+    if (outcome.success) parsed.push(outcome.data);
+    else issues.push(...issuesOf(outcome.error, ['transactions', index]));
+  });
+  if (issues.length > 0) return badRequest(reply, issues);
+  const results = await deps.store.applyBatch(parsed);
+  emit(results);
+  return { results };
+}
 
-  const helpers = { guard, emit, badRequest, issuesOf };
-  registerPosRoutes(app as unknown as FastifyInstance, deps, helpers);
-  if (deps.reservations) registerReservationRoutes(app as unknown as FastifyInstance, deps.reservations, helpers);
-  const receiving = deps.receiving;
-  if (receiving)
-    await app.register(async (scope) =>
-      registerReceivingRoutes(scope as unknown as FastifyInstance, {
-        receiving,
-        catalog: deps.catalog,
-        guard,
-        issuesOf,
-      }),
-    );
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  return app as unknown as FastifyInstance;
+async function applyOne(
+  { deps, emit }: RouteContext,
+  reply: FastifyReply,
+  parsed: z.SafeParseReturnType<unknown, Transaction>,
+) {
+  if (!parsed.success) return badRequest(reply, issuesOf(parsed.error));
+  const [result] = await deps.store.applyBatch([parsed.data]);
+  if (!result) throw new Error('invariant violated: applyBatch returned no result');
+  emit([result]);
+  return reply.code(statusCodeOf(result)).send(result);
 }

@@ -91,6 +91,17 @@ function passwordMatches(user: BrokerUser, password: string): boolean {
   );
 }
 
+/** What the authentication and authorization hooks share: the users, who each client is, and the refusal counts. */
+interface BrokerAccess {
+  users: ReadonlyMap<string, BrokerUser>;
+  allowAnonymous: boolean;
+  principals: WeakMap<Client, BrokerPrincipal>;
+  refusals: { connect: number; publish: number; subscribe: number };
+  logger: Logger;
+}
+
+const ANONYMOUS: BrokerPrincipal = { username: '(anonymous)', role: 'admin' };
+
 /**
  * The broker `npm start` runs in-process: aedes with authentication, the same
  * topic ACL as deploy/mosquitto/acl, and an optional TLS listener.
@@ -101,78 +112,123 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
   const allowAnonymous = options.allowAnonymous ?? false;
   if (users.size === 0 && !allowAnonymous) raise(BrokerErrors.NO_CREDENTIALS);
   const logger = options.logger;
-  const principals = new WeakMap<Client, BrokerPrincipal>();
-  const refusals = { connect: 0, publish: 0, subscribe: 0 };
-  const anonymous: BrokerPrincipal = { username: '(anonymous)', role: 'admin' };
+  const access: BrokerAccess = {
+    users,
+    allowAnonymous,
+    principals: new WeakMap(),
+    refusals: { connect: 0, publish: 0, subscribe: 0 },
+    logger,
+  };
 
   const broker = await Aedes.createBroker({
     ...(options.persistence !== undefined ? { persistence: options.persistence } : {}),
-    authenticate(client, username, password, done) {
-      if (username === undefined || username === '') {
-        if (allowAnonymous) {
-          principals.set(client, anonymous);
-          return done(null, true);
-        }
-        refusals.connect += 1;
-        logger.warn({ clientId: client.id }, 'broker refused a connection without credentials');
-        return done(authError(NOT_AUTHORIZED, 'credentials required'), false);
-      }
-      const user = users.get(username);
-      if (user === undefined || !passwordMatches(user, password?.toString('utf8') ?? '')) {
-        refusals.connect += 1;
-        logger.warn({ clientId: client.id, username }, 'broker refused a connection: bad username or password');
-        return done(authError(BAD_USERNAME_OR_PASSWORD, 'bad username or password'), false);
-      }
-      const principal: BrokerPrincipal = {
-        username,
-        role: user.role,
-        siteId: user.siteId,
-        gatewayId: user.gatewayId,
-        tillId: user.tillId,
-      };
-      const verdict = mayConnect(principal, client.id);
-      if (!verdict.allowed) {
-        refusals.connect += 1;
-        logger.warn({ clientId: client.id, username, reason: verdict.reason }, 'broker refused a connection');
-        return done(authError(IDENTIFIER_REJECTED, verdict.reason), false);
-      }
-      principals.set(client, principal);
-      return done(null, true);
-    },
-    authorizePublish(client, packet, done) {
-      // No client: a will aedes re-publishes from persistence after a restart; it was checked on connect.
-      if (client === null) return done(null);
-      const principal = principals.get(client);
-      const verdict =
-        principal === undefined
-          ? { allowed: false as const, reason: 'not authenticated' }
-          : mayPublish(principal, packet.topic);
-      if (verdict.allowed) return done(null);
-      refusals.publish += 1;
-      logger.warn({ clientId: client.id, topic: packet.topic, reason: verdict.reason }, 'broker refused a publish');
-      // An error disconnects the client (MQTT 3.1.1 has no negative PUBACK): a misbehaving gateway cannot keep trying.
-      return done(makeError(BrokerErrors.PUBLISH_REFUSED, { reason: verdict.reason }));
-    },
-    authorizeSubscribe(client, subscription, done) {
-      const principal = principals.get(client);
-      const verdict =
-        principal === undefined
-          ? { allowed: false as const, reason: 'not authenticated' }
-          : maySubscribe(principal, subscription.topic);
-      if (verdict.allowed) return done(null, subscription);
-      refusals.subscribe += 1;
-      logger.warn(
-        { clientId: client.id, topic: subscription.topic, reason: verdict.reason },
-        'broker refused a subscription',
-      );
-      // A null subscription answers SUBACK 0x80 (failure) and keeps the connection.
-      return done(null, null);
-    },
+    authenticate: authenticatorOf(access),
+    authorizePublish: publishAuthorizerOf(access),
+    authorizeSubscribe: subscribeAuthorizerOf(access),
   });
   broker.on('clientError', (client, error) =>
     logger.debug({ clientId: client.id, err: error.message }, 'broker client error'),
   );
 
+  const { server, sockets, port } = await listen(broker, options);
+  logger.info(
+    { host: options.host, port, tls: options.tls !== undefined, users: users.size, allowAnonymous },
+    'embedded MQTT broker listening',
+  );
+
+  return {
+    port,
+    refusals: () => ({ ...access.refusals }),
+    async close() {
+      await new Promise<void>((resolve) => broker.close(() => resolve()));
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** CONNECT: anonymous only in lab mode; otherwise a known user, the right password, and a client id the ACL allows. */
+function authenticatorOf({
+  users,
+  allowAnonymous,
+  principals,
+  refusals,
+  logger,
+}: BrokerAccess): AedesOptions['authenticate'] {
+  return (client, username, password, done) => {
+    if (username === undefined || username === '') {
+      if (allowAnonymous) {
+        principals.set(client, ANONYMOUS);
+        return done(null, true);
+      }
+      refusals.connect += 1;
+      logger.warn({ clientId: client.id }, 'broker refused a connection without credentials');
+      return done(authError(NOT_AUTHORIZED, 'credentials required'), false);
+    }
+    const user = users.get(username);
+    if (user === undefined || !passwordMatches(user, password?.toString('utf8') ?? '')) {
+      refusals.connect += 1;
+      logger.warn({ clientId: client.id, username }, 'broker refused a connection: bad username or password');
+      return done(authError(BAD_USERNAME_OR_PASSWORD, 'bad username or password'), false);
+    }
+    const principal: BrokerPrincipal = {
+      username,
+      role: user.role,
+      siteId: user.siteId,
+      gatewayId: user.gatewayId,
+      tillId: user.tillId,
+    };
+    const verdict = mayConnect(principal, client.id);
+    if (!verdict.allowed) {
+      refusals.connect += 1;
+      logger.warn({ clientId: client.id, username, reason: verdict.reason }, 'broker refused a connection');
+      return done(authError(IDENTIFIER_REJECTED, verdict.reason), false);
+    }
+    principals.set(client, principal);
+    return done(null, true);
+  };
+}
+
+function publishAuthorizerOf({ principals, refusals, logger }: BrokerAccess): AedesOptions['authorizePublish'] {
+  return (client, packet, done) => {
+    // No client: a will aedes re-publishes from persistence after a restart; it was checked on connect.
+    if (client === null) return done(null);
+    const principal = principals.get(client);
+    const verdict =
+      principal === undefined
+        ? { allowed: false as const, reason: 'not authenticated' }
+        : mayPublish(principal, packet.topic);
+    if (verdict.allowed) return done(null);
+    refusals.publish += 1;
+    logger.warn({ clientId: client.id, topic: packet.topic, reason: verdict.reason }, 'broker refused a publish');
+    // An error disconnects the client (MQTT 3.1.1 has no negative PUBACK): a misbehaving gateway cannot keep trying.
+    return done(makeError(BrokerErrors.PUBLISH_REFUSED, { reason: verdict.reason }));
+  };
+}
+
+function subscribeAuthorizerOf({ principals, refusals, logger }: BrokerAccess): AedesOptions['authorizeSubscribe'] {
+  return (client, subscription, done) => {
+    const principal = principals.get(client);
+    const verdict =
+      principal === undefined
+        ? { allowed: false as const, reason: 'not authenticated' }
+        : maySubscribe(principal, subscription.topic);
+    if (verdict.allowed) return done(null, subscription);
+    refusals.subscribe += 1;
+    logger.warn(
+      { clientId: client.id, topic: subscription.topic, reason: verdict.reason },
+      'broker refused a subscription',
+    );
+    // A null subscription answers SUBACK 0x80 (failure) and keeps the connection.
+    return done(null, null);
+  };
+}
+
+/** The TCP or TLS listener; sockets are tracked so close() can end them (aedes does not). */
+async function listen(
+  broker: Aedes,
+  options: EmbeddedBrokerOptions,
+): Promise<{ server: Server; sockets: Set<Socket>; port: number }> {
   const sockets = new Set<Socket>();
   const track = (socket: Socket): void => {
     sockets.add(socket);
@@ -203,18 +259,5 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
   });
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : options.port;
-  logger.info(
-    { host: options.host, port, tls: options.tls !== undefined, users: users.size, allowAnonymous },
-    'embedded MQTT broker listening',
-  );
-
-  return {
-    port,
-    refusals: () => ({ ...refusals }),
-    async close() {
-      await new Promise<void>((resolve) => broker.close(() => resolve()));
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  return { server, sockets, port };
 }

@@ -64,8 +64,6 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
   const config: DashboardConfig = DashboardConfigSchema.parse(deps.config ?? {});
   if (!config.enabled) return;
   const clock = deps.clock ?? systemClock;
-  const base = config.basePath;
-  const live = new LiveState(config);
   const hub = new SseHub(
     {
       clientsMax: config.sseClientsMax,
@@ -74,8 +72,25 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
     },
     { clock, logger: deps.logger },
   );
-  const bucketsDays = deps.ageingBucketsDays ?? [30, 60, 90];
+  const context: DashboardContext = { app, deps, base: config.basePath, clock, live: new LiveState(config), hub };
+  followCloudEvents(context);
+  registerPageRoutes(context);
+  registerStateRoutes(context);
+  registerAnalyticsRoutes(context);
+}
 
+/** What the dashboard's route groups share: the live state they read and the SSE hub they broadcast on. */
+interface DashboardContext {
+  app: FastifyInstance;
+  deps: DashboardDeps;
+  base: string;
+  clock: Clock;
+  live: LiveState;
+  hub: SseHub;
+}
+
+/** Cloud events → live state → SSE; unsubscribed when the server closes. */
+function followCloudEvents({ app, deps, clock, live, hub }: DashboardContext): void {
   const onPositions = (changes: PositionChange[]): void => {
     const movements = live.applyPositions(changes);
     hub.broadcast('positions', movements);
@@ -99,34 +114,41 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
     deps.events.off('deadLetter', onDeadLetter);
     stopAlerts?.();
   });
+}
 
-  const securityHeaders = {
-    'content-security-policy':
-      "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-    'x-content-type-options': 'nosniff',
-    'referrer-policy': 'no-referrer',
-  };
+const SECURITY_HEADERS = {
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+};
+
+/** The page, its script and style, and the event stream. */
+function registerPageRoutes({ app, deps, base, hub }: DashboardContext): void {
   const page = DASHBOARD_HTML.replaceAll('{{base}}', base);
   for (const path of [base, `${base}/`]) {
     app.get(path, async (request, reply) =>
       reply
-        .headers({ ...securityHeaders, 'cache-control': 'no-store' })
+        .headers({ ...SECURITY_HEADERS, 'cache-control': 'no-store' })
         .type('text/html; charset=utf-8')
         .send(pageWithToken(page, request.query)),
     );
   }
   app.get(`${base}/app.js`, async (_request, reply) =>
-    reply.headers(securityHeaders).type('text/javascript; charset=utf-8').send(DASHBOARD_JS),
+    reply.headers(SECURITY_HEADERS).type('text/javascript; charset=utf-8').send(DASHBOARD_JS),
   );
   app.get(`${base}/app.css`, async (_request, reply) =>
-    reply.headers(securityHeaders).type('text/css; charset=utf-8').send(DASHBOARD_CSS),
+    reply.headers(SECURITY_HEADERS).type('text/css; charset=utf-8').send(DASHBOARD_CSS),
   );
 
   app.get(`${base}/events`, (request, reply) => {
     reply.hijack();
     if (hub.add(reply.raw)) deps.logger.debug({ clients: hub.size, remote: request.ip }, 'dashboard client connected');
   });
+}
 
+/** The page's starting state, a position's history, the alert list and the dashboard's own health. */
+function registerStateRoutes({ app, deps, base, clock, live, hub }: DashboardContext): void {
   app.get(`${base}/api/state`, async () => {
     const [positions, products] = await Promise.all([deps.view.positions(), deps.view.products()]);
     const nowIso = new Date(clock.nowMs()).toISOString();
@@ -157,6 +179,16 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
 
   app.get(`${base}/api/alerts`, async () => ({ alerts: deps.alerts?.list() ?? [] }));
 
+  app.get(`${base}/api/health`, async () => ({
+    dashboardClients: hub.size,
+    slowClientsDropped: hub.slowClientsDropped,
+    timeseries: deps.timeseries?.stats() ?? null,
+  }));
+}
+
+/** Forecast, stock ageing, the books and the measured accuracy. */
+function registerAnalyticsRoutes({ app, deps, base, clock }: DashboardContext): void {
+  const bucketsDays = deps.ageingBucketsDays ?? [30, 60, 90];
   app.get(`${base}/api/forecast`, async () => ({ forecasts: deps.forecast ? await deps.forecast.forecastAll() : [] }));
 
   app.get(`${base}/api/ageing`, async () => {
@@ -179,10 +211,4 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
   app.get(`${base}/api/finance`, async () => (deps.finance ? deps.finance.summary(clock.nowMs()) : null));
 
   app.get(`${base}/api/accuracy`, async () => ({ accuracy: deps.accuracy ? await deps.accuracy.latest() : null }));
-
-  app.get(`${base}/api/health`, async () => ({
-    dashboardClients: hub.size,
-    slowClientsDropped: hub.slowClientsDropped,
-    timeseries: deps.timeseries?.stats() ?? null,
-  }));
 }

@@ -103,25 +103,7 @@ function registerCaptureRoutes(app: FastifyInstance, options: EpcisRoutesOptions
       bodyLimit: limits.captureBytesMax,
       onRequest: guard('write'),
     },
-    async (request, reply) => {
-      const busy = refuseWhenBusy(reply, options);
-      if (busy) return busy;
-      const behaviour = String(request.headers['gs1-capture-error-behaviour'] ?? 'rollback').toLowerCase();
-      if (behaviour !== 'rollback' && behaviour !== 'proceed')
-        return sendProblem(reply, EpcisErrors.VALIDATION, {
-          reason: `GS1-Capture-Error-Behaviour must be rollback or proceed, not "${behaviour}"`,
-        });
-      const document = CaptureDocumentSchema.safeParse(request.body);
-      if (!document.success)
-        return sendProblem(reply, EpcisErrors.VALIDATION, { reason: formatIssues(document.error.issues.slice(0, 10)) });
-      const eventList = document.data.epcisBody.eventList;
-      if (eventList.length > limits.captureEventsMax)
-        return sendProblem(reply, EpcisErrors.CAPTURE_LIMIT, { count: eventList.length, max: limits.captureEventsMax });
-      const parsed = eventList.map((raw, index) => parseCaptureEvent(raw, index, document.data['@context']));
-      const entries = parsed.map((entry) => ('event' in entry ? entry.event : entry));
-      const job = await options.capture.startJob(entries, documentNamespaces(document.data), behaviour);
-      return reply.code(202).header('Location', `/capture/${job.captureID}`).send();
-    },
+    async (request, reply) => captureDocument(request, reply, options),
   );
   app.get('/capture', { ...described('Capture jobs, most recent first'), onRequest: guard('read') }, async () =>
     options.repository.jobs(limits.jobsListedMax),
@@ -141,23 +123,48 @@ function registerCaptureRoutes(app: FastifyInstance, options: EpcisRoutesOptions
       bodyLimit: limits.captureBytesMax,
       onRequest: guard('write'),
     },
-    async (request, reply) => {
-      const busy = refuseWhenBusy(reply, options);
-      if (busy) return busy;
-      const body = (request.body ?? {}) as Record<string, unknown>;
-      const context = body['@context'] ?? EPCIS_CONTEXT;
-      const parsed = parseCaptureEvent(body, 0, context);
-      if ('error' in parsed) return sendProblem(reply, EpcisErrors.VALIDATION, { reason: parsed.error });
-      const errors = await options.capture.captureEvent(parsed.event, namespacesOfContext(context));
-      const conflict = errors.find((error) => error.title === EpcisErrors.EVENT_ID_CONFLICT.code);
-      if (conflict) return sendProblem(reply, EpcisErrors.EVENT_ID_CONFLICT, { eventId: parsed.event.eventID });
-      if (errors.length > 0) return sendProblem(reply, EpcisErrors.VALIDATION, { reason: errors[0]!.detail });
-      return reply
-        .code(201)
-        .header('Location', `/events/${encodeURIComponent(parsed.event.eventID)}`)
-        .send();
-    },
+    async (request, reply) => captureOneEvent(request, reply, options),
   );
+}
+
+/** POST /capture: the document is checked whole (header, schema, event count) before a capture job starts. */
+async function captureDocument(request: FastifyRequest, reply: FastifyReply, options: EpcisRoutesOptions) {
+  const { limits } = options;
+  const busy = refuseWhenBusy(reply, options);
+  if (busy) return busy;
+  const behaviour = String(request.headers['gs1-capture-error-behaviour'] ?? 'rollback').toLowerCase();
+  if (behaviour !== 'rollback' && behaviour !== 'proceed')
+    return sendProblem(reply, EpcisErrors.VALIDATION, {
+      reason: `GS1-Capture-Error-Behaviour must be rollback or proceed, not "${behaviour}"`,
+    });
+  const document = CaptureDocumentSchema.safeParse(request.body);
+  if (!document.success)
+    return sendProblem(reply, EpcisErrors.VALIDATION, { reason: formatIssues(document.error.issues.slice(0, 10)) });
+  const eventList = document.data.epcisBody.eventList;
+  if (eventList.length > limits.captureEventsMax)
+    return sendProblem(reply, EpcisErrors.CAPTURE_LIMIT, { count: eventList.length, max: limits.captureEventsMax });
+  const parsed = eventList.map((raw, index) => parseCaptureEvent(raw, index, document.data['@context']));
+  const entries = parsed.map((entry) => ('event' in entry ? entry.event : entry));
+  const job = await options.capture.startJob(entries, documentNamespaces(document.data), behaviour);
+  return reply.code(202).header('Location', `/capture/${job.captureID}`).send();
+}
+
+/** POST /events: one event captured synchronously; its id with other content is a 409, not a silent duplicate. */
+async function captureOneEvent(request: FastifyRequest, reply: FastifyReply, options: EpcisRoutesOptions) {
+  const busy = refuseWhenBusy(reply, options);
+  if (busy) return busy;
+  const body = (request.body ?? {}) as Record<string, unknown>;
+  const context = body['@context'] ?? EPCIS_CONTEXT;
+  const parsed = parseCaptureEvent(body, 0, context);
+  if ('error' in parsed) return sendProblem(reply, EpcisErrors.VALIDATION, { reason: parsed.error });
+  const errors = await options.capture.captureEvent(parsed.event, namespacesOfContext(context));
+  const conflict = errors.find((error) => error.title === EpcisErrors.EVENT_ID_CONFLICT.code);
+  if (conflict) return sendProblem(reply, EpcisErrors.EVENT_ID_CONFLICT, { eventId: parsed.event.eventID });
+  if (errors.length > 0) return sendProblem(reply, EpcisErrors.VALIDATION, { reason: errors[0]!.detail });
+  return reply
+    .code(201)
+    .header('Location', `/events/${encodeURIComponent(parsed.event.eventID)}`)
+    .send();
 }
 
 function registerQueryRoutes(app: FastifyInstance, options: EpcisRoutesOptions, guard: Guard): void {

@@ -151,7 +151,8 @@ function asnRoutes({ app, receiving, catalog, parse, write, readOnly }: RouteCon
     if (!input) return reply;
     return reply.code(201).send(await resolveAsn(receiving, catalog, idOf(request), input));
   });
-  // Until the EPCIS capture interface lands, the supplier's packing/shipping events come in here.
+  // The supplier's packing/shipping events without the capture job: answered with each event's outcome at once
+  // (POST /capture reaches the same applySupplierEvent after the capture commits; see cloud/src/service.ts).
   app.post('/receiving/supplier-events', write, async (request, reply) => {
     const parsed = parse(SupplierEventsBodySchema, request.body, reply);
     if (!parsed) return reply;

@@ -1,6 +1,6 @@
 import { ACCOUNTS, autoRegisterLocation, type Catalog, type Location, type Product } from '../ledger/catalog.js';
 import { formatMoney, formatQuantity } from '../ledger/decimal.js';
-import type { ApplyResult, Position, TransactionRecord } from '../ledger/state.js';
+import type { Position, TransactionRecord } from '../ledger/state.js';
 import type { WorkingState } from '../ledger/working-state.js';
 import {
   PAGE_LIMIT_DEFAULT,

@@ -1,5 +1,5 @@
 import type { Logger } from '../../../shared/src/log.js';
-import type { Catalog, Location, LocationKind } from '../ledger/catalog.js';
+import type { Location, LocationKind } from '../ledger/catalog.js';
 import type { ApplyResult, EpcStatus, EntryKind } from '../ledger/state.js';
 import type { Transaction } from '../ledger/transactions.js';
 import type { CheckReport } from '../ledger/invariants.js';
@@ -93,7 +93,7 @@ export interface ProductRow {
   reorderQty?: string;
 }
 
-export interface LocationRow extends Location {}
+export type LocationRow = Location;
 
 export interface SaleRecord {
   time: string;

@@ -32,6 +32,12 @@ const booked = (entries: Array<[number, string | null, number]>): Map<string, Bo
   new Map(entries.map(([serial, location, minutes]) => [epc(serial), { location, sinceMs: T0 + minutes * 60_000 }]));
 
 const twoOnShelf = [truth(1, 0, 'shelve', SHELF), truth(2, 0, 'shelve', SHELF)];
+/** The books' side of twoOnShelf: both EPCs booked on the shelf since the start. */
+const bookedOnShelf = () =>
+  booked([
+    [1, SHELF, 0],
+    [2, SHELF, 0],
+  ]);
 
 interface Case {
   name: string;
@@ -51,16 +57,31 @@ interface Case {
   };
 }
 
+/** One record, right in units and in EPC placement. */
+const ALL_RIGHT: Case['expected'] = {
+  records: 1,
+  matching: 1,
+  unitError: '0',
+  valueError: '0',
+  epcsPlacedRight: 2,
+  epcsCompared: 2,
+};
+/** One record one unit (2.50) off, one of its two EPCs placed wrong: the reasons say why. */
+const ONE_UNIT_OFF: Case['expected'] = {
+  ...ALL_RIGHT,
+  matching: 0,
+  unitError: '1',
+  valueError: '2.5',
+  epcsPlacedRight: 1,
+};
+
 const cases: Case[] = [
   {
     name: 'exact match',
     truth: twoOnShelf,
     positions: [position(SHELF, '2')],
-    epcs: booked([
-      [1, SHELF, 0],
-      [2, SHELF, 0],
-    ]),
-    expected: { records: 1, matching: 1, unitError: '0', valueError: '0', epcsPlacedRight: 2, epcsCompared: 2 },
+    epcs: bookedOnShelf(),
+    expected: ALL_RIGHT,
   },
   {
     name: 'unread item: never booked',
@@ -68,12 +89,7 @@ const cases: Case[] = [
     positions: [position(SHELF, '1')],
     epcs: booked([[1, SHELF, 0]]),
     expected: {
-      records: 1,
-      matching: 0,
-      unitError: '1',
-      valueError: '2.5',
-      epcsPlacedRight: 1,
-      epcsCompared: 2,
+      ...ONE_UNIT_OFF,
       reasons: { unread: 1 },
     },
   },
@@ -81,17 +97,9 @@ const cases: Case[] = [
     name: 'theft not yet counted',
     truth: [...twoOnShelf, truth(2, 30, 'steal', null)],
     positions: [position(SHELF, '2')],
-    epcs: booked([
-      [1, SHELF, 0],
-      [2, SHELF, 0],
-    ]),
+    epcs: bookedOnShelf(),
     expected: {
-      records: 1,
-      matching: 0,
-      unitError: '1',
-      valueError: '2.5',
-      epcsPlacedRight: 1,
-      epcsCompared: 2,
+      ...ONE_UNIT_OFF,
       shrink: [0, 1, null],
       reasons: { 'theft-not-counted': 1 },
     },
@@ -118,10 +126,7 @@ const cases: Case[] = [
     name: 'misplacement: two wrong positions, one on each end',
     truth: [...twoOnShelf, truth(2, 10, 'misplace', BACKROOM)],
     positions: [position(SHELF, '2')],
-    epcs: booked([
-      [1, SHELF, 0],
-      [2, SHELF, 0],
-    ]),
+    epcs: bookedOnShelf(),
     expected: {
       records: 2,
       matching: 0,
@@ -136,17 +141,9 @@ const cases: Case[] = [
     name: 'taken by a shopper, not yet paid',
     truth: [...twoOnShelf, truth(1, 5, 'take', null)],
     positions: [position(SHELF, '2')],
-    epcs: booked([
-      [1, SHELF, 0],
-      [2, SHELF, 0],
-    ]),
+    epcs: bookedOnShelf(),
     expected: {
-      records: 1,
-      matching: 0,
-      unitError: '1',
-      valueError: '2.5',
-      epcsPlacedRight: 1,
-      epcsCompared: 2,
+      ...ONE_UNIT_OFF,
       reasons: { 'taken-not-paid': 1 },
     },
   },
@@ -154,12 +151,9 @@ const cases: Case[] = [
     name: '--at before the theft: the books were right then',
     truth: [...twoOnShelf, truth(2, 30, 'steal', null)],
     positions: [position(SHELF, '2')],
-    epcs: booked([
-      [1, SHELF, 0],
-      [2, SHELF, 0],
-    ]),
+    epcs: bookedOnShelf(),
     atMinutes: 20,
-    expected: { records: 1, matching: 1, unitError: '0', valueError: '0', epcsPlacedRight: 2, epcsCompared: 2 },
+    expected: ALL_RIGHT,
   },
   {
     name: 'short-shipped case received on the ASN’s word',
@@ -185,10 +179,7 @@ const cases: Case[] = [
     name: 'books hold stock the truth never had (phantom)',
     truth: [truth(1, 0, 'arrive', BACKROOM), ...twoOnShelf],
     positions: [position(SHELF, '2'), position(BACKROOM, '3', '1.10')],
-    epcs: booked([
-      [1, SHELF, 0],
-      [2, SHELF, 0],
-    ]),
+    epcs: bookedOnShelf(),
     expected: {
       records: 2,
       matching: 1,
@@ -226,10 +217,7 @@ describe('measureAccuracy', () => {
     const report = measureAccuracy({
       truth: twoOnShelf,
       positions: [position(SHELF, '2'), position('urn:stockwire:loc:store-1:in-transit', '12')],
-      epcs: booked([
-        [1, SHELF, 0],
-        [2, SHELF, 0],
-      ]),
+      epcs: bookedOnShelf(),
       atMs: T0 + 3_600_000,
     });
     expect({ records: report.records, matching: report.matching, outOfScope: report.outOfScope }).toEqual({
@@ -243,10 +231,7 @@ describe('measureAccuracy', () => {
     const report = measureAccuracy({
       truth: [...twoOnShelf, truth(2, 30, 'steal', null)],
       positions: [position(SHELF, '2')],
-      epcs: booked([
-        [1, SHELF, 0],
-        [2, SHELF, 0],
-      ]),
+      epcs: bookedOnShelf(),
       atMs: T0 + 3_600_000,
     });
     const text = formatAccuracyReport(report, 10);

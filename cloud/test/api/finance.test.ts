@@ -17,7 +17,6 @@ import { AVERAGE, contractCatalog, FIFO } from '../store/contract.js';
  */
 const WRITE = { authorization: 'Bearer writer-token' };
 const BACKROOM = 'urn:stockwire:loc:store-1:backroom';
-const SHELF = 'urn:stockwire:loc:store-1:shelf-1';
 const OTHER_SITE = 'urn:stockwire:loc:store-2:backroom';
 const hledgerAvailable = spawnSync('hledger', ['--version']).status === 0;
 const directory = mkdtempSync(join(tmpdir(), 'stockwire-finance-'));

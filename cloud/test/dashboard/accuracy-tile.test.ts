@@ -30,6 +30,12 @@ const shelve = (serial: number): TruthRecord => ({
   location: SHELF,
 });
 
+/** One EPC transaction at the shelf, at T0: the books' side of the comparison. */
+const bookAtShelf = (id: string, type: 'receipt' | 'count', serials: number[]) =>
+  store.applyBatch([
+    TransactionSchema.parse({ id, type, time: new Date(T0).toISOString(), location: SHELF, epcs: serials.map(epc) }),
+  ]);
+
 let directory = '';
 let truthFile = '';
 let store: LedgerStore;
@@ -41,15 +47,7 @@ beforeAll(async () => {
   // Three items on the shelf; the books will know two of them.
   writeFileSync(truthFile, [header, shelve(1), shelve(2), shelve(3)].map((line) => JSON.stringify(line)).join('\n'));
   store = await openLedgerStore({ kind: 'memory' }, buildCatalog({ products: [{ gtin: GTIN, standardCost: '2' }] }));
-  await store.applyBatch([
-    TransactionSchema.parse({
-      id: 'r1',
-      type: 'receipt',
-      time: new Date(T0).toISOString(),
-      location: SHELF,
-      epcs: [epc(1), epc(2)],
-    }),
-  ]);
+  await bookAtShelf('r1', 'receipt', [1, 2]);
 });
 
 afterAll(async () => {
@@ -84,15 +82,7 @@ describe('accuracy tile', () => {
     ]);
     expect(first?.anchors.map((anchor) => anchor.iraPercent)).toEqual([65, 94]);
     // The books catch up; the tile shows it once the refresh interval has passed, not before.
-    await store.applyBatch([
-      TransactionSchema.parse({
-        id: 'c1',
-        type: 'count',
-        time: new Date(T0).toISOString(),
-        location: SHELF,
-        epcs: [1, 2, 3].map(epc),
-      }),
-    ]);
+    await bookAtShelf('c1', 'count', [1, 2, 3]);
     expect((await tile.latest())?.iraPercent).toBe(0);
     clock.advanceBy(60_000);
     expect(await tile.latest()).toMatchObject({ iraPercent: 100, epcPercent: 100 });

@@ -8,6 +8,15 @@ import { READ_TOKEN, WRITE_TOKEN, gs1SchemaValidator, startEpcisInstance, type E
 const WRITE = { authorization: `Bearer ${WRITE_TOKEN}` };
 const READ = { authorization: `Bearer ${READ_TOKEN}` };
 const LD_JSON = { 'content-type': 'application/ld+json' };
+/** The fields these tests read from a queried event; the rest of the event is not asserted on here. */
+type QueriedEvent = {
+  type: string;
+  eventID: string;
+  recordTime: string;
+  parentID?: string;
+  childEPCs?: string[];
+  [field: string]: unknown;
+};
 
 describe('EPCIS 2.0 capture and query over HTTP', () => {
   let instance: EpcisTestInstance;
@@ -38,7 +47,9 @@ describe('EPCIS 2.0 capture and query over HTTP', () => {
   }
   const query = async (path: string, headers: Record<string, string> = {}) => {
     const response = await request(path, { headers: { ...READ, ...headers } });
-    const body = (await response.json()) as { epcisBody: { queryResults: { resultsBody: { eventList: any[] } } } };
+    const body = (await response.json()) as {
+      epcisBody: { queryResults: { resultsBody: { eventList: QueriedEvent[] } } };
+    };
     return { response, events: body.epcisBody?.queryResults.resultsBody.eventList ?? [], body };
   };
 
@@ -71,8 +82,8 @@ describe('EPCIS 2.0 capture and query over HTTP', () => {
     const { events } = await query('/events?EQ_bizStep=packing');
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ type: 'AggregationEvent', parentID: PALLET });
-    expect(events[0].eventID).toMatch(/^ni:\/\/\/sha-256;[0-9a-f]{64}\?ver=CBV2\.0$/);
-    expect(events[0].recordTime).toMatch(/Z$/);
+    expect(events[0]?.eventID).toMatch(/^ni:\/\/\/sha-256;[0-9a-f]{64}\?ver=CBV2\.0$/);
+    expect(events[0]?.recordTime).toMatch(/Z$/);
     expect(stored).toEqual(expect.arrayContaining(['receiving', 'packing', 'departing']));
   });
 
@@ -181,8 +192,8 @@ describe('EPCIS 2.0 capture and query over HTTP', () => {
     const asLinks = await query(`/events?MATCH_parentID=${encodeURIComponent(PALLET)}`, {
       'GS1-EPC-Format': 'Always_GS1_Digital_Link',
     });
-    expect(asLinks.events[0].childEPCs).toContain(link);
-    expect(asLinks.events[0].parentID).toBe('https://id.gs1.org/00/106141412345678908');
+    expect(asLinks.events[0]?.childEPCs).toContain(link);
+    expect(asLinks.events[0]?.parentID).toBe('https://id.gs1.org/00/106141412345678908');
   });
 
   it.each([

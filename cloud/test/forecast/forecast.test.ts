@@ -18,6 +18,12 @@ function history(perDay: readonly number[]): SalePoint[] {
   ]);
 }
 
+/** Two weeks of `perDay` units a day of `product` at `site`, as sales the ledger view reports. */
+function sellDaily(view: MemoryLedgerView, product: string, site: string, perDay: number): void {
+  for (const sale of history(new Array(14).fill(perDay)))
+    view.sales.push({ product, site, time: new Date(sale.timeMs).toISOString(), qty: String(sale.qty) });
+}
+
 describe('simple exponential smoothing on synthetic histories', () => {
   it('recovers a constant rate exactly', () => {
     const forecast = forecastDemand(history(new Array(28).fill(10)), 95, 20, NOW, parameters);
@@ -82,27 +88,9 @@ describe('forecast service over the ledger view', () => {
     view.setQty('A', 'store-1/shelf-1', '20');
     view.setQty('A', 'store-1/backroom', '40');
     view.setQty('B', 'store-1/shelf-2', '10');
-    for (const sale of history(new Array(14).fill(6)))
-      view.sales.push({
-        product: 'A',
-        site: 'store-1',
-        time: new Date(sale.timeMs).toISOString(),
-        qty: String(sale.qty),
-      });
-    for (const sale of history(new Array(14).fill(5)))
-      view.sales.push({
-        product: 'B',
-        site: 'store-1',
-        time: new Date(sale.timeMs).toISOString(),
-        qty: String(sale.qty),
-      });
-    for (const sale of history(new Array(14).fill(99)))
-      view.sales.push({
-        product: 'A',
-        site: 'store-2',
-        time: new Date(sale.timeMs).toISOString(),
-        qty: String(sale.qty),
-      });
+    sellDaily(view, 'A', 'store-1', 6);
+    sellDaily(view, 'B', 'store-1', 5);
+    sellDaily(view, 'A', 'store-2', 99);
     const service = new ForecastService(ForecastConfigSchema.parse({}), { view, clock: new ManualClock(NOW) });
     const forecasts = await service.forecastAll();
     expect(

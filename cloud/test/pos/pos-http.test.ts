@@ -66,17 +66,18 @@ describe('POS over HTTP: POST /pos/transactions', () => {
     tender: [{ kind: 'card', amount: tender }],
   });
 
+  /** Three sodas by barcode (UPC-A, GTIN-12) and one water by its tag, paid by card. */
+  const FIRST_SALE = sale(
+    '1001',
+    [
+      { gtin: '614141200023', qty: '3', unitPrice: '0.99' },
+      { epc: waterEpc(1), unitPrice: '0.79' },
+    ],
+    '3.76',
+  );
+
   it('books a barcode sale from the floor first, then the shelf (FIFO there), and an EPC sale from where the tag is', async () => {
-    const response = await till(
-      sale(
-        '1001',
-        [
-          { gtin: '614141200023', qty: '3', unitPrice: '0.99' },
-          { epc: waterEpc(1), unitPrice: '0.79' },
-        ],
-        '3.76',
-      ),
-    );
+    const response = await till(FIRST_SALE);
     expect(response.statusCode).toBe(201);
     // COGS: 1 @ 0.30 from the floor + 2 @ 0.40 from the shelf + the water EPC at 0.35.
     expect(await balances()).toMatchObject({ COGS: '1.45', Cash: '3.76', Revenue: '-3.76' });
@@ -86,16 +87,7 @@ describe('POS over HTTP: POST /pos/transactions', () => {
   });
 
   it('answers 200 for the same till transaction again and books nothing twice', async () => {
-    const response = await till(
-      sale(
-        '1001',
-        [
-          { gtin: '614141200023', qty: '3', unitPrice: '0.99' },
-          { epc: waterEpc(1), unitPrice: '0.79' },
-        ],
-        '3.76',
-      ),
-    );
+    const response = await till(FIRST_SALE);
     expect(response.statusCode).toBe(200);
     expect(await balances()).toMatchObject({ COGS: '1.45', Cash: '3.76' });
   });

@@ -39,39 +39,41 @@ const booked = (result: ReturnType<typeof plan>) =>
     flags: transaction.flags,
   }));
 
+/** Rows of `booked`: soap cases matched to PO line 1, the towel case to line 2, one case nobody announced. */
+const soapMatched = (items: number) => ({
+  id: 'ev-1',
+  kind: 'matched',
+  line: 1,
+  unitCost: '2.5',
+  zone: 'backroom',
+  items,
+  flags: undefined,
+});
+const TOWEL_MATCHED = { ...soapMatched(1), id: 'ev-1:po:PO-1:2', line: 2, unitCost: '7' };
+const unexpectedCase = (zone: string) => ({
+  id: 'ev-1:unexpected',
+  kind: 'unexpected',
+  line: undefined,
+  unitCost: undefined,
+  zone,
+  items: 1,
+  flags: ['unexpected'],
+});
+
 describe('dock-door matching against ASNs and POs', () => {
   it.each([
     {
       name: 'every case read and on the ASN: received at the PO line prices',
       reads: { epcs: [soap(1), soap(2), soap(3), towel(1)], pallet: [soap(1), soap(2), soap(3), towel(1)] },
-      expected: [
-        {
-          id: 'ev-1',
-          kind: 'matched',
-          line: 1,
-          unitCost: '2.5',
-          zone: 'backroom',
-          items: 3,
-          flags: undefined,
-        },
-        { id: 'ev-1:po:PO-1:2', kind: 'matched', line: 2, unitCost: '7', zone: 'backroom', items: 1, flags: undefined },
-      ],
+      expected: [soapMatched(3), TOWEL_MATCHED],
       alerts: [],
     },
     {
       name: 'a case on the ASN not read, trustAsn: received by aggregation, inferred',
       reads: { epcs: [soap(1), soap(2), towel(1)], pallet: [soap(1), soap(2), towel(1)] },
       expected: [
-        {
-          id: 'ev-1',
-          kind: 'matched',
-          line: 1,
-          unitCost: '2.5',
-          zone: 'backroom',
-          items: 2,
-          flags: undefined,
-        },
-        { id: 'ev-1:po:PO-1:2', kind: 'matched', line: 2, unitCost: '7', zone: 'backroom', items: 1, flags: undefined },
+        soapMatched(2),
+        TOWEL_MATCHED,
         {
           id: 'ev-1:inferred:po:PO-1:1',
           kind: 'inferred',
@@ -88,9 +90,7 @@ describe('dock-door matching against ASNs and POs', () => {
       name: 'a case on the ASN not read, countReads: short with an alert, nothing booked for it',
       policy: { unreadCases: 'countReads' },
       reads: { epcs: [soap(1), soap(2), soap(3)], pallet: [soap(1), soap(2), soap(3)] },
-      expected: [
-        { id: 'ev-1', kind: 'matched', line: 1, unitCost: '2.5', zone: 'backroom', items: 3, flags: undefined },
-      ],
+      expected: [soapMatched(3)],
       alerts: ['asn_short'],
     },
     {
@@ -99,27 +99,7 @@ describe('dock-door matching against ASNs and POs', () => {
         epcs: [soap(1), soap(2), soap(3), towel(1), towel(9)],
         pallet: [soap(1), soap(2), soap(3), towel(1), towel(9)],
       },
-      expected: [
-        {
-          id: 'ev-1',
-          kind: 'matched',
-          line: 1,
-          unitCost: '2.5',
-          zone: 'backroom',
-          items: 3,
-          flags: undefined,
-        },
-        { id: 'ev-1:po:PO-1:2', kind: 'matched', line: 2, unitCost: '7', zone: 'backroom', items: 1, flags: undefined },
-        {
-          id: 'ev-1:unexpected',
-          kind: 'unexpected',
-          line: undefined,
-          unitCost: undefined,
-          zone: 'backroom',
-          items: 1,
-          flags: ['unexpected'],
-        },
-      ],
+      expected: [soapMatched(3), TOWEL_MATCHED, unexpectedCase('backroom')],
       alerts: ['asn_unexpected'],
     },
     {
@@ -129,27 +109,7 @@ describe('dock-door matching against ASNs and POs', () => {
         epcs: [soap(1), soap(2), soap(3), towel(1), towel(9)],
         pallet: [soap(1), soap(2), soap(3), towel(1), towel(9)],
       },
-      expected: [
-        {
-          id: 'ev-1',
-          kind: 'matched',
-          line: 1,
-          unitCost: '2.5',
-          zone: 'backroom',
-          items: 3,
-          flags: undefined,
-        },
-        { id: 'ev-1:po:PO-1:2', kind: 'matched', line: 2, unitCost: '7', zone: 'backroom', items: 1, flags: undefined },
-        {
-          id: 'ev-1:unexpected',
-          kind: 'unexpected',
-          line: undefined,
-          unitCost: undefined,
-          zone: 'quarantine',
-          items: 1,
-          flags: ['unexpected'],
-        },
-      ],
+      expected: [soapMatched(3), TOWEL_MATCHED, unexpectedCase('quarantine')],
       alerts: ['asn_unexpected'],
     },
     {
@@ -157,9 +117,7 @@ describe('dock-door matching against ASNs and POs', () => {
       site: 'store-1',
       asns: [asn('ASN-9', 'PO-1', [{ sscc: sscc(1), cases: [soap(1)] }], 'store-2')],
       reads: { epcs: [soap(1)], pallet: [soap(1)] },
-      expected: [
-        { id: 'ev-1', kind: 'matched', line: 1, unitCost: '2.5', zone: 'backroom', items: 1, flags: undefined },
-      ],
+      expected: [soapMatched(1)],
       alerts: ['asn_misdelivered'],
     },
     {
@@ -210,7 +168,7 @@ describe('dock-door matching against ASNs and POs', () => {
       { asns: [counted] },
     );
     expect(booked(result)).toEqual([
-      { id: 'ev-1', kind: 'matched', line: 1, unitCost: '2.5', zone: 'backroom', items: 2, flags: undefined },
+      soapMatched(2),
       {
         id: 'ev-1:inferred:po:PO-1:1:qty',
         kind: 'inferred',
@@ -220,15 +178,7 @@ describe('dock-door matching against ASNs and POs', () => {
         items: '1',
         flags: ['inferred'],
       },
-      {
-        id: 'ev-1:unexpected',
-        kind: 'unexpected',
-        line: undefined,
-        unitCost: undefined,
-        zone: 'backroom',
-        items: 1,
-        flags: ['unexpected'],
-      },
+      unexpectedCase('backroom'),
     ]);
     expect(result.countUpdates).toEqual([
       { asn: 'ASN-C', sscc: PALLET, gtin: SOAP, receivedQty: '2', inferredQty: '1', shortQty: '0' },

@@ -212,138 +212,161 @@ function drainWaiters(clock: Clock, isDrained: () => boolean) {
  * while disconnected, so its RAM queue never becomes the durability mechanism.
  */
 export function createPublisher(options: PublisherOptions): Publisher {
-  const { client, outbox, logger, clock } = options;
-  const inflight = inflightTracker();
-  const batches = pagedBatches(outbox, options.eventsPerMessageMax, options.messageBytesMax);
-  let cursorSequence = 0; // highest sequence handed to mqtt.js
-  const awaitConfirmation = options.confirmation === 'cloud';
-  const confirmation = { through: 0, ackedThrough: 0, lastProgressMs: clock.nowMs() };
-  let stopped = false;
-  const stats = { messagesPublished: 0, messagesAcked: 0, eventsAcked: 0, publishErrors: 0 };
-  let ackBurst = { scheduled: false, progressed: false };
-  const drained = drainWaiters(clock, () => inflight.size() === 0 && outbox.fill().depth === 0);
-  const removeAcknowledged = acknowledgedRemover(outbox, clock, logger);
-
-  const rewind = (sequence: number): void => {
-    cursorSequence = Math.min(cursorSequence, sequence);
-    batches.reset();
+  const publisher = new PipelinedPublisher(options);
+  return {
+    pump: () => publisher.pump(),
+    confirm: (committedThrough) => publisher.confirm(committedThrough),
+    stats: () => publisher.stats(),
+    waitDrained: (timeoutMs) => publisher.waitDrained(timeoutMs),
+    stop: () => publisher.stop(),
   };
+}
+
+/** createPublisher's state and steps; one method per step so each reads on its own. */
+class PipelinedPublisher {
+  private readonly inflight = inflightTracker();
+  private readonly batches: ReturnType<typeof pagedBatches>;
+  /** Highest sequence handed to mqtt.js. */
+  private cursorSequence = 0;
+  private readonly awaitConfirmation: boolean;
+  private readonly confirmation: { through: number; ackedThrough: number; lastProgressMs: number };
+  private stopped = false;
+  private readonly counts = { messagesPublished: 0, messagesAcked: 0, eventsAcked: 0, publishErrors: 0 };
+  private ackBurst = { scheduled: false, progressed: false };
+  private readonly drained: ReturnType<typeof drainWaiters>;
+  private readonly removeAcknowledged: ReturnType<typeof acknowledgedRemover>;
+
+  constructor(private readonly options: PublisherOptions) {
+    const { outbox, clock, logger } = options;
+    this.batches = pagedBatches(outbox, options.eventsPerMessageMax, options.messageBytesMax);
+    this.awaitConfirmation = options.confirmation === 'cloud';
+    this.confirmation = { through: 0, ackedThrough: 0, lastProgressMs: clock.nowMs() };
+    this.drained = drainWaiters(clock, () => this.inflight.size() === 0 && outbox.fill().depth === 0);
+    this.removeAcknowledged = acknowledgedRemover(outbox, clock, logger);
+  }
+
+  pump(): void {
+    if (!this.stopped && this.options.client.connected) {
+      this.resendUnconfirmed();
+      this.sendWindow();
+    }
+    // After refilling, so a drain keeps its interval; also on every tick, even offline.
+    this.removeAcked();
+  }
+
+  confirm(committedThrough: number): void {
+    if (!this.awaitConfirmation || committedThrough <= this.confirmation.through) return;
+    this.confirmation.through = committedThrough;
+    this.confirmation.lastProgressMs = this.options.clock.nowMs();
+    // One range delete, however far the watermark moved (no rows read into RAM).
+    removeThroughSafely(this.options.outbox, committedThrough, this.options.logger);
+    this.drained.notify();
+    this.pump();
+  }
+
+  stats(): PublisherStats {
+    return { ...this.counts, inflightMessages: this.inflight.size() };
+  }
+
+  waitDrained(timeoutMs: number): Promise<boolean> {
+    return this.drained.wait(timeoutMs);
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private rewind(sequence: number): void {
+    this.cursorSequence = Math.min(this.cursorSequence, sequence);
+    this.batches.reset();
+  }
 
   /**
    * PUBACK mode: everything at or below the cursor and below every document in flight was
    * acknowledged (a failed publish rewinds the cursor below itself), so it goes in one range delete.
    */
-  const removeAcked = (): void => {
-    if (!awaitConfirmation) removeAcknowledged(Math.min(cursorSequence, inflight.lowest() - 1), inflight.size() === 0);
-  };
+  private removeAcked(): void {
+    if (this.awaitConfirmation) return;
+    this.removeAcknowledged(Math.min(this.cursorSequence, this.inflight.lowest() - 1), this.inflight.size() === 0);
+  }
 
   /** Once per burst of PUBACKs parsed from one TCP read: refill the window, then maybe remove. */
-  const afterAcks = (): void => {
-    const { progressed } = ackBurst;
-    ackBurst = { scheduled: false, progressed: false };
+  private afterAcks(): void {
+    const { progressed } = this.ackBurst;
+    this.ackBurst = { scheduled: false, progressed: false };
     // Only progress re-arms the pump; after a failure the next tick or connect retries,
     // so a publish that keeps failing cannot spin the event loop.
-    if (progressed) pump();
-    else removeAcked();
-    drained.notify();
-  };
+    if (progressed) this.pump();
+    else this.removeAcked();
+    this.drained.notify();
+  }
 
-  const publishBatch = (rows: OutboxRow[]): void => {
+  private publishBatch(rows: OutboxRow[]): void {
     const first = rows[0];
     const last = rows[rows.length - 1];
     if (first === undefined || last === undefined) return;
-    const messageId = first.sequence;
-    inflight.add(messageId);
-    cursorSequence = last.sequence;
-    stats.messagesPublished += 1;
+    const { client, clock } = this.options;
+    this.inflight.add(first.sequence);
+    this.cursorSequence = last.sequence;
+    this.counts.messagesPublished += 1;
     const creationDate = new Date(clock.nowMs()).toISOString();
-    const text = documentText(
-      rows,
-      options.gatewayId,
-      creationDate,
-      awaitConfirmation ? confirmation.through : undefined,
-    );
-    client.publish(options.topic, text, { qos: 1 }, (error) => {
-      inflight.delete(messageId);
-      if (error) {
-        stats.publishErrors += 1;
-        // Rewind so the batch goes out again; a duplicate is harmless (the cloud dedupes by eventID).
-        rewind(first.sequence - 1);
-        logger.warn(
-          {
-            err: makeError(MqttErrors.PUBLISH_FAILED, {
-              count: rows.length,
-              sequence: first.sequence,
-              reason: error.message,
-            }).message,
-          },
-          'publish failed',
-        );
-      } else {
-        // With cloud confirmation the rows stay until the watermark covers them.
-        if (awaitConfirmation) confirmation.ackedThrough = Math.max(confirmation.ackedThrough, last.sequence);
-        stats.messagesAcked += 1;
-        stats.eventsAcked += rows.length;
-        ackBurst.progressed = true;
-      }
-      // Deferred to the end of this turn: PUBACKs parsed from one TCP read share one refill.
-      if (!ackBurst.scheduled) {
-        ackBurst.scheduled = true;
-        queueMicrotask(afterAcks);
-      }
-    });
-  };
+    const confirmedThrough = this.awaitConfirmation ? this.confirmation.through : undefined;
+    const text = documentText(rows, this.options.gatewayId, creationDate, confirmedThrough);
+    client.publish(this.options.topic, text, { qos: 1 }, (error) => this.onPublished(rows, error));
+  }
+
+  private onPublished(rows: OutboxRow[], error: Error | undefined): void {
+    const first = rows[0]!;
+    const last = rows[rows.length - 1]!;
+    this.inflight.delete(first.sequence);
+    if (error) {
+      this.counts.publishErrors += 1;
+      // Rewind so the batch goes out again; a duplicate is harmless (the cloud dedupes by eventID).
+      this.rewind(first.sequence - 1);
+      const reason = error.message;
+      this.options.logger.warn(
+        { err: makeError(MqttErrors.PUBLISH_FAILED, { count: rows.length, sequence: first.sequence, reason }).message },
+        'publish failed',
+      );
+    } else {
+      // With cloud confirmation the rows stay until the watermark covers them.
+      if (this.awaitConfirmation)
+        this.confirmation.ackedThrough = Math.max(this.confirmation.ackedThrough, last.sequence);
+      this.counts.messagesAcked += 1;
+      this.counts.eventsAcked += rows.length;
+      this.ackBurst.progressed = true;
+    }
+    // Deferred to the end of this turn: PUBACKs parsed from one TCP read share one refill.
+    if (!this.ackBurst.scheduled) {
+      this.ackBurst.scheduled = true;
+      queueMicrotask(() => this.afterAcks());
+    }
+  }
 
   /** Acked long ago and still not confirmed: lost between broker and cloud; send again from the watermark. */
-  const resendUnconfirmed = (): void => {
-    if (!awaitConfirmation || confirmation.ackedThrough <= confirmation.through) return;
-    if (clock.nowMs() - confirmation.lastProgressMs < (options.confirmTimeoutMs ?? 15_000)) return;
-    logger.warn(
+  private resendUnconfirmed(): void {
+    const { confirmation } = this;
+    const { clock } = this.options;
+    if (!this.awaitConfirmation || confirmation.ackedThrough <= confirmation.through) return;
+    if (clock.nowMs() - confirmation.lastProgressMs < (this.options.confirmTimeoutMs ?? 15_000)) return;
+    this.options.logger.warn(
       { confirmedThrough: confirmation.through, ackedThrough: confirmation.ackedThrough },
       'acked events not confirmed by the cloud in time; sending them again',
     );
-    rewind(confirmation.through);
+    this.rewind(confirmation.through);
     confirmation.ackedThrough = confirmation.through;
     confirmation.lastProgressMs = clock.nowMs();
-  };
-
-  const confirm = (committedThrough: number): void => {
-    if (!awaitConfirmation || committedThrough <= confirmation.through) return;
-    confirmation.through = committedThrough;
-    confirmation.lastProgressMs = clock.nowMs();
-    // One range delete, however far the watermark moved (no rows read into RAM).
-    removeThroughSafely(outbox, committedThrough, logger);
-    drained.notify();
-    pump();
-  };
-
-  const sendWindow = (): void => {
-    while (inflight.size() < options.inflightMessagesMax && client.connected) {
-      const rows = batches.take(cursorSequence);
-      if (rows.length === 0) break;
-      const errorsBefore = stats.publishErrors;
-      publishBatch(rows);
-      // mqtt.js fails some publishes synchronously (client disconnecting): retrying at once would spin.
-      if (stats.publishErrors !== errorsBefore) break;
-    }
-  };
-
-  function pump(): void {
-    if (!stopped && client.connected) {
-      resendUnconfirmed();
-      sendWindow();
-    }
-    // After refilling, so a drain keeps its interval; also on every tick, even offline.
-    removeAcked();
   }
 
-  return {
-    pump,
-    confirm,
-    stats: () => ({ ...stats, inflightMessages: inflight.size() }),
-    waitDrained: (timeoutMs) => drained.wait(timeoutMs),
-    stop() {
-      stopped = true;
-    },
-  };
+  private sendWindow(): void {
+    const { client } = this.options;
+    while (this.inflight.size() < this.options.inflightMessagesMax && client.connected) {
+      const rows = this.batches.take(this.cursorSequence);
+      if (rows.length === 0) break;
+      const errorsBefore = this.counts.publishErrors;
+      this.publishBatch(rows);
+      // mqtt.js fails some publishes synchronously (client disconnecting): retrying at once would spin.
+      if (this.counts.publishErrors !== errorsBefore) break;
+    }
+  }
 }

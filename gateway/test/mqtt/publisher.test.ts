@@ -1,21 +1,19 @@
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmbeddedBroker } from '../../../cloud/src/broker/broker.js';
-import { systemClock } from '../../../shared/src/clock.js';
 import { EpcisDocumentSchema, type EpcisDocument } from '../../../shared/src/contracts/epcis.js';
-import { EVENTS_SUBSCRIPTION, gatewayTopic } from '../../../shared/src/contracts/topics.js';
-import { silentLogger } from '../../../shared/src/log.js';
-import { MqttConfigSchema } from '../../src/mqtt/config.js';
-import { createMqttConnection } from '../../src/mqtt/connection.js';
-import { createPublisher, documentText } from '../../src/mqtt/publisher.js';
+import { EVENTS_SUBSCRIPTION } from '../../../shared/src/contracts/topics.js';
+import { documentText } from '../../src/mqtt/publisher.js';
+import { connectPublisher, testPublisher } from './publisher-harness.js';
 import { createMemoryOutboxStore } from '../../src/outbox/memory-store.js';
-import { createOutbox, type Outbox } from '../../src/outbox/outbox.js';
+import { createOutbox } from '../../src/outbox/outbox.js';
 import { startLoopbackBroker } from '../../../test/support/broker.js';
 import { until } from '../../../test/support/wait.js';
 import { sampleEvent } from '../outbox/fixtures.js';
 
 const SITE = 'site-1';
 const GATEWAY = 'gw-1';
+const IDS = { siteId: SITE, gatewayId: GATEWAY };
 let broker: EmbeddedBroker;
 
 beforeAll(async () => {
@@ -45,27 +43,6 @@ function subscribe(): Promise<{ documents: EpcisDocument[]; close: () => Promise
       ),
     );
   });
-}
-
-/** A real MQTT connection as this gateway and a publisher on it (40 events / 256 KiB per message). */
-function connectPublisher(mqttConfig: Record<string, unknown>, outbox: Outbox, inflightMessagesMax: number) {
-  const connection = createMqttConnection(
-    MqttConfigSchema.parse(mqttConfig),
-    { siteId: SITE, gatewayId: GATEWAY },
-    { clock: systemClock, logger: silentLogger() },
-  );
-  const publisher = createPublisher({
-    client: connection.client,
-    outbox,
-    topic: gatewayTopic(SITE, GATEWAY, 'events'),
-    gatewayId: GATEWAY,
-    eventsPerMessageMax: 40,
-    messageBytesMax: 256 * 1024,
-    inflightMessagesMax,
-    clock: systemClock,
-    logger: silentLogger(),
-  });
-  return { connection, publisher };
 }
 
 describe('documentText', () => {
@@ -99,6 +76,7 @@ describe('pipelined publisher against the embedded broker', () => {
       { url: `mqtt://127.0.0.1:${broker.port}`, username: GATEWAY, password: 'gateway-secret' },
       outbox,
       16,
+      IDS,
     );
     connection.onConnect(() => publisher.pump());
     expect(await publisher.waitDrained(20_000)).toBe(true);
@@ -130,6 +108,7 @@ describe('pipelined publisher against the embedded broker', () => {
       { url: 'mqtt://127.0.0.1:1', reconnect: { initialDelayMs: 50, maxDelayMs: 100 } },
       outbox,
       4,
+      IDS,
     );
     publisher.pump();
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -157,17 +136,7 @@ describe('publisher with a fake client (edge cases no broker produces on demand)
         callback(new Error('client disconnecting'));
       },
     };
-    const publisher = createPublisher({
-      client,
-      outbox,
-      topic: 't',
-      gatewayId: GATEWAY,
-      eventsPerMessageMax: 2,
-      messageBytesMax: 1e6,
-      inflightMessagesMax: 8,
-      clock: systemClock,
-      logger: silentLogger(),
-    });
+    const publisher = testPublisher(client, outbox, { gatewayId: GATEWAY, eventsPerMessageMax: 2 });
     publisher.pump();
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(calls).toBe(1);

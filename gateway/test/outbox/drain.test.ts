@@ -4,13 +4,10 @@ import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmbeddedBroker } from '../../../cloud/src/broker/broker.js';
-import { systemClock } from '../../../shared/src/clock.js';
 import { EpcisDocumentSchema } from '../../../shared/src/contracts/epcis.js';
 import { gatewayTopic } from '../../../shared/src/contracts/topics.js';
-import { silentLogger } from '../../../shared/src/log.js';
-import { MqttConfigSchema } from '../../src/mqtt/config.js';
-import { createMqttConnection } from '../../src/mqtt/connection.js';
-import { createPublisher, REMOVE_INTERVAL_MS, type PublishClient } from '../../src/mqtt/publisher.js';
+import { REMOVE_INTERVAL_MS, type PublishClient } from '../../src/mqtt/publisher.js';
+import { connectPublisher, testPublisher } from '../mqtt/publisher-harness.js';
 import { createMemoryOutboxStore } from '../../src/outbox/memory-store.js';
 import { createOutbox, type Outbox } from '../../src/outbox/outbox.js';
 import { openSqliteOutboxStore } from '../../src/outbox/sqlite-store.js';
@@ -89,22 +86,12 @@ describe('outbox drain through the real publisher and broker', () => {
     const eventCount = 8_000;
     fill(outbox, eventCount);
     const subscriber = await subscribeIndexes();
-    const connection = createMqttConnection(
-      MqttConfigSchema.parse({ url: `mqtt://127.0.0.1:${broker.port}`, username: GATEWAY, password: 'gateway-secret' }),
-      { siteId: SITE, gatewayId: GATEWAY },
-      { clock: systemClock, logger: silentLogger() },
-    );
-    const publisher = createPublisher({
-      client: connection.client,
+    const { connection, publisher } = connectPublisher(
+      { url: `mqtt://127.0.0.1:${broker.port}`, username: GATEWAY, password: 'gateway-secret' },
       outbox,
-      topic: gatewayTopic(SITE, GATEWAY, 'events'),
-      gatewayId: GATEWAY,
-      eventsPerMessageMax: 40,
-      messageBytesMax: 256 * 1024,
-      inflightMessagesMax: 32,
-      clock: systemClock,
-      logger: silentLogger(),
-    });
+      32,
+      { siteId: SITE, gatewayId: GATEWAY },
+    );
     const startedMs = Date.now();
     connection.onConnect(() => publisher.pump());
     expect(await publisher.waitDrained(30_000)).toBe(true);
@@ -167,17 +154,7 @@ describe('outbox drain edge cases (fake clients)', () => {
         return store.removeThrough(sequence);
       },
     };
-    const publisher = createPublisher({
-      client: fake.client,
-      outbox: outboxOn(checked),
-      topic: 't',
-      gatewayId: GATEWAY,
-      eventsPerMessageMax: 40,
-      messageBytesMax: 1e6,
-      inflightMessagesMax: 8,
-      clock: systemClock,
-      logger: silentLogger(),
-    });
+    const publisher = testPublisher(fake.client, outboxOn(checked));
     publisher.pump();
     // Failures re-arm nothing by design; the daemon's tick pumps. Here a short loop plays the tick.
     for (let round = 0; round < 200 && outbox.fill().depth > 0; round += 1) {
@@ -201,18 +178,8 @@ describe('outbox drain edge cases (fake clients)', () => {
     const ordinaryBytes = outbox.readAfter(0, 100).map((row) => row.bytes);
     const bytesBound = Math.max(...ordinaryBytes) * 10;
     const fake = flakyClient(new Set());
-    const publisher = createPublisher({
-      client: fake.client,
-      outbox,
-      topic: 't',
-      gatewayId: GATEWAY,
-      eventsPerMessageMax: 40,
-      // Room for 10 of the largest ordinary events per document.
-      messageBytesMax: bytesBound,
-      inflightMessagesMax: 64,
-      clock: systemClock,
-      logger: silentLogger(),
-    });
+    // Room for 10 of the largest ordinary events per document.
+    const publisher = testPublisher(fake.client, outbox, { messageBytesMax: bytesBound, inflightMessagesMax: 64 });
     publisher.pump();
     await until(() => outbox.fill().depth === 0, 5_000, 'the outbox to drain');
     expect(fake.sent.at(-1)).toEqual([100]);
@@ -228,18 +195,7 @@ describe('outbox drain edge cases (fake clients)', () => {
     const outbox = outboxOn(createMemoryOutboxStore());
     fill(outbox, 400);
     const fake = flakyClient(new Set());
-    const publisher = createPublisher({
-      client: fake.client,
-      outbox,
-      topic: 't',
-      gatewayId: GATEWAY,
-      eventsPerMessageMax: 40,
-      messageBytesMax: 1e6,
-      inflightMessagesMax: 4,
-      confirmation: 'cloud',
-      clock: systemClock,
-      logger: silentLogger(),
-    });
+    const publisher = testPublisher(fake.client, outbox, { inflightMessagesMax: 4, confirmation: 'cloud' });
     publisher.pump();
     await until(() => publisher.stats().eventsAcked === 400, 5_000, 'every event acked');
     expect(outbox.fill().depth).toBe(400);

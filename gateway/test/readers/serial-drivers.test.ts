@@ -18,6 +18,24 @@ const FAST = {
   reconnect: { initialDelayMs: 50, maxDelayMs: 200, jitterRatio: 0.2, multiplier: 2 },
 };
 
+/** A driver on a mock serial end, with the real clock and no logs. */
+function serialDriver(config: Record<string, unknown>, end: ReturnType<typeof createMockSerialEnd>) {
+  return createReaderDriver(ReaderConfigSchema.parse(config), {
+    clock: systemClock,
+    logger: silentLogger(),
+    serialBinding: end.binding,
+  });
+}
+
+/** Connects and starts the driver; the returned list fills with its reads. */
+async function startRecording(driver: ReturnType<typeof serialDriver>): Promise<RawRead[]> {
+  const reads: RawRead[] = [];
+  driver.onRead((read) => reads.push(read));
+  await driver.connect();
+  await driver.start();
+  return reads;
+}
+
 function chafonHarness(): DriverHarness & { source: StaticTagSource } {
   const source = new StaticTagSource();
   const simulator = new ChafonReaderSimulator({ source });
@@ -104,22 +122,17 @@ describe('chafon driver details', () => {
       for (const reply of replies) emit(reply);
       if (polls % 5 === 0) emit(encodeChafonReply(0, 0x01, 0x01, [0x01, 0x01, 0x0c]).subarray(0, 5));
     });
-    const config = ReaderConfigSchema.parse({
-      id: 'chafon-noisy',
-      protocol: 'chafon',
-      device: end.path,
-      pollIntervalMs: 10,
-      ...FAST,
-    });
-    const driver = createReaderDriver(config, {
-      clock: systemClock,
-      logger: silentLogger(),
-      serialBinding: end.binding,
-    });
-    const reads: RawRead[] = [];
-    driver.onRead((read) => reads.push(read));
-    await driver.connect();
-    await driver.start();
+    const driver = serialDriver(
+      {
+        id: 'chafon-noisy',
+        protocol: 'chafon',
+        device: end.path,
+        pollIntervalMs: 10,
+        ...FAST,
+      },
+      end,
+    );
+    const reads = await startRecording(driver);
     expect(await holdsWithin(() => reads.length >= 10 && driver.health().framesBad > 0, 5_000)).toBe(true);
     expect(reads.every((read) => read.epc === '3039606303C74380001A0559')).toBe(true);
     await driver.close();
@@ -127,12 +140,7 @@ describe('chafon driver details', () => {
 
   it('rejects connect with a coded error when nothing answers, and keeps retrying', async () => {
     const end = createMockSerialEnd(() => undefined);
-    const config = ReaderConfigSchema.parse({ id: 'chafon-dead', protocol: 'chafon', device: end.path, ...FAST });
-    const driver = createReaderDriver(config, {
-      clock: systemClock,
-      logger: silentLogger(),
-      serialBinding: end.binding,
-    });
+    const driver = serialDriver({ id: 'chafon-dead', protocol: 'chafon', device: end.path, ...FAST }, end);
     await expect(driver.connect()).rejects.toMatchObject({ code: 'SW_READER_TIMEOUT' });
     expect(driver.health()).toMatchObject({ connected: false, lastError: expect.stringContaining('did not answer') });
     await driver.close();
@@ -147,24 +155,19 @@ describe('variants', () => {
     const end = createMockSerialEnd((bytes, emit) => {
       for (const reply of simulator.receive(bytes)) emit(reply);
     });
-    const config = ReaderConfigSchema.parse({
-      id: 'ru5102',
-      protocol: 'chafon',
-      variant: 'uhfreader18',
-      rssiDefaultDbm: -65,
-      device: end.path,
-      pollIntervalMs: 10,
-      ...FAST,
-    });
-    const driver = createReaderDriver(config, {
-      clock: systemClock,
-      logger: silentLogger(),
-      serialBinding: end.binding,
-    });
-    const reads: RawRead[] = [];
-    driver.onRead((read) => reads.push(read));
-    await driver.connect();
-    await driver.start();
+    const driver = serialDriver(
+      {
+        id: 'ru5102',
+        protocol: 'chafon',
+        variant: 'uhfreader18',
+        rssiDefaultDbm: -65,
+        device: end.path,
+        pollIntervalMs: 10,
+        ...FAST,
+      },
+      end,
+    );
+    const reads = await startRecording(driver);
     expect(await holdsWithin(() => reads.length >= 3, 5_000)).toBe(true);
     expect(reads[0]).toMatchObject({ epc: '3039606303C74380001A0559', antenna: 1, rssi: -65 });
     await driver.close();
@@ -185,22 +188,17 @@ describe('variants', () => {
       send: (bytes) => end.emit(bytes),
       streamIntervalMs: 20,
     });
-    const config = ReaderConfigSchema.parse({
-      id: 'm6e',
-      protocol: 'thingmagic',
-      antennas: [1, 2],
-      device: end.path,
-      ...FAST,
-    });
-    const driver = createReaderDriver(config, {
-      clock: systemClock,
-      logger: silentLogger(),
-      serialBinding: end.binding,
-    });
-    const reads: RawRead[] = [];
-    driver.onRead((read) => reads.push(read));
-    await driver.connect();
-    await driver.start();
+    const driver = serialDriver(
+      {
+        id: 'm6e',
+        protocol: 'thingmagic',
+        antennas: [1, 2],
+        device: end.path,
+        ...FAST,
+      },
+      end,
+    );
+    const reads = await startRecording(driver);
     expect(await holdsWithin(() => reads.length >= 3, 5_000)).toBe(true);
     // stop (0x2F), Get Version (0x03), Set Antenna Port (0x91), start (0x2F)
     expect(opcodes.slice(0, 4)).toEqual([0x2f, 0x03, 0x91, 0x2f]);

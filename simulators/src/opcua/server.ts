@@ -156,37 +156,11 @@ function durationFrom(inputArguments: Variant[]): number {
 }
 
 export async function startOpcUaSimulator(options: OpcUaSimulatorOptions): Promise<OpcUaSimulator> {
-  const serverCertificateManager = new OPCUACertificateManager({
-    rootFolder: join(options.pkiDir, 'server'),
-    automaticallyAcceptUnknownCertificate: options.acceptUnknownClientCertificates ?? true,
-  });
-  const server = new OPCUAServer({
-    port: options.port,
-    hostname: '127.0.0.1',
-    nodeset_filename: [nodesets.standard, nodesets.di, nodesets.autoId],
-    serverCertificateManager,
-    serverInfo: {
-      applicationUri: 'urn:stockwire:simulator',
-      productUri: 'urn:stockwire:simulator',
-      applicationName: { text: 'stockwire reader simulator' },
-    },
-    securityModes: [MessageSecurityMode.None, MessageSecurityMode.Sign, MessageSecurityMode.SignAndEncrypt],
-    securityPolicies: [SecurityPolicy.None, SecurityPolicy.Basic256Sha256],
-    allowAnonymous: true,
-  });
+  const server = createOpcUaServer(options);
   await server.initialize();
   const addressSpace = server.engine.addressSpace;
   if (!addressSpace) throw new Error('node-opcua server has no address space after initialize()');
-  const autoIdIndex = addressSpace.getNamespaceIndex(AUTOID_NAMESPACE_URI);
-  const diIndex = addressSpace.getNamespaceIndex(DI_NAMESPACE_URI);
-  const readerType = addressSpace.findObjectType('RfidReaderDeviceType', autoIdIndex);
-  const eventType = addressSpace.findEventType('RfidScanEventType', autoIdIndex);
-  const scanResultType: UADataType | null = addressSpace.findDataType('RfidScanResult', autoIdIndex);
-  const deviceSet = addressSpace.rootFolder.objects.getFolderElementByName('DeviceSet', diIndex);
-  if (!readerType || !eventType || !scanResultType || !deviceSet)
-    throw new Error(
-      'the AutoID/DI nodesets did not load (RfidReaderDeviceType, RfidScanEventType or DeviceSet missing)',
-    );
+  const { autoIdIndex, readerType, eventType, scanResultType, deviceSet } = autoIdTypesOf(addressSpace);
 
   const makeResult = (read: FieldRead): ExtensionObject => {
     const epc = Buffer.from(read.epc, 'hex');
@@ -219,35 +193,7 @@ export async function startOpcUaSimulator(options: OpcUaSimulatorOptions): Promi
       options.eventIntervalMs ?? 100,
     );
     nodes.push(node);
-    const sessionIdOf = (context: ISessionContext): string | null => context.session?.getSessionId().toString() ?? null;
-    object
-      .getMethodByName('ScanStart', autoIdIndex)
-      ?.bindMethod(async (_inputArguments: Variant[], context: ISessionContext): Promise<CallMethodResultOptions> => {
-        if (!node.scanStart(sessionIdOf(context))) return { statusCode: StatusCodes.BadInvalidState };
-        return {
-          statusCode: StatusCodes.Good,
-          outputArguments: [{ dataType: DataType.Int32, value: OPERATION_STATUS_SUCCESS }],
-        };
-      });
-    object
-      .getMethodByName('ScanStop', autoIdIndex)
-      ?.bindMethod(async (_inputArguments: Variant[], _context: ISessionContext): Promise<CallMethodResultOptions> => {
-        node.scanStop();
-        return { statusCode: StatusCodes.Good, outputArguments: [] };
-      });
-    object
-      .getMethodByName('Scan', autoIdIndex)
-      ?.bindMethod(async (inputArguments: Variant[], _context: ISessionContext): Promise<CallMethodResultOptions> => {
-        if (node.scanning) return { statusCode: StatusCodes.BadInvalidState };
-        const results = await node.scan(durationFrom(inputArguments));
-        return {
-          statusCode: StatusCodes.Good,
-          outputArguments: [
-            { dataType: DataType.ExtensionObject, arrayType: VariantArrayType.Array, value: results },
-            { dataType: DataType.Int32, value: OPERATION_STATUS_SUCCESS },
-          ],
-        };
-      });
+    bindScanMethods(object, node, autoIdIndex);
   }
   server.on('session_closed', (session: { nodeId?: { toString(): string } | null }) => {
     const sessionId = session.nodeId?.toString();
@@ -262,4 +208,77 @@ export async function startOpcUaSimulator(options: OpcUaSimulatorOptions): Promi
       await server.shutdown(0);
     },
   };
+}
+
+/** node-opcua on 127.0.0.1 with the DI and AutoID nodesets, no security up to Basic256Sha256 SignAndEncrypt. */
+function createOpcUaServer(options: OpcUaSimulatorOptions): OPCUAServer {
+  const serverCertificateManager = new OPCUACertificateManager({
+    rootFolder: join(options.pkiDir, 'server'),
+    automaticallyAcceptUnknownCertificate: options.acceptUnknownClientCertificates ?? true,
+  });
+  return new OPCUAServer({
+    port: options.port,
+    hostname: '127.0.0.1',
+    nodeset_filename: [nodesets.standard, nodesets.di, nodesets.autoId],
+    serverCertificateManager,
+    serverInfo: {
+      applicationUri: 'urn:stockwire:simulator',
+      productUri: 'urn:stockwire:simulator',
+      applicationName: { text: 'stockwire reader simulator' },
+    },
+    securityModes: [MessageSecurityMode.None, MessageSecurityMode.Sign, MessageSecurityMode.SignAndEncrypt],
+    securityPolicies: [SecurityPolicy.None, SecurityPolicy.Basic256Sha256],
+    allowAnonymous: true,
+  });
+}
+
+/** The AutoID types and the DI DeviceSet the readers are instantiated from; missing ones mean a nodeset did not load. */
+function autoIdTypesOf(addressSpace: NonNullable<OPCUAServer['engine']['addressSpace']>) {
+  const autoIdIndex = addressSpace.getNamespaceIndex(AUTOID_NAMESPACE_URI);
+  const diIndex = addressSpace.getNamespaceIndex(DI_NAMESPACE_URI);
+  const readerType = addressSpace.findObjectType('RfidReaderDeviceType', autoIdIndex);
+  const eventType = addressSpace.findEventType('RfidScanEventType', autoIdIndex);
+  const scanResultType: UADataType | null = addressSpace.findDataType('RfidScanResult', autoIdIndex);
+  const deviceSet = addressSpace.rootFolder.objects.getFolderElementByName('DeviceSet', diIndex);
+  if (!readerType || !eventType || !scanResultType || !deviceSet)
+    throw new Error(
+      'the AutoID/DI nodesets did not load (RfidReaderDeviceType, RfidScanEventType or DeviceSet missing)',
+    );
+  return { autoIdIndex, readerType, eventType, scanResultType, deviceSet };
+}
+
+/**
+ * The AutoID methods a client calls on a reader object: ScanStart/ScanStop (one session owns a scan) and Scan.
+ * Each handler keeps both parameters: node-opcua tells a promise method (2) from a callback one (3) by arity.
+ */
+function bindScanMethods(object: UAObject, node: ReaderNode, autoIdIndex: number): void {
+  const sessionIdOf = (context: ISessionContext): string | null => context.session?.getSessionId().toString() ?? null;
+  object
+    .getMethodByName('ScanStart', autoIdIndex)
+    ?.bindMethod(async (_inputArguments: Variant[], context: ISessionContext): Promise<CallMethodResultOptions> => {
+      if (!node.scanStart(sessionIdOf(context))) return { statusCode: StatusCodes.BadInvalidState };
+      return {
+        statusCode: StatusCodes.Good,
+        outputArguments: [{ dataType: DataType.Int32, value: OPERATION_STATUS_SUCCESS }],
+      };
+    });
+  object
+    .getMethodByName('ScanStop', autoIdIndex)
+    ?.bindMethod(async (_inputArguments: Variant[], _context: ISessionContext): Promise<CallMethodResultOptions> => {
+      node.scanStop();
+      return { statusCode: StatusCodes.Good, outputArguments: [] };
+    });
+  object
+    .getMethodByName('Scan', autoIdIndex)
+    ?.bindMethod(async (inputArguments: Variant[], _context: ISessionContext): Promise<CallMethodResultOptions> => {
+      if (node.scanning) return { statusCode: StatusCodes.BadInvalidState };
+      const results = await node.scan(durationFrom(inputArguments));
+      return {
+        statusCode: StatusCodes.Good,
+        outputArguments: [
+          { dataType: DataType.ExtensionObject, arrayType: VariantArrayType.Array, value: results },
+          { dataType: DataType.Int32, value: OPERATION_STATUS_SUCCESS },
+        ],
+      };
+    });
 }

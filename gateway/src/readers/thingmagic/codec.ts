@@ -170,10 +170,7 @@ export function parseTagRecord(response: ThingMagicResponse): TagRecordParse {
   if (((data[0] ?? 0) & 0x10) === 0) return { kind: 'other', status: response.status };
   const flags = ((data[3] ?? 0) << 8) | (data[4] ?? 0);
   const count = data[5] ?? 0;
-  let index = 6;
-  const need = (bytes: number): boolean => index + bytes <= data.length;
-  const u8 = (): number => data[index++] ?? 0;
-  const u16 = (): number => (u8() << 8) | u8();
+  const cursor = new ByteCursor(data, 6);
   const tags: ThingMagicTagRead[] = [];
   for (let tag = 0; tag < count; tag++) {
     const read: ThingMagicTagRead = {
@@ -187,62 +184,94 @@ export function parseTagRecord(response: ThingMagicResponse): TagRecordParse {
       phase: 0,
       protocol: TM_PROTOCOL_GEN2,
     };
-    const fixedBytes =
-      (flags & MetadataFlag.READ_COUNT ? 1 : 0) +
-      (flags & MetadataFlag.RSSI ? 1 : 0) +
-      (flags & MetadataFlag.ANTENNA_ID ? 1 : 0) +
-      (flags & MetadataFlag.FREQUENCY ? 3 : 0) +
-      (flags & MetadataFlag.TIMESTAMP ? 4 : 0) +
-      (flags & MetadataFlag.PHASE ? 2 : 0) +
-      (flags & MetadataFlag.PROTOCOL ? 1 : 0);
-    if (!need(fixedBytes)) return { kind: 'bad', reason: `tag ${tag + 1}: metadata truncated` };
-    if (flags & MetadataFlag.READ_COUNT) read.readCount = u8();
-    if (flags & MetadataFlag.RSSI) read.rssiDbm = (u8() << 24) >> 24; // int8 dBm
-    if (flags & MetadataFlag.ANTENNA_ID) {
-      const ports = u8();
-      read.antenna = ports >>> 4 || 16; // antenna 16 wraps to 0 in the nibble
-    }
-    if (flags & MetadataFlag.FREQUENCY) read.frequencyKhz = (u8() << 16) | u16();
-    if (flags & MetadataFlag.TIMESTAMP) read.timestampMs = ((u16() << 16) | u16()) >>> 0;
-    if (flags & MetadataFlag.PHASE) read.phase = u16();
-    if (flags & MetadataFlag.PROTOCOL) read.protocol = u8();
-    if (flags & MetadataFlag.DATA) {
-      if (!need(2)) return { kind: 'bad', reason: `tag ${tag + 1}: data length truncated` };
-      const dataBytes = Math.ceil(u16() / 8);
-      if (!need(dataBytes)) return { kind: 'bad', reason: `tag ${tag + 1}: embedded data truncated` };
-      index += dataBytes;
-    }
-    if (flags & MetadataFlag.GPIO_STATUS) {
-      if (!need(1)) return { kind: 'bad', reason: `tag ${tag + 1}: GPIO truncated` };
-      index += 1;
-    }
-    if (!need(2)) return { kind: 'bad', reason: `tag ${tag + 1}: EPC length missing` };
-    const epcBits = u16();
-    if (epcBits % 8 !== 0)
-      return { kind: 'bad', reason: `tag ${tag + 1}: EPC length ${epcBits} bits is not whole bytes` };
-    let epcBytes = epcBits / 8;
-    if (!need(epcBytes)) return { kind: 'bad', reason: `tag ${tag + 1}: EPC truncated` };
-    // PC word and tag CRC are counted in the length; so is XPC_W1 (PC bit 0x0200) and XPC_W2 (XPC_W1 bit 0x8000).
-    epcBytes -= 4;
-    if (epcBytes < 0)
-      return { kind: 'bad', reason: `tag ${tag + 1}: EPC length ${epcBits} bits is shorter than PC + CRC` };
-    read.pc = u16();
-    if (read.pc & 0x0200) {
-      const xpcW1 = u16();
-      epcBytes -= 2;
-      if (xpcW1 & 0x8000) {
-        index += 2;
-        epcBytes -= 2;
-      }
-    }
-    if (epcBytes <= 0) return { kind: 'bad', reason: `tag ${tag + 1}: no EPC bytes after PC/XPC words` };
-    read.epc = Buffer.from(data.subarray(index, index + epcBytes));
-    index += epcBytes + 2; // skip the Gen2 CRC
+    const problem = readMetadata(cursor, flags, read) ?? readEpc(cursor, read);
+    if (problem !== undefined) return { kind: 'bad', reason: `tag ${tag + 1}: ${problem}` };
     tags.push(read);
   }
-  if (index !== data.length)
-    return { kind: 'bad', reason: `${data.length - index} trailing bytes after ${count} tags` };
+  if (cursor.index !== data.length)
+    return { kind: 'bad', reason: `${data.length - cursor.index} trailing bytes after ${count} tags` };
   return { kind: 'tags', tags };
+}
+
+/** Big-endian reads through a response's data; `need` checks before a read would run past the end. */
+class ByteCursor {
+  constructor(
+    private readonly data: Buffer,
+    public index: number,
+  ) {}
+  need(bytes: number): boolean {
+    return this.index + bytes <= this.data.length;
+  }
+  u8(): number {
+    return this.data[this.index++] ?? 0;
+  }
+  u16(): number {
+    return (this.u8() << 8) | this.u8();
+  }
+  take(bytes: number): Buffer {
+    const taken = Buffer.from(this.data.subarray(this.index, this.index + bytes));
+    this.index += bytes;
+    return taken;
+  }
+}
+
+/** The metadata fields `flags` announces, in the order the reader sends them; a problem as text. */
+function readMetadata(cursor: ByteCursor, flags: number, read: ThingMagicTagRead): string | undefined {
+  const fixedBytes =
+    (flags & MetadataFlag.READ_COUNT ? 1 : 0) +
+    (flags & MetadataFlag.RSSI ? 1 : 0) +
+    (flags & MetadataFlag.ANTENNA_ID ? 1 : 0) +
+    (flags & MetadataFlag.FREQUENCY ? 3 : 0) +
+    (flags & MetadataFlag.TIMESTAMP ? 4 : 0) +
+    (flags & MetadataFlag.PHASE ? 2 : 0) +
+    (flags & MetadataFlag.PROTOCOL ? 1 : 0);
+  if (!cursor.need(fixedBytes)) return 'metadata truncated';
+  if (flags & MetadataFlag.READ_COUNT) read.readCount = cursor.u8();
+  if (flags & MetadataFlag.RSSI) read.rssiDbm = (cursor.u8() << 24) >> 24; // int8 dBm
+  if (flags & MetadataFlag.ANTENNA_ID) {
+    const ports = cursor.u8();
+    read.antenna = ports >>> 4 || 16; // antenna 16 wraps to 0 in the nibble
+  }
+  if (flags & MetadataFlag.FREQUENCY) read.frequencyKhz = (cursor.u8() << 16) | cursor.u16();
+  if (flags & MetadataFlag.TIMESTAMP) read.timestampMs = ((cursor.u16() << 16) | cursor.u16()) >>> 0;
+  if (flags & MetadataFlag.PHASE) read.phase = cursor.u16();
+  if (flags & MetadataFlag.PROTOCOL) read.protocol = cursor.u8();
+  if (flags & MetadataFlag.DATA) {
+    if (!cursor.need(2)) return 'data length truncated';
+    const dataBytes = Math.ceil(cursor.u16() / 8);
+    if (!cursor.need(dataBytes)) return 'embedded data truncated';
+    cursor.index += dataBytes;
+  }
+  if (flags & MetadataFlag.GPIO_STATUS) {
+    if (!cursor.need(1)) return 'GPIO truncated';
+    cursor.index += 1;
+  }
+  return undefined;
+}
+
+/** `epcBits(2) | PC | [XPC_W1 [XPC_W2]] | EPC | CRC` into read.pc and read.epc; a problem as text. */
+function readEpc(cursor: ByteCursor, read: ThingMagicTagRead): string | undefined {
+  if (!cursor.need(2)) return 'EPC length missing';
+  const epcBits = cursor.u16();
+  if (epcBits % 8 !== 0) return `EPC length ${epcBits} bits is not whole bytes`;
+  let epcBytes = epcBits / 8;
+  if (!cursor.need(epcBytes)) return 'EPC truncated';
+  // PC word and tag CRC are counted in the length; so is XPC_W1 (PC bit 0x0200) and XPC_W2 (XPC_W1 bit 0x8000).
+  epcBytes -= 4;
+  if (epcBytes < 0) return `EPC length ${epcBits} bits is shorter than PC + CRC`;
+  read.pc = cursor.u16();
+  if (read.pc & 0x0200) {
+    const xpcW1 = cursor.u16();
+    epcBytes -= 2;
+    if (xpcW1 & 0x8000) {
+      cursor.index += 2;
+      epcBytes -= 2;
+    }
+  }
+  if (epcBytes <= 0) return 'no EPC bytes after PC/XPC words';
+  read.epc = cursor.take(epcBytes);
+  cursor.index += 2; // skip the Gen2 CRC
+  return undefined;
 }
 
 export interface TagRecordInput {
