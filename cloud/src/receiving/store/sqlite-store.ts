@@ -1,5 +1,7 @@
 import Database from 'better-sqlite3';
 import type { Database as SqliteDatabase } from 'better-sqlite3';
+import { silentLogger } from '../../../../shared/src/log.js';
+import { useCheckpointer } from '../../store/sqlite-checkpointer.js';
 import { RECEIVING_SQLITE_SCHEMA } from '../../store/sqlite-schema.js';
 import type { DocumentKind, DocumentQuery, DocumentWrite, ReceivingStore, StoredDocument } from './store.js';
 
@@ -10,7 +12,10 @@ const toDocument = (row: Row): StoredDocument => ({ ...row, body: JSON.parse(row
 
 /** SQLite (file or memory): its own connection beside the ledger's, WAL + synchronous=FULL like it. */
 export class SqliteReceivingStore implements ReceivingStore {
-  private constructor(private readonly db: SqliteDatabase) {}
+  private constructor(
+    private readonly db: SqliteDatabase,
+    private readonly releaseCheckpointer: () => Promise<void>,
+  ) {}
 
   static open(path: string): SqliteReceivingStore {
     const db = new Database(path);
@@ -19,7 +24,7 @@ export class SqliteReceivingStore implements ReceivingStore {
     // The ledger connection holds the write lock during its batches.
     db.pragma('busy_timeout = 5000');
     db.exec(RECEIVING_SQLITE_SCHEMA);
-    return new SqliteReceivingStore(db);
+    return new SqliteReceivingStore(db, useCheckpointer(db, path, silentLogger()));
   }
 
   async get(kind: DocumentKind, id: string): Promise<StoredDocument | undefined> {
@@ -87,7 +92,9 @@ export class SqliteReceivingStore implements ReceivingStore {
   }
 
   async close(): Promise<void> {
+    if (!this.db.open) return;
     this.db.close();
+    await this.releaseCheckpointer();
   }
 }
 
