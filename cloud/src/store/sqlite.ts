@@ -290,28 +290,27 @@ export class SqliteLedgerStore implements LedgerStore {
   }
 
   /**
-   * The batch's transactions as JSON-array statements, their sequence numbers given explicitly (the next ones
+   * The batch's transactions, their sequence numbers given explicitly (the next ones
    * after the largest ever used, as AUTOINCREMENT would) so entries and journal lines can name them.
    */
   private insertTransactions(state: WorkingState): Map<string, number> {
     const s = this.statements;
     const seqs = new Map<string, number>();
     let seq = s.lastTransactionSeq.get() as number;
-    for (const chunk of chunks([...state.transactions.values()], JSON_ROWS_PER_STATEMENT_MAX)) {
-      const rows = chunk.map((record) => {
-        seqs.set(record.id, ++seq);
-        return [
-          seq,
-          record.id,
-          record.type,
-          record.payloadHash,
-          JSON.stringify(record.payload),
-          record.timeMs,
-          record.recordedMs,
-          JSON.stringify(record.result),
-        ];
-      });
-      s.insertTransactions.run(JSON.stringify(rows));
+    // One statement call per transaction: payload and result are large text, which binds cheaper than it
+    // JSON-encodes twice (measured); entries and journal lines are small and go in as JSON arrays.
+    for (const record of state.transactions.values()) {
+      seqs.set(record.id, ++seq);
+      s.insertTransaction.run(
+        seq,
+        record.id,
+        record.type,
+        record.payloadHash,
+        JSON.stringify(record.payload),
+        record.timeMs,
+        record.recordedMs,
+        JSON.stringify(record.result),
+      );
     }
     return seqs;
   }
@@ -536,9 +535,8 @@ function prepare(db: SqliteDatabase) {
     lastTransactionSeq: statement(
       "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'transactions'), 0), coalesce((SELECT max(seq) FROM transactions), 0))",
     ).pluck(),
-    insertTransactions: statement(
-      `INSERT INTO transactions (seq, id, type, payload_hash, payload, time_ms, recorded_ms, result)
-       SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7 FROM json_each(?)`,
+    insertTransaction: statement(
+      'INSERT INTO transactions (seq, id, type, payload_hash, payload, time_ms, recorded_ms, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     markReversed: statement('UPDATE transactions SET reversed_by = ? WHERE id = ?'),
     insertEntries: statement(
