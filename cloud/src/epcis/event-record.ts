@@ -1,5 +1,6 @@
 import { toCanonicalDigitalLink } from '../../../shared/src/epcis/digital-link.js';
 import { cbvEventHash, type NamespaceMap } from '../../../shared/src/epcis/event-hash.js';
+import { computedCbvHash } from '../../../shared/src/contracts/event-id.js';
 import type { StoredEventInput } from './event-store.js';
 
 /**
@@ -50,7 +51,8 @@ export function eventRecord(
   const parentId = stringAt(event, 'parentID');
   return {
     eventId: event.eventID,
-    contentHash: cbvEventHash(event, namespaces),
+    // The ingest already hashed a gateway's event to verify its id: the same hash, not computed twice.
+    contentHash: computedCbvHash(event) ?? cbvEventHash(event, namespaces),
     eventType: String(event.type),
     eventTimeMs: Date.parse(String(event.eventTime)),
     recordTimeMs,

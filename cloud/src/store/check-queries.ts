@@ -10,6 +10,9 @@ export const CHECK_QUERIES = {
   reversalPairs: 'SELECT id, reversed_by FROM transactions WHERE reversed_by IS NOT NULL ORDER BY seq',
   pairEntries: `SELECT transaction_id, product, location, qty_delta FROM entries WHERE transaction_id IN (${PAIR_IDS})`,
   pairJournal: `SELECT transaction_id, account, debit, credit FROM journal WHERE transaction_id IN (${PAIR_IDS})`,
+  // SQLite finds a transaction's rows by its sequence number (the index it keeps, see SQLITE_SEQ_INDEXES).
+  sqlitePairEntries: `SELECT transaction_id, product, location, qty_delta FROM entries WHERE transaction_seq IN (SELECT seq FROM transactions WHERE id IN (${PAIR_IDS}))`,
+  sqlitePairJournal: `SELECT transaction_id, account, debit, credit FROM journal WHERE transaction_seq IN (SELECT seq FROM transactions WHERE id IN (${PAIR_IDS}))`,
   sqliteSequences: 'SELECT id, seq FROM transactions WHERE id IN (SELECT value FROM json_each(?))',
   postgresSequences: 'SELECT id, seq FROM transactions WHERE id = ANY($1::text[])',
 } as const;

@@ -18,6 +18,7 @@ CREATE TABLE IF NOT EXISTS transactions (
 CREATE TABLE IF NOT EXISTS entries (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   transaction_id TEXT NOT NULL,
+  transaction_seq INTEGER, -- transactions.seq: the index on it grows at its right edge (see SQLITE_SEQ_INDEXES)
   product TEXT NOT NULL,
   location TEXT NOT NULL,
   kind TEXT NOT NULL,
@@ -30,18 +31,17 @@ CREATE TABLE IF NOT EXISTS entries (
   reverses TEXT,
   layers TEXT -- layer provenance: what the entry put in and took out (reversals restore exactly that)
 );
-CREATE INDEX IF NOT EXISTS entries_by_transaction ON entries (transaction_id);
 CREATE INDEX IF NOT EXISTS entries_by_product_time ON entries (product, time_ms);
 CREATE TABLE IF NOT EXISTS journal (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   transaction_id TEXT NOT NULL,
+  transaction_seq INTEGER,
   account TEXT NOT NULL,
   debit TEXT NOT NULL,
   credit TEXT NOT NULL,
   time_ms INTEGER NOT NULL,
   recorded_ms INTEGER NOT NULL
 );
-CREATE INDEX IF NOT EXISTS journal_by_transaction ON journal (transaction_id);
 CREATE TABLE IF NOT EXISTS positions (
   product TEXT NOT NULL,
   location TEXT NOT NULL,
@@ -85,7 +85,32 @@ CREATE TRIGGER IF NOT EXISTS epc_moves_append_only_delete BEFORE DELETE ON epc_m
 `;
 
 /** Columns added after the first release: added to existing databases on open. */
-export const SQLITE_ADDED_COLUMNS = [{ table: 'entries', column: 'layers', type: 'TEXT' }] as const;
+export const SQLITE_ADDED_COLUMNS = [
+  { table: 'entries', column: 'layers', type: 'TEXT' },
+  { table: 'entries', column: 'transaction_seq', type: 'INTEGER' },
+  { table: 'journal', column: 'transaction_seq', type: 'INTEGER' },
+] as const;
+
+/**
+ * Entries and journal lines are found by their transaction through its sequence number, not its id. The id
+ * is an eventID hash: an index on it takes a random leaf page per event, and each dirtied page is written at
+ * COMMIT (half the ledger's time under load). Sequence numbers only grow, so a batch dirties one or two pages.
+ * Databases from before this index are backfilled on open (`SQLITE_SEQ_BACKFILL`), then the id indexes dropped.
+ */
+export const SQLITE_SEQ_INDEXES = `
+CREATE INDEX IF NOT EXISTS entries_by_transaction_seq ON entries (transaction_seq);
+CREATE INDEX IF NOT EXISTS journal_by_transaction_seq ON journal (transaction_seq);
+`;
+
+/** One-off for databases that still have the id indexes: fills `transaction_seq` (append-only triggers lifted for it). */
+export const SQLITE_SEQ_BACKFILL = `
+DROP TRIGGER IF EXISTS entries_append_only_update;
+DROP TRIGGER IF EXISTS journal_append_only_update;
+UPDATE entries SET transaction_seq = (SELECT seq FROM transactions t WHERE t.id = entries.transaction_id) WHERE transaction_seq IS NULL;
+UPDATE journal SET transaction_seq = (SELECT seq FROM transactions t WHERE t.id = journal.transaction_id) WHERE transaction_seq IS NULL;
+DROP INDEX IF EXISTS entries_by_transaction;
+DROP INDEX IF EXISTS journal_by_transaction;
+`;
 /**
  * Receiving (cloud/src/receiving): purchase orders, ASNs, invoices, receipt plans and the SSCC
  * index, each a JSON document with a version for optimistic writes.
@@ -103,4 +128,6 @@ CREATE TABLE IF NOT EXISTS receiving_documents (
   PRIMARY KEY (kind, id)
 );
 CREATE INDEX IF NOT EXISTS receiving_documents_by_status ON receiving_documents (kind, status, site, created_seq);
+-- MAX(created_seq) on every insert: without it, a scan of every document.
+CREATE INDEX IF NOT EXISTS receiving_documents_by_created ON receiving_documents (created_seq);
 `;

@@ -61,13 +61,16 @@ import {
 import type { PeriodClose } from '../ledger/periods.js';
 import { decidePeriodClose, PERIOD_QUERIES, periodView, toNumberOrNull, type PeriodRow } from './periods-store.js';
 import { CHECK_QUERIES, type PairEntryRow, type PairJournalRow } from './check-queries.js';
-import { SQLITE_ADDED_COLUMNS, SQLITE_SCHEMA } from './sqlite-schema.js';
+import { useCheckpointer } from './sqlite-checkpointer.js';
+import { SQLITE_ADDED_COLUMNS, SQLITE_SCHEMA, SQLITE_SEQ_BACKFILL, SQLITE_SEQ_INDEXES } from './sqlite-schema.js';
 import { chunks } from './records.js';
 
 /** Page cache per connection (KiB): item-level upserts land all over the EPC index, the default 2 MiB thrashes. */
 export const SQLITE_CACHE_KIB = 64 * 1024;
 /** EPC states kept between batches (most recently written first out last). */
 export const EPC_CACHE_ENTRIES_MAX = 500_000;
+/** Entries and journal lines of one transaction, through the sequence-number index (see SQLITE_SEQ_INDEXES). */
+const SEQ_OF_TRANSACTION_ID = 'AND transaction_seq = (SELECT seq FROM transactions WHERE id = @transactionId)';
 /** Rows per JSON-array statement (bounds one statement's text). */
 export const JSON_ROWS_PER_STATEMENT_MAX = 20_000;
 import {
@@ -96,12 +99,16 @@ export class SqliteLedgerStore implements LedgerStore {
   private readonly epcCache = new Map<string, EpcRecord>();
   private dataVersion = -1;
 
+  private readonly releaseCheckpointer: () => Promise<void>;
+
   private constructor(
     private readonly db: SqliteDatabase,
+    path: string,
     private readonly catalog: StoreCatalog,
     private readonly options: StoreOptions & { logger: Logger },
   ) {
     this.statements = prepare(db);
+    this.releaseCheckpointer = useCheckpointer(db, path, options.logger);
   }
 
   static open(path: string, catalog: Catalog, options: StoreOptions = {}): SqliteLedgerStore {
@@ -117,18 +124,29 @@ export class SqliteLedgerStore implements LedgerStore {
     }
     if (path !== ':memory:') db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
+    // The WAL checkpointer (sqlite-checkpointer.ts) briefly holds the write lock when it restarts the WAL.
+    db.pragma('busy_timeout = 5000');
     db.pragma(`cache_size = -${SQLITE_CACHE_KIB}`);
     db.exec(SQLITE_SCHEMA);
     for (const { table, column, type } of SQLITE_ADDED_COLUMNS) {
       const columns = db.prepare(`SELECT name FROM pragma_table_info('${table}')`).all() as { name: string }[];
       if (!columns.some((row) => row.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
     }
+    const hasIdIndex = db.prepare(
+      "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'entries_by_transaction'",
+    );
+    if (hasIdIndex.get() !== undefined)
+      db.transaction(() => {
+        db.exec(SQLITE_SEQ_BACKFILL);
+        db.exec(SQLITE_SCHEMA); // puts the append-only triggers back
+      })();
+    db.exec(SQLITE_SEQ_INDEXES);
     const storeCatalog = new StoreCatalog(catalog);
     for (const row of db.prepare('SELECT definition FROM products').all() as { definition: string }[])
       storeCatalog.putProduct(JSON.parse(row.definition) as Product);
     for (const row of db.prepare('SELECT definition FROM locations').all() as { definition: string }[])
       storeCatalog.putLocation(JSON.parse(row.definition) as Location);
-    return new SqliteLedgerStore(db, storeCatalog, { ...options, logger: options.logger ?? silentLogger() });
+    return new SqliteLedgerStore(db, path, storeCatalog, { ...options, logger: options.logger ?? silentLogger() });
   }
 
   async applyBatch(transactions: readonly Transaction[]): Promise<ApplyResult[]> {
@@ -218,8 +236,73 @@ export class SqliteLedgerStore implements LedgerStore {
         ),
       );
     }
+    const transactionSeqs = this.insertTransactions(state);
+    for (const [id, reversalId] of state.reversed) s.markReversed.run(reversalId, id);
+    this.insertEntriesAndJournal(state, transactionSeqs);
+    for (const [account, delta] of state.accountDeltas) {
+      const current = s.accountBalance.get(account) as { balance: string } | undefined;
+      s.upsertAccount.run(account, formatMoney((current ? parseMoney(current.balance) : 0n) + delta));
+    }
+    for (const product of state.products.values()) s.upsertProduct.run(product.gtin, JSON.stringify(product));
+    for (const location of state.locations.values()) s.upsertLocation.run(location.id, JSON.stringify(location));
+  }
+
+  /** Entries and journal lines as JSON-array statements, each naming its transaction's sequence number. */
+  private insertEntriesAndJournal(state: WorkingState, transactionSeqs: ReadonlyMap<string, number>): void {
+    const s = this.statements;
+    // transaction_seq null (an entry of a transaction not in this batch, which the engine does not make): looked up.
+    for (const chunk of chunks(state.entries, JSON_ROWS_PER_STATEMENT_MAX)) {
+      s.insertEntries.run(
+        JSON.stringify(
+          chunk.map((entry) => [
+            entry.transactionId,
+            transactionSeqs.get(entry.transactionId) ?? null,
+            entry.product,
+            entry.location,
+            entry.kind,
+            formatQuantity(entry.qtyDelta),
+            formatMoney(entry.valueDelta),
+            formatQuantity(entry.qtyAfter),
+            formatMoney(entry.valueAfter),
+            entry.timeMs,
+            entry.recordedMs,
+            entry.reverses ?? null,
+            provenanceToJson(entry),
+          ]),
+        ),
+      );
+    }
+    for (const chunk of chunks(state.journal, JSON_ROWS_PER_STATEMENT_MAX)) {
+      s.insertJournal.run(
+        JSON.stringify(
+          chunk.map((line) => [
+            line.transactionId,
+            transactionSeqs.get(line.transactionId) ?? null,
+            line.account,
+            formatMoney(line.debit),
+            formatMoney(line.credit),
+            line.timeMs,
+            line.recordedMs,
+          ]),
+        ),
+      );
+    }
+  }
+
+  /**
+   * The batch's transactions, their sequence numbers given explicitly (the next ones
+   * after the largest ever used, as AUTOINCREMENT would) so entries and journal lines can name them.
+   */
+  private insertTransactions(state: WorkingState): Map<string, number> {
+    const s = this.statements;
+    const seqs = new Map<string, number>();
+    let seq = s.lastTransactionSeq.get() as number;
+    // One statement call per transaction: payload and result are large text, which binds cheaper than it
+    // JSON-encodes twice (measured); entries and journal lines are small and go in as JSON arrays.
     for (const record of state.transactions.values()) {
+      seqs.set(record.id, ++seq);
       s.insertTransaction.run(
+        seq,
         record.id,
         record.type,
         record.payloadHash,
@@ -229,38 +312,7 @@ export class SqliteLedgerStore implements LedgerStore {
         JSON.stringify(record.result),
       );
     }
-    for (const [id, reversalId] of state.reversed) s.markReversed.run(reversalId, id);
-    for (const entry of state.entries) {
-      s.insertEntry.run(
-        entry.transactionId,
-        entry.product,
-        entry.location,
-        entry.kind,
-        formatQuantity(entry.qtyDelta),
-        formatMoney(entry.valueDelta),
-        formatQuantity(entry.qtyAfter),
-        formatMoney(entry.valueAfter),
-        entry.timeMs,
-        entry.recordedMs,
-        entry.reverses ?? null,
-        provenanceToJson(entry),
-      );
-    }
-    for (const line of state.journal)
-      s.insertJournal.run(
-        line.transactionId,
-        line.account,
-        formatMoney(line.debit),
-        formatMoney(line.credit),
-        line.timeMs,
-        line.recordedMs,
-      );
-    for (const [account, delta] of state.accountDeltas) {
-      const current = s.accountBalance.get(account) as { balance: string } | undefined;
-      s.upsertAccount.run(account, formatMoney((current ? parseMoney(current.balance) : 0n) + delta));
-    }
-    for (const product of state.products.values()) s.upsertProduct.run(product.gtin, JSON.stringify(product));
-    for (const location of state.locations.values()) s.upsertLocation.run(location.id, JSON.stringify(location));
+    return seqs;
   }
 
   async stock(filter: StockFilter = {}): Promise<StockRow[]> {
@@ -276,7 +328,7 @@ export class SqliteLedgerStore implements LedgerStore {
     const limit = pageLimit(query.limit);
     const rows = this.db
       .prepare(
-        `SELECT * FROM entries WHERE seq > ? ${query.product ? 'AND product = @product' : ''} ${query.location ? 'AND location = @location' : ''} ${query.transactionId ? 'AND transaction_id = @transactionId' : ''} ORDER BY seq LIMIT ?`,
+        `SELECT * FROM entries WHERE seq > ? ${query.product ? 'AND product = @product' : ''} ${query.location ? 'AND location = @location' : ''} ${query.transactionId ? SEQ_OF_TRANSACTION_ID : ''} ORDER BY seq LIMIT ?`,
       )
       .all(query.after ?? 0, limit + 1, {
         product: query.product,
@@ -290,7 +342,7 @@ export class SqliteLedgerStore implements LedgerStore {
     const limit = pageLimit(query.limit);
     const rows = this.db
       .prepare(
-        `SELECT * FROM journal WHERE seq > ? ${query.account ? 'AND account = @account' : ''} ${query.transactionId ? 'AND transaction_id = @transactionId' : ''} ORDER BY seq LIMIT ?`,
+        `SELECT * FROM journal WHERE seq > ? ${query.account ? 'AND account = @account' : ''} ${query.transactionId ? SEQ_OF_TRANSACTION_ID : ''} ORDER BY seq LIMIT ?`,
       )
       .all(query.after ?? 0, limit + 1, {
         account: query.account,
@@ -429,9 +481,9 @@ export class SqliteLedgerStore implements LedgerStore {
     for (const row of sequences as { id: string; seq: number }[]) checker.addTransactionSequence(row.id, row.seq);
     for (const row of this.db.prepare(CHECK_QUERIES.reversalPairs).all() as { id: string; reversed_by: string }[])
       checker.addReversalPair(row.id, row.reversed_by);
-    for (const row of this.db.prepare(CHECK_QUERIES.pairEntries).all() as PairEntryRow[])
+    for (const row of this.db.prepare(CHECK_QUERIES.sqlitePairEntries).all() as PairEntryRow[])
       checker.addPairEntry(row.transaction_id, row.product, row.location, parseQuantity(row.qty_delta));
-    for (const row of this.db.prepare(CHECK_QUERIES.pairJournal).all() as PairJournalRow[])
+    for (const row of this.db.prepare(CHECK_QUERIES.sqlitePairJournal).all() as PairJournalRow[])
       checker.addPairJournalLine(row.transaction_id, row.account, parseMoney(row.debit), parseMoney(row.credit));
   }
 
@@ -439,6 +491,7 @@ export class SqliteLedgerStore implements LedgerStore {
     if (this.closed) return;
     this.closed = true;
     this.db.close();
+    await this.releaseCheckpointer();
   }
 }
 
@@ -453,8 +506,12 @@ function prepare(db: SqliteDatabase) {
     epcsIn: statement('SELECT e.* FROM json_each(?) j JOIN epcs e ON e.epc = j.value'),
     epcsAt: statement("SELECT * FROM epcs WHERE location = ? AND status = 'in_stock' ORDER BY epc"),
     transaction: statement('SELECT * FROM transactions WHERE id = ?'),
-    entriesOf: statement('SELECT * FROM entries WHERE transaction_id = ? ORDER BY seq'),
-    journalOf: statement('SELECT * FROM journal WHERE transaction_id = ? ORDER BY seq'),
+    entriesOf: statement(
+      'SELECT * FROM entries WHERE transaction_seq = (SELECT seq FROM transactions WHERE id = ?) ORDER BY seq',
+    ),
+    journalOf: statement(
+      'SELECT * FROM journal WHERE transaction_seq = (SELECT seq FROM transactions WHERE id = ?) ORDER BY seq',
+    ),
     upsertPosition: statement(
       `INSERT INTO positions (product, location, qty, value, layers, entry_count, last_count_ms, epc_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (product, location) DO UPDATE SET qty = excluded.qty, value = excluded.value, layers = excluded.layers, entry_count = excluded.entry_count, last_count_ms = excluded.last_count_ms, epc_count = excluded.epc_count`,
@@ -475,15 +532,22 @@ function prepare(db: SqliteDatabase) {
     epcsWhere: statement(
       'SELECT * FROM epcs WHERE status = ? AND (? IS NULL OR location IN (SELECT value FROM json_each(?))) ORDER BY epc LIMIT ?',
     ),
+    lastTransactionSeq: statement(
+      "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'transactions'), 0), coalesce((SELECT max(seq) FROM transactions), 0))",
+    ).pluck(),
     insertTransaction: statement(
-      'INSERT INTO transactions (id, type, payload_hash, payload, time_ms, recorded_ms, result) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO transactions (seq, id, type, payload_hash, payload, time_ms, recorded_ms, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     markReversed: statement('UPDATE transactions SET reversed_by = ? WHERE id = ?'),
-    insertEntry: statement(
-      'INSERT INTO entries (transaction_id, product, location, kind, qty_delta, value_delta, qty_after, value_after, time_ms, recorded_ms, reverses, layers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    insertEntries: statement(
+      `INSERT INTO entries (transaction_id, transaction_seq, product, location, kind, qty_delta, value_delta, qty_after, value_after, time_ms, recorded_ms, reverses, layers)
+       SELECT value ->> 0, coalesce(value ->> 1, (SELECT seq FROM transactions WHERE id = value ->> 0)), value ->> 2, value ->> 3, value ->> 4, value ->> 5,
+         value ->> 6, value ->> 7, value ->> 8, value ->> 9, value ->> 10, value ->> 11, value ->> 12 FROM json_each(?)`,
     ),
     insertJournal: statement(
-      'INSERT INTO journal (transaction_id, account, debit, credit, time_ms, recorded_ms) VALUES (?, ?, ?, ?, ?, ?)',
+      `INSERT INTO journal (transaction_id, transaction_seq, account, debit, credit, time_ms, recorded_ms)
+       SELECT value ->> 0, coalesce(value ->> 1, (SELECT seq FROM transactions WHERE id = value ->> 0)), value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6
+       FROM json_each(?)`,
     ),
     accountBalance: statement('SELECT balance FROM accounts WHERE account = ?'),
     upsertAccount: statement(

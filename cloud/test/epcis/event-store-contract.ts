@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { deterministicEventId } from '../../../shared/src/contracts/event-id.js';
-import { eventRecord } from '../../src/epcis/event-record.js';
+import { eventRecord, normalisedIdentifier } from '../../src/epcis/event-record.js';
 import type { CaptureJob, EpcisEventStore } from '../../src/epcis/event-store.js';
 import { PALLET, caseEpc, packingEvent, receivingEvent } from './documents.js';
 
@@ -26,6 +26,25 @@ export function eventStoreContract(name: string, open: () => Promise<EpcisEventS
       expect(await store.checkEvents([first, other])).toEqual(['duplicate', 'conflict']);
       expect(await store.insertEvents([other])).toEqual(['conflict']);
       expect((await store.eventById(first.eventId))?.body).toMatchObject({ epcList: [caseEpc(1)] });
+    });
+
+    it('settles the same id twice within one batch: inserted, then duplicate or conflict; EPCs indexed once', async () => {
+      store = await open();
+      const first = record(receivingEvent([3]));
+      const other = { ...record(receivingEvent([4])), eventId: first.eventId };
+      const second = record(receivingEvent([5]));
+      expect(await store.insertEvents([first, first, other, second], { forward: true })).toEqual([
+        'inserted',
+        'duplicate',
+        'conflict',
+        'inserted',
+      ]);
+      const found = await store.queryEvents({
+        epcs: [normalisedIdentifier(caseEpc(3)), normalisedIdentifier(caseEpc(5))],
+        limit: 10,
+      });
+      expect(found.events.map((event) => event.eventId)).toEqual([first.eventId, second.eventId]);
+      expect(await store.forwardBacklog()).toBe(2);
     });
 
     it('filters by type, step, time, EPC (as URN or Digital Link), parent, and pages in record order', async () => {

@@ -38,9 +38,24 @@ export function legacyEventId(event: Record<string, unknown>): string {
   return `ni:///sha-256;${sha256Hex(canonicalJson(content))}?ver=CBV2.0`;
 }
 
+/**
+ * CBV 2.0 hashes `matchesEventId` computed, by event object: the cloud's EPCIS repository stores each event's
+ * hash as its content hash, and hashing is ~15 µs an event. Keyed weakly by the object, so an entry lives as long
+ * as the validated document does; the hash is under that document's `@context`, and validated events are not
+ * modified afterwards (a copy made for storage is a new object, not found here).
+ */
+const computedCbvHashes = new WeakMap<object, string>();
+
+/** The CBV 2.0 hash `matchesEventId` computed for this very object, if it did. */
+export function computedCbvHash(event: object): string | undefined {
+  return computedCbvHashes.get(event);
+}
+
 /** True when `event.eventID` is its CBV 2.0 hash or (ids made before wave 2) its legacy hash. */
 export function matchesEventId(event: Record<string, unknown> & { eventID: string }, context?: unknown): boolean {
-  return event.eventID === deterministicEventId(event, context) || event.eventID === legacyEventId(event);
+  const hash = deterministicEventId(event, context);
+  computedCbvHashes.set(event, hash);
+  return event.eventID === hash || event.eventID === legacyEventId(event);
 }
 
 /** Stamps `eventID` onto an event built without one. */

@@ -1,5 +1,7 @@
 import Database from 'better-sqlite3';
 import type { Database as SqliteDatabase } from 'better-sqlite3';
+import { silentLogger } from '../../../../shared/src/log.js';
+import { useCheckpointer } from '../../store/sqlite-checkpointer.js';
 import { RECEIVING_SQLITE_SCHEMA } from '../../store/sqlite-schema.js';
 import type { DocumentKind, DocumentQuery, DocumentWrite, ReceivingStore, StoredDocument } from './store.js';
 
@@ -10,7 +12,15 @@ const toDocument = (row: Row): StoredDocument => ({ ...row, body: JSON.parse(row
 
 /** SQLite (file or memory): its own connection beside the ledger's, WAL + synchronous=FULL like it. */
 export class SqliteReceivingStore implements ReceivingStore {
-  private constructor(private readonly db: SqliteDatabase) {}
+  /** Prepared once: receiving reads and writes on every dock batch. */
+  private readonly statements: ReturnType<typeof prepare>;
+
+  private constructor(
+    private readonly db: SqliteDatabase,
+    private readonly releaseCheckpointer: () => Promise<void>,
+  ) {
+    this.statements = prepare(db);
+  }
 
   static open(path: string): SqliteReceivingStore {
     const db = new Database(path);
@@ -19,51 +29,38 @@ export class SqliteReceivingStore implements ReceivingStore {
     // The ledger connection holds the write lock during its batches.
     db.pragma('busy_timeout = 5000');
     db.exec(RECEIVING_SQLITE_SCHEMA);
-    return new SqliteReceivingStore(db);
+    return new SqliteReceivingStore(db, useCheckpointer(db, path, silentLogger()));
   }
 
   async get(kind: DocumentKind, id: string): Promise<StoredDocument | undefined> {
-    const row = this.db.prepare('SELECT * FROM receiving_documents WHERE kind = ? AND id = ?').get(kind, id) as
-      Row | undefined;
+    const row = this.statements.get.get(kind, id) as Row | undefined;
     return row && toDocument(row);
   }
 
   async getMany(kind: DocumentKind, ids: readonly string[]): Promise<StoredDocument[]> {
     if (ids.length === 0) return [];
-    const rows = this.db
-      .prepare('SELECT * FROM receiving_documents WHERE kind = ? AND id IN (SELECT value FROM json_each(?))')
-      .all(kind, JSON.stringify(ids)) as Row[];
+    const rows = this.statements.getMany.all(kind, JSON.stringify(ids)) as Row[];
     return rows.map(toDocument);
   }
 
   async list(kind: DocumentKind, query: DocumentQuery): Promise<StoredDocument[]> {
-    const rows = this.db
-      .prepare(
-        `SELECT * FROM receiving_documents WHERE kind = ? AND (? IS NULL OR site = ?) AND (? IS NULL OR status = ?)
-         ORDER BY created_seq LIMIT ?`,
-      )
-      .all(
-        kind,
-        query.site ?? null,
-        query.site ?? null,
-        query.status ?? null,
-        query.status ?? null,
-        query.limit,
-      ) as Row[];
+    // One statement per combination of filters, so each can use the (kind, status, site, created_seq) index.
+    const { site, status, limit } = query;
+    const s = this.statements;
+    const rows = (
+      site !== undefined && status !== undefined
+        ? s.listBySiteStatus.all(kind, status, site, limit)
+        : status !== undefined
+          ? s.listByStatus.all(kind, status, limit)
+          : site !== undefined
+            ? s.listBySite.all(kind, site, limit)
+            : s.list.all(kind, limit)
+    ) as Row[];
     return rows.map(toDocument);
   }
 
   async write(writes: readonly DocumentWrite[]): Promise<boolean> {
-    const insert = this.db.prepare(
-      `INSERT INTO receiving_documents (kind, id, version, hash, site, status, body, created_seq)
-       VALUES (?, ?, 1, ?, ?, ?, ?, (SELECT COALESCE(MAX(created_seq), 0) + 1 FROM receiving_documents))
-       ON CONFLICT (kind, id) DO NOTHING`,
-    );
-    const update = this.db.prepare(
-      `UPDATE receiving_documents SET version = version + 1, site = ?, status = ?, body = ?
-       WHERE kind = ? AND id = ? AND version = ?`,
-    );
-    const remove = this.db.prepare('DELETE FROM receiving_documents WHERE kind = ? AND id = ? AND version = ?');
+    const { insert, update, remove } = this.statements;
     const apply = this.db.transaction((): boolean => {
       for (const write of writes) {
         const body = JSON.stringify(write.body);
@@ -87,8 +84,33 @@ export class SqliteReceivingStore implements ReceivingStore {
   }
 
   async close(): Promise<void> {
+    if (!this.db.open) return;
     this.db.close();
+    await this.releaseCheckpointer();
   }
 }
 
 class VersionMismatch extends Error {}
+
+function prepare(db: SqliteDatabase) {
+  const list = (where: string) =>
+    db.prepare(`SELECT * FROM receiving_documents WHERE kind = ? ${where} ORDER BY created_seq LIMIT ?`);
+  return {
+    get: db.prepare('SELECT * FROM receiving_documents WHERE kind = ? AND id = ?'),
+    getMany: db.prepare('SELECT * FROM receiving_documents WHERE kind = ? AND id IN (SELECT value FROM json_each(?))'),
+    list: list(''),
+    listByStatus: list('AND status = ?'),
+    listBySite: list('AND site = ?'),
+    listBySiteStatus: list('AND status = ? AND site = ?'),
+    insert: db.prepare(
+      `INSERT INTO receiving_documents (kind, id, version, hash, site, status, body, created_seq)
+       VALUES (?, ?, 1, ?, ?, ?, ?, (SELECT COALESCE(MAX(created_seq), 0) + 1 FROM receiving_documents))
+       ON CONFLICT (kind, id) DO NOTHING`,
+    ),
+    update: db.prepare(
+      `UPDATE receiving_documents SET version = version + 1, site = ?, status = ?, body = ?
+       WHERE kind = ? AND id = ? AND version = ?`,
+    ),
+    remove: db.prepare('DELETE FROM receiving_documents WHERE kind = ? AND id = ? AND version = ?'),
+  };
+}
