@@ -14,6 +14,8 @@ export interface Ablation {
   tune?: (config: DebounceConfig) => DebounceConfig;
   /** Cloud-side switches of the run (receiving policy). */
   options?: Partial<PipelineOptions>;
+  /** Store-side switches that change the physical world (re-tagging): the scenario the row runs. */
+  scenario?: (scenario: Scenario) => Scenario;
   /** The mechanism only exists when the scenario has this (e.g. ASNs); otherwise the row is not measured. */
   needs?: (scenario: Scenario) => string | null;
 }
@@ -60,6 +62,14 @@ export const ABLATIONS: readonly Ablation[] = [
     options: { trustAsn: false },
     needs: (scenario) => (scenario.operations.asns ? null : 'the scenario has no ASNs (operations.asns)'),
   },
+  {
+    name: 're-tagging at receiving off (retagAtReceivingShare 0)',
+    scenario: (scenario) => ({ ...scenario, rates: { ...scenario.rates, retagAtReceivingShare: 0 } }),
+    needs: (scenario) =>
+      scenario.operations.asns && scenario.rates.retagAtReceivingShare > 0
+        ? null
+        : 'the scenario does not re-tag (rates.retagAtReceivingShare, operations.asns)',
+  },
 ];
 
 /**
@@ -87,7 +97,7 @@ export async function runAblation(scenario: Scenario, options: PipelineOptions):
       continue;
     }
     const report = (
-      await runAccuracyPipeline(scenario, {
+      await runAccuracyPipeline(ablation.scenario ? ablation.scenario(scenario) : scenario, {
         ...options,
         ...ablation.options,
         ...(ablation.tune ? { tune: ablation.tune } : {}),

@@ -45,6 +45,8 @@ export interface PipelineResult {
   handheldCounts: number;
   /** Transactions the ledger did not apply, with the reason (each one costs accuracy). */
   refused: string[];
+  /** Dead-tag items re-tagged at receiving, and how many of them receiving listed as unread at the door. */
+  retagged: { items: number; onExceptionList: number };
 }
 
 const DOCUMENT_EVENTS_MAX = 100;
@@ -113,11 +115,15 @@ function gatewayDocuments(events: readonly EpcisEvent[]): FeedInput[] {
 /** The tills' sales and the handheld sweeps of the run, as the scenario's `operations` ask for them. */
 function storeOperations(
   scenario: Scenario,
-  generated: { truth: TruthRecord[]; unreadable: string[] },
+  generated: { truth: TruthRecord[]; unreadable: string[]; retagged: Array<{ uri: string; atMs: number }> },
   context: PipelineOptions & { operations: Scenario['operations']; siteId: string; endMs: number },
 ): FeedInput[] {
   const { operations, siteId } = context;
-  const unreadable = new Set(generated.unreadable);
+  // What a till pad or a handheld cannot read: dead tags, and re-tagged ones until their new label.
+  const unreadable = new Map<string, number>([
+    ...generated.unreadable.map((uri) => [uri, Number.POSITIVE_INFINITY] as const),
+    ...generated.retagged.map(({ uri, atMs }) => [uri, atMs] as const),
+  ]);
   const sweep = (zone: string, intervalSeconds: number) =>
     zoneCounts(
       generated.truth,
@@ -186,7 +192,12 @@ export async function runAccuracyPipeline(scenario: Scenario, options: PipelineO
       epcs: await bookEpcsAt(store, generated.truth, endMs),
       atMs: endMs,
     });
-    return { report, truth: generated.truth, reads: generated.reads.length, events: events.length, ...fed };
+    const unreadAtDoor = receiving?.unreadAtDoor() ?? new Set<string>();
+    const retagged = {
+      items: generated.retagged.length,
+      onExceptionList: generated.retagged.filter(({ uri }) => unreadAtDoor.has(uri)).length,
+    };
+    return { report, truth: generated.truth, reads: generated.reads.length, events: events.length, retagged, ...fed };
   } finally {
     await receiving?.close();
     await store.close();
