@@ -50,9 +50,15 @@ export async function runAccuracyBin(args: readonly string[], output: NodeJS.Wri
       `  re-tagged at receiving: ${result.retagged.items} dead-tag items, ${result.retagged.onExceptionList} of them ` +
         `on receiving's list of ASN cases the door did not read\n`,
     );
+  const wire = result.countWire;
+  if (wire.counts > 0)
+    output.write(
+      `  shelf counts on the wire: ${wire.counts} (${wire.digests} as digests: ${wire.digestsAgreed} confirmed by the ` +
+        `books, ${wire.digestsDisagreed} not, ${wire.fullCountRequests} full counts requested), ${wire.bytes} bytes\n`,
+    );
   output.write(formatAccuracyReport(result.report, values.top === undefined ? 10 : Number(values.top)));
   if (values.ablation)
-    output.write(`\n${await runAblation(scenario, { seed, loops, startEpochMs: Date.parse(START_TIME) })}`);
+    output.write(`\n${await runAblation(scenario, { seed, loops, startEpochMs: Date.parse(START_TIME) }, result)}`);
   return 0;
 }
 
