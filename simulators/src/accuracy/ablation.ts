@@ -81,7 +81,8 @@ export const ABLATIONS: readonly Ablation[] = [
 
 function countBytes(result: PipelineResult): string {
   const { counts, bytes } = result.countWire;
-  return `${(bytes / 1e6).toFixed(2)} MB (${counts} counts, ${counts === 0 ? 0 : Math.round(bytes / counts)} B each)`;
+  const total = bytes >= 1e6 ? `${(bytes / 1e6).toFixed(2)} MB` : `${(bytes / 1e3).toFixed(1)} KB`;
+  return `${total} (${counts} counts, ${counts === 0 ? 0 : Math.round(bytes / counts)} B each)`;
 }
 
 function points(part: number, whole: number): number {
