@@ -43,6 +43,8 @@ export interface GeneratedScenario {
   truth: TruthRecord[];
   /** URIs of tags that never answer any reader (scenario `rates.tagUnreadableProbability`). */
   unreadable: string[];
+  /** Dead tags re-tagged at receiving: URI and the epoch ms from which they answer. */
+  retagged: Array<{ uri: string; atMs: number }>;
   /** Inbound pallets with every case the supplier listed (short-shipped ones too): what an ASN would say. */
   deliveries: Delivery[];
 }
@@ -77,6 +79,7 @@ export function generateScenarioReads(scenario: Scenario, options: GenerateJsonl
   const expected: ExpectedMovementAt[] = [];
   const truth: TruthRecord[] = [];
   const unreadable: string[] = [];
+  const retagged: Array<{ uri: string; atMs: number }> = [];
   const deliveries: Delivery[] = [];
   const wanted = options.readerIds ? new Set(options.readerIds) : null;
   for (let loopIndex = 0; loopIndex < loops; loopIndex++) {
@@ -87,6 +90,7 @@ export function generateScenarioReads(scenario: Scenario, options: GenerateJsonl
     const loopStartEpochMs = options.startEpochMs + loopIndex * run.durationMs;
     truth.push(...runToTruth(scenario, run, loopStartEpochMs));
     unreadable.push(...run.unreadable);
+    retagged.push(...run.retagged.map(({ uri, atMs }) => ({ uri, atMs: loopStartEpochMs + atMs })));
     deliveries.push(...deliveriesOf(run, loopStartEpochMs));
     for (const read of runToRawReads(run, loopStartEpochMs)) if (!wanted || wanted.has(read.reader)) reads.push(read);
     for (const movement of run.expected) {
@@ -98,7 +102,7 @@ export function generateScenarioReads(scenario: Scenario, options: GenerateJsonl
       });
     }
   }
-  return { reads, expected, truth, unreadable, deliveries };
+  return { reads, expected, truth, unreadable, retagged, deliveries };
 }
 
 /** Writes the truth file: a header line naming the run, then one record per line. */

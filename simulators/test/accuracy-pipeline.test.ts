@@ -17,6 +17,17 @@ describe('accuracy pipeline (replay-style, real gateway engine and ledger)', () 
     expect(first.report.records).toBeGreaterThan(0);
     for (const wrong of first.report.wrong) expect(Object.keys(wrong.reasons).length).toBeGreaterThan(0);
   });
+
+  it('sends shelf counts as digests the books confirm: same books as full sets, fewer bytes', async () => {
+    const digests = await runAccuracyPipeline(scenario, { startEpochMs, seed: 7 });
+    const full = await runAccuracyPipeline(scenario, { startEpochMs, seed: 7, countDigests: false });
+    expect(digests.report).toEqual(full.report);
+    expect(full.countWire).toMatchObject({ digests: 0, digestsAgreed: 0 });
+    expect(digests.countWire.counts).toBe(full.countWire.counts);
+    expect(digests.countWire.digests).toBeGreaterThan(0);
+    expect(digests.countWire.digestsAgreed).toBe(digests.countWire.digests);
+    expect(digests.countWire.bytes).toBeLessThan(full.countWire.bytes);
+  });
 });
 
 describe('ablation', () => {
@@ -26,7 +37,7 @@ describe('ablation', () => {
     expect(table).toContain('all mechanisms on');
     for (const ablation of ABLATIONS) expect(table).toContain(ablation.name);
     expect(table).toMatch(/shelf counts off .* mechanism worth -?\d+\.\d points/);
-    expect(table).toContain('count digests');
+    expect(table).toMatch(/count digests off .* mechanism worth -?\d+\.\d points; shelf count payloads .* [KM]B/);
     // store-accuracy has ASNs: the receiving policy row is measured, not skipped.
     expect(table).toMatch(/ASN trust for unread cases off .* mechanism worth -?\d+\.\d points/);
   });

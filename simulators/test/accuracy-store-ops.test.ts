@@ -16,7 +16,7 @@ const record = (time: string, event: TruthRecord['event'], serial: number, locat
 describe('till sales from the truth', () => {
   it('sells a paid item by its EPC, or by barcode when its tag never answers', () => {
     const truth = [record('01:00.000', 'pay', 1, null), record('02:00.000', 'pay', 2, null)];
-    const sales = tillSales(truth, new Set([epc(2)]), { site: 'store-1', unitPrice: '2.50' });
+    const sales = tillSales(truth, new Map([[epc(2), Number.POSITIVE_INFINITY]]), { site: 'store-1', unitPrice: '2.50' });
     expect(sales.map((sale) => (sale.kind === 'pos' ? sale.pos.lines[0] : undefined))).toEqual([
       { epc: epc(1), qty: '1', unitPrice: '2.50' },
       { gtin: '00614141200016', qty: '1', unitPrice: '2.50' },
@@ -28,7 +28,7 @@ describe('till sales from the truth', () => {
 describe('POS scan errors', () => {
   it('ring a share of lines up as another product', () => {
     const truth = Array.from({ length: 200 }, (_, index) => record('01:00.000', 'pay', index + 1, null));
-    const sales = tillSales(truth, new Set(), {
+    const sales = tillSales(truth, new Map(), {
       site: 'store-1',
       unitPrice: '2.50',
       scanErrorShare: 0.1,
@@ -56,7 +56,7 @@ describe('sales-floor sweeps', () => {
     const startMs = Date.parse('2026-03-02T08:00:00Z');
     const counts = zoneCounts(
       truth,
-      new Set([epc(2)]),
+      new Map([[epc(2), Number.POSITIVE_INFINITY]]),
       { site: 'store-1', zone: 'sales-floor' },
       {
         startMs,

@@ -78,9 +78,20 @@ export function buildAggregationEvent(
   return withEventId(event) as AggregationEvent;
 }
 
-/** Deterministic output order: event time, then event id. */
+/**
+ * A count is a snapshot of the shelf after the round's changes: at one instant it goes after every
+ * movement. Ordered by event id alone, a count could reach the ledger before the removal of the same
+ * round, which then books the taken item missing (Shrinkage) instead of moving it to the sales floor.
+ */
+function countsLast(event: EpcisEvent): number {
+  return event.bizStep === 'cycle_counting' ? 1 : 0;
+}
+
+/** Deterministic output order: event time, movements before counts, then event id. */
 export function compareEvents(a: EpcisEvent, b: EpcisEvent): number {
   if (a.eventTime !== b.eventTime) return a.eventTime < b.eventTime ? -1 : 1;
+  const rank = countsLast(a) - countsLast(b);
+  if (rank !== 0) return rank;
   return a.eventID < b.eventID ? -1 : a.eventID > b.eventID ? 1 : 0;
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EpcisEvent } from '../../../shared/src/contracts/epcis.js';
+import { sortEvents } from '../../src/debounce/events.js';
 import { SHELF_LOCATION, T0, dockConfig, run, sgtin, shelfReads } from './builders.js';
 
 const [A, B, C] = [sgtin(1, '012345'), sgtin(2, '012345'), sgtin(3, '012345')] as [string, string, string];
@@ -86,5 +87,24 @@ describe('smart shelf scenarios', () => {
       ['stocking', at(2), [URN(1), URN(2)]],
       ['removing', at(8), [URN(2)]],
     ]);
+  });
+  it('a removal decided at the instant of a count goes before that count (the ledger moves the item, not books it missing)', () => {
+    // C is last read in round 53: its sixth missed round closes at the minute, with the count.
+    const { events } = run(
+      dockConfig(),
+      shelfReads([A, B, C], 60, (tag, round) => tag !== 2 || round < 54),
+    );
+    expect(moves(events)).toEqual([
+      ['stocking', at(2), [URN(1), URN(2), URN(3)]],
+      ['removing', at(60), [URN(3)]],
+      ['cycle_counting', at(60), [URN(1), URN(2)]],
+    ]);
+    // Whatever the event ids: at one instant a count sorts after every movement.
+    const [, removal, count] = events as [EpcisEvent, EpcisEvent, EpcisEvent];
+    const sorted = sortEvents([
+      { ...count, eventID: 'ni:///sha-256;0000' },
+      { ...removal, eventID: 'ni:///sha-256;ffff' },
+    ]);
+    expect(sorted.map((event) => event.bizStep)).toEqual(['removing', 'cycle_counting']);
   });
 });

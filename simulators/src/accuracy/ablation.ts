@@ -1,19 +1,22 @@
 import type { DebounceConfig } from '../../../gateway/src/debounce/config.js';
 import { percent } from '../../../cloud/src/accuracy/format.js';
 import type { Scenario } from '../scenario/schema.js';
-import { runAccuracyPipeline, type PipelineOptions } from './pipeline.js';
+import { runAccuracyPipeline, type PipelineOptions, type PipelineResult } from './pipeline.js';
 
 /**
  * The ablation: the same run with one gateway mechanism switched off at a time, so
- * each row shows what that mechanism is worth in IRA points. Mechanisms this
- * replay-style pipeline cannot switch (ASN trust for unread cases, count digests)
- * are named as not measured rather than left out silently.
+ * each row shows what that mechanism is worth in IRA points. A mechanism the
+ * scenario does not have is named as not measured rather than left out silently.
  */
 export interface Ablation {
   name: string;
   tune?: (config: DebounceConfig) => DebounceConfig;
   /** Cloud-side switches of the run (receiving policy). */
   options?: Partial<PipelineOptions>;
+  /** Store-side switches that change the physical world (re-tagging): the scenario the row runs. */
+  scenario?: (scenario: Scenario) => Scenario;
+  /** What else the row is worth beside IRA (e.g. bytes on the wire), against the baseline run. */
+  detail?: (row: PipelineResult, baseline: PipelineResult) => string;
   /** The mechanism only exists when the scenario has this (e.g. ASNs); otherwise the row is not measured. */
   needs?: (scenario: Scenario) => string | null;
 }
@@ -60,44 +63,62 @@ export const ABLATIONS: readonly Ablation[] = [
     options: { trustAsn: false },
     needs: (scenario) => (scenario.operations.asns ? null : 'the scenario has no ASNs (operations.asns)'),
   },
+  {
+    name: 're-tagging at receiving off (retagAtReceivingShare 0)',
+    scenario: (scenario) => ({ ...scenario, rates: { ...scenario.rates, retagAtReceivingShare: 0 } }),
+    needs: (scenario) =>
+      scenario.operations.asns && scenario.rates.retagAtReceivingShare > 0
+        ? null
+        : 'the scenario does not re-tag (rates.retagAtReceivingShare, operations.asns)',
+  },
+  {
+    name: 'count digests off (full EPC sets every count)',
+    options: { countDigests: false },
+    detail: (row, baseline) => `; shelf count payloads ${countBytes(row)} vs ${countBytes(baseline)} with digests`,
+    needs: (scenario) => (scenario.shelves.length > 0 ? null : 'the scenario has no shelves'),
+  },
 ];
 
-/**
- * Not measurable here yet. Count digests: the gateway option that switches them off belongs to
- * another change; once merged, add a row whose `tune` sets it (the hook is this list).
- */
-export const ABLATIONS_NOT_MEASURED = ['count digests (needs the gateway option to switch digests off)'];
+function countBytes(result: PipelineResult): string {
+  const { counts, bytes } = result.countWire;
+  const total = bytes >= 1e6 ? `${(bytes / 1e6).toFixed(2)} MB` : `${(bytes / 1e3).toFixed(1)} KB`;
+  return `${total} (${counts} counts, ${counts === 0 ? 0 : Math.round(bytes / counts)} B each)`;
+}
 
 function points(part: number, whole: number): number {
   return whole === 0 ? 0 : (100 * part) / whole;
 }
 
-/** Runs the baseline and each ablation; returns the printed table. */
-export async function runAblation(scenario: Scenario, options: PipelineOptions): Promise<string> {
-  const baseline = (await runAccuracyPipeline(scenario, options)).report;
-  const baselineIra = points(baseline.matching, baseline.records);
-  const lines = [
-    'ablation (same seed, one mechanism off at a time):',
-    `  ${'all mechanisms on'.padEnd(78)} IRA ${percent(baseline.matching, baseline.records).padStart(7)}  EPC ${percent(baseline.epcsPlacedRight, baseline.epcsCompared).padStart(7)}`,
-  ];
+function row(name: string, report: PipelineResult['report']): string {
+  return `  ${name.padEnd(78)} IRA ${percent(report.matching, report.records).padStart(7)}  EPC ${percent(report.epcsPlacedRight, report.epcsCompared).padStart(7)}`;
+}
+
+/**
+ * Runs each ablation against the baseline (run here unless the caller already has it, same options);
+ * returns the printed table.
+ */
+export async function runAblation(
+  scenario: Scenario,
+  options: PipelineOptions,
+  measured?: PipelineResult,
+): Promise<string> {
+  const baseline = measured ?? (await runAccuracyPipeline(scenario, options));
+  const baselineIra = points(baseline.report.matching, baseline.report.records);
+  const lines = ['ablation (same seed, one mechanism off at a time):', row('all mechanisms on', baseline.report)];
   for (const ablation of ABLATIONS) {
     const missing = ablation.needs?.(scenario) ?? null;
     if (missing !== null) {
       lines.push(`  ${ablation.name.padEnd(78)} not measured: ${missing}`);
       continue;
     }
-    const report = (
-      await runAccuracyPipeline(scenario, {
-        ...options,
-        ...ablation.options,
-        ...(ablation.tune ? { tune: ablation.tune } : {}),
-      })
-    ).report;
-    const worth = baselineIra - points(report.matching, report.records);
-    lines.push(
-      `  ${ablation.name.padEnd(78)} IRA ${percent(report.matching, report.records).padStart(7)}  EPC ${percent(report.epcsPlacedRight, report.epcsCompared).padStart(7)}  mechanism worth ${worth.toFixed(1)} points`,
-    );
+    const result = await runAccuracyPipeline(ablation.scenario ? ablation.scenario(scenario) : scenario, {
+      ...options,
+      ...ablation.options,
+      ...(ablation.tune ? { tune: ablation.tune } : {}),
+    });
+    const worth = baselineIra - points(result.report.matching, result.report.records);
+    const detail = ablation.detail?.(result, baseline) ?? '';
+    lines.push(`${row(ablation.name, result.report)}  mechanism worth ${worth.toFixed(1)} points${detail}`);
   }
-  for (const name of ABLATIONS_NOT_MEASURED) lines.push(`  ${name.padEnd(78)} not measured`);
   return `${lines.join('\n')}\n`;
 }

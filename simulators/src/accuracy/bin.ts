@@ -45,9 +45,20 @@ export async function runAccuracyBin(args: readonly string[], output: NodeJS.Wri
       `${result.tillSales} till sales, ${result.handheldCounts} handheld sweeps) in ${(elapsedMs / 1000).toFixed(1)} s\n`,
   );
   for (const line of result.refused.slice(0, 10)) output.write(`  ledger refused ${line}\n`);
+  if (result.retagged.items > 0)
+    output.write(
+      `  re-tagged at receiving: ${result.retagged.items} dead-tag items, ${result.retagged.onExceptionList} of them ` +
+        `on receiving's list of ASN cases the door did not read\n`,
+    );
+  const wire = result.countWire;
+  if (wire.counts > 0)
+    output.write(
+      `  shelf counts on the wire: ${wire.counts} (${wire.digests} as digests: ${wire.digestsAgreed} confirmed by the ` +
+        `books, ${wire.digestsDisagreed} not, ${wire.fullCountRequests} full counts requested), ${wire.bytes} bytes\n`,
+    );
   output.write(formatAccuracyReport(result.report, values.top === undefined ? 10 : Number(values.top)));
   if (values.ablation)
-    output.write(`\n${await runAblation(scenario, { seed, loops, startEpochMs: Date.parse(START_TIME) })}`);
+    output.write(`\n${await runAblation(scenario, { seed, loops, startEpochMs: Date.parse(START_TIME) }, result)}`);
   return 0;
 }
 

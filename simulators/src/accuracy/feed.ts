@@ -5,6 +5,7 @@ import type { ApplyResult } from '../../../cloud/src/ledger/state.js';
 import type { Transaction } from '../../../cloud/src/ledger/transactions.js';
 import { applyPosTransaction } from '../../../cloud/src/pos/service.js';
 import { BATCH_TRANSACTIONS_MAX, type LedgerStore } from '../../../cloud/src/store/ledger-store.js';
+import type { CountWire } from './count-digests.js';
 import type { StoreInput } from './store-ops.js';
 
 /**
@@ -29,6 +30,8 @@ export interface FeedDeps {
   catalog: Catalog;
   siteId: string;
   prepareDocument?: PrepareDocument | undefined;
+  /** Shelf counts as the gateway sends them and the cloud confirms them (digests on or off). */
+  countWire?: CountWire | undefined;
 }
 
 export interface FeedResult {
@@ -64,7 +67,9 @@ export async function feedStore(inputs: readonly FeedInput[], deps: FeedDeps): P
       continue;
     }
     if (input.kind === 'zone-count') result.handheldCounts++;
-    await feedDocument(input.kind === 'epcis' ? input.events : [input.event], deps, result);
+    deps.countWire?.advanceTo(input.timeMs);
+    const events = input.kind === 'epcis' ? (deps.countWire?.shape(input.events) ?? input.events) : [input.event];
+    await feedDocument(events, deps, result);
   }
   return result;
 }
@@ -73,7 +78,8 @@ async function feedDocument(events: readonly EpcisEvent[], deps: FeedDeps, resul
   const first = events[0];
   if (!first) return;
   const document = buildEpcisDocument(events, { creationDate: first.eventTime });
-  const mapped = mapEpcisDocument(document, { siteId: deps.siteId, gatewayId: GATEWAY_ID }, deps.catalog);
+  const counts = await deps.countWire?.resolve(document);
+  const mapped = mapEpcisDocument(document, { siteId: deps.siteId, gatewayId: GATEWAY_ID }, deps.catalog, counts);
   result.skipped += mapped.skipped.length;
   const prepared = deps.prepareDocument
     ? await deps.prepareDocument(document, deps.siteId, mapped.transactions)

@@ -11,6 +11,7 @@ import { generateScenarioReads } from '../reads-jsonl.js';
 import { feedStore, GATEWAY_ID, type FeedInput } from './feed.js';
 import { tillSales, zoneCounts } from './store-ops.js';
 import { openAsnReceiving } from './receiving.js';
+import { openCountWire, type CountWireStats } from './count-digests.js';
 import type { Scenario } from '../scenario/schema.js';
 import { SITE_DEFAULT } from '../scenario/truth.js';
 
@@ -29,6 +30,8 @@ export interface PipelineOptions {
   tune?: (config: DebounceConfig) => DebounceConfig;
   /** With ASNs: an ASN case the door did not read is received on the ASN's word (default true). */
   trustAsn?: boolean;
+  /** Shelf counts as digests + changes (the gateway default, `counts.digests`); false: full EPC sets every count. */
+  countDigests?: boolean;
   /** Overrides of the scenario's store operations (the ablation switches handheld sweeps off). */
   operations?: Partial<Scenario['operations']>;
 }
@@ -45,6 +48,10 @@ export interface PipelineResult {
   handheldCounts: number;
   /** Transactions the ledger did not apply, with the reason (each one costs accuracy). */
   refused: string[];
+  /** Dead-tag items re-tagged at receiving, and how many of them receiving listed as unread at the door. */
+  retagged: { items: number; onExceptionList: number };
+  /** Shelf counts on the wire: how many, their bytes, digests sent / confirmed / disagreeing. */
+  countWire: CountWireStats;
 }
 
 const DOCUMENT_EVENTS_MAX = 100;
@@ -113,11 +120,15 @@ function gatewayDocuments(events: readonly EpcisEvent[]): FeedInput[] {
 /** The tills' sales and the handheld sweeps of the run, as the scenario's `operations` ask for them. */
 function storeOperations(
   scenario: Scenario,
-  generated: { truth: TruthRecord[]; unreadable: string[] },
+  generated: { truth: TruthRecord[]; unreadable: string[]; retagged: Array<{ uri: string; atMs: number }> },
   context: PipelineOptions & { operations: Scenario['operations']; siteId: string; endMs: number },
 ): FeedInput[] {
   const { operations, siteId } = context;
-  const unreadable = new Set(generated.unreadable);
+  // What a till pad or a handheld cannot read: dead tags, and re-tagged ones until their new label.
+  const unreadable = new Map<string, number>([
+    ...generated.unreadable.map((uri) => [uri, Number.POSITIVE_INFINITY] as const),
+    ...generated.retagged.map(({ uri, atMs }) => [uri, atMs] as const),
+  ]);
   const sweep = (zone: string, intervalSeconds: number) =>
     zoneCounts(
       generated.truth,
@@ -179,14 +190,34 @@ export async function runAccuracyPipeline(scenario: Scenario, options: PipelineO
       })
     : undefined;
   try {
-    const fed = await feedStore(inputs, { store, catalog, siteId, prepareDocument: receiving?.prepareDocument });
+    const countWire = openCountWire({ digests: options.countDigests ?? true, store, siteId, gatewayId: GATEWAY_ID });
+    const fed = await feedStore(inputs, {
+      store,
+      catalog,
+      siteId,
+      prepareDocument: receiving?.prepareDocument,
+      countWire,
+    });
     const report = measureAccuracy({
       truth: generated.truth,
       positions: await bookPositionsNow(store),
       epcs: await bookEpcsAt(store, generated.truth, endMs),
       atMs: endMs,
     });
-    return { report, truth: generated.truth, reads: generated.reads.length, events: events.length, ...fed };
+    const unreadAtDoor = receiving?.unreadAtDoor() ?? new Set<string>();
+    const retagged = {
+      items: generated.retagged.length,
+      onExceptionList: generated.retagged.filter(({ uri }) => unreadAtDoor.has(uri)).length,
+    };
+    return {
+      report,
+      truth: generated.truth,
+      reads: generated.reads.length,
+      events: events.length,
+      retagged,
+      countWire: countWire.stats(),
+      ...fed,
+    };
   } finally {
     await receiving?.close();
     await store.close();

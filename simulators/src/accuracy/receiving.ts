@@ -23,8 +23,16 @@ export const SUPPLIER = 'dc-1';
 
 export interface AsnReceiving {
   prepareDocument: PrepareDocument;
+  /**
+   * Receiving's exception list as the associate sees it right after each dock receipt: the ASN cases
+   * the door did not read (`inferred` under trustAsn, `short` under countReads). The store's re-tagging
+   * works from this list (simulators/src/scenario/retagging.ts).
+   */
+  unreadAtDoor(): ReadonlySet<string>;
   close(): Promise<void>;
 }
+
+const UNREAD_STATES: ReadonlySet<string> = new Set(['inferred', 'short']);
 
 export async function openAsnReceiving(
   deliveries: readonly Delivery[],
@@ -61,8 +69,25 @@ export async function openAsnReceiving(
     await store.close();
     throw error;
   }
+  const unread = new Set<string>();
+  const noteUnread = async (): Promise<void> => {
+    for (const asn of await service.asns({ site: deps.site }))
+      for (const pallet of asn.pallets)
+        for (const each of pallet.cases) if (UNREAD_STATES.has(each.state)) unread.add(each.epc);
+  };
   return {
-    prepareDocument: (document, siteId, transactions) => service.prepareDocument(document, siteId, transactions),
+    prepareDocument: async (document, siteId, transactions) => {
+      const prepared = await service.prepareDocument(document, siteId, transactions);
+      if (!document.epcisBody.eventList.some((event) => event.bizStep === 'receiving')) return prepared;
+      return {
+        transactions: prepared.transactions,
+        commit: async (results) => {
+          await prepared.commit(results);
+          await noteUnread();
+        },
+      };
+    },
+    unreadAtDoor: () => unread,
     close: () => store.close(),
   };
 }

@@ -11,6 +11,17 @@ import { deriveSeed, mulberry32, type Random } from '../prng.js';
 export const TILL_ID = 'till-1';
 const HANDHELD_ID = 'handheld-1';
 
+/**
+ * Tags a till pad or a handheld does not read: URI → the instant from which they answer (a dead tag
+ * re-tagged at receiving), `Infinity` for a tag that never does.
+ */
+export type SilentTags = ReadonlyMap<string, number>;
+
+function silentAt(silent: SilentTags, epc: string, timeMs: number): boolean {
+  const answersFromMs = silent.get(epc);
+  return answersFromMs !== undefined && timeMs < answersFromMs;
+}
+
 export type StoreInput =
   { timeMs: number; kind: 'pos'; pos: PosTransaction } | { timeMs: number; kind: 'zone-count'; event: ObjectEvent };
 
@@ -29,11 +40,7 @@ export interface TillOptions {
   seed?: number;
 }
 
-export function tillSales(
-  truth: readonly TruthRecord[],
-  unreadable: ReadonlySet<string>,
-  options: TillOptions,
-): StoreInput[] {
+export function tillSales(truth: readonly TruthRecord[], silent: SilentTags, options: TillOptions): StoreInput[] {
   const { site, unitPrice } = options;
   const scanErrorShare = options.scanErrorShare ?? 0;
   const random = mulberry32(deriveSeed(options.seed ?? 0, 'pos-scan-error'));
@@ -45,7 +52,7 @@ export function tillSales(
     const line =
       wrong !== null
         ? { gtin: wrong, unitPrice }
-        : unreadable.has(record.epc)
+        : silentAt(silent, record.epc, Date.parse(record.time))
           ? { gtin: record.product, unitPrice }
           : { epc: record.epc, unitPrice };
     const pos = PosTransactionSchema.parse({
@@ -76,7 +83,7 @@ function otherProduct(product: string, options: TillOptions, random: Random): st
  */
 export function zoneCounts(
   truth: readonly TruthRecord[],
-  unreadable: ReadonlySet<string>,
+  silent: SilentTags,
   zone: { site: string; zone: string },
   window: { startMs: number; endMs: number; intervalMs: number },
 ): StoreInput[] {
@@ -86,7 +93,9 @@ export function zoneCounts(
   const counts: StoreInput[] = [];
   let next = 1;
   const emit = (timeMs: number): void => {
-    const epcs = [...where].filter(([epc, at]) => at === location && !unreadable.has(epc)).map(([epc]) => epc);
+    const epcs = [...where]
+      .filter(([epc, at]) => at === location && !silentAt(silent, epc, timeMs))
+      .map(([epc]) => epc);
     counts.push({ timeMs, kind: 'zone-count', event: zoneCountEvent(location, zone.zone, timeMs, epcs.sort()) });
   };
   const countsMax = Math.floor((window.endMs - window.startMs) / window.intervalMs);

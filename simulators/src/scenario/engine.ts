@@ -3,6 +3,7 @@ import { encodeSgtin96, encodeSscc96 } from '../epc-encode.js';
 import { SimulatorErrors } from '../errors.js';
 import { deriveSeed, mulberry32, type Random } from '../prng.js';
 import { PhysicalWorld, type PhysicalEvent } from './physical.js';
+import { Retagging } from './retagging.js';
 import type { DoorSpec, PopulationSpec, Scenario, ShelfSpec, SimulatedReaderSpec } from './schema.js';
 
 /**
@@ -75,6 +76,8 @@ export interface ScenarioRun {
   physical: PhysicalEvent[];
   /** URIs of the tags that never answer (a till falls back to the barcode, a handheld misses them). */
   unreadable: string[];
+  /** Dead tags replaced at receiving (scenario/retagging.ts): URI and the offset from which they answer. */
+  retagged: Array<{ uri: string; atMs: number }>;
 }
 
 export interface GenerateOptions {
@@ -375,6 +378,7 @@ export function generateScenarioRun(scenario: Scenario, options: GenerateOptions
     dayTimeline.map((event) => ({ event, populations, offsetMs: day * dayMs })),
   );
   const world = new PhysicalWorld(scenario, seed, loopIndex);
+  const retagging = new Retagging(scenario, seed, loopIndex);
   // A misplaced item lies on the other shelf from then on; that shelf's reader sees it arrive.
   const placeOnShelf = (shelfId: string, item: ShelfOccupancy, fromMs: number): void => {
     const shelf = byId(scenario.shelves, shelfId, 'shelf', scenario.name);
@@ -403,6 +407,8 @@ export function generateScenarioRun(scenario: Scenario, options: GenerateOptions
       const passMs = Math.round(event.passSeconds * 1000);
       const random = mulberry32(deriveSeed(seed, loopIndex, 'pass', door.id, atMs));
       generatePass(collector, random, scenario, door, reader, tags.map(placementOf), atMs, passMs, event.direction);
+      if (event.direction === 'inbound')
+        retagging.atReceiving(members, atMs + passMs, (tag) => world.isUnreadable(tag));
       expected.push({
         kind: 'portal',
         direction: event.direction,
@@ -486,9 +492,11 @@ export function generateScenarioRun(scenario: Scenario, options: GenerateOptions
     .flatMap((populations) => [...populations.values()])
     .flatMap((population) => (population.pallet ? [population.pallet, ...population.members] : population.members));
   const tagsByEpc = new Map(tags.map((tag) => [tag.epc, tag]));
-  // An unplugged reader reports nothing; the gateway must ride out the gap. A dead tag never answers.
+  // An unplugged reader reports nothing; the gateway must ride out the gap. A dead tag never answers (until re-tagged).
+  const answers = (tag: SimulatedTag, offsetMs: number): boolean =>
+    !world.isUnreadable(tag) || retagging.answersAt(tag, offsetMs);
   const reads = collector.reads
-    .filter((read) => !world.isUnreadable(tagsByEpc.get(read.epc) ?? UNKNOWN_TAG))
+    .filter((read) => answers(tagsByEpc.get(read.epc) ?? UNKNOWN_TAG, read.offsetMs))
     .filter(
       (read) =>
         !outages.some(
@@ -509,6 +517,7 @@ export function generateScenarioRun(scenario: Scenario, options: GenerateOptions
     outages,
     tags,
     physical: world.events,
-    unreadable: tags.filter((tag) => world.isUnreadable(tag)).map((tag) => tag.uri),
+    unreadable: tags.filter((tag) => !answers(tag, Number.POSITIVE_INFINITY)).map((tag) => tag.uri),
+    retagged: retagging.retagged().map(({ epc, atMs }) => ({ uri: tagsByEpc.get(epc)?.uri ?? epc, atMs })),
   };
 }

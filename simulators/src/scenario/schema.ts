@@ -169,6 +169,8 @@ export const RatesSchema = z
      * instead of the item. Nothing physical changes, so the truth does not record it; the books do.
      */
     posScanErrorShareOfPays: z.number().min(0).max(1).default(0),
+    /** Share of dead-tag items on an ASN'd inbound pallet the associate finds and re-tags (scenario/retagging.ts). */
+    retagAtReceivingShare: z.number().min(0).max(1).default(0),
   })
   .strict()
   .refine((rates) => rates.theftShareOfTakes + rates.misplaceShareOfTakes <= 1, {
