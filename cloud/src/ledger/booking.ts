@@ -380,6 +380,28 @@ export class Booking {
     this.compensateLateMovements();
     this.releaseSurplusEpcs();
     this.refuseBeyondLimit();
+    const { entries, changes, qtyDelta, valueDelta, inventoryByAccount } = this.entriesOfDrafts();
+    // Conservation: each inventory account moved exactly by the value its positions moved.
+    for (const [account, delta] of inventoryByAccount) {
+      assertInvariant(
+        this.amountOf(account) === delta,
+        `inventory account ${account} moves ${delta} like its positions (${this.amountOf(account)})`,
+      );
+    }
+    const journal = this.journalLines();
+    if (entries.length > 0) this.state.appendEntries(entries);
+    if (journal.length > 0) this.state.appendJournal(journal);
+    return { entries, journal, changes, qtyDelta, valueDelta };
+  }
+
+  /** One entry per touched position (its new balance stored), with the change it announces. */
+  private entriesOfDrafts(): {
+    entries: Entry[];
+    changes: PositionChange[];
+    qtyDelta: bigint;
+    valueDelta: bigint;
+    inventoryByAccount: Map<string, bigint>;
+  } {
     const entries: Entry[] = [];
     const changes: PositionChange[] = [];
     const time = new Date(this.timeMs).toISOString();
@@ -387,31 +409,7 @@ export class Booking {
     let valueDelta = 0n;
     const inventoryByAccount = new Map<string, bigint>();
     for (const draft of this.drafts.values()) {
-      const position = this.position(draft.product, draft.location);
-      assertInvariant(
-        position.value === layersValue(position.layers),
-        `value of ${draft.product} at ${draft.location} equals its layers`,
-      );
-      assertInvariant(
-        position.qty === layersQty(position.layers),
-        `quantity of ${draft.product} at ${draft.location} equals its layers`,
-      );
-      this.state.putPosition({ ...position, entryCount: position.entryCount + 1 });
-      const entry: Entry = {
-        transactionId: this.transactionId,
-        product: draft.product,
-        location: draft.location,
-        kind: draft.kind === 'transfer_out' && draft.qtyDelta > 0n ? 'transfer_in' : draft.kind,
-        qtyDelta: draft.qtyDelta,
-        valueDelta: draft.valueDelta,
-        qtyAfter: position.qty,
-        valueAfter: position.value,
-        timeMs: this.timeMs,
-        recordedMs: this.recordedMs,
-        ...(this.reverses === undefined ? {} : { reverses: this.reverses }),
-        layersIn: draft.incoming,
-        layersOut: draft.outgoing,
-      };
+      const entry = this.entryOf(draft);
       entries.push(entry);
       qtyDelta += draft.qtyDelta;
       valueDelta += draft.valueDelta;
@@ -429,15 +427,42 @@ export class Booking {
         time,
       });
     }
-    // Conservation: each inventory account moved exactly by the value its positions moved.
-    for (const [account, delta] of inventoryByAccount) {
-      assertInvariant(
-        this.amountOf(account) === delta,
-        `inventory account ${account} moves ${delta} like its positions (${this.amountOf(account)})`,
-      );
-    }
+    return { entries, changes, qtyDelta, valueDelta, inventoryByAccount };
+  }
+
+  private entryOf(draft: EntryDraft): Entry {
+    const position = this.position(draft.product, draft.location);
+    assertInvariant(
+      position.value === layersValue(position.layers),
+      `value of ${draft.product} at ${draft.location} equals its layers`,
+    );
+    assertInvariant(
+      position.qty === layersQty(position.layers),
+      `quantity of ${draft.product} at ${draft.location} equals its layers`,
+    );
+    this.state.putPosition({ ...position, entryCount: position.entryCount + 1 });
+    return {
+      transactionId: this.transactionId,
+      product: draft.product,
+      location: draft.location,
+      kind: draft.kind === 'transfer_out' && draft.qtyDelta > 0n ? 'transfer_in' : draft.kind,
+      qtyDelta: draft.qtyDelta,
+      valueDelta: draft.valueDelta,
+      qtyAfter: position.qty,
+      valueAfter: position.value,
+      timeMs: this.timeMs,
+      recordedMs: this.recordedMs,
+      ...(this.reverses === undefined ? {} : { reverses: this.reverses }),
+      layersIn: draft.incoming,
+      layersOut: draft.outgoing,
+    };
+  }
+
+  /** The transaction's journal: one line per account it moved, in account order; must balance. */
+  private journalLines(): JournalLine[] {
     const journal: JournalLine[] = [];
     let balance = 0n;
+    const postedMs = postingTimeMs(this.timeMs, this.state.closedThroughMs);
     for (const [account, amount] of [...this.amounts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       if (amount === 0n) continue;
       balance += amount;
@@ -446,15 +471,12 @@ export class Booking {
         account,
         debit: amount > 0n ? amount : 0n,
         credit: amount < 0n ? -amount : 0n,
-        timeMs: postingTimeMs(this.timeMs, this.state.closedThroughMs),
+        timeMs: postedMs,
         recordedMs: this.recordedMs,
       });
     }
-    if (journal.length > 0 && postingTimeMs(this.timeMs, this.state.closedThroughMs) !== this.timeMs)
-      this.flags.add('posted_in_open_period');
+    if (journal.length > 0 && postedMs !== this.timeMs) this.flags.add('posted_in_open_period');
     assertInvariant(balance === 0n, `journal of ${this.transactionId} balances (Σ debit − Σ credit = ${balance})`);
-    if (entries.length > 0) this.state.appendEntries(entries);
-    if (journal.length > 0) this.state.appendJournal(journal);
-    return { entries, journal, changes, qtyDelta, valueDelta };
+    return journal;
   }
 }

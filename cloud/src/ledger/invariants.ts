@@ -138,6 +138,30 @@ export class InvariantChecker {
   }
 
   report(): CheckReport {
+    const { balance, layers, epcs, valueByAccount } = this.positionChecks();
+    const checks = [
+      balance,
+      layers,
+      this.journalCheck(),
+      this.balanceCheck(),
+      this.inventoryCheck(valueByAccount),
+      epcs,
+      checkValueRange(this.positions),
+      checkNoNegativeValue(this.positions),
+      checkFifoOrder(this.positions, this.valuationOf, this.sequences),
+      checkReversalMirrors(this.reversalPairs, (id) => this.movesOf(id)),
+      magnitudeLimitCheck(this.positions, this.balances),
+    ];
+    return { ok: checks.every((check) => check.ok), checks };
+  }
+
+  /** Checks 1, 2 and 6 per position; also sums stock value per inventory account for check 5. */
+  private positionChecks(): {
+    balance: CheckItem;
+    layers: CheckItem;
+    epcs: CheckItem;
+    valueByAccount: Map<string, bigint>;
+  } {
     const positionChecks = item('position balance = Σ entry deltas');
     const layerChecks = item('stock value = Σ remaining layers');
     const epcChecks = item('EPCs in stock agree with quantities');
@@ -146,36 +170,9 @@ export class InvariantChecker {
     for (const position of this.positions) {
       const key = positionKey(position.product, position.location);
       seen.add(key);
-      const sum = this.entrySums.get(key) ?? { qty: 0n, value: 0n, count: 0, lastQtyAfter: 0n, lastValueAfter: 0n };
-      const where = `${position.product} at ${position.location}`;
-      positionChecks.checked++;
-      if (
-        sum.qty !== position.qty ||
-        sum.value !== position.value ||
-        sum.lastQtyAfter !== position.qty ||
-        sum.lastValueAfter !== position.value ||
-        sum.count !== position.entryCount
-      ) {
-        fail(
-          positionChecks,
-          `${where}: balance ${formatQuantity(position.qty)} / ${formatMoney(position.value)} over ${position.entryCount} entries, entries sum to ${formatQuantity(sum.qty)} / ${formatMoney(sum.value)} over ${sum.count}`,
-        );
-      }
-      layerChecks.checked++;
-      if (layersValue(position.layers) !== position.value || layersQty(position.layers) !== position.qty) {
-        fail(
-          layerChecks,
-          `${where}: value ${formatMoney(position.value)} but layers hold ${formatQuantity(layersQty(position.layers))} / ${formatMoney(layersValue(position.layers))}`,
-        );
-      }
-      epcChecks.checked++;
-      const epcs = this.epcCounts.get(key) ?? 0;
-      const wholeUnits = position.qty > 0n ? position.qty / ONE_UNIT : 0n;
-      if (epcs !== position.epcCount || BigInt(epcs) > wholeUnits)
-        fail(
-          epcChecks,
-          `${where}: ${epcs} EPCs in stock, position counts ${position.epcCount}, quantity ${formatQuantity(position.qty)}`,
-        );
+      this.checkEntrySums(position, positionChecks);
+      checkLayers(position, layerChecks);
+      this.checkEpcCount(position, epcChecks);
       const account = this.inventoryAccountOf(position.location);
       valueByAccount.set(account, (valueByAccount.get(account) ?? 0n) + position.value);
     }
@@ -183,51 +180,82 @@ export class InvariantChecker {
       if (!seen.has(key)) fail(positionChecks, `entries exist for ${key.replace('\u0000', ' at ')} but no position`);
     for (const key of this.epcCounts.keys())
       if (!seen.has(key)) fail(epcChecks, `EPCs in stock for ${key.replace('\u0000', ' at ')} but no position`);
+    return { balance: positionChecks, layers: layerChecks, epcs: epcChecks, valueByAccount };
+  }
 
-    const journalCheck = item('Σ debits = Σ credits');
+  private checkEntrySums(position: Position, check: CheckItem): void {
+    const key = positionKey(position.product, position.location);
+    const sum = this.entrySums.get(key) ?? { qty: 0n, value: 0n, count: 0, lastQtyAfter: 0n, lastValueAfter: 0n };
+    check.checked++;
+    if (
+      sum.qty !== position.qty ||
+      sum.value !== position.value ||
+      sum.lastQtyAfter !== position.qty ||
+      sum.lastValueAfter !== position.value ||
+      sum.count !== position.entryCount
+    ) {
+      fail(
+        check,
+        `${position.product} at ${position.location}: balance ${formatQuantity(position.qty)} / ${formatMoney(position.value)} over ${position.entryCount} entries, entries sum to ${formatQuantity(sum.qty)} / ${formatMoney(sum.value)} over ${sum.count}`,
+      );
+    }
+  }
+
+  private checkEpcCount(position: Position, check: CheckItem): void {
+    check.checked++;
+    const epcs = this.epcCounts.get(positionKey(position.product, position.location)) ?? 0;
+    const wholeUnits = position.qty > 0n ? position.qty / ONE_UNIT : 0n;
+    if (epcs !== position.epcCount || BigInt(epcs) > wholeUnits)
+      fail(
+        check,
+        `${position.product} at ${position.location}: ${epcs} EPCs in stock, position counts ${position.epcCount}, quantity ${formatQuantity(position.qty)}`,
+      );
+  }
+
+  private journalCheck(): CheckItem {
+    const check = item('Σ debits = Σ credits');
     let debit = 0n;
     let credit = 0n;
     for (const sum of this.journalByAccount.values()) {
       debit += sum.debit;
       credit += sum.credit;
     }
-    journalCheck.checked = this.journalByAccount.size;
-    if (debit !== credit) fail(journalCheck, `debits ${formatMoney(debit)} ≠ credits ${formatMoney(credit)}`);
+    check.checked = this.journalByAccount.size;
+    if (debit !== credit) fail(check, `debits ${formatMoney(debit)} ≠ credits ${formatMoney(credit)}`);
+    return check;
+  }
 
-    const balanceCheck = item('account balance = Σ its journal lines');
+  private balanceCheck(): CheckItem {
+    const check = item('account balance = Σ its journal lines');
     const accounts = new Set([...this.journalByAccount.keys(), ...this.balances.keys()]);
     for (const account of accounts) {
-      balanceCheck.checked++;
+      check.checked++;
       const sum = this.journalByAccount.get(account) ?? { debit: 0n, credit: 0n };
       const balance = this.balances.get(account) ?? 0n;
       if (balance !== sum.debit - sum.credit)
-        fail(
-          balanceCheck,
-          `${account}: balance ${formatMoney(balance)}, journal ${formatMoney(sum.debit - sum.credit)}`,
-        );
+        fail(check, `${account}: balance ${formatMoney(balance)}, journal ${formatMoney(sum.debit - sum.credit)}`);
     }
+    return check;
+  }
 
-    const inventoryCheck = item('GL inventory = Σ stock value of its locations');
+  private inventoryCheck(valueByAccount: ReadonlyMap<string, bigint>): CheckItem {
+    const check = item('GL inventory = Σ stock value of its locations');
     for (const [account, value] of valueByAccount) {
-      inventoryCheck.checked++;
+      check.checked++;
       const balance = this.balances.get(account) ?? 0n;
-      if (balance !== value)
-        fail(inventoryCheck, `${account}: GL ${formatMoney(balance)}, stock ${formatMoney(value)}`);
+      if (balance !== value) fail(check, `${account}: GL ${formatMoney(balance)}, stock ${formatMoney(value)}`);
     }
-    const checks = [
-      positionChecks,
-      layerChecks,
-      journalCheck,
-      balanceCheck,
-      inventoryCheck,
-      epcChecks,
-      checkValueRange(this.positions),
-      checkNoNegativeValue(this.positions),
-      checkFifoOrder(this.positions, this.valuationOf, this.sequences),
-      checkReversalMirrors(this.reversalPairs, (id) => this.movesOf(id)),
-      magnitudeLimitCheck(this.positions, this.balances),
-    ];
-    return { ok: checks.every((check) => check.ok), checks };
+    return check;
+  }
+}
+
+function checkLayers(position: Position, check: CheckItem): void {
+  check.checked++;
+  if (layersValue(position.layers) !== position.value || layersQty(position.layers) !== position.qty) {
+    fail(
+      check,
+      `${position.product} at ${position.location}: value ${formatMoney(position.value)} but layers hold ${formatQuantity(layersQty(position.layers))} / ${formatMoney(layersValue(position.layers))}`,
+    );
   }
 }
 

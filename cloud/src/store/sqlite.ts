@@ -5,6 +5,7 @@ import type { Catalog, Location, Product } from '../ledger/catalog.js';
 import { applyTransaction } from '../ledger/engine.js';
 import { formatMoney, formatQuantity } from '../ledger/decimal.js';
 import { InvariantChecker, type CheckReport } from '../ledger/invariants.js';
+import { checkItem, failCheck, type CheckItem } from '../ledger/valuation-checks.js';
 import {
   type ApplyResult,
   type Entry,
@@ -472,7 +473,27 @@ export class SqliteLedgerStore implements LedgerStore {
       checker.addEpcInStock(row.product, row.location);
     }
     this.feedValuationChecks(checker);
-    return checker.report();
+    const report = checker.report();
+    const sequences = this.sequenceCheck();
+    return { ok: report.ok && sequences.ok, checks: [...report.checks, sequences] };
+  }
+
+  /** Rows whose transaction_seq is not their transaction's: lookups by transaction would miss them. */
+  private sequenceCheck(): CheckItem {
+    const check = checkItem("entries and journal lines carry their transaction's sequence number");
+    const rows = this.db.prepare(CHECK_QUERIES.sqliteSeqMismatches).all() as Array<{
+      tbl: string;
+      seq: number;
+      transaction_id: string;
+      transaction_seq: number | null;
+    }>;
+    check.checked = 1;
+    for (const row of rows)
+      failCheck(
+        check,
+        `${row.tbl} row ${row.seq} of ${row.transaction_id}: transaction_seq ${row.transaction_seq ?? 'missing'}`,
+      );
+    return check;
   }
 
   /** Sequence numbers of the transactions layers are named after, and reversed transactions with their reversals. */
@@ -481,9 +502,9 @@ export class SqliteLedgerStore implements LedgerStore {
     for (const row of sequences as { id: string; seq: number }[]) checker.addTransactionSequence(row.id, row.seq);
     for (const row of this.db.prepare(CHECK_QUERIES.reversalPairs).all() as { id: string; reversed_by: string }[])
       checker.addReversalPair(row.id, row.reversed_by);
-    for (const row of this.db.prepare(CHECK_QUERIES.sqlitePairEntries).all() as PairEntryRow[])
+    for (const row of this.db.prepare(CHECK_QUERIES.pairEntries).all() as PairEntryRow[])
       checker.addPairEntry(row.transaction_id, row.product, row.location, parseQuantity(row.qty_delta));
-    for (const row of this.db.prepare(CHECK_QUERIES.sqlitePairJournal).all() as PairJournalRow[])
+    for (const row of this.db.prepare(CHECK_QUERIES.pairJournal).all() as PairJournalRow[])
       checker.addPairJournalLine(row.transaction_id, row.account, parseMoney(row.debit), parseMoney(row.credit));
   }
 

@@ -81,6 +81,16 @@ const tampering: { name: string; expectedItem: string; sql: string[] }[] = [
       `INSERT INTO journal (transaction_id, account, debit, credit, time_ms, recorded_ms) VALUES ('v1', 'Cash', '5', '0', 0, 0)`,
     ],
   },
+  {
+    // SQLite finds a transaction's entries and lines by its sequence number; a row without the right one would be
+    // invisible to lookups by transaction, so `check` names it.
+    name: 'journal lines whose transaction_seq is not their transaction’s (balanced)',
+    expectedItem: "entries and journal lines carry their transaction's sequence number",
+    sql: [
+      `INSERT INTO journal (transaction_id, transaction_seq, account, debit, credit, time_ms, recorded_ms) VALUES ('v1', 999999, 'Cash', '0', '5', 0, 0)`,
+      `INSERT INTO journal (transaction_id, transaction_seq, account, debit, credit, time_ms, recorded_ms) VALUES ('v1', 999999, 'Cash', '5', '0', 0, 0)`,
+    ],
+  },
 ];
 
 describe('check catches books that balance but are wrong', () => {
