@@ -187,8 +187,8 @@ function commonOf(event: EpcisEvent, source: MappingSource) {
 /**
  * A case opened (AggregationEvent DELETE, bizStep unpacking, the case's SGTIN as parent): an unpack of
  * that one pack at bizLocation into its catalog contents, at the same value, and the case tag retired.
- * The children are not booked by EPC: they arrive as the pack's units and a reader serialises them where
- * it sees them. Any other aggregation (pallet → cases) carries no quantity and is skipped.
+ * The children read coming out are booked serialised at bizLocation (`contentEpcs`). Any other aggregation
+ * (pallet → cases) carries no quantity and is skipped.
  */
 function mapAggregation(event: AggregationEvent, source: MappingSource): Mapped {
   const pack = event.bizStep === 'unpacking' && event.action === 'DELETE' ? gtinOfEpcUrn(event.parentID) : undefined;
@@ -205,6 +205,7 @@ function mapAggregation(event: AggregationEvent, source: MappingSource): Mapped 
       qty: '1',
       location,
       epcs: [event.parentID],
+      ...(event.childEPCs.length > 0 ? { contentEpcs: [...new Set(event.childEPCs)] } : {}),
     },
   };
 }

@@ -193,6 +193,8 @@ export const UnpackSchema = z
     to: locationId.optional(),
     /** The opened packs' own tags (a case SSCC/SGTIN read as it is opened): no longer in stock afterwards. */
     epcs: epcList.optional(),
+    /** The contents' own tags, read as they come out (EPCIS childEPCs): booked serialised where they land. */
+    contentEpcs: epcList.optional(),
   })
   .strict();
 

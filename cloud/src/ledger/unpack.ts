@@ -35,6 +35,35 @@ export function applyUnpack(booking: Booking, transaction: Unpack): void {
     'unpack_in',
   );
   if (transaction.epcs !== undefined) retirePackTags(booking, pack, from.id, transaction.epcs);
+  if (transaction.contentEpcs !== undefined)
+    serialiseContents(booking, contents, to.id, transaction.contentEpcs, (packs / ONE_UNIT) * unitsPerPack);
+}
+
+/**
+ * The items read coming out of the packs become serialised units of the contents where they landed (so a
+ * shelf that sees them later moves them, and a count finds them booked); at most the units unpacked.
+ * One of another product, or already in stock, is flagged and left as it is.
+ */
+function serialiseContents(
+  booking: Booking,
+  contents: Product,
+  location: string,
+  epcs: readonly string[],
+  unitsMax: bigint,
+): void {
+  let serialised = 0n;
+  for (const epc of epcs) {
+    if (gtinOfEpcUrn(epc) !== contents.gtin || serialised >= unitsMax) {
+      booking.flags.add('content_epc_not_booked');
+      continue;
+    }
+    if (booking.state.epc(epc)?.status === 'in_stock') {
+      booking.flags.add('epc_already_in_stock');
+      continue;
+    }
+    booking.setEpc(epc, contents.gtin, location, 'in_stock');
+    serialised++;
+  }
 }
 
 /** The opened packs' tags leave stock with their cartons (status `missing`); one the books hold elsewhere or not at all is flagged. */

@@ -128,6 +128,7 @@ function storeOperations(
 ): FeedInput[] {
   const { operations, siteId } = context;
   const unreadable = new Set(generated.unreadable);
+  const packGtins = new Set(packContents(scenario).map((pack) => pack.gtin));
   const sweep = (zone: string, intervalSeconds: number) =>
     zoneCounts(
       generated.truth,
@@ -140,7 +141,8 @@ function storeOperations(
         site: siteId,
         unitPrice: operations.unitPrice,
         scanErrorShare: scenario.rates.posScanErrorShareOfPays,
-        products: [...catalogGtins(scenario)].sort(),
+        // A look-alike is another item on sale, never a case (packs are opened in the backroom, not sold).
+        products: [...catalogGtins(scenario)].filter((gtin) => !packGtins.has(gtin)).sort(),
         seed: context.seed ?? scenario.seed,
       })
     : [];
