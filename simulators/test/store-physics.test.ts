@@ -63,7 +63,7 @@ describe('damage', () => {
     }
   });
 
-  it('is written off on the handheld a minute later, by EPC or (dead tag) by barcode, at the shelf it was on', () => {
+  it('is written off on the handheld after the delay, by EPC or (dead tag) by barcode, at the shelf it was on', () => {
     const truth: TruthRecord[] = [
       {
         time: '2026-03-02T08:00:00.000Z',
@@ -94,7 +94,10 @@ describe('damage', () => {
         location: null,
       },
     ];
-    const writeOffs = damageWriteOffs(truth, new Set(['urn:epc:id:sgtin:0614141.020001.2']), 'store-1');
+    const writeOffs = damageWriteOffs(truth, new Set(['urn:epc:id:sgtin:0614141.020001.2']), {
+      site: 'store-1',
+      delayMs: 60_000,
+    });
     expect(writeOffs.map((input) => input.timeMs)).toEqual([
       Date.parse('2026-03-02T08:06:00Z'),
       Date.parse('2026-03-02T08:07:00Z'),
@@ -265,8 +268,8 @@ describe('damage and returns through the real ledger', () => {
     expect(result.tillSales).toBe(events(result.truth, 'pay').length + returned);
     expect(result.report.shrinkActual).toBe(damaged);
     expect(result.report.shrinkDetected).toBe(damaged);
-    // Written off a minute after the associate pulled the item, not at the next sweep.
-    expect(result.report.meanTimeToDetectMs).toBe(60_000);
+    // Written off when the associate records it (operations.writeOffDelaySeconds), not at the next sweep.
+    expect(result.report.meanTimeToDetectMs).toBe(900_000);
     expect(result.report.matching).toBe(result.report.records);
     expect(result.report.epcsPlacedRight).toBe(result.report.epcsCompared);
   });

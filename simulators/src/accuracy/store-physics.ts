@@ -18,8 +18,6 @@ import { TILL_ID } from './store-ops.js';
  */
 
 const HANDHELD_ID = 'handheld-2';
-/** From pulling a damaged item to recording its write-off on the handheld. */
-export const WRITE_OFF_DELAY_MS = 60_000;
 
 export interface ReturnOptions {
   site: string;
@@ -66,14 +64,16 @@ export function tillReturns(
 }
 
 /**
- * A handheld write-off per `damage` in the truth, `WRITE_OFF_DELAY_MS` after the associate pulled the
- * item: its EPC (a GTIN quantity when the tag never answers) at the shelf it was last on.
+ * A handheld write-off per `damage` in the truth, `delayMs` after the associate pulled the item (scenario
+ * `operations.writeOffDelaySeconds`): its EPC (a GTIN quantity when the tag never answers) at the shelf it
+ * was last on.
  */
 export function damageWriteOffs(
   truth: readonly TruthRecord[],
   unreadable: ReadonlySet<string>,
-  site: string,
+  options: { site: string; delayMs: number },
 ): FeedInput[] {
+  const { site, delayMs } = options;
   const lastShelf = new Map<string, string>();
   const writeOffs: FeedInput[] = [];
   for (const record of truth) {
@@ -81,7 +81,7 @@ export function damageWriteOffs(
     if ((record.event === 'shelve' || record.event === 'misplace') && record.location !== null)
       lastShelf.set(record.epc, record.location);
     if (record.event !== 'damage') continue;
-    const timeMs = Date.parse(record.time) + WRITE_OFF_DELAY_MS;
+    const timeMs = Date.parse(record.time) + delayMs;
     const location = lastShelf.get(record.epc) ?? zoneLocation(site, 'sales-floor');
     const items = unreadable.has(record.epc)
       ? { epcList: [], quantityList: [{ epcClass: record.product, quantity: 1 }] }
@@ -150,7 +150,12 @@ export function associateRecords(
     ...(operations.tills
       ? tillReturns(generated.truth, unreadable, { site, unitPrice: context.unitPrice, zone: RETURN_ZONE })
       : []),
-    ...(operations.writeOffs ? damageWriteOffs(generated.truth, unreadable, site) : []),
+    ...(operations.writeOffs
+      ? damageWriteOffs(generated.truth, unreadable, {
+          site,
+          delayMs: Math.round(operations.writeOffDelaySeconds * 1000),
+        })
+      : []),
     ...(operations.unpackScans ? unpackEvents(generated.unpacks, unreadable, { site, zone: UNPACK_ZONE }) : []),
   ];
 }

@@ -226,6 +226,12 @@ export const OperationsSchema = z
     asns: z.boolean().default(false),
     /** Damaged items an associate pulls are written off on the handheld (EPCIS `destroying`, disposition `damaged`). */
     writeOffs: z.boolean().default(false),
+    /**
+     * Seconds from pulling a damaged item to recording its write-off (at the backroom's damages bin). Why not
+     * at once: a shelf reader's gateway still lists a taken item in its counts until it declares it gone
+     * (goneRounds × the round), and such a count would book a written-off item back on the shelf.
+     */
+    writeOffDelaySeconds: z.number().min(0).max(86_400).default(900),
     /** The backroom clerk's handheld records each case opened (AggregationEvent DELETE, bizStep `unpacking`). */
     unpackScans: z.boolean().default(false),
     /** Shelf price of every item at the till (tax included), a decimal string. */
