@@ -4,6 +4,7 @@ import type { RawRead } from '../../shared/src/contracts/raw-read.js';
 import { generateScenarioRun, type ExpectedMovement, type ScenarioRun } from './scenario/engine.js';
 import type { Scenario } from './scenario/schema.js';
 import { runToTruth } from './scenario/truth.js';
+import { unpacksOf, type Unpacking } from './scenario/unpacks.js';
 import type { TruthHeader, TruthRecord } from '../../shared/src/contracts/truth.js';
 
 /**
@@ -47,6 +48,8 @@ export interface GeneratedScenario {
   retagged: Array<{ uri: string; atMs: number }>;
   /** Inbound pallets with every case the supplier listed (short-shipped ones too): what an ASN would say. */
   deliveries: Delivery[];
+  /** Cases opened in the backroom, each with its items (scenario `case-unpack` events). */
+  unpacks: Unpacking[];
 }
 
 export interface Delivery {
@@ -81,6 +84,7 @@ export function generateScenarioReads(scenario: Scenario, options: GenerateJsonl
   const unreadable: string[] = [];
   const retagged: Array<{ uri: string; atMs: number }> = [];
   const deliveries: Delivery[] = [];
+  const unpacks: Unpacking[] = [];
   const wanted = options.readerIds ? new Set(options.readerIds) : null;
   for (let loopIndex = 0; loopIndex < loops; loopIndex++) {
     const run = generateScenarioRun(scenario, {
@@ -92,6 +96,7 @@ export function generateScenarioReads(scenario: Scenario, options: GenerateJsonl
     unreadable.push(...run.unreadable);
     retagged.push(...run.retagged.map(({ uri, atMs }) => ({ uri, atMs: loopStartEpochMs + atMs })));
     deliveries.push(...deliveriesOf(run, loopStartEpochMs));
+    unpacks.push(...unpacksOf(run, loopStartEpochMs));
     for (const read of runToRawReads(run, loopStartEpochMs)) if (!wanted || wanted.has(read.reader)) reads.push(read);
     for (const movement of run.expected) {
       if (wanted && !wanted.has(movement.readerId)) continue;
@@ -102,7 +107,7 @@ export function generateScenarioReads(scenario: Scenario, options: GenerateJsonl
       });
     }
   }
-  return { reads, expected, truth, unreadable, retagged, deliveries };
+  return { reads, expected, truth, unreadable, retagged, deliveries, unpacks };
 }
 
 /** Writes the truth file: a header line naming the run, then one record per line. */

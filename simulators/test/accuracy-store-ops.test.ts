@@ -16,7 +16,10 @@ const record = (time: string, event: TruthRecord['event'], serial: number, locat
 describe('till sales from the truth', () => {
   it('sells a paid item by its EPC, or by barcode when its tag never answers', () => {
     const truth = [record('01:00.000', 'pay', 1, null), record('02:00.000', 'pay', 2, null)];
-    const sales = tillSales(truth, new Map([[epc(2), Number.POSITIVE_INFINITY]]), { site: 'store-1', unitPrice: '2.50' });
+    const sales = tillSales(truth, new Map([[epc(2), Number.POSITIVE_INFINITY]]), {
+      site: 'store-1',
+      unitPrice: '2.50',
+    });
     expect(sales.map((sale) => (sale.kind === 'pos' ? sale.pos.lines[0] : undefined))).toEqual([
       { epc: epc(1), qty: '1', unitPrice: '2.50' },
       { gtin: '00614141200016', qty: '1', unitPrice: '2.50' },

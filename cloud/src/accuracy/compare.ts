@@ -38,6 +38,8 @@ export type WrongReason =
   | 'unread'
   | 'theft-not-counted'
   | 'damage-not-counted'
+  | 'unpack-not-booked'
+  | 'return-not-booked'
   | 'misplacement'
   | 'taken-not-paid'
   | 'sale-not-booked'
@@ -105,12 +107,15 @@ function reasonFor(state: TruthState, book: BookEpc | undefined): WrongReason {
   if (state.location !== null) {
     if (!book) return 'unread';
     if (state.event === 'misplace') return 'misplacement';
+    // Back in the store after a refund, but the books still have it sold.
+    if (state.event === 'return' && book.location === null) return 'return-not-booked';
     // Known to the books but out of stock there: a count missed it (a dead tag) or a sale took it.
     if (book.location === null) return 'booked-out-of-stock';
     return 'booked-elsewhere';
   }
   if (state.event === 'steal') return 'theft-not-counted';
   if (state.event === 'damage') return 'damage-not-counted';
+  if (state.event === 'unpack') return 'unpack-not-booked';
   if (state.event === 'take') return 'taken-not-paid';
   if (state.event === 'pay') return 'sale-not-booked';
   if (state.event === 'short-ship') return 'short-ship-booked';

@@ -15,6 +15,8 @@ export const REASON_TEXT: Record<WrongReason, string> = {
   unread: 'not in the books (never read or never registered)',
   'theft-not-counted': 'theft not yet counted',
   'damage-not-counted': 'damage not yet counted',
+  'unpack-not-booked': 'case opened, still in the books (unpack not recorded)',
+  'return-not-booked': 'returned to the store, books have it sold',
   misplacement: 'misplaced on another shelf',
   'taken-not-paid': 'in a shopper’s hands, not yet paid',
   'sale-not-booked': 'paid, sale not booked',

@@ -1,6 +1,6 @@
 import { formatIssues } from '../../../shared/src/zod-issues.js';
 import { COUNT_DIGEST_EXTENSION, CountDigestSchema } from '../../../shared/src/contracts/count-digest.js';
-import type { EpcisDocument, EpcisEvent, ObjectEvent } from '../../../shared/src/contracts/epcis.js';
+import type { AggregationEvent, EpcisDocument, EpcisEvent, ObjectEvent } from '../../../shared/src/contracts/epcis.js';
 import {
   emptyCatalog,
   siteDefaultLocation,
@@ -8,7 +8,7 @@ import {
   siteSalesFloorLocation,
   type Catalog,
 } from '../ledger/catalog.js';
-import { gtinOfEpcClass } from '../ledger/epc-product.js';
+import { gtinOfEpcClass, gtinOfEpcUrn } from '../ledger/epc-product.js';
 import { TransactionSchema, type Transaction, type TransactionInput } from '../ledger/transactions.js';
 
 /**
@@ -30,10 +30,14 @@ import { TransactionSchema, type Transaction, type TransactionInput } from '../l
  * | retail_selling   | sale of the EPCs                                                        |
  * | unpacking        | unpack of the packs (class quantityList) at bizLocation into their      |
  * |                  | contents (catalog `contains`), same value; EPC lists are skipped        |
+ * | destroying       | write-off adjustment (reason from disposition: `damaged` → damage):     |
+ * |                  | EPCs leave stock from where the books have them; a class qty leaves     |
+ * |                  | bizLocation                                                             |
  *
  * The ledger moves each EPC from where it knows the EPC is, so `from` only matters
  * for EPCs it has not seen. AggregationEvents carry no quantity (pallet → cases) and
- * are skipped with that reason. Class-level quantities (quantityList) are booked
+ * are skipped with that reason, except a case opened (action DELETE, bizStep unpacking,
+ * an SGTIN parent): an unpack of that case (`mapAggregation`). Class-level quantities (quantityList) are booked
  * when the event carries exactly one class and no EPCs.
  */
 export interface MappingSource {
@@ -89,24 +93,10 @@ function mapEvent(
   catalog: Catalog,
   resolvedCounts: ResolvedCounts | undefined,
 ): Mapped {
-  if (event.type === 'AggregationEvent') {
-    return {
-      reason: `AggregationEvent (${event.parentID} → ${event.childEPCs.length} children) carries no quantity; the ledger books the items themselves`,
-    };
-  }
+  if (event.type === 'AggregationEvent') return mapAggregation(event, source);
   const items = itemsOf(event);
   if ('reason' in items) return items;
-  const common = {
-    id: event.eventID,
-    time: event.eventTime,
-    site: source.siteId,
-    source: {
-      kind: 'rfid' as const,
-      gatewayId: source.gatewayId,
-      eventId: event.eventID,
-      ...(source.crossSite === true ? { crossSite: true as const } : {}),
-    },
-  };
+  const common = commonOf(event, source);
   const location = event.bizLocation.id;
   switch (event.bizStep) {
     case 'receiving': {
@@ -163,7 +153,61 @@ function mapEvent(
       // Opened cases are counted by class (a quantityList); case tags are not tracked through unpacking.
       if ('epcs' in items) return { reason: 'unpacking is booked by class: send the opened packs as a quantityList' };
       return { transaction: { ...common, type: 'unpack', location, ...items } };
+    case 'destroying': {
+      // An associate writes damaged goods off; the disposition says why (CBV `damaged`, `destroyed`).
+      const reason = writeOffReason(event.disposition);
+      if ('epcs' in items) return { transaction: { ...common, type: 'adjustment', location, reason, ...items } };
+      return {
+        transaction: { ...common, type: 'adjustment', location, reason, product: items.product, qty: `-${items.qty}` },
+      };
+    }
   }
+}
+
+/** `damaged` (bare or as a CBV URI) → `damage`; any other disposition → `write_off`. */
+function writeOffReason(disposition: string | undefined): string {
+  const last = disposition?.split(/[:/]/).pop();
+  return last === 'damaged' ? 'damage' : 'write_off';
+}
+
+function commonOf(event: EpcisEvent, source: MappingSource) {
+  return {
+    id: event.eventID,
+    time: event.eventTime,
+    site: source.siteId,
+    source: {
+      kind: 'rfid' as const,
+      gatewayId: source.gatewayId,
+      eventId: event.eventID,
+      ...(source.crossSite === true ? { crossSite: true as const } : {}),
+    },
+  };
+}
+
+/**
+ * A case opened (AggregationEvent DELETE, bizStep unpacking, the case's SGTIN as parent): an unpack of
+ * that one pack at bizLocation into its catalog contents, at the same value, and the case tag retired.
+ * The children read coming out are booked serialised at bizLocation (`contentEpcs`). Any other aggregation
+ * (pallet → cases) carries no quantity and is skipped.
+ */
+function mapAggregation(event: AggregationEvent, source: MappingSource): Mapped {
+  const pack = event.bizStep === 'unpacking' && event.action === 'DELETE' ? gtinOfEpcUrn(event.parentID) : undefined;
+  if (pack === undefined)
+    return {
+      reason: `AggregationEvent (${event.parentID} → ${event.childEPCs.length} children) carries no quantity; the ledger books the items themselves`,
+    };
+  const location = event.bizLocation.id;
+  return {
+    transaction: {
+      ...commonOf(event, source),
+      type: 'unpack',
+      product: pack,
+      qty: '1',
+      location,
+      epcs: [event.parentID],
+      ...(event.childEPCs.length > 0 ? { contentEpcs: [...new Set(event.childEPCs)] } : {}),
+    },
+  };
 }
 
 function transferOrReason(common: Record<string, unknown>, from: string, to: string, items: Items): Mapped {

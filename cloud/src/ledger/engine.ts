@@ -22,6 +22,7 @@ import { currentUnitCost } from './valuation.js';
 import { applySupplierInvoice } from './supplier-invoice.js';
 import type { WorkingState } from './working-state.js';
 import { applyUnpack } from './unpack.js';
+import { applyEpcWriteOff } from './write-off.js';
 
 /**
  * The pure ledger engine: applies one validated transaction to the working state
@@ -563,9 +564,10 @@ function registerFound(
 }
 
 function applyAdjustment(booking: Booking, transaction: Of<'adjustment'>): void {
+  if (transaction.epcs !== undefined) return applyEpcWriteOff(booking, transaction, transaction.epcs);
   const location = booking.location(transaction.location);
-  const product = booking.product(transaction.product);
-  const qty = quantity(transaction.qty);
+  const product = booking.product(transaction.product ?? '');
+  const qty = quantity(transaction.qty ?? '0');
   if (qty === 0n) reject(LedgerErrors.ZERO_QUANTITY, { type: 'adjustment', product: product.gtin });
   if (qty < 0n) {
     const { value } = booking.issue(product, location, -qty, 'adjustment');

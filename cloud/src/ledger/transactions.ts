@@ -129,10 +129,16 @@ export const AdjustmentSchema = z
   .object({
     ...base,
     type: z.literal('adjustment'),
-    product: productKey,
+    /** Required with qty; with epcs, optional (then every EPC must be of it). */
+    product: productKey.optional(),
     location: locationId,
-    /** Signed: negative removes (damage, theft, write-off), positive adds (found). */
-    qty: quantityString({ signed: true }),
+    /** Signed: negative removes (damage, theft, write-off), positive adds (found). Required unless epcs. */
+    qty: quantityString({ signed: true }).optional(),
+    /**
+     * Serialised items written off (damaged, destroyed): each leaves stock from wherever the books have it
+     * (`location` only names where it was found). Removals only; give either qty or epcs.
+     */
+    epcs: epcList.optional(),
     reason: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be a reason code like damage, theft, write_off, found'),
     /** For positive adjustments; default the position's current unit cost, else the standard cost. */
     unitCost: unitCostString().optional(),
@@ -185,6 +191,10 @@ export const UnpackSchema = z
     into: productKey.optional(),
     /** Where the contents land; default `location`. */
     to: locationId.optional(),
+    /** The opened packs' own tags (a case SSCC/SGTIN read as it is opened): no longer in stock afterwards. */
+    epcs: epcList.optional(),
+    /** The contents' own tags, read as they come out (EPCIS childEPCs): booked serialised where they land. */
+    contentEpcs: epcList.optional(),
   })
   .strict();
 
@@ -233,6 +243,16 @@ function refineCount(count: Extract<Parsed, { type: 'count' }>, addIssue: AddIss
   } else if (count.qty !== undefined) addIssue('qty', 'give either qty or epcs for a count, not both');
 }
 
+function refineAdjustment(adjustment: Extract<Parsed, { type: 'adjustment' }>, addIssue: AddIssue): void {
+  if (adjustment.epcs === undefined) {
+    if (adjustment.qty === undefined) addIssue('qty', 'an adjustment needs qty (with product) or epcs');
+    if (adjustment.product === undefined) addIssue('product', 'an adjustment by qty needs the product');
+  } else {
+    if (adjustment.qty !== undefined) addIssue('qty', 'give either qty or epcs for an adjustment, not both');
+    if (new Set(adjustment.epcs).size !== adjustment.epcs.length) addIssue('epcs', 'lists an EPC twice');
+  }
+}
+
 /**
  * Cross-field rules, each checked whatever other fields are present (issue 12: a
  * missing `product` must be a 400 naming it, never a crash further in).
@@ -256,6 +276,8 @@ export const TransactionSchema = TransactionUnion.superRefine((transaction, cont
   const addIssue: AddIssue = (path, message) =>
     context.addIssue({ code: z.ZodIssueCode.custom, path: [path], message });
   if (transaction.type === 'count') return refineCount(transaction, addIssue);
+  if (transaction.type === 'adjustment') return refineAdjustment(transaction, addIssue);
+  if (transaction.type === 'unpack' && transaction.epcs !== undefined) return refineItems(transaction, addIssue);
   if (transaction.type === 'transfer' && transaction.from === transaction.to) addIssue('to', 'must differ from "from"');
   if (ITEM_TYPES.has(transaction.type)) refineItems(transaction as Parameters<typeof refineItems>[0], addIssue);
 });

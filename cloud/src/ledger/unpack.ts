@@ -2,6 +2,7 @@ import type { Booking } from './booking.js';
 import { reject } from './booking.js';
 import type { Product } from './catalog.js';
 import { ONE_UNIT, parseTrusted, QUANTITY_SCALE } from './decimal.js';
+import { gtinOfEpcUrn } from './epc-product.js';
 import { LedgerErrors } from './errors.js';
 import type { Transaction } from './transactions.js';
 
@@ -33,6 +34,48 @@ export function applyUnpack(booking: Booking, transaction: Unpack): void {
     consumed.map((layer) => ({ qty: layer.qty * unitsPerPack, value: layer.value, sourceId: layer.sourceId })),
     'unpack_in',
   );
+  if (transaction.epcs !== undefined) retirePackTags(booking, pack, from.id, transaction.epcs);
+  if (transaction.contentEpcs !== undefined)
+    serialiseContents(booking, contents, to.id, transaction.contentEpcs, (packs / ONE_UNIT) * unitsPerPack);
+}
+
+/**
+ * The items read coming out of the packs become serialised units of the contents where they landed (so a
+ * shelf that sees them later moves them, and a count finds them booked); at most the units unpacked.
+ * One of another product, or already in stock, is flagged and left as it is.
+ */
+function serialiseContents(
+  booking: Booking,
+  contents: Product,
+  location: string,
+  epcs: readonly string[],
+  unitsMax: bigint,
+): void {
+  let serialised = 0n;
+  for (const epc of epcs) {
+    if (gtinOfEpcUrn(epc) !== contents.gtin || serialised >= unitsMax) {
+      booking.flags.add('content_epc_not_booked');
+      continue;
+    }
+    if (booking.state.epc(epc)?.status === 'in_stock') {
+      booking.flags.add('epc_already_in_stock');
+      continue;
+    }
+    booking.setEpc(epc, contents.gtin, location, 'in_stock');
+    serialised++;
+  }
+}
+
+/** The opened packs' tags leave stock with their cartons (status `missing`); one the books hold elsewhere or not at all is flagged. */
+function retirePackTags(booking: Booking, pack: Product, location: string, epcs: readonly string[]): void {
+  for (const epc of epcs) {
+    if (gtinOfEpcUrn(epc) !== pack.gtin)
+      reject(LedgerErrors.PRODUCT_MISMATCH, { epc, epcProduct: gtinOfEpcUrn(epc) ?? 'none', product: pack.gtin });
+    const state = booking.state.epc(epc);
+    if (state?.status === 'in_stock' && state.location === location)
+      booking.setEpc(epc, pack.gtin, location, 'missing');
+    else booking.flags.add('epc_not_in_stock');
+  }
 }
 
 /** Walks `contains` down to `target` (default one level); the units of the contents per pack, a whole number. */

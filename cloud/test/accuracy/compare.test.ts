@@ -190,6 +190,41 @@ const cases: Case[] = [
       reasons: { unexplained: 1 },
     },
   },
+  {
+    name: 'case opened, unpack not booked: the books still hold the case',
+    truth: [truth(1, 0, 'arrive', BACKROOM), truth(1, 10, 'unpack', null)],
+    positions: [position(BACKROOM, '1')],
+    epcs: booked([[1, BACKROOM, 0]]),
+    expected: {
+      records: 1,
+      matching: 0,
+      unitError: '1',
+      valueError: '2.5',
+      epcsPlacedRight: 0,
+      epcsCompared: 1,
+      reasons: { 'unpack-not-booked': 1 },
+    },
+  },
+  {
+    name: 'return not booked: back in the backroom, the books have it sold',
+    truth: [
+      truth(1, 0, 'shelve', SHELF),
+      truth(1, 5, 'take', null),
+      truth(1, 6, 'pay', null),
+      truth(1, 60, 'return', BACKROOM),
+    ],
+    positions: [],
+    epcs: booked([[1, null, 6]]),
+    expected: {
+      records: 1,
+      matching: 0,
+      unitError: '1',
+      valueError: '0', // no book position, no unit cost known
+      epcsPlacedRight: 0,
+      epcsCompared: 1,
+      reasons: { 'return-not-booked': 1 },
+    },
+  },
 ];
 
 describe('measureAccuracy', () => {

@@ -21,6 +21,7 @@ export const BIZ_STEPS = [
   'cycle_counting', // full shelf snapshot
   'retail_selling', // POS
   'unpacking', // cases opened into eaches (CBV 2.0 bizStep)
+  'destroying', // items written off (disposition damaged / destroyed)
 ] as const;
 export type BizStep = (typeof BIZ_STEPS)[number];
 

@@ -12,6 +12,8 @@ import { feedStore, GATEWAY_ID, type FeedInput } from './feed.js';
 import { tillSales, zoneCounts } from './store-ops.js';
 import { openAsnReceiving } from './receiving.js';
 import { openCountWire, type CountWireStats } from './count-digests.js';
+import { associateRecords, packContents } from './store-physics.js';
+import type { Unpacking } from '../scenario/unpacks.js';
 import type { Scenario } from '../scenario/schema.js';
 import { SITE_DEFAULT } from '../scenario/truth.js';
 
@@ -84,19 +86,27 @@ export function debounceConfigFor(scenario: Scenario): DebounceConfig {
 }
 
 function catalogGtins(scenario: Scenario): Set<string> {
-  return new Set(
-    scenario.populations.flatMap((population) =>
+  return new Set([
+    ...scenario.populations.flatMap((population) =>
       (population.kind === 'pallet' ? population.cases : population.items).map((line) => line.gtin),
     ),
-  );
+    ...packContents(scenario).map((pack) => pack.contains.product),
+  ]);
 }
 
 function catalogFor(scenario: Scenario) {
   const gtins = catalogGtins(scenario);
   // The catalog default: no negative stock. A till sale the books cannot cover (a dead-tag item sold by
   // barcode after a sweep booked it missing) is refused and reported, rather than driving a position below zero.
+  const contents = new Map(packContents(scenario).map((pack) => [pack.gtin, pack.contains]));
   return buildCatalog({
-    products: [...gtins].map((gtin) => ({ gtin, valuation: 'fifo', allowNegative: false, standardCost: UNIT_COST })),
+    products: [...gtins].map((gtin) => ({
+      gtin,
+      valuation: 'fifo',
+      allowNegative: false,
+      standardCost: UNIT_COST,
+      ...(contents.has(gtin) ? { contains: contents.get(gtin) } : {}),
+    })),
   });
 }
 
@@ -120,7 +130,12 @@ function gatewayDocuments(events: readonly EpcisEvent[]): FeedInput[] {
 /** The tills' sales and the handheld sweeps of the run, as the scenario's `operations` ask for them. */
 function storeOperations(
   scenario: Scenario,
-  generated: { truth: TruthRecord[]; unreadable: string[]; retagged: Array<{ uri: string; atMs: number }> },
+  generated: {
+    truth: TruthRecord[];
+    unreadable: string[];
+    retagged: Array<{ uri: string; atMs: number }>;
+    unpacks: Unpacking[];
+  },
   context: PipelineOptions & { operations: Scenario['operations']; siteId: string; endMs: number },
 ): FeedInput[] {
   const { operations, siteId } = context;
@@ -129,6 +144,7 @@ function storeOperations(
     ...generated.unreadable.map((uri) => [uri, Number.POSITIVE_INFINITY] as const),
     ...generated.retagged.map(({ uri, atMs }) => [uri, atMs] as const),
   ]);
+  const packGtins = new Set(packContents(scenario).map((pack) => pack.gtin));
   const sweep = (zone: string, intervalSeconds: number) =>
     zoneCounts(
       generated.truth,
@@ -141,7 +157,8 @@ function storeOperations(
         site: siteId,
         unitPrice: operations.unitPrice,
         scanErrorShare: scenario.rates.posScanErrorShareOfPays,
-        products: [...catalogGtins(scenario)].sort(),
+        // A look-alike is another item on sale, never a case (packs are opened in the backroom, not sold).
+        products: [...catalogGtins(scenario)].filter((gtin) => !packGtins.has(gtin)).sort(),
         seed: context.seed ?? scenario.seed,
       })
     : [];
@@ -149,6 +166,7 @@ function storeOperations(
     ...tills,
     ...sweep('sales-floor', operations.floorCountSeconds),
     ...sweep('backroom', operations.backroomCountSeconds),
+    ...associateRecords(generated, unreadable, { operations, site: siteId, unitPrice: operations.unitPrice }),
   ];
 }
 

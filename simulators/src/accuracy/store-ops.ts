@@ -17,7 +17,8 @@ const HANDHELD_ID = 'handheld-1';
  */
 export type SilentTags = ReadonlyMap<string, number>;
 
-function silentAt(silent: SilentTags, epc: string, timeMs: number): boolean {
+/** Whether a till pad or handheld gets no answer from `epc` at `timeMs`. */
+export function silentAt(silent: SilentTags, epc: string, timeMs: number): boolean {
   const answersFromMs = silent.get(epc);
   return answersFromMs !== undefined && timeMs < answersFromMs;
 }

@@ -72,7 +72,7 @@ export interface ScenarioRun {
   expected: ExpectedMovement[];
   outages: ReaderOutage[];
   tags: SimulatedTag[];
-  /** Physical events no reader witnesses directly (thefts, misplacements, short-shipments, payments). */
+  /** Physical events no fixed reader witnesses (thefts, damage, misplacements, short-shipments, payments, returns, unpacking). */
   physical: PhysicalEvent[];
   /** URIs of the tags that never answer (a till falls back to the barcode, a handheld misses them). */
   unreadable: string[];
@@ -111,7 +111,12 @@ interface MaterialisedPopulation {
   id: string;
   pallet: SimulatedTag | null;
   members: SimulatedTag[];
+  /** Case EPC hex → the tagged items packed in it (case lines with `contains`). */
+  contents: Map<string, SimulatedTag[]>;
 }
+
+/** A clerk opens one case after another: the time from one case's unpacking to the next. */
+export const UNPACK_CASE_MS = 30_000;
 
 /**
  * The population's things in one round of the timeline (`round` = loop × days + day): fresh serials per
@@ -122,23 +127,23 @@ function materialisePopulation(population: PopulationSpec, round: number, day: n
   const lines = population.kind === 'pallet' ? population.cases : population.items;
   const totalCount = lines.reduce((sum, line) => sum + line.count, 0);
   const populationId = day === null ? population.id : `${population.id}@${day}`;
+  const role = population.kind === 'pallet' ? 'case' : 'item';
   let serial = population.serialStart + round * totalCount;
   const members: SimulatedTag[] = [];
+  const contents = new Map<string, SimulatedTag[]>();
+  // Packed items count their own serials (another GTIN than their case), continuing round after round too.
+  const contentsPerRound = population.kind === 'pallet' ? packedItemCount(population.cases) : 0;
+  let itemSerial = population.serialStart + round * contentsPerRound;
   for (const line of lines) {
     for (let index = 0; index < line.count; index++) {
-      const encoded = encodeSgtin96({
-        gtin: line.gtin,
-        companyPrefixLength: line.companyPrefixLength,
-        serial: serial++,
-        filter: line.filter,
-      });
-      members.push({
-        epc: encoded.hex,
-        uri: encoded.uri,
-        gtin: line.gtin,
-        populationId,
-        role: population.kind === 'pallet' ? 'case' : 'item',
-      });
+      const tag = tagOf({ ...line, serial: serial++ }, populationId, role);
+      members.push(tag);
+      const packed = population.kind === 'pallet' ? (line as (typeof population.cases)[number]).contains : undefined;
+      if (packed === undefined) continue;
+      const items = Array.from({ length: packed.count }, () =>
+        tagOf({ ...packed, serial: itemSerial++ }, populationId, 'item'),
+      );
+      contents.set(tag.epc, items);
     }
   }
   let pallet: SimulatedTag | null = null;
@@ -150,7 +155,20 @@ function materialisePopulation(population: PopulationSpec, round: number, day: n
     });
     pallet = { epc: encoded.hex, uri: encoded.uri, gtin: null, populationId, role: 'pallet' };
   }
-  return { id: populationId, pallet, members };
+  return { id: populationId, pallet, members, contents };
+}
+
+function packedItemCount(cases: ReadonlyArray<{ count: number; contains?: { count: number } | undefined }>): number {
+  return cases.reduce((sum, line) => sum + line.count * (line.contains?.count ?? 0), 0);
+}
+
+function tagOf(
+  line: { gtin: string; companyPrefixLength: number; serial: number; filter: number },
+  populationId: string,
+  role: SimulatedTag['role'],
+): SimulatedTag {
+  const encoded = encodeSgtin96(line);
+  return { epc: encoded.hex, uri: encoded.uri, gtin: line.gtin, populationId, role };
 }
 
 /** Per-tag radio personality: where it sits on the pallet and how well it is oriented. */
@@ -192,6 +210,7 @@ export function validateScenarioReferences(scenario: Scenario): void {
       byId(scenario.shelves, event.shelf, 'shelf', name);
       byId(scenario.populations, event.population, 'population', name);
     } else if (event.kind === 'shelf-take') byId(scenario.shelves, event.shelf, 'shelf', name);
+    else if (event.kind === 'case-unpack') byId(scenario.populations, event.population, 'population', name);
     else byId(scenario.readers, event.reader, 'reader', name);
   }
 }
@@ -379,7 +398,8 @@ export function generateScenarioRun(scenario: Scenario, options: GenerateOptions
   );
   const world = new PhysicalWorld(scenario, seed, loopIndex);
   const retagging = new Retagging(scenario, seed, loopIndex);
-  // A misplaced item lies on the other shelf from then on; that shelf's reader sees it arrive.
+  const unpacked = new Set<string>();
+  // A misplaced (or returned and restocked) item lies on that shelf from then on; its reader sees it arrive.
   const placeOnShelf = (shelfId: string, item: ShelfOccupancy, fromMs: number): void => {
     const shelf = byId(scenario.shelves, shelfId, 'shelf', scenario.name);
     shelfOccupancy.get(shelfId)?.push({ ...item, fromMs, toMs: Number.POSITIVE_INFINITY });
@@ -427,7 +447,10 @@ export function generateScenarioRun(scenario: Scenario, options: GenerateOptions
       const population = populations.get(event.population);
       const occupancy = shelfOccupancy.get(shelf.id);
       if (!population || !occupancy) continue;
-      const members = world.present(population.members);
+      // Opened cases went onto the shelf as their items; unopened ones as they are.
+      const members = world
+        .present(population.members)
+        .flatMap((tag) => (unpacked.has(tag.epc) ? (population.contents.get(tag.epc) ?? []) : [tag]));
       members.forEach((tag, index) =>
         occupancy.push({
           tag,
@@ -465,8 +488,18 @@ export function generateScenarioRun(scenario: Scenario, options: GenerateOptions
           epcs: [chosen.tag.epc],
           uris: [chosen.tag.uri],
         });
-        const misplaced = world.takeFate(chosen.tag, takeMs, shelf.id);
-        if (misplaced) placeOnShelf(misplaced.shelfId, chosen, misplaced.atMs);
+        for (const placement of world.takeFate(chosen.tag, takeMs, shelf.id))
+          placeOnShelf(placement.shelfId, chosen, placement.atMs);
+      }
+    } else if (event.kind === 'case-unpack') {
+      const population = populations.get(event.population);
+      if (!population) continue;
+      let order = 0;
+      for (const tag of world.present(population.members)) {
+        const items = population.contents.get(tag.epc);
+        if (!items || unpacked.has(tag.epc)) continue;
+        unpacked.add(tag.epc);
+        world.unpack(tag, items, atMs + UNPACK_CASE_MS * order++);
       }
     } else {
       outages.push({ readerId: event.reader, fromMs: atMs, toMs: atMs + Math.round(event.durationSeconds * 1000) });
@@ -490,7 +523,11 @@ export function generateScenarioRun(scenario: Scenario, options: GenerateOptions
 
   const tags = populationsByDay
     .flatMap((populations) => [...populations.values()])
-    .flatMap((population) => (population.pallet ? [population.pallet, ...population.members] : population.members));
+    .flatMap((population) => [
+      ...(population.pallet ? [population.pallet] : []),
+      ...population.members,
+      ...[...population.contents.values()].flat(),
+    ]);
   const tagsByEpc = new Map(tags.map((tag) => [tag.epc, tag]));
   // An unplugged reader reports nothing; the gateway must ride out the gap. A dead tag never answers (until re-tagged).
   const answers = (tag: SimulatedTag, offsetMs: number): boolean =>

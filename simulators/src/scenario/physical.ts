@@ -13,15 +13,29 @@ import type { Scenario } from './schema.js';
 
 export interface PhysicalEvent {
   atMs: number;
-  event: 'steal' | 'misplace' | 'short-ship' | 'pay';
+  event: 'steal' | 'misplace' | 'short-ship' | 'pay' | 'damage' | 'return' | 'unpack';
   /** EPC hex. */
   epc: string;
   /** The shelf a misplaced item now sits on. */
   shelfId?: string;
+  /** The zone of the site the thing is in after the event (a returned item: the backroom). */
+  zone?: string;
+  /** An unpacked item: the EPC hex of the case it came out of. */
+  parentEpc?: string;
+}
+
+/** Where an item taken off a shelf ends up on a shelf again: misplaced elsewhere, or restocked after a return. */
+export interface ShelfPlacement {
+  shelfId: string;
+  atMs: number;
 }
 
 /** Seconds from a shopper putting an item down elsewhere to it lying on the other shelf. */
 export const MISPLACE_DELAY_MS = 30_000;
+/** Zone a returned item waits in (the returns tote in the backroom) until a clerk puts it back on its shelf. */
+export const RETURN_ZONE = 'backroom';
+/** Zone where cases are opened. */
+export const UNPACK_ZONE = 'backroom';
 
 export class PhysicalWorld {
   readonly events: PhysicalEvent[] = [];
@@ -29,6 +43,8 @@ export class PhysicalWorld {
   private readonly unreadable = new Set<string>();
   private readonly fateRandom: Random;
   private readonly shortRandom: Random;
+  private readonly returnRandom: Random;
+  private readonly runMs: number;
 
   constructor(
     private readonly scenario: Scenario,
@@ -37,6 +53,8 @@ export class PhysicalWorld {
   ) {
     this.fateRandom = mulberry32(deriveSeed(seed, loopIndex, 'take-fate'));
     this.shortRandom = mulberry32(deriveSeed(seed, loopIndex, 'short-ship'));
+    this.returnRandom = mulberry32(deriveSeed(seed, loopIndex, 'return'));
+    this.runMs = Math.round(scenario.durationSeconds * 1000) * scenario.days;
   }
 
   /** Cases of an inbound pallet that are really on it; the rest are recorded as short-shipped. */
@@ -56,26 +74,58 @@ export class PhysicalWorld {
     return members.filter((tag) => !this.shortShipped.has(tag.epc));
   }
 
-  /** What became of an item a shopper took off `shelfId`: the shelf it was misplaced onto, if any. */
-  takeFate(tag: SimulatedTag, takeMs: number, shelfId: string): { shelfId: string; atMs: number } | null {
-    const { theftShareOfTakes, misplaceShareOfTakes, checkoutSeconds } = this.scenario.rates;
+  /**
+   * What became of an item taken off `shelfId`: stolen, damaged (an associate pulls it and writes it off),
+   * put down on another shelf, or paid for (and perhaps returned later and put back on its shelf).
+   * Returns the shelves the item lies on again afterwards, in time order.
+   */
+  takeFate(tag: SimulatedTag, takeMs: number, shelfId: string): ShelfPlacement[] {
+    const { theftShareOfTakes, misplaceShareOfTakes, damageShareOfTakes, checkoutSeconds } = this.scenario.rates;
     const others = this.scenario.shelves.filter((shelf) => shelf.id !== shelfId);
-    const draw = theftShareOfTakes + misplaceShareOfTakes > 0 ? this.fateRandom.next() : 1;
+    // One draw partitions the fates; damage last, so a scenario without it draws exactly as before.
+    const draw = theftShareOfTakes + misplaceShareOfTakes + damageShareOfTakes > 0 ? this.fateRandom.next() : 1;
     if (draw < theftShareOfTakes) {
       this.events.push({ atMs: takeMs, event: 'steal', epc: tag.epc });
-      return null;
+      return [];
     }
     if (draw < theftShareOfTakes + misplaceShareOfTakes && others.length > 0) {
       const target = others[this.fateRandom.int(0, others.length - 1)];
       if (target) {
         const atMs = takeMs + MISPLACE_DELAY_MS;
         this.events.push({ atMs, event: 'misplace', epc: tag.epc, shelfId: target.id });
-        return { shelfId: target.id, atMs };
+        return [{ shelfId: target.id, atMs }];
       }
     }
-    if (checkoutSeconds > 0)
-      this.events.push({ atMs: takeMs + Math.round(checkoutSeconds * 1000), event: 'pay', epc: tag.epc });
-    return null;
+    if (
+      draw >= theftShareOfTakes + misplaceShareOfTakes &&
+      draw < theftShareOfTakes + misplaceShareOfTakes + damageShareOfTakes
+    ) {
+      this.events.push({ atMs: takeMs, event: 'damage', epc: tag.epc });
+      return [];
+    }
+    if (checkoutSeconds <= 0) return [];
+    const payMs = takeMs + Math.round(checkoutSeconds * 1000);
+    this.events.push({ atMs: payMs, event: 'pay', epc: tag.epc });
+    return this.returnFate(tag, payMs, shelfId);
+  }
+
+  /** A paid item the customer brings back to the till: it waits in the backroom, then goes back on its shelf. */
+  private returnFate(tag: SimulatedTag, payMs: number, shelfId: string): ShelfPlacement[] {
+    const { returnShareOfPays, returnDelaySeconds, restockSeconds } = this.scenario.rates;
+    if (returnShareOfPays <= 0 || !this.returnRandom.chance(returnShareOfPays)) return [];
+    const returnMs = payMs + Math.round(returnDelaySeconds * 1000);
+    const restockMs = returnMs + Math.round(restockSeconds * 1000);
+    // Only returns the run sees through to the shelf: the measurement ends with the run.
+    if (restockMs >= this.runMs) return [];
+    this.events.push({ atMs: returnMs, event: 'return', epc: tag.epc, zone: RETURN_ZONE });
+    return [{ shelfId, atMs: restockMs }];
+  }
+
+  /** A clerk opens a case in the backroom: its tag leaves stock with the carton, its items lie there. */
+  unpack(caseTag: SimulatedTag, items: readonly SimulatedTag[], atMs: number): void {
+    this.events.push({ atMs, event: 'unpack', epc: caseTag.epc });
+    for (const item of items)
+      this.events.push({ atMs, event: 'unpack', epc: item.epc, zone: UNPACK_ZONE, parentEpc: caseTag.epc });
   }
 
   /** Whether a tag never answers any reader (detuned on liquid or metal, damaged inlay). */

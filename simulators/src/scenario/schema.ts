@@ -89,6 +89,20 @@ const ItemLineSchema = z
   })
   .strict();
 
+/** A case on a pallet; with `contains`, each case holds that many tagged items (read once it is unpacked). */
+const CaseLineSchema = ItemLineSchema.extend({
+  contains: z
+    .object({
+      gtin: Gtin14,
+      companyPrefixLength: z.number().int().min(6).max(12).default(7),
+      /** Items per case. */
+      count: z.number().int().min(1).max(1_000),
+      filter: z.number().int().min(0).max(7).default(1),
+    })
+    .strict()
+    .optional(),
+}).strict();
+
 export const PopulationSchema = z.discriminatedUnion('kind', [
   z
     .object({
@@ -101,7 +115,7 @@ export const PopulationSchema = z.discriminatedUnion('kind', [
           serialStart: z.number().int().min(0).default(1),
         })
         .strict(),
-      cases: z.array(ItemLineSchema).min(1),
+      cases: z.array(CaseLineSchema).min(1),
       /** First SGTIN serial; each loop of the scenario continues after the previous loop's serials. */
       serialStart: z.number().int().min(0).default(1),
     })
@@ -140,6 +154,18 @@ export const TimelineEventSchema = z.discriminatedUnion('kind', [
     .strict(),
   z
     .object({
+      /**
+       * A clerk opens the population's cases in the backroom (those that arrived): each case tag is
+       * discarded with its carton and its items lie in the backroom; a later `shelf-stock` of the population
+       * stocks the items.
+       */
+      kind: z.literal('case-unpack'),
+      atSeconds: z.number().min(0),
+      population: Id,
+    })
+    .strict(),
+  z
+    .object({
       kind: z.literal('reader-offline'),
       atSeconds: z.number().min(0),
       reader: Id,
@@ -171,10 +197,18 @@ export const RatesSchema = z
     posScanErrorShareOfPays: z.number().min(0).max(1).default(0),
     /** Share of dead-tag items on an ASN'd inbound pallet the associate finds and re-tags (scenario/retagging.ts). */
     retagAtReceivingShare: z.number().min(0).max(1).default(0),
+    /** Share of shelf takes that are an associate pulling a damaged item (crushed, leaking) to write it off. */
+    damageShareOfTakes: z.number().min(0).max(1).default(0),
+    /** Share of paid items a customer brings back to the till for a refund (needs `checkoutSeconds` > 0). */
+    returnShareOfPays: z.number().min(0).max(1).default(0),
+    /** Seconds from paying to bringing the item back. */
+    returnDelaySeconds: z.number().min(0).max(604_800).default(86_400),
+    /** Seconds a returned item waits in the backroom before a clerk puts it back on its shelf. */
+    restockSeconds: z.number().min(0).max(604_800).default(3_600),
   })
   .strict()
-  .refine((rates) => rates.theftShareOfTakes + rates.misplaceShareOfTakes <= 1, {
-    message: 'theftShareOfTakes + misplaceShareOfTakes must not exceed 1',
+  .refine((rates) => rates.theftShareOfTakes + rates.misplaceShareOfTakes + rates.damageShareOfTakes <= 1, {
+    message: 'theftShareOfTakes + misplaceShareOfTakes + damageShareOfTakes must not exceed 1',
   });
 
 /**
@@ -192,6 +226,16 @@ export const OperationsSchema = z
     backroomCountSeconds: z.number().min(0).max(604_800).default(0),
     /** Inbound pallets come with the supplier's ASN (and its PO) listing every case the pallet should hold. */
     asns: z.boolean().default(false),
+    /** Damaged items an associate pulls are written off on the handheld (EPCIS `destroying`, disposition `damaged`). */
+    writeOffs: z.boolean().default(false),
+    /**
+     * Seconds from pulling a damaged item to recording its write-off (at the backroom's damages bin). Why not
+     * at once: a shelf reader's gateway still lists a taken item in its counts until it declares it gone
+     * (goneRounds × the round), and such a count would book a written-off item back on the shelf.
+     */
+    writeOffDelaySeconds: z.number().min(0).max(86_400).default(900),
+    /** The backroom clerk's handheld records each case opened (AggregationEvent DELETE, bizStep `unpacking`). */
+    unpackScans: z.boolean().default(false),
     /** Shelf price of every item at the till (tax included), a decimal string. */
     unitPrice: z
       .string()

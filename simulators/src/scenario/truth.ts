@@ -12,7 +12,8 @@ import type { Scenario } from './schema.js';
  * shelf, a taken item on the sales floor (in a shopper's hands), a shipped case has
  * left the stock (location null).
  * The engine's physical events (scenario `rates`) add what no reader witnesses:
- * thefts, misplacements onto another shelf, short-shipped cases, till payments.
+ * thefts, damage write-offs, misplacements onto another shelf, short-shipped cases, till payments and
+ * returns (the returned item waits in the backroom until its shelf's reader sees it restocked).
  */
 
 /** Site of a door or shelf without one: the scenario's first site, else the demo's store-1. */
@@ -57,8 +58,8 @@ export function runToTruth(scenario: Scenario, run: ScenarioRun, loopStartEpochM
   // After the movements: at the same instant, a theft or misplacement is what the take turned into.
   for (const physical of run.physical) {
     const shelf = scenario.shelves.find((candidate) => candidate.id === physical.shelfId);
-    const location =
-      physical.shelfId === undefined ? null : zoneLocation(siteOf(scenario, shelf?.site), physical.shelfId);
+    const zone = physical.shelfId ?? physical.zone;
+    const location = zone === undefined ? null : zoneLocation(siteOf(scenario, shelf?.site), zone);
     push(physical.atMs, physical.event, physical.epc, location);
   }
   // Stable by time: events at the same instant keep timeline order.
