@@ -51,70 +51,102 @@ export function evaluateAlerts(
   config: AlertsConfig,
 ): AlertOutcome {
   switch (input.kind) {
-    case 'stock': {
-      const rules: RuleId[] = ['low_stock', 'ageing', 'shrinkage_count'];
-      const countFindings = applyCountChanges(state.countFindings, [], nowMs, config);
-      const conditions = [
-        ...lowStockRule(input.snapshot, config),
-        ...ageingRule(input.snapshot, nowMs, config),
-        ...countShrinkageRule(countFindings),
-      ];
-      if (input.snapshot.openDemand !== null) {
-        rules.push('overselling_risk');
-        conditions.push(...oversellingRule(input.snapshot));
-      }
-      if (input.snapshot.missingEpcs !== null) {
-        rules.push('shrinkage_missing');
-        conditions.push(...missingEpcRule(input.snapshot, nowMs, config));
-      }
-      return diff({ ...state, countFindings }, new Set(rules), conditions, nowMs, config, 0);
-    }
-    case 'positions': {
-      const countFindings = applyCountChanges(state.countFindings, input.changes, nowMs, config);
-      return diff(
-        { ...state, countFindings },
-        new Set<RuleId>(['shrinkage_count']),
-        countShrinkageRule(countFindings),
-        nowMs,
-        config,
-        0,
-      );
-    }
-    case 'gatewayStatus': {
-      const gateways = trackGatewayStatus(state.gateways, input.status, nowMs, config.gatewaysMax);
-      if (gateways === null) return { state, raised: [], updated: [], cleared: [], suppressed: 0, ignoredStatuses: 1 };
-      return diff(
-        { ...state, gateways },
-        new Set<RuleId>(['gateway_offline', 'reader_fault']),
-        [...gatewayOfflineRule(gateways, nowMs, config), ...readerFaultRule(gateways, nowMs, config)],
-        nowMs,
-        config,
-        0,
-      );
-    }
-    case 'tick': {
-      const countFindings = applyCountChanges(state.countFindings, [], nowMs, config);
-      const conditions = [
-        ...gatewayOfflineRule(state.gateways, nowMs, config),
-        ...readerFaultRule(state.gateways, nowMs, config),
-        ...countShrinkageRule(countFindings),
-      ];
-      return diff(
-        { ...state, countFindings },
-        new Set<RuleId>(['gateway_offline', 'reader_fault', 'shrinkage_count']),
-        conditions,
-        nowMs,
-        config,
-        0,
-      );
-    }
-    case 'adopt': {
-      const active = new Map(state.active);
-      for (const alert of input.alerts)
-        if (!active.has(alert.key) && active.size < config.alertsMax) active.set(alert.key, alert);
-      return { state: { ...state, active }, raised: [], updated: [], cleared: [], suppressed: 0, ignoredStatuses: 0 };
-    }
+    case 'stock':
+      return evaluateStock(state, input.snapshot, nowMs, config);
+    case 'positions':
+      return evaluatePositions(state, input.changes, nowMs, config);
+    case 'gatewayStatus':
+      return evaluateGatewayStatus(state, input.status, nowMs, config);
+    case 'tick':
+      return evaluateTick(state, nowMs, config);
+    case 'adopt':
+      return adoptAlerts(state, input.alerts, config);
   }
+}
+
+/** A fresh ledger snapshot: the stock rules, plus overselling and missing EPCs when the view can answer them. */
+function evaluateStock(
+  state: AlertEngineState,
+  snapshot: StockSnapshot,
+  nowMs: number,
+  config: AlertsConfig,
+): AlertOutcome {
+  const rules: RuleId[] = ['low_stock', 'ageing', 'shrinkage_count'];
+  const countFindings = applyCountChanges(state.countFindings, [], nowMs, config);
+  const conditions = [
+    ...lowStockRule(snapshot, config),
+    ...ageingRule(snapshot, nowMs, config),
+    ...countShrinkageRule(countFindings),
+  ];
+  if (snapshot.openDemand !== null) {
+    rules.push('overselling_risk');
+    conditions.push(...oversellingRule(snapshot));
+  }
+  if (snapshot.missingEpcs !== null) {
+    rules.push('shrinkage_missing');
+    conditions.push(...missingEpcRule(snapshot, nowMs, config));
+  }
+  return diff({ ...state, countFindings }, new Set(rules), conditions, nowMs, config, 0);
+}
+
+function evaluatePositions(
+  state: AlertEngineState,
+  changes: readonly PositionChange[],
+  nowMs: number,
+  config: AlertsConfig,
+): AlertOutcome {
+  const countFindings = applyCountChanges(state.countFindings, changes, nowMs, config);
+  return diff(
+    { ...state, countFindings },
+    new Set<RuleId>(['shrinkage_count']),
+    countShrinkageRule(countFindings),
+    nowMs,
+    config,
+    0,
+  );
+}
+
+function evaluateGatewayStatus(
+  state: AlertEngineState,
+  status: GatewayStatus,
+  nowMs: number,
+  config: AlertsConfig,
+): AlertOutcome {
+  const gateways = trackGatewayStatus(state.gateways, status, nowMs, config.gatewaysMax);
+  if (gateways === null) return { state, raised: [], updated: [], cleared: [], suppressed: 0, ignoredStatuses: 1 };
+  return diff(
+    { ...state, gateways },
+    new Set<RuleId>(['gateway_offline', 'reader_fault']),
+    [...gatewayOfflineRule(gateways, nowMs, config), ...readerFaultRule(gateways, nowMs, config)],
+    nowMs,
+    config,
+    0,
+  );
+}
+
+/** Time alone: gateways fall silent and count findings age without any new input. */
+function evaluateTick(state: AlertEngineState, nowMs: number, config: AlertsConfig): AlertOutcome {
+  const countFindings = applyCountChanges(state.countFindings, [], nowMs, config);
+  const conditions = [
+    ...gatewayOfflineRule(state.gateways, nowMs, config),
+    ...readerFaultRule(state.gateways, nowMs, config),
+    ...countShrinkageRule(countFindings),
+  ];
+  return diff(
+    { ...state, countFindings },
+    new Set<RuleId>(['gateway_offline', 'reader_fault', 'shrinkage_count']),
+    conditions,
+    nowMs,
+    config,
+    0,
+  );
+}
+
+function adoptAlerts(state: AlertEngineState, alerts: readonly Alert[], config: AlertsConfig): AlertOutcome {
+  const active = new Map(state.active);
+  for (const alert of alerts)
+    if (!active.has(alert.key) && active.size < config.alertsMax) active.set(alert.key, alert);
+  return { state: { ...state, active }, raised: [], updated: [], cleared: [], suppressed: 0, ignoredStatuses: 0 };
 }
 
 function sameContent(alert: Alert, condition: AlertCondition): boolean {

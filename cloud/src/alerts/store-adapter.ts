@@ -57,6 +57,19 @@ export async function createStoreView(
   const tracker = new FifoAgeingTracker(options.tracker);
   const onPositions = (changes: PositionChange[]): void => tracker.apply(changes);
   events.on('positionsChanged', onPositions);
+  const replayed = await replayEntries(store, tracker, options);
+  const view = ledgerView(store, tracker);
+  const missingEpcs = missingEpcsReader(store, options.missingEpcsMax ?? 10_000);
+  if (missingEpcs) view.missingEpcs = missingEpcs;
+  return { view, tracker, bootstrappedEntries: replayed, detach: () => events.off('positionsChanged', onPositions) };
+}
+
+/** Feeds the store's entries to the tracker page by page, up to `bootstrapEntriesMax`; returns how many. */
+async function replayEntries(
+  store: LedgerStoreLike,
+  tracker: FifoAgeingTracker,
+  options: StoreViewOptions,
+): Promise<number> {
   const entriesMax = options.bootstrapEntriesMax ?? 1_000_000;
   const pageSize = options.bootstrapPageSize ?? 1_000;
   let replayed = 0;
@@ -71,8 +84,11 @@ export async function createStoreView(
     if (page.nextAfter === null || page.items.length === 0) break;
     after = page.nextAfter;
   }
+  return replayed;
+}
 
-  const view: AnalyticsLedgerView = {
+function ledgerView(store: LedgerStoreLike, tracker: FifoAgeingTracker): AnalyticsLedgerView {
+  return {
     async positions(): Promise<PositionView[]> {
       const rows = await store.stock();
       return rows.map((row) => ({
@@ -102,27 +118,28 @@ export async function createStoreView(
       return rows.map((row) => ({ time: row.time, qty: row.qty }));
     },
   };
+}
+
+/** The missing-EPC query, when the store keeps item-level state (undefined otherwise: the rule stays off). */
+function missingEpcsReader(store: LedgerStoreLike, limit: number): (() => Promise<MissingEpcView[]>) | undefined {
   const epcsWhere = store.epcsWhere?.bind(store);
   const locations = store.locations?.bind(store);
-  if (epcsWhere && locations) {
-    const limit = options.missingEpcsMax ?? 10_000;
-    // Missing = a count did not find it, or a shelf lost it and it sits on the sales floor unsold;
-    // the rule itself waits goneMs from the last move before it alerts.
-    view.missingEpcs = async (): Promise<MissingEpcView[]> => {
-      const floors = (await locations())
-        .filter((location) => location.kind === 'sales_floor')
-        .map((location) => location.id);
-      const rows = [
-        ...(await epcsWhere({ status: 'missing', limit })),
-        ...(floors.length > 0 ? await epcsWhere({ status: 'in_stock', locations: floors, limit }) : []),
-      ];
-      return rows.map((row) => ({
-        epc: row.epc,
-        product: row.product,
-        location: row.location,
-        missingSinceTime: row.time,
-      }));
-    };
-  }
-  return { view, tracker, bootstrappedEntries: replayed, detach: () => events.off('positionsChanged', onPositions) };
+  if (!epcsWhere || !locations) return undefined;
+  // Missing = a count did not find it, or a shelf lost it and it sits on the sales floor unsold;
+  // the rule itself waits goneMs from the last move before it alerts.
+  return async (): Promise<MissingEpcView[]> => {
+    const floors = (await locations())
+      .filter((location) => location.kind === 'sales_floor')
+      .map((location) => location.id);
+    const rows = [
+      ...(await epcsWhere({ status: 'missing', limit })),
+      ...(floors.length > 0 ? await epcsWhere({ status: 'in_stock', locations: floors, limit }) : []),
+    ];
+    return rows.map((row) => ({
+      epc: row.epc,
+      product: row.product,
+      location: row.location,
+      missingSinceTime: row.time,
+    }));
+  };
 }

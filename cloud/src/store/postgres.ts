@@ -418,6 +418,10 @@ function initialKeys(transactions: readonly Transaction[], catalog: StoreCatalog
   return keys;
 }
 
+function unique<T>(items: T[]): T[] {
+  return [...new Set(items)];
+}
+
 /**
  * State loaded for one batch. Reading a key that was not loaded records a miss and
  * answers "absent"; the store then loads the misses and re-runs the batch, so the
@@ -451,113 +455,148 @@ class PrefetchSource implements StateSource {
     this.misses.set(JSON.stringify(key), key);
   }
 
+  /**
+   * Loads every key not loaded yet, one query per kind. Rows that name a position (EPCs,
+   * entries) add it to the positions to load, so positions go last.
+   */
   async load(client: pg.PoolClient, keys: readonly MissingKey[]): Promise<void> {
-    const unique = <T>(items: T[]) => [...new Set(items)];
+    const positionsWanted = new Map<string, [string, string]>();
+    for (const key of keys) if (key.kind === 'position') this.wantPosition(positionsWanted, key.product, key.location);
+    await this.loadEpcs(client, keys, positionsWanted);
+    await this.loadEpcsAt(client, keys, positionsWanted);
+    await this.loadTransactions(client, keys);
+    await this.loadDetails(client, keys, positionsWanted);
+    await this.loadProducts(client, keys);
+    await this.loadLocations(client, keys);
+    await this.loadPositions(client, positionsWanted);
+  }
+
+  private wantPosition(wanted: Map<string, [string, string]>, product: string, location: string): void {
+    const key = positionKey(product, location);
+    if (!this.positions.has(key)) wanted.set(key, [product, location]);
+  }
+
+  private async loadEpcs(
+    client: pg.PoolClient,
+    keys: readonly MissingKey[],
+    positionsWanted: Map<string, [string, string]>,
+  ): Promise<void> {
     const epcs = unique(keys.flatMap((key) => (key.kind === 'epc' && !this.epcs.has(key.epc) ? [key.epc] : [])));
-    const transactionIds = unique(
-      keys.flatMap((key) => (key.kind === 'transaction' && !this.transactions.has(key.id) ? [key.id] : [])),
-    );
-    const detailIds = unique(
-      keys.flatMap((key) => (key.kind === 'details' && !this.details.has(key.id) ? [key.id] : [])),
-    );
+    if (epcs.length === 0) return;
+    for (const epc of epcs) this.epcs.set(epc, null);
+    const { rows } = await client.query<EpcColumns>('SELECT * FROM epcs WHERE epc = ANY($1::text[])', [epcs]);
+    for (const row of rows) {
+      const record = epcFromRow(row);
+      this.epcs.set(record.epc, record);
+      this.wantPosition(positionsWanted, record.product, record.location); // where an EPC is, its position will be read
+    }
+  }
+
+  private async loadEpcsAt(
+    client: pg.PoolClient,
+    keys: readonly MissingKey[],
+    positionsWanted: Map<string, [string, string]>,
+  ): Promise<void> {
     const locations = unique(
       keys.flatMap((key) => (key.kind === 'epcsAt' && !this.epcsAtLocation.has(key.location) ? [key.location] : [])),
     );
-    const positionKeys = new Map<string, [string, string]>();
-    const wantPosition = (product: string, location: string) => {
-      const key = positionKey(product, location);
-      if (!this.positions.has(key)) positionKeys.set(key, [product, location]);
-    };
-    for (const key of keys) if (key.kind === 'position') wantPosition(key.product, key.location);
+    if (locations.length === 0) return;
+    for (const location of locations) this.epcsAtLocation.set(location, []);
+    const { rows } = await client.query<EpcColumns>(
+      "SELECT * FROM epcs WHERE location = ANY($1::text[]) AND status = 'in_stock' ORDER BY epc",
+      [locations],
+    );
+    for (const row of rows) {
+      const record = epcFromRow(row);
+      this.epcsAtLocation.get(record.location)?.push(record);
+      this.wantPosition(positionsWanted, record.product, record.location);
+    }
+  }
 
-    if (epcs.length > 0) {
-      for (const epc of epcs) this.epcs.set(epc, null);
-      for (const row of (await client.query<EpcColumns>('SELECT * FROM epcs WHERE epc = ANY($1::text[])', [epcs]))
-        .rows) {
-        const record = epcFromRow(row);
-        this.epcs.set(record.epc, record);
-        wantPosition(record.product, record.location); // where an EPC is, its position will be read
-      }
+  private async loadTransactions(client: pg.PoolClient, keys: readonly MissingKey[]): Promise<void> {
+    const transactionIds = unique(
+      keys.flatMap((key) => (key.kind === 'transaction' && !this.transactions.has(key.id) ? [key.id] : [])),
+    );
+    if (transactionIds.length === 0) return;
+    for (const id of transactionIds) this.transactions.set(id, null);
+    const { rows } = await client.query<TransactionColumns>('SELECT * FROM transactions WHERE id = ANY($1::text[])', [
+      transactionIds,
+    ]);
+    for (const row of rows) this.transactions.set(row.id, transactionFromRow(row));
+  }
+
+  /** Entries and journal lines of earlier transactions a batch refers to (a reversal's original, a return's sale). */
+  private async loadDetails(
+    client: pg.PoolClient,
+    keys: readonly MissingKey[],
+    positionsWanted: Map<string, [string, string]>,
+  ): Promise<void> {
+    const detailIds = unique(
+      keys.flatMap((key) => (key.kind === 'details' && !this.details.has(key.id) ? [key.id] : [])),
+    );
+    if (detailIds.length === 0) return;
+    for (const id of detailIds) this.details.set(id, { entries: [], journal: [] });
+    const entries = await client.query<EntryColumns>(
+      'SELECT * FROM entries WHERE transaction_id = ANY($1::text[]) ORDER BY seq',
+      [detailIds],
+    );
+    for (const row of entries.rows) {
+      const entry = entryFromRow(row);
+      this.details.get(entry.transactionId)?.entries.push(entry);
+      this.wantPosition(positionsWanted, entry.product, entry.location);
     }
-    if (locations.length > 0) {
-      for (const location of locations) this.epcsAtLocation.set(location, []);
-      for (const row of (
-        await client.query<EpcColumns>(
-          "SELECT * FROM epcs WHERE location = ANY($1::text[]) AND status = 'in_stock' ORDER BY epc",
-          [locations],
-        )
-      ).rows) {
-        const record = epcFromRow(row);
-        this.epcsAtLocation.get(record.location)?.push(record);
-        wantPosition(record.product, record.location);
-      }
-    }
-    if (transactionIds.length > 0) {
-      for (const id of transactionIds) this.transactions.set(id, null);
-      for (const row of (
-        await client.query<TransactionColumns>('SELECT * FROM transactions WHERE id = ANY($1::text[])', [
-          transactionIds,
-        ])
-      ).rows)
-        this.transactions.set(row.id, transactionFromRow(row));
-    }
-    if (detailIds.length > 0) {
-      for (const id of detailIds) this.details.set(id, { entries: [], journal: [] });
-      for (const row of (
-        await client.query<EntryColumns>('SELECT * FROM entries WHERE transaction_id = ANY($1::text[]) ORDER BY seq', [
-          detailIds,
-        ])
-      ).rows) {
-        const entry = entryFromRow(row);
-        this.details.get(entry.transactionId)?.entries.push(entry);
-        wantPosition(entry.product, entry.location);
-      }
-      const journal = await client.query<JournalColumns>(
-        'SELECT * FROM journal WHERE transaction_id = ANY($1::text[]) ORDER BY seq',
-        [detailIds],
-      );
-      for (const row of journal.rows) this.details.get(row.transaction_id)?.journal.push(journalLineFromRow(row));
-    }
+    const journal = await client.query<JournalColumns>(
+      'SELECT * FROM journal WHERE transaction_id = ANY($1::text[]) ORDER BY seq',
+      [detailIds],
+    );
+    for (const row of journal.rows) this.details.get(row.transaction_id)?.journal.push(journalLineFromRow(row));
+  }
+
+  /** Products by GTIN or SKU; each found one joins the catalog. */
+  private async loadProducts(client: pg.PoolClient, keys: readonly MissingKey[]): Promise<void> {
     const productKeys = unique(
       keys.flatMap((key) => (key.kind === 'product' && !this.productsLoaded.has(key.key) ? [key.key] : [])),
     );
-    if (productKeys.length > 0) {
-      for (const key of productKeys) this.productsLoaded.set(key, null);
-      const { rows } = await client.query<{ definition: string }>(
-        "SELECT definition FROM products WHERE gtin = ANY($1::text[]) OR (definition::jsonb ->> 'sku') = ANY($1::text[])",
-        [productKeys],
-      );
-      for (const row of rows) {
-        const product = JSON.parse(row.definition) as Product;
-        this.catalog.putProduct(product);
-        this.productsLoaded.set(product.gtin, product);
-        if (product.sku !== undefined) this.productsLoaded.set(product.sku, product);
-      }
+    if (productKeys.length === 0) return;
+    for (const key of productKeys) this.productsLoaded.set(key, null);
+    const { rows } = await client.query<{ definition: string }>(
+      "SELECT definition FROM products WHERE gtin = ANY($1::text[]) OR (definition::jsonb ->> 'sku') = ANY($1::text[])",
+      [productKeys],
+    );
+    for (const row of rows) {
+      const product = JSON.parse(row.definition) as Product;
+      this.catalog.putProduct(product);
+      this.productsLoaded.set(product.gtin, product);
+      if (product.sku !== undefined) this.productsLoaded.set(product.sku, product);
     }
+  }
+
+  private async loadLocations(client: pg.PoolClient, keys: readonly MissingKey[]): Promise<void> {
     const locationIds = unique(
       keys.flatMap((key) => (key.kind === 'location' && !this.locationsLoaded.has(key.id) ? [key.id] : [])),
     );
-    if (locationIds.length > 0) {
-      for (const id of locationIds) this.locationsLoaded.set(id, null);
-      for (const row of (
-        await client.query<{ definition: string }>('SELECT definition FROM locations WHERE id = ANY($1::text[])', [
-          locationIds,
-        ])
-      ).rows) {
-        const location = JSON.parse(row.definition) as Location;
-        this.catalog.putLocation(location);
-        this.locationsLoaded.set(location.id, location);
-      }
+    if (locationIds.length === 0) return;
+    for (const id of locationIds) this.locationsLoaded.set(id, null);
+    const { rows } = await client.query<{ definition: string }>(
+      'SELECT definition FROM locations WHERE id = ANY($1::text[])',
+      [locationIds],
+    );
+    for (const row of rows) {
+      const location = JSON.parse(row.definition) as Location;
+      this.catalog.putLocation(location);
+      this.locationsLoaded.set(location.id, location);
     }
-    if (positionKeys.size > 0) {
-      const pairs = [...positionKeys.values()];
-      for (const key of positionKeys.keys()) this.positions.set(key, null);
-      const { rows } = await client.query<PositionColumns>(
-        'SELECT p.* FROM positions p JOIN unnest($1::text[], $2::text[]) AS k(product, location) ON p.product = k.product AND p.location = k.location',
-        [pairs.map(([product]) => product), pairs.map(([, location]) => location)],
-      );
-      for (const row of rows) this.positions.set(positionKey(row.product, row.location), positionFromRow(row));
-    }
+  }
+
+  private async loadPositions(client: pg.PoolClient, positionsWanted: Map<string, [string, string]>): Promise<void> {
+    if (positionsWanted.size === 0) return;
+    const pairs = [...positionsWanted.values()];
+    for (const key of positionsWanted.keys()) this.positions.set(key, null);
+    const { rows } = await client.query<PositionColumns>(
+      'SELECT p.* FROM positions p JOIN unnest($1::text[], $2::text[]) AS k(product, location) ON p.product = k.product AND p.location = k.location',
+      [pairs.map(([product]) => product), pairs.map(([, location]) => location)],
+    );
+    for (const row of rows) this.positions.set(positionKey(row.product, row.location), positionFromRow(row));
   }
 
   product(gtin: string): Product | undefined {
@@ -616,18 +655,50 @@ class PrefetchSource implements StateSource {
   }
 }
 
-/** Writes what the working state collected: one unnest statement per table (chunked). */
+/** Writes what the working state collected: one statement per table (chunked), in this order. */
 async function persist(client: pg.PoolClient, state: WorkingState): Promise<void> {
-  const run = async <T>(sql: string, items: readonly T[], columns: ((item: T) => unknown)[]) => {
-    for (let start = 0; start < items.length; start += ROWS_PER_STATEMENT_MAX) {
-      const chunk = items.slice(start, start + ROWS_PER_STATEMENT_MAX);
-      await client.query(
-        sql,
-        columns.map((column) => chunk.map(column)),
-      );
-    }
-  };
-  await run(
+  await persistPositions(client, state);
+  const moveSeqs = await persistMoves(client, state);
+  await persistEpcs(client, state, moveSeqs);
+  await persistTransactions(client, state);
+  await persistEntries(client, state);
+  await persistJournal(client, state);
+  await persistAccounts(client, state);
+  await persistCatalog(client, state);
+}
+
+/** Runs `sql` once per chunk of `items`, each column passed as one array parameter (for unnest). */
+async function insertUnnest<T>(
+  client: pg.PoolClient,
+  sql: string,
+  items: readonly T[],
+  columns: ((item: T) => unknown)[],
+): Promise<void> {
+  for (let start = 0; start < items.length; start += ROWS_PER_STATEMENT_MAX) {
+    const chunk = items.slice(start, start + ROWS_PER_STATEMENT_MAX);
+    await client.query(
+      sql,
+      columns.map((column) => chunk.map(column)),
+    );
+  }
+}
+
+// The item-level table takes one JSON array per statement: measured here ~1.5× faster than
+// unnest of text arrays (the driver escapes every array element in JavaScript; JSON.stringify is native).
+async function insertJson<T>(
+  client: pg.PoolClient,
+  sql: string,
+  items: readonly T[],
+  row: (item: T) => unknown[],
+): Promise<void> {
+  for (let start = 0; start < items.length; start += ROWS_PER_STATEMENT_MAX) {
+    await client.query(sql, [JSON.stringify(items.slice(start, start + ROWS_PER_STATEMENT_MAX).map(row))]);
+  }
+}
+
+async function persistPositions(client: pg.PoolClient, state: WorkingState): Promise<void> {
+  await insertUnnest(
+    client,
     `INSERT INTO positions (product, location, qty, value, layers, entry_count, last_count_ms, epc_count)
      SELECT * FROM unnest($1::text[], $2::text[], $3::numeric[], $4::numeric[], $5::text[], $6::int[], $7::bigint[], $8::int[])
      ON CONFLICT (product, location) DO UPDATE SET qty = excluded.qty, value = excluded.value, layers = excluded.layers,
@@ -644,38 +715,41 @@ async function persist(client: pg.PoolClient, state: WorkingState): Promise<void
       (p) => p.epcCount,
     ],
   );
-  // The item-level table takes one JSON array per statement: measured here ~1.5× faster than
-  // unnest of text arrays (the driver escapes every array element in JavaScript; JSON.stringify is native).
-  const runJson = async <T>(sql: string, items: readonly T[], row: (item: T) => unknown[]) => {
-    for (let start = 0; start < items.length; start += ROWS_PER_STATEMENT_MAX) {
-      await client.query(sql, [JSON.stringify(items.slice(start, start + ROWS_PER_STATEMENT_MAX).map(row))]);
-    }
-  };
-  // Moves get their sequence numbers first, so each EPC row can append the moves it took part in.
-  const moveSeqs: string[] = [];
-  if (state.epcMoves.length > 0) {
-    const { rows } = await client.query<{ seq: string }>(
-      "SELECT nextval(pg_get_serial_sequence('epc_moves', 'seq'))::text AS seq FROM generate_series(1, $1)",
-      [state.epcMoves.length],
-    );
-    moveSeqs.push(...rows.map((row) => row.seq));
-    await run(
-      `INSERT INTO epc_moves (seq, transaction_id, product, location, status, time_ms, recorded_ms, epc_count)
-       SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::int[])`,
-      state.epcMoves.map((move, index) => ({ move, seq: moveSeqs[index] })),
-      [
-        (m) => m.seq,
-        (m) => m.move.transactionId,
-        (m) => m.move.product,
-        (m) => m.move.location,
-        (m) => m.move.status,
-        (m) => m.move.timeMs,
-        (m) => m.move.recordedMs,
-        (m) => m.move.epcCount,
-      ],
-    );
-  }
-  await runJson(
+}
+
+/**
+ * Moves get their sequence numbers first, so each EPC row can append the moves it took part in.
+ * Returns the sequence number of each move, by its index in `state.epcMoves`.
+ */
+async function persistMoves(client: pg.PoolClient, state: WorkingState): Promise<string[]> {
+  if (state.epcMoves.length === 0) return [];
+  const { rows } = await client.query<{ seq: string }>(
+    "SELECT nextval(pg_get_serial_sequence('epc_moves', 'seq'))::text AS seq FROM generate_series(1, $1)",
+    [state.epcMoves.length],
+  );
+  const moveSeqs = rows.map((row) => row.seq);
+  await insertUnnest(
+    client,
+    `INSERT INTO epc_moves (seq, transaction_id, product, location, status, time_ms, recorded_ms, epc_count)
+     SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::int[])`,
+    state.epcMoves.map((move, index) => ({ move, seq: moveSeqs[index] })),
+    [
+      (m) => m.seq,
+      (m) => m.move.transactionId,
+      (m) => m.move.product,
+      (m) => m.move.location,
+      (m) => m.move.status,
+      (m) => m.move.timeMs,
+      (m) => m.move.recordedMs,
+      (m) => m.move.epcCount,
+    ],
+  );
+  return moveSeqs;
+}
+
+async function persistEpcs(client: pg.PoolClient, state: WorkingState, moveSeqs: readonly string[]): Promise<void> {
+  await insertJson(
+    client,
     `INSERT INTO epcs (epc, product, location, status, moves)
      SELECT e->>0, e->>1, e->>2, e->>3, string_to_array(e->>4, ',')::bigint[] FROM json_array_elements($1::json) AS e
      ON CONFLICT (epc) DO UPDATE SET product = excluded.product, location = excluded.location, status = excluded.status, moves = epcs.moves || excluded.moves`,
@@ -691,7 +765,12 @@ async function persist(client: pg.PoolClient, state: WorkingState): Promise<void
         .join(','),
     ],
   );
-  await run(
+}
+
+/** New transactions, then the reversals this batch recorded against any transaction. */
+async function persistTransactions(client: pg.PoolClient, state: WorkingState): Promise<void> {
+  await insertUnnest(
+    client,
     `INSERT INTO transactions (id, type, payload_hash, payload, time_ms, recorded_ms, result)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::text[])`,
     [...state.transactions.values()],
@@ -705,12 +784,17 @@ async function persist(client: pg.PoolClient, state: WorkingState): Promise<void
       (t) => JSON.stringify(t.result),
     ],
   );
-  await run(
+  await insertUnnest(
+    client,
     'UPDATE transactions t SET reversed_by = k.reversed_by FROM unnest($1::text[], $2::text[]) AS k(id, reversed_by) WHERE t.id = k.id',
     [...state.reversed],
     [([id]) => id, ([, reversedBy]) => reversedBy],
   );
-  await run(
+}
+
+async function persistEntries(client: pg.PoolClient, state: WorkingState): Promise<void> {
+  await insertUnnest(
+    client,
     `INSERT INTO entries (transaction_id, product, location, kind, qty_delta, value_delta, qty_after, value_after, time_ms, recorded_ms, reverses, layers)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::numeric[], $6::numeric[], $7::numeric[], $8::numeric[], $9::bigint[], $10::bigint[], $11::text[], $12::text[])`,
     state.entries,
@@ -729,7 +813,11 @@ async function persist(client: pg.PoolClient, state: WorkingState): Promise<void
       (e) => provenanceToJson(e),
     ],
   );
-  await run(
+}
+
+async function persistJournal(client: pg.PoolClient, state: WorkingState): Promise<void> {
+  await insertUnnest(
+    client,
     `INSERT INTO journal (transaction_id, account, debit, credit, time_ms, recorded_ms)
      SELECT * FROM unnest($1::text[], $2::text[], $3::numeric[], $4::numeric[], $5::bigint[], $6::bigint[])`,
     state.journal,
@@ -742,18 +830,28 @@ async function persist(client: pg.PoolClient, state: WorkingState): Promise<void
       (l) => l.recordedMs,
     ],
   );
-  await run(
+}
+
+async function persistAccounts(client: pg.PoolClient, state: WorkingState): Promise<void> {
+  await insertUnnest(
+    client,
     `INSERT INTO accounts (account, balance) SELECT * FROM unnest($1::text[], $2::numeric[])
      ON CONFLICT (account) DO UPDATE SET balance = accounts.balance + excluded.balance`,
     [...state.accountDeltas], // zero deltas too: every account ever posted to is listed
     [([account]) => account, ([, delta]) => formatMoney(delta)],
   );
-  await run(
+}
+
+/** Products and locations the batch defined or changed. */
+async function persistCatalog(client: pg.PoolClient, state: WorkingState): Promise<void> {
+  await insertUnnest(
+    client,
     'INSERT INTO products (gtin, definition) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (gtin) DO UPDATE SET definition = excluded.definition',
     [...state.products.values()],
     [(p) => p.gtin, (p) => JSON.stringify(p)],
   );
-  await run(
+  await insertUnnest(
+    client,
     'INSERT INTO locations (id, definition) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (id) DO UPDATE SET definition = excluded.definition',
     [...state.locations.values()],
     [(l) => l.id, (l) => JSON.stringify(l)],

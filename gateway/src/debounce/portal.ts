@@ -254,7 +254,6 @@ function emitGroup(
   ignored: { strayTags: number; crossReadTags: number; beams: Record<string, unknown> | null },
   out: EpcisEvent[],
 ): void {
-  const records = state.records;
   const urns = sortedUrns(state, group);
   const summary: EvidenceSummary = {
     ...summariseEvidence(
@@ -264,11 +263,15 @@ function emitGroup(
     strayTags: ignored.strayTags,
     crossReadTags: ignored.crossReadTags,
   };
-  const extensions: Record<string, unknown> = {
+  // What both the object events and the aggregation events of this group carry.
+  const passExtensions: Record<string, unknown> = {
     'stockwire:portal': portal.id,
     'stockwire:pass': passId,
     'stockwire:direction': direction,
     'stockwire:evidence': summary,
+  };
+  const extensions: Record<string, unknown> = {
+    ...passExtensions,
     ...(ignored.beams === null ? {} : { 'stockwire:beams': ignored.beams }),
   };
   if (group.length <= state.evidenceTagsMax) {
@@ -277,7 +280,7 @@ function emitGroup(
       .sort((a, b) => (a.epc < b.epc ? -1 : a.epc > b.epc ? 1 : a.firstSeen < b.firstSeen ? -1 : 1));
   }
   const frame: EventFrame = {
-    eventTimeMs: maxLastSeen(records, group),
+    eventTimeMs: maxLastSeen(state.records, group),
     timeZoneOffset: state.timeZoneOffset,
     bizStep: direction === 'inbound' ? 'receiving' : 'shipping',
     readPoint: portal.readPoint,
@@ -293,19 +296,26 @@ function emitGroup(
     );
     state.stats.eventsEmitted++;
   }
+  emitAggregation(state, portal, passId, group, { ...frame, extensions: passExtensions }, out);
+}
+
+/**
+ * One pallet with cases: the cases travelled on it, so an AggregationEvent links them. Several
+ * pallets with cases: which case rode on which is unknowable, so a diagnostic instead.
+ */
+function emitAggregation(
+  state: EngineState,
+  portal: PortalState,
+  passId: string,
+  group: readonly TagVerdict[],
+  aggregationFrame: EventFrame,
+  out: EpcisEvent[],
+): void {
+  const records = state.records;
   const pallets = group.filter((verdict) => state.tags.kindById[records.tag[verdict.slot] ?? 0] === TAG_KIND_SSCC);
   const cases = group.filter((verdict) => state.tags.kindById[records.tag[verdict.slot] ?? 0] === TAG_KIND_SGTIN);
   if (pallets.length === 1 && cases.length > 0) {
     const parent = state.tags.urnById[records.tag[(pallets[0] as TagVerdict).slot] ?? 0] ?? '';
-    const aggregationFrame: EventFrame = {
-      ...frame,
-      extensions: {
-        'stockwire:portal': portal.id,
-        'stockwire:pass': passId,
-        'stockwire:direction': direction,
-        'stockwire:evidence': summary,
-      },
-    };
     for (const { urns: children, part } of inParts(sortedUrns(state, cases))) {
       const partFrame =
         part === null
@@ -319,7 +329,7 @@ function emitGroup(
       kind: 'pallets_ambiguous',
       portal: portal.id,
       pass: passId,
-      time: isoTime(frame.eventTimeMs),
+      time: isoTime(aggregationFrame.eventTimeMs),
       tags: pallets.length,
       epcs: sortedUrns(state, pallets).slice(0, state.evidenceTagsMax),
       detail: `${pallets.length} pallets passed together: cannot tell which cases belong to which, no AggregationEvent`,
