@@ -240,6 +240,27 @@ describe('case → item unpacking', () => {
     });
   });
 
+  it('re-labels a dead item tag when the case-opening scan lists fewer items than the case holds', () => {
+    const withShare = (share: number) =>
+      generateScenarioReads(
+        { ...scenario, rates: { ...scenario.rates, tagUnreadableProbability: 0.3, retagAtReceivingShare: share } },
+        { startEpochMs, seed: 1 },
+      );
+    const never = withShare(0);
+    const items = new Set(never.unpacks.flatMap((unpacking) => unpacking.itemUris));
+    const openedAt = new Map(
+      never.unpacks.flatMap((unpacking) => unpacking.itemUris.map((uri) => [uri, unpacking.timeMs] as const)),
+    );
+    const deadItems = never.unreadable.filter((uri) => items.has(uri));
+    expect(deadItems.length).toBeGreaterThan(0);
+    // Share 1: every dead item tag is re-labelled at its case's opening, so the scan and the shelf both see it.
+    const always = withShare(1);
+    const retaggedItems = always.retagged.filter(({ uri }) => items.has(uri));
+    expect(retaggedItems.map(({ uri }) => uri).sort()).toEqual([...deadItems].sort());
+    for (const { uri, atMs } of retaggedItems) expect(atMs).toBe(openedAt.get(uri));
+    expect(always.unreadable.filter((uri) => items.has(uri))).toEqual([]);
+  });
+
   it('books it right end to end: cases received, opened, items shelved (100 % IRA and EPC accuracy)', async () => {
     const result = await runAccuracyPipeline(scenario, { startEpochMs, seed: 1 });
     expect(result.refused).toEqual([]);

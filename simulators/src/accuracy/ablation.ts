@@ -72,6 +72,20 @@ export const ABLATIONS: readonly Ablation[] = [
         : 'the scenario does not re-tag (rates.retagAtReceivingShare, operations.asns)',
   },
   {
+    name: 'handheld write-offs of damaged items off (writeOffs false)',
+    options: { operations: { writeOffs: false } },
+    // Worth little at the week's end (the sales-floor sweep finds the item gone), so the row shows when it is found.
+    detail: (row, baseline) =>
+      `; mean time to detect shrink ${detectMinutes(row)} vs ${detectMinutes(baseline)} with write-offs`,
+    needs: (scenario) =>
+      scenario.operations.writeOffs ? null : 'the scenario writes nothing off (operations.writeOffs)',
+  },
+  {
+    name: 'case-opening scans off (unpackScans false)',
+    options: { operations: { unpackScans: false } },
+    needs: (scenario) => (scenario.operations.unpackScans ? null : 'the scenario scans no case openings'),
+  },
+  {
     name: 'count digests off (full EPC sets every count)',
     options: { countDigests: false },
     detail: (row, baseline) => `; shelf count payloads ${countBytes(row)} vs ${countBytes(baseline)} with digests`,
@@ -83,6 +97,11 @@ function countBytes(result: PipelineResult): string {
   const { counts, bytes } = result.countWire;
   const total = bytes >= 1e6 ? `${(bytes / 1e6).toFixed(2)} MB` : `${(bytes / 1e3).toFixed(1)} KB`;
   return `${total} (${counts} counts, ${counts === 0 ? 0 : Math.round(bytes / counts)} B each)`;
+}
+
+function detectMinutes(result: PipelineResult): string {
+  const meanMs = result.report.meanTimeToDetectMs;
+  return meanMs === null ? 'n/a' : `${(meanMs / 60_000).toFixed(1)} min`;
 }
 
 function points(part: number, whole: number): number {

@@ -499,7 +499,9 @@ export function generateScenarioRun(scenario: Scenario, options: GenerateOptions
         const items = population.contents.get(tag.epc);
         if (!items || unpacked.has(tag.epc)) continue;
         unpacked.add(tag.epc);
-        world.unpack(tag, items, atMs + UNPACK_CASE_MS * order++);
+        const openedMs = atMs + UNPACK_CASE_MS * order++;
+        retagging.atUnpacking(items, openedMs, (item) => world.isUnreadable(item));
+        world.unpack(tag, items, openedMs);
       }
     } else {
       outages.push({ readerId: event.reader, fromMs: atMs, toMs: atMs + Math.round(event.durationSeconds * 1000) });

@@ -38,6 +38,20 @@ export class Retagging {
     }
   }
 
+  /**
+   * A case opened in the backroom at offsetMs with the case-opening scan on: the clerk's handheld lists
+   * fewer items than the case holds (catalog `contains`), so the clerk looks for the silent one and
+   * re-labels it there and then (the same share), before the scan is saved.
+   */
+  atUnpacking(items: readonly SimulatedTag[], atMs: number, isDead: (tag: SimulatedTag) => boolean): void {
+    const share = this.scenario.rates.retagAtReceivingShare;
+    if (share <= 0 || !this.scenario.operations.unpackScans) return;
+    for (const tag of items) {
+      if (!isDead(tag) || this.answersFromMs.has(tag.epc) || !this.random.chance(share)) continue;
+      this.answersFromMs.set(tag.epc, atMs);
+    }
+  }
+
   /** Whether a dead tag has been replaced by offsetMs (ms since the loop start). */
   answersAt(tag: SimulatedTag, offsetMs: number): boolean {
     const fromMs = this.answersFromMs.get(tag.epc);
