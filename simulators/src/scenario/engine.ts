@@ -356,207 +356,241 @@ function generateShelf(
 
 export function generateScenarioRun(scenario: Scenario, options: GenerateOptions = {}): ScenarioRun {
   validateScenarioReferences(scenario);
-  const seed = options.seed ?? scenario.seed;
-  const loopIndex = options.loopIndex ?? 0;
-  const dayMs = Math.round(scenario.durationSeconds * 1000);
-  const days = scenario.days;
-  const durationMs = dayMs * days;
-  const collector = new ReadCollector(options.readsMax ?? READS_MAX_DEFAULT * days, durationMs);
-  // One map per day of the timeline; a one-day scenario keeps its population ids as they are.
-  const populationsByDay = Array.from(
-    { length: days },
-    (_, day) =>
-      new Map(
-        scenario.populations.map((population) => [
-          population.id,
-          materialisePopulation(population, loopIndex * days + day, days > 1 ? day : null),
-        ]),
-      ),
-  );
-  const placementRandom = mulberry32(deriveSeed(seed, loopIndex, 'placement'));
-  const placements = new Map<string, TagPlacement>();
-  const placementOf = (tag: SimulatedTag): TagPlacement => {
-    let placement = placements.get(tag.epc);
-    if (!placement) {
-      placement = {
-        tag,
-        lateralM: placementRandom.next() * 0.8 - 0.4,
-        attenuationDb: -Math.abs(placementRandom.gaussian(0, 3)),
-      };
-      placements.set(tag.epc, placement);
-    }
-    return placement;
-  };
-  const expected: ExpectedMovement[] = [];
-  const outages: ReaderOutage[] = [];
-  const shelfOccupancy = new Map<string, ShelfOccupancy[]>(scenario.shelves.map((shelf) => [shelf.id, []]));
-  const takeRandom = mulberry32(deriveSeed(seed, loopIndex, 'shelf-take'));
-  const dayTimeline = [...scenario.timeline].sort((a, b) => a.atSeconds - b.atSeconds);
-  // The day's timeline, once per day; shelves keep what is on them from one day to the next.
-  const timeline = populationsByDay.flatMap((populations, day) =>
-    dayTimeline.map((event) => ({ event, populations, offsetMs: day * dayMs })),
-  );
-  const world = new PhysicalWorld(scenario, seed, loopIndex);
-  const retagging = new Retagging(scenario, seed, loopIndex);
-  const unpacked = new Set<string>();
-  // A misplaced (or returned and restocked) item lies on that shelf from then on; its reader sees it arrive.
-  const placeOnShelf = (shelfId: string, item: ShelfOccupancy, fromMs: number): void => {
-    const shelf = byId(scenario.shelves, shelfId, 'shelf', scenario.name);
-    shelfOccupancy.get(shelfId)?.push({ ...item, fromMs, toMs: Number.POSITIVE_INFINITY });
-    expected.push({
-      kind: 'shelf',
-      bizStep: 'stocking',
-      shelfId,
-      readerId: shelf.reader,
-      atMs: fromMs,
-      epcs: [item.tag.epc],
-      uris: [item.tag.uri],
-    });
-  };
-
-  for (const { event, populations, offsetMs } of timeline) {
+  const run = new RunInProgress(scenario, options);
+  for (const { event, populations, offsetMs } of run.timeline()) {
     const atMs = offsetMs + Math.round(event.atSeconds * 1000);
-    if (event.kind === 'pallet-pass') {
-      const door = byId(scenario.doors, event.door, 'door', scenario.name);
-      const reader = byId(scenario.readers, door.reader, 'reader', scenario.name);
-      const population = populations.get(event.population);
-      if (!population) continue;
-      const members =
-        event.direction === 'inbound' ? world.arriving(population.members, atMs) : world.present(population.members);
-      const tags = population.pallet ? [population.pallet, ...members] : members;
-      const passMs = Math.round(event.passSeconds * 1000);
-      const random = mulberry32(deriveSeed(seed, loopIndex, 'pass', door.id, atMs));
-      generatePass(collector, random, scenario, door, reader, tags.map(placementOf), atMs, passMs, event.direction);
-      if (event.direction === 'inbound')
-        retagging.atReceiving(members, atMs + passMs, (tag) => world.isUnreadable(tag));
-      expected.push({
-        kind: 'portal',
-        direction: event.direction,
-        bizStep: event.direction === 'inbound' ? 'receiving' : 'shipping',
-        doorId: door.id,
-        readerId: reader.id,
-        startMs: atMs,
-        endMs: atMs + passMs,
-        parentEpc: population.pallet?.epc ?? null,
-        parentUri: population.pallet?.uri ?? null,
-        epcs: members.map((tag) => tag.epc),
-        uris: members.map((tag) => tag.uri),
-      });
-    } else if (event.kind === 'shelf-stock') {
-      const shelf = byId(scenario.shelves, event.shelf, 'shelf', scenario.name);
-      const population = populations.get(event.population);
-      const occupancy = shelfOccupancy.get(shelf.id);
-      if (!population || !occupancy) continue;
-      // Opened cases went onto the shelf as their items; unopened ones as they are.
-      const members = world
-        .present(population.members)
-        .flatMap((tag) => (unpacked.has(tag.epc) ? (population.contents.get(tag.epc) ?? []) : [tag]));
-      members.forEach((tag, index) =>
-        occupancy.push({
-          tag,
-          fromMs: atMs,
-          toMs: Number.POSITIVE_INFINITY,
-          antennaIndex: index,
-          attenuationDb: placementOf(tag).attenuationDb,
-        }),
-      );
-      expected.push({
-        kind: 'shelf',
-        bizStep: 'stocking',
-        shelfId: shelf.id,
-        readerId: shelf.reader,
-        atMs,
-        epcs: members.map((tag) => tag.epc),
-        uris: members.map((tag) => tag.uri),
-      });
-    } else if (event.kind === 'shelf-take') {
-      const shelf = byId(scenario.shelves, event.shelf, 'shelf', scenario.name);
-      const occupancy = shelfOccupancy.get(shelf.id) ?? [];
-      const overMs = Math.round(event.overSeconds * 1000);
-      for (let taken = 0; taken < event.count; taken++) {
-        const takeMs = atMs + (event.count > 1 ? Math.round((overMs * taken) / (event.count - 1)) : 0);
-        const present = occupancy.filter((item) => item.fromMs <= takeMs && item.toMs === Number.POSITIVE_INFINITY);
-        const chosen = present[takeRandom.int(0, present.length - 1)];
-        if (!chosen) break; // shelf empty: a shopper cannot take what is not there.
-        chosen.toMs = takeMs;
-        expected.push({
-          kind: 'shelf',
-          bizStep: 'removing',
-          shelfId: shelf.id,
-          readerId: shelf.reader,
-          atMs: takeMs,
-          epcs: [chosen.tag.epc],
-          uris: [chosen.tag.uri],
-        });
-        for (const placement of world.takeFate(chosen.tag, takeMs, shelf.id))
-          placeOnShelf(placement.shelfId, chosen, placement.atMs);
-      }
-    } else if (event.kind === 'case-unpack') {
-      const population = populations.get(event.population);
-      if (!population) continue;
-      let order = 0;
-      for (const tag of world.present(population.members)) {
-        const items = population.contents.get(tag.epc);
-        if (!items || unpacked.has(tag.epc)) continue;
-        unpacked.add(tag.epc);
-        const openedMs = atMs + UNPACK_CASE_MS * order++;
-        retagging.atUnpacking(items, openedMs, (item) => world.isUnreadable(item));
-        world.unpack(tag, items, openedMs);
-      }
-    } else {
-      outages.push({ readerId: event.reader, fromMs: atMs, toMs: atMs + Math.round(event.durationSeconds * 1000) });
-    }
+    if (event.kind === 'pallet-pass') run.palletPass(event, populations, atMs);
+    else if (event.kind === 'shelf-stock') run.shelfStock(event, populations, atMs);
+    else if (event.kind === 'shelf-take') run.shelfTake(event, atMs);
+    else if (event.kind === 'case-unpack') run.caseUnpack(event, populations, atMs);
+    else
+      run.outages.push({ readerId: event.reader, fromMs: atMs, toMs: atMs + Math.round(event.durationSeconds * 1000) });
+  }
+  run.shelfReads();
+  return run.finish();
+}
+
+type TimelineEvent = Scenario['timeline'][number];
+type EventOf<K extends TimelineEvent['kind']> = Extract<TimelineEvent, { kind: K }>;
+type Populations = Map<string, MaterialisedPopulation>;
+
+/** One loop of a scenario being generated: the physical world, the reads so far and what the gateway should emit. */
+class RunInProgress {
+  readonly seed: number;
+  readonly loopIndex: number;
+  readonly dayMs: number;
+  readonly durationMs: number;
+  readonly collector: ReadCollector;
+  /** One map per day of the timeline; a one-day scenario keeps its population ids as they are. */
+  readonly populationsByDay: Populations[];
+  readonly expected: ExpectedMovement[] = [];
+  readonly outages: ReaderOutage[] = [];
+  readonly shelfOccupancy: Map<string, ShelfOccupancy[]>;
+  readonly world: PhysicalWorld;
+  readonly retagging: Retagging;
+  private readonly placementRandom: Random;
+  private readonly placements = new Map<string, TagPlacement>();
+  private readonly takeRandom: Random;
+  private readonly unpacked = new Set<string>();
+
+  constructor(
+    readonly scenario: Scenario,
+    options: GenerateOptions,
+  ) {
+    this.seed = options.seed ?? scenario.seed;
+    this.loopIndex = options.loopIndex ?? 0;
+    this.dayMs = Math.round(scenario.durationSeconds * 1000);
+    const days = scenario.days;
+    this.durationMs = this.dayMs * days;
+    this.collector = new ReadCollector(options.readsMax ?? READS_MAX_DEFAULT * days, this.durationMs);
+    this.populationsByDay = Array.from(
+      { length: days },
+      (_, day) =>
+        new Map(
+          scenario.populations.map((population) => [
+            population.id,
+            materialisePopulation(population, this.loopIndex * days + day, days > 1 ? day : null),
+          ]),
+        ),
+    );
+    this.placementRandom = mulberry32(deriveSeed(this.seed, this.loopIndex, 'placement'));
+    this.shelfOccupancy = new Map(scenario.shelves.map((shelf) => [shelf.id, []]));
+    this.takeRandom = mulberry32(deriveSeed(this.seed, this.loopIndex, 'shelf-take'));
+    this.world = new PhysicalWorld(scenario, this.seed, this.loopIndex);
+    this.retagging = new Retagging(scenario, this.seed, this.loopIndex);
   }
 
-  for (const shelf of scenario.shelves) {
-    const reader = byId(scenario.readers, shelf.reader, 'reader', scenario.name);
-    const occupancy = shelfOccupancy.get(shelf.id) ?? [];
-    if (occupancy.length === 0) continue;
-    generateShelf(
-      collector,
-      mulberry32(deriveSeed(seed, loopIndex, 'shelf', shelf.id)),
-      scenario,
-      shelf,
-      reader,
-      occupancy,
-      durationMs,
+  /** The day's timeline, once per day; shelves keep what is on them from one day to the next. */
+  timeline(): Array<{ event: TimelineEvent; populations: Populations; offsetMs: number }> {
+    const dayTimeline = [...this.scenario.timeline].sort((a, b) => a.atSeconds - b.atSeconds);
+    return this.populationsByDay.flatMap((populations, day) =>
+      dayTimeline.map((event) => ({ event, populations, offsetMs: day * this.dayMs })),
     );
   }
 
-  const tags = populationsByDay
-    .flatMap((populations) => [...populations.values()])
-    .flatMap((population) => [
-      ...(population.pallet ? [population.pallet] : []),
-      ...population.members,
-      ...[...population.contents.values()].flat(),
-    ]);
-  const tagsByEpc = new Map(tags.map((tag) => [tag.epc, tag]));
-  // An unplugged reader reports nothing; the gateway must ride out the gap. A dead tag never answers (until re-tagged).
-  const answers = (tag: SimulatedTag, offsetMs: number): boolean =>
-    !world.isUnreadable(tag) || retagging.answersAt(tag, offsetMs);
-  const reads = collector.reads
-    .filter((read) => answers(tagsByEpc.get(read.epc) ?? UNKNOWN_TAG, read.offsetMs))
-    .filter(
-      (read) =>
-        !outages.some(
-          (outage) =>
-            outage.readerId === read.readerId && read.offsetMs >= outage.fromMs && read.offsetMs < outage.toMs,
-        ),
-    )
-    .map((read, order) => ({ read, order }))
-    .sort((a, b) => a.read.offsetMs - b.read.offsetMs || a.order - b.order)
-    .map(({ read }) => read);
-  return {
-    scenario: scenario.name,
-    seed,
-    loopIndex,
-    durationMs,
-    reads,
-    expected,
-    outages,
-    tags,
-    physical: world.events,
-    unreadable: tags.filter((tag) => !answers(tag, Number.POSITIVE_INFINITY)).map((tag) => tag.uri),
-    retagged: retagging.retagged().map(({ epc, atMs }) => ({ uri: tagsByEpc.get(epc)?.uri ?? epc, atMs })),
-  };
+  private placementOf(tag: SimulatedTag): TagPlacement {
+    let placement = this.placements.get(tag.epc);
+    if (!placement) {
+      placement = {
+        tag,
+        lateralM: this.placementRandom.next() * 0.8 - 0.4,
+        attenuationDb: -Math.abs(this.placementRandom.gaussian(0, 3)),
+      };
+      this.placements.set(tag.epc, placement);
+    }
+    return placement;
+  }
+
+  /** A misplaced (or returned and restocked) item lies on that shelf from then on; its reader sees it arrive. */
+  private placeOnShelf(shelfId: string, item: ShelfOccupancy, fromMs: number): void {
+    const shelf = byId(this.scenario.shelves, shelfId, 'shelf', this.scenario.name);
+    this.shelfOccupancy.get(shelfId)?.push({ ...item, fromMs, toMs: Number.POSITIVE_INFINITY });
+    this.expectShelf(shelf, 'stocking', fromMs, [item.tag]);
+  }
+
+  private expectShelf(
+    shelf: Scenario['shelves'][number],
+    bizStep: 'stocking' | 'removing',
+    atMs: number,
+    tags: readonly SimulatedTag[],
+  ): void {
+    this.expected.push({
+      kind: 'shelf',
+      bizStep,
+      shelfId: shelf.id,
+      readerId: shelf.reader,
+      atMs,
+      epcs: tags.map((tag) => tag.epc),
+      uris: tags.map((tag) => tag.uri),
+    });
+  }
+
+  palletPass(event: EventOf<'pallet-pass'>, populations: Populations, atMs: number): void {
+    const { scenario, world } = this;
+    const door = byId(scenario.doors, event.door, 'door', scenario.name);
+    const reader = byId(scenario.readers, door.reader, 'reader', scenario.name);
+    const population = populations.get(event.population);
+    if (!population) return;
+    const members =
+      event.direction === 'inbound' ? world.arriving(population.members, atMs) : world.present(population.members);
+    const tags = population.pallet ? [population.pallet, ...members] : members;
+    const passMs = Math.round(event.passSeconds * 1000);
+    const random = mulberry32(deriveSeed(this.seed, this.loopIndex, 'pass', door.id, atMs));
+    const placed = tags.map((tag) => this.placementOf(tag));
+    generatePass(this.collector, random, scenario, door, reader, placed, atMs, passMs, event.direction);
+    if (event.direction === 'inbound')
+      this.retagging.atReceiving(members, atMs + passMs, (tag) => world.isUnreadable(tag));
+    this.expected.push({
+      kind: 'portal',
+      direction: event.direction,
+      bizStep: event.direction === 'inbound' ? 'receiving' : 'shipping',
+      doorId: door.id,
+      readerId: reader.id,
+      startMs: atMs,
+      endMs: atMs + passMs,
+      parentEpc: population.pallet?.epc ?? null,
+      parentUri: population.pallet?.uri ?? null,
+      epcs: members.map((tag) => tag.epc),
+      uris: members.map((tag) => tag.uri),
+    });
+  }
+
+  shelfStock(event: EventOf<'shelf-stock'>, populations: Populations, atMs: number): void {
+    const shelf = byId(this.scenario.shelves, event.shelf, 'shelf', this.scenario.name);
+    const population = populations.get(event.population);
+    const occupancy = this.shelfOccupancy.get(shelf.id);
+    if (!population || !occupancy) return;
+    // Opened cases went onto the shelf as their items; unopened ones as they are.
+    const members = this.world
+      .present(population.members)
+      .flatMap((tag) => (this.unpacked.has(tag.epc) ? (population.contents.get(tag.epc) ?? []) : [tag]));
+    members.forEach((tag, index) =>
+      occupancy.push({
+        tag,
+        fromMs: atMs,
+        toMs: Number.POSITIVE_INFINITY,
+        antennaIndex: index,
+        attenuationDb: this.placementOf(tag).attenuationDb,
+      }),
+    );
+    this.expectShelf(shelf, 'stocking', atMs, members);
+  }
+
+  shelfTake(event: EventOf<'shelf-take'>, atMs: number): void {
+    const shelf = byId(this.scenario.shelves, event.shelf, 'shelf', this.scenario.name);
+    const occupancy = this.shelfOccupancy.get(shelf.id) ?? [];
+    const overMs = Math.round(event.overSeconds * 1000);
+    for (let taken = 0; taken < event.count; taken++) {
+      const takeMs = atMs + (event.count > 1 ? Math.round((overMs * taken) / (event.count - 1)) : 0);
+      const present = occupancy.filter((item) => item.fromMs <= takeMs && item.toMs === Number.POSITIVE_INFINITY);
+      const chosen = present[this.takeRandom.int(0, present.length - 1)];
+      if (!chosen) break; // shelf empty: a shopper cannot take what is not there.
+      chosen.toMs = takeMs;
+      this.expectShelf(shelf, 'removing', takeMs, [chosen.tag]);
+      for (const placement of this.world.takeFate(chosen.tag, takeMs, shelf.id))
+        this.placeOnShelf(placement.shelfId, chosen, placement.atMs);
+    }
+  }
+
+  caseUnpack(event: EventOf<'case-unpack'>, populations: Populations, atMs: number): void {
+    const population = populations.get(event.population);
+    if (!population) return;
+    let order = 0;
+    for (const tag of this.world.present(population.members)) {
+      const items = population.contents.get(tag.epc);
+      if (!items || this.unpacked.has(tag.epc)) continue;
+      this.unpacked.add(tag.epc);
+      const openedMs = atMs + UNPACK_CASE_MS * order++;
+      this.retagging.atUnpacking(items, openedMs, (item) => this.world.isUnreadable(item));
+      this.world.unpack(tag, items, openedMs);
+    }
+  }
+
+  /** Every shelf reader's rounds over the whole run, from what lay on its shelf when. */
+  shelfReads(): void {
+    for (const shelf of this.scenario.shelves) {
+      const reader = byId(this.scenario.readers, shelf.reader, 'reader', this.scenario.name);
+      const occupancy = this.shelfOccupancy.get(shelf.id) ?? [];
+      if (occupancy.length === 0) continue;
+      const random = mulberry32(deriveSeed(this.seed, this.loopIndex, 'shelf', shelf.id));
+      generateShelf(this.collector, random, this.scenario, shelf, reader, occupancy, this.durationMs);
+    }
+  }
+
+  finish(): ScenarioRun {
+    const tags = this.populationsByDay
+      .flatMap((populations) => [...populations.values()])
+      .flatMap((population) => [
+        ...(population.pallet ? [population.pallet] : []),
+        ...population.members,
+        ...[...population.contents.values()].flat(),
+      ]);
+    const tagsByEpc = new Map(tags.map((tag) => [tag.epc, tag]));
+    // An unplugged reader reports nothing; the gateway must ride out the gap. A dead tag never answers (until re-tagged).
+    const answers = (tag: SimulatedTag, offsetMs: number): boolean =>
+      !this.world.isUnreadable(tag) || this.retagging.answersAt(tag, offsetMs);
+    const offline = (read: SimulatedRead): boolean =>
+      this.outages.some(
+        (outage) => outage.readerId === read.readerId && read.offsetMs >= outage.fromMs && read.offsetMs < outage.toMs,
+      );
+    const reads = this.collector.reads
+      .filter((read) => answers(tagsByEpc.get(read.epc) ?? UNKNOWN_TAG, read.offsetMs))
+      .filter((read) => !offline(read))
+      .map((read, order) => ({ read, order }))
+      .sort((a, b) => a.read.offsetMs - b.read.offsetMs || a.order - b.order)
+      .map(({ read }) => read);
+    return {
+      scenario: this.scenario.name,
+      seed: this.seed,
+      loopIndex: this.loopIndex,
+      durationMs: this.durationMs,
+      reads,
+      expected: this.expected,
+      outages: this.outages,
+      tags,
+      physical: this.world.events,
+      unreadable: tags.filter((tag) => !answers(tag, Number.POSITIVE_INFINITY)).map((tag) => tag.uri),
+      retagged: this.retagging.retagged().map(({ epc, atMs }) => ({ uri: tagsByEpc.get(epc)?.uri ?? epc, atMs })),
+    };
+  }
 }
