@@ -34,13 +34,16 @@ export interface WorkerStats {
   messages: number;
   /** This process's CPU (user + system) since the mark, ms. */
   cpuMs: number;
+  /** Documents the sequence gate held since the mark, and of those released by its time bound. */
+  held: number;
+  expired: number;
 }
 
 export type WorkerReply =
   { type: 'started' } | ({ type: 'stats' } & WorkerStats) | { type: 'stopped' } | { type: 'failed'; reason: string };
 
 let service: CloudService | undefined;
-let mark = { applied: 0, duplicate: 0, batches: 0, messages: 0, cpu: process.cpuUsage() };
+let mark = { applied: 0, duplicate: 0, batches: 0, messages: 0, held: 0, expired: 0, cpu: process.cpuUsage() };
 
 const reply = (message: WorkerReply): void => void process.send?.(message);
 
@@ -51,6 +54,8 @@ function counters() {
     duplicate: stats?.eventsDuplicate ?? 0,
     batches: stats?.commit.batches ?? 0,
     messages: stats?.commit.messages ?? 0,
+    held: stats?.gate?.held ?? 0,
+    expired: stats?.gate?.expired ?? 0,
   };
 }
 
@@ -84,6 +89,8 @@ async function handle(command: WorkerCommand): Promise<void> {
         eventsDuplicate,
         batches: now.batches - mark.batches,
         messages: now.messages - mark.messages,
+        held: now.held - mark.held,
+        expired: now.expired - mark.expired,
         cpuMs: (cpu.user + cpu.system) / 1_000,
       });
     }

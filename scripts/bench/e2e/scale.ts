@@ -7,63 +7,15 @@
  * CPU went: each cloud process, PostgreSQL (postmaster and backends, from /proc), Mosquitto and the load
  * side, per event and in cores, so a reader on a machine with more cores can extrapolate.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import mqtt from 'mqtt';
 import type { RunningMosquitto } from '../../../test/support/mosquitto.js';
 import type { RunningPostgres } from '../../../test/support/postgres.js';
-import { holdsWithin } from '../../../test/support/wait.js';
-import type { WorkerCommand, WorkerReply, WorkerStart, WorkerStats } from './cloud-worker.js';
+import type { WorkerStart, WorkerStats } from './cloud-worker.js';
+import { CloudProcess } from './cloud-process.js';
 import type { BenchOptions } from './fleet.js';
 import { findProcess, treeCpuMs } from './proc-cpu.js';
 import { fmt, timedRun, transportRate, type LoadSide, type Rate } from './runner.js';
-
-/** One cloud process of the group: requests answered in order. */
-class Worker {
-  private readonly child: ChildProcess;
-  private readonly replies: WorkerReply[] = [];
-  latest: WorkerStats | undefined;
-
-  constructor() {
-    this.child = fork(join(import.meta.dirname, 'cloud-worker.ts'), [], {
-      execArgv: ['--import', 'tsx'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    this.child.on('message', (message: WorkerReply) => {
-      if (message.type === 'stats') this.latest = message;
-      else this.replies.push(message);
-    });
-    this.child.on('exit', () => this.replies.push({ type: 'failed', reason: 'cloud process exited' }));
-  }
-
-  send(command: WorkerCommand): void {
-    if (this.child.connected) this.child.send(command);
-  }
-
-  async request(command: WorkerCommand, expected: WorkerReply['type'], timeoutMs: number): Promise<void> {
-    this.send(command);
-    if (!(await holdsWithin(() => this.replies.length > 0, timeoutMs)))
-      throw new Error(`cloud process: no ${expected}`);
-    const reply = this.replies.shift() as WorkerReply;
-    if (reply.type !== expected)
-      throw new Error(`cloud process: ${reply.type === 'failed' ? reply.reason : reply.type}`);
-  }
-
-  /** Fresh counters (asks, then waits for the answer). */
-  async stats(timeoutMs = 10_000): Promise<WorkerStats> {
-    this.latest = undefined;
-    this.send({ type: 'stats' });
-    if (!(await holdsWithin(() => this.latest !== undefined, timeoutMs))) throw new Error('cloud process: no stats');
-    return this.latest as unknown as WorkerStats;
-  }
-
-  async close(): Promise<void> {
-    if (this.child.exitCode !== null) return;
-    await this.request({ type: 'stop' }, 'stopped', 30_000).catch(() => undefined);
-    this.child.kill('SIGKILL');
-  }
-}
 
 interface ScaleRow {
   consumers: number;
@@ -75,7 +27,11 @@ interface ScaleRow {
   postgresUsPerEvent: number;
   brokerCores: number;
   messagesPerBatch: number;
+  messages: number;
   duplicates: number;
+  /** Documents the sequence gates held past a gap, and of those released by the time bound. */
+  held: number;
+  expired: number;
 }
 
 /** Removes the workers' persistent sessions so the broker stops queueing for a group no one consumes. */
@@ -91,12 +47,12 @@ async function dropSessions(url: string, clientIds: readonly string[]): Promise<
   }
 }
 
-async function startWorkers(count: number, start: Omit<WorkerStart, 'clientId'>): Promise<Worker[]> {
-  const workers = Array.from({ length: count }, () => new Worker());
-  const begin = (worker: Worker, index: number) =>
+async function startWorkers(count: number, start: Omit<WorkerStart, 'clientId'>): Promise<CloudProcess[]> {
+  const workers = Array.from({ length: count }, () => new CloudProcess());
+  const begin = (worker: CloudProcess, index: number) =>
     worker.request({ ...start, clientId: `${start.sharedGroup}-${index}` }, 'started', 60_000);
   // The first creates the schema; the others open it.
-  await begin(workers[0] as Worker, 0);
+  await begin(workers[0] as CloudProcess, 0);
   await Promise.all(workers.slice(1).map((worker, index) => begin(worker, index + 1)));
   return workers;
 }
@@ -173,7 +129,10 @@ function rowOf(
     postgresUsPerEvent: (other.postgresMs * 1_000) / events,
     brokerCores: other.brokerMs / 1_000 / timed.seconds,
     messagesPerBatch: batches > 0 ? stats.reduce((sum, each) => sum + each.messages, 0) / batches : 0,
+    messages: stats.reduce((sum, each) => sum + each.messages, 0),
     duplicates: stats.reduce((sum, each) => sum + each.eventsDuplicate, 0),
+    held: stats.reduce((sum, each) => sum + each.held, 0),
+    expired: stats.reduce((sum, each) => sum + each.expired, 0),
   };
 }
 
@@ -187,8 +146,8 @@ function printRow(row: ScaleRow, baseline: ScaleRow | undefined, transport: Rate
       `${row.processes.map((each) => `${fmt(each.cores, 2)} @ ${fmt(each.cpuUsPerEvent)} µs × ${each.events}`).join(', ')}), ` +
       `PostgreSQL ${fmt(row.postgresUsPerEvent)} µs/event (${fmt(row.postgresCores, 2)} cores), ` +
       `Mosquitto ${fmt(row.brokerCores, 2)} cores, load side ${fmt(row.rate.loadCores, 2)} cores; ` +
-      `all ${fmt(used, 2)} of ${availableParallelism()} cores; ${fmt(row.messagesPerBatch)} messages per group commit, ` +
-      `${row.duplicates} duplicates\n`,
+      `all ${fmt(used, 2)} of ${availableParallelism()} cores; ${fmt(row.messagesPerBatch)} of ${row.messages} messages per group commit, ` +
+      `${row.duplicates} duplicates; ${row.held} documents held by the sequence gates (${row.expired} until the time bound)\n`,
   );
 }
 
