@@ -20,6 +20,7 @@ export interface WorkerStart {
   clientId: string;
   sharedGroup: string;
   poolSize: number;
+  reorderHoldMs?: number | undefined;
 }
 
 export type WorkerCommand = WorkerStart | { type: 'mark' } | { type: 'stats' } | { type: 'stop' };
@@ -63,7 +64,12 @@ async function start(command: WorkerStart): Promise<void> {
   const config = CloudConfigSchema.parse({
     catalogFile: 'catalog.yaml',
     store: { kind: 'postgres', url: command.storeUrl, poolSize: command.poolSize },
-    mqtt: { url: command.mqttUrl, clientId: command.clientId, sharedGroup: command.sharedGroup },
+    mqtt: {
+      url: command.mqttUrl,
+      clientId: command.clientId,
+      sharedGroup: command.sharedGroup,
+      reorderHoldMs: command.reorderHoldMs,
+    },
     http: { port: 0, publicRead: true },
   });
   service = await startCloudService(config, { configDir: DEMO_CONFIG_DIR, logger: silentLogger(), clock: systemClock });

@@ -19,6 +19,8 @@ export interface BenchOptions {
   sites: number;
   /** Scale-out runs: numbers of cloud processes to compare (e.g. [1, 4]); empty = the single-process table. */
   consumers: number[];
+  /** Scale-out runs: the cloud processes' `mqtt.reorderHoldMs`. */
+  reorderHoldMs: number;
 }
 
 export function parseOptions(argv: readonly string[]): BenchOptions {
@@ -38,6 +40,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       .split(',')
       .filter((each) => each !== '')
       .map(Number),
+    reorderHoldMs: Number(value('reorder-hold-ms', '2000')),
   };
 }
 

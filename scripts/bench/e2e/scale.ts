@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- e2e --consumers 1,4 [--gateways 200] [--sites 200] [--events 30000]`: scale-out measured.
+ * `npm run bench -- e2e --consumers 1,4 [--gateways 200] [--sites 200] [--events 30000] [--reorder-hold-ms 2000]`: scale-out measured.
  * For each count N, N cloud processes (e2e/cloud-worker.ts: the real cloud service, each its own OS process)
  * share the gateways' stream through one MQTT 5 shared subscription on Mosquitto 2 and write one PostgreSQL
  * (durable: fsync and synchronous commit on). The same burst of single-item movements runs for each N, and
@@ -76,6 +76,7 @@ async function measure(context: Context, consumers: number): Promise<ScaleRow> {
     storeUrl,
     sharedGroup,
     poolSize: 4,
+    reorderHoldMs: options.reorderHoldMs,
   });
   try {
     for (const worker of workers) worker.send({ type: 'mark' });
