@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- e2e [--gateways 1000] [--brokers aedes,mosquitto] [--stores sqlite,postgres]
- *   [--events 30000] [--latency-seconds 10] [--timeout-seconds 240]`
+ *   [--events 30000] [--latency-seconds 10] [--timeout-seconds 240] [--sites 20] [--consumers 1,4]`
  *
  * The whole cloud path, measured from outside: G gateways, each the real daemon (its SQLite outbox and
  * pipelined publisher, its own MQTT client and gateway id) with a synthetic debounce engine, publish
@@ -10,12 +10,12 @@
  * The gateways (and aedes) run in a child process (e2e/load.ts), so this process's CPU time is the
  * cloud's own: it is printed per event beside the plain subscriber's. Gateway outboxes live in a RAM
  * folder: on a site each gateway has its own disk, here they share ours.
+ * With `--consumers` it prints the scale-out table instead (e2e/scale.ts): N cloud processes vs 1 on
+ * Mosquitto + PostgreSQL.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import mqtt from 'mqtt';
 import { CloudConfigSchema } from '../../cloud/src/config.js';
 import type { PositionChange } from '../../cloud/src/events.js';
 import { startCloudService, type CloudService } from '../../cloud/src/service.js';
@@ -23,55 +23,13 @@ import { systemClock } from '../../shared/src/clock.js';
 import { silentLogger } from '../../shared/src/log.js';
 import { startMosquitto } from '../../test/support/mosquitto.js';
 import { startPostgres, type RunningPostgres } from '../../test/support/postgres.js';
-import { holdsWithin } from '../../test/support/wait.js';
 import { DEMO_CONFIG_DIR, parseOptions, type BenchOptions } from './e2e/fleet.js';
-import type { LoadCommand, LoadReply, Workload } from './e2e/load.js';
+import type { Workload } from './e2e/load.js';
+import { fmt, LoadSide, rateOf, timedRun, transportRate, type Rate } from './e2e/runner.js';
+import { benchScaleOut } from './e2e/scale.js';
 
-/** The child process with the gateways (and aedes); one request at a time. */
-class LoadSide {
-  private readonly child: ChildProcess;
-  private readonly replies: LoadReply[] = [];
-  private wake: (() => void) | undefined;
-
-  constructor() {
-    this.child = fork(join(import.meta.dirname, 'e2e', 'load.ts'), [], {
-      execArgv: ['--import', 'tsx'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    this.child.on('message', (message: LoadReply) => {
-      this.replies.push(message);
-      this.wake?.();
-    });
-    this.child.on('exit', () => {
-      this.replies.push({ type: 'failed', reason: 'load process exited' });
-      this.wake?.();
-    });
-  }
-
-  send(command: LoadCommand): void {
-    this.child.send(command);
-  }
-
-  async request<T extends LoadReply['type']>(
-    command: LoadCommand,
-    expected: T,
-    timeoutMs: number,
-  ): Promise<Extract<LoadReply, { type: T }>> {
-    this.send(command);
-    if (!(await holdsWithin(() => this.replies.length > 0, timeoutMs))) throw new Error(`load side: no ${expected}`);
-    const reply = this.replies.shift() as LoadReply;
-    if (reply.type !== expected) throw new Error(`load side: ${reply.type === 'failed' ? reply.reason : reply.type}`);
-    return reply as Extract<LoadReply, { type: T }>;
-  }
-
-  async close(): Promise<void> {
-    if (this.child.exitCode !== null) return;
-    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
-    this.send({ type: 'exit' });
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
-    if (this.child.exitCode === null) this.child.kill('SIGKILL');
-  }
-}
+/** Deploy settings for a cloud broker: no per-client queue cap, a deep in-flight window. */
+const MOSQUITTO_DEPLOY = ['max_queued_messages 0', 'max_inflight_messages 0'];
 
 interface Broker {
   url: string;
@@ -80,85 +38,12 @@ interface Broker {
 
 async function startBroker(kind: string, load: LoadSide): Promise<Broker> {
   if (kind === 'mosquitto') {
-    // Deploy settings for a cloud broker: no per-client queue cap, a deep in-flight window.
-    const running = await startMosquitto({ extraConfig: ['max_queued_messages 0', 'max_inflight_messages 0'] });
+    const running = await startMosquitto({ extraConfig: MOSQUITTO_DEPLOY });
     return { url: running.url, close: () => running.remove() };
   }
   // aedes runs beside the gateways, not in the cloud's process (its CPU is not the cloud's).
   const { url } = await load.request({ type: 'broker' }, 'broker', 30_000);
   return { url, close: async () => undefined };
-}
-
-interface Timed {
-  seconds: number;
-  /** CPU time of this process (user + system) from go to done. */
-  cpuMs: number;
-  /** The same for the load side (gateways, and aedes when used). */
-  loadCpuMs: number;
-}
-
-/** Runs the workload through a fresh fleet until `done()`; seconds and this process's CPU from go to done. */
-async function timedRun(
-  options: BenchOptions,
-  load: LoadSide,
-  url: string,
-  workload: Workload,
-  done: () => boolean,
-): Promise<Timed> {
-  const bootMs = performance.now();
-  await load.request({ type: 'run', url, gateways: options.gateways, workload }, 'ready', options.timeoutMs);
-  let measured: Omit<Timed, 'loadCpuMs'> | undefined;
-  try {
-    if (process.env.E2E_DEBUG)
-      process.stderr.write(`fleet of ${options.gateways} up in ${(performance.now() - bootMs).toFixed(0)} ms\n`);
-    const startedMs = performance.now();
-    const cpuBefore = process.cpuUsage();
-    load.send({ type: 'go' });
-    if (!(await holdsWithin(done, options.timeoutMs))) throw new Error('timed out');
-    const cpu = process.cpuUsage(cpuBefore);
-    measured = { seconds: (performance.now() - startedMs) / 1_000, cpuMs: (cpu.user + cpu.system) / 1_000 };
-  } finally {
-    const stopped = await load.request({ type: 'stop' }, 'stopped', 60_000);
-    if (measured) return { ...measured, loadCpuMs: stopped.cpuMs };
-  }
-  throw new Error('unreachable: the run either measured or threw');
-}
-
-interface Rate {
-  eventsPerSecond: number;
-  /** This process's CPU per event, µs. */
-  cpuUsPerEvent: number;
-  /** Share of one core the load side used during the run (1 = saturated: it, not the cloud, set the pace). */
-  loadCores: number;
-}
-
-const rateOf = (events: number, timed: Timed): Rate => ({
-  eventsPerSecond: events / timed.seconds,
-  cpuUsPerEvent: (timed.cpuMs * 1_000) / events,
-  loadCores: timed.loadCpuMs / 1_000 / timed.seconds,
-});
-
-/** The transport baseline: the same messages to a plain QoS 1 subscriber that parses and counts them. */
-async function transportRate(options: BenchOptions, load: LoadSide, url: string, items: number): Promise<Rate> {
-  const subscriber = await mqtt.connectAsync(url, { clientId: `bench-plain-${Date.now()}`, clean: true });
-  let events = 0;
-  const progress = setInterval(
-    () => process.env.E2E_DEBUG && process.stderr.write(`transport: ${events} events\n`),
-    5_000,
-  );
-  subscriber.on('message', (_topic, payload) => {
-    events += (JSON.parse(payload.toString()) as { epcisBody: { eventList: unknown[] } }).epcisBody.eventList.length;
-  });
-  await subscriber.subscribeAsync('stockwire/v1/+/+/events', { qos: 1 });
-  try {
-    const total = options.events;
-    const workload: Workload = { kind: 'burst', total, items, indexOffset: 0 };
-    const timed = await timedRun(options, load, url, workload, () => events >= total);
-    return rateOf(events, timed);
-  } finally {
-    clearInterval(progress);
-    await subscriber.endAsync();
-  }
 }
 
 interface Cloud {
@@ -253,8 +138,6 @@ async function latency(
 }
 
 const PALLET_ITEMS = 12;
-const fmt = (value: number, digits = 0): string =>
-  value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 interface Row {
   broker: string;
@@ -321,14 +204,32 @@ async function benchBroker(
   }
 }
 
+/** `--consumers 1,4`: the scale-out table (Mosquitto + PostgreSQL, N cloud processes) instead of the single-process one. */
+async function runScaleOut(options: BenchOptions): Promise<void> {
+  const [mosquitto, postgres] = await Promise.all([
+    startMosquitto({ extraConfig: MOSQUITTO_DEPLOY }),
+    startPostgres({ durable: true }),
+  ]);
+  const load = new LoadSide();
+  try {
+    await benchScaleOut(options, load, mosquitto, postgres);
+  } finally {
+    await load.close();
+    await mosquitto.remove();
+    await postgres.stop();
+  }
+}
+
 export async function run(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   process.stdout.write(
-    `e2e: ${options.gateways} gateways (in a child process), ${options.events} movements per run, latency at ` +
-      `${options.gateways} × 1/s for ${options.latencySeconds} s; load average ${loadavg()
+    `e2e: ${options.gateways} gateways at ${options.sites} sites (in a child process), ${options.events} movements per run` +
+      `${options.consumers.length > 0 ? `, cloud processes ${options.consumers.join(' vs ')}` : `, latency at ${options.gateways} × 1/s for ${options.latencySeconds} s`}` +
+      `; load average ${loadavg()
         .map((load) => load.toFixed(2))
         .join(' ')}\n`,
   );
+  if (options.consumers.length > 0) return runScaleOut(options);
   const postgres = options.stores.includes('postgres') ? await startPostgres({ durable: true }) : null;
   const load = new LoadSide();
   try {

@@ -42,7 +42,7 @@ function messages(total: number): Message[] {
   for (let round = 0; round < perGateway; round++) {
     for (let gateway = 0; gateway < GATEWAYS && result.length * EVENTS_PER_DOCUMENT < total; gateway++) {
       const events = Array.from({ length: EVENTS_PER_DOCUMENT }, (_, k) =>
-        movement(gateway, round * EVENTS_PER_DOCUMENT + k, 1),
+        movement(gateway, round * EVENTS_PER_DOCUMENT + k, 1, SITES),
       );
       const [siteId, gatewayId] = [`store-${(gateway % SITES) + 1}`, `bench-gw-${gateway}`];
       const document = buildEpcisDocument(events, { creationDate: new Date().toISOString(), gatewayId });

@@ -21,7 +21,7 @@ import { claimedSequence, validateMessage, type ValidateOptions } from './valida
 import { WatermarkTracker } from './watermark.js';
 import { GroupCommitter, type CommitJob, type GroupCommitStats, type PoisonedTransaction } from './group-commit.js';
 import { failureKind } from './failure-kind.js';
-import { SequenceGate } from './sequence-gate.js';
+import { SequenceGate, type GateStats } from './sequence-gate.js';
 import { CountDigestResolver, type CountDigestStats } from './count-digest-requests.js';
 import { consumerSubscriptions, protocolOptions } from './shared-subscription.js';
 import { LedgerErrors } from '../ledger/errors.js';
@@ -134,6 +134,8 @@ export interface ConsumerStats {
   sequenceReorders: number;
   commit: GroupCommitStats;
   countDigests: CountDigestStats;
+  /** With `sharedGroup`: documents the sequence gate held (sequence-gate.ts). */
+  gate?: GateStats | undefined;
 }
 
 /**
@@ -301,6 +303,7 @@ export class MovementConsumer {
       deadLettered: { ...this.counters.deadLettered },
       commit: this.committer.stats(),
       countDigests: this.countDigests.stats(),
+      gate: this.gate?.stats(),
     };
   }
 
@@ -356,7 +359,7 @@ export class MovementConsumer {
         this.deadLetter(packet.topic, payload, message.error.code, message.error.message);
         return this.noWork(acknowledge, () => this.settleRejected(packet.topic, payload));
       case 'committed':
-        this.adoptWatermark(message.siteId, message.gatewayId, message.committedThrough);
+        this.adoptWatermark(message.siteId, message.gatewayId, message.committedThrough, packet.retain);
         return this.noWork(acknowledge);
       case 'status':
         if (message.status) this.deps.events.emit('gatewayStatus', message.status, packet.topic);
@@ -446,15 +449,20 @@ export class MovementConsumer {
     const gatewayKey = `${siteId}/${gatewayId}`;
     const moved = this.watermarks.settle(gatewayKey, firstSequence, count, declaredBase);
     if (moved === undefined) {
-      // Shared group: a resent document already covered means the gateway did not hear the
-      // watermark (another consumer's older value may have overwritten the retained one): say it again.
+      // Shared group: a resent document already covered means the gateway did not hear the watermark;
+      // say it again unless the broker already carried as much (then it would only race a newer value).
       const known = this.watermarks.get(gatewayKey);
-      if (this.gate && known !== undefined && firstSequence + count - 1 <= known)
+      if (
+        this.gate &&
+        known !== undefined &&
+        firstSequence + count - 1 <= known &&
+        this.watermarks.advancesBroker(gatewayKey, known)
+      )
         this.queueWatermark(siteId, gatewayId, known);
       return;
     }
     if (this.gate) this.submitReleased(this.gate.advance(gatewayKey, moved));
-    this.queueWatermark(siteId, gatewayId, moved);
+    if (!this.gate || this.watermarks.advancesBroker(gatewayKey, moved)) this.queueWatermark(siteId, gatewayId, moved);
   }
 
   private queueWatermark(siteId: string, gatewayId: string, committedThrough: number): void {
@@ -462,17 +470,17 @@ export class MovementConsumer {
     this.movedWatermarks.set(`${siteId}/${gatewayId}`, { siteId, gatewayId, committedThrough });
   }
 
-  /** A watermark read back (retained, or published by another consumer of the group). */
-  private adoptWatermark(siteId: string, gatewayId: string, committedThrough: number): void {
+  /** A watermark read back (retained, or published by us or another consumer of the group). */
+  private adoptWatermark(siteId: string, gatewayId: string, committedThrough: number, retained: boolean): void {
     const gatewayKey = `${siteId}/${gatewayId}`;
-    this.watermarks.adopt(gatewayKey, committedThrough);
+    const republish = this.watermarks.readBack(gatewayKey, committedThrough, retained);
     const known = this.watermarks.get(gatewayKey);
     if (!this.gate || known === undefined) return;
     this.submitReleased(this.gate.advance(gatewayKey, known));
-    // Consumers publish in a race, so the retained value can step back to an older one, and what we
-    // settled ahead may join it: the consumer that knows more says so (values only grow: this settles).
-    if (committedThrough < known && this.options.publishWatermarks !== false)
-      this.queueWatermark(siteId, gatewayId, known);
+    // Several consumers: what we settled ahead may join it, or the broker holds less than is known
+    // (watermark.ts, readBack); values only grow, so this settles.
+    if (republish !== undefined && this.options.publishWatermarks !== false)
+      this.queueWatermark(siteId, gatewayId, republish);
   }
 
   /** Retained, so a gateway that reconnects (or the cloud after a restart) reads the latest at once. */

@@ -20,11 +20,22 @@ export interface GateEntry<T> {
   readonly item: T;
 }
 
+export interface GateStats {
+  /** Documents held past a gap, ever. */
+  held: number;
+  /** Of those, released because they waited `holdMs` (not because the gap closed). */
+  expired: number;
+  /** Held now. */
+  holding: number;
+}
+
 export class SequenceGate<T> {
   /** Per gateway: the highest sequence known contiguous (passed on here, or committed by any consumer). */
   private readonly through = new Map<string, number>();
   private readonly held = new Map<string, GateEntry<T>[]>();
   private heldCount = 0;
+  private heldTotal = 0;
+  private expiredTotal = 0;
 
   constructor(
     private readonly holdMs: number,
@@ -48,6 +59,7 @@ export class SequenceGate<T> {
     queue.sort((left, right) => left.firstSequence - right.firstSequence);
     this.held.set(gatewayKey, queue);
     this.heldCount++;
+    this.heldTotal++;
     return false;
   }
 
@@ -67,6 +79,7 @@ export class SequenceGate<T> {
       const overdue = queue.findLastIndex((entry) => nowMs - entry.heldSinceMs >= this.holdMs);
       const freed = queue.splice(0, overdue + 1);
       this.heldCount -= freed.length;
+      this.expiredTotal += freed.length;
       for (const entry of freed) this.pass(gatewayKey, entry.firstSequence + entry.count - 1);
       if (queue.length === 0) this.held.delete(gatewayKey);
       released.push(...freed, ...this.releaseContiguous(gatewayKey));
@@ -76,6 +89,10 @@ export class SequenceGate<T> {
 
   heldDocuments(): number {
     return this.heldCount;
+  }
+
+  stats(): GateStats {
+    return { held: this.heldTotal, expired: this.expiredTotal, holding: this.heldCount };
   }
 
   /** Every held document, for a stop: applying them is safe (idempotent), dropping them only delays. */

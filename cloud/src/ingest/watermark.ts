@@ -19,6 +19,11 @@ export class WatermarkTracker {
    * confirm what it applied early without waiting for the gateway to resend it.
    */
   private readonly ahead = new Map<string, Array<[number, number]>>();
+  /**
+   * The highest watermark read back from the broker per gateway (several consumers: the retained value
+   * the broker is known to have held). Publishing at or below it could only step the retained value back.
+   */
+  private readonly seen = new Map<string, number>();
 
   /** `aheadRanges`: remember ranges settled past a gap (several consumers share the stream); off for one consumer. */
   constructor(
@@ -62,6 +67,33 @@ export class WatermarkTracker {
     return next;
   }
 
+  /**
+   * A watermark read back from the broker (`retained`: a stored value delivered at subscribe, not a live
+   * publication). Adopts it, and returns what to publish, if anything:
+   * - the new watermark when ranges settled ahead joined it (an advance of ours);
+   * - the highest value known when the broker evidently holds less: a retained value older than ours
+   *   (a broker that lost its latest), or a live value below one it already carried (two consumers'
+   *   publications crossed on the way: the older one landed last).
+   * A live value below what we know but not below what the broker carried is an older publication
+   * still on its way, or ours not yet echoed: answering it would race the newer one (the old design
+   * did, and the retained value stepped back and forth).
+   */
+  readBack(gatewayKey: string, committedThrough: number, retained: boolean): number | undefined {
+    const seenBefore = this.seen.get(gatewayKey);
+    if (seenBefore === undefined || committedThrough > seenBefore) this.seen.set(gatewayKey, committedThrough);
+    const moved = this.adopt(gatewayKey, committedThrough);
+    if (moved !== undefined && moved > committedThrough) return moved;
+    const highest = Math.max(this.committedThrough.get(gatewayKey) ?? 0, seenBefore ?? 0);
+    if (committedThrough >= highest) return undefined;
+    return retained || (seenBefore !== undefined && committedThrough < seenBefore) ? highest : undefined;
+  }
+
+  /** Whether publishing `committedThrough` can move the broker's value forward (false: it already carried as much). */
+  advancesBroker(gatewayKey: string, committedThrough: number): boolean {
+    const seen = this.seen.get(gatewayKey);
+    return seen === undefined || committedThrough > seen;
+  }
+
   private rememberAhead(gatewayKey: string, first: number, last: number): void {
     const ranges = this.ahead.get(gatewayKey) ?? [];
     ranges.push([first, last]);
@@ -97,6 +129,7 @@ export class WatermarkTracker {
       if (oldest !== undefined) {
         this.committedThrough.delete(oldest);
         this.ahead.delete(oldest);
+        this.seen.delete(oldest);
       }
     }
     this.committedThrough.set(gatewayKey, value);

@@ -66,4 +66,14 @@ describe('sequence gate (documents of one gateway dealt to several consumers)', 
     expect(subject.offer('s/b', 5, 1, 0, 'through', 0)).toBe(true);
     expect(names(subject.drain())).toEqual(['held']);
   });
+
+  it('counts documents held, and those released by the time bound rather than the watermark', () => {
+    const subject = gate();
+    subject.offer('s/g', 11, 10, 0, 'waits-for-watermark', 0);
+    subject.offer('s/h', 11, 10, 0, 'waits-out-the-bound', 0);
+    expect(subject.stats()).toEqual({ held: 2, expired: 0, holding: 2 });
+    subject.advance('s/g', 10);
+    subject.expire(2_000);
+    expect(subject.stats()).toEqual({ held: 2, expired: 1, holding: 0 });
+  });
 });

@@ -77,3 +77,34 @@ describe('watermark with several consumers (ranges settled ahead)', () => {
     expect(tracker.adopt('s/g', 40)).toBeUndefined(); // an older value read back changes nothing
   });
 });
+
+describe('watermark read back from the broker (several consumers publish it)', () => {
+  it('publishes only what moves the broker forward; answers an older live value only when the wire stepped back', () => {
+    const tracker = new WatermarkTracker(10, true);
+    expect(tracker.settle('s/g', 1, 10, 0)).toBe(10);
+    expect(tracker.advancesBroker('s/g', 10)).toBe(true);
+    expect(tracker.readBack('s/g', 10, false)).toBeUndefined(); // our own echo
+    expect(tracker.readBack('s/g', 30, false)).toBeUndefined(); // another consumer advanced
+    expect(tracker.advancesBroker('s/g', 30)).toBe(false); // saying 30 again could only race a newer value
+    // A live 20 after the broker carried 30: two publications crossed; the highest known goes out again.
+    expect(tracker.readBack('s/g', 20, false)).toBe(30);
+  });
+
+  it('does not answer an older value still in flight, but does answer a stale retained one', () => {
+    const tracker = new WatermarkTracker(10, true);
+    expect(tracker.settle('s/g', 1, 10, 0)).toBe(10);
+    expect(tracker.settle('s/g', 11, 10, 0)).toBe(20);
+    // 10 read back before our 20 came back: an older publication on its way, not a step back.
+    expect(tracker.readBack('s/g', 10, false)).toBeUndefined();
+    // After a broker restart its stored value is older than what we know: say ours again.
+    expect(tracker.readBack('s/g', 10, true)).toBe(20);
+  });
+
+  it('publishes the advance when a read-back value joins ranges settled ahead', () => {
+    const tracker = new WatermarkTracker(10, true);
+    expect(tracker.settle('s/g', 1, 10, 0)).toBe(10);
+    expect(tracker.settle('s/g', 21, 10, 0)).toBeUndefined();
+    expect(tracker.readBack('s/g', 20, false)).toBe(30);
+    expect(tracker.advancesBroker('s/g', 30)).toBe(true);
+  });
+});

@@ -15,6 +15,12 @@ export interface BenchOptions {
   events: number;
   latencySeconds: number;
   timeoutMs: number;
+  /** Sites the gateways are spread over (gateway i at site i mod sites). */
+  sites: number;
+  /** Scale-out runs: numbers of cloud processes to compare (e.g. [1, 4]); empty = the single-process table. */
+  consumers: number[];
+  /** Scale-out runs: the cloud processes' `mqtt.reorderHoldMs`. */
+  reorderHoldMs: number;
 }
 
 export function parseOptions(argv: readonly string[]): BenchOptions {
@@ -29,18 +35,29 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     events: Number(value('events', '30000')),
     latencySeconds: Number(value('latency-seconds', '10')),
     timeoutMs: Number(value('timeout-seconds', '240')) * 1_000,
+    sites: Number(value('sites', '20')),
+    consumers: value('consumers', '')
+      .split(',')
+      .filter((each) => each !== '')
+      .map(Number),
+    reorderHoldMs: Number(value('reorder-hold-ms', '2000')),
   };
 }
 
 export const DEMO_CONFIG_DIR = join(import.meta.dirname, '..', '..', '..', 'config', 'demo');
-const SITES = 20;
 
 /**
  * One movement of `items` cases through gateway `gatewayIndex`'s door into its site's backroom. `timeMs`
  * (wall clock) is the event time when given: the cloud process measures latency from it.
  */
-export function movement(gatewayIndex: number, index: number, items: number, timeMs?: number): EpcisEvent {
-  const site = siteOf(gatewayIndex);
+export function movement(
+  gatewayIndex: number,
+  index: number,
+  items: number,
+  sites: number,
+  timeMs?: number,
+): EpcisEvent {
+  const site = siteOf(gatewayIndex, sites);
   const firstSerial = gatewayIndex * 10_000_000 + index * items + 1;
   return withEventId({
     type: 'ObjectEvent' as const,
@@ -55,7 +72,7 @@ export function movement(gatewayIndex: number, index: number, items: number, tim
   });
 }
 
-const siteOf = (gatewayIndex: number): string => `store-${(gatewayIndex % SITES) + 1}`;
+const siteOf = (gatewayIndex: number, sites: number): string => `store-${(gatewayIndex % sites) + 1}`;
 const gatewayId = (gatewayIndex: number): string => `bench-gw-${gatewayIndex}`;
 
 /** What each synthetic engine emits on a tick. */
@@ -67,12 +84,21 @@ export interface Fleet {
   stop(): Promise<void>;
 }
 
-export function startFleet(url: string, count: number, produce: Producer, tickIntervalMs: number, dir: string): Fleet {
+export interface FleetOptions {
+  url: string;
+  count: number;
+  sites: number;
+  tickIntervalMs: number;
+  dir: string;
+}
+
+export function startFleet(options: FleetOptions, produce: Producer): Fleet {
+  const { url, count, sites, tickIntervalMs, dir } = options;
   let running = false;
   const daemons: GatewayDaemon[] = [];
   for (let gatewayIndex = 0; gatewayIndex < count; gatewayIndex++) {
     const config = GatewayConfigSchema.parse({
-      siteId: siteOf(gatewayIndex),
+      siteId: siteOf(gatewayIndex, sites),
       gatewayId: gatewayId(gatewayIndex),
       debounce: { tickIntervalMs },
       mqtt: { url },
@@ -115,10 +141,10 @@ export function startFleet(url: string, count: number, produce: Producer, tickIn
  * Every gateway emits its share of `total` movements as fast as its loop allows. The documents' events are
  * built (and hashed) before the run, so the load side spends its time in the gateway's outbox and publisher.
  */
-export function burst(total: number, gateways: number, items: number, indexOffset = 0): Producer {
+export function burst(total: number, gateways: number, items: number, indexOffset: number, sites: number): Producer {
   const share = Math.ceil(total / gateways);
   const prebuilt = Array.from({ length: gateways }, (_, gatewayIndex) =>
-    Array.from({ length: share }, (_, index) => movement(gatewayIndex, indexOffset + index, items)),
+    Array.from({ length: share }, (_, index) => movement(gatewayIndex, indexOffset + index, items, sites)),
   );
   const next = new Array<number>(gateways).fill(0);
   return (gatewayIndex) => {
@@ -130,7 +156,7 @@ export function burst(total: number, gateways: number, items: number, indexOffse
 }
 
 /** G gateways × 1 movement/s for `seconds`, spread over each second; event time = wall clock at creation. */
-export function paced(gateways: number, seconds: number): Producer {
+export function paced(gateways: number, seconds: number, sites: number): Producer {
   const sent = new Array<number>(gateways).fill(0);
   let startMs: number | undefined; // the first tick after go
   return (gatewayIndex) => {
@@ -140,6 +166,6 @@ export function paced(gateways: number, seconds: number): Producer {
     const index = sent[gatewayIndex] as number;
     if (index >= Math.min(dueCount, seconds)) return [];
     sent[gatewayIndex] = index + 1;
-    return [movement(gatewayIndex, 5_000_000 + index, 1, Date.now())];
+    return [movement(gatewayIndex, 5_000_000 + index, 1, sites, Date.now())];
   };
 }

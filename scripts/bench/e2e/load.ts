@@ -19,7 +19,7 @@ export type Workload =
 
 export type LoadCommand =
   | { type: 'broker' }
-  | { type: 'run'; url: string; gateways: number; workload: Workload }
+  | { type: 'run'; url: string; gateways: number; sites: number; workload: Workload }
   | { type: 'go' }
   | { type: 'stop' }
   | { type: 'exit' };
@@ -32,10 +32,10 @@ export type LoadReply =
 
 const TICK_INTERVAL_MS = 200;
 
-function producerOf(workload: Workload, gateways: number): Producer {
+function producerOf(workload: Workload, gateways: number, sites: number): Producer {
   return workload.kind === 'burst'
-    ? burst(workload.total, gateways, workload.items, workload.indexOffset)
-    : paced(gateways, workload.seconds);
+    ? burst(workload.total, gateways, workload.items, workload.indexOffset, sites)
+    : paced(gateways, workload.seconds, sites);
 }
 
 const ramDir = (): string => mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'stockwire-e2e-'));
@@ -57,12 +57,10 @@ async function handle(command: LoadCommand): Promise<void> {
       return reply({ type: 'broker', url: `mqtt://127.0.0.1:${broker.port}` });
     case 'run': {
       const dir = ramDir();
+      const { url, gateways, sites } = command;
       const fleet = startFleet(
-        command.url,
-        command.gateways,
-        producerOf(command.workload, command.gateways),
-        TICK_INTERVAL_MS,
-        dir,
+        { url, count: gateways, sites, tickIntervalMs: TICK_INTERVAL_MS, dir },
+        producerOf(command.workload, gateways, sites),
       );
       current = { fleet, dir };
       await fleet.start();
