@@ -12,7 +12,7 @@ import {
   UNIT_COST_SCALE,
   MONEY_SCALE,
 } from './decimal.js';
-import { gtinOfEpcUrn } from './epc-product.js';
+import { epcsByProduct } from './epc-groups.js';
 import { LedgerErrors } from './errors.js';
 import { applyReversal } from './reversal.js';
 import type { ApplyResult, Layer, TransactionRecord } from './state.js';
@@ -152,29 +152,6 @@ function positiveQuantity(booking: Booking, text: string, product: Product, type
   const value = quantity(text);
   if (value <= 0n) return reject(LedgerErrors.ZERO_QUANTITY, { type, product: product.gtin });
   return value;
-}
-
-/** Groups EPCs by product; non-product EPCs (SSCC, raw) are skipped and flagged. */
-function epcsByProduct(
-  booking: Booking,
-  epcs: readonly string[],
-  expected: Product | undefined,
-): Map<Product, string[]> {
-  const groups = new Map<Product, string[]>();
-  for (const epc of epcs) {
-    const gtin = gtinOfEpcUrn(epc);
-    if (gtin === undefined) {
-      booking.flags.add('non_product_epc');
-      continue;
-    }
-    const product = booking.product(gtin);
-    if (expected && expected.gtin !== product.gtin)
-      return reject(LedgerErrors.PRODUCT_MISMATCH, { epc, epcProduct: product.gtin, product: expected.gtin });
-    let group = groups.get(product);
-    if (!group) groups.set(product, (group = []));
-    group.push(epc);
-  }
-  return groups;
 }
 
 function requireProductEpcs(groups: Map<Product, string[]>): void {

@@ -1,9 +1,7 @@
 import type { Booking } from './booking.js';
-import { reject } from './booking.js';
 import { ACCOUNTS, type Product } from './catalog.js';
 import { ONE_UNIT } from './decimal.js';
-import { gtinOfEpcUrn } from './epc-product.js';
-import { LedgerErrors } from './errors.js';
+import { epcsByProduct } from './epc-groups.js';
 import type { Transaction } from './transactions.js';
 
 type Adjustment = Extract<Transaction, { type: 'adjustment' }>;
@@ -17,24 +15,18 @@ type Adjustment = Extract<Transaction, { type: 'adjustment' }>;
 export function applyEpcWriteOff(booking: Booking, transaction: Adjustment, epcs: readonly string[]): void {
   const named = transaction.product === undefined ? undefined : booking.product(transaction.product);
   const byPlace = new Map<string, { product: Product; location: string; epcs: string[] }>();
-  for (const epc of epcs) {
-    const gtin = gtinOfEpcUrn(epc);
-    if (gtin === undefined) {
-      booking.flags.add('non_product_epc');
-      continue;
+  for (const [product, group] of epcsByProduct(booking, epcs, named)) {
+    for (const epc of group) {
+      const state = booking.state.epc(epc);
+      if (state?.status !== 'in_stock') {
+        booking.flags.add('epc_not_in_stock');
+        continue;
+      }
+      const key = `${product.gtin}\u0000${state.location}`;
+      let place = byPlace.get(key);
+      if (!place) byPlace.set(key, (place = { product, location: state.location, epcs: [] }));
+      place.epcs.push(epc);
     }
-    const product = booking.product(gtin);
-    if (named && named.gtin !== product.gtin)
-      reject(LedgerErrors.PRODUCT_MISMATCH, { epc, epcProduct: product.gtin, product: named.gtin });
-    const state = booking.state.epc(epc);
-    if (state?.status !== 'in_stock') {
-      booking.flags.add('epc_not_in_stock');
-      continue;
-    }
-    const key = `${product.gtin}\u0000${state.location}`;
-    let place = byPlace.get(key);
-    if (!place) byPlace.set(key, (place = { product, location: state.location, epcs: [] }));
-    place.epcs.push(epc);
   }
   for (const { product, location, epcs: list } of byPlace.values()) {
     const from = booking.location(location);
