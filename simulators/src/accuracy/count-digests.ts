@@ -1,6 +1,6 @@
 import { CountCommandSchema } from '../../../shared/src/contracts/count-digest.js';
 import type { EpcisDocument, EpcisEvent } from '../../../shared/src/contracts/epcis.js';
-import type { Clock } from '../../../shared/src/clock.js';
+import { ManualClock } from '../../../shared/src/clock.js';
 import { silentLogger } from '../../../shared/src/log.js';
 import { CountDigestConfigSchema } from '../../../gateway/src/counts/config.js';
 import { CountDigester } from '../../../gateway/src/counts/digester.js';
@@ -49,13 +49,9 @@ export function openCountWire(options: {
   siteId: string;
   gatewayId: string;
 }): CountWire {
-  let nowMs = 0;
+  // The replay's time: the document being fed (the resolver reads only nowMs, it sets no timers).
+  const clock = new ManualClock();
   const digester = new CountDigester(CountDigestConfigSchema.parse({ digests: options.digests }));
-  const clock: Clock = {
-    nowMs: () => nowMs,
-    setTimeout: () => ({ cancel: () => undefined }),
-    setInterval: () => ({ cancel: () => undefined }),
-  };
   const resolver = new CountDigestResolver(
     { requestIntervalMs: 60_000, shelvesTrackedMax: 4_096 },
     {
@@ -64,7 +60,7 @@ export function openCountWire(options: {
       // The commands topic: the cloud's request reaches the gateway's digester.
       publish: (_topic, payload) => {
         const command = CountCommandSchema.parse(JSON.parse(payload));
-        digester.requestFull(command.shelf, nowMs);
+        digester.requestFull(command.shelf, clock.nowMs());
       },
       clock,
       logger: silentLogger(),
@@ -82,9 +78,7 @@ export function openCountWire(options: {
       return shaped;
     },
     resolve: (document) => resolver.resolve(document, options.siteId, options.gatewayId),
-    advanceTo(timeMs) {
-      nowMs = Math.max(nowMs, timeMs);
-    },
+    advanceTo: (timeMs) => clock.advanceTo(timeMs),
     stats() {
       const cloud = resolver.stats();
       return {
