@@ -50,12 +50,7 @@ export function tillSales(truth: readonly TruthRecord[], silent: SilentTags, opt
     if (record.event !== 'pay' || record.product === null) continue;
     const wrong =
       scanErrorShare > 0 && random.chance(scanErrorShare) ? otherProduct(record.product, options, random) : null;
-    const line =
-      wrong !== null
-        ? { gtin: wrong, unitPrice }
-        : silentAt(silent, record.epc, Date.parse(record.time))
-          ? { gtin: record.product, unitPrice }
-          : { epc: record.epc, unitPrice };
+    const line = wrong !== null ? { gtin: wrong, unitPrice } : tillLine(record, record.product, silent, unitPrice);
     const pos = PosTransactionSchema.parse({
       id: `s${sales.length + 1}`,
       kind: 'sale',
@@ -68,6 +63,21 @@ export function tillSales(truth: readonly TruthRecord[], silent: SilentTags, opt
     sales.push({ timeMs: Date.parse(record.time), kind: 'pos', pos });
   }
   return sales;
+}
+
+/**
+ * What the till rings up for an item: its EPC from the RFID pad, or, when its tag does not answer then, its
+ * barcode (a GTIN line, as a cashier would scan it).
+ */
+export function tillLine(
+  record: TruthRecord,
+  product: string,
+  silent: SilentTags,
+  unitPrice: string,
+): { gtin: string; unitPrice: string } | { epc: string; unitPrice: string } {
+  return silentAt(silent, record.epc, Date.parse(record.time))
+    ? { gtin: product, unitPrice }
+    : { epc: record.epc, unitPrice };
 }
 
 /** A look-alike: another product of the store, drawn at random (null when there is none). */

@@ -5,7 +5,7 @@ import type { Unpacking } from '../scenario/unpacks.js';
 import type { Scenario } from '../scenario/schema.js';
 import { RETURN_ZONE, UNPACK_ZONE } from '../scenario/physical.js';
 import type { FeedInput } from './feed.js';
-import { silentAt, TILL_ID, type SilentTags } from './store-ops.js';
+import { silentAt, tillLine, TILL_ID, type SilentTags } from './store-ops.js';
 
 /**
  * What a store's associates record about damage, returns and unpacking, derived from the physical truth
@@ -44,9 +44,7 @@ export function tillReturns(
     if (record.event === 'pay') saleOf.set(record.epc, `s${++sales}`);
     if (record.event !== 'return') continue;
     const sale = saleOf.get(record.epc);
-    const line = silentAt(unreadable, record.epc, Date.parse(record.time))
-      ? { gtin: record.product, unitPrice: options.unitPrice }
-      : { epc: record.epc, unitPrice: options.unitPrice };
+    const line = tillLine(record, record.product, unreadable, options.unitPrice);
     const pos = PosTransactionSchema.parse({
       id: `r${returns.length + 1}`,
       kind: 'return',
