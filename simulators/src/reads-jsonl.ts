@@ -44,7 +44,7 @@ export interface GeneratedScenario {
   truth: TruthRecord[];
   /** URIs of tags that never answer any reader (scenario `rates.tagUnreadableProbability`). */
   unreadable: string[];
-  /** Dead tags re-tagged at receiving: URI and the epoch ms from which they answer. */
+  /** Dead tags re-tagged (at receiving, or when their case is opened): URI and the epoch ms from which they answer. */
   retagged: Array<{ uri: string; atMs: number }>;
   /** Inbound pallets with every case the supplier listed (short-shipped ones too): what an ASN would say. */
   deliveries: Delivery[];

@@ -47,7 +47,7 @@ export async function runAccuracyBin(args: readonly string[], output: NodeJS.Wri
   for (const line of result.refused.slice(0, 10)) output.write(`  ledger refused ${line}\n`);
   if (result.retagged.items > 0)
     output.write(
-      `  re-tagged at receiving: ${result.retagged.items} dead-tag items, ${result.retagged.onExceptionList} of them ` +
+      `  re-tagged at receiving or case opening: ${result.retagged.items} dead-tag items, ${result.retagged.onExceptionList} of them ` +
         `on receiving's list of ASN cases the door did not read\n`,
     );
   const wire = result.countWire;
