@@ -2,22 +2,33 @@ import type { GatewayStatus } from '../../../shared/src/contracts/status.js';
 import type { PositionChange } from '../events.js';
 import type { AlertsConfig } from './config.js';
 import { ageingRule } from './rules/ageing.js';
-import { gatewayOfflineRule, readerFaultRule, trackGatewayStatus, type GatewayTrack } from './rules/gateways.js';
+import {
+  gatewayKey,
+  gatewayOfflineRule,
+  readerFaultRule,
+  trackGatewayStatus,
+  type GatewayTrack,
+} from './rules/gateways.js';
 import { lowStockRule } from './rules/low-stock.js';
 import { oversellingRule } from './rules/overselling.js';
 import { applyCountChanges, countShrinkageRule, missingEpcRule, type CountFinding } from './rules/shrinkage.js';
 import type { StockSnapshot } from './rules/snapshot.js';
-import { ruleOfKey, SEVERITY_RANK, type Alert, type AlertCondition, type RuleId } from './types.js';
+import { alertKey, ruleOfKey, SEVERITY_RANK, type Alert, type AlertCondition, type RuleId } from './types.js';
 
 /**
  * The pure core of alerting: `(state, input, nowMs) → {state, raised, updated, cleared}`.
  * Rules report the conditions that hold now; the engine diffs them against the active
  * alerts of the same rules. No I/O, no clock, no timers: the shell (alert-service.ts)
  * reads the ledger view, feeds inputs, and publishes the outcome.
+ *
+ * The engine takes over the state it is given: it updates the maps of active alerts and gateways in place and
+ * returns the state to use next; the caller must not use the one it passed again. Copying both maps on every
+ * input, and evaluating every gateway on every status, made a fleet reconnecting at once quadratic: 3,000
+ * gateways going offline and back took 38–50 s of blocked event loop; 0.24 s now (engine.test.ts).
  */
 export interface AlertEngineState {
-  active: ReadonlyMap<string, Alert>;
-  gateways: ReadonlyMap<string, GatewayTrack>;
+  active: Map<string, Alert>;
+  gateways: Map<string, GatewayTrack>;
   countFindings: ReadonlyMap<string, CountFinding>;
 }
 
@@ -106,18 +117,31 @@ function evaluatePositions(
   );
 }
 
+/**
+ * One gateway's status re-evaluates that gateway's alerts only: evaluating every gateway on every status made a
+ * fleet coming online at once quadratic (1,000 gateways reconnecting: a million rule checks and twice as many
+ * JSON comparisons, seconds of blocked event loop). Others falling silent is the tick's job.
+ */
 function evaluateGatewayStatus(
   state: AlertEngineState,
   status: GatewayStatus,
   nowMs: number,
   config: AlertsConfig,
 ): AlertOutcome {
-  const gateways = trackGatewayStatus(state.gateways, status, nowMs, config.gatewaysMax);
-  if (gateways === null) return { state, raised: [], updated: [], cleared: [], suppressed: 0, ignoredStatuses: 1 };
+  const key = gatewayKey(status.siteId, status.gatewayId);
+  const before = state.gateways.get(key)?.readers ?? [];
+  const track = trackGatewayStatus(state.gateways, status, nowMs, config.gatewaysMax);
+  if (track === null) return { state, raised: [], updated: [], cleared: [], suppressed: 0, ignoredStatuses: 1 };
+  const only = new Map([[key, track]]);
+  const readers = [...before, ...track.readers].map((reader) => reader.readerId);
+  const candidates = [
+    alertKey('gateway_offline', status.siteId, status.gatewayId),
+    ...readers.map((readerId) => alertKey('reader_fault', status.siteId, status.gatewayId, readerId)),
+  ];
   return diff(
-    { ...state, gateways },
-    new Set<RuleId>(['gateway_offline', 'reader_fault']),
-    [...gatewayOfflineRule(gateways, nowMs, config), ...readerFaultRule(gateways, nowMs, config)],
+    state,
+    candidates,
+    [...gatewayOfflineRule(only, nowMs, config), ...readerFaultRule(only, nowMs, config)],
     nowMs,
     config,
     0,
@@ -143,10 +167,10 @@ function evaluateTick(state: AlertEngineState, nowMs: number, config: AlertsConf
 }
 
 function adoptAlerts(state: AlertEngineState, alerts: readonly Alert[], config: AlertsConfig): AlertOutcome {
-  const active = new Map(state.active);
+  const active = state.active;
   for (const alert of alerts)
     if (!active.has(alert.key) && active.size < config.alertsMax) active.set(alert.key, alert);
-  return { state: { ...state, active }, raised: [], updated: [], cleared: [], suppressed: 0, ignoredStatuses: 0 };
+  return { state, raised: [], updated: [], cleared: [], suppressed: 0, ignoredStatuses: 0 };
 }
 
 function sameContent(alert: Alert, condition: AlertCondition): boolean {
@@ -159,34 +183,39 @@ function sameContent(alert: Alert, condition: AlertCondition): boolean {
   );
 }
 
+/**
+ * The conditions that hold now against the active alerts in scope: every alert of `scope`'s rules, or (a list)
+ * exactly those keys. Updates `state.active` in place (see AlertEngineState).
+ */
 function diff(
   state: AlertEngineState,
-  rules: ReadonlySet<RuleId>,
+  scope: ReadonlySet<RuleId> | readonly string[],
   conditions: readonly AlertCondition[],
   nowMs: number,
   config: AlertsConfig,
   ignoredStatuses: number,
 ): AlertOutcome {
   const nowIso = new Date(nowMs).toISOString();
-  const active = new Map(state.active);
   const current = new Map(conditions.map((condition) => [condition.key, condition]));
   const cleared: Alert[] = [];
-  for (const [key, alert] of state.active) {
-    if (!rules.has(ruleOfKey(key) as RuleId) || current.has(key)) continue;
-    active.delete(key);
-    cleared.push(alert);
+  const inScope: Iterable<string> = Array.isArray(scope)
+    ? scope
+    : [...state.active.keys()].filter((key) => (scope as ReadonlySet<RuleId>).has(ruleOfKey(key) as RuleId));
+  for (const key of new Set(inScope)) {
+    const alert = state.active.get(key);
+    if (alert && !current.has(key)) cleared.push(alert);
   }
   const updated: Alert[] = [];
   const fresh: AlertCondition[] = [];
   for (const condition of current.values()) {
-    const existing = active.get(condition.key);
+    const existing = state.active.get(condition.key);
     if (!existing) fresh.push(condition);
-    else if (!sameContent(existing, condition)) {
-      const alert: Alert = { ...condition, raisedAt: existing.raisedAt, updatedAt: nowIso };
-      active.set(condition.key, alert);
-      updated.push(alert);
-    }
+    else if (!sameContent(existing, condition))
+      updated.push({ ...condition, raisedAt: existing.raisedAt, updatedAt: nowIso });
   }
+  const active = state.active;
+  for (const alert of cleared) active.delete(alert.key);
+  for (const alert of updated) active.set(alert.key, alert);
   // past alertsMax the most severe win; the rest are counted, and retried on the next evaluation
   fresh.sort(
     (a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
@@ -197,7 +226,7 @@ function diff(
     .map((condition): Alert => ({ ...condition, raisedAt: nowIso, updatedAt: nowIso }));
   for (const alert of raised) active.set(alert.key, alert);
   return {
-    state: { ...state, active },
+    state,
     raised,
     updated,
     cleared,

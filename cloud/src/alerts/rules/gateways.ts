@@ -22,18 +22,20 @@ export function gatewayKey(siteId: string, gatewayId: string): string {
   return `${siteId}/${gatewayId}`;
 }
 
-/** Records a status; returns null (and changes nothing) when a new gateway would exceed `gatewaysMax`. */
+/**
+ * Records a status in `gateways` (in place: the engine owns its state) and returns the gateway's new track;
+ * null (and changes nothing) when a new gateway would exceed `gatewaysMax`.
+ */
 export function trackGatewayStatus(
-  gateways: ReadonlyMap<string, GatewayTrack>,
+  gateways: Map<string, GatewayTrack>,
   status: GatewayStatus,
   receivedMs: number,
   gatewaysMax: number,
-): Map<string, GatewayTrack> | null {
+): GatewayTrack | null {
   const key = gatewayKey(status.siteId, status.gatewayId);
   if (!gateways.has(key) && gateways.size >= gatewaysMax) return null;
   const previous = gateways.get(key);
-  const next = new Map(gateways);
-  next.set(key, {
+  const track: GatewayTrack = {
     siteId: status.siteId,
     gatewayId: status.gatewayId,
     state: status.state,
@@ -42,8 +44,9 @@ export function trackGatewayStatus(
     // a last will carries no reader list: keep the last known one for the record
     readers: status.readers ?? (status.state === 'offline' ? (previous?.readers ?? []) : []),
     firstSeenMs: previous?.firstSeenMs ?? receivedMs,
-  });
-  return next;
+  };
+  gateways.set(key, track);
+  return track;
 }
 
 function isOffline(gateway: GatewayTrack, nowMs: number, config: AlertsConfig): { offline: boolean; reason: string } {
