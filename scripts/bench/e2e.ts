@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- e2e [--gateways 1000] [--brokers aedes,mosquitto] [--stores sqlite,postgres]
- *   [--events 30000] [--latency-seconds 10] [--timeout-seconds 240] [--sites 20] [--consumers 1,4]`
+ *   [--events 30000] [--latency-seconds 10] [--warmup-seconds 3] [--timeout-seconds 240] [--sites 20] [--consumers 1,4]`
  *
  * The whole cloud path, measured from outside: G gateways, each the real daemon (its SQLite outbox and
  * pipelined publisher, its own MQTT client and gateway id) with a synthetic debounce engine, publish
@@ -15,6 +15,7 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { CloudConfigSchema } from '../../cloud/src/config.js';
 import type { PositionChange } from '../../cloud/src/events.js';
@@ -25,7 +26,19 @@ import { startMosquitto } from '../../test/support/mosquitto.js';
 import { startPostgres, type RunningPostgres } from '../../test/support/postgres.js';
 import { DEMO_CONFIG_DIR, parseOptions, type BenchOptions } from './e2e/fleet.js';
 import type { Workload } from './e2e/load.js';
-import { fmt, LoadSide, rateOf, timedRun, transportRate, type Rate } from './e2e/runner.js';
+import {
+  fmt,
+  LatencySample,
+  LoadSide,
+  plainLatencySubscriber,
+  rateOf,
+  timedRun,
+  transportLatency,
+  transportRate,
+  type LatencySummary,
+  type Percentiles,
+  type Rate,
+} from './e2e/runner.js';
 import { benchScaleOut } from './e2e/scale.js';
 
 /** Deploy settings for a cloud broker: no per-client queue cap, a deep in-flight window. */
@@ -110,34 +123,60 @@ async function cloudRate(
 
 /**
  * G gateways × 1 movement/s for the given seconds; latency from the event's creation on the load side (its
- * event time, wall clock: both processes share the machine's clock) to the ledger commit announcing it.
+ * event time, wall clock: both processes share the machine's clock) to the ledger commit announcing it. The
+ * cloud's event-loop delay over the same run says how much of it is the cloud's own stalls.
  */
-async function latency(
-  options: BenchOptions,
-  load: LoadSide,
-  url: string,
-  cloud: Cloud,
-): Promise<{ p50: number; p99: number; n: number }> {
-  const latenciesMs: number[] = [];
+async function latency(options: BenchOptions, load: LoadSide, url: string, cloud: Cloud): Promise<CloudLatency> {
+  const sample = new LatencySample();
   const onChanges = (changes: PositionChange[]) => {
     const nowMs = Date.now();
-    for (const change of changes) latenciesMs.push(nowMs - Date.parse(change.time));
+    for (const change of changes) sample.add(Date.parse(change.time), nowMs);
   };
   cloud.service.events.on('positionsChanged', onChanges);
+  // The same documents as they reach this process beside the cloud: splits the broker's and load side's part
+  // from the cloud's (costs this process ~1 JSON.parse per document).
+  const delivered = await plainLatencySubscriber(url);
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   const expected = options.gateways * options.latencySeconds;
   try {
     const workload: Workload = { kind: 'paced', seconds: options.latencySeconds };
-    await timedRun(options, load, url, workload, () => latenciesMs.length >= expected);
+    await timedRun(options, load, url, workload, () => sample.count >= expected);
   } finally {
+    loopDelay.disable();
     cloud.service.events.off('positionsChanged', onChanges);
+    await delivered.end();
   }
-  latenciesMs.sort((a, b) => a - b);
-  const at = (share: number) =>
-    latenciesMs[Math.min(latenciesMs.length - 1, Math.floor(share * latenciesMs.length))] ?? NaN;
-  return { p50: at(0.5), p99: at(0.99), n: latenciesMs.length };
+  if (process.env.E2E_LATENCY_TRACE) sample.write(process.env.E2E_LATENCY_TRACE, delivered.sample);
+  return {
+    ...sample.summary(options.warmupSeconds * 1_000),
+    delivered: delivered.sample.summary(options.warmupSeconds * 1_000),
+    loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+    loopDelayMaxMs: loopDelay.max / 1e6,
+  };
+}
+
+interface CloudLatency extends LatencySummary {
+  /** The same run's documents at a plain subscriber beside the cloud. */
+  delivered: LatencySummary;
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
 }
 
 const PALLET_ITEMS = 12;
+
+/** p50 / p99 of the whole paced run and of its steady part (past the warm-up), beside the transport's. */
+function latencyLine(row: Row, options: BenchOptions): string {
+  const pair = (value: Percentiles) => `${fmt(value.p50Ms, 1)} / ${fmt(value.p99Ms, 1)} ms`;
+  const { latency: cloud, transportLatency: transport } = row;
+  return (
+    `${''.padEnd(19)}latency p50 / p99 at ${options.gateways} × 1/s: ${pair(cloud.steady)} after the first ` +
+    `${options.warmupSeconds} s (delivered beside the cloud ${pair(cloud.delivered.steady)}; transport run ` +
+    `${pair(transport.steady)}); whole run ${pair(cloud.all)} (delivered ${pair(cloud.delivered.all)}; transport run ` +
+    `${pair(transport.all)}); cloud event-loop delay p99 ${fmt(cloud.loopDelayP99Ms, 1)} ms, ` +
+    `max ${fmt(cloud.loopDelayMaxMs, 1)} ms\n`
+  );
+}
 
 interface Row {
   broker: string;
@@ -146,11 +185,11 @@ interface Row {
   singleTransport: Rate;
   pallets: CloudRate;
   palletTransport: Rate;
-  p50Ms: number;
-  p99Ms: number;
+  latency: CloudLatency;
+  transportLatency: LatencySummary;
 }
 
-function printRow(row: Row): void {
+function printRow(row: Row, options: BenchOptions): void {
   const { single, singleTransport, pallets, palletTransport } = row;
   const palletLines = pallets.eventsPerSecond * PALLET_ITEMS;
   const transportLines = palletTransport.eventsPerSecond * PALLET_ITEMS;
@@ -158,13 +197,14 @@ function printRow(row: Row): void {
     `${row.broker.padEnd(9)} ${row.store.padEnd(8)} single ${fmt(single.eventsPerSecond).padStart(7)} ev/s ` +
       `(transport ${fmt(singleTransport.eventsPerSecond)}, ratio ${fmt(single.eventsPerSecond / singleTransport.eventsPerSecond, 3)})  ` +
       `pallets ${fmt(palletLines).padStart(8)} lines/s (transport ${fmt(transportLines)}, ratio ` +
-      `${fmt(palletLines / transportLines, 3)})  latency p50 ${fmt(row.p50Ms, 1)} ms p99 ${fmt(row.p99Ms, 1)} ms\n` +
+      `${fmt(palletLines / transportLines, 3)})\n` +
       `${''.padEnd(19)}cloud CPU ${fmt(single.cpuUsPerEvent)} µs/event single, ${fmt(pallets.cpuUsPerEvent / PALLET_ITEMS, 1)} µs/line ` +
       `as pallets (plain subscriber ${fmt(singleTransport.cpuUsPerEvent)} µs/event, ${fmt(palletTransport.cpuUsPerEvent / PALLET_ITEMS, 1)} µs/line); ` +
       `group commits of ${fmt(single.messagesPerBatch)} / ${fmt(pallets.messagesPerBatch)} messages, ` +
       `${fmt(single.transactionsPerBatch)} / ${fmt(pallets.transactionsPerBatch)} events; load side ` +
       `${fmt(single.loadCores, 2)} / ${fmt(pallets.loadCores, 2)} cores (transport runs ${fmt(singleTransport.loadCores, 2)} / ` +
-      `${fmt(palletTransport.loadCores, 2)})\n`,
+      `${fmt(palletTransport.loadCores, 2)})\n` +
+      latencyLine(row, options),
   );
 }
 
@@ -178,23 +218,27 @@ async function benchBroker(
   try {
     const singleTransport = await transportRate(options, load, broker.url, 1);
     const palletTransport = await transportRate(options, load, broker.url, PALLET_ITEMS);
+    const transportPaced = await transportLatency(options, load, broker.url);
     for (const store of options.stores) {
       if (store === 'postgres' && !postgres) continue;
       const cloud = await startCloud(broker.url, store, postgres);
       try {
         const single = await cloudRate(options, load, broker.url, cloud, 1);
         const pallets = await cloudRate(options, load, broker.url, cloud, PALLET_ITEMS);
-        const { p50, p99 } = await latency(options, load, broker.url, cloud);
-        printRow({
-          broker: brokerKind,
-          store,
-          single,
-          singleTransport,
-          pallets,
-          palletTransport,
-          p50Ms: p50,
-          p99Ms: p99,
-        });
+        const cloudLatency = await latency(options, load, broker.url, cloud);
+        printRow(
+          {
+            broker: brokerKind,
+            store,
+            single,
+            singleTransport,
+            pallets,
+            palletTransport,
+            latency: cloudLatency,
+            transportLatency: transportPaced,
+          },
+          options,
+        );
       } finally {
         await cloud.stop();
       }

@@ -14,6 +14,8 @@ export interface BenchOptions {
   stores: string[];
   events: number;
   latencySeconds: number;
+  /** Events created in a paced run's first seconds are reported apart: a fleet starting at once is a burst. */
+  warmupSeconds: number;
   timeoutMs: number;
   /** Sites the gateways are spread over (gateway i at site i mod sites). */
   sites: number;
@@ -34,6 +36,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     stores: value('stores', 'sqlite,postgres').split(','),
     events: Number(value('events', '30000')),
     latencySeconds: Number(value('latency-seconds', '10')),
+    warmupSeconds: Number(value('warmup-seconds', '3')),
     timeoutMs: Number(value('timeout-seconds', '240')) * 1_000,
     sites: Number(value('sites', '20')),
     consumers: value('consumers', '')

@@ -1,5 +1,6 @@
 /** The parts of the end-to-end benchmark both its tables use: the load side, a timed run, the transport baseline. */
 import { fork, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { holdsWithin } from '../../../test/support/wait.js';
@@ -130,3 +131,83 @@ export async function transportRate(options: BenchOptions, load: LoadSide, url: 
 
 export const fmt = (value: number, digits = 0): string =>
   value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+export interface Percentiles {
+  p50Ms: number;
+  p99Ms: number;
+  count: number;
+}
+
+/** A paced run's latencies over the whole run, and past its warm-up (the fleet's first seconds after go). */
+export interface LatencySummary {
+  all: Percentiles;
+  steady: Percentiles;
+}
+
+/** Latencies of a paced run, each kept with its event's creation time so the warm-up can be told apart. */
+export class LatencySample {
+  private readonly createdMs: number[] = [];
+  private readonly latenciesMs: number[] = [];
+
+  add(createdMs: number, nowMs: number): void {
+    this.createdMs.push(createdMs);
+    this.latenciesMs.push(nowMs - createdMs);
+  }
+
+  get count(): number {
+    return this.latenciesMs.length;
+  }
+
+  /** Debugging aid (`E2E_LATENCY_TRACE=file`): creation time, latency here and at `other` per event, by time. */
+  write(path: string, other: LatencySample): void {
+    const otherByCreated = new Map(other.createdMs.map((createdMs, index) => [createdMs, other.latenciesMs[index]]));
+    const rows = this.createdMs.map(
+      (createdMs, index) => `${createdMs} ${this.latenciesMs[index]} ${otherByCreated.get(createdMs) ?? ''}`,
+    );
+    writeFileSync(path, rows.sort().join('\n'));
+  }
+
+  summary(warmupMs: number): LatencySummary {
+    const firstMs = Math.min(...this.createdMs);
+    const steady = this.latenciesMs.filter((_, index) => (this.createdMs[index] as number) - firstMs >= warmupMs);
+    return { all: percentiles(this.latenciesMs), steady: percentiles(steady) };
+  }
+}
+
+function percentiles(values: readonly number[]): Percentiles {
+  const sorted = [...values].sort((left, right) => left - right);
+  const at = (share: number) => sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))] ?? NaN;
+  return { p50Ms: at(0.5), p99Ms: at(0.99), count: sorted.length };
+}
+
+/** A plain QoS 1 subscriber to the gateways' documents that records each event's latency on arrival. */
+export async function plainLatencySubscriber(
+  url: string,
+): Promise<{ sample: LatencySample; end: () => Promise<void> }> {
+  const subscriber = await mqtt.connectAsync(url, { clientId: `bench-plain-latency-${Date.now()}`, clean: true });
+  const sample = new LatencySample();
+  subscriber.on('message', (_topic, payload) => {
+    const nowMs = Date.now();
+    const document = JSON.parse(payload.toString()) as { epcisBody: { eventList: Array<{ eventTime: string }> } };
+    for (const event of document.epcisBody.eventList) sample.add(Date.parse(event.eventTime), nowMs);
+  });
+  await subscriber.subscribeAsync('stockwire/v1/+/+/events', { qos: 1 });
+  return { sample, end: () => subscriber.endAsync() };
+}
+
+/**
+ * The latency baseline: the same paced workload through the same broker to a plain QoS 1 subscriber, from each
+ * event's creation on the load side (its event time) to its arrival here. Whatever the cloud's latency adds to
+ * this is the cloud's; what this shows is the gateways' outbox and publisher, the broker and the machine.
+ */
+export async function transportLatency(options: BenchOptions, load: LoadSide, url: string): Promise<LatencySummary> {
+  const { sample, end } = await plainLatencySubscriber(url);
+  try {
+    const expected = options.gateways * options.latencySeconds;
+    const workload: Workload = { kind: 'paced', seconds: options.latencySeconds };
+    await timedRun(options, load, url, workload, () => sample.count >= expected);
+    return sample.summary(options.warmupSeconds * 1_000);
+  } finally {
+    await end();
+  }
+}
