@@ -23,7 +23,8 @@ import { GroupCommitter, type CommitJob, type GroupCommitStats, type PoisonedTra
 import { failureKind } from './failure-kind.js';
 import { SequenceGate, type GateStats } from './sequence-gate.js';
 import { CountDigestResolver, type CountDigestStats } from './count-digest-requests.js';
-import { consumerSubscriptions, protocolOptions } from './shared-subscription.js';
+import { COMMITTED_TOPICS_SUBSCRIPTION, consumerSubscriptions, protocolOptions } from './shared-subscription.js';
+import { connectReadBack } from './watermark-readback.js';
 import { LedgerErrors } from '../ledger/errors.js';
 import type { Transaction } from '../ledger/transactions.js';
 import type { EpcisCapture } from '../epcis/capture.js';
@@ -146,6 +147,8 @@ export interface ConsumerStats {
  */
 export class MovementConsumer {
   private client: MqttClient | null = null;
+  /** Shared group: the connection `committed` watermarks are read back on (watermark-readback.ts). */
+  private readBackClient: MqttClient | null = null;
   private stopping = false;
   private wakeRetry: (() => void) | undefined;
   private readonly crossSiteGateways: ReadonlySet<string>;
@@ -223,6 +226,8 @@ export class MovementConsumer {
 
   /** Connects and subscribes; messages are held until `beginConsuming()`. */
   async connect(): Promise<void> {
+    // First, so what the broker carries is known before the first document settles (shared group).
+    if (this.options.sharedGroup !== undefined) await this.connectReadBack();
     const clientOptions: IClientOptions = {
       clientId: this.options.clientId,
       // A persistent session keeps QoS 1 movements queued at the broker while we are down.
@@ -271,6 +276,8 @@ export class MovementConsumer {
         client.subscribe(consumerSubscriptions(this.options.sharedGroup, topics), { qos: 1 }, (error) =>
           error ? reject(error) : resolve(),
         );
+        // A session made before read-backs had their own connection still holds the plain filter.
+        if (this.options.sharedGroup !== undefined) client.unsubscribe(COMMITTED_TOPICS_SUBSCRIPTION);
       });
       client.once('error', onError);
     });
@@ -317,6 +324,22 @@ export class MovementConsumer {
     const client = this.client;
     this.client = null;
     if (client) await client.endAsync();
+    const readBack = this.readBackClient;
+    this.readBackClient = null;
+    if (readBack) await readBack.endAsync();
+  }
+
+  private async connectReadBack(): Promise<void> {
+    const { url, clientId, username, password, tls } = this.options;
+    this.readBackClient = await connectReadBack(
+      { url, clientId, username, password, tls },
+      (topic, payload, retained) => {
+        const message = validateMessage(topic, payload, this.options);
+        if (message.kind === 'committed')
+          this.adoptWatermark(message.siteId, message.gatewayId, message.committedThrough, retained);
+      },
+      this.deps.logger,
+    );
   }
 
   /** Validates and maps one message, then queues it for the next group commit. */
@@ -359,7 +382,10 @@ export class MovementConsumer {
         this.deadLetter(packet.topic, payload, message.error.code, message.error.message);
         return this.noWork(acknowledge, () => this.settleRejected(packet.topic, payload));
       case 'committed':
-        this.adoptWatermark(message.siteId, message.gatewayId, message.committedThrough, packet.retain);
+        // Shared group: this copy comes through the shared filter, behind documents (possibly a resumed
+        // session's backlog): only its value is taken; what the broker carries is read on readBackClient.
+        if (this.gate) this.adoptLate(message.siteId, message.gatewayId, message.committedThrough);
+        else this.adoptWatermark(message.siteId, message.gatewayId, message.committedThrough, packet.retain);
         return this.noWork(acknowledge);
       case 'status':
         if (message.status) this.deps.events.emit('gatewayStatus', message.status, packet.topic);
@@ -481,6 +507,17 @@ export class MovementConsumer {
     // (watermark.ts, readBack); values only grow, so this settles.
     if (republish !== undefined && this.options.publishWatermarks !== false)
       this.queueWatermark(siteId, gatewayId, republish);
+  }
+
+  /** A watermark that may be old by now (shared group, consumer's connection): taken as a lower bound only. */
+  private adoptLate(siteId: string, gatewayId: string, committedThrough: number): void {
+    const gatewayKey = `${siteId}/${gatewayId}`;
+    const moved = this.watermarks.adopt(gatewayKey, committedThrough);
+    if (moved === undefined || !this.gate) return;
+    this.submitReleased(this.gate.advance(gatewayKey, moved));
+    // Ranges settled ahead joined it: an advance of ours, published when the broker has not carried it.
+    if (moved > committedThrough && this.options.publishWatermarks !== false)
+      if (this.watermarks.advancesBroker(gatewayKey, moved)) this.queueWatermark(siteId, gatewayId, moved);
   }
 
   /** Retained, so a gateway that reconnects (or the cloud after a restart) reads the latest at once. */

@@ -77,6 +77,8 @@ export class WatermarkTracker {
    * A live value below what we know but not below what the broker carried is an older publication
    * still on its way, or ours not yet echoed: answering it would race the newer one (the old design
    * did, and the retained value stepped back and forth).
+   * The rule needs read-backs in the broker's order and without a backlog in front of them (a clean
+   * session of their own, watermark-readback.ts): an old value read late is not the broker stepping back.
    */
   readBack(gatewayKey: string, committedThrough: number, retained: boolean): number | undefined {
     const seenBefore = this.seen.get(gatewayKey);
