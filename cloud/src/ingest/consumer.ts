@@ -154,7 +154,10 @@ export class MovementConsumer {
   private readonly crossSiteGateways: ReadonlySet<string>;
   private readonly watermarks: WatermarkTracker;
   /** Gateways whose watermark moved in the batch being settled; published once per batch. */
-  private readonly movedWatermarks = new Map<string, { siteId: string; gatewayId: string; committedThrough: number }>();
+  private readonly movedWatermarks = new Map<
+    string,
+    { siteId: string; gatewayId: string; committedThrough: number; answer: boolean }
+  >();
   /** Bumped on every (re)connect: a PUBACK only goes out on the connection its message came in on. */
   private connectionEpoch = 0;
   private readonly committer: GroupCommitter;
@@ -491,9 +494,21 @@ export class MovementConsumer {
     if (!this.gate || this.watermarks.advancesBroker(gatewayKey, moved)) this.queueWatermark(siteId, gatewayId, moved);
   }
 
-  private queueWatermark(siteId: string, gatewayId: string, committedThrough: number): void {
-    if (this.movedWatermarks.size === 0) queueMicrotask(() => this.publishWatermarks());
-    this.movedWatermarks.set(`${siteId}/${gatewayId}`, { siteId, gatewayId, committedThrough });
+  /** `answer`: readBack's answer to a broker value below what is known (else an advance of ours). */
+  private queueWatermark(siteId: string, gatewayId: string, committedThrough: number, answer = false): void {
+    // Shared group: a turn of the event loop later, so read-backs that arrived meanwhile are in when
+    // publishWatermarks checks again (a value decided on a stale view would step the broker back).
+    if (this.movedWatermarks.size === 0)
+      if (this.gate) setImmediate(() => this.publishWatermarks());
+      else queueMicrotask(() => this.publishWatermarks());
+    const key = `${siteId}/${gatewayId}`;
+    const queued = this.movedWatermarks.get(key);
+    this.movedWatermarks.set(key, {
+      siteId,
+      gatewayId,
+      committedThrough: Math.max(committedThrough, queued?.committedThrough ?? 0),
+      answer: answer || queued?.answer === true,
+    });
   }
 
   /** A watermark read back (retained, or published by us or another consumer of the group). */
@@ -506,7 +521,7 @@ export class MovementConsumer {
     // Several consumers: what we settled ahead may join it, or the broker holds less than is known
     // (watermark.ts, readBack); values only grow, so this settles.
     if (republish !== undefined && this.options.publishWatermarks !== false)
-      this.queueWatermark(siteId, gatewayId, republish);
+      this.queueWatermark(siteId, gatewayId, republish, true);
   }
 
   /** A watermark that may be old by now (shared group, consumer's connection): taken as a lower bound only. */
@@ -523,7 +538,8 @@ export class MovementConsumer {
   /** Retained, so a gateway that reconnects (or the cloud after a restart) reads the latest at once. */
   private publishWatermarks(): void {
     const time = new Date(this.deps.clock.nowMs()).toISOString();
-    for (const { siteId, gatewayId, committedThrough } of this.movedWatermarks.values()) {
+    for (const [key, { siteId, gatewayId, committedThrough, answer }] of this.movedWatermarks) {
+      if (this.gate && !this.watermarks.stillWorthPublishing(key, committedThrough, answer)) continue;
       const topic = gatewayTopic(siteId, gatewayId, 'committed');
       this.client?.publish(topic, JSON.stringify({ committedThrough, time }), { qos: 1, retain: true }, (error) => {
         if (error) this.deps.logger.warn({ err: error.message, topic }, 'could not publish committed watermark');
