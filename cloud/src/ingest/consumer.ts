@@ -23,7 +23,8 @@ import { GroupCommitter, type CommitJob, type GroupCommitStats, type PoisonedTra
 import { failureKind } from './failure-kind.js';
 import { SequenceGate, type GateStats } from './sequence-gate.js';
 import { CountDigestResolver, type CountDigestStats } from './count-digest-requests.js';
-import { consumerSubscriptions, protocolOptions } from './shared-subscription.js';
+import { COMMITTED_TOPICS_SUBSCRIPTION, consumerSubscriptions, protocolOptions } from './shared-subscription.js';
+import { connectReadBack } from './watermark-readback.js';
 import { LedgerErrors } from '../ledger/errors.js';
 import type { Transaction } from '../ledger/transactions.js';
 import type { EpcisCapture } from '../epcis/capture.js';
@@ -146,12 +147,17 @@ export interface ConsumerStats {
  */
 export class MovementConsumer {
   private client: MqttClient | null = null;
+  /** Shared group: the connection `committed` watermarks are read back on (watermark-readback.ts). */
+  private readBackClient: MqttClient | null = null;
   private stopping = false;
   private wakeRetry: (() => void) | undefined;
   private readonly crossSiteGateways: ReadonlySet<string>;
   private readonly watermarks: WatermarkTracker;
   /** Gateways whose watermark moved in the batch being settled; published once per batch. */
-  private readonly movedWatermarks = new Map<string, { siteId: string; gatewayId: string; committedThrough: number }>();
+  private readonly movedWatermarks = new Map<
+    string,
+    { siteId: string; gatewayId: string; committedThrough: number; answer: boolean }
+  >();
   /** Bumped on every (re)connect: a PUBACK only goes out on the connection its message came in on. */
   private connectionEpoch = 0;
   private readonly committer: GroupCommitter;
@@ -223,6 +229,8 @@ export class MovementConsumer {
 
   /** Connects and subscribes; messages are held until `beginConsuming()`. */
   async connect(): Promise<void> {
+    // First, so what the broker carries is known before the first document settles (shared group).
+    if (this.options.sharedGroup !== undefined) await this.connectReadBack();
     const clientOptions: IClientOptions = {
       clientId: this.options.clientId,
       // A persistent session keeps QoS 1 movements queued at the broker while we are down.
@@ -271,6 +279,8 @@ export class MovementConsumer {
         client.subscribe(consumerSubscriptions(this.options.sharedGroup, topics), { qos: 1 }, (error) =>
           error ? reject(error) : resolve(),
         );
+        // A session made before read-backs had their own connection still holds the plain filter.
+        if (this.options.sharedGroup !== undefined) client.unsubscribe(COMMITTED_TOPICS_SUBSCRIPTION);
       });
       client.once('error', onError);
     });
@@ -317,6 +327,22 @@ export class MovementConsumer {
     const client = this.client;
     this.client = null;
     if (client) await client.endAsync();
+    const readBack = this.readBackClient;
+    this.readBackClient = null;
+    if (readBack) await readBack.endAsync();
+  }
+
+  private async connectReadBack(): Promise<void> {
+    const { url, clientId, username, password, tls } = this.options;
+    this.readBackClient = await connectReadBack(
+      { url, clientId, username, password, tls },
+      (topic, payload, retained) => {
+        const message = validateMessage(topic, payload, this.options);
+        if (message.kind === 'committed')
+          this.adoptWatermark(message.siteId, message.gatewayId, message.committedThrough, retained);
+      },
+      this.deps.logger,
+    );
   }
 
   /** Validates and maps one message, then queues it for the next group commit. */
@@ -359,7 +385,10 @@ export class MovementConsumer {
         this.deadLetter(packet.topic, payload, message.error.code, message.error.message);
         return this.noWork(acknowledge, () => this.settleRejected(packet.topic, payload));
       case 'committed':
-        this.adoptWatermark(message.siteId, message.gatewayId, message.committedThrough, packet.retain);
+        // Shared group: this copy comes through the shared filter, behind documents (possibly a resumed
+        // session's backlog): only its value is taken; what the broker carries is read on readBackClient.
+        if (this.gate) this.adoptLate(message.siteId, message.gatewayId, message.committedThrough);
+        else this.adoptWatermark(message.siteId, message.gatewayId, message.committedThrough, packet.retain);
         return this.noWork(acknowledge);
       case 'status':
         if (message.status) this.deps.events.emit('gatewayStatus', message.status, packet.topic);
@@ -465,9 +494,21 @@ export class MovementConsumer {
     if (!this.gate || this.watermarks.advancesBroker(gatewayKey, moved)) this.queueWatermark(siteId, gatewayId, moved);
   }
 
-  private queueWatermark(siteId: string, gatewayId: string, committedThrough: number): void {
-    if (this.movedWatermarks.size === 0) queueMicrotask(() => this.publishWatermarks());
-    this.movedWatermarks.set(`${siteId}/${gatewayId}`, { siteId, gatewayId, committedThrough });
+  /** `answer`: readBack's answer to a broker value below what is known (else an advance of ours). */
+  private queueWatermark(siteId: string, gatewayId: string, committedThrough: number, answer = false): void {
+    // Shared group: a turn of the event loop later, so read-backs that arrived meanwhile are in when
+    // publishWatermarks checks again (a value decided on a stale view would step the broker back).
+    if (this.movedWatermarks.size === 0)
+      if (this.gate) setImmediate(() => this.publishWatermarks());
+      else queueMicrotask(() => this.publishWatermarks());
+    const key = `${siteId}/${gatewayId}`;
+    const queued = this.movedWatermarks.get(key);
+    this.movedWatermarks.set(key, {
+      siteId,
+      gatewayId,
+      committedThrough: Math.max(committedThrough, queued?.committedThrough ?? 0),
+      answer: answer || queued?.answer === true,
+    });
   }
 
   /** A watermark read back (retained, or published by us or another consumer of the group). */
@@ -480,13 +521,25 @@ export class MovementConsumer {
     // Several consumers: what we settled ahead may join it, or the broker holds less than is known
     // (watermark.ts, readBack); values only grow, so this settles.
     if (republish !== undefined && this.options.publishWatermarks !== false)
-      this.queueWatermark(siteId, gatewayId, republish);
+      this.queueWatermark(siteId, gatewayId, republish, true);
+  }
+
+  /** A watermark that may be old by now (shared group, consumer's connection): taken as a lower bound only. */
+  private adoptLate(siteId: string, gatewayId: string, committedThrough: number): void {
+    const gatewayKey = `${siteId}/${gatewayId}`;
+    const moved = this.watermarks.adopt(gatewayKey, committedThrough);
+    if (moved === undefined || !this.gate) return;
+    this.submitReleased(this.gate.advance(gatewayKey, moved));
+    // Ranges settled ahead joined it: an advance of ours, published when the broker has not carried it.
+    if (moved > committedThrough && this.options.publishWatermarks !== false)
+      if (this.watermarks.advancesBroker(gatewayKey, moved)) this.queueWatermark(siteId, gatewayId, moved);
   }
 
   /** Retained, so a gateway that reconnects (or the cloud after a restart) reads the latest at once. */
   private publishWatermarks(): void {
     const time = new Date(this.deps.clock.nowMs()).toISOString();
-    for (const { siteId, gatewayId, committedThrough } of this.movedWatermarks.values()) {
+    for (const [key, { siteId, gatewayId, committedThrough, answer }] of this.movedWatermarks) {
+      if (this.gate && !this.watermarks.stillWorthPublishing(key, committedThrough, answer)) continue;
       const topic = gatewayTopic(siteId, gatewayId, 'committed');
       this.client?.publish(topic, JSON.stringify({ committedThrough, time }), { qos: 1, retain: true }, (error) => {
         if (error) this.deps.logger.warn({ err: error.message, topic }, 'could not publish committed watermark');

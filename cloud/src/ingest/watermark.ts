@@ -24,6 +24,8 @@ export class WatermarkTracker {
    * the broker is known to have held). Publishing at or below it could only step the retained value back.
    */
   private readonly seen = new Map<string, number>();
+  /** The last value read back per gateway (live or retained): what the broker carries now, as far as we know. */
+  private readonly latest = new Map<string, number>();
 
   /** `aheadRanges`: remember ranges settled past a gap (several consumers share the stream); off for one consumer. */
   constructor(
@@ -77,10 +79,13 @@ export class WatermarkTracker {
    * A live value below what we know but not below what the broker carried is an older publication
    * still on its way, or ours not yet echoed: answering it would race the newer one (the old design
    * did, and the retained value stepped back and forth).
+   * The rule needs read-backs in the broker's order and without a backlog in front of them (a clean
+   * session of their own, watermark-readback.ts): an old value read late is not the broker stepping back.
    */
   readBack(gatewayKey: string, committedThrough: number, retained: boolean): number | undefined {
     const seenBefore = this.seen.get(gatewayKey);
     if (seenBefore === undefined || committedThrough > seenBefore) this.seen.set(gatewayKey, committedThrough);
+    this.latest.set(gatewayKey, committedThrough);
     const moved = this.adopt(gatewayKey, committedThrough);
     if (moved !== undefined && moved > committedThrough) return moved;
     const highest = Math.max(this.committedThrough.get(gatewayKey) ?? 0, seenBefore ?? 0);
@@ -92,6 +97,17 @@ export class WatermarkTracker {
   advancesBroker(gatewayKey: string, committedThrough: number): boolean {
     const seen = this.seen.get(gatewayKey);
     return seen === undefined || committedThrough > seen;
+  }
+
+  /**
+   * Checked again just before publishing (read-backs that came in meanwhile count): an advance still moves
+   * the broker's value forward; an answer (`readBack`'s value) is still needed, i.e. the broker's value
+   * is still below it — another consumer may have answered first.
+   */
+  stillWorthPublishing(gatewayKey: string, committedThrough: number, answer: boolean): boolean {
+    if (!answer) return this.advancesBroker(gatewayKey, committedThrough);
+    const latest = this.latest.get(gatewayKey);
+    return latest === undefined || latest < committedThrough;
   }
 
   private rememberAhead(gatewayKey: string, first: number, last: number): void {
@@ -130,6 +146,7 @@ export class WatermarkTracker {
         this.committedThrough.delete(oldest);
         this.ahead.delete(oldest);
         this.seen.delete(oldest);
+        this.latest.delete(oldest);
       }
     }
     this.committedThrough.set(gatewayKey, value);

@@ -107,4 +107,16 @@ describe('watermark read back from the broker (several consumers publish it)', (
     expect(tracker.readBack('s/g', 20, false)).toBe(30);
     expect(tracker.advancesBroker('s/g', 30)).toBe(true);
   });
+
+  it('checks again before publishing: what arrived meanwhile can make an advance or an answer needless', () => {
+    const tracker = new WatermarkTracker(10, true);
+    expect(tracker.settle('s/g', 1, 10, 0)).toBe(10);
+    expect(tracker.stillWorthPublishing('s/g', 10, false)).toBe(true);
+    expect(tracker.readBack('s/g', 20, false)).toBeUndefined(); // another consumer got further meanwhile
+    expect(tracker.stillWorthPublishing('s/g', 10, false)).toBe(false); // 10 now would step the broker back
+    expect(tracker.readBack('s/g', 15, false)).toBe(20); // the wire stepped back: answer with 20
+    expect(tracker.stillWorthPublishing('s/g', 20, true)).toBe(true);
+    expect(tracker.readBack('s/g', 20, false)).toBeUndefined(); // another consumer answered first
+    expect(tracker.stillWorthPublishing('s/g', 20, true)).toBe(false);
+  });
 });
