@@ -146,17 +146,17 @@ const common = {
   'stockwire:readCount': fc.nat(50),
   'stockwire:note': fc.constantFrom('x', { nested: [1, 'a'] }),
 };
-const REQUIRED = ['eventTime', 'eventTimeZoneOffset', 'action', 'bizStep', 'readPoint', 'bizLocation'];
+const REQUIRED = ['eventTime', 'eventTimeZoneOffset', 'action', 'bizStep', 'readPoint', 'bizLocation'] as const;
 const objectEvent = fc
   .record(
     { ...common, epcList: fc.array(epc, { maxLength: 3 }), quantityList },
-    { requiredKeys: [...REQUIRED, 'epcList'] },
+    { requiredKeys: [...REQUIRED, 'epcList' as const] },
   )
   .map((event) => withEventId({ type: 'ObjectEvent', ...event }));
 const aggregationEvent = fc
   .record(
     { ...common, parentID: epc, childEPCs: fc.array(epc, { maxLength: 3 }), childQuantityList: quantityList },
-    { requiredKeys: [...REQUIRED, 'parentID', 'childEPCs'] },
+    { requiredKeys: [...REQUIRED, 'parentID' as const, 'childEPCs' as const] },
   )
   .map((event) => withEventId({ type: 'AggregationEvent', ...event }));
 const validDocument = fc
@@ -361,7 +361,7 @@ type Full = Record<string, unknown> & { epcisBody: { eventList: Array<Record<str
 
 /** A document with every optional field of the schema present. */
 function fullDocument(): Full {
-  const document = { ...baseDocument(), 'stockwire:gateway': 'door-3', 'stockwire:sequence': 7 } as Full;
+  const document = { ...baseDocument(), 'stockwire:gateway': 'door-3', 'stockwire:sequence': 7 } as unknown as Full;
   document.epcisBody = structuredClone(document.epcisBody);
   Object.assign(document.epcisBody.eventList[0]!, {
     recordTime: '2026-11-25T10:00:02Z',
