@@ -46,11 +46,26 @@ function identifier(value: Json): string {
 /** `2019-10-21T11:00:30.000+01:00` → `2019-10-21T10:00:30.000Z` (sub-millisecond digits dropped). */
 export function utcMilliseconds(value: Json): string {
   const text = String(value).trim();
+  // Gateways already write this form (toISOString): when every field is in range it is its own answer.
+  if (isCanonicalUtc(text)) return text;
   const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$/.exec(text);
   if (!match) return text;
   const milliseconds = (match[2] ?? '').padEnd(3, '0').slice(0, 3);
   const epochMs = Date.parse(`${match[1]}.${milliseconds}${match[3]}`);
   return Number.isNaN(epochMs) ? text : new Date(epochMs).toISOString();
+}
+
+const CANONICAL_UTC_PATTERN = /^(\d{4})-(\d{2})-(\d{2})T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** `YYYY-MM-DDTHH:MM:SS.mmmZ` with a real date: what `new Date(Date.parse(text)).toISOString()` gives back unchanged. */
+function isCanonicalUtc(text: string): boolean {
+  const match = CANONICAL_UTC_PATTERN.exec(text);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leapDay = month === 2 && ((year % 4 === 0 && year % 100 !== 0) || year % 400 === 0) ? 1 : 0;
+  return day <= DAYS_IN_MONTH[month - 1]! + leapDay;
 }
 
 /** Numbers without trailing zeros or a leading `+`; other text unchanged. */
@@ -147,7 +162,7 @@ const FIELD_ORDER: ReadonlyArray<readonly [string, FieldRule]> = [
 
 /** Fields that never take part in the hash. */
 const IGNORED_FIELDS = new Set(['type', 'eventID', 'recordTime', '@context', 'certificationInfo']);
-const ORDERED_FIELDS = new Set(FIELD_ORDER.map(([name]) => name));
+const FIELD_INDEX = new Map(FIELD_ORDER.map(([name], index) => [name, index]));
 
 /** `stockwire:readCount` → `{https://stockwire.dev/ns/epcis#}readCount` when the prefix is declared. */
 function expandedName(key: string, namespaces: NamespaceMap): string {
@@ -180,13 +195,19 @@ function genericChildren(object: Record<string, Json>, namespaces: NamespaceMap)
 
 /** The canonical pre-hash string of one EPCIS event (JSON / JSON-LD form). */
 export function eventPreHash(event: Readonly<Record<string, Json>>, namespaces: NamespaceMap = {}): string {
-  let preHash = `eventType=${String(event.type ?? '')}`;
-  for (const [name, rule] of FIELD_ORDER) {
-    if (event[name] !== undefined) preHash += rule(event[name], namespaces);
+  // One pass over the event's own keys (not a lookup per CBV field, most of which an event lacks): the cloud
+  // recomputes every incoming event's id, so this runs once per event at least.
+  const ordered: Array<string | undefined> = new Array<string | undefined>(FIELD_ORDER.length);
+  const extensions: string[] = [];
+  for (const key of Object.keys(event)) {
+    const value = event[key];
+    const index = FIELD_INDEX.get(key);
+    if (index !== undefined) {
+      if (value !== undefined) ordered[index] = FIELD_ORDER[index]![1](value, namespaces);
+    } else if (!IGNORED_FIELDS.has(key)) extensions.push(...genericElement(key, value, namespaces));
   }
-  const extensions = Object.entries(event)
-    .filter(([key]) => !ORDERED_FIELDS.has(key) && !IGNORED_FIELDS.has(key))
-    .flatMap(([key, value]) => genericElement(key, value, namespaces));
+  let preHash = `eventType=${String(event.type ?? '')}`;
+  for (const part of ordered) if (part !== undefined) preHash += part;
   return preHash + sortedJoin(extensions);
 }
 
