@@ -11,7 +11,7 @@ import {
   type EpcisDocument,
   type EpcisEvent,
 } from './epcis.js';
-import { parseIsoTime, TIME_ZONE_OFFSET_PATTERN } from './iso-time.js';
+import { isIsoTime as isIsoTimeText, TIME_ZONE_OFFSET_PATTERN } from './iso-time.js';
 
 /**
  * A precompiled check of `EpcisDocumentSchema` for documents that are plainly valid, written out by hand because the
@@ -257,7 +257,7 @@ function isEpcUrn(value: unknown): boolean {
 }
 
 function isIsoTime(value: unknown): boolean {
-  return isString(value, 0, 40) && parseIsoTime(value, { secondsRequired: true }).ok;
+  return isString(value, 0, 40) && isIsoTimeText(value, { secondsRequired: true });
 }
 
 function isTimeZoneOffset(value: unknown): boolean {

@@ -1,4 +1,5 @@
 import * as crypto from 'node:crypto';
+import { isCanonicalUtc } from '../contracts/iso-time.js';
 import { toCanonicalDigitalLink } from './digital-link.js';
 
 /**
@@ -53,19 +54,6 @@ export function utcMilliseconds(value: Json): string {
   const milliseconds = (match[2] ?? '').padEnd(3, '0').slice(0, 3);
   const epochMs = Date.parse(`${match[1]}.${milliseconds}${match[3]}`);
   return Number.isNaN(epochMs) ? text : new Date(epochMs).toISOString();
-}
-
-const CANONICAL_UTC_PATTERN = /^(\d{4})-(\d{2})-(\d{2})T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-/** `YYYY-MM-DDTHH:MM:SS.mmmZ` with a real date: what `new Date(Date.parse(text)).toISOString()` gives back unchanged. */
-function isCanonicalUtc(text: string): boolean {
-  const match = CANONICAL_UTC_PATTERN.exec(text);
-  if (!match) return false;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  if (month < 1 || month > 12 || day < 1) return false;
-  const leapDay = month === 2 && ((year % 4 === 0 && year % 100 !== 0) || year % 400 === 0) ? 1 : 0;
-  return day <= DAYS_IN_MONTH[month - 1]! + leapDay;
 }
 
 /** Numbers without trailing zeros or a leading `+`; other text unchanged. */
