@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildEpcisDocument, EPCIS_CONTEXT, EpcisDocumentSchema } from '../src/contracts/epcis.js';
-import { parseEpcisDocumentFast, safeParseEpcisDocument } from '../src/contracts/epcis-fast-path.js';
+import {
+  AggregationEventSchema,
+  buildEpcisDocument,
+  EPCIS_CONTEXT,
+  EpcisDocumentSchema,
+  ObjectEventSchema,
+} from '../src/contracts/epcis.js';
+import { FAST_PATH_KEYS, parseEpcisDocumentFast, safeParseEpcisDocument } from '../src/contracts/epcis-fast-path.js';
 import { withEventId } from '../src/contracts/event-id.js';
 import { formatIssues } from '../src/zod-issues.js';
 
@@ -336,6 +342,13 @@ describe('the EPCIS fast path', () => {
 
   it('answers for an object without a prototype as the schema does', () => {
     expect(expectSameOutcome(Object.assign(Object.create(null) as object, baseDocument()))).toBe(true);
+  });
+
+  it('knows exactly the keys of the schema (a field added to one and not the other fails here)', () => {
+    const keys = (set: ReadonlySet<string>) => [...set].sort();
+    expect(keys(FAST_PATH_KEYS.document)).toEqual(Object.keys(EpcisDocumentSchema.shape).sort());
+    expect(keys(FAST_PATH_KEYS.ObjectEvent)).toEqual(Object.keys(ObjectEventSchema.innerType().shape).sort());
+    expect(keys(FAST_PATH_KEYS.AggregationEvent)).toEqual(Object.keys(AggregationEventSchema.innerType().shape).sort());
   });
 
   it('keeps the schema context of EPCIS_CONTEXT', () => {

@@ -104,6 +104,13 @@ function shape(parentKey: string | undefined, epcsKey: string, quantitiesKey: st
   return parentKey === undefined ? { known, epcsKey, quantitiesKey } : { known, parentKey, epcsKey, quantitiesKey };
 }
 
+/** The keys the fast path knows, per object; a test holds them equal to the schema's shapes. */
+export const FAST_PATH_KEYS = {
+  document: DOCUMENT_KEYS,
+  ObjectEvent: EVENT_SHAPES['ObjectEvent']!.known,
+  AggregationEvent: EVENT_SHAPES['AggregationEvent']!.known,
+};
+
 /** One event as the schema's union would output it, or undefined when not sure. */
 function parseEvent(input: unknown): EpcisEvent | undefined {
   if (!isPlainObject(input)) return undefined;

@@ -5,6 +5,8 @@ import { isoTimeSchema, timeZoneOffsetSchema } from './iso-time.js';
  * EPCIS 2.0 JSON as stockwire puts it on the wire (gateway → cloud).
  * A subset of the official schema (../shared/data/epcis): every document we emit
  * also validates against that schema (tested in shared/test/epcis-conformance.test.ts).
+ * The cloud's ingest tries `epcis-fast-path.ts` first, which restates these rules by hand: change both
+ * (`shared/test/epcis-fast-path.test.ts` compares them and fails when they drift apart).
  */
 
 export const EPCIS_CONTEXT_URL = 'https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld';
