@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import {
   BIZ_STEPS,
+  BIZ_TRANSACTIONS_MAX,
   EpcisDocumentSchema,
   EPC_URN_PATTERN,
   EVENTS_PER_DOCUMENT_MAX,
@@ -153,7 +154,7 @@ function copyCommonFields(input: Record<string, unknown>, event: Record<string, 
   if (readPoint === undefined || bizLocation === undefined) return false;
   event['readPoint'] = readPoint;
   event['bizLocation'] = bizLocation;
-  return copyOptionalList(input, event, 'bizTransactionList', 16, bizTransaction);
+  return copyOptionalList(input, event, 'bizTransactionList', BIZ_TRANSACTIONS_MAX, bizTransaction);
 }
 
 function epcList(value: unknown): string[] | undefined {

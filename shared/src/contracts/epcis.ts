@@ -44,6 +44,7 @@ export const EpcUrnSchema = z
 const uri = z.string().min(1).max(512).regex(URI_PATTERN, 'must be a URI');
 
 export const QUANTITY_ELEMENTS_MAX = 10_000;
+export const BIZ_TRANSACTIONS_MAX = 16;
 
 export const QuantityElementSchema = z
   .object({
@@ -84,7 +85,7 @@ const commonEventShape = {
   bizLocation: z.object({ id: uri }).strict(),
   bizTransactionList: z
     .array(z.object({ type: z.string().max(64).optional(), bizTransaction: z.string().min(1).max(256) }).strict())
-    .max(16)
+    .max(BIZ_TRANSACTIONS_MAX)
     .optional(),
 };
 
