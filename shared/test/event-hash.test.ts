@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { deterministicEventId, legacyEventId, matchesEventId } from '../src/contracts/event-id.js';
 import { toCanonicalDigitalLink } from '../src/epcis/digital-link.js';
@@ -58,7 +59,30 @@ describe('normalisation', () => {
   ])('time %s → %s', (time, expected) => {
     expect(utcMilliseconds(time)).toBe(expected);
   });
+  it('keeps a time already in UTC with milliseconds exactly as going through Date would (any field, in range or not)', () => {
+    const field = (max: number, width: number) =>
+      fc.integer({ min: 0, max }).map((n) => String(n).padStart(width, '0'));
+    const utcText = fc
+      .tuple(field(9999, 4), field(13, 2), field(32, 2), field(25, 2), field(61, 2), field(61, 2), field(999, 3))
+      .map(
+        ([year, month, day, hour, minute, second, ms]) => `${year}-${month}-${day}T${hour}:${minute}:${second}.${ms}Z`,
+      );
+    fc.assert(
+      fc.property(utcText, (text) => {
+        expect(utcMilliseconds(text)).toBe(utcMillisecondsThroughDate(text));
+      }),
+      { seed: 1205, numRuns: 20_000 },
+    );
+  });
 });
+
+/** utcMilliseconds without its shortcut, as it was written first: every time parsed and printed by Date. */
+function utcMillisecondsThroughDate(text: string): string {
+  const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$/.exec(text);
+  if (!match) return text;
+  const epochMs = Date.parse(`${match[1]}.${(match[2] ?? '').padEnd(3, '0').slice(0, 3)}${match[3]}`);
+  return Number.isNaN(epochMs) ? text : new Date(epochMs).toISOString();
+}
 
 describe('stockwire event ids', () => {
   const event = {

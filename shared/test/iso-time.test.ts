@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EpcisEventSchema } from '../src/contracts/epcis.js';
-import { isoTimeSchema, parseIsoTime, timeZoneOffsetSchema } from '../src/contracts/iso-time.js';
+import { isIsoTime, isoTimeSchema, parseIsoTime, timeZoneOffsetSchema } from '../src/contracts/iso-time.js';
 
 describe('strict ISO 8601 date-times (issue 12: no rollover)', () => {
   it.each([
@@ -59,5 +60,28 @@ describe('strict ISO 8601 date-times (issue 12: no rollover)', () => {
     });
     const paths = parsed.error?.issues.map((issue) => issue.path.join('.'));
     expect(paths).toEqual(expect.arrayContaining(['eventTime', 'eventTimeZoneOffset']));
+  });
+});
+
+describe('isIsoTime, the hot-path answer', () => {
+  const field = (max: number, width: number) => fc.integer({ min: 0, max }).map((n) => String(n).padStart(width, '0'));
+  // Fields in and out of range, in the canonical shape and around it (other fractions, zones, a missing second).
+  const nearlyCanonical = fc
+    .tuple(
+      fc.tuple(field(9999, 4), field(13, 2), field(32, 2), field(25, 2), field(61, 2), field(61, 2)),
+      fc.constantFrom('.000Z', '.999Z', 'Z', '.12Z', '.1234Z', '.000+01:00', '.000z', ''),
+    )
+    .map(
+      ([[year, month, day, hour, minute, second], tail]) =>
+        `${year}-${month}-${day}T${hour}:${minute}:${second}${tail}`,
+    );
+
+  it.each([true, false])('equals parseIsoTime(…).ok for any text (secondsRequired %s)', (secondsRequired) => {
+    fc.assert(
+      fc.property(fc.oneof(nearlyCanonical, fc.string({ maxLength: 30 })), (text) => {
+        expect(isIsoTime(text, { secondsRequired })).toBe(parseIsoTime(text, { secondsRequired }).ok);
+      }),
+      { seed: 1205, numRuns: 20_000 },
+    );
   });
 });

@@ -1,7 +1,8 @@
 import { formatIssues } from '../../../shared/src/zod-issues.js';
-import { deterministicEventId, matchesEventId } from '../../../shared/src/contracts/event-id.js';
+import { verifyEventIds } from '../../../shared/src/contracts/event-id.js';
 import { CommittedSchema } from '../../../shared/src/contracts/committed.js';
-import { EpcisDocumentSchema, type EpcisDocument } from '../../../shared/src/contracts/epcis.js';
+import { type EpcisDocument } from '../../../shared/src/contracts/epcis.js';
+import { safeParseEpcisDocument } from '../../../shared/src/contracts/epcis-fast-path.js';
 import { GatewayStatusSchema, type GatewayStatus } from '../../../shared/src/contracts/status.js';
 import { parseGatewayTopic } from '../../../shared/src/contracts/topics.js';
 import { makeError, type StockwireError } from '../../../shared/src/errors.js';
@@ -69,20 +70,26 @@ export function validateMessage(topic: string, payload: Buffer, options: Validat
     return { kind: 'status', siteId, gatewayId, status: status.data };
   }
 
-  const document = EpcisDocumentSchema.safeParse(json);
+  return validateDocument(json, siteId, gatewayId, options);
+}
+
+function validateDocument(
+  json: unknown,
+  siteId: string,
+  gatewayId: string,
+  options: ValidateOptions,
+): ValidatedMessage {
+  // The fast path answers for plainly valid documents (the gateways' own); anything else gets the full schema.
+  const document = safeParseEpcisDocument(json);
   if (!document.success)
     return invalid(IngestErrors.SCHEMA, { issues: formatIssues(document.error.issues.slice(0, 20)) });
   const claimed = document.data['stockwire:gateway'];
   if (claimed !== undefined && claimed !== gatewayId)
     return invalid(IngestErrors.GATEWAY_MISMATCH, { claimed, topicGateway: gatewayId });
   if (options.verifyEventIds) {
-    for (const event of document.data.epcisBody.eventList) {
-      // The CBV 2.0 hash, or the wave-1 id that gateways not yet upgraded still send.
-      if (!matchesEventId(event, document.data['@context'])) {
-        const expected = deterministicEventId(event, document.data['@context']);
-        return invalid(IngestErrors.EVENT_ID_MISMATCH, { eventId: event.eventID, expected });
-      }
-    }
+    // The CBV 2.0 hash, or the wave-1 id that gateways not yet upgraded still send; every id recomputed.
+    const mismatch = verifyEventIds(document.data);
+    if (mismatch !== undefined) return invalid(IngestErrors.EVENT_ID_MISMATCH, { ...mismatch });
   }
   return { kind: 'events', siteId, gatewayId, document: document.data };
 }

@@ -5,6 +5,8 @@ import { isoTimeSchema, timeZoneOffsetSchema } from './iso-time.js';
  * EPCIS 2.0 JSON as stockwire puts it on the wire (gateway → cloud).
  * A subset of the official schema (../shared/data/epcis): every document we emit
  * also validates against that schema (tested in shared/test/epcis-conformance.test.ts).
+ * The cloud's ingest tries `epcis-fast-path.ts` first, which restates these rules by hand: change both
+ * (`shared/test/epcis-fast-path.test.ts` compares them and fails when they drift apart).
  */
 
 export const EPCIS_CONTEXT_URL = 'https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld';
@@ -27,20 +29,22 @@ export type BizStep = (typeof BIZ_STEPS)[number];
 
 const isoTimeWithOffset = isoTimeSchema({ secondsRequired: true });
 const timeZoneOffset = timeZoneOffsetSchema;
+/**
+ * Pure-identity EPC URN or the raw form for tags we cannot decode. Second branch: the TDS raw form
+ * (`urn:epc:raw:96.x3074…`) and the URN characters TDS leaves unescaped in serials (`!'()+,;=`).
+ */
+export const EPC_URN_PATTERN =
+  /^urn:epc:(id|raw):[A-Za-z0-9-]+:[A-Za-z0-9.%:*_\-]+$|^urn:epc:(?:id:[a-z0-9-]+:[A-Za-z0-9.%:*_\-!'()+,;=]+|raw:\d+\.(?:[A-Za-z0-9]+\.)?x[0-9A-F]+)$/;
+export const URI_PATTERN = /^[a-z][a-z0-9+.-]*:\S+$/i;
 /** Pure-identity EPC URN or the raw form for tags we cannot decode. */
 export const EpcUrnSchema = z
   .string()
   .max(256)
-  .regex(
-    // Second branch: the TDS raw form (`urn:epc:raw:96.x3074…`) and the URN characters TDS leaves unescaped in serials (`!'()+,;=`).
-    /^urn:epc:(id|raw):[A-Za-z0-9-]+:[A-Za-z0-9.%:*_\-]+$|^urn:epc:(?:id:[a-z0-9-]+:[A-Za-z0-9.%:*_\-!'()+,;=]+|raw:\d+\.(?:[A-Za-z0-9]+\.)?x[0-9A-F]+)$/,
-    'must be an EPC URN (urn:epc:id:… or urn:epc:raw:…)',
-  );
-const uri = z
-  .string()
-  .min(1)
-  .max(512)
-  .regex(/^[a-z][a-z0-9+.-]*:\S+$/i, 'must be a URI');
+  .regex(EPC_URN_PATTERN, 'must be an EPC URN (urn:epc:id:… or urn:epc:raw:…)');
+const uri = z.string().min(1).max(512).regex(URI_PATTERN, 'must be a URI');
+
+export const QUANTITY_ELEMENTS_MAX = 10_000;
+export const BIZ_TRANSACTIONS_MAX = 16;
 
 export const QuantityElementSchema = z
   .object({
@@ -52,13 +56,13 @@ export const QuantityElementSchema = z
   .strict();
 
 /** Known keys of an event; other keys must be namespaced extensions (`prefix:name`). */
-const extensionKeyPattern = /^[A-Za-z][\w.-]*:[\w.-]+$/;
+export const EXTENSION_KEY_PATTERN = /^[A-Za-z][\w.-]*:[\w.-]+$/;
 
 function rejectUnknownUnprefixed(known: readonly string[]) {
   const knownSet = new Set(known);
   return (value: Record<string, unknown>, context: z.RefinementCtx) => {
     for (const key of Object.keys(value)) {
-      if (!knownSet.has(key) && !extensionKeyPattern.test(key)) {
+      if (!knownSet.has(key) && !EXTENSION_KEY_PATTERN.test(key)) {
         context.addIssue({
           code: z.ZodIssueCode.custom,
           path: [key],
@@ -81,7 +85,7 @@ const commonEventShape = {
   bizLocation: z.object({ id: uri }).strict(),
   bizTransactionList: z
     .array(z.object({ type: z.string().max(64).optional(), bizTransaction: z.string().min(1).max(256) }).strict())
-    .max(16)
+    .max(BIZ_TRANSACTIONS_MAX)
     .optional(),
 };
 
@@ -92,7 +96,7 @@ export const ObjectEventSchema = z
     type: z.literal('ObjectEvent'),
     ...commonEventShape,
     epcList: z.array(EpcUrnSchema).max(OBJECT_EVENT_EPCS_MAX),
-    quantityList: z.array(QuantityElementSchema).max(10_000).optional(),
+    quantityList: z.array(QuantityElementSchema).max(QUANTITY_ELEMENTS_MAX).optional(),
   })
   .catchall(z.unknown())
   .superRefine(rejectUnknownUnprefixed(['type', ...Object.keys(commonEventShape), 'epcList', 'quantityList']));
@@ -103,7 +107,7 @@ export const AggregationEventSchema = z
     ...commonEventShape,
     parentID: EpcUrnSchema,
     childEPCs: z.array(EpcUrnSchema).max(OBJECT_EVENT_EPCS_MAX),
-    childQuantityList: z.array(QuantityElementSchema).max(10_000).optional(),
+    childQuantityList: z.array(QuantityElementSchema).max(QUANTITY_ELEMENTS_MAX).optional(),
   })
   .catchall(z.unknown())
   .superRefine(

@@ -1,4 +1,4 @@
-import { cbvEventHash, namespacesOfContext, sha256HexOfText } from '../epcis/event-hash.js';
+import { cbvEventHash, namespacesOfContext, sha256HexOfText, type NamespaceMap } from '../epcis/event-hash.js';
 import { EPCIS_CONTEXT } from './epcis.js';
 
 /**
@@ -53,9 +53,35 @@ export function computedCbvHash(event: object): string | undefined {
 
 /** True when `event.eventID` is its CBV 2.0 hash or (ids made before wave 2) its legacy hash. */
 export function matchesEventId(event: Record<string, unknown> & { eventID: string }, context?: unknown): boolean {
-  const hash = deterministicEventId(event, context);
+  return matchesUnder(event, context === undefined ? STOCKWIRE_NAMESPACES : namespacesOfContext(context));
+}
+
+function matchesUnder(event: Record<string, unknown> & { eventID: string }, namespaces: NamespaceMap): boolean {
+  const hash = cbvEventHash(event, namespaces);
   computedCbvHashes.set(event, hash);
   return event.eventID === hash || event.eventID === legacyEventId(event);
+}
+
+/** The first event of a document whose id is not its content's, with the id it should have; none when all match. */
+export interface EventIdMismatch {
+  eventId: string;
+  expected: string;
+}
+
+/**
+ * `matchesEventId` for every event of one document, reading the document's `@context` once (not once per event).
+ * Every id is still recomputed from its event's content.
+ */
+export function verifyEventIds(document: {
+  '@context': unknown;
+  epcisBody: { eventList: ReadonlyArray<Record<string, unknown> & { eventID: string }> };
+}): EventIdMismatch | undefined {
+  const namespaces = namespacesOfContext(document['@context']);
+  for (const event of document.epcisBody.eventList) {
+    // The CBV 2.0 hash, or the wave-1 id that gateways not yet upgraded still send.
+    if (!matchesUnder(event, namespaces)) return { eventId: event.eventID, expected: computedCbvHashes.get(event)! };
+  }
+  return undefined;
 }
 
 /** Stamps `eventID` onto an event built without one. */

@@ -1,4 +1,5 @@
 import * as crypto from 'node:crypto';
+import { isCanonicalUtc } from '../contracts/iso-time.js';
 import { toCanonicalDigitalLink } from './digital-link.js';
 
 /**
@@ -46,6 +47,8 @@ function identifier(value: Json): string {
 /** `2019-10-21T11:00:30.000+01:00` → `2019-10-21T10:00:30.000Z` (sub-millisecond digits dropped). */
 export function utcMilliseconds(value: Json): string {
   const text = String(value).trim();
+  // Gateways already write this form (toISOString): when every field is in range it is its own answer.
+  if (isCanonicalUtc(text)) return text;
   const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$/.exec(text);
   if (!match) return text;
   const milliseconds = (match[2] ?? '').padEnd(3, '0').slice(0, 3);
@@ -147,7 +150,7 @@ const FIELD_ORDER: ReadonlyArray<readonly [string, FieldRule]> = [
 
 /** Fields that never take part in the hash. */
 const IGNORED_FIELDS = new Set(['type', 'eventID', 'recordTime', '@context', 'certificationInfo']);
-const ORDERED_FIELDS = new Set(FIELD_ORDER.map(([name]) => name));
+const FIELD_INDEX = new Map(FIELD_ORDER.map(([name], index) => [name, index]));
 
 /** `stockwire:readCount` → `{https://stockwire.dev/ns/epcis#}readCount` when the prefix is declared. */
 function expandedName(key: string, namespaces: NamespaceMap): string {
@@ -180,13 +183,19 @@ function genericChildren(object: Record<string, Json>, namespaces: NamespaceMap)
 
 /** The canonical pre-hash string of one EPCIS event (JSON / JSON-LD form). */
 export function eventPreHash(event: Readonly<Record<string, Json>>, namespaces: NamespaceMap = {}): string {
-  let preHash = `eventType=${String(event.type ?? '')}`;
-  for (const [name, rule] of FIELD_ORDER) {
-    if (event[name] !== undefined) preHash += rule(event[name], namespaces);
+  // One pass over the event's own keys (not a lookup per CBV field, most of which an event lacks): the cloud
+  // recomputes every incoming event's id, so this runs once per event at least.
+  const ordered: Array<string | undefined> = new Array<string | undefined>(FIELD_ORDER.length);
+  const extensions: string[] = [];
+  for (const key of Object.keys(event)) {
+    const value = event[key];
+    const index = FIELD_INDEX.get(key);
+    if (index !== undefined) {
+      if (value !== undefined) ordered[index] = FIELD_ORDER[index]![1](value, namespaces);
+    } else if (!IGNORED_FIELDS.has(key)) extensions.push(...genericElement(key, value, namespaces));
   }
-  const extensions = Object.entries(event)
-    .filter(([key]) => !ORDERED_FIELDS.has(key) && !IGNORED_FIELDS.has(key))
-    .flatMap(([key, value]) => genericElement(key, value, namespaces));
+  let preHash = `eventType=${String(event.type ?? '')}`;
+  for (const part of ordered) if (part !== undefined) preHash += part;
   return preHash + sortedJoin(extensions);
 }
 
